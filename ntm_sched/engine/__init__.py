@@ -1,0 +1,1 @@
+"""Generic project scheduling with CP-SAT (knows nothing of communes)."""

@@ -1,0 +1,416 @@
+"""Problem data of the generic scheduling engine.
+
+The engine knows tasks, modes, renewable resources with capacity profiles,
+non-renewable budgets, calendars, deadlines and money sources with tranches.
+It knows nothing of communes or criteria: the NTM layer (:mod:`ntm_sched.ntm`)
+translates a plan into these objects.
+
+Time is an integer number of periods counted from 0 (the NTM layer uses one
+period = one calendar day). Money is an integer number of money units (the NTM
+layer uses one unit = one million VND).
+
+Semantics (the builder and the independent checker both follow them)
+--------------------------------------------------------------------
+Intervals
+    A task occupies ``[start, end)``. ``end - start`` is its *elapsed* duration.
+Calendars and pauses
+    A :class:`Calendar` lists non-working breaks ``[begin, end)``. A task on a
+    calendar may not start inside a break. When it runs across a break its work
+    pauses: the elapsed duration is the mode's duration plus the length of every
+    break lying strictly inside the task (``start < begin`` and ``end > end_of_break``).
+    A task never ends inside a break. While paused the task keeps its renewable
+    resources (the crew stays assigned), so capacities are checked over the whole
+    elapsed interval. Tasks without a calendar run on every period.
+Precedences
+    ``FS``: ``start(succ) >= end(pred) + lag``. ``SS``: ``start(succ) >= start(pred) + lag``.
+Renewable resources
+    In every period the summed demand of the tasks running then is at most the
+    resource's capacity in that period (``capacity`` overridden by ``profile``).
+Non-renewable budgets
+    The summed ``nonrenewable`` demand of the chosen modes is at most the budget.
+Money
+    A task's cost (of its chosen mode) is paid in two instalments: an advance of
+    ``floor(advance_share * cost)`` at its start and the rest at its end. Each
+    instalment is split, by the model's choice, among the sources the task may use
+    (:attr:`Task.sources`). For every source and at every period ``t``, the sum of
+    payments made at periods ``<= t`` is at most the sum of tranches released at
+    periods ``<= t``. A source with ``unlimited=True`` (extra funding) has no
+    tranche limit; each unit drawn from it costs ``unit_price`` in the objective.
+Deadlines
+    ``due`` bounds a task's end. A hard due date must hold; a soft one is
+    penalised by ``tardiness_weight`` per period late and ``late_weight`` once
+    if late at all.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Literal
+
+
+class ProblemError(ValueError):
+    """Raised when engine problem data are inconsistent."""
+
+
+def _frozen_map(m: Mapping[str, int] | None) -> Mapping[str, int]:
+    return MappingProxyType(dict(m or {}))
+
+
+@dataclass(frozen=True)
+class Mode:
+    """One way of carrying out a task.
+
+    Parameters
+    ----------
+    duration
+        Working periods needed (>= 0; 0 makes a milestone).
+    demands
+        Per-period demand on renewable resources, by resource name.
+    cost
+        Money (units) the task costs in this mode.
+    nonrenewable
+        Consumption of non-renewable budgets, by budget name (PSPLIB ``N`` resources).
+    name
+        Optional label ("normal", "accelerated").
+    """
+
+    duration: int
+    demands: Mapping[str, int] = field(default_factory=dict)
+    cost: int = 0
+    nonrenewable: Mapping[str, int] = field(default_factory=dict)
+    name: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "demands", _frozen_map(self.demands))
+        object.__setattr__(self, "nonrenewable", _frozen_map(self.nonrenewable))
+        if self.duration < 0:
+            raise ProblemError(f"mode {self.name!r}: negative duration {self.duration}")
+        if self.cost < 0:
+            raise ProblemError(f"mode {self.name!r}: negative cost {self.cost}")
+        for k, v in {**self.demands, **self.nonrenewable}.items():
+            if v < 0:
+                raise ProblemError(f"mode {self.name!r}: negative demand {v} on {k!r}")
+
+
+@dataclass(frozen=True)
+class Task:
+    """A task with one or more modes.
+
+    Parameters
+    ----------
+    id
+        Unique identifier.
+    modes
+        At least one :class:`Mode`; the solver picks exactly one.
+    release
+        Earliest start period.
+    due
+        Period by which the task should end (``None``: no deadline).
+    due_hard
+        If true the due date is a hard constraint.
+    tardiness_weight
+        Objective weight per period of lateness (soft due dates).
+    late_weight
+        Objective weight paid once when the task ends after ``due``.
+    calendar
+        Name of a :class:`Calendar` (``None``: works every period).
+    sources
+        Names of the money sources allowed to pay this task; ``None`` means any.
+        A task with positive cost and an empty set of sources is an error.
+    label
+        Free text for reports and explanations.
+    """
+
+    id: str
+    modes: tuple[Mode, ...]
+    release: int = 0
+    due: int | None = None
+    due_hard: bool = False
+    tardiness_weight: int = 0
+    late_weight: int = 0
+    calendar: str | None = None
+    sources: frozenset[str] | None = None
+    label: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "modes", tuple(self.modes))
+        if self.sources is not None:
+            object.__setattr__(self, "sources", frozenset(self.sources))
+        if not self.modes:
+            raise ProblemError(f"task {self.id!r} has no mode")
+        if self.release < 0:
+            raise ProblemError(f"task {self.id!r}: negative release {self.release}")
+        if self.tardiness_weight < 0 or self.late_weight < 0:
+            raise ProblemError(f"task {self.id!r}: negative weight")
+
+
+@dataclass(frozen=True)
+class Precedence:
+    """``succ`` may start only ``lag`` periods after ``pred`` finishes (FS) or starts (SS)."""
+
+    pred: str
+    succ: str
+    kind: Literal["FS", "SS"] = "FS"
+    lag: int = 0
+
+    def __post_init__(self) -> None:
+        if self.kind not in ("FS", "SS"):
+            raise ProblemError(f"precedence {self.pred}->{self.succ}: unknown kind {self.kind!r}")
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A renewable resource.
+
+    Parameters
+    ----------
+    name
+        Unique name.
+    capacity
+        Capacity per period, used where ``profile`` says nothing.
+    profile
+        ``(begin, end, capacity)`` triples, periods ``[begin, end)``, non-overlapping,
+        overriding ``capacity`` there (e.g. a weekly capacity calendar).
+    """
+
+    name: str
+    capacity: int
+    profile: tuple[tuple[int, int, int], ...] = ()
+
+    def __post_init__(self) -> None:
+        prof = tuple(sorted((int(b), int(e), int(c)) for b, e, c in self.profile))
+        object.__setattr__(self, "profile", prof)
+        if self.capacity < 0:
+            raise ProblemError(f"resource {self.name!r}: negative capacity")
+        prev_end = -math.inf
+        for b, e, c in prof:
+            if e <= b or b < prev_end or c < 0:
+                raise ProblemError(f"resource {self.name!r}: bad profile entry {(b, e, c)}")
+            prev_end = e
+
+    def capacity_at(self, t: int) -> int:
+        """Capacity in period ``t``."""
+        for b, e, c in self.profile:
+            if b <= t < e:
+                return c
+        return self.capacity
+
+    @property
+    def max_capacity(self) -> int:
+        """Largest capacity over all periods."""
+        return max([self.capacity, *(c for _, _, c in self.profile)])
+
+
+@dataclass(frozen=True)
+class Budget:
+    """A non-renewable resource: the chosen modes' consumption sums to at most ``amount``."""
+
+    name: str
+    amount: int
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """Non-working breaks ``[begin, end)`` (sorted, non-overlapping after construction)."""
+
+    name: str
+    breaks: tuple[tuple[int, int], ...] = ()
+
+    def __post_init__(self) -> None:
+        brk = tuple(sorted((int(b), int(e)) for b, e in self.breaks))
+        prev = -math.inf
+        for b, e in brk:
+            if e <= b or b < prev:
+                raise ProblemError(f"calendar {self.name!r}: bad or overlapping break {(b, e)}")
+            prev = e
+        object.__setattr__(self, "breaks", brk)
+
+
+@dataclass(frozen=True)
+class Tranche:
+    """``amount`` money units become available at period ``time``."""
+
+    time: int
+    amount: int
+
+    def __post_init__(self) -> None:
+        if self.amount < 0:
+            raise ProblemError(f"tranche at {self.time}: negative amount {self.amount}")
+
+
+@dataclass(frozen=True)
+class Source:
+    """A money source.
+
+    Parameters
+    ----------
+    name
+        Unique name.
+    tranches
+        Releases over time; ignored when ``unlimited``.
+    unlimited
+        Extra funding: any amount at any time, priced by ``unit_price``.
+    unit_price
+        Objective weight per money unit drawn from this source.
+    """
+
+    name: str
+    tranches: tuple[Tranche, ...] = ()
+    unlimited: bool = False
+    unit_price: int = 0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "tranches", tuple(sorted(self.tranches, key=lambda t: t.time)))
+
+    @property
+    def total(self) -> int:
+        """Sum of all tranches."""
+        return sum(t.amount for t in self.tranches)
+
+    def released_by(self, t: int) -> int:
+        """Cumulative release at period ``t`` (tranches with ``time <= t``)."""
+        return sum(tr.amount for tr in self.tranches if tr.time <= t)
+
+
+@dataclass(frozen=True)
+class Objective:
+    """Weights of the objective (all integers, minimised).
+
+    ``tardiness`` and ``late_count`` multiply each task's own ``tardiness_weight``
+    and ``late_weight``; ``cost`` multiplies the total cost of the chosen modes;
+    ``extra_funding`` multiplies the priced draw on unlimited sources;
+    ``makespan`` multiplies the end of the last task.
+    """
+
+    tardiness: int = 1
+    late_count: int = 1
+    cost: int = 0
+    extra_funding: int = 1
+    makespan: int = 0
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A complete scheduling problem.
+
+    Parameters
+    ----------
+    tasks, precedences, resources, budgets, calendars, sources
+        The data; names must be unique and references must resolve.
+    horizon
+        Every task ends at or before this period.
+    advance_share
+        Share of a task's cost paid at its start (the rest at its end).
+    objective
+        The objective weights.
+    """
+
+    tasks: tuple[Task, ...]
+    precedences: tuple[Precedence, ...] = ()
+    resources: tuple[Resource, ...] = ()
+    budgets: tuple[Budget, ...] = ()
+    calendars: tuple[Calendar, ...] = ()
+    sources: tuple[Source, ...] = ()
+    horizon: int = 0
+    advance_share: float = 0.3
+    objective: Objective = field(default_factory=Objective)
+
+    def __post_init__(self) -> None:
+        for name in ("tasks", "precedences", "resources", "budgets", "calendars", "sources"):
+            object.__setattr__(self, name, tuple(getattr(self, name)))
+        if not 0 <= self.advance_share <= 1:
+            raise ProblemError(f"advance_share {self.advance_share} outside [0, 1]")
+        self._check_refs()
+
+    def _check_refs(self) -> None:
+        def unique(kind: str, names: list[str]) -> set[str]:
+            seen: set[str] = set()
+            for n in names:
+                if n in seen:
+                    raise ProblemError(f"duplicate {kind} {n!r}")
+                seen.add(n)
+            return seen
+
+        tids = unique("task", [t.id for t in self.tasks])
+        rids = unique("resource", [r.name for r in self.resources])
+        bids = unique("budget", [b.name for b in self.budgets])
+        cids = unique("calendar", [c.name for c in self.calendars])
+        sids = unique("source", [s.name for s in self.sources])
+        for t in self.tasks:
+            if t.calendar is not None and t.calendar not in cids:
+                raise ProblemError(f"task {t.id!r}: unknown calendar {t.calendar!r}")
+            if t.sources is not None:
+                unknown = t.sources - sids
+                if unknown:
+                    raise ProblemError(f"task {t.id!r}: unknown sources {sorted(unknown)}")
+            for m in t.modes:
+                for r in m.demands:
+                    if r not in rids:
+                        raise ProblemError(f"task {t.id!r}: unknown resource {r!r}")
+                for b in m.nonrenewable:
+                    if b not in bids:
+                        raise ProblemError(f"task {t.id!r}: unknown budget {b!r}")
+                if m.cost > 0 and self.sources and t.sources is not None and not t.sources:
+                    raise ProblemError(f"task {t.id!r} costs money but no source may pay it")
+        for p in self.precedences:
+            for x in (p.pred, p.succ):
+                if x not in tids:
+                    raise ProblemError(f"precedence {p.pred}->{p.succ}: unknown task {x!r}")
+
+    # -- convenience -----------------------------------------------------
+    def task(self, task_id: str) -> Task:
+        """The task with this id."""
+        for t in self.tasks:
+            if t.id == task_id:
+                return t
+        raise KeyError(task_id)
+
+    def calendar(self, name: str | None) -> Calendar | None:
+        """The calendar with this name (``None`` for ``None``)."""
+        if name is None:
+            return None
+        for c in self.calendars:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+    def resource(self, name: str) -> Resource:
+        """The resource with this name."""
+        for r in self.resources:
+            if r.name == name:
+                return r
+        raise KeyError(name)
+
+    def source(self, name: str) -> Source:
+        """The source with this name."""
+        for s in self.sources:
+            if s.name == name:
+                return s
+        raise KeyError(name)
+
+    def sources_for(self, task: Task) -> tuple[str, ...]:
+        """Names of the sources that may pay ``task``, in declaration order."""
+        return tuple(s.name for s in self.sources if task.sources is None or s.name in task.sources)
+
+
+def elapsed_end(start: int, duration: int, calendar: Calendar | None) -> int:
+    """End period of a task started at ``start`` with ``duration`` working periods.
+
+    Follows the pause rule of the module docstring: every break lying strictly
+    inside the task extends it by the break's length. Raises :class:`ValueError`
+    if ``start`` lies inside a break.
+    """
+    end = start + duration
+    if calendar is None:
+        return end
+    for b, e in calendar.breaks:
+        if b <= start < e:
+            raise ValueError(f"start {start} lies inside break [{b}, {e})")
+    for b, e in calendar.breaks:  # sorted
+        if start < b and end > b:
+            # work reaches into the break: it pauses and resumes at e
+            end += e - b
+    return end
