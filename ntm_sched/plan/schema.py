@@ -1,0 +1,245 @@
+"""The tables of a plan: their files, columns, types and references.
+
+One place describes every table so that loading, validation, writing and the
+documentation agree. A plan is a folder of UTF-8 CSV files (``<table>.csv``) or
+an Excel workbook with one sheet per table (sheet name = table name).
+
+Column kinds
+------------
+``str``      text, normalised to Unicode NFC, stripped
+``int``      whole number
+``float``    number (``,`` as decimal separator is *not* accepted: it is ambiguous)
+``date``     ISO ``yyyy-mm-dd`` or ``dd/mm/yyyy``; anything else is an error
+``bool``     ``true/false``, ``yes/no``, ``1/0`` (also ``có/không``)
+``list``     ``;``-separated text values (empty = empty list)
+
+Money is in million VND (``*_mvnd`` columns), effort in person-days per week.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Kind = Literal["str", "int", "float", "date", "bool", "list"]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table."""
+
+    name: str
+    kind: Kind
+    required: bool = True  # the column must be present
+    nullable: bool = False  # a cell may be empty
+    minimum: float | None = None  # numbers must be >= minimum
+    choices: tuple[str, ...] | None = None  # allowed values of a str column
+    ref: str | None = None  # "table.column" the value (or each list item) must exist in
+    ref_extra: tuple[str, ...] = ()  # values accepted besides the referenced ones
+    doc: str = ""
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table of a plan."""
+
+    name: str
+    key: tuple[str, ...]
+    columns: tuple[Column, ...]
+    required: bool = True  # the file/sheet must exist
+    doc: str = ""
+
+    @property
+    def filename(self) -> str:
+        return f"{self.name}.csv"
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+
+SOURCE_DOC = "where the figure comes from: a FACTS.md item, the plan's section, or 'assumption: ...'"
+
+TABLES: tuple[Table, ...] = (
+    Table(
+        "settings",
+        key=("key",),
+        doc="Plan-wide settings (start date, horizon, money rules, objective defaults).",
+        columns=(
+            Column("key", "str"),
+            Column("value", "str"),
+            Column("description", "str", nullable=True),
+            Column("source", "str", nullable=True, doc=SOURCE_DOC),
+        ),
+    ),
+    Table(
+        "communes",
+        key=("code",),
+        doc="All communes of the district keyed by statistics-office code.",
+        columns=(
+            Column("code", "str", doc="5-digit statistics-office code"),
+            Column("name", "str", doc="official name (NFC)"),
+            Column("alias", "str", nullable=True, doc="the plan's spelling where it differs"),
+            Column("status", "str", choices=("recognised", "not_recognised")),
+            Column("criteria_met", "int", minimum=0),
+            Column("missing_criteria", "list", nullable=True, ref="criteria.code"),
+            Column("target_works_done", "date", nullable=True),
+            Column("target_inspection", "date", nullable=True),
+            Column("target_appraisal", "date", nullable=True),
+            Column("target_recognition", "date", nullable=True),
+            Column("disadvantaged", "bool"),
+            Column("plan_ref", "str", nullable=True),
+            Column("note", "str", nullable=True),
+        ),
+    ),
+    Table(
+        "criteria",
+        key=("set", "code"),
+        doc="The 19 commune criteria (2016-2020) and the 9 district criteria with 5.1-5.3.",
+        columns=(
+            Column("set", "str", choices=("commune", "district")),
+            Column("code", "str"),
+            Column("group", "str", nullable=True),
+            Column("name_vi", "str"),
+            Column("name_en", "str"),
+            Column("source", "str", nullable=True, doc=SOURCE_DOC),
+        ),
+    ),
+    Table(
+        "agencies",
+        key=("agency_id",),
+        doc="Agencies and review bodies; capacity in effort units (person-days) per week.",
+        columns=(
+            Column("agency_id", "str"),
+            Column("name_vi", "str"),
+            Column("name_en", "str"),
+            Column("kind", "str", choices=("office", "committee", "province", "central", "commune", "front")),
+            Column("weekly_capacity", "float", minimum=0),
+            Column("source", "str", doc=SOURCE_DOC),
+        ),
+    ),
+    Table(
+        "capacity_changes",
+        key=("agency_id", "start_date"),
+        required=False,
+        doc="Periods in which an agency's weekly capacity differs from its default.",
+        columns=(
+            Column("agency_id", "str", ref="agencies.agency_id"),
+            Column("start_date", "date"),
+            Column("end_date", "date"),
+            Column("weekly_capacity", "float", minimum=0),
+            Column("source", "str", nullable=True, doc=SOURCE_DOC),
+        ),
+    ),
+    Table(
+        "work_types",
+        key=("work_type",),
+        doc="Kinds of work: unit cost, duration, parallelism, lead agency and effort.",
+        columns=(
+            Column("work_type", "str"),
+            Column("name_vi", "str"),
+            Column("name_en", "str"),
+            Column("unit", "str"),
+            Column("unit_cost_mvnd", "float", minimum=0, doc="total cost per unit, million VND"),
+            Column("support_norm_mvnd", "float", nullable=True, minimum=0, doc="state support per unit"),
+            Column("duration_fixed_days", "int", minimum=0),
+            Column("duration_per_batch_days", "int", minimum=0,
+                   doc="days per batch of `parallel_per_commune` units"),
+            Column("parallel_per_commune", "int", minimum=1),
+            Column("lead_agency", "str", ref="agencies.agency_id"),
+            Column("effort_per_week", "float", minimum=0,
+                   doc="effort units per week the lead agency spends while one task runs"),
+            Column("calendar", "str", choices=("construction", "office")),
+            Column("accelerable", "bool"),
+            Column("source", "str", doc=SOURCE_DOC),
+            Column("note", "str", nullable=True),
+        ),
+    ),
+    Table(
+        "tasks",
+        key=("task_id",),
+        doc="Remaining work items of the plan, one row each.",
+        columns=(
+            Column("task_id", "str"),
+            Column("commune_code", "str", ref="communes.code", ref_extra=("DISTRICT",)),
+            Column("criterion", "str"),
+            Column("work_type", "str", ref="work_types.work_type"),
+            Column("quantity", "float", minimum=0),
+            Column("quantity_estimated", "bool", doc="true when the plan leaves the quantity open"),
+            Column("unit", "str"),
+            Column("description_vi", "str"),
+            Column("description_en", "str", nullable=True),
+            Column("plan_ref", "str"),
+            Column("predecessors", "list", nullable=True, ref="tasks.task_id"),
+            Column("lead_agency", "str", nullable=True, ref="agencies.agency_id",
+                   doc="overrides the work type's lead agency"),
+            Column("release_date", "date", nullable=True),
+            Column("due_date", "date", nullable=True, doc="the plan's own due date for this item"),
+            Column("estimate_note", "str", nullable=True),
+        ),
+    ),
+    Table(
+        "sources",
+        key=("source_id",),
+        doc="Money sources and the work types each may pay for.",
+        columns=(
+            Column("source_id", "str"),
+            Column("name_vi", "str"),
+            Column("name_en", "str"),
+            Column("pays_for", "list", ref="work_types.work_type", ref_extra=("*",),
+                   doc="work types this source may pay ('*' = all)"),
+            Column("source", "str", doc=SOURCE_DOC),
+        ),
+    ),
+    Table(
+        "funding",
+        key=("tranche_id",),
+        doc="Tranches of money: amount, date available, optional commune earmark.",
+        columns=(
+            Column("tranche_id", "str"),
+            Column("source_id", "str", ref="sources.source_id"),
+            Column("date_available", "date"),
+            Column("amount_mvnd", "float", minimum=0),
+            Column("commune_code", "str", nullable=True, ref="communes.code", ref_extra=("DISTRICT",),
+                   doc="earmark: only this commune's tasks may use the tranche"),
+            Column("source", "str", doc=SOURCE_DOC),
+        ),
+    ),
+    Table(
+        "calendar",
+        key=("calendar", "start_date"),
+        doc="Non-working periods (inclusive dates) of the construction and office calendars.",
+        columns=(
+            Column("calendar", "str", choices=("construction", "office")),
+            Column("start_date", "date"),
+            Column("end_date", "date"),
+            Column("name_vi", "str"),
+            Column("name_en", "str"),
+            Column("source", "str", doc=SOURCE_DOC),
+        ),
+    ),
+    Table(
+        "recognition_steps",
+        key=("chain", "step"),
+        doc="The recognition chain of a commune and of the district, step by step.",
+        columns=(
+            Column("chain", "str", choices=("commune", "district")),
+            Column("step", "str"),
+            Column("order", "int", minimum=1),
+            Column("name_vi", "str"),
+            Column("name_en", "str"),
+            Column("agency_id", "str", ref="agencies.agency_id"),
+            Column("duration_days", "int", minimum=0),
+            Column("effort_per_week", "float", minimum=0),
+            Column("calendar", "str", choices=("construction", "office")),
+            Column("milestone", "str", nullable=True,
+                   choices=("works_done", "inspection", "appraisal", "recognition"),
+                   doc="the communes' target-date column this step's end is held to"),
+            Column("source", "str", doc=SOURCE_DOC),
+        ),
+    ),
+)
+
+TABLE_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
