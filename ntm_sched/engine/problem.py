@@ -414,3 +414,15 @@ def elapsed_end(start: int, duration: int, calendar: Calendar | None) -> int:
             # work reaches into the break: it pauses and resumes at e
             end += e - b
     return end
+
+
+def advance_payment(cost: int, advance_share: float) -> int:
+    """Advance instalment ``floor(advance_share * cost)`` paid at a task's start.
+
+    The share is read as the decimal it prints as (``0.29`` is 29/100), so that
+    ``advance_payment(100, 0.29) == 29`` despite binary floating point. The builder
+    and the checker both use this function.
+    """
+    from fractions import Fraction
+
+    return math.floor(Fraction(repr(float(advance_share))) * int(cost))

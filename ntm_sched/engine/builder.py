@@ -1,0 +1,464 @@
+"""Translate a :class:`~ntm_sched.engine.problem.Problem` into a CP-SAT model.
+
+The model follows the semantics in the docstring of :mod:`ntm_sched.engine.problem`:
+
+* one interval per task (per mode, optional, when the task has several modes,
+  with an exactly-one constraint over the mode literals);
+* calendars: the start domain excludes the breaks; for every break a task can
+  reach, ``w = [start < begin]`` and ``y = [task spans the break]`` with
+  ``y => w``, ``y => end > break_end``, ``w and not y => end <= begin`` and
+  ``end = start + duration + sum(len * y)``;
+* one cumulative per resource, capacity profiles via fixed dummy intervals;
+* budgets as linear constraints over the mode literals;
+* money: advance ``A`` at the start and remainder ``S`` at the end, split over
+  the allowed sources by integer variables; for each limited source and each
+  tranche time ``T`` the payments made before ``T`` are at most the releases
+  before ``T`` (exact: the cumulative payments only grow at payment times and
+  the releases only at tranche times). Products ``amount * [time < T]`` are
+  linearised with half-reified inequalities.
+
+A plain RCPSP (single mode, no calendar, no money) gets exactly the textbook
+model plus domain bounds from the precedence network.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from ntm_sched.engine.problem import Problem, Task, advance_payment
+from ntm_sched.engine.result import Payment, Solution, TaskSchedule
+
+LinearLike = "cp_model.LinearExprT"
+
+
+@dataclass
+class BuiltModel:
+    """A CP-SAT model and the handles needed to read or hint a solution."""
+
+    problem: Problem
+    model: cp_model.CpModel
+    start: dict[str, cp_model.IntVar] = field(default_factory=dict)
+    end: dict[str, cp_model.IntVar] = field(default_factory=dict)
+    mode_lits: dict[str, list] = field(default_factory=dict)  # only for tasks with > 1 mode
+    pay_start: dict[tuple[str, str], object] = field(default_factory=dict)  # (task, source) -> var or int
+    pay_end: dict[tuple[str, str], object] = field(default_factory=dict)
+    cmax: cp_model.IntVar | None = None
+    deadline_lits: dict[str, cp_model.IntVar] = field(default_factory=dict)
+    tardiness: dict[str, cp_model.IntVar] = field(default_factory=dict)
+    earliest_start: dict[str, int] = field(default_factory=dict)
+    latest_end: dict[str, int] = field(default_factory=dict)
+    makespan_lb: int = 0
+
+    def mode_value(self, solver: cp_model.CpSolver, tid: str) -> int:
+        lits = self.mode_lits.get(tid)
+        if not lits:
+            return 0
+        for k, lit in enumerate(lits):
+            if solver.boolean_value(lit):
+                return k
+        raise RuntimeError(f"no mode selected for task {tid!r}")
+
+    def solution_from(self, solver: cp_model.CpSolver) -> Solution:
+        """Read the current solution of ``solver``."""
+        tasks = {}
+        for t in self.problem.tasks:
+            tasks[t.id] = TaskSchedule(t.id, int(solver.value(self.start[t.id])), int(solver.value(self.end[t.id])),
+                                       self.mode_value(solver, t.id))
+        pays = []
+        for (tid, src), expr in self.pay_start.items():
+            a = int(solver.value(expr))
+            if a:
+                pays.append(Payment(tid, src, tasks[tid].start, a))
+        for (tid, src), expr in self.pay_end.items():
+            a = int(solver.value(expr))
+            if a:
+                pays.append(Payment(tid, src, tasks[tid].end, a))
+        return Solution(tasks, tuple(pays))
+
+    def add_hint(self, sol: Solution) -> None:
+        """Hint a previous solution (warm start); unknown tasks are ignored."""
+        m = self.model
+        for t in self.problem.tasks:
+            ts = sol.tasks.get(t.id)
+            if ts is None:
+                continue
+            m.add_hint(self.start[t.id], ts.start)
+            m.add_hint(self.end[t.id], ts.end)
+            for k, lit in enumerate(self.mode_lits.get(t.id, [])):
+                m.add_hint(lit, k == ts.mode)
+        amounts: dict[tuple[str, str, int], int] = defaultdict(int)
+        for p in sol.payments:
+            amounts[(p.task_id, p.source, p.time)] += p.amount
+        for (tid, src), var in self.pay_start.items():
+            if isinstance(var, cp_model.IntVar) and tid in sol.tasks:
+                m.add_hint(var, amounts.get((tid, src, sol.tasks[tid].start), 0))
+        for (tid, src), var in self.pay_end.items():
+            if isinstance(var, cp_model.IntVar) and tid in sol.tasks:
+                ts = sol.tasks[tid]
+                m.add_hint(var, amounts.get((tid, src, ts.end), 0) if ts.end != ts.start else 0)
+
+
+def _bounds(problem: Problem, use_due: bool) -> tuple[dict[str, int], dict[str, int]]:
+    """Earliest starts and latest ends from releases, horizon, hard dues and the precedence network."""
+    dmin = {t.id: min(m.duration for m in t.modes) for t in problem.tasks}
+    es = {t.id: t.release for t in problem.tasks}
+    lf = {t.id: min(problem.horizon, t.due) if (use_due and t.due_hard and t.due is not None) else problem.horizon
+          for t in problem.tasks}
+    n = len(problem.tasks)
+    for _ in range(n + 1):
+        changed = False
+        for p in problem.precedences:
+            v = es[p.pred] + (dmin[p.pred] if p.kind == "FS" else 0) + p.lag
+            if v > es[p.succ]:
+                es[p.succ] = v
+                changed = True
+        if not changed:
+            break
+    for _ in range(n + 1):
+        changed = False
+        for p in problem.precedences:
+            if p.kind != "FS":
+                continue
+            v = lf[p.succ] - dmin[p.succ] - p.lag
+            if v < lf[p.pred]:
+                lf[p.pred] = v
+                changed = True
+        if not changed:
+            break
+    return es, lf
+
+
+def build_model(
+    problem: Problem,
+    *,
+    hint: Solution | None = None,
+    deadline_assumptions: bool = False,
+    soften_hard_deadlines: bool = False,
+    relax: frozenset[tuple[str, str]] = frozenset(),
+    redundant: bool = True,
+) -> BuiltModel:
+    """Build the CP-SAT model of ``problem``.
+
+    Parameters
+    ----------
+    problem
+        The problem.
+    hint
+        A previous solution to warm-start from.
+    deadline_assumptions
+        Guard every hard deadline by a literal in :attr:`BuiltModel.deadline_lits`
+        (used as solver assumptions by the explainer) instead of hard-coding it.
+    soften_hard_deadlines
+        Replace hard deadlines by tardiness variables in :attr:`BuiltModel.tardiness`
+        (no objective is set for them: the caller decides).
+    relax
+        ``(kind, name)`` pairs whose constraint is dropped: ``("resource", r)``,
+        ``("budget", b)``, ``("source", s)`` (tranche limit ignored).
+    redundant
+        Add redundant constraints (makespan lower bound) that help the search.
+
+    Returns
+    -------
+    BuiltModel
+    """
+    m = cp_model.CpModel()
+    bm = BuiltModel(problem, m)
+    hard_in_domain = not (deadline_assumptions or soften_hard_deadlines)
+    es, lf = _bounds(problem, use_due=hard_in_domain)
+    bm.earliest_start, bm.latest_end = es, lf
+    H = problem.horizon
+    obj = problem.objective
+    obj_terms: list = []
+    mode_demand_intervals: dict[str, list[tuple[object, int]]] = defaultdict(list)
+    cost_expr: dict[str, object] = {}
+    adv_expr: dict[str, object] = {}
+
+    for t in problem.tasks:
+        durs = [md.duration for md in t.modes]
+        dmin, dmax = min(durs), max(durs)
+        lo_s, hi_e = es[t.id], lf[t.id]
+        hi_s = hi_e - dmin
+        cal = problem.calendar(t.calendar)
+        breaks = [(b, e) for (b, e) in (cal.breaks if cal else ()) if e > lo_s and b < hi_e]
+        if lo_s > hi_s:  # infeasible bounds: keep a valid model, let the solver prove it
+            s = m.new_int_var(0, max(H, 0), f"s_{t.id}")
+            e = m.new_int_var(0, max(H, 0), f"e_{t.id}")
+            m.add(s >= lo_s)
+            m.add(e <= hi_e)
+        else:
+            if breaks:
+                allowed, cur = [], lo_s
+                for b, eb in breaks:
+                    if b > cur:
+                        allowed.append([cur, min(b - 1, hi_s)])
+                    cur = max(cur, eb)
+                    if cur > hi_s:
+                        break
+                if cur <= hi_s:
+                    allowed.append([cur, hi_s])
+                allowed = [iv for iv in allowed if iv[0] <= iv[1]]
+                if allowed:
+                    s = m.new_int_var_from_domain(cp_model.Domain.from_intervals(allowed), f"s_{t.id}")
+                else:
+                    s = m.new_int_var(lo_s, hi_s, f"s_{t.id}")
+                    m.add_bool_or([])  # every possible start lies in a break
+            else:
+                s = m.new_int_var(lo_s, hi_s, f"s_{t.id}")
+            e = m.new_int_var(lo_s + dmin, hi_e, f"e_{t.id}")
+        bm.start[t.id], bm.end[t.id] = s, e
+
+        # modes
+        if len(t.modes) > 1:
+            lits = [m.new_bool_var(f"x_{t.id}_{k}") for k in range(len(t.modes))]
+            m.add_exactly_one(lits)
+            bm.mode_lits[t.id] = lits
+            dur_expr = sum(d * x for d, x in zip(durs, lits))
+        else:
+            lits = []
+            dur_expr = durs[0]
+
+        # calendar breaks
+        ext_terms = []
+        if dmax > 0:
+            for b, eb in breaks:
+                if b <= lo_s:
+                    continue  # start can never precede this break
+                w = None  # None: the start surely precedes the break
+                if hi_s >= b:
+                    w = m.new_bool_var(f"w_{t.id}_{b}")
+                    m.add(s <= b - 1).only_enforce_if(w)
+                    m.add(s >= eb).only_enforce_if(~w)
+                if hi_e > eb:
+                    y = m.new_bool_var(f"y_{t.id}_{b}")
+                    if w is not None:
+                        m.add_implication(y, w)
+                    m.add(e >= eb + 1).only_enforce_if(y)
+                    if w is None:
+                        m.add(e <= b).only_enforce_if(~y)
+                    else:
+                        m.add(e <= b).only_enforce_if([w, ~y])
+                    ext_terms.append((eb - b) * y)
+                else:
+                    if w is None:
+                        m.add(e <= b)
+                    else:
+                        m.add(e <= b).only_enforce_if(w)
+
+        if ext_terms:
+            size = m.new_int_var(dmin, hi_e - lo_s, f"el_{t.id}")
+            m.add(size == dur_expr + sum(ext_terms))
+            master = m.new_interval_var(s, size, e, f"iv_{t.id}")
+            if lits:
+                for k, x in enumerate(lits):
+                    iv = m.new_optional_interval_var(s, size, e, x, f"iv_{t.id}_{k}")
+                    for r, q in t.modes[k].demands.items():
+                        if q:
+                            mode_demand_intervals[r].append((iv, q))
+            else:
+                for r, q in t.modes[0].demands.items():
+                    if q:
+                        mode_demand_intervals[r].append((master, q))
+        elif lits:
+            m.add(e == s + dur_expr)
+            for k, x in enumerate(lits):
+                iv = m.new_optional_interval_var(s, durs[k], e, x, f"iv_{t.id}_{k}")
+                for r, q in t.modes[k].demands.items():
+                    if q:
+                        mode_demand_intervals[r].append((iv, q))
+        else:
+            iv = m.new_interval_var(s, durs[0], e, f"iv_{t.id}")
+            for r, q in t.modes[0].demands.items():
+                if q:
+                    mode_demand_intervals[r].append((iv, q))
+
+        costs = [md.cost for md in t.modes]
+        advs = [advance_payment(c, problem.advance_share) for c in costs]
+        cost_expr[t.id] = sum(c * x for c, x in zip(costs, lits)) if lits else costs[0]
+        adv_expr[t.id] = sum(a * x for a, x in zip(advs, lits)) if lits else advs[0]
+
+        # deadlines
+        if t.due is not None:
+            if t.due_hard and deadline_assumptions:
+                lit = m.new_bool_var(f"due_{t.id}")
+                m.add(e <= t.due).only_enforce_if(lit)
+                bm.deadline_lits[t.id] = lit
+            elif t.due_hard and soften_hard_deadlines:
+                tard = m.new_int_var(0, max(0, H - t.due), f"tard_{t.id}")
+                m.add(tard >= e - t.due)
+                bm.tardiness[t.id] = tard
+            elif not t.due_hard:
+                if obj.tardiness * t.tardiness_weight > 0:
+                    tard = m.new_int_var(0, max(0, H - t.due), f"tard_{t.id}")
+                    m.add(tard >= e - t.due)
+                    obj_terms.append(obj.tardiness * t.tardiness_weight * tard)
+                if obj.late_count * t.late_weight > 0:
+                    late = m.new_bool_var(f"late_{t.id}")
+                    m.add(e <= t.due).only_enforce_if(~late)
+                    obj_terms.append(obj.late_count * t.late_weight * late)
+
+    # precedences
+    for p in problem.precedences:
+        if p.kind == "FS":
+            m.add(bm.start[p.succ] >= bm.end[p.pred] + p.lag)
+        else:
+            m.add(bm.start[p.succ] >= bm.start[p.pred] + p.lag)
+
+    # renewable resources
+    for r in problem.resources:
+        if ("resource", r.name) in relax:
+            continue
+        items = mode_demand_intervals.get(r.name, [])
+        if not items:
+            continue
+        cap = r.max_capacity
+        ivs = [iv for iv, _ in items]
+        dem = [q for _, q in items]
+        # capacity profile: fixed dummy intervals eat the missing capacity
+        segs: list[tuple[int, int, int]] = []
+        cur = 0
+        for b, e_, c in r.profile:
+            if b > cur:
+                segs.append((cur, b, r.capacity))
+            segs.append((b, e_, c))
+            cur = e_
+        if cur < H:
+            segs.append((cur, H, r.capacity))
+        for b, e_, c in segs:
+            b, e_ = max(b, 0), min(e_, H)
+            if e_ > b and c < cap:
+                ivs.append(m.new_fixed_size_interval_var(b, e_ - b, f"cap_{r.name}_{b}"))
+                dem.append(cap - c)
+        m.add_cumulative(ivs, dem, cap)
+
+    # budgets
+    for bu in problem.budgets:
+        if ("budget", bu.name) in relax:
+            continue
+        terms = []
+        const = 0
+        for t in problem.tasks:
+            qs = [md.nonrenewable.get(bu.name, 0) for md in t.modes]
+            if t.id in bm.mode_lits:
+                terms += [q * x for q, x in zip(qs, bm.mode_lits[t.id]) if q]
+            else:
+                const += qs[0]
+        m.add(sum(terms) + const <= bu.amount)
+
+    # money
+    if obj.cost:
+        obj_terms.append(obj.cost * sum(cost_expr.values()))
+    if problem.sources:
+        _money(problem, bm, cost_expr, adv_expr, es, lf, relax, obj_terms)
+
+    # makespan
+    if obj.makespan:
+        has_fs_succ = {p.pred for p in problem.precedences if p.kind == "FS" and p.lag >= 0}
+        lb = max((es[t.id] + min(md.duration for md in t.modes) for t in problem.tasks), default=0)
+        if redundant:
+            for r in problem.resources:
+                energy = sum(min(md.duration * md.demands.get(r.name, 0) for md in t.modes) for t in problem.tasks)
+                if r.max_capacity > 0 and not r.profile:
+                    lb = max(lb, math.ceil(energy / r.max_capacity))
+        bm.makespan_lb = lb
+        cmax = m.new_int_var(min(lb, H), H, "cmax")
+        for t in problem.tasks:
+            if t.id not in has_fs_succ:
+                m.add(cmax >= bm.end[t.id])
+        bm.cmax = cmax
+        obj_terms.append(obj.makespan * cmax)
+
+    if obj_terms:
+        m.minimize(sum(obj_terms))
+    if hint is not None:
+        bm.add_hint(hint)
+    return bm
+
+
+def _money(problem, bm: BuiltModel, cost_expr, adv_expr, es, lf, relax, obj_terms) -> None:
+    m = bm.model
+    limited = {s.name for s in problem.sources if not s.unlimited and ("source", s.name) not in relax}
+    # per-source list of (amount var/int, time var, kind, task)
+    flows: dict[str, list[tuple[object, str, str, int]]] = defaultdict(list)
+    extra_terms = []
+    for t in problem.tasks:
+        cmax_ = max(md.cost for md in t.modes)
+        if cmax_ == 0:
+            continue
+        amax = max(advance_payment(md.cost, problem.advance_share) for md in t.modes)
+        smax = max(md.cost - advance_payment(md.cost, problem.advance_share) for md in t.modes)
+        srcs = problem.sources_for(t)
+        if not srcs:
+            raise ValueError(f"task {t.id!r} costs money but no source may pay it")
+        rem_expr = cost_expr[t.id] - adv_expr[t.id]
+        if len(srcs) == 1:
+            a_vars = {srcs[0]: adv_expr[t.id]}
+            r_vars = {srcs[0]: rem_expr}
+            if not isinstance(adv_expr[t.id], int):
+                a = m.new_int_var(0, amax, f"pa_{t.id}")
+                m.add(a == adv_expr[t.id])
+                r = m.new_int_var(0, smax, f"pr_{t.id}")
+                m.add(r == rem_expr)
+                a_vars, r_vars = {srcs[0]: a}, {srcs[0]: r}
+        else:
+            a_vars = {k: m.new_int_var(0, amax, f"pa_{t.id}_{k}") for k in srcs}
+            r_vars = {k: m.new_int_var(0, smax, f"pr_{t.id}_{k}") for k in srcs}
+            m.add(sum(a_vars.values()) == adv_expr[t.id])
+            m.add(sum(r_vars.values()) == rem_expr)
+        for k in srcs:
+            bm.pay_start[(t.id, k)] = a_vars[k]
+            bm.pay_end[(t.id, k)] = r_vars[k]
+            src = problem.source(k)
+            if src.unlimited:
+                if src.unit_price * problem.objective.extra_funding:
+                    extra_terms.append(src.unit_price * (a_vars[k] + r_vars[k]))
+            elif k in limited:
+                flows[k].append((a_vars[k], "s", t.id, amax))
+                flows[k].append((r_vars[k], "e", t.id, smax))
+    if extra_terms and problem.objective.extra_funding:
+        obj_terms.append(problem.objective.extra_funding * sum(extra_terms))
+
+    before: dict[tuple[str, str, int], object] = {}
+
+    def is_before(tid: str, which: str, T: int):
+        """1, 0 or a literal for [time < T]."""
+        key = (tid, which, T)
+        if key in before:
+            return before[key]
+        var = bm.start[tid] if which == "s" else bm.end[tid]
+        lo, hi = var.proto.domain[0], var.proto.domain[-1]
+        if hi < T:
+            val = 1
+        elif lo >= T:
+            val = 0
+        else:
+            val = m.new_bool_var(f"b{which}_{tid}_{T}")
+            m.add(var <= T - 1).only_enforce_if(val)
+            m.add(var >= T).only_enforce_if(~val)
+        before[key] = val
+        return val
+
+    for k, items in flows.items():
+        src = problem.source(k)
+        m.add(sum(a for a, *_ in items) <= src.total)
+        for T in sorted({tr.time for tr in src.tranches}):
+            if T <= 0:
+                continue
+            terms = []
+            for amt, which, tid, ub in items:
+                b = is_before(tid, which, T)
+                if (isinstance(b, int) and b == 0) or (isinstance(amt, int) and amt == 0):
+                    continue
+                if isinstance(b, int):
+                    terms.append(amt)
+                elif isinstance(amt, int):
+                    terms.append(amt * b)
+                else:
+                    p = m.new_int_var(0, ub, f"pb_{tid}_{which}_{k}_{T}")
+                    m.add(p >= amt).only_enforce_if(b)
+                    terms.append(p)
+            if terms:
+                m.add(sum(terms) <= src.released_by(T - 1))

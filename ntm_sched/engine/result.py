@@ -1,0 +1,168 @@
+"""Results of a solve: status, schedule, payments, checker report, explanation."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ntm_sched.engine.checker import CheckReport
+    from ntm_sched.engine.explain import Explanation
+    from ntm_sched.engine.problem import Problem
+
+
+class Status(enum.Enum):
+    """Outcome of a solve."""
+
+    OPTIMAL = "OPTIMAL"
+    FEASIBLE = "FEASIBLE"
+    INFEASIBLE = "INFEASIBLE"
+    UNKNOWN = "UNKNOWN"
+    MODEL_INVALID = "MODEL_INVALID"
+
+
+class NotSolvedError(RuntimeError):
+    """Raised by :meth:`Result.raise_if_not_solved` when there is no valid schedule."""
+
+
+@dataclass(frozen=True)
+class TaskSchedule:
+    """Where a task sits: ``[start, end)`` in mode index ``mode`` (into ``Task.modes``)."""
+
+    task_id: str
+    start: int
+    end: int
+    mode: int = 0
+
+
+@dataclass(frozen=True)
+class Payment:
+    """``amount`` money units paid for ``task_id`` from ``source`` at period ``time``."""
+
+    task_id: str
+    source: str
+    time: int
+    amount: int
+
+
+@dataclass(frozen=True)
+class Solution:
+    """A schedule and its payments.
+
+    Parameters
+    ----------
+    tasks
+        Schedule of every task, by task id.
+    payments
+        Every positive payment.
+    """
+
+    tasks: dict[str, TaskSchedule]
+    payments: tuple[Payment, ...] = ()
+
+    @property
+    def makespan(self) -> int:
+        """End of the last task (0 if there is none)."""
+        return max((ts.end for ts in self.tasks.values()), default=0)
+
+    def resource_usage(self, problem: Problem) -> dict[str, list[int]]:
+        """Per-period demand on every renewable resource.
+
+        Returns
+        -------
+        dict
+            Resource name to a list of ``max(horizon, makespan)`` per-period usages.
+        """
+        n = max(problem.horizon, self.makespan)
+        use = {r.name: [0] * n for r in problem.resources}
+        for t in problem.tasks:
+            ts = self.tasks.get(t.id)
+            if ts is None or not 0 <= ts.mode < len(t.modes):
+                continue
+            for r, q in t.modes[ts.mode].demands.items():
+                row = use[r]
+                for p in range(max(0, ts.start), min(ts.end, n)):
+                    row[p] += q
+        return use
+
+    def payments_of(self, task_id: str) -> list[Payment]:
+        """Payments made for one task."""
+        return [p for p in self.payments if p.task_id == task_id]
+
+
+@dataclass
+class Result:
+    """Outcome of :func:`ntm_sched.engine.solve`.
+
+    Attributes
+    ----------
+    status
+        Solver status; never OPTIMAL/FEASIBLE if the checker rejected the schedule.
+    objective, best_bound, gap
+        Objective value, proven bound and ``|obj - bound| / max(1, |obj|)`` (``None`` without solution).
+    runtime_s
+        Wall time of the solve, in seconds.
+    solution
+        The schedule, or ``None``.
+    explanation
+        Why the problem is infeasible (when asked and infeasible).
+    check
+        The independent checker's report on ``solution``.
+    """
+
+    status: Status
+    objective: float | None = None
+    best_bound: float | None = None
+    gap: float | None = None
+    runtime_s: float = 0.0
+    solution: Solution | None = None
+    explanation: Explanation | None = None
+    check: CheckReport | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True if there is a schedule, the status says so and the checker (if run) accepted it."""
+        return (
+            self.status in (Status.OPTIMAL, Status.FEASIBLE)
+            and self.solution is not None
+            and (self.check is None or self.check.ok)
+        )
+
+    def summary(self) -> str:
+        """One paragraph, status first."""
+        parts = [f"{self.status.value}"]
+        if self.objective is not None:
+            parts.append(f"objective={self.objective:g}")
+        if self.best_bound is not None:
+            parts.append(f"bound={self.best_bound:g}")
+        if self.gap is not None:
+            parts.append(f"gap={self.gap:.2%}")
+        parts.append(f"time={self.runtime_s:.2f}s")
+        if self.solution is not None:
+            parts.append(f"makespan={self.solution.makespan}")
+        if self.check is not None:
+            parts.append("check=OK" if self.check.ok else f"check=FAILED({len(self.check.violations)} violations)")
+        s = " ".join(parts)
+        if self.check is not None and not self.check.ok:
+            s += "\n" + str(self.check)
+        if self.explanation is not None:
+            s += "\n" + self.explanation.sentence
+        for n in self.notes:
+            s += "\n" + n
+        return s
+
+    def __repr__(self) -> str:
+        return f"Result({self.summary()})"
+
+    def raise_if_not_solved(self) -> Result:
+        """Return ``self`` if :attr:`ok`, else raise :class:`NotSolvedError` naming the status."""
+        if not self.ok:
+            msg = f"no valid schedule: status {self.status.value}"
+            if self.check is not None and not self.check.ok:
+                msg += f"; checker rejected the schedule:\n{self.check}"
+            if self.explanation is not None:
+                msg += f"; {self.explanation.sentence}"
+            raise NotSolvedError(msg)
+        return self
