@@ -1,0 +1,47 @@
+"""Plans: loading, checking and writing the tables of an NTM plan.
+
+>>> from ntm_sched.plan import load_plan, validate_path, format_issues
+"""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from pathlib import Path
+
+from .io import load_plan, load_plan_with_issues, read_raw, write_plan
+from .model import (
+    Agency,
+    Break,
+    CapacityChange,
+    Commune,
+    Criterion,
+    Plan,
+    PlanTask,
+    RecognitionStep,
+    Setting,
+    Source,
+    Tranche,
+    WorkType,
+)
+from .validate import Issue, PlanValidationError, format_issues
+
+
+def validate_path(path: str | os.PathLike[str]) -> list[Issue]:
+    """Every problem of the plan at ``path`` (errors and warnings); never raises on bad data."""
+    p = Path(path)
+    try:
+        _, issues = load_plan_with_issues(p)
+    except FileNotFoundError:
+        return [Issue(str(p), None, None, "no such file or folder", "error", None, "không có tệp hay thư mục này")]
+    except (ValueError, OSError, zipfile.BadZipFile, KeyError) as exc:
+        return [Issue(str(p), None, None, f"cannot read the plan: {exc}", "error", None,
+                      f"không đọc được kế hoạch: {exc}")]
+    return issues
+
+
+__all__ = [
+    "Agency", "Break", "CapacityChange", "Commune", "Criterion", "Issue", "Plan", "PlanTask",
+    "PlanValidationError", "RecognitionStep", "Setting", "Source", "Tranche", "WorkType",
+    "format_issues", "load_plan", "load_plan_with_issues", "read_raw", "validate_path", "write_plan",
+]

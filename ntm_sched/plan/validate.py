@@ -1,0 +1,634 @@
+"""Checking a plan: every problem is collected, none stops the others.
+
+The loader (:mod:`.io`) turns each file or sheet into a :class:`RawTable` of
+text cells with the row numbers the user sees; :func:`build_plan` converts the
+cells per the schema, runs the cross-table checks and either returns a
+:class:`~.model.Plan` or raises one :class:`PlanValidationError` listing every
+:class:`Issue`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from .cells import CellError, format_cell, nfc, parse_cell
+from .schema import TABLE_BY_NAME, TABLES, Column
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .model import Plan
+
+Severity = Literal["error", "warning"]
+
+COMMUNE_CRITERIA = 19  # national commune criteria set 2016-2020
+DISTRICT = "DISTRICT"
+_CODE = re.compile(r"^\d{5}$")
+NAME_COLUMNS = ("name", "name_vi")
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem of a plan, located as the user sees it.
+
+    ``row`` is the line number in a CSV file (the header is line 1) or the row
+    of an Excel sheet; ``None`` for problems of a whole file, sheet or column.
+    """
+
+    file: str
+    row: int | None
+    column: str | None
+    message: str
+    severity: Severity = "error"
+    sheet: str | None = None
+    message_vi: str = ""
+    row_kind: Literal["line", "row"] = "line"
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+    def where(self, lang: str = "en") -> str:
+        vi = lang == "vi"
+        parts = [self.file]
+        if self.sheet is not None:
+            parts.append(f"{'trang tính' if vi else 'sheet'} '{self.sheet}'")
+        if self.row is not None:
+            if vi:
+                parts.append(f"{'dòng' if self.row_kind == 'line' else 'hàng'} {self.row}")
+            else:
+                parts.append(f"{self.row_kind} {self.row}")
+        if self.column is not None:
+            parts.append(f"{'cột' if vi else 'column'} '{self.column}'")
+        return ", ".join(parts)
+
+    def text(self, lang: str = "en") -> str:
+        if lang == "vi":
+            sev = "lỗi" if self.is_error else "cảnh báo"
+            return f"[{sev}] {self.where('vi')}: {self.message_vi or self.message}"
+        return f"[{self.severity}] {self.where('en')}: {self.message}"
+
+    def __str__(self) -> str:
+        return self.text("en")
+
+
+def format_issues(issues: Sequence[Issue], lang: str = "vi", title: str | None = None) -> str:
+    """A readable report of ``issues`` in Vietnamese (``"vi"``, default) or English."""
+    if lang not in ("vi", "en"):
+        raise ValueError(f"lang must be 'vi' or 'en', not {lang!r}")
+    n_err = sum(1 for i in issues if i.is_error)
+    n_warn = len(issues) - n_err
+    lines = []
+    if title:
+        lines.append(title)
+    if lang == "vi":
+        if not issues:
+            lines.append("Không có lỗi hay cảnh báo nào.")
+        else:
+            lines.append(f"{n_err} lỗi, {n_warn} cảnh báo:")
+    else:
+        if not issues:
+            lines.append("No errors or warnings.")
+        else:
+            lines.append(f"{n_err} error(s), {n_warn} warning(s):")
+    for i in issues:
+        lines.append("  " + i.text(lang))
+    return "\n".join(lines)
+
+
+class PlanValidationError(ValueError):
+    """The plan has errors; ``.issues`` lists every problem found (warnings too)."""
+
+    def __init__(self, issues: Iterable[Issue]) -> None:
+        self.issues: list[Issue] = list(issues)
+        super().__init__("invalid plan\n" + format_issues(self.issues, lang="en"))
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.is_error]
+
+
+# --------------------------------------------------------------------------
+# Raw text tables and typed rows
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class RawTable:
+    """A table as read: header and text cells, with the user's row numbers."""
+
+    name: str
+    file: str
+    sheet: str | None
+    header: list[str]
+    rows: list[tuple[int, list[str]]]
+    header_row: int = 1
+    row_kind: Literal["line", "row"] = "line"
+
+
+@dataclass
+class Row:
+    """One data row after conversion: good cells in ``values`` (empty -> None)."""
+
+    table: str
+    file: str
+    sheet: str | None
+    line: int | None
+    row_kind: Literal["line", "row"]
+    values: dict[str, Any]
+    raw: dict[str, str] = field(default_factory=dict)  # text before NFC normalisation
+    bad: set[str] = field(default_factory=set)
+
+    def ok(self, *cols: str) -> bool:
+        return all(c not in self.bad and self.values.get(c) is not None for c in cols)
+
+
+# Where a table lives when it is missing or referenced: (file, sheet).
+Locator = Callable[[str], tuple[str, "str | None"]]
+
+
+class _Sink:
+    """Collects issues."""
+
+    def __init__(self) -> None:
+        self.issues: list[Issue] = []
+
+    def at(self, row: Row, column: str | None, en: str, vi: str = "", severity: Severity = "error") -> None:
+        self.issues.append(Issue(row.file, row.line, column, en, severity, row.sheet, vi or en, row.row_kind))
+
+    def file(self, file: str, sheet: str | None, column: str | None, en: str, vi: str = "",
+             severity: Severity = "error", line: int | None = None,
+             row_kind: Literal["line", "row"] = "line") -> None:
+        self.issues.append(Issue(file, line, column, en, severity, sheet, vi or en, row_kind))
+
+
+def _label(locate: Locator, table: str, lang: str = "en") -> str:
+    file, sheet = locate(table)
+    if sheet is not None:
+        return f"{'trang tính' if lang == 'vi' else 'sheet'} '{sheet}'"
+    return file
+
+
+def parse_tables(raw_tables: dict[str, RawTable], locate: Locator, sink: _Sink) -> dict[str, list[Row]]:
+    """Check headers and convert every cell; missing tables are reported."""
+    typed: dict[str, list[Row]] = {}
+    for table in TABLES:
+        raw = raw_tables.get(table.name)
+        if raw is None:
+            if table.required:
+                file, sheet = locate(table.name)
+                what = "sheet" if sheet is not None else "file"
+                what_vi = "trang tính" if sheet is not None else "tệp"
+                sink.file(file, sheet, None, f"missing required {what} for table '{table.name}'",
+                          f"thiếu {what_vi} bắt buộc của bảng '{table.name}'")
+            else:
+                typed[table.name] = []
+            continue
+        typed[table.name] = _parse_table(raw, sink)
+    return typed
+
+
+def _parse_table(raw: RawTable, sink: _Sink) -> list[Row]:
+    table = TABLE_BY_NAME[raw.name]
+    known = {c.name for c in table.columns}
+    positions: dict[str, int] = {}
+    header_bad = False
+    for i, h in enumerate(raw.header):
+        name = nfc(h).strip()
+        if name == "":
+            if any(i < len(cells) and cells[i].strip() for _, cells in raw.rows):
+                sink.file(raw.file, raw.sheet, None,
+                          f"column {i + 1} has values but no header", f"cột thứ {i + 1} có dữ liệu nhưng không có tên cột",
+                          line=raw.header_row, row_kind=raw.row_kind)
+            continue
+        if name not in known:
+            sink.file(raw.file, raw.sheet, name,
+                      f"unknown column '{name}' (expected: {', '.join(c.name for c in table.columns)})",
+                      f"cột lạ '{name}' (các cột cần có: {', '.join(c.name for c in table.columns)})",
+                      line=raw.header_row, row_kind=raw.row_kind)
+            continue
+        if name in positions:
+            sink.file(raw.file, raw.sheet, name, f"column '{name}' appears twice", f"cột '{name}' xuất hiện hai lần",
+                      line=raw.header_row, row_kind=raw.row_kind)
+            header_bad = True
+            continue
+        positions[name] = i
+    for c in table.columns:
+        if c.name not in positions and c.required:
+            sink.file(raw.file, raw.sheet, c.name, f"missing column '{c.name}'", f"thiếu cột '{c.name}'",
+                      line=raw.header_row, row_kind=raw.row_kind)
+    rows: list[Row] = []
+    for line, cells in raw.rows:
+        if all(not c.strip() for c in cells):
+            continue  # blank rows are ignored
+        row = Row(raw.name, raw.file, raw.sheet, line, raw.row_kind, {})
+        extra = [c for i, c in enumerate(cells) if i >= len(raw.header) and c.strip()]
+        if extra:
+            sink.at(row, None, f"row has {len(cells)} cells but the header has {len(raw.header)} columns",
+                    f"hàng có {len(cells)} ô nhưng tiêu đề chỉ có {len(raw.header)} cột")
+        for c in table.columns:
+            pos = positions.get(c.name)
+            if pos is None:
+                row.values[c.name] = () if c.kind == "list" else None
+                if c.required:
+                    row.bad.add(c.name)
+                continue
+            text = cells[pos] if pos < len(cells) else ""
+            row.raw[c.name] = text
+            norm = nfc(text)
+            if norm != text:
+                sink.at(row, c.name,
+                        f"text {text.strip()!r} is not in Unicode NFC form (decomposed accents); normalised to NFC",
+                        f"chữ {text.strip()!r} không ở dạng Unicode NFC (dấu tách rời); đã chuẩn hoá về NFC",
+                        "warning")
+            norm = norm.strip()
+            try:
+                value = parse_cell(c, norm)
+            except CellError as exc:
+                sink.at(row, c.name, exc.en, exc.vi)
+                row.values[c.name] = None
+                row.bad.add(c.name)
+                continue
+            if (value is None or value == ()) and not c.nullable:
+                sink.at(row, c.name, f"empty cell in required column '{c.name}'",
+                        f"ô trống ở cột bắt buộc '{c.name}'")
+                row.bad.add(c.name)
+            row.values[c.name] = value
+        rows.append(row)
+    if header_bad:
+        for r in rows:
+            r.bad.update(c.name for c in table.columns)
+    return rows
+
+
+# --------------------------------------------------------------------------
+# Checks across rows and tables
+# --------------------------------------------------------------------------
+
+REF_NOUN: dict[str, tuple[str, str]] = {
+    "communes.code": ("commune code", "mã xã"),
+    "agencies.agency_id": ("agency", "cơ quan"),
+    "work_types.work_type": ("work type", "loại công việc"),
+    "sources.source_id": ("source", "nguồn vốn"),
+    "tasks.task_id": ("task", "công việc"),
+    "criteria.code": ("criterion", "tiêu chí"),
+}
+
+
+def cross_checks(typed: dict[str, list[Row]], locate: Locator, sink: _Sink) -> None:
+    _check_keys(typed, locate, sink)
+    _check_names(typed, sink)
+    _check_refs(typed, locate, sink)
+    _check_domain(typed, locate, sink)
+    _check_cycles(typed, sink)
+
+
+def _rowname(r: Row, lang: str = "en") -> str:
+    if lang == "vi":
+        return f"{'dòng' if r.row_kind == 'line' else 'hàng'} {r.line}"
+    return f"{r.row_kind} {r.line}"
+
+
+def _check_keys(typed: dict[str, list[Row]], locate: Locator, sink: _Sink) -> None:
+    for name, rows in typed.items():
+        key = TABLE_BY_NAME[name].key
+        seen: dict[tuple[Any, ...], Row] = {}
+        for r in rows:
+            if not r.ok(*key):
+                continue
+            k = tuple(r.values[c] for c in key)
+            first = seen.get(k)
+            if first is None:
+                seen[k] = r
+                continue
+            shown = ", ".join(f"{c}={r.values[c]!r}" for c in key)
+            if any(first.raw.get(c) is not None and nfc(first.raw[c]).strip() == nfc(r.raw.get(c, "")).strip()
+                   and first.raw[c].strip() != r.raw.get(c, "").strip() for c in key):
+                sink.at(r, key[-1],
+                        f"duplicate key {shown}: {_rowname(first)} and {_rowname(r)} differ only in Unicode form",
+                        f"khoá trùng {shown}: {_rowname(first, 'vi')} và {_rowname(r, 'vi')} chỉ khác dạng Unicode")
+            else:
+                sink.at(r, key[-1], f"duplicate key {shown}: {_rowname(first)} and {_rowname(r)}",
+                        f"khoá trùng {shown}: {_rowname(first, 'vi')} và {_rowname(r, 'vi')}")
+
+
+def _check_names(typed: dict[str, list[Row]], sink: _Sink) -> None:
+    for name, rows in typed.items():
+        table = TABLE_BY_NAME[name]
+        for col in NAME_COLUMNS:
+            if col not in {c.name for c in table.columns}:
+                continue
+            seen: dict[tuple[Any, str], Row] = {}
+            for r in rows:
+                if not r.ok(col):
+                    continue
+                group = r.values.get("set") if name == "criteria" else None
+                k = (group, r.values[col])
+                first = seen.setdefault(k, r)
+                if first is r:
+                    continue
+                if first.raw.get(col, "").strip() != r.raw.get(col, "").strip():
+                    sink.at(r, col,
+                            f"name {r.values[col]!r} equals the one in {_rowname(first)} after Unicode "
+                            f"normalisation: the two differ only in Unicode form",
+                            f"tên {r.values[col]!r} trùng với tên ở {_rowname(first, 'vi')} sau khi chuẩn hoá "
+                            f"Unicode: hai tên chỉ khác dạng Unicode")
+                elif name == "communes":
+                    sink.at(r, col, f"name {r.values[col]!r} also used in {_rowname(first)}",
+                            f"tên {r.values[col]!r} đã dùng ở {_rowname(first, 'vi')}", "warning")
+
+
+def _check_refs(typed: dict[str, list[Row]], locate: Locator, sink: _Sink) -> None:
+    targets: dict[str, set[Any]] = {}
+    for name, rows in typed.items():
+        for c in TABLE_BY_NAME[name].columns:
+            if c.ref is None:
+                continue
+            ref_table, ref_col = c.ref.split(".")
+            if ref_table not in typed:
+                continue  # the missing table is reported already
+            if c.ref not in targets:
+                targets[c.ref] = {r.values[ref_col] for r in typed[ref_table] if r.ok(ref_col)}
+            valid = targets[c.ref]
+            noun_en, noun_vi = REF_NOUN.get(c.ref, (ref_col, ref_col))
+            where_en = f"{_label(locate, ref_table)} (column '{ref_col}')"
+            where_vi = f"{_label(locate, ref_table, 'vi')} (cột '{ref_col}')"
+            for r in rows:
+                if c.name in r.bad:
+                    continue
+                v = r.values.get(c.name)
+                items = v if c.kind == "list" else (() if v is None else (v,))
+                for item in items:
+                    if item in valid or item in c.ref_extra:
+                        continue
+                    sink.at(r, c.name, f"unknown {noun_en} {item!r}: not in {where_en}",
+                            f"{noun_vi} {item!r} không có trong {where_vi}")
+
+
+def _check_domain(typed: dict[str, list[Row]], locate: Locator, sink: _Sink) -> None:
+    criteria = typed.get("criteria", [])
+    sets: dict[str, set[str]] = {"commune": set(), "district": set()}
+    for r in criteria:
+        if r.ok("set", "code"):
+            sets[r.values["set"]].add(r.values["code"])
+    have_criteria = "criteria" in typed and bool(criteria)
+
+    for r in typed.get("communes", []):
+        if r.ok("code") and not _CODE.match(r.values["code"]):
+            sink.at(r, "code", f"commune code {r.values['code']!r} is not 5 digits",
+                    f"mã xã {r.values['code']!r} không phải 5 chữ số")
+        met = r.values.get("criteria_met") if r.ok("criteria_met") else None
+        if met is not None and met > COMMUNE_CRITERIA:
+            sink.at(r, "criteria_met", f"criteria_met {met} exceeds the {COMMUNE_CRITERIA} commune criteria",
+                    f"criteria_met {met} vượt quá {COMMUNE_CRITERIA} tiêu chí xã")
+        if "missing_criteria" in r.bad:
+            continue
+        missing = r.values.get("missing_criteria") or ()
+        dups = sorted({m for m in missing if missing.count(m) > 1})
+        if dups:
+            sink.at(r, "missing_criteria", f"criteria listed twice: {', '.join(dups)}",
+                    f"tiêu chí bị liệt kê hai lần: {', '.join(dups)}")
+        if have_criteria:
+            for m in missing:
+                if m in sets["district"] and m not in sets["commune"]:
+                    sink.at(r, "missing_criteria", f"criterion {m!r} is a district criterion, not a commune one",
+                            f"tiêu chí {m!r} là tiêu chí huyện, không phải tiêu chí xã")
+        if met is not None and met <= COMMUNE_CRITERIA and len(set(missing)) != COMMUNE_CRITERIA - met:
+            sink.at(r, "missing_criteria",
+                    f"{len(set(missing))} missing criteria listed but criteria_met={met} implies "
+                    f"{COMMUNE_CRITERIA - met} (= {COMMUNE_CRITERIA} - criteria_met)",
+                    f"liệt kê {len(set(missing))} tiêu chí chưa đạt nhưng criteria_met={met} nghĩa là "
+                    f"{COMMUNE_CRITERIA - met} (= {COMMUNE_CRITERIA} - criteria_met)")
+        if r.ok("status") and met is not None:
+            if r.values["status"] == "recognised" and met < COMMUNE_CRITERIA:
+                sink.at(r, "status", f"status 'recognised' but only {met} criteria met",
+                        f"trạng thái 'recognised' nhưng mới đạt {met} tiêu chí", "warning")
+
+    for name in ("calendar", "capacity_changes"):
+        for r in typed.get(name, []):
+            if r.ok("start_date", "end_date") and r.values["end_date"] < r.values["start_date"]:
+                sink.at(r, "end_date",
+                        f"end_date {r.values['end_date']} is before start_date {r.values['start_date']}",
+                        f"end_date {r.values['end_date']} trước start_date {r.values['start_date']}")
+
+    units = {r.values["work_type"]: (r.values["unit"], r) for r in typed.get("work_types", [])
+             if r.ok("work_type", "unit")}
+    for r in typed.get("tasks", []):
+        if r.ok("work_type", "unit") and r.values["work_type"] in units:
+            wt_unit, _ = units[r.values["work_type"]]
+            if r.values["unit"] != wt_unit:
+                sink.at(r, "unit",
+                        f"unit {r.values['unit']!r} differs from work type {r.values['work_type']!r}'s unit "
+                        f"{wt_unit!r} in {_label(locate, 'work_types')}",
+                        f"đơn vị {r.values['unit']!r} khác đơn vị {wt_unit!r} của loại công việc "
+                        f"{r.values['work_type']!r} trong {_label(locate, 'work_types', 'vi')}")
+        if have_criteria and r.ok("criterion", "commune_code"):
+            want = "district" if r.values["commune_code"] == DISTRICT else "commune"
+            if r.values["criterion"] not in sets[want]:
+                sink.at(r, "criterion",
+                        f"criterion {r.values['criterion']!r} is not a {want} criterion in "
+                        f"{_label(locate, 'criteria')}",
+                        f"tiêu chí {r.values['criterion']!r} không phải tiêu chí "
+                        f"{'huyện' if want == 'district' else 'xã'} trong {_label(locate, 'criteria', 'vi')}",
+                        "warning")
+        if "predecessors" not in r.bad:
+            preds = r.values.get("predecessors") or ()
+            dups = sorted({p for p in preds if preds.count(p) > 1})
+            if dups:
+                sink.at(r, "predecessors", f"predecessors listed twice: {', '.join(dups)}",
+                        f"công việc trước bị liệt kê hai lần: {', '.join(dups)}", "warning")
+
+    orders: dict[tuple[str, int], Row] = {}
+    for r in typed.get("recognition_steps", []):
+        if r.ok("chain", "order"):
+            k = (r.values["chain"], r.values["order"])
+            first = orders.setdefault(k, r)
+            if first is not r:
+                sink.at(r, "order", f"order {k[1]} of chain {k[0]!r} also used in {_rowname(first)}",
+                        f"thứ tự {k[1]} của chuỗi {k[0]!r} đã dùng ở {_rowname(first, 'vi')}", "warning")
+
+
+def _check_cycles(typed: dict[str, list[Row]], sink: _Sink) -> None:
+    rows = {r.values["task_id"]: r for r in typed.get("tasks", []) if r.ok("task_id")}
+    succ: dict[str, list[str]] = {t: [] for t in rows}
+    for t, r in rows.items():
+        if "predecessors" in r.bad:
+            continue
+        for p in r.values.get("predecessors") or ():
+            if p in rows:
+                succ[p].append(t)
+    for comp in _strongly_connected(list(rows), succ):
+        if len(comp) == 1 and comp[0] not in succ[comp[0]]:
+            continue
+        members = set(comp)
+        start = min(comp, key=lambda t: rows[t].line or 0)
+        path = _cycle_through(start, succ, members)
+        shown = " → ".join(path)
+        names = ", ".join(sorted(members, key=lambda t: rows[t].line or 0))
+        sink.at(rows[start], "predecessors", f"precedence cycle among tasks {names}: {shown}",
+                f"vòng lặp thứ tự giữa các công việc {names}: {shown}")
+
+
+def _strongly_connected(nodes: list[str], succ: dict[str, list[str]]) -> list[list[str]]:
+    """Tarjan's algorithm, iterative."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    out: list[list[str]] = []
+    counter = 0
+    for root in nodes:
+        if root in index:
+            continue
+        work = [(root, 0)]
+        while work:
+            v, i = work.pop()
+            if i == 0:
+                index[v] = low[v] = counter
+                counter += 1
+                stack.append(v)
+                on_stack.add(v)
+            recurse = False
+            for j in range(i, len(succ[v])):
+                w = succ[v][j]
+                if w not in index:
+                    work.append((v, j + 1))
+                    work.append((w, 0))
+                    recurse = True
+                    break
+                if w in on_stack:
+                    low[v] = min(low[v], index[w])
+            if recurse:
+                continue
+            if low[v] == index[v]:
+                comp = []
+                while True:
+                    w = stack.pop()
+                    on_stack.discard(w)
+                    comp.append(w)
+                    if w == v:
+                        break
+                out.append(comp)
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[v])
+    return out
+
+
+def _cycle_through(start: str, succ: dict[str, list[str]], members: set[str]) -> list[str]:
+    """A shortest cycle start → ... → start inside one strongly connected component."""
+    parent: dict[str, str] = {}
+    queue = [start]
+    seen = {start}
+    while queue:
+        v = queue.pop(0)
+        for w in succ[v]:
+            if w == start:
+                path = [v]
+                while path[-1] != start:
+                    path.append(parent[path[-1]])
+                return list(reversed(path)) + [start]
+            if w in members and w not in seen:
+                seen.add(w)
+                parent[w] = v
+                queue.append(w)
+    return [start, start]  # pragma: no cover
+
+
+# --------------------------------------------------------------------------
+# Building plans
+# --------------------------------------------------------------------------
+
+
+def check_raw(raw_tables: dict[str, RawTable], locate: Locator,
+              pre_issues: Iterable[Issue] = ()) -> tuple[dict[str, list[Row]], list[Issue]]:
+    sink = _Sink()
+    sink.issues.extend(pre_issues)
+    typed = parse_tables(raw_tables, locate, sink)
+    cross_checks(typed, locate, sink)
+    return typed, sink.issues
+
+
+def build_plan(raw_tables: dict[str, RawTable], locate: Locator, source_path: Path | None,
+               pre_issues: Iterable[Issue] = ()) -> tuple[Plan | None, list[Issue]]:
+    """Convert and check; the plan is ``None`` when there is any error."""
+    from .model import _TRUSTED, PLAN_FIELD, RECORD_TYPES, Plan
+
+    typed, issues = check_raw(raw_tables, locate, pre_issues)
+    if any(i.is_error for i in issues):
+        return None, issues
+    kwargs: dict[str, Any] = {}
+    for name, rows in typed.items():
+        cls = RECORD_TYPES[name]
+        kwargs[PLAN_FIELD[name]] = tuple(cls(**r.values) for r in rows)
+    token = _TRUSTED.set(True)
+    try:
+        plan = Plan(**kwargs, source_path=source_path)
+    finally:
+        _TRUSTED.reset(token)
+    return plan, issues
+
+
+def check_plan_records(plan: Plan) -> list[Issue]:
+    """Cross-table checks of a plan built from records (not from files)."""
+    from .model import PLAN_FIELD
+
+    typed: dict[str, list[Row]] = {}
+    for table in TABLES:
+        rows = []
+        for i, rec in enumerate(getattr(plan, PLAN_FIELD[table.name]), start=1):
+            values = rec.as_dict()
+            rows.append(Row(table.name, table.name, None, i, "row", values,
+                            raw={c.name: format_cell(c, values[c.name]) for c in table.columns
+                                 if c.kind == "str"}))
+        typed[table.name] = rows
+    sink = _Sink()
+    cross_checks(typed, lambda t: (t, None), sink)
+    return sink.issues
+
+
+def frame_to_raw(name: str, frame: pd.DataFrame, file: str | None = None) -> RawTable:
+    """A DataFrame as a raw text table (cells formatted per the schema column of their header)."""
+    table = TABLE_BY_NAME[name]
+    header = [str(h) for h in frame.columns]
+    cols: list[Column | None] = [
+        table.column(h.strip()) if h.strip() in {c.name for c in table.columns} else None for h in header
+    ]
+    rows = []
+    for pos, values in enumerate(frame.itertuples(index=False, name=None), start=1):
+        cells = []
+        for col, v in zip(cols, values):
+            if col is None:
+                cells.append("" if v is None else str(v))
+            else:
+                cells.append(format_cell(col, v))
+        rows.append((pos, cells))
+    return RawTable(name, file or f"DataFrame '{name}'", None, header, rows, header_row=0, row_kind="row")
+
+
+def plan_to_raw(plan: Plan) -> dict[str, RawTable]:
+    out = {}
+    for table in TABLES:
+        rows = [(i, cells) for i, cells in enumerate(plan.text_rows(table.name), start=1)]
+        out[table.name] = RawTable(table.name, f"table '{table.name}'", None, [c.name for c in table.columns],
+                                   rows, header_row=0, row_kind="row")
+    return out
+
+
+def plan_with_frame(plan: Plan, name: str, frame: pd.DataFrame) -> Plan:
+    if name not in TABLE_BY_NAME:
+        raise KeyError(f"unknown table {name!r} (tables: {', '.join(TABLE_BY_NAME)})")
+    raw = plan_to_raw(plan)
+    raw[name] = frame_to_raw(name, frame)
+
+    def locate(t: str) -> tuple[str, str | None]:
+        return raw[t].file, None
+
+    new, issues = build_plan(raw, locate, plan.source_path)
+    if new is None:
+        raise PlanValidationError(issues)
+    return new
