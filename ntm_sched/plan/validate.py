@@ -227,9 +227,12 @@ def _parse_table(raw: RawTable, sink: _Sink) -> list[Row]:
             continue  # blank rows are ignored
         row = Row(raw.name, raw.file, raw.sheet, line, raw.row_kind, {})
         extra = [c for i, c in enumerate(cells) if i >= len(raw.header) and c.strip()]
-        if extra:
-            sink.at(row, None, f"row has {len(cells)} cells but the header has {len(raw.header)} columns",
-                    f"hàng có {len(cells)} ô nhưng tiêu đề chỉ có {len(raw.header)} cột")
+        if extra or (raw.row_kind == "line" and len(cells) > len(raw.header)):
+            # in a CSV file a longer row almost always means an unquoted separator inside a text
+            sink.at(row, None, f"row has {len(cells)} cells but the header has {len(raw.header)} columns "
+                    f"(a separator inside an unquoted text shifts the columns)",
+                    f"hàng có {len(cells)} ô nhưng tiêu đề chỉ có {len(raw.header)} cột "
+                    f"(dấu phân cách trong văn bản không có ngoặc kép làm lệch cột)")
         for c in table.columns:
             pos = positions.get(c.name)
             if pos is None:
