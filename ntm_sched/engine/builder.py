@@ -429,7 +429,8 @@ def _money(problem, bm: BuiltModel, cost_expr, adv_expr, es, lf, relax, obj_term
         if key in before:
             return before[key]
         var = bm.start[tid] if which == "s" else bm.end[tid]
-        lo, hi = var.proto.domain[0], var.proto.domain[-1]
+        dom = list(var.proto.domain)
+        lo, hi = dom[0], dom[-1]
         if hi < T:
             val = 1
         elif lo >= T:
