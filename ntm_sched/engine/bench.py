@@ -1,0 +1,165 @@
+"""PSPLIB benchmark runner (mounted by the CLI as ``ntm-sched bench psplib``)."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from ntm_sched.engine.checker import check
+from ntm_sched.engine.psplib import read_psplib
+from ntm_sched.engine.result import Status
+from ntm_sched.engine.solve import solve
+
+
+def _instance_key(p: Path) -> list:
+    import re
+
+    return [int(x) if x.isdigit() else x for x in re.split(r"(\d+)", p.stem)]
+
+
+def run_psplib_bench(
+    dir: str | Path,
+    reference_csv: str | Path | None = None,
+    time_limit: float = 10,
+    workers: int = 1,
+    out_csv: str | Path | None = None,
+    progress: bool = True,
+) -> pd.DataFrame:
+    """Solve every ``.sm``/``.mm`` file of ``dir`` and check every schedule.
+
+    Parameters
+    ----------
+    dir
+        Folder of PSPLIB instances.
+    reference_csv
+        Optional ``instance,makespan`` CSV of reference (optimal) makespans.
+    time_limit, workers
+        Per-instance solver settings (seed 0).
+    out_csv
+        Where to write the table (optional).
+    progress
+        Show a tqdm progress bar (else one plain line per instance).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``instance, makespan, lower_bound, status, runtime_s, checked``
+        and, with a reference, ``reference, at_reference``.
+
+    Raises
+    ------
+    RuntimeError
+        If the checker rejects a schedule.
+    """
+    d = Path(dir)
+    files = sorted([*d.glob("*.sm"), *d.glob("*.mm")], key=_instance_key)
+    if not files:
+        raise FileNotFoundError(f"no .sm or .mm file in {d}")
+    ref = {}
+    if reference_csv is not None:
+        ref = pd.read_csv(reference_csv).set_index("instance")["makespan"].to_dict()
+    rows = []
+    it = files
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(files, unit="inst")
+        it = bar
+    for f in it:
+        p = read_psplib(f)
+        r = solve(p, time_limit=time_limit, workers=workers, seed=0, explain=False)
+        mk = r.solution.makespan if r.solution is not None else None
+        if r.solution is not None:
+            rep = r.check if r.check is not None else check(p, r.solution)
+            if not rep.ok:
+                raise RuntimeError(f"{f}: checker rejected the engine schedule:\n{rep}")
+        row = dict(instance=f.stem, makespan=mk,
+                   lower_bound=int(r.best_bound) if r.best_bound is not None else None,
+                   status=r.status.value, runtime_s=round(r.runtime_s, 3), checked=r.solution is not None)
+        if ref:
+            row["reference"] = ref.get(f.stem)
+            row["at_reference"] = mk is not None and mk == ref.get(f.stem)
+        rows.append(row)
+        if bar is not None:
+            bar.set_postfix_str(f"{f.stem} {r.status.value} {mk}")
+        else:
+            print(f"{f.stem:12s} {r.status.value:9s} makespan={mk} bound={row['lower_bound']} "
+                  f"{r.runtime_s:.2f}s", flush=True)
+    df = pd.DataFrame(rows)
+    if out_csv is not None:
+        Path(out_csv).parent.mkdir(parents=True, exist_ok=True)
+        df.to_csv(out_csv, index=False)
+    return df
+
+
+def summary(df: pd.DataFrame) -> dict:
+    """Headline figures of a benchmark table.
+
+    Returns
+    -------
+    dict
+        ``instances``, ``optimal`` (proven), ``at_reference``, ``mean_gap_to_reference``
+        (relative, over instances with a reference and a schedule), ``total_time_s``,
+        ``unproven`` (names) and ``text`` (one line).
+    """
+    out = {
+        "instances": len(df),
+        "optimal": int((df.status == Status.OPTIMAL.value).sum()),
+        "total_time_s": float(df.runtime_s.sum()),
+        "unproven": df.loc[df.status != Status.OPTIMAL.value, "instance"].tolist(),
+    }
+    if "reference" in df:
+        ok = df.dropna(subset=["reference", "makespan"])
+        out["at_reference"] = int(df.at_reference.sum())
+        out["mean_gap_to_reference"] = (
+            float(((ok.makespan - ok.reference) / ok.reference).mean()) if len(ok) else float("nan")
+        )
+    text = f"{out['optimal']}/{out['instances']} proven optimal"
+    if "at_reference" in out:
+        text += f", {out['at_reference']}/{out['instances']} at reference, mean gap to reference " \
+                f"{out['mean_gap_to_reference']:.2%}"
+    text += f", total {out['total_time_s']:.1f} s"
+    if out["unproven"]:
+        text += f", unproven: {', '.join(out['unproven'])}"
+    out["text"] = text
+    return out
+
+
+def add_bench_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """Add ``DIR [--reference CSV] [--time-limit S] [--workers N] [--out CSV] [--no-progress]``."""
+    parser.add_argument("dir", help="folder of PSPLIB .sm/.mm files")
+    parser.add_argument("--reference", default=None, help="CSV instance,makespan of reference makespans")
+    parser.add_argument("--time-limit", type=float, default=10.0, help="seconds per instance (default 10)")
+    parser.add_argument("--workers", type=int, default=1, help="CP-SAT workers (default 1)")
+    parser.add_argument("--out", default=None, help="write the result table to this CSV")
+    parser.add_argument("--no-progress", action="store_true", help="plain lines instead of a progress bar")
+    return parser
+
+
+def bench_main(args: argparse.Namespace) -> int:
+    """Run the benchmark from parsed arguments; print the summary; return an exit code."""
+    t0 = time.perf_counter()
+    try:
+        df = run_psplib_bench(args.dir, args.reference, args.time_limit, args.workers, args.out,
+                              progress=not getattr(args, "no_progress", False))
+    except (FileNotFoundError, ValueError, RuntimeError) as exc:
+        print(f"error: {exc}")
+        return 2
+    s = summary(df)
+    print(s["text"])
+    print(f"wall time {time.perf_counter() - t0:.1f} s")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m ntm_sched.engine.bench DIR ...``."""
+    ap = add_bench_arguments(argparse.ArgumentParser(prog="ntm_sched.engine.bench"))
+    return bench_main(ap.parse_args(argv))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
