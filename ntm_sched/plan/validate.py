@@ -203,24 +203,24 @@ def _parse_table(raw: RawTable, sink: _Sink) -> list[Row]:
             if any(i < len(cells) and cells[i].strip() for _, cells in raw.rows):
                 sink.file(raw.file, raw.sheet, None,
                           f"column {i + 1} has values but no header", f"cột thứ {i + 1} có dữ liệu nhưng không có tên cột",
-                          line=raw.header_row, row_kind=raw.row_kind)
+                          line=raw.header_row or None, row_kind=raw.row_kind)
             continue
         if name not in known:
             sink.file(raw.file, raw.sheet, name,
                       f"unknown column '{name}' (expected: {', '.join(c.name for c in table.columns)})",
                       f"cột lạ '{name}' (các cột cần có: {', '.join(c.name for c in table.columns)})",
-                      line=raw.header_row, row_kind=raw.row_kind)
+                      line=raw.header_row or None, row_kind=raw.row_kind)
             continue
         if name in positions:
             sink.file(raw.file, raw.sheet, name, f"column '{name}' appears twice", f"cột '{name}' xuất hiện hai lần",
-                      line=raw.header_row, row_kind=raw.row_kind)
+                      line=raw.header_row or None, row_kind=raw.row_kind)
             header_bad = True
             continue
         positions[name] = i
     for c in table.columns:
         if c.name not in positions and c.required:
             sink.file(raw.file, raw.sheet, c.name, f"missing column '{c.name}'", f"thiếu cột '{c.name}'",
-                      line=raw.header_row, row_kind=raw.row_kind)
+                      line=raw.header_row or None, row_kind=raw.row_kind)
     rows: list[Row] = []
     for line, cells in raw.rows:
         if all(not c.strip() for c in cells):
