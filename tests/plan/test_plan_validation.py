@@ -305,3 +305,23 @@ def test_validate_path_never_raises(tmp_path):
     (bad / "tasks.csv").write_bytes(b"task_id\n\xff\xfe\n")
     issues = validate_path(bad)
     assert any(i.file == "tasks.csv" and i.row == 2 and "UTF-8" in i.message for i in issues)
+
+
+def test_windows_line_endings_keep_line_numbers(tmp_path, tables):
+    tables["tasks"][2]["quantity"] = "n/a"
+    path = write_tables(tmp_path / "crlf", tables, sep=";", bom=True)
+    for p in path.glob("*.csv"):
+        p.write_bytes(p.read_bytes().replace(b"\n", b"\r\n"))
+    errors = _errors(path)
+    _one(errors, "tasks.csv", 4, "quantity", "not a number")
+    assert len(errors) == 1
+
+
+def test_blank_lines_are_skipped_but_counted(tmp_path, tables):
+    path = _bad(tmp_path, tables)
+    text = (path / "agencies.csv").read_text(encoding="utf-8").splitlines()
+    text.insert(2, "")
+    text[3] = text[3].replace("12.5", "-1")
+    (path / "agencies.csv").write_text("\n".join(text) + "\n", encoding="utf-8")
+    errors = _errors(path)
+    _one(errors, "agencies.csv", 4, "weekly_capacity", "minimum")
