@@ -431,7 +431,8 @@ def _check_domain(typed: dict[str, list[Row]], locate: Locator, sink: _Sink) -> 
                         f"{r.values['work_type']!r} trong {_label(locate, 'work_types', 'vi')}")
         if have_criteria and r.ok("criterion", "commune_code"):
             want = "district" if r.values["commune_code"] == DISTRICT else "commune"
-            if r.values["criterion"] not in sets[want]:
+            # "all" marks work on the whole criteria set (a recognised commune's review)
+            if r.values["criterion"] != "all" and r.values["criterion"] not in sets[want]:
                 sink.at(r, "criterion",
                         f"criterion {r.values['criterion']!r} is not a {want} criterion in "
                         f"{_label(locate, 'criteria')}",
@@ -445,14 +446,19 @@ def _check_domain(typed: dict[str, list[Row]], locate: Locator, sink: _Sink) -> 
                 sink.at(r, "predecessors", f"predecessors listed twice: {', '.join(dups)}",
                         f"công việc trước bị liệt kê hai lần: {', '.join(dups)}", "warning")
 
-    orders: dict[tuple[str, int], Row] = {}
+    # steps of a chain that share an ``order`` run side by side (e.g. survey and public
+    # posting); a step name used twice in one chain is the real mistake (caught as a duplicate key)
+    steps_seen: dict[tuple[str, int], list[Row]] = {}
     for r in typed.get("recognition_steps", []):
         if r.ok("chain", "order"):
-            k = (r.values["chain"], r.values["order"])
-            first = orders.setdefault(k, r)
-            if first is not r:
-                sink.at(r, "order", f"order {k[1]} of chain {k[0]!r} also used in {_rowname(first)}",
-                        f"thứ tự {k[1]} của chuỗi {k[0]!r} đã dùng ở {_rowname(first, 'vi')}", "warning")
+            steps_seen.setdefault((r.values["chain"], r.values["order"]), []).append(r)
+    for chain in {k[0] for k in steps_seen}:
+        orders = sorted(k[1] for k in steps_seen if k[0] == chain)
+        gaps = [o for o in range(orders[0], orders[-1] + 1) if o not in orders]
+        if gaps:
+            r = steps_seen[(chain, orders[-1])][0]
+            sink.at(r, "order", f"chain {chain!r} skips order {gaps}",
+                    f"chuỗi {chain!r} bỏ qua thứ tự {gaps}", "warning")
 
 
 def _check_cycles(typed: dict[str, list[Row]], sink: _Sink) -> None:

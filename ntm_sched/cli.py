@@ -1,0 +1,117 @@
+"""The ``ntm-sched`` command: parses arguments, calls one function per verb, prints.
+
+Verbs::
+
+    ntm-sched validate PATH [--lang vi|en]
+    ntm-sched solve [SCENARIO] [--out DIR] [--time-limit S] [--workers N] [--seed N]
+    ntm-sched report SCENARIO [--run NAME] [--lang vi|en] [--time-limit S] [--outputs DIR]
+    ntm-sched batch [SCENARIO ...|DIR] [--run NAME] [--jobs N] [--time-limit S]
+    ntm-sched budget evaluate|minimum|cuts|marginal ...
+    ntm-sched bench psplib DIR [--reference CSV] [--time-limit S] [--workers N] [--out CSV]
+
+Exit codes: 0 success, 1 the job ran but the answer is not a success (invalid plan,
+infeasible or unknown solve, failed scenarios), 2 wrong usage or unreadable input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+
+def _solve_main(args: argparse.Namespace) -> int:
+    from ntm_sched.ntm import solve_plan
+    from ntm_sched.scenario import ScenarioError, load_scenario, load_scenario_plan
+    from ntm_sched.plan import PlanValidationError
+
+    try:
+        sc = load_scenario(args.scenario)
+        plan = load_scenario_plan(sc)
+    except (ScenarioError, PlanValidationError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    time_limit = args.time_limit if args.time_limit is not None else sc.time_limit
+    workers = args.workers if args.workers is not None else sc.workers
+    seed = args.seed if args.seed is not None else sc.seed
+    res = solve_plan(plan, time_limit=time_limit, workers=workers, seed=seed)
+    out = Path(args.out) if args.out else Path("outputs") / "solve" / sc.name
+    res.write(out)
+    s = res.summary
+    print(f"status: {s['status']}  objective: {s['objective']}  bound: {s['best_bound']}  "
+          f"gap: {s['gap']}  runtime: {s['runtime_s']} s")
+    if res.has_schedule:
+        print(f"communes on time: {s['communes_on_time']}/{s['communes_on_time'] + s['communes_late']}  "
+              f"late: {', '.join(s['late_communes']) or '-'}")
+        print(f"district recognition: {s['district_recognition_date']}  "
+              f"total cost: {s['total_cost_mvnd']} million VND  extra funding: {s['extra_funding_mvnd']} million VND")
+    if s.get("explanation"):
+        print(f"why: {s['explanation']}")
+    print(f"written: {out}")
+    return 0 if s["status"] in ("OPTIMAL", "FEASIBLE") else 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``ntm-sched`` (sub-commands mounted lazily)."""
+    parser = argparse.ArgumentParser(prog="ntm-sched", description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="verb", required=True)
+
+    from ntm_sched.plan.cli import add_validate_arguments, validate_main
+
+    p = sub.add_parser("validate", help="check a plan folder or workbook and print a report")
+    add_validate_arguments(p)
+    p.set_defaults(func=validate_main)
+
+    p = sub.add_parser("solve", help="solve a scenario and write schedule, milestones, allocation, load, summary")
+    p.add_argument("scenario", nargs="?", default="base", help="scenario name or YAML file (default: base)")
+    p.add_argument("--out", help="output folder (default: outputs/solve/<scenario>)")
+    p.add_argument("--time-limit", type=float, default=None, help="seconds (default: the scenario's)")
+    p.add_argument("--workers", type=int, default=None, help="CP-SAT workers (default: the scenario's)")
+    p.add_argument("--seed", type=int, default=None, help="random seed (default: the scenario's)")
+    p.set_defaults(func=_solve_main)
+
+    try:
+        from ntm_sched.report.runner import add_report_arguments, report_main
+
+        p = sub.add_parser("report", help="run the scenario report notebook with papermill")
+        add_report_arguments(p)
+        p.set_defaults(func=report_main)
+    except ImportError:  # pragma: no cover - report layer missing
+        pass
+    try:
+        from ntm_sched.report.batch import add_batch_arguments, batch_main
+
+        p = sub.add_parser("batch", help="run many scenarios' reports and compare them")
+        add_batch_arguments(p)
+        p.set_defaults(func=batch_main)
+    except ImportError:  # pragma: no cover
+        pass
+    try:
+        from ntm_sched.budget import add_budget_arguments, budget_main
+
+        p = sub.add_parser("budget", help="finance office: evaluate, minimum, cuts, marginal")
+        add_budget_arguments(p)
+        p.set_defaults(func=budget_main)
+    except ImportError:  # pragma: no cover
+        pass
+
+    bench = sub.add_parser("bench", help="benchmarks of the engine")
+    bsub = bench.add_subparsers(dest="bench_kind", required=True)
+    from ntm_sched.engine.bench import add_bench_arguments, bench_main
+
+    p = bsub.add_parser("psplib", help="solve PSPLIB instances and compare with reference optima")
+    add_bench_arguments(p)
+    p.set_defaults(func=bench_main)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``ntm-sched`` console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,86 @@
+"""Units and formats, in one place.
+
+Money
+    The model counts money in **million VND** (integers in the engine).
+    :data:`VND_PER_MODEL_UNIT` is the only conversion factor; reports format
+    amounts with :func:`format_money`.
+Effort
+    Agencies' effort is in person-days per week; the engine needs integers, so
+    effort is scaled by :data:`EFFORT_SCALE` when a model is built and divided
+    back when results are reported.
+Dates
+    Files use ISO dates (``yyyy-mm-dd``); reports show ``dd/mm/yyyy``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+VND_PER_MODEL_UNIT: int = 1_000_000
+"""One engine money unit is one million VND."""
+
+EFFORT_SCALE: int = 10
+"""Engine effort units per person-day/week (tenths of a person-day)."""
+
+
+def to_model_money(mvnd: float) -> int:
+    """Million VND (float, from data) to integer engine money units (rounded half up)."""
+    if mvnd < 0 or math.isnan(mvnd):
+        raise ValueError(f"money must be a non-negative number, got {mvnd!r}")
+    return int(math.floor(mvnd + 0.5))
+
+
+def to_model_effort(person_days_per_week: float) -> int:
+    """Effort in person-days/week to integer engine units (rounded up: never under-count)."""
+    if person_days_per_week < 0:
+        raise ValueError(f"effort must be non-negative, got {person_days_per_week!r}")
+    return int(math.ceil(round(person_days_per_week * EFFORT_SCALE, 9)))
+
+
+def from_model_effort(units: float) -> float:
+    """Engine effort units back to person-days/week."""
+    return units / EFFORT_SCALE
+
+
+def format_money(mvnd: float, lang: str = "vi") -> str:
+    """Human-readable money from million VND: billions when large.
+
+    Vietnamese uses ``.`` as thousands separator and ``,`` as decimal mark.
+    """
+    if abs(mvnd) >= 1000:
+        value, unit = mvnd / 1000, ("tỷ đồng" if lang == "vi" else "billion VND")
+        text = f"{value:,.2f}"
+    else:
+        value, unit = mvnd, ("triệu đồng" if lang == "vi" else "million VND")
+        text = f"{value:,.0f}"
+    if lang == "vi":
+        text = text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
+    return f"{text} {unit}"
+
+
+def format_date(d: dt.date | None, lang: str = "vi") -> str:
+    """``dd/mm/yyyy`` (both languages: the district's convention); empty for ``None``."""
+    if d is None:
+        return ""
+    return d.strftime("%d/%m/%Y")
+
+
+def period_to_date(origin: dt.date, period: int) -> dt.date:
+    """Calendar date of engine period ``period`` (one period = one day)."""
+    return origin + dt.timedelta(days=int(period))
+
+
+def date_to_period(origin: dt.date, d: dt.date) -> int:
+    """Engine period of a calendar date."""
+    return (d - origin).days
+
+
+def month_start(d: dt.date) -> dt.date:
+    """First day of ``d``'s month."""
+    return d.replace(day=1)
+
+
+def week_start(d: dt.date) -> dt.date:
+    """Monday of ``d``'s ISO week."""
+    return d - dt.timedelta(days=d.weekday())
