@@ -1,0 +1,65 @@
+"""The project's own files install what it needs, and they agree with each other."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _name(req: str) -> str:
+    return re.split(r"[<>=!~ \[;]", req.strip(), maxsplit=1)[0].lower().replace("_", "-")
+
+
+def _pyproject() -> dict:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+
+
+def test_environment_yml_lists_the_same_runtime_dependencies_as_pyproject() -> None:
+    py = _pyproject()["project"]
+    runtime = {_name(r) for r in py["dependencies"]}
+    test = {_name(r) for r in py["optional-dependencies"]["test"]}
+    env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
+    conda = {_name(d) for d in env["dependencies"] if isinstance(d, str)} - {"python", "pip"}
+    assert conda == runtime | test, (
+        f"only in environment.yml: {sorted(conda - runtime - test)}; "
+        f"only in pyproject.toml: {sorted((runtime | test) - conda)}"
+    )
+
+
+def test_version_bounds_agree() -> None:
+    py = _pyproject()["project"]
+    pins = {_name(r): r.strip()[len(_name(r)):] for r in py["dependencies"]}
+    env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
+    for d in env["dependencies"]:
+        if isinstance(d, str) and _name(d) in pins:
+            assert d.strip()[len(_name(d)):] == pins[_name(d)], d
+
+
+def test_console_script_and_kernel_setup_are_declared() -> None:
+    py = _pyproject()["project"]
+    assert py["scripts"]["ntm-sched"] == "ntm_sched.cli:main"
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "ipykernel install" in makefile and "--name $(KERNEL)" in makefile
+
+
+def test_readme_opens_with_the_two_commands_and_ci_runs_the_test_one() -> None:
+    lines = [ln.strip() for ln in (ROOT / "README.md").read_text(encoding="utf-8").splitlines()]
+    commands = [ln for ln in lines if ln.startswith("make ")]
+    assert commands[:2] == ["make report", "make test"]
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "make test" in ci
+
+
+def test_nothing_reads_the_shared_folder_at_run_or_test_time() -> None:
+    offenders = []
+    for folder in ("ntm_sched", "tests", "notebooks", "data"):
+        for p in (ROOT / folder).rglob("*"):
+            if p.is_file() and p.suffix in (".py", ".ipynb", ".yaml", ".csv") and p.name != "test_packaging.py":
+                if "shared/" in p.read_text(encoding="utf-8", errors="ignore"):
+                    offenders.append(str(p.relative_to(ROOT)))
+    assert not offenders, offenders
