@@ -1,0 +1,435 @@
+"""Tables for people: headline figures, milestones, money, risks, assumptions.
+
+Every function takes a solved :class:`~ntm_sched.ntm.PlanResult` (and the plan for
+names) and returns a DataFrame with localized headers and ``dd/mm/yyyy`` dates.
+An infeasible or timed-out solve gives empty tables (with their columns), never
+an exception.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+
+from ntm_sched.ntm import DISTRICT, EXTRA_SOURCE
+from ntm_sched.report.labels import (
+    agency_names,
+    commune_names,
+    label,
+    milestone_label,
+    source_names,
+    status_label,
+)
+from ntm_sched.units import format_date, format_money
+
+TIGHT_DAYS = 14
+"""A milestone with less slack than this (days) puts its commune at risk."""
+
+
+def _d(v: Any) -> dt.date | None:
+    if v is None or (not isinstance(v, dt.date) and pd.isna(v)):
+        return None
+    if isinstance(v, pd.Timestamp):
+        return v.date()
+    if isinstance(v, dt.datetime):
+        return v.date()
+    if isinstance(v, dt.date):
+        return v
+    return dt.date.fromisoformat(str(v))
+
+
+def _fd(v: Any) -> str:
+    return format_date(_d(v))
+
+
+# ---------------------------------------------------------------------------
+# headline
+# ---------------------------------------------------------------------------
+def extra_by_month(res: Any, lang: str = "vi") -> pd.DataFrame:
+    """Money needed beyond the budget (the EXTRA source) by month."""
+    cols = [label("month", lang), label("extra_mvnd", lang)]
+    al = res.allocation
+    if not len(al):
+        return pd.DataFrame(columns=cols)
+    ex = al[al["source"] == EXTRA_SOURCE]
+    if not len(ex):
+        return pd.DataFrame(columns=cols)
+    g = ex.groupby("period_start")["amount_mvnd"].sum().sort_index()
+    return pd.DataFrame({cols[0]: [_d(m).strftime("%m/%Y") for m in g.index], cols[1]: g.values.astype(int)})
+
+
+def headline(res: Any, plan: Any, lang: str = "vi") -> pd.DataFrame:
+    """Headline figures as two columns (item, value)."""
+    s = res.summary
+    names = commune_names(plan, lang)
+    n_total = int((plan.table("communes")["status"] == "not_recognised").sum())
+    rows: list[tuple[str, str]] = [(label("h_status", lang), status_label(str(s["status"]), lang))]
+    if s.get("gap") is not None:
+        rows.append((label("h_gap", lang), f"{100 * float(s['gap']):.1f} %"))
+    rows.append((label("h_runtime", lang), f"{float(s.get('runtime_s') or 0):.1f}"))
+    if s.get("communes_on_time") is not None:
+        rows.append((label("h_on_time", lang), f"{s['communes_on_time']} {label('of', lang)} {n_total}"))
+        late = ", ".join(names.get(c, c) for c in (s.get("late_communes") or [])) or "-"
+        rows.append((label("h_late_communes", lang), late))
+    rows.append((label("h_district_date", lang), _fd(s.get("district_recognition_date")) or "-"))
+    rows.append((label("h_district_target", lang), _fd(s.get("district_target_date")) or "-"))
+    if s.get("total_cost_mvnd") is not None:
+        rows.append((label("h_total_cost", lang), format_money(float(s["total_cost_mvnd"]), lang)))
+    if s.get("extra_funding_mvnd") is not None:
+        rows.append((label("h_extra", lang), format_money(float(s["extra_funding_mvnd"]), lang)))
+        ex = extra_by_month(res, lang)
+        if len(ex):
+            rows.append((label("h_extra_first", lang), str(ex.iloc[0, 0])))
+    if s.get("checker_ok") is not None:
+        rows.append((label("h_checker", lang), label("yes" if s["checker_ok"] else "no", lang)))
+    if s.get("explanation"):
+        rows.append((label("h_explanation", lang), str(s["explanation"])))
+    return pd.DataFrame(rows, columns=[label("item", lang), label("value", lang)])
+
+
+# ---------------------------------------------------------------------------
+# milestones
+# ---------------------------------------------------------------------------
+def milestone_table(res: Any, plan: Any, lang: str = "vi", include_tasks: bool = False) -> pd.DataFrame:
+    """Per commune: plan target, scheduled date and slack of each milestone."""
+    cols = [label(k, lang) for k in ("commune", "milestone", "target_date", "scheduled_date",
+                                      "slack_days", "late")]
+    ms = res.milestones
+    if not include_tasks and len(ms):
+        ms = ms[~ms["milestone"].astype(str).str.startswith("task:")]
+    if not len(ms):
+        return pd.DataFrame(columns=cols)
+    names = commune_names(plan, lang)
+    order = {m: i for i, m in enumerate(("works_done", "inspection", "appraisal", "recognition"))}
+    ms = ms.assign(_d=ms["commune_code"].eq(DISTRICT), _o=ms["milestone"].map(order).fillna(9))
+    ms = ms.sort_values(["_d", "commune_code", "_o", "milestone"])
+    out = pd.DataFrame({
+        cols[0]: [names.get(str(c), str(c)) for c in ms["commune_code"]],
+        cols[1]: [milestone_label(str(m), lang) for m in ms["milestone"]],
+        cols[2]: [_fd(d) for d in ms["target_date"]],
+        cols[3]: [_fd(d) for d in ms["scheduled_date"]],
+        cols[4]: ms["slack_days"].astype(int).to_numpy(),
+        cols[5]: ["x" if s < 0 else "" for s in ms["slack_days"]],
+    })
+    return out.reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------
+# money
+# ---------------------------------------------------------------------------
+def allocation_matrix(res: Any, plan: Any, lang: str = "vi") -> pd.DataFrame:
+    """Money (million VND) by commune (rows) and source (columns), with totals."""
+    al = res.allocation
+    com = label("commune", lang)
+    if not len(al):
+        return pd.DataFrame(columns=[com, label("total", lang)])
+    names = commune_names(plan, lang)
+    snames = source_names(plan, lang)
+    p = al.pivot_table(index="commune_code", columns="source", values="amount_mvnd", aggfunc="sum",
+                       fill_value=0)
+    p = p.astype(int)
+    p[label("total", lang)] = p.sum(axis=1)
+    p.loc["__total__"] = p.sum(axis=0)
+    p.index = [label("total", lang) if c == "__total__" else names.get(str(c), str(c)) for c in p.index]
+    p.columns = [snames.get(str(c), str(c)) if c != label("total", lang) else c for c in p.columns]
+    p.index.name = com
+    return p.reset_index()
+
+
+def cash_flow_data(res: Any) -> pd.DataFrame:
+    """Long table: source id, month, cumulative releases and cumulative spending (million VND).
+
+    Releases are the tranches of every (source, earmark) pair summed by source;
+    the extra-funding source has no releases.
+    """
+    cols = ["source", "month", "released", "spent"]
+    if not res.has_schedule or not len(res.allocation):
+        return pd.DataFrame(columns=cols)
+    model = res.model
+    al = res.allocation
+    last = max(_d(x) for x in al["period_start"])
+    months: list[dt.date] = []
+    m = model.origin.replace(day=1)
+    while m <= last:
+        months.append(m)
+        m = (m.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    by_source: dict[str, list[Any]] = {}
+    for src in model.problem.sources:
+        sid, _ = model.source_map[src.name]
+        by_source.setdefault(sid, []).append(src)
+    rows = []
+    spent = al.groupby(["source", "period_start"])["amount_mvnd"].sum()
+    for sid in sorted(by_source):
+        srcs = by_source[sid]
+        cum = 0.0
+        for m in months:
+            nxt = (m.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+            t = model.period(nxt) - 1
+            rel = sum(s.released_by(t) for s in srcs if not s.unlimited)
+            cum += float(spent.get((sid, m), 0)) if (sid, m) in spent.index else 0.0
+            rows.append({"source": sid, "month": m, "released": float(rel), "spent": cum})
+    return pd.DataFrame(rows, columns=cols)
+
+
+def cash_flow_table(res: Any, plan: Any, lang: str = "vi") -> pd.DataFrame:
+    """Cumulative releases vs spending per source and month, localized."""
+    df = cash_flow_data(res)
+    snames = source_names(plan, lang)
+    cols = [label("source", lang), label("month", lang), label("released", lang), label("spent", lang)]
+    if not len(df):
+        return pd.DataFrame(columns=cols)
+    return pd.DataFrame({
+        cols[0]: [snames.get(s, s) for s in df["source"]],
+        cols[1]: [m.strftime("%m/%Y") for m in df["month"]],
+        cols[2]: df["released"].round(0).astype(int).to_numpy(),
+        cols[3]: df["spent"].round(0).astype(int).to_numpy(),
+    })
+
+
+# ---------------------------------------------------------------------------
+# risks
+# ---------------------------------------------------------------------------
+def _procedure_days(plan: Any, milestone: str) -> int:
+    """Working days of the commune recognition chain after the works, up to ``milestone``."""
+    st = plan.table("recognition_steps")
+    st = st[st["chain"] == "commune"]
+    total = 0
+    for order, grp in st.groupby("order", sort=True):
+        total += int(grp["duration_days"].max())
+        if (grp["milestone"].astype(str) == milestone).any():
+            break
+    return total
+
+
+def _holidays(plan: Any, lang: str) -> list[tuple[str, dt.date, dt.date, str]]:
+    cal = plan.table("calendar")
+    col = "name_vi" if lang == "vi" else "name_en"
+    return [(str(c), _d(s), _d(e), str(n)) for c, s, e, n in
+            zip(cal["calendar"], cal["start_date"], cal["end_date"], cal[col])]
+
+
+def explain_task_chain(res: Any, plan: Any, task_id: str, lang: str = "vi", max_steps: int = 30) -> list[str]:
+    """Walk back from ``task_id`` through its latest-finishing predecessor; say why each
+    task on the way started late (agency at capacity, money, calendar) and what the
+    chain was."""
+    if not res.has_schedule:
+        return []
+    model = res.model
+    sch = res.schedule.set_index("task_id")
+    preds: dict[str, list[str]] = {}
+    for p in model.problem.precedences:
+        preds.setdefault(p.succ, []).append(p.pred)
+    agencies = agency_names(plan, lang)
+    snames = source_names(plan, lang)
+    holidays = _holidays(plan, lang)
+    tasks = {t.id: t for t in model.problem.tasks}
+    load = res.agency_load
+    al = res.allocation
+    reasons: list[str] = []
+    chain: list[str] = []
+    seen: set[str] = set()
+    cur: str | None = task_id
+    while cur is not None and cur not in seen and len(chain) < max_steps:
+        seen.add(cur)
+        row = sch.loc[cur]
+        start, end = _d(row["start_date"]), _d(row["end_date"])
+        ps = [p for p in preds.get(cur, []) if p in sch.index]
+        ready = max((_d(sch.loc[p, "end_date"]) + dt.timedelta(days=1) for p in ps), default=model.origin)
+        rel = tasks[cur].release
+        if rel:
+            ready = max(ready, model.date(rel))
+        name = str(row["name_vi"] if lang == "vi" else row["name_en"])
+        if row["kind"] == "work" or (end - start).days > 0:
+            chain.append(name)
+        tname = f"«{name}»"
+        if start > ready:  # it waited: for what?
+            ag = row["agency"]
+            if isinstance(ag, str) and len(load):
+                lw = load[(load["agency"] == ag)]
+                wk = [_d(w) for w, u, c in zip(lw["week_start"], lw["used"], lw["capacity"])
+                      if ready - dt.timedelta(days=6) <= _d(w) < start and c > 0 and u >= c - 1e-9]
+                if wk:
+                    reasons.append(label("r_agency", lang, task=tname, agency=agencies.get(ag, ag),
+                                         week=format_date(wk[0])))
+            if len(al):
+                used = set(al.loc[al["task_id"] == cur, "source"])
+                for src in model.problem.sources:
+                    sid, _ = model.source_map[src.name]
+                    if sid not in used or src.unlimited:
+                        continue
+                    trs = [model.date(tr.time) for tr in src.tranches
+                           if ready < model.date(tr.time) <= start and tr.amount > 0]
+                    if trs:
+                        reasons.append(label("r_money", lang, task=tname, source=snames.get(sid, sid),
+                                             date=format_date(min(trs))))
+                        break
+        cal = tasks[cur].calendar
+        for c, hs, he, hn in holidays:
+            if c == cal and hs <= end and he >= start and (end - start).days > 0:
+                reasons.append(label("r_calendar", lang, task=tname, holiday=hn))
+                break
+        if len(al) and row["kind"] == "work":
+            ex = al[(al["task_id"] == cur) & (al["source"] == EXTRA_SOURCE)]["amount_mvnd"].sum()
+            if ex > 0:
+                reasons.append(label("r_extra", lang, task=tname, amount=format_money(float(ex), lang)))
+        if not ps:
+            break
+        cur = max(ps, key=lambda p: _d(sch.loc[p, "end_date"]))
+    if chain:
+        reasons.append(label("r_chain", lang, chain=" ← ".join(chain[:6]) + (" ← …" if len(chain) > 6 else "")))
+    # de-duplicate, keep order
+    return list(dict.fromkeys(reasons))
+
+
+def at_risk(res: Any, plan: Any, lang: str = "vi", tight_days: int = TIGHT_DAYS) -> pd.DataFrame:
+    """Communes late or tight (slack < ``tight_days``) at a milestone, each with its reasons."""
+    cols = [label("commune", lang), label("milestone", lang), label("scheduled_date", lang),
+            label("target_date", lang), label("slack_days", lang), label("reason", lang)]
+    ms = res.milestones
+    if not res.has_schedule or not len(ms):
+        return pd.DataFrame(columns=cols)
+    names = commune_names(plan, lang)
+    ms = ms[~ms["milestone"].astype(str).str.startswith("task:")]
+    rows = []
+    for code, grp in ms.groupby("commune_code", sort=True):
+        worst = grp.sort_values(["slack_days"]).iloc[0]
+        slack = int(worst["slack_days"])
+        if slack >= tight_days:
+            continue
+        m = str(worst["milestone"])
+        why = [label("r_late" if slack < 0 else "r_tight", lang, days=abs(slack) if slack < 0 else slack,
+                     milestone=milestone_label(m, lang))]
+        if code != DISTRICT and m != "works_done":
+            wd = grp[grp["milestone"] == "works_done"]
+            if len(wd):
+                need = _procedure_days(plan, m)
+                left = (_d(worst["target_date"]) - _d(wd["scheduled_date"].iloc[0])).days
+                if need > left:
+                    why.append(label("r_procedure", lang, need=need, left=max(left, 0)))
+        why += explain_task_chain(res, plan, str(worst["task_id"]), lang)
+        rows.append({cols[0]: names.get(str(code), str(code)), cols[1]: milestone_label(m, lang),
+                     cols[2]: _fd(worst["scheduled_date"]), cols[3]: _fd(worst["target_date"]),
+                     cols[4]: slack, cols[5]: "; ".join(why)})
+    df = pd.DataFrame(rows, columns=cols)
+    return df.sort_values(cols[4]).reset_index(drop=True)
+
+
+def bottlenecks(res: Any, plan: Any, lang: str = "vi") -> pd.DataFrame:
+    """Agencies that hit their weekly capacity and sources that ran dry, with why."""
+    cols = [label("kind", lang), label("id", lang), label("reason", lang)]
+    if not res.has_schedule:
+        return pd.DataFrame(columns=cols)
+    rows = []
+    agencies = agency_names(plan, lang)
+    load = res.agency_load
+    if len(load):
+        full = load[(load["capacity"] > 0) & (load["used"] >= load["capacity"] - 1e-9)]
+        for ag, grp in full.groupby("agency"):
+            weeks = sorted(_d(w) for w in grp["week_start"])
+            txt = (f"{len(weeks)} tuần dùng hết năng lực, từ {format_date(weeks[0])} đến {format_date(weeks[-1])}"
+                   if lang == "vi" else
+                   f"{len(weeks)} weeks at capacity, from {format_date(weeks[0])} to {format_date(weeks[-1])}")
+            rows.append({cols[0]: label("agency", lang), cols[1]: agencies.get(ag, ag), cols[2]: txt})
+    ex = extra_by_month(res, lang)
+    if len(ex):
+        total = float(res.summary.get("extra_funding_mvnd") or 0)
+        txt = (f"dự toán không đủ: cần thêm {format_money(total, lang)} từ tháng {ex.iloc[0, 0]}"
+               if lang == "vi" else
+               f"the budget is not enough: {format_money(total, lang)} more needed from {ex.iloc[0, 0]}")
+        rows.append({cols[0]: label("source", lang), cols[1]: label("h_extra", lang), cols[2]: txt})
+    cf = cash_flow_data(res)
+    snames = source_names(plan, lang)
+    for sid, grp in cf.groupby("source"):
+        dry = grp[(grp["released"] > 0) & (grp["spent"] >= grp["released"] - 0.5)]
+        if len(dry) and sid != EXTRA_SOURCE:
+            txt = (f"dùng hết vốn đã cấp vào {len(dry)} tháng, lần đầu {dry['month'].iloc[0].strftime('%m/%Y')}"
+                   if lang == "vi" else
+                   f"released money used up in {len(dry)} months, first {dry['month'].iloc[0].strftime('%m/%Y')}")
+            rows.append({cols[0]: label("source", lang), cols[1]: snames.get(sid, sid), cols[2]: txt})
+    return pd.DataFrame(rows, columns=cols)
+
+
+# ---------------------------------------------------------------------------
+# assumptions and overrides
+# ---------------------------------------------------------------------------
+_ID_COLUMNS = {"agencies": "agency_id", "calendar": "name_en", "criteria": "code", "funding": "tranche_id",
+               "recognition_steps": "step", "settings": "key", "sources": "source_id", "work_types": "work_type",
+               "capacity_changes": "agency_id", "communes": "code", "tasks": "task_id"}
+
+
+def source_kind(text: str) -> str:
+    """Kind of a ``source`` cell: 'scenario', 'assumption', 'estimate', 'V' or 'plan'."""
+    t = str(text)
+    low = t.lower()
+    if "scenario" in low:
+        return "scenario"
+    if "assumption" in low:
+        return "assumption"
+    if "estimate" in low:
+        return "estimate"
+    if "(v)" in low or "(v," in low:
+        return "V"
+    return "plan"
+
+
+def assumptions(plan: Any, lang: str = "vi") -> pd.DataFrame:
+    """Every row of every plan table that has a ``source`` column: what it is and where it comes from."""
+    cols = [label("table", lang), label("id", lang), label("kind", lang), label("origin", lang)]
+    rows = []
+    for name, idcol in _ID_COLUMNS.items():
+        try:
+            t = plan.table(name)
+        except (KeyError, ValueError):
+            continue
+        src_col = "source" if "source" in t.columns else ("estimate_note" if "estimate_note" in t.columns else None)
+        if src_col is None or not len(t):
+            continue
+        for _, r in t.iterrows():
+            s = r[src_col]
+            if s is None or (isinstance(s, float) and pd.isna(s)) or str(s).strip() == "":
+                continue
+            ident = str(r[idcol]) if idcol in t.columns else ""
+            if name == "calendar":
+                ident = f"{r['calendar']}: {r['name_vi' if lang == 'vi' else 'name_en']}"
+            if name == "criteria":
+                ident = f"{r['set']} {r['code']}"
+            rows.append({cols[0]: name, cols[1]: ident, cols[2]: label(f"k_{source_kind(str(s))}", lang),
+                         cols[3]: str(s)})
+    return pd.DataFrame(rows, columns=cols)
+
+
+def _flatten(d: Any, prefix: str = "") -> list[tuple[str, Any]]:
+    if isinstance(d, dict):
+        out = []
+        for k, v in d.items():
+            out += _flatten(v, f"{prefix}.{k}" if prefix else str(k))
+        return out
+    return [(prefix, d)]
+
+
+def overrides(scenario: Any, lang: str = "vi") -> pd.DataFrame:
+    """The scenario's own overrides (flattened keys), without its description."""
+    cols = [label("key", lang), label("value", lang)]
+    own = {k: v for k, v in (scenario.overrides or {}).items() if k != "description"}
+    return pd.DataFrame([(k, str(v)) for k, v in _flatten(own)], columns=cols)
+
+
+def schedule_table(res: Any, plan: Any, lang: str = "vi") -> pd.DataFrame:
+    """The schedule with names and dd/mm/yyyy dates."""
+    cols = [label(k, lang) for k in ("commune", "criterion", "task", "agency", "start", "end")]
+    sch = res.schedule
+    if not len(sch):
+        return pd.DataFrame(columns=cols)
+    names = commune_names(plan, lang)
+    ag = agency_names(plan, lang)
+    sch = sch.sort_values(["commune_code", "start_date"])
+    return pd.DataFrame({
+        cols[0]: [names.get(str(c), str(c)) for c in sch["commune_code"]],
+        cols[1]: sch["criterion"].astype(str).to_numpy(),
+        cols[2]: (sch["name_vi"] if lang == "vi" else sch["name_en"]).astype(str).to_numpy(),
+        cols[3]: [ag.get(str(a), str(a)) for a in sch["agency"]],
+        cols[4]: [_fd(d) for d in sch["start_date"]],
+        cols[5]: [_fd(d) for d in sch["end_date"]],
+    })
