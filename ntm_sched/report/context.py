@@ -1,0 +1,152 @@
+"""Everything one scenario report shows, computed once: :func:`build_report_context`."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ntm_sched.report import plots, tables
+from ntm_sched.report.labels import agency_names, check_lang, commune_names, label, source_names, status_label
+
+ENGINE_FILES = ("schedule", "milestones", "allocation", "agency_load")
+GOOD_STATUSES = ("OPTIMAL", "FEASIBLE")
+
+
+@dataclass
+class ReportContext:
+    """A solved scenario and its report tables (localized) and figure makers."""
+
+    scenario: Any
+    plan: Any
+    result: Any
+    lang: str
+    output_dir: Path
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    @property
+    def summary(self) -> dict[str, Any]:
+        return self.result.summary
+
+    @property
+    def ok(self) -> bool:
+        """A schedule exists (optimal or feasible)."""
+        return bool(self.result.has_schedule)
+
+    def title(self) -> str:
+        return f"# {label('title', self.lang)}: {self.scenario.name}\n\n{self.scenario.description(self.lang)}"
+
+    def status_markdown(self) -> str:
+        """Loud banner when there is no schedule or it is not optimal."""
+        s = self.summary
+        st = status_label(str(s["status"]), self.lang)
+        if not self.ok:
+            expl = s.get("explanation") or ""
+            return (f"## ⚠️ {label('banner_bad', self.lang)}\n\n**{label('h_status', self.lang)}: {st}**\n\n"
+                    f"> {expl}\n\n{label('no_schedule', self.lang)}")
+        if str(s["status"]) != "OPTIMAL":
+            gap = s.get("gap")
+            gap_txt = f" ({label('h_gap', self.lang)}: {100 * float(gap):.1f} %)" if gap is not None else ""
+            return f"**{label('h_status', self.lang)}: {st}**{gap_txt} — {label('banner_timeout', self.lang)}"
+        return f"**{label('h_status', self.lang)}: {st}**"
+
+    def figure_path(self, name: str) -> Path:
+        d = self.output_dir / "figures"
+        d.mkdir(parents=True, exist_ok=True)
+        return d / f"{name}.png"
+
+    # figures ----------------------------------------------------------------
+    def figure(self, name: str) -> Any:
+        """Draw figure ``name`` (gantt, cash_flow, allocation, agency_load), save it as PNG, return the Figure."""
+        import matplotlib.pyplot as plt
+
+        names = commune_names(self.plan, self.lang)
+        r = self.result
+        if name == "gantt":
+            fig = plots.gantt(r.schedule, r.milestones, self.lang, names=names).figure
+        elif name == "cash_flow":
+            fig = plots.cash_flow_grid(r, self.lang, names=source_names(self.plan, self.lang))
+        elif name == "allocation":
+            fig = plots.allocation_bars(r.allocation, self.lang, names=names,
+                                        source_names=source_names(self.plan, self.lang)).figure
+        elif name == "agency_load":
+            fig = plots.agency_heatmap(r.agency_load, lang=self.lang,
+                                       names=agency_names(self.plan, self.lang)).figure
+        else:
+            raise KeyError(f"unknown figure {name!r}")
+        plots.save(fig, self.figure_path(name))
+        plt.close(fig)
+        return fig
+
+    def show_figure(self, name: str, width: int = 700) -> Any:
+        """Draw and save figure ``name``; return an IPython Image of the PNG shown small."""
+        from IPython.display import Image
+
+        self.figure(name)
+        return Image(filename=str(self.figure_path(name)), width=width)
+
+    # outputs ----------------------------------------------------------------
+    def write_outputs(self) -> Path:
+        """Write the engine files, the report tables (CSV) and one XLSX workbook into ``output_dir``."""
+        out = self.output_dir
+        out.mkdir(parents=True, exist_ok=True)
+        for name, df in self.result.tables().items():
+            df.to_csv(out / f"{name}.csv", index=False, encoding="utf-8", date_format="%Y-%m-%d")
+        (out / "summary.json").write_text(json.dumps(self.summary, ensure_ascii=False, indent=2,
+                                                     default=str) + "\n", encoding="utf-8")
+        tdir = out / "tables"
+        tdir.mkdir(exist_ok=True)
+        for name, df in self.tables.items():
+            df.to_csv(tdir / f"{name}.csv", index=False, encoding="utf-8-sig")
+        with pd.ExcelWriter(out / "report.xlsx", engine="openpyxl") as xw:
+            for name, df in self.tables.items():
+                df.to_excel(xw, sheet_name=name[:31], index=False)
+            for name, df in self.result.tables().items():
+                df.to_excel(xw, sheet_name=f"engine_{name}"[:31], index=False)
+        return out
+
+
+def build_report_context(scenario: str = "base", lang: str | None = None, time_limit: float | None = None,
+                         workers: int | None = None, seed: int | None = None,
+                         output_dir: str | Path = "outputs/base/base",
+                         scenario_dir: str | Path | None = None) -> ReportContext:
+    """Load and solve ``scenario`` and compute every report table.
+
+    ``None`` arguments take the scenario's own settings. Never raises for an
+    infeasible or timed-out solve: the context says so (:meth:`ReportContext.status_markdown`).
+    """
+    from ntm_sched.ntm import solve_plan
+    from ntm_sched.scenario import load_scenario, load_scenario_plan
+
+    sc = load_scenario(scenario, scenario_dir)
+    lang = check_lang(lang or sc.lang)
+    plan = load_scenario_plan(sc)
+    res = solve_plan(plan, time_limit=float(time_limit if time_limit is not None else sc.time_limit),
+                     workers=int(workers if workers is not None else sc.workers),
+                     seed=int(seed if seed is not None else sc.seed))
+    t = {
+        "headline": tables.headline(res, plan, lang),
+        "milestones": tables.milestone_table(res, plan, lang),
+        "at_risk": tables.at_risk(res, plan, lang),
+        "bottlenecks": tables.bottlenecks(res, plan, lang),
+        "allocation": tables.allocation_matrix(res, plan, lang),
+        "extra_by_month": tables.extra_by_month(res, lang),
+        "cash_flow": tables.cash_flow_table(res, plan, lang),
+        "schedule": tables.schedule_table(res, plan, lang),
+        "assumptions": tables.assumptions(plan, lang),
+        "overrides": tables.overrides(sc, lang),
+    }
+    return ReportContext(sc, plan, res, lang, Path(output_dir), t)
+
+
+def show_table(df: pd.DataFrame, lang: str = "vi", max_rows: int = 200) -> Any:
+    """A DataFrame for display, or a '(no data)' note when it is empty."""
+    from IPython.display import Markdown
+
+    if df is None or not len(df):
+        return Markdown(f"*{label('no_rows', lang)}*")
+    sty = df.head(max_rows).style.hide(axis="index")
+    return sty

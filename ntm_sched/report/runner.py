@@ -1,0 +1,203 @@
+"""Run the scenario report notebook with papermill into ``outputs/<run>/<scenario>/``.
+
+The notebook runs into a temporary folder ``outputs/.<run>/<scenario>.tmp-*``; only when
+every cell succeeded and the HTML, tables and workbook are written is that folder renamed
+to ``outputs/<run>/<scenario>/`` (replacing an old one). A failure leaves the executed
+notebook and ``error.txt`` (failing cell and error) in ``outputs/<run>/<scenario>.failed/``
+and never a half report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+KERNEL = "ntm-sched"
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOK = PROJECT_ROOT / "notebooks" / "scenario_report.ipynb"
+DEFAULT_TIMEOUT = 900
+
+
+class ReportError(RuntimeError):
+    """The report could not be produced; ``failed_dir`` holds the evidence (if any)."""
+
+    def __init__(self, message: str, failed_dir: Path | None = None) -> None:
+        super().__init__(message)
+        self.failed_dir = failed_dir
+
+
+def check_kernel(kernel_name: str = KERNEL) -> None:
+    """Raise :class:`ReportError` telling to run ``make setup`` when the kernel is missing."""
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    try:
+        KernelSpecManager().get_kernel_spec(kernel_name)
+    except NoSuchKernel:
+        raise ReportError(f"the Jupyter kernel {kernel_name!r} is not installed: run `make setup` "
+                          f"(it installs the kernel into .venv)") from None
+
+
+def scenario_name(scenario: str | os.PathLike[str]) -> str:
+    """``base`` for ``base`` or ``.../base.yaml``."""
+    p = Path(scenario)
+    return p.stem if p.suffix in (".yaml", ".yml") else str(scenario)
+
+
+def _export_html(nb_path: Path, html_path: Path) -> None:
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    nb = nbformat.read(str(nb_path), as_version=4)
+    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    body, _ = exporter.from_notebook_node(nb)
+    html_path.write_text(body, encoding="utf-8")
+
+
+def _error_text(exc: BaseException, nb_path: Path) -> str:
+    lines = []
+    idx = getattr(exc, "cell_index", None)
+    if idx is not None:
+        src = ""
+        try:
+            import nbformat
+
+            nb = nbformat.read(str(nb_path), as_version=4)
+            src = nb.cells[idx].source
+        except Exception:  # noqa: BLE001 - best effort
+            pass
+        lines.append(f"failing cell: {idx} (execution order in notebooks/scenario_report.ipynb)")
+        lines.append(f"error: {getattr(exc, 'ename', type(exc).__name__)}: {getattr(exc, 'evalue', exc)}")
+        if src:
+            lines += ["", "cell source:", src]
+    else:
+        lines.append(f"error: {type(exc).__name__}: {exc}")
+    tb = getattr(exc, "traceback", None)
+    if tb:
+        import re
+
+        lines += ["", "traceback:"] + [re.sub(r"\x1b\[[0-9;]*m", "", t) for t in tb]
+    return "\n".join(lines) + "\n"
+
+
+def run_report(scenario: str | os.PathLike[str] = "base", run: str | None = None, lang: str | None = None,
+               time_limit: float | None = None, outputs_dir: str | os.PathLike[str] = "outputs",
+               timeout: float = DEFAULT_TIMEOUT, workers: int | None = None, seed: int | None = None,
+               notebook: str | os.PathLike[str] | None = None, progress: bool = False) -> Path:
+    """Execute the report notebook for ``scenario`` and publish ``outputs/<run>/<scenario>/``.
+
+    Returns the published folder. Raises :class:`ReportError` (with ``failed_dir``) on failure.
+    """
+    import papermill as pm
+
+    from ntm_sched.scenario import load_scenario
+
+    check_kernel()
+    name = scenario_name(scenario)
+    run = run or name
+    outputs = Path(outputs_dir).resolve()
+    target = outputs / run / name
+    failed = outputs / run / f"{name}.failed"
+    # a scenario given as a file is passed by absolute path
+    sc_arg = str(Path(scenario).resolve()) if Path(scenario).suffix in (".yaml", ".yml") else str(scenario)
+    try:
+        sc = load_scenario(sc_arg)
+    except Exception as exc:  # the scenario itself is broken: say so like a failed cell
+        _write_failed(failed, None, f"error: {type(exc).__name__}: {exc}\n")
+        raise ReportError(f"{name}: {exc}", failed) from exc
+    params: dict[str, Any] = {
+        "scenario": sc_arg, "run_name": run, "lang": lang or sc.lang,
+        "time_limit": float(time_limit if time_limit is not None else sc.time_limit),
+        "workers": int(workers if workers is not None else sc.workers),
+        "seed": int(seed if seed is not None else sc.seed),
+    }
+    staging = outputs / f".{run}"
+    staging.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f"{name}.tmp-", dir=staging))
+    params["output_dir"] = str(tmp)
+    nb_out = tmp / "report.ipynb"
+    t0 = time.perf_counter()
+    try:
+        pm.execute_notebook(str(notebook or NOTEBOOK), str(nb_out), parameters=params, kernel_name=KERNEL,
+                            cwd=str(PROJECT_ROOT), execution_timeout=timeout, progress_bar=progress,
+                            log_output=False)
+        _export_html(nb_out, tmp / "report.html")
+        with open(tmp / "run.json", "w", encoding="utf-8") as f:
+            json.dump({"scenario": name, "run": run, "parameters": params | {"output_dir": str(target)},
+                       "wall_time_s": round(time.perf_counter() - t0, 2)}, f, ensure_ascii=False, indent=2)
+        if not (tmp / "summary.json").exists():
+            raise ReportError(f"{name}: the notebook wrote no summary.json")
+    except BaseException as exc:
+        _write_failed(failed, nb_out if nb_out.exists() else None, _error_text(exc, nb_out))
+        shutil.rmtree(tmp, ignore_errors=True)
+        _cleanup(staging)
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        raise ReportError(f"{name}: report failed, see {failed / 'error.txt'}", failed) from exc
+    # publish atomically: move the old report aside, rename, drop the old one
+    target.parent.mkdir(parents=True, exist_ok=True)
+    old = None
+    if target.exists():
+        old = staging / f"{name}.old-{os.getpid()}"
+        if old.exists():
+            shutil.rmtree(old)
+        target.rename(old)
+    tmp.rename(target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+    shutil.rmtree(failed, ignore_errors=True)
+    _cleanup(staging)
+    return target
+
+
+def _write_failed(failed: Path, nb: Path | None, error: str) -> None:
+    shutil.rmtree(failed, ignore_errors=True)
+    failed.mkdir(parents=True, exist_ok=True)
+    if nb is not None:
+        shutil.copy2(nb, failed / "report.ipynb")
+    (failed / "error.txt").write_text(error, encoding="utf-8")
+
+
+def _cleanup(staging: Path) -> None:
+    try:
+        staging.rmdir()  # only when empty
+    except OSError:
+        pass
+
+
+# ---------------------------------------------------------------------------
+# CLI
+# ---------------------------------------------------------------------------
+def add_report_arguments(p: argparse.ArgumentParser) -> None:
+    """Arguments of ``ntm-sched report``."""
+    p.add_argument("scenario", nargs="?", default="base", help="scenario name or YAML file (default: base)")
+    p.add_argument("--run", default=None, help="run name: outputs/<run>/<scenario>/ (default: the scenario)")
+    p.add_argument("--lang", choices=("vi", "en"), default=None, help="report language (default: scenario's)")
+    p.add_argument("--time-limit", type=float, default=None, help="solver time limit in seconds")
+    p.add_argument("--workers", type=int, default=None, help="solver workers")
+    p.add_argument("--seed", type=int, default=None)
+    p.add_argument("--outputs", default="outputs", help="outputs folder (default: outputs)")
+    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="per-cell execution timeout (s)")
+
+
+def report_main(args: argparse.Namespace) -> int:
+    """``ntm-sched report``: 0 on success, 1 when the report failed (evidence in ``.failed/``)."""
+    try:
+        out = run_report(args.scenario, run=args.run, lang=args.lang, time_limit=args.time_limit,
+                         outputs_dir=args.outputs, timeout=args.timeout, workers=args.workers, seed=args.seed,
+                         progress=sys.stderr.isatty())
+    except ReportError as exc:
+        print(f"report failed: {exc}", file=sys.stderr)
+        if exc.failed_dir is not None and (exc.failed_dir / "error.txt").exists():
+            print((exc.failed_dir / "error.txt").read_text(encoding="utf-8")[:2000], file=sys.stderr)
+        return 1
+    summ = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    print(f"{out}/report.html  status={summ.get('status')} on_time={summ.get('communes_on_time')} "
+          f"district={summ.get('district_recognition_date')}")
+    return 0
