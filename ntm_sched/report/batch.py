@@ -1,0 +1,231 @@
+"""Unattended batch runs: many scenarios' reports, N at a time, and a comparison index.
+
+``outputs/<run>/`` gets one folder per scenario (see :mod:`ntm_sched.report.runner`),
+``index.html`` (links, headline figures side by side, a comparison chart, failures with
+their errors), ``summary.csv`` (one row per scenario) and ``batch.log``. Re-running a run
+name replaces it: old scenario folders of the previous batch are removed at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import html
+import json
+import os
+import shutil
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ntm_sched.report.labels import label, status_label
+from ntm_sched.report.runner import DEFAULT_TIMEOUT, ReportError, check_kernel, run_report, scenario_name
+from ntm_sched.units import format_date, format_money
+
+SUMMARY_COLUMNS = ["scenario", "ok", "status", "communes_on_time", "communes_late", "district_recognition_date",
+                   "total_cost_mvnd", "extra_funding_mvnd", "runtime_s", "wall_time_s", "error"]
+
+
+def _one(scenario: str, run: str, lang: str | None, time_limit: float | None, outputs_dir: str,
+         timeout: float, workers: int | None) -> dict[str, Any]:
+    """Run one report (in a worker process); never raises."""
+    name = scenario_name(scenario)
+    t0 = time.perf_counter()
+    row: dict[str, Any] = {"scenario": name, "ok": False}
+    try:
+        out = run_report(scenario, run=run, lang=lang, time_limit=time_limit, outputs_dir=outputs_dir,
+                         timeout=timeout, workers=workers)
+        summ = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+        row.update({k: summ.get(k) for k in SUMMARY_COLUMNS if k in summ})
+        row["ok"] = True
+    except ReportError as exc:
+        err = ""
+        if exc.failed_dir is not None and (exc.failed_dir / "error.txt").exists():
+            err = (exc.failed_dir / "error.txt").read_text(encoding="utf-8").split("\n\ntraceback:")[0]
+        row["error"] = (err or str(exc)).strip()
+    except Exception as exc:  # noqa: BLE001 - a batch goes on
+        row["error"] = f"{type(exc).__name__}: {exc}"
+    row["wall_time_s"] = round(time.perf_counter() - t0, 2)
+    return row
+
+
+def resolve_scenarios(items: list[str] | None) -> list[str]:
+    """Scenario names/paths: none -> every scenario in data/scenarios; a folder -> its YAML files."""
+    from ntm_sched.scenario import default_scenario_dir, list_scenarios
+
+    if not items:
+        d = default_scenario_dir()
+        return [str(d / f"{n}.yaml") for n in list_scenarios(d)]
+    out: list[str] = []
+    for it in items:
+        p = Path(it)
+        if p.is_dir():
+            out += [str((p / f"{n}.yaml").resolve()) for n in list_scenarios(p)]
+        else:
+            out.append(str(p.resolve()) if p.suffix in (".yaml", ".yml") else it)
+    return out
+
+
+def run_batch(scenarios: list[str] | str | os.PathLike[str] | None = None, run: str = "batch", jobs: int = 2,
+              lang: str | None = None, time_limit: float | None = None, outputs_dir: str | os.PathLike[str] = "outputs",
+              timeout: float = DEFAULT_TIMEOUT, workers: int | None = None,
+              progress: bool | None = None) -> pd.DataFrame:
+    """Run every scenario's report, ``jobs`` at a time; write the index, summary and log.
+
+    Returns the summary DataFrame (``ok`` column False for failures). Never raises for a
+    failing scenario.
+    """
+    check_kernel()
+    if isinstance(scenarios, (str, os.PathLike)):
+        scenarios = [str(scenarios)]
+    items = resolve_scenarios(list(scenarios) if scenarios else None)
+    names = [scenario_name(s) for s in items]
+    outputs = Path(outputs_dir).resolve()
+    run_dir = outputs / run
+    run_dir.mkdir(parents=True, exist_ok=True)
+    log_path = run_dir / "batch.log"
+    log = open(log_path, "w", encoding="utf-8")  # noqa: SIM115
+    progress = sys.stderr.isatty() if progress is None else progress
+
+    def say(msg: str) -> None:
+        line = f"{dt.datetime.now().isoformat(timespec='seconds')} {msg}"
+        log.write(line + "\n")
+        log.flush()
+        if not progress:
+            print(line, file=sys.stderr, flush=True)
+
+    say(f"batch {run}: {len(items)} scenarios, {jobs} at a time: {', '.join(names)}")
+    rows: list[dict[str, Any]] = []
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(items), desc=f"batch {run}", unit="scenario", file=sys.stderr)
+    t0 = time.perf_counter()
+    args = (run, lang, time_limit, str(outputs), timeout, workers)
+    if jobs <= 1:
+        for s in items:
+            say(f"start {scenario_name(s)}")
+            rows.append(_one(s, *args))
+            say(_line(rows[-1]))
+            if bar:
+                bar.update(1)
+    else:
+        with ProcessPoolExecutor(max_workers=jobs) as ex:
+            futs = {ex.submit(_one, s, *args): s for s in items}
+            for f in as_completed(futs):
+                try:
+                    row = f.result()
+                except Exception as exc:  # noqa: BLE001 - a crashed worker
+                    row = {"scenario": scenario_name(futs[f]), "ok": False, "error": f"{type(exc).__name__}: {exc}"}
+                rows.append(row)
+                say(_line(row))
+                if bar:
+                    bar.update(1)
+    if bar:
+        bar.close()
+    order = {n: i for i, n in enumerate(names)}
+    df = pd.DataFrame(rows).reindex(columns=SUMMARY_COLUMNS)
+    df = df.sort_values("scenario", key=lambda s: s.map(order)).reset_index(drop=True)
+    df.to_csv(run_dir / "summary.csv", index=False, encoding="utf-8")
+    # remove what a previous batch with this run name left behind
+    keep = set(names) | {f"{n}.failed" for n in df.loc[~df["ok"].astype(bool), "scenario"]}
+    keep |= {"figures", "index.html", "summary.csv", "batch.log"}
+    for p in run_dir.iterdir():
+        if p.name not in keep and not p.name.startswith("."):
+            shutil.rmtree(p, ignore_errors=True) if p.is_dir() else p.unlink()
+    _write_index(run_dir, df, run, lang or "vi")
+    failed = list(df.loc[~df["ok"].astype(bool), "scenario"])
+    say(f"done in {time.perf_counter() - t0:.1f} s: {len(df) - len(failed)} ok, {len(failed)} failed"
+        + (f" ({', '.join(failed)})" if failed else ""))
+    log.close()
+    return df
+
+
+def _line(row: dict[str, Any]) -> str:
+    if row.get("ok"):
+        return (f"ok {row['scenario']}: status={row.get('status')} on_time={row.get('communes_on_time')} "
+                f"district={row.get('district_recognition_date')} ({row.get('wall_time_s')} s)")
+    first = str(row.get("error", "")).splitlines()
+    return f"FAILED {row['scenario']}: {' | '.join(first[:2])}"
+
+
+def _write_index(run_dir: Path, df: pd.DataFrame, run: str, lang: str) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from ntm_sched.report import plots
+
+    figs = run_dir / "figures"
+    figs.mkdir(exist_ok=True)
+    ok = df[df["ok"].astype(bool)]
+    ax = plots.scenario_comparison(ok, lang=lang)
+    plots.save(ax.figure, figs / "comparison.png")
+    plt.close(ax.figure)
+    e = html.escape
+    head = [label("scenario", lang), label("h_status", lang), label("h_on_time", lang), label("h_district_date", lang),
+            label("h_total_cost", lang), label("h_extra", lang), label("runtime_s", lang), label("report", lang)]
+    rows = []
+    for _, r in ok.iterrows():
+        d = r["district_recognition_date"]
+        dd = format_date(dt.date.fromisoformat(str(d))) if isinstance(d, str) and d else "-"
+        money = (lambda v: format_money(float(v), lang) if pd.notna(v) else "-")
+        rows.append("<tr>" + "".join(f"<td>{e(str(x))}</td>" for x in (
+            r["scenario"], status_label(str(r["status"]), lang),
+            "-" if pd.isna(r["communes_on_time"]) else int(r["communes_on_time"]), dd,
+            money(r["total_cost_mvnd"]), money(r["extra_funding_mvnd"]),
+            "-" if pd.isna(r["runtime_s"]) else f"{float(r['runtime_s']):.1f}"))
+            + f'<td><a href="{e(str(r["scenario"]))}/report.html">report.html</a></td></tr>')
+    fails = "".join(f"<li><b>{e(str(r['scenario']))}</b> (<a href=\"{e(str(r['scenario']))}.failed/error.txt\">"
+                    f"error.txt</a>)<pre>{e(str(r['error']))[:3000]}</pre></li>"
+                    for _, r in df[~df["ok"].astype(bool)].iterrows())
+    page = f"""<!DOCTYPE html>
+<html lang="{lang}"><head><meta charset="utf-8"><title>{e(label('comparison', lang))}: {e(run)}</title>
+<style>body{{font-family:'DejaVu Sans',sans-serif;margin:2em}}table{{border-collapse:collapse}}
+td,th{{border:1px solid #ccc;padding:4px 8px}}pre{{background:#fee;padding:6px;white-space:pre-wrap}}</style></head>
+<body><h1>{e(label('comparison', lang))}: {e(run)}</h1>
+<p>{e(dt.datetime.now().strftime('%d/%m/%Y %H:%M'))}</p>
+<table><tr>{''.join(f'<th>{e(h)}</th>' for h in head)}</tr>
+{''.join(rows)}</table>
+<p><img src="figures/comparison.png" style="max-width:800px"></p>
+<h2>{e(label('failed', lang))}</h2>
+{'<ul>' + fails + '</ul>' if fails else '<p>-</p>'}
+<p><a href="summary.csv">summary.csv</a> · <a href="batch.log">batch.log</a></p>
+</body></html>
+"""
+    (run_dir / "index.html").write_text(page, encoding="utf-8")
+
+
+def add_batch_arguments(p: argparse.ArgumentParser) -> None:
+    """Arguments of ``ntm-sched batch``."""
+    p.add_argument("scenarios", nargs="*", help="scenario names, YAML files or a folder (default: every scenario)")
+    p.add_argument("--run", default="batch", help="run name: outputs/<run>/ (default: batch)")
+    p.add_argument("--jobs", type=int, default=2, help="reports run at the same time (default: 2)")
+    p.add_argument("--lang", choices=("vi", "en"), default=None)
+    p.add_argument("--time-limit", type=float, default=None, help="solver time limit per scenario (s)")
+    p.add_argument("--workers", type=int, default=None, help="solver workers per scenario")
+    p.add_argument("--outputs", default="outputs")
+    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="per-cell execution timeout (s)")
+
+
+def batch_main(args: argparse.Namespace) -> int:
+    """``ntm-sched batch``: 0 when every report succeeded, 1 naming the failed scenarios."""
+    try:
+        df = run_batch(args.scenarios or None, run=args.run, jobs=args.jobs, lang=args.lang,
+                       time_limit=args.time_limit, outputs_dir=args.outputs, timeout=args.timeout,
+                       workers=args.workers)
+    except ReportError as exc:
+        print(f"batch failed: {exc}", file=sys.stderr)
+        return 1
+    failed = list(df.loc[~df["ok"].astype(bool), "scenario"])
+    print(f"{Path(args.outputs) / args.run / 'index.html'}: {len(df) - len(failed)} of {len(df)} reports")
+    if failed:
+        print(f"failed scenarios: {', '.join(failed)}", file=sys.stderr)
+        return 1
+    return 0
