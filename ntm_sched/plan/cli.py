@@ -27,6 +27,9 @@ def add_validate_arguments(parser: argparse.ArgumentParser) -> argparse.Argument
     return parser
 
 
+from ntm_sched.units import format_money  # noqa: E402  (money is formatted in one place)
+
+
 def plan_summary(plan: Plan, lang: str = "vi") -> str:
     vi = lang == "vi"
     s = plan.summary()
@@ -45,14 +48,14 @@ def plan_summary(plan: Plan, lang: str = "vi") -> str:
     total = s["funding_mvnd"]
     if vi:
         lines.append(f"Số nguồn vốn: {s['sources']}; số đợt cấp vốn: {s['tranches']}; "
-                     f"tổng vốn: {total:,.2f} triệu đồng")
+                     f"tổng vốn: {format_money(total, lang)}")
     else:
         lines.append(f"Sources: {s['sources']}; tranches: {s['tranches']}; "
-                     f"total funding: {total:,.2f} million VND")
+                     f"total funding: {format_money(total, lang)}")
     for src in plan.sources:
         amount = sum(t.amount_mvnd for t in plan.funding if t.source_id == src.source_id)
         label = src.name_vi if vi else src.name_en
-        lines.append(f"  {src.source_id} ({label}): {amount:,.2f}")
+        lines.append(f"  {src.source_id} ({label}): {format_money(amount, lang)}")
     return "\n".join(lines)
 
 
