@@ -212,7 +212,7 @@ def _run(path, lang="vi"):
 def test_validate_main_exit_codes(tmp_path, tables, plan_dir):
     before = tree_hash(plan_dir)
     rc, text = _run(plan_dir)
-    assert rc == 0 and "Kế hoạch hợp lệ" in text and "Số xã: 3" in text and "4,500.25" in text
+    assert rc == 0 and "Kế hoạch hợp lệ" in text and "Số xã: 3" in text and "4,50 tỷ đồng" in text
     rc, text = _run(plan_dir, "en")
     assert rc == 0 and "Communes: 3 (not recognised: 2)" in text and "07111 Ngọc Châu: 2" in text
     assert tree_hash(plan_dir) == before
