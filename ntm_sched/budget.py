@@ -388,8 +388,11 @@ def evaluate_allocation(plan: Any, allocation: str | Path | pd.DataFrame, *, bas
     # unspent: allocated - paid, per commune x source -----------------------------
     a = alloc.groupby(["commune_code", "source_id"], as_index=False)["amount_mvnd"].sum()
     a = a.rename(columns={"amount_mvnd": "allocated_mvnd"})
-    if fixed.has_schedule and len(fixed.allocation):
-        al = fixed.allocation.copy()
+    # from the fixed solve; when the allocation cannot pay every work (no schedule), from the
+    # re-solve with extra funding, whose allocated sources are held to the same amounts
+    paid_from = fixed if fixed.has_schedule else with_extra
+    if paid_from is not None and paid_from.has_schedule and len(paid_from.allocation):
+        al = paid_from.allocation[paid_from.allocation["source"] != EXTRA_SOURCE].copy()
         al["commune_code"] = al["earmark"].fillna("")
         paid = al.groupby(["commune_code", "source"], as_index=False)["amount_mvnd"].sum()
         paid = paid.rename(columns={"source": "source_id", "amount_mvnd": "paid_mvnd"})
@@ -413,8 +416,10 @@ def evaluate_allocation(plan: Any, allocation: str | Path | pd.DataFrame, *, bas
         "status": fixed.status,
         "status_with_extra": with_extra.status if with_extra is not None else None,
         "allocated_mvnd": float(alloc["amount_mvnd"].sum()),
-        "paid_mvnd": float(un["paid_mvnd"].sum()) if fixed.has_schedule else None,
-        "unspent_mvnd": float(un["unspent_mvnd"].sum()) if fixed.has_schedule else None,
+        "paid_mvnd": float(un["paid_mvnd"].sum()) if un["paid_mvnd"].notna().all() else None,
+        "unspent_mvnd": float(un["unspent_mvnd"].sum()) if un["paid_mvnd"].notna().all() else None,
+        "unspent_from": ("fixed allocation" if fixed.has_schedule else
+                         "re-solve with extra funding" if un["paid_mvnd"].notna().all() else None),
         "communes_on_time": fixed.summary["communes_on_time"],
         "late_communes": list(late["commune_code"]),
         "district_recognition_date": fixed.summary["district_recognition_date"],
