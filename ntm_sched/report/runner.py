@@ -72,7 +72,7 @@ def _error_text(exc: BaseException, nb_path: Path) -> str:
             src = nb.cells[idx].source
         except Exception:  # noqa: BLE001 - best effort
             pass
-        lines.append(f"failing cell: {idx} (execution order in notebooks/scenario_report.ipynb)")
+        lines.append(f"failing cell: {idx} (index in the executed report.ipynb, counting from 0, after papermill's injected-parameters cell)")
         lines.append(f"error: {getattr(exc, 'ename', type(exc).__name__)}: {getattr(exc, 'evalue', exc)}")
         if src:
             lines += ["", "cell source:", src]
