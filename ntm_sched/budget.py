@@ -189,6 +189,14 @@ def _write_tables(out: Path, tables: dict[str, pd.DataFrame], summary: dict[str,
             write_json(tmp / "summary.json", summary)
 
 
+def base_solve(plan: Any, *, time_limit: float = 10.0, workers: int = 1, seed: int = 0) -> PlanResult:
+    """The plan solved as the lab's reference: its own money, extra funding only as a last
+    resort (:data:`LAST_RESORT_PRICE`), soft deadlines. Pass it as ``base`` to
+    :func:`evaluate_allocation` and :func:`marginal_value` to solve it once."""
+    xplan = set_settings(plan, {"allow_extra_funding": True})
+    return _solve_model(_price_extra(build(xplan), LAST_RESORT_PRICE), time_limit, workers, seed)
+
+
 # ---------------------------------------------------------------------------
 # allocation files
 # ---------------------------------------------------------------------------
@@ -331,8 +339,8 @@ def evaluate_allocation(plan: Any, allocation: str | Path | pd.DataFrame, *, bas
     allocation
         Path of a CSV/XLSX file or a DataFrame (see :func:`read_allocation`).
     base
-        A solved base plan to compare with; solved here (same limits) when ``None`` and
-        ``compare_base`` is true.
+        A solved base plan to compare with (:func:`base_solve`); solved here (same limits)
+        when ``None`` and ``compare_base`` is true.
     compare_base
         Also report the slip against the base schedule.
     find_missing
@@ -350,7 +358,7 @@ def evaluate_allocation(plan: Any, allocation: str | Path | pd.DataFrame, *, bas
     fixed_plan = set_settings(plan.with_table("funding", funding),
                               {"allow_extra_funding": False, "hard_deadlines": False})
     if base is None and compare_base:
-        base = _solve_model(build(plan), time_limit, workers, seed)
+        base = base_solve(plan, time_limit=time_limit, workers=workers, seed=seed)
     fixed = _solve_model(build(fixed_plan), time_limit, workers, seed,
                          hint=base.result.solution if base is not None and base.has_schedule else None)
     with_extra = None
@@ -805,7 +813,7 @@ def marginal_value(plan: Any, amount_mvnd: float = 500, *, source_id: str | None
         source_id = star[0] if star else str(sources["source_id"].iloc[0])
     xplan = set_settings(plan, {"allow_extra_funding": True})
     if base is None:
-        base = _solve_model(_price_extra(build(xplan), LAST_RESORT_PRICE), time_limit, workers, seed)
+        base = base_solve(plan, time_limit=time_limit, workers=workers, seed=seed)
     rec0 = _recognition(base)
     names = _commune_names(plan)
     start = dt.date.fromisoformat(str(plan.setting("plan_start")))
