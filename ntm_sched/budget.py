@@ -607,6 +607,9 @@ def minimum_budget(plan: Any, *, time_limit: float = 10.0, workers: int = 1, see
     summary = {"status": res.status.value, "minimum_mvnd": total, "plan_total_mvnd": plan_total,
                "proven_minimal": res.status == Status.OPTIMAL,
                "lower_bound_mvnd": res.best_bound, "unachievable_deadlines": len(ach.relaxed),
+               # OPTIMAL: the unmet deadlines are proven unmeetable (lateness minimised); FEASIBLE:
+               # only the best found in the time limit, so some may be meetable with a longer solve
+               "achievability_status": ach.status,
                "checker_ok": bool(res.check.ok) if res.check is not None else None}
     return MinimumBudget(bsq, by_source, by_quarter, ach.relaxed, total, plan_total, res.status.value, prob, m2,
                          res, summary)
