@@ -106,6 +106,12 @@ def run_batch(scenarios: list[str] | str | os.PathLike[str] | None = None, run: 
 
         bar = tqdm(total=len(items), desc=f"batch {run}", unit="scenario", file=sys.stderr)
     t0 = time.perf_counter()
+    if workers is None and jobs > 1:
+        # share the cores: N reports at once each get cores // N solver workers, so that a
+        # batch does not oversubscribe the machine (each report would otherwise use the
+        # scenario's own worker count)
+        workers = max(1, (os.cpu_count() or 1) // jobs)
+        say(f"solver workers per scenario: {workers} ({os.cpu_count()} cores / {jobs} jobs)")
     args = (run, lang, time_limit, str(outputs), timeout, workers)
     if jobs <= 1:
         for s in items:
