@@ -132,6 +132,52 @@ def _bounds(problem: Problem, use_due: bool) -> tuple[dict[str, int], dict[str, 
     return es, lf
 
 
+def incompatibility_cliques(
+    problem: Problem, relax: frozenset[tuple[str, str]] = frozenset(), min_size: int = 3, max_tasks: int = 400
+) -> list[list[str]]:
+    """Greedy cliques of tasks that can never overlap in time.
+
+    Two tasks are incompatible when, for some renewable resource, their smallest
+    demands over their modes add up to more than the resource's largest capacity.
+    Every incompatible pair is covered by a greedily grown clique (longest tasks
+    first); cliques of at least ``min_size`` tasks are returned. Tasks that may
+    last 0 periods are left out.
+    """
+    res = [r for r in problem.resources if ("resource", r.name) not in relax]
+    tasks = [t for t in problem.tasks if min(md.duration for md in t.modes) > 0]
+    if not res or len(tasks) > max_tasks:
+        return []
+    need = {t.id: [min(md.demands.get(r.name, 0) for md in t.modes) for r in res] for t in tasks}
+    dur = {t.id: min(md.duration for md in t.modes) for t in tasks}
+    caps = [r.max_capacity for r in res]
+    ids = [t.id for t in tasks]
+    adj: dict[str, set[str]] = {i: set() for i in ids}
+    for i, a in enumerate(ids):
+        na = need[a]
+        for b in ids[i + 1:]:
+            nb = need[b]
+            if any(x + y > c for x, y, c in zip(na, nb, caps)):
+                adj[a].add(b)
+                adj[b].add(a)
+    order = {tid: k for k, tid in enumerate(ids)}
+    uncovered = {(a, b) for a in ids for b in adj[a] if order[a] < order[b]}
+    out = []
+    while uncovered:
+        a, b = max(uncovered, key=lambda e: (dur[e[0]] + dur[e[1]], -order[e[0]], -order[e[1]]))
+        clique = [a, b]
+        cand = adj[a] & adj[b]
+        while cand:
+            c = max(cand, key=lambda x: (len(adj[x] & cand), dur[x], -order[x]))
+            clique.append(c)
+            cand &= adj[c]
+        for x in clique:
+            for y in clique:
+                uncovered.discard((x, y))
+        if len(clique) >= min_size:
+            out.append(clique)
+    return out
+
+
 def build_model(
     problem: Problem,
     *,
@@ -175,6 +221,7 @@ def build_model(
     obj_terms: list = []
     mode_demand_intervals: dict[str, list[tuple[object, int]]] = defaultdict(list)
     cost_expr: dict[str, object] = {}
+    task_interval: dict[str, object] = {}
     adv_expr: dict[str, object] = {}
 
     for t in problem.tasks:
@@ -252,6 +299,7 @@ def build_model(
             size = m.new_int_var(dmin, hi_e - lo_s, f"el_{t.id}")
             m.add(size == dur_expr + sum(ext_terms))
             master = m.new_interval_var(s, size, e, f"iv_{t.id}")
+            task_interval[t.id] = master
             if lits:
                 for k, x in enumerate(lits):
                     iv = m.new_optional_interval_var(s, size, e, x, f"iv_{t.id}_{k}")
@@ -271,6 +319,7 @@ def build_model(
                         mode_demand_intervals[r].append((iv, q))
         else:
             iv = m.new_interval_var(s, durs[0], e, f"iv_{t.id}")
+            task_interval[t.id] = iv
             for r, q in t.modes[0].demands.items():
                 if q:
                     mode_demand_intervals[r].append((iv, q))
@@ -299,6 +348,18 @@ def build_model(
                     late = m.new_bool_var(f"late_{t.id}")
                     m.add(e <= t.due).only_enforce_if(~late)
                     obj_terms.append(obj.late_count * t.late_weight * late)
+
+    # redundant disjunctives: cliques of tasks that can never run together
+    if redundant:
+        for clique in incompatibility_cliques(problem, relax):
+            ivs = []
+            for tid in clique:
+                if tid not in task_interval:
+                    size = m.new_int_var(0, H, f"sz_{tid}")
+                    m.add(size == bm.end[tid] - bm.start[tid])
+                    task_interval[tid] = m.new_interval_var(bm.start[tid], size, bm.end[tid], f"ivm_{tid}")
+                ivs.append(task_interval[tid])
+            m.add_no_overlap(ivs)
 
     # precedences
     for p in problem.precedences:
