@@ -228,3 +228,25 @@ def test_small_problem_variants_stay_valid():
                                                                                     unit_price=100)))
     r = solve(p, time_limit=5).raise_if_not_solved()
     assert r.check.ok
+
+
+def test_deadline_blocked_by_money_names_the_source():
+    p = Problem(
+        tasks=(Task("A", (Mode(2, cost=10),), due=5, due_hard=True), Task("B", (Mode(1),), due=3, due_hard=True)),
+        sources=(Source("S", (Tranche(0, 5), Tranche(10, 5))),),
+        horizon=30,
+        advance_share=0.5,
+        objective=MK,
+    )
+    r = solve(p, time_limit=5)
+    assert r.status == Status.INFEASIBLE
+    assert r.explanation.names("deadline") == ["A"]
+    assert r.explanation.names("source") == ["S"]
+    assert r.explanation.extra_periods == {"A": 5}
+    assert "deadline of A needs +5 periods" in r.explanation.sentence
+
+
+def test_result_summary_and_gap(problem):
+    r = solve(problem, time_limit=5)
+    assert r.summary().startswith("OPTIMAL") and r.gap == 0.0 and r.check.ok
+    assert r.raise_if_not_solved() is r
