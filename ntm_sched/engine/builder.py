@@ -32,7 +32,6 @@ from ortools.sat.python import cp_model
 from ntm_sched.engine.problem import Problem, Task, advance_payment
 from ntm_sched.engine.result import Payment, Solution, TaskSchedule
 
-LinearLike = "cp_model.LinearExprT"
 
 
 @dataclass
