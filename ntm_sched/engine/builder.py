@@ -159,10 +159,13 @@ def incompatibility_cliques(
                 adj[a].add(b)
                 adj[b].add(a)
     order = {tid: k for k, tid in enumerate(ids)}
-    uncovered = {(a, b) for a in ids for b in adj[a] if order[a] < order[b]}
+    edges = sorted(((a, b) for a in ids for b in adj[a] if order[a] < order[b]),
+                   key=lambda e: (-(dur[e[0]] + dur[e[1]]), order[e[0]], order[e[1]]))
+    uncovered = set(edges)
     out = []
-    while uncovered:
-        a, b = max(uncovered, key=lambda e: (dur[e[0]] + dur[e[1]], -order[e[0]], -order[e[1]]))
+    for a, b in edges:
+        if (a, b) not in uncovered:
+            continue
         clique = [a, b]
         cand = adj[a] & adj[b]
         while cand:
@@ -204,7 +207,9 @@ def build_model(
         ``(kind, name)`` pairs whose constraint is dropped: ``("resource", r)``,
         ``("budget", b)``, ``("source", s)`` (tranche limit ignored).
     redundant
-        Add redundant constraints (makespan lower bound) that help the search.
+        Add redundant constraints that help the search: a makespan lower bound
+        (critical path, energy) and ``no_overlap`` over cliques of tasks that can
+        never run together (:func:`incompatibility_cliques`).
 
     Returns
     -------
