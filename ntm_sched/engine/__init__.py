@@ -1,4 +1,19 @@
-"""Generic project scheduling with CP-SAT (knows nothing of communes)."""
+"""Generic project scheduling with CP-SAT (knows nothing of communes).
+
+Describe a :class:`Problem` (tasks with modes, precedences, renewable resources
+with capacity profiles, budgets, calendars with breaks, money sources with
+tranches, deadlines and objective weights; semantics in
+:mod:`ntm_sched.engine.problem`), then::
+
+    result = solve(problem, time_limit=10, workers=1, seed=0)
+    result.raise_if_not_solved()          # loud error naming the status
+    result.solution.tasks["T1"].start     # the schedule
+    result.check                          # independent checker's report
+    result.explanation                    # why, when infeasible
+
+:func:`check` verifies any :class:`Solution` without CP-SAT; :func:`read_psplib`
+reads PSPLIB ``.sm``/``.mm`` files; :mod:`ntm_sched.engine.bench` benchmarks them.
+"""
 
 from ntm_sched.engine.checker import CheckReport, Violation, check
 from ntm_sched.engine.explain import Explanation
