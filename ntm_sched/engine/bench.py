@@ -115,12 +115,13 @@ def summary(df: pd.DataFrame) -> dict:
     if "reference" in df:
         ok = df.dropna(subset=["reference", "makespan"])
         out["at_reference"] = int(df.at_reference.sum())
+        out["with_reference"] = int(df.reference.notna().sum())
         out["mean_gap_to_reference"] = (
             float(((ok.makespan - ok.reference) / ok.reference).mean()) if len(ok) else float("nan")
         )
     text = f"{out['optimal']}/{out['instances']} proven optimal"
     if "at_reference" in out:
-        text += f", {out['at_reference']}/{out['instances']} at reference, mean gap to reference " \
+        text += f", {out['at_reference']}/{out['with_reference']} at reference, mean gap to reference " \
                 f"{out['mean_gap_to_reference']:.2%}"
     text += f", total {out['total_time_s']:.1f} s"
     if out["unproven"]:
