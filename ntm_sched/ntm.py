@@ -91,6 +91,7 @@ class NtmModel:
     source_map: dict[str, tuple[str, str | None]]  # engine source -> (source_id, earmark)
     agency_resources: dict[str, str]  # agency id -> engine resource name
     settings: dict[str, Any] = field(default_factory=dict)
+    commune_names: dict[str, str] = field(default_factory=dict)  # code -> name (NFC), "DISTRICT" -> "huyện"
 
     def period(self, d: dt.date) -> int:
         """Engine period of date ``d``."""
@@ -405,8 +406,10 @@ def build(plan: Any) -> NtmModel:
             makespan=st["weight_district_day"],
         ),
     )
+    names = {str(k): str(v) for k, v in name_of.items()}
+    names[DISTRICT] = "huyện Tân Yên" if DISTRICT not in names else names[DISTRICT]
     return NtmModel(problem, origin, info, source_map,
-                    {a: r for a, r in agency_res.items() if _used(r, tasks)}, st)
+                    {a: r for a, r in agency_res.items() if _used(r, tasks)}, st, names)
 
 
 def _has_table(plan: Any, name: str) -> bool:
@@ -539,7 +542,9 @@ def summary_dict(model: NtmModel, result: Any, schedule: pd.DataFrame | None,
         "explanation": None,
     }
     if getattr(result, "explanation", None) is not None:
-        out["explanation"] = str(getattr(result.explanation, "message", result.explanation))
+        out["explanation"] = describe_explanation(model, result.explanation, "en")
+        out["explanation_vi"] = describe_explanation(model, result.explanation, "vi")
+        out["conflicts"] = explanation_table(model, result.explanation).to_dict(orient="records")
     if result.solution is None or schedule is None or milestones is None:
         return out
     check = getattr(result, "check", None)
@@ -648,3 +653,79 @@ def tabulate(model: NtmModel, result: Any) -> PlanResult:
     summ = summary_dict(model, result, sch if result.solution is not None else None,
                         ms if result.solution is not None else None, al)
     return PlanResult(model, result, sch, ms, al, ld, summ)
+
+
+# ---------------------------------------------------------------------------
+# infeasibility explained in the plan's terms
+# ---------------------------------------------------------------------------
+EXPLANATION_COLUMNS = ["kind", "id", "commune_code", "commune", "what_vi", "what_en", "target_date",
+                       "extra_days", "needed_date"]
+
+
+def explanation_table(model: NtmModel, explanation: Any) -> pd.DataFrame:
+    """The engine's explanation as rows people can read: each conflicting deadline with its
+    commune, step and target date and, where the smallest relaxation was found, how many days
+    it must move and the date it could be met; then each binding agency or money source."""
+    rows = []
+    extra = dict(getattr(explanation, "extra_periods", {}) or {})
+    items = list(getattr(explanation, "items", ()) or ())
+    listed = {i.name for i in items if i.kind == "deadline"}
+    # deadlines in the smallest relaxation that the core did not list are conflicts too
+    for tid in extra:
+        if tid not in listed:
+            items.append(type("Item", (), {"kind": "deadline", "name": tid, "detail": ""})())
+    for it in items:
+        row = dict.fromkeys(EXPLANATION_COLUMNS)
+        row["kind"], row["id"] = it.kind, it.name
+        if it.kind == "deadline" and it.name in model.info:
+            inf = model.info[it.name]
+            row["commune_code"] = inf.commune_code
+            row["commune"] = model.commune_names.get(inf.commune_code, inf.commune_code)
+            row["what_vi"], row["what_en"] = inf.name_vi, inf.name_en
+            row["target_date"] = inf.target_date
+            if it.name in extra and inf.target_date is not None:
+                row["extra_days"] = int(extra[it.name])
+                row["needed_date"] = inf.target_date + dt.timedelta(days=int(extra[it.name]))
+        elif it.kind == "resource":
+            row["what_vi"] = f"năng lực của {it.name}"
+            row["what_en"] = f"capacity of {it.name}"
+        elif it.kind == "source":
+            sid, earmark = model.source_map.get(it.name, (it.name, None))
+            row["commune_code"] = earmark
+            row["what_vi"] = f"lịch cấp vốn của nguồn {sid}" + (f" (xã {earmark})" if earmark else "")
+            row["what_en"] = f"release schedule of source {sid}" + (f" (commune {earmark})" if earmark else "")
+        else:
+            row["what_vi"] = row["what_en"] = getattr(it, "detail", "")
+        rows.append(row)
+    return pd.DataFrame(rows, columns=EXPLANATION_COLUMNS)
+
+
+def describe_explanation(model: NtmModel, explanation: Any, lang: str = "vi") -> str:
+    """One paragraph saying why no schedule meets the hard deadlines, with names and dates."""
+    from ntm_sched.units import format_date
+
+    df = explanation_table(model, explanation)
+    if df.empty:
+        return ("Không tìm thấy nguyên nhân trong thời gian cho phép." if lang == "vi"
+                else str(explanation) or "No cause found within the time limit.")
+    dl = df[df["kind"] == "deadline"]
+    lim = df[df["kind"].isin(["resource", "source", "budget"])]
+    parts = []
+    what = "what_vi" if lang == "vi" else "what_en"
+    if len(dl):
+        items = []
+        for _, r in dl.iterrows():
+            txt = f"{r['commune']}: {r[what]} ({format_date(r['target_date'])})"
+            if r["extra_days"] is not None and not pd.isna(r["extra_days"]):
+                txt += (f" cần lùi {int(r['extra_days'])} ngày, sớm nhất {format_date(r['needed_date'])}"
+                        if lang == "vi" else
+                        f" needs {int(r['extra_days'])} more days, at the earliest {format_date(r['needed_date'])}")
+            items.append(txt)
+        parts.append(("Không thể đáp ứng đồng thời các mốc bắt buộc: " if lang == "vi"
+                      else "The hard deadlines cannot all be met: ") + "; ".join(items))
+    if len(lim):
+        parts.append(("Ràng buộc quyết định: " if lang == "vi" else "Binding: ")
+                     + "; ".join(str(x) for x in lim[what]))
+    if not parts:
+        parts.append(str(explanation))
+    return ". ".join(parts) + "."

@@ -168,3 +168,23 @@ def test_without_extra_funding_money_shortfall_is_infeasible_and_explained(plan)
     assert res.status == "INFEASIBLE"
     assert not res.has_schedule and res.schedule.empty
     assert res.summary["explanation"]
+
+
+def test_explanations_are_told_in_the_plans_terms(plan) -> None:
+    from ntm_sched.engine.explain import ConflictItem, Explanation
+
+    m = ntm.build(plan)
+    expl = Explanation(
+        (ConflictItem("deadline", "07321:decision", "due"), ConflictItem("resource", "BCD_HUYEN", ""),
+         ConflictItem("source", "DAN@07321", "")),
+        {"07321:decision": 26},
+        "Infeasible: ...",
+    )
+    df = ntm.explanation_table(m, expl)
+    dl = df[df["kind"] == "deadline"].iloc[0]
+    assert dl["commune"] == "An Dương" and dl["target_date"] == dt.date(2019, 10, 31)
+    assert dl["extra_days"] == 26 and dl["needed_date"] == dt.date(2019, 11, 26)
+    vi = ntm.describe_explanation(m, expl, "vi")
+    en = ntm.describe_explanation(m, expl, "en")
+    assert "An Dương" in vi and "31/10/2019" in vi and "26/11/2019" in vi and "BCD_HUYEN" in vi
+    assert "needs 26 more days" in en and "DAN" in en
