@@ -44,7 +44,7 @@ class ReportContext:
         s = self.summary
         st = status_label(str(s["status"]), self.lang)
         if not self.ok:
-            expl = s.get("explanation") or ""
+            expl = (s.get("explanation_vi") if self.lang == "vi" else None) or s.get("explanation") or ""
             return (f"## ⚠️ {label('banner_bad', self.lang)}\n\n**{label('h_status', self.lang)}: {st}**\n\n"
                     f"> {expl}\n\n{label('no_schedule', self.lang)}")
         if str(s["status"]) != "OPTIMAL":

@@ -84,8 +84,9 @@ def headline(res: Any, plan: Any, lang: str = "vi") -> pd.DataFrame:
             rows.append((label("h_extra_first", lang), str(ex.iloc[0, 0])))
     if s.get("checker_ok") is not None:
         rows.append((label("h_checker", lang), label("yes" if s["checker_ok"] else "no", lang)))
-    if s.get("explanation"):
-        rows.append((label("h_explanation", lang), str(s["explanation"])))
+    expl = (s.get("explanation_vi") if lang == "vi" else None) or s.get("explanation")
+    if expl:
+        rows.append((label("h_explanation", lang), str(expl)))
     return pd.DataFrame(rows, columns=[label("item", lang), label("value", lang)])
 
 
