@@ -234,32 +234,35 @@ def build_model(
         lo_s, hi_e = es[t.id], lf[t.id]
         hi_s = hi_e - dmin
         cal = problem.calendar(t.calendar)
+        if lo_s > hi_s or lo_s < 0:
+            # The bounds (release, precedences, horizon, hard due) already prove the
+            # problem infeasible. Keep every domain non-empty so the model stays valid
+            # (CP-SAT then reports INFEASIBLE and the explainer can run): the task gets
+            # loose bounds and one false clause makes the model infeasible.
+            m.add_bool_or([])
+            lo_s = 0
+            hi_e = max(H, 0) + dmax + sum(eb - b for b, eb in (cal.breaks if cal else ()))
+            hi_s = hi_e - dmin
         breaks = [(b, e) for (b, e) in (cal.breaks if cal else ()) if e > lo_s and b < hi_e]
-        if lo_s > hi_s:  # infeasible bounds: keep a valid model, let the solver prove it
-            s = m.new_int_var(0, max(H, 0), f"s_{t.id}")
-            e = m.new_int_var(0, max(H, 0), f"e_{t.id}")
-            m.add(s >= lo_s)
-            m.add(e <= hi_e)
-        else:
-            if breaks:
-                allowed, cur = [], lo_s
-                for b, eb in breaks:
-                    if b > cur:
-                        allowed.append([cur, min(b - 1, hi_s)])
-                    cur = max(cur, eb)
-                    if cur > hi_s:
-                        break
-                if cur <= hi_s:
-                    allowed.append([cur, hi_s])
-                allowed = [iv for iv in allowed if iv[0] <= iv[1]]
-                if allowed:
-                    s = m.new_int_var_from_domain(cp_model.Domain.from_intervals(allowed), f"s_{t.id}")
-                else:
-                    s = m.new_int_var(lo_s, hi_s, f"s_{t.id}")
-                    m.add_bool_or([])  # every possible start lies in a break
+        if breaks:
+            allowed, cur = [], lo_s
+            for b, eb in breaks:
+                if b > cur:
+                    allowed.append([cur, min(b - 1, hi_s)])
+                cur = max(cur, eb)
+                if cur > hi_s:
+                    break
+            if cur <= hi_s:
+                allowed.append([cur, hi_s])
+            allowed = [iv for iv in allowed if iv[0] <= iv[1]]
+            if allowed:
+                s = m.new_int_var_from_domain(cp_model.Domain.from_intervals(allowed), f"s_{t.id}")
             else:
                 s = m.new_int_var(lo_s, hi_s, f"s_{t.id}")
-            e = m.new_int_var(lo_s + dmin, hi_e, f"e_{t.id}")
+                m.add_bool_or([])  # every possible start lies in a break
+        else:
+            s = m.new_int_var(lo_s, hi_s, f"s_{t.id}")
+        e = m.new_int_var(lo_s + dmin, hi_e, f"e_{t.id}")
         bm.start[t.id], bm.end[t.id] = s, e
 
         # modes

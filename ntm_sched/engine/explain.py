@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from ntm_sched.engine.builder import build_model
-from ntm_sched.engine.problem import Problem
+import time
+
+from ntm_sched.engine.problem import Problem, elapsed_end
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,54 @@ class Explanation:
         return self.sentence
 
 
+def earliest_times(problem: Problem) -> tuple[dict[str, int], dict[str, int], bool]:
+    """Earliest start and end of every task from releases, precedences and calendars alone.
+
+    A forward pass over the precedence network (resources, budgets, money and
+    deadlines ignored). A task on a calendar starts at the first working period
+    at or after its earliest start and ends at :func:`elapsed_end` of that start
+    (non-decreasing in the start, so this is the earliest end over its modes).
+
+    Returns
+    -------
+    (es, ee, cyclic)
+        ``cyclic`` is true when the pass did not settle (a cycle with positive lags).
+    """
+    dmode = {t.id: [md.duration for md in t.modes] for t in problem.tasks}
+    cal = {t.id: problem.calendar(t.calendar) for t in problem.tasks}
+    es = {t.id: t.release for t in problem.tasks}
+    ee: dict[str, int] = {}
+
+    def settle(tid: str) -> None:
+        c = cal[tid]
+        s = es[tid]
+        if c is not None:
+            for b, e in c.breaks:  # sorted: step over breaks containing s
+                if b <= s < e:
+                    s = e
+            es[tid] = s
+        ee[tid] = min(elapsed_end(s, d, c) for d in dmode[tid])
+
+    for tid in es:
+        settle(tid)
+    by_pred: dict[str, list] = {}
+    for p in problem.precedences:
+        by_pred.setdefault(p.pred, []).append(p)
+    cyclic = True
+    for _ in range(len(problem.tasks) + 1):
+        changed = False
+        for p in problem.precedences:
+            v = (ee[p.pred] if p.kind == "FS" else es[p.pred]) + p.lag
+            if v > es[p.succ]:
+                es[p.succ] = v
+                settle(p.succ)
+                changed = True
+        if not changed:
+            cyclic = False
+            break
+    return es, ee, cyclic
+
+
 def _feasible(problem: Problem, core: list[str], relax=frozenset(), time_limit=5.0, seed=0, workers=1):
     """Solve with only the deadlines of ``core`` enforced; return the CP-SAT status."""
     bm = build_model(problem, deadline_assumptions=True, relax=frozenset(relax))
@@ -56,7 +106,7 @@ def _feasible(problem: Problem, core: list[str], relax=frozenset(), time_limit=5
             m.add(lit == 0)
     m.add_assumptions([bm.deadline_lits[t] for t in core])
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = time_limit
+    solver.parameters.max_time_in_seconds = max(0.05, time_limit)
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = seed
     st = solver.solve(m)
@@ -67,81 +117,139 @@ def _feasible(problem: Problem, core: list[str], relax=frozenset(), time_limit=5
     return st, core_out
 
 
-def explain_infeasibility(problem: Problem, time_limit: float = 10.0, workers: int = 1, seed: int = 0) -> Explanation:
-    """Find a minimal set of conflicting hard deadlines and what makes them conflict.
+def explain_infeasibility(
+    problem: Problem, time_limit: float = 10.0, workers: int = 1, seed: int = 0, total_time: float | None = None
+) -> Explanation:
+    """Find the hard deadlines that cannot be met and what makes them conflict.
+
+    Steps:
+
+    1. *Bounds* (no CP-SAT): every hard deadline earlier than the task's earliest
+       possible end (:func:`earliest_times`) is impossible on its own; it is reported
+       with the periods it needs at least (``earliest end - due``).
+    2. The other hard deadlines are probed together with CP-SAT; if they still
+       conflict, an assumption core is minimised by deletion and every resource,
+       budget and limited source is relaxed in turn to see which one alone removes
+       the conflict.
+    3. A relaxation: hard deadlines become soft and the total tardiness is minimised;
+       :attr:`Explanation.extra_periods` is the fix found (never below the bound of step 1).
 
     Parameters
     ----------
     problem
         An infeasible problem.
     time_limit
-        Seconds per auxiliary solve.
+        Seconds per auxiliary CP-SAT solve is ``min(5, max(0.5, time_limit / 4))``.
     workers, seed
         Solver settings (assumption cores use one worker).
+    total_time
+        Budget of the whole explanation (default ``max(10, 3 * time_limit)`` seconds);
+        steps left when it runs out are skipped and said so.
 
     Returns
     -------
     Explanation
     """
-    tl = max(0.5, time_limit / 4)
+    t_end = time.perf_counter() + (max(10.0, 3 * time_limit) if total_time is None else total_time)
+    tl_probe = min(5.0, max(0.5, time_limit / 4))
+
+    def tl() -> float:
+        return max(0.0, min(tl_probe, t_end - time.perf_counter()))
+
     hard = [t.id for t in problem.tasks if t.due is not None and t.due_hard]
     items: list[ConflictItem] = []
+    notes: list[str] = []
+    es, ee, cyclic = earliest_times(problem)
+    lower: dict[str, int] = {}
+    for t in problem.tasks:
+        if t.due is not None and t.due_hard and ee[t.id] > t.due:
+            lower[t.id] = ee[t.id] - t.due
+            items.append(ConflictItem("deadline", t.id, f"{t.label or t.id} due at {t.due}, earliest possible end "
+                                      f"{ee[t.id]} from releases, precedences and calendars"))
+    over_h = [t.id for t in problem.tasks if ee[t.id] > problem.horizon]
+    if cyclic or over_h:
+        why = "the precedences form a cycle with positive lags" if cyclic else (
+            f"{len(over_h)} task(s) cannot end by the horizon {problem.horizon} (e.g. {over_h[0]}, earliest end "
+            f"{ee[over_h[0]]})")
+        items.append(ConflictItem("structure", "problem", why))
+    rest = [tid for tid in hard if tid not in lower]
     core: list[str] = []
-    st, found = _feasible(problem, hard, time_limit=tl, seed=seed)
-    if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return Explanation((), {}, "the problem is feasible: nothing to explain")
-    if st == cp_model.INFEASIBLE and found:
-        core = [t for t in hard if t in found]
-        # deletion-based minimisation
-        for tid in list(core):
-            trial = [t for t in core if t != tid]
-            st2, found2 = _feasible(problem, trial, time_limit=tl, seed=seed)
-            if st2 == cp_model.INFEASIBLE:
-                core = [t for t in trial if not found2 or t in found2] if found2 else trial
-        for tid in core:
-            t = problem.task(tid)
-            items.append(ConflictItem("deadline", tid, f"{t.label or tid} due at {t.due}"))
-    elif st == cp_model.INFEASIBLE:
-        items.append(ConflictItem("structure", "problem",
-                                  "infeasible even without hard deadlines (horizon, releases, precedences, "
-                                  "capacities, budgets or money)"))
-    # which limits matter
-    limits = [("resource", r.name) for r in problem.resources] + [("budget", b.name) for b in problem.budgets]
-    limits += [("source", s.name) for s in problem.sources if not s.unlimited]
-    for kind, name in limits:
-        st3, _ = _feasible(problem, core, relax={(kind, name)}, time_limit=tl, seed=seed)
-        if st3 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            detail = {"resource": "capacity", "budget": "amount", "source": "tranche schedule"}[kind]
-            items.append(ConflictItem(kind, name, f"relaxing its {detail} alone removes the conflict"))
-    # smallest relaxation of the deadlines
-    extra: dict[str, int] = {}
-    if core:
+    if not (cyclic or over_h):
+        st, found = _feasible(problem, rest, time_limit=tl(), seed=seed)
+        if st == cp_model.INFEASIBLE and found:
+            core = [tid for tid in rest if tid in found]
+            for tid in list(core):  # deletion-based minimisation
+                if tl() <= 0:
+                    notes.append("core not minimised (time budget spent)")
+                    break
+                trial = [x for x in core if x != tid]
+                st2, found2 = _feasible(problem, trial, time_limit=tl(), seed=seed)
+                if st2 == cp_model.INFEASIBLE:
+                    core = [x for x in trial if x in found2] if found2 else trial
+            for tid in core:
+                t = problem.task(tid)
+                items.append(ConflictItem("deadline", tid, f"{t.label or tid} due at {t.due}"))
+        elif st == cp_model.INFEASIBLE:
+            items.append(ConflictItem("structure", "problem",
+                                      "infeasible even without hard deadlines (horizon, releases, precedences, "
+                                      "capacities, budgets or money)"))
+        elif st == cp_model.UNKNOWN:
+            notes.append(f"whether the other {len(rest)} hard deadlines can be met together was not decided "
+                         "within the time limit")
+    # which limits matter for the CP-SAT core (bound-impossible deadlines never depend on a limit)
+    limit_items: list[ConflictItem] = []
+    if core or any(i.kind == "structure" for i in items) and not (cyclic or over_h):
+        limits = [("resource", r.name) for r in problem.resources] + [("budget", b.name) for b in problem.budgets]
+        limits += [("source", s.name) for s in problem.sources if not s.unlimited]
+        for kind, name in limits:
+            if tl() <= 0:
+                notes.append("not every resource, budget and source was tried (time budget spent)")
+                break
+            st3, _ = _feasible(problem, core, relax={(kind, name)}, time_limit=tl(), seed=seed)
+            if st3 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                detail = {"resource": "capacity", "budget": "amount", "source": "tranche schedule"}[kind]
+                limit_items.append(ConflictItem(kind, name, f"relaxing its {detail} alone removes the conflict"))
+    items += limit_items
+    # a relaxation of the deadlines
+    extra: dict[str, int] = dict(lower)
+    dl = [i for i in items if i.kind == "deadline"]
+    fix_note = ""
+    if dl and not (cyclic or over_h) and tl() > 0:
         bm = build_model(problem, soften_hard_deadlines=True)
         bm.model.minimize(sum(bm.tardiness.values()))
         solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = tl
+        solver.parameters.max_time_in_seconds = tl()
         solver.parameters.num_workers = max(1, workers)
         solver.parameters.random_seed = seed
         st4 = solver.solve(bm.model)
         if st4 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            extra = {tid: int(solver.value(v)) for tid, v in bm.tardiness.items() if solver.value(v) > 0}
+            for tid, v in bm.tardiness.items():
+                val = int(solver.value(v))
+                if val > 0:
+                    extra[tid] = max(val, extra.get(tid, 0))
+            fix_note = "smallest fix" if st4 == cp_model.OPTIMAL else "a fix"
     parts = []
-    dl = [i for i in items if i.kind == "deadline"]
-    if dl:
-        parts.append("the hard deadlines of " + ", ".join(f"{i.name} ({i.detail})" for i in dl)
+    bound_dl = [i for i in dl if i.name in lower]
+    core_dl = [i for i in dl if i.name not in lower]
+    if bound_dl:
+        parts.append(f"{len(bound_dl)} hard deadline(s) are impossible on their own (earliest possible end from "
+                     "releases, precedences and calendars is later): "
+                     + ", ".join(f"{i.name} needs at least +{lower[i.name]} periods" for i in bound_dl))
+    if core_dl:
+        parts.append("the hard deadlines of " + ", ".join(f"{i.name} ({i.detail})" for i in core_dl)
                      + " cannot all be met together")
     st_items = [i for i in items if i.kind == "structure"]
     if st_items:
         parts.append(st_items[0].detail)
-    lim = [i for i in items if i.kind in ("resource", "budget", "source")]
-    if lim:
-        parts.append("binding: " + ", ".join(f"{i.kind} {i.name}" for i in lim)
+    if limit_items:
+        parts.append("binding: " + ", ".join(f"{i.kind} {i.name}" for i in limit_items)
                      + " (relaxing any one of them alone makes it feasible)")
-    elif dl:
+    elif core_dl:
         parts.append("no single resource, budget or source limit explains it alone (precedences, releases, "
                      "calendars or several limits together)")
-    if extra:
-        parts.append("smallest fix found: " + ", ".join(f"deadline of {k} needs +{v} periods"
-                                                         for k, v in sorted(extra.items())))
+    if fix_note:
+        parts.append(f"{fix_note} found (hard deadlines softened, total tardiness minimised): "
+                     + ", ".join(f"deadline of {k} needs +{v} periods" for k, v in sorted(extra.items())))
+    parts += notes
     sentence = "Infeasible: " + "; ".join(parts) + "." if parts else "Infeasible (no cause found within the time limit)."
     return Explanation(tuple(items), extra, sentence)

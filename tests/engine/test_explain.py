@@ -1,0 +1,68 @@
+"""Infeasible hard deadlines with calendars: valid model, INFEASIBLE status, explanation."""
+
+from __future__ import annotations
+
+import time
+
+from ntm_sched.engine import Calendar, Mode, Precedence, Problem, Resource, Status, Task, solve
+from ntm_sched.engine.builder import build_model
+from ntm_sched.engine.explain import earliest_times
+
+
+def calendar_deadlines() -> Problem:
+    """A on a calendar with a break [4, 6) cannot end by 5 (it ends at 8 at best: 3 + 3 + 2 paused);
+    B after A cannot end by 9; C and D compete for one machine: each deadline alone holds, both together not."""
+    return Problem(
+        tasks=(
+            Task("A", (Mode(3, {"M": 0}),), release=3, due=5, due_hard=True, calendar="C"),
+            Task("B", (Mode(2),), due=9, due_hard=True, calendar="C"),
+            Task("C", (Mode(3, {"M": 1}),), due=3, due_hard=True),
+            Task("D", (Mode(3, {"M": 1}),), due=4, due_hard=True),
+            Task("E", (Mode(1),), due=40, due_hard=True, calendar="C"),
+        ),
+        precedences=(Precedence("A", "B"),),
+        resources=(Resource("M", 1),),
+        calendars=(Calendar("C", ((4, 6), (20, 22))),),
+        horizon=40,
+    )
+
+
+def test_earliest_times_follow_calendars():
+    es, ee, cyclic = earliest_times(calendar_deadlines())
+    assert not cyclic
+    assert (es["A"], ee["A"]) == (3, 8)
+    assert (es["B"], ee["B"]) == (8, 10)
+
+
+def test_impossible_calendar_deadline_gives_a_valid_infeasible_model():
+    p = calendar_deadlines()
+    bm = build_model(p)
+    assert bm.model.validate() == ""
+    t0 = time.perf_counter()
+    r = solve(p, time_limit=5)
+    assert r.status == Status.INFEASIBLE
+    ex = r.explanation
+    assert sorted(ex.names("deadline")) == ["A", "B", "C", "D"]
+    assert ex.extra_periods["A"] == 3 and ex.extra_periods["B"] == 1  # from the bounds, no probe needed
+    assert ex.extra_periods.get("C", 0) + ex.extra_periods.get("D", 0) == 2
+    assert "E" not in ex.extra_periods
+    assert ex.names("resource") == ["M"]
+    assert "A needs at least +3 periods" in ex.sentence
+    assert time.perf_counter() - t0 < 10
+
+
+def test_every_task_with_impossible_bounds_keeps_the_model_valid():
+    # multi-mode task on a calendar, due before release + shortest duration; horizon too short for F
+    p = Problem(
+        tasks=(
+            Task("A", (Mode(3), Mode(2)), release=3, due=4, due_hard=True, calendar="C"),
+            Task("F", (Mode(5),), release=2, calendar="C"),
+        ),
+        calendars=(Calendar("C", ((4, 6),)),),
+        horizon=6,
+    )
+    assert build_model(p).model.validate() == ""
+    r = solve(p, time_limit=2)
+    assert r.status == Status.INFEASIBLE
+    assert r.explanation.names("structure") == ["problem"]
+    assert "horizon" in r.explanation.sentence
