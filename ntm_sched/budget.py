@@ -880,17 +880,14 @@ def add_budget_arguments(parser: argparse.ArgumentParser) -> None:
 def budget_main(args: argparse.Namespace) -> int:
     """Run one ``ntm-sched budget`` verb. Exit 0 success, 1 answer not a success, 2 bad input."""
     from ntm_sched.plan import PlanValidationError
-    from ntm_sched.scenario import ScenarioError, load_scenario, load_scenario_plan
+    from ntm_sched.scenario import ScenarioError, load_scenario_and_plan
 
     try:
-        sc = load_scenario(args.scenario)
-        plan = load_scenario_plan(sc)
+        sc, plan = load_scenario_and_plan(args.scenario)
     except (ScenarioError, PlanValidationError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    kw = {"time_limit": args.time_limit if args.time_limit is not None else sc.time_limit,
-          "workers": args.workers if args.workers is not None else sc.workers,
-          "seed": args.seed if args.seed is not None else sc.seed}
+    kw = sc.solver_kwargs(args.time_limit, args.workers, args.seed)
     verb = args.budget_verb
     out = Path(args.out) if args.out else Path("outputs") / "budget" / verb / sc.name
     if verb == "evaluate":

@@ -23,19 +23,15 @@ from pathlib import Path
 
 def _solve_main(args: argparse.Namespace) -> int:
     from ntm_sched.ntm import solve_plan
-    from ntm_sched.scenario import ScenarioError, load_scenario, load_scenario_plan
     from ntm_sched.plan import PlanValidationError
+    from ntm_sched.scenario import ScenarioError, load_scenario_and_plan
 
     try:
-        sc = load_scenario(args.scenario)
-        plan = load_scenario_plan(sc)
+        sc, plan = load_scenario_and_plan(args.scenario)
     except (ScenarioError, PlanValidationError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    time_limit = args.time_limit if args.time_limit is not None else sc.time_limit
-    workers = args.workers if args.workers is not None else sc.workers
-    seed = args.seed if args.seed is not None else sc.seed
-    res = solve_plan(plan, time_limit=time_limit, workers=workers, seed=seed)
+    res = solve_plan(plan, **sc.solver_kwargs(args.time_limit, args.workers, args.seed))
     out = Path(args.out) if args.out else Path("outputs") / "solve" / sc.name
     res.write(out)
     s = res.summary

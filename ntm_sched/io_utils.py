@@ -26,13 +26,20 @@ def atomic_dir(target: str | os.PathLike[str]) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    replace_dir(tmp, target)
+
+
+def replace_dir(new: Path, target: Path, aside: Path | None = None) -> None:
+    """Put folder ``new`` in place of ``target`` (which may exist): the old one is moved aside
+    first and removed after the rename, so ``target`` is never half-written."""
+    target = Path(target)
     old = None
     if target.exists():
-        old = target.parent / f".{target.name}.old-{os.getpid()}"
+        old = (Path(aside) if aside else target.parent) / f".{target.name}.old-{os.getpid()}"
         if old.exists():
             shutil.rmtree(old)
         target.rename(old)
-    tmp.rename(target)
+    Path(new).rename(target)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
 

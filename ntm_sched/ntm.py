@@ -52,6 +52,7 @@ from ntm_sched.units import (
     from_model_effort,
     month_start,
     period_to_date,
+    to_date,
     to_model_effort,
     to_model_money,
     week_start,
@@ -122,18 +123,7 @@ def _as_list(v: Any) -> list[str]:
     return [x.strip() for x in s.split(";") if x.strip()] if s else []
 
 
-def _as_date(v: Any) -> dt.date | None:
-    if v is None or v == "" or (isinstance(v, float) and math.isnan(v)):
-        return None
-    if isinstance(v, pd.Timestamp):
-        return v.date()
-    if isinstance(v, dt.datetime):
-        return v.date()
-    if isinstance(v, dt.date):
-        return v
-    if pd.isna(v):
-        return None
-    return dt.date.fromisoformat(str(v))
+_as_date = to_date
 
 
 def _settings(plan: Any) -> dict[str, str]:

@@ -103,6 +103,13 @@ class Scenario:
     def lang(self) -> str:
         return str(self.config.get("report", {}).get("lang", "vi"))
 
+    def solver_kwargs(self, time_limit: float | None = None, workers: int | None = None,
+                      seed: int | None = None) -> dict[str, Any]:
+        """``time_limit``, ``workers`` and ``seed`` for a solve: the given ones, else the scenario's."""
+        return {"time_limit": self.time_limit if time_limit is None else float(time_limit),
+                "workers": self.workers if workers is None else int(workers),
+                "seed": self.seed if seed is None else int(seed)}
+
     def description(self, lang: str = "vi") -> str:
         d = self.config.get("description", {}) or {}
         return str(d.get(lang) or d.get("vi") or d.get("en") or self.name)
@@ -379,3 +386,10 @@ def apply(plan: Plan, scenario: Scenario) -> Plan:
 def load_scenario_plan(scenario: Scenario) -> Plan:
     """Load the scenario's plan and apply its overrides."""
     return apply(load_plan(scenario.plan_path), scenario)
+
+
+def load_scenario_and_plan(name_or_path: str | Path) -> tuple[Scenario, Plan]:
+    """The scenario and its plan with the overrides applied (raises :class:`ScenarioError` or
+    :class:`ntm_sched.plan.PlanValidationError` with located messages)."""
+    sc = load_scenario(name_or_path)
+    return sc, load_scenario_plan(sc)

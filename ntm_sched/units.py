@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from typing import Any
 
 VND_PER_MODEL_UNIT: int = 1_000_000
 """One engine money unit is one million VND."""
@@ -84,3 +85,23 @@ def month_start(d: dt.date) -> dt.date:
 def week_start(d: dt.date) -> dt.date:
     """Monday of ``d``'s ISO week."""
     return d - dt.timedelta(days=d.weekday())
+
+
+def to_date(v: Any) -> dt.date | None:
+    """A ``datetime.date`` from a date, datetime, pandas Timestamp or ISO text; ``None`` for empty/NaN."""
+    if v is None or v == "":
+        return None
+    if isinstance(v, dt.datetime):  # includes pandas.Timestamp
+        return v.date()
+    if isinstance(v, dt.date):
+        return v
+    if isinstance(v, float) and math.isnan(v):
+        return None
+    try:
+        import pandas as pd
+
+        if pd.isna(v):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return dt.date.fromisoformat(str(v))

@@ -19,6 +19,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from ntm_sched.io_utils import replace_dir
+
 KERNEL = "ntm-sched"
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = PROJECT_ROOT / "notebooks" / "scenario_report.ipynb"
@@ -142,15 +144,7 @@ def run_report(scenario: str | os.PathLike[str] = "base", run: str | None = None
         raise ReportError(f"{name}: report failed, see {failed / 'error.txt'}", failed) from exc
     # publish atomically: move the old report aside, rename, drop the old one
     target.parent.mkdir(parents=True, exist_ok=True)
-    old = None
-    if target.exists():
-        old = staging / f"{name}.old-{os.getpid()}"
-        if old.exists():
-            shutil.rmtree(old)
-        target.rename(old)
-    tmp.rename(target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    replace_dir(tmp, target, aside=staging)
     shutil.rmtree(failed, ignore_errors=True)
     _cleanup(staging)
     return target

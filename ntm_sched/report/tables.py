@@ -22,22 +22,13 @@ from ntm_sched.report.labels import (
     source_names,
     status_label,
 )
-from ntm_sched.units import format_date, format_money
+from ntm_sched.units import format_date, format_money, to_date
 
 TIGHT_DAYS = 14
 """A milestone with less slack than this (days) puts its commune at risk."""
 
 
-def _d(v: Any) -> dt.date | None:
-    if v is None or (not isinstance(v, dt.date) and pd.isna(v)):
-        return None
-    if isinstance(v, pd.Timestamp):
-        return v.date()
-    if isinstance(v, dt.datetime):
-        return v.date()
-    if isinstance(v, dt.date):
-        return v
-    return dt.date.fromisoformat(str(v))
+_d = to_date
 
 
 def _fd(v: Any) -> str:
