@@ -64,12 +64,19 @@ def gantt(schedule: pd.DataFrame, milestones: pd.DataFrame, lang: str = "vi", ax
     if communes is not None:
         sch = sch[sch["commune_code"].isin(communes)]
     # one row per commune x criterion for works, one per commune for its procedure
-    sch["row"] = [f"{names.get(str(c), str(c))} · {label('criterion', lang)} {k}" if kind == "work" and str(k)
+    def crit(k: Any) -> str:
+        return label("all_criteria", lang) if str(k) == "all" else f"{label('criterion', lang)} {k}"
+
+    sch["row"] = [f"{names.get(str(c), str(c))} · {crit(k)}" if kind == "work" and str(k)
                   else f"{names.get(str(c), str(c))} · {label('m_recognition', lang)}"
                   for c, k, kind in zip(sch["commune_code"], sch["criterion"], sch["kind"])]
     sch["s"], sch["e"] = _dates(sch["start_date"]), _dates(sch["end_date"])
-    order = (sch.groupby("row").agg(c=("commune_code", "first"), s=("s", "min"))
-             .sort_values(["c", "s"]).index.tolist())
+    # communes with a recognition procedure (not yet recognised) first, then the others,
+    # the district last; inside a commune, rows by start date
+    chain = set(sch.loc[sch["kind"] == "step", "commune_code"])
+    sch["grp"] = [2 if c == "DISTRICT" else (0 if c in chain else 1) for c in sch["commune_code"]]
+    order = (sch.groupby("row").agg(g=("grp", "first"), c=("commune_code", "first"), s=("s", "min"))
+             .sort_values(["g", "c", "s"]).index.tolist())
     n = len(order)
     if ax is None:
         _, ax = plt.subplots(figsize=(10, max(3, 0.28 * n + 1)))
