@@ -33,6 +33,10 @@ from ntm_sched.engine.problem import Problem, Task, advance_payment
 from ntm_sched.engine.result import Payment, Solution, TaskSchedule
 
 
+TIERS = ("lateness", "extra_funding", "rest")
+"""Objective tiers in lexicographic order: tardiness and late counts; priced draws on
+unlimited sources; everything else (cost, makespan)."""
+
 
 @dataclass
 class BuiltModel:
@@ -51,6 +55,15 @@ class BuiltModel:
     earliest_start: dict[str, int] = field(default_factory=dict)
     latest_end: dict[str, int] = field(default_factory=dict)
     makespan_lb: int = 0
+    tier_terms: dict[str, list] = field(default_factory=lambda: {name: [] for name in TIERS})
+
+    def tier_expr(self, name: str):
+        """The weighted objective terms of one tier (see :data:`TIERS`), 0 if it has none."""
+        return sum(self.tier_terms[name])
+
+    def objective_expr(self):
+        """The full weighted objective: the sum of every tier."""
+        return sum(sum(v) for v in self.tier_terms.values())
 
     def mode_value(self, solver: cp_model.CpSolver, tid: str) -> int:
         lits = self.mode_lits.get(tid)
@@ -222,7 +235,7 @@ def build_model(
     bm.earliest_start, bm.latest_end = es, lf
     H = problem.horizon
     obj = problem.objective
-    obj_terms: list = []
+    tiers = bm.tier_terms
     mode_demand_intervals: dict[str, list[tuple[object, int]]] = defaultdict(list)
     cost_expr: dict[str, object] = {}
     task_interval: dict[str, object] = {}
@@ -350,11 +363,11 @@ def build_model(
                 if obj.tardiness * t.tardiness_weight > 0:
                     tard = m.new_int_var(0, max(0, H - t.due), f"tard_{t.id}")
                     m.add(tard >= e - t.due)
-                    obj_terms.append(obj.tardiness * t.tardiness_weight * tard)
+                    tiers["lateness"].append(obj.tardiness * t.tardiness_weight * tard)
                 if obj.late_count * t.late_weight > 0:
                     late = m.new_bool_var(f"late_{t.id}")
                     m.add(e <= t.due).only_enforce_if(~late)
-                    obj_terms.append(obj.late_count * t.late_weight * late)
+                    tiers["lateness"].append(obj.late_count * t.late_weight * late)
 
     # redundant disjunctives: cliques of tasks that can never run together
     if redundant:
@@ -418,9 +431,9 @@ def build_model(
 
     # money
     if obj.cost:
-        obj_terms.append(obj.cost * sum(cost_expr.values()))
+        tiers["rest"].append(obj.cost * sum(cost_expr.values()))
     if problem.sources:
-        _money(problem, bm, cost_expr, adv_expr, es, lf, relax, obj_terms)
+        _money(problem, bm, cost_expr, adv_expr, es, lf, relax, tiers["extra_funding"])
 
     # makespan
     if obj.makespan:
@@ -437,10 +450,10 @@ def build_model(
             if t.id not in has_fs_succ:
                 m.add(cmax >= bm.end[t.id])
         bm.cmax = cmax
-        obj_terms.append(obj.makespan * cmax)
+        tiers["rest"].append(obj.makespan * cmax)
 
-    if obj_terms:
-        m.minimize(sum(obj_terms))
+    if any(tiers.values()):
+        m.minimize(bm.objective_expr())
     if hint is not None:
         bm.add_hint(hint)
     return bm
@@ -451,6 +464,39 @@ def _money(problem, bm: BuiltModel, cost_expr, adv_expr, es, lf, relax, obj_term
     limited = {s.name for s in problem.sources if not s.unlimited and ("source", s.name) not in relax}
     # per-source list of (amount var/int, time var, kind, task)
     flows: dict[str, list[tuple[object, str, str, int]]] = defaultdict(list)
+    before: dict[tuple[str, str, int], object] = {}
+
+    def is_before(tid: str, which: str, T: int):
+        """1, 0 or a literal for [time < T]."""
+        key = (tid, which, T)
+        if key in before:
+            return before[key]
+        var = bm.start[tid] if which == "s" else bm.end[tid]
+        dom = list(var.proto.domain)
+        lo, hi = dom[0], dom[-1]
+        if hi < T:
+            val = 1
+        elif lo >= T:
+            val = 0
+        else:
+            val = m.new_bool_var(f"b{which}_{tid}_{T}")
+            m.add(var <= T - 1).only_enforce_if(val)
+            m.add(var >= T).only_enforce_if(~val)
+        before[key] = val
+        return val
+
+    def no_pay_before(amt, tid: str, which: str, T: int) -> None:
+        """``amt`` (var, expression or int) is 0 when the payment time is < T."""
+        b = is_before(tid, which, T)
+        if (isinstance(b, int) and b == 0) or (isinstance(amt, int) and amt == 0):
+            return
+        if isinstance(amt, int):  # a fixed positive payment: its time must be >= T
+            m.add_bool_or([] if isinstance(b, int) else [~b])
+        elif isinstance(b, int):
+            m.add(amt == 0)
+        else:
+            m.add(amt == 0).only_enforce_if(b)
+
     extra_terms = []
     for t in problem.tasks:
         cmax_ = max(md.cost for md in t.modes)
@@ -481,6 +527,9 @@ def _money(problem, bm: BuiltModel, cost_expr, adv_expr, es, lf, relax, obj_term
             bm.pay_end[(t.id, k)] = r_vars[k]
             src = problem.source(k)
             if src.unlimited:
+                if src.available_from > 0 and ("source", k) not in relax:
+                    no_pay_before(a_vars[k], t.id, "s", src.available_from)
+                    no_pay_before(r_vars[k], t.id, "e", src.available_from)
                 if src.unit_price * problem.objective.extra_funding:
                     extra_terms.append(src.unit_price * (a_vars[k] + r_vars[k]))
             elif k in limited:
@@ -488,27 +537,6 @@ def _money(problem, bm: BuiltModel, cost_expr, adv_expr, es, lf, relax, obj_term
                 flows[k].append((r_vars[k], "e", t.id, smax))
     if extra_terms and problem.objective.extra_funding:
         obj_terms.append(problem.objective.extra_funding * sum(extra_terms))
-
-    before: dict[tuple[str, str, int], object] = {}
-
-    def is_before(tid: str, which: str, T: int):
-        """1, 0 or a literal for [time < T]."""
-        key = (tid, which, T)
-        if key in before:
-            return before[key]
-        var = bm.start[tid] if which == "s" else bm.end[tid]
-        dom = list(var.proto.domain)
-        lo, hi = dom[0], dom[-1]
-        if hi < T:
-            val = 1
-        elif lo >= T:
-            val = 0
-        else:
-            val = m.new_bool_var(f"b{which}_{tid}_{T}")
-            m.add(var <= T - 1).only_enforce_if(val)
-            m.add(var >= T).only_enforce_if(~val)
-        before[key] = val
-        return val
 
     for k, items in flows.items():
         src = problem.source(k)

@@ -195,6 +195,11 @@ def _check_money(problem, solution, valid, tasks, add) -> None:
                               task=tid, period=e))
     for src in problem.sources:
         if src.unlimited:
+            for pay in solution.payments:
+                if pay.source == src.name and pay.amount > 0 and pay.time < src.available_from:
+                    add(Violation("source", f"task {pay.task_id!r} paid {pay.amount} from {src.name!r} at period "
+                                  f"{pay.time}, before it is available (from {src.available_from})",
+                                  task=pay.task_id, source=src.name, period=pay.time))
             continue
         flows: dict[int, int] = defaultdict(int)
         for pay in solution.payments:

@@ -200,7 +200,7 @@ def explain_infeasibility(
     limit_items: list[ConflictItem] = []
     if core or any(i.kind == "structure" for i in items) and not (cyclic or over_h):
         limits = [("resource", r.name) for r in problem.resources] + [("budget", b.name) for b in problem.budgets]
-        limits += [("source", s.name) for s in problem.sources if not s.unlimited]
+        limits += [("source", s.name) for s in problem.sources if not s.unlimited or s.available_from]
         for kind, name in limits:
             if tl() <= 0:
                 notes.append("not every resource, budget and source was tried (time budget spent)")
@@ -208,6 +208,8 @@ def explain_infeasibility(
             st3, _ = _feasible(problem, core, relax={(kind, name)}, time_limit=tl(), seed=seed)
             if st3 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 detail = {"resource": "capacity", "budget": "amount", "source": "tranche schedule"}[kind]
+                if kind == "source" and problem.source(name).unlimited:
+                    detail = "availability date"
                 limit_items.append(ConflictItem(kind, name, f"relaxing its {detail} alone removes the conflict"))
     items += limit_items
     # a relaxation of the deadlines

@@ -35,7 +35,8 @@ Money
     (:attr:`Task.sources`). For every source and at every period ``t``, the sum of
     payments made at periods ``<= t`` is at most the sum of tranches released at
     periods ``<= t``. A source with ``unlimited=True`` (extra funding) has no
-    tranche limit; each unit drawn from it costs ``unit_price`` in the objective.
+    tranche limit; each unit drawn from it costs ``unit_price`` in the objective;
+    it pays nothing at periods before its ``available_from``.
 Deadlines
     ``due`` bounds a task's end. A hard due date must hold; a soft one is
     penalised by ``tardiness_weight`` per period late and ``late_weight`` once
@@ -255,15 +256,25 @@ class Source:
         Extra funding: any amount at any time, priced by ``unit_price``.
     unit_price
         Objective weight per money unit drawn from this source.
+    available_from
+        Unlimited sources only: no payment from this source before this period
+        (e.g. extra funding that can only come with the next budget round).
+        Limited sources express the same with their tranches and must leave it 0.
     """
 
     name: str
     tranches: tuple[Tranche, ...] = ()
     unlimited: bool = False
     unit_price: int = 0
+    available_from: int = 0
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "tranches", tuple(sorted(self.tranches, key=lambda t: t.time)))
+        if self.available_from < 0:
+            raise ProblemError(f"source {self.name!r}: negative available_from {self.available_from}")
+        if self.available_from and not self.unlimited:
+            raise ProblemError(f"source {self.name!r}: available_from is for unlimited sources "
+                               "(a limited source's tranches say when its money comes)")
 
     @property
     def total(self) -> int:
