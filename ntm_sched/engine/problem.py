@@ -294,6 +294,13 @@ class Objective:
     and ``late_weight``; ``cost`` multiplies the total cost of the chosen modes;
     ``extra_funding`` multiplies the priced draw on unlimited sources;
     ``makespan`` multiplies the end of the last task.
+
+    With ``lexicographic=True`` the solver optimises in tiers instead of one
+    weighted sum: first lateness (the tardiness and late-count terms), then the
+    priced extra funding, then the rest (cost, makespan); each tier keeps the
+    previous tiers at their optimal (or best found) values. The weights still
+    define each tier's expression, and the reported objective is the same full
+    weighted sum, so values stay comparable. See :func:`ntm_sched.engine.solve`.
     """
 
     tardiness: int = 1
@@ -301,6 +308,7 @@ class Objective:
     cost: int = 0
     extra_funding: int = 1
     makespan: int = 0
+    lexicographic: bool = False
 
 
 @dataclass(frozen=True)

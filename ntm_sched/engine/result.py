@@ -91,6 +91,31 @@ class Solution:
         return [p for p in self.payments if p.task_id == task_id]
 
 
+@dataclass(frozen=True)
+class TierResult:
+    """One tier of a lexicographic solve.
+
+    Attributes
+    ----------
+    name
+        ``lateness``, ``extra_funding`` or ``rest`` (see :data:`ntm_sched.engine.builder.TIERS`).
+    status
+        CP-SAT status of this tier's solve.
+    value
+        The tier's weighted value in its best schedule (``None`` without one).
+    bound
+        CP-SAT's proven lower bound for the tier, given the earlier tiers' constraints.
+    runtime_s
+        Wall time of this tier.
+    """
+
+    name: str
+    status: Status
+    value: float | None
+    bound: float | None
+    runtime_s: float
+
+
 @dataclass
 class Result:
     """Outcome of :func:`ntm_sched.engine.solve`.
@@ -109,6 +134,8 @@ class Result:
         Why the problem is infeasible (when asked and infeasible).
     check
         The independent checker's report on ``solution``.
+    tiers
+        Per-tier results of a lexicographic solve (empty otherwise).
     """
 
     status: Status
@@ -120,6 +147,7 @@ class Result:
     explanation: Explanation | None = None
     check: CheckReport | None = None
     notes: list[str] = field(default_factory=list)
+    tiers: list[TierResult] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -142,6 +170,9 @@ class Result:
         parts.append(f"time={self.runtime_s:.2f}s")
         if self.solution is not None:
             parts.append(f"makespan={self.solution.makespan}")
+        for tr in self.tiers:
+            parts.append(f"[{tr.name} {tr.status.value} {tr.value if tr.value is None else f'{tr.value:g}'} "
+                         f"{tr.runtime_s:.2f}s]")
         if self.check is not None:
             parts.append("check=OK" if self.check.ok else f"check=FAILED({len(self.check.violations)} violations)")
         s = " ".join(parts)

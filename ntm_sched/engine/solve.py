@@ -7,9 +7,9 @@ import warnings
 
 from ortools.sat.python import cp_model
 
-from ntm_sched.engine.builder import BuiltModel, build_model
+from ntm_sched.engine.builder import TIERS, BuiltModel, build_model
 from ntm_sched.engine.problem import Problem
-from ntm_sched.engine.result import Result, Solution, Status
+from ntm_sched.engine.result import Result, Solution, Status, TierResult
 
 _STATUS = {
     cp_model.OPTIMAL: Status.OPTIMAL,
@@ -89,6 +89,28 @@ def solve(
     explain
         When infeasible, compute an :class:`~ntm_sched.engine.explain.Explanation`.
 
+    Lexicographic objective
+    -----------------------
+    With ``problem.objective.lexicographic`` the tiers of
+    :data:`~ntm_sched.engine.builder.TIERS` that have terms (lateness, extra funding,
+    rest) are minimised one after the other on the same model. After each tier its
+    expression is constrained ``<=`` the value found (the proven optimum, or the best
+    found when its time ran out) and the tier's schedule is hinted to the next tier.
+    ``time_limit`` covers all tiers: a non-final tier may use 70 % (two tiers after
+    it) or 85 % (one after it) of the time left, the last tier all of it, so time an
+    early tier does not use passes on. :attr:`Result.tiers` lists every tier.
+
+    * ``status`` is OPTIMAL only if every tier is proven optimal, FEASIBLE if a
+      schedule exists otherwise;
+    * ``objective`` is the full weighted objective (the sum of the tiers' weighted
+      expressions, as in the non-lexicographic model) of the final schedule;
+    * ``best_bound`` is a lower bound on the full weighted objective of a
+      lexicographically optimal schedule: the sum over tiers of the tier's CP-SAT
+      bound when all tiers but the one just before it were proven optimal (then a
+      lexicographic optimum lies in the tier's feasible set), else 0 for that tier
+      (valid because all weights and unit prices are >= 0; ``None`` if some is
+      negative). When every tier is optimal, ``best_bound == objective``.
+
     Returns
     -------
     Result
@@ -97,18 +119,24 @@ def solve(
 
     t0 = time.perf_counter()
     bm = build_model(problem, hint=hint)
-    solver = make_solver(time_limit, workers, seed, log)
-    rcpsp = is_plain_rcpsp(problem)
-    if rcpsp:
-        _tune_rcpsp(solver)
-    st, sol = run_solver(bm, solver)
-    res = Result(status=st, runtime_s=0.0, solution=sol)
+    present = [name for name in TIERS if not isinstance(bm.tier_expr(name), (int, float))]
+    if problem.objective.lexicographic and present:
+        res = _solve_lexicographic(problem, bm, present, t0, time_limit, workers, seed, log)
+        st, sol = res.status, res.solution
+    else:
+        solver = make_solver(time_limit, workers, seed, log)
+        if is_plain_rcpsp(problem):
+            _tune_rcpsp(solver)
+        st, sol = run_solver(bm, solver)
+        res = Result(status=st, runtime_s=0.0, solution=sol)
+        if sol is not None:
+            res.objective = float(solver.objective_value)
+            res.best_bound = float(solver.best_objective_bound)
     if st == Status.MODEL_INVALID:
         res.notes.append(f"CP-SAT model invalid: {bm.model.validate()}")
     if sol is not None:
-        res.objective = float(solver.objective_value)
-        res.best_bound = float(solver.best_objective_bound)
-        res.gap = abs(res.objective - res.best_bound) / max(1.0, abs(res.objective))
+        if res.best_bound is not None:
+            res.gap = abs(res.objective - res.best_bound) / max(1.0, abs(res.objective))
         if check:
             res.check = run_check(problem, sol)
             if not res.check.ok:
@@ -122,4 +150,76 @@ def solve(
         from ntm_sched.engine.explain import explain_infeasibility
 
         res.explanation = explain_infeasibility(problem, time_limit=max(1.0, time_limit), workers=workers, seed=seed)
+    return res
+
+
+_TIER_SHARE = {0: 1.0, 1: 0.85, 2: 0.7}
+
+
+def _tune_tier(solver: cp_model.CpSolver, name: str) -> None:
+    """Per-tier parameters (measured on the base Tân Yên plan, see benchmarks/README.md)."""
+
+
+def _solve_lexicographic(
+    problem: Problem, bm: BuiltModel, present: list[str], t0: float, time_limit: float, workers: int, seed: int,
+    log: bool,
+) -> Result:
+    """Tier-by-tier minimisation (see :func:`solve`); the checker is run by the caller."""
+    m = bm.model
+    deadline = t0 + float(time_limit)
+    tiers: list[TierResult] = []
+    sol: Solution | None = None
+    last: cp_model.CpSolver | None = None
+    status = Status.UNKNOWN
+    stop = False
+    for i, name in enumerate(present):
+        expr = bm.tier_expr(name)
+        if stop:
+            tiers.append(TierResult(name, Status.UNKNOWN, None, None, 0.0))
+            continue
+        later = len(present) - i - 1
+        left = max(0.0, deadline - time.perf_counter())
+        solver = make_solver(max(0.01, left * _TIER_SHARE.get(later, 0.7)), workers, seed, log)
+        _tune_tier(solver, name)
+        m.minimize(expr)
+        t = time.perf_counter()
+        st = _STATUS.get(solver.solve(m), Status.UNKNOWN)
+        dt = time.perf_counter() - t
+        if st in (Status.OPTIMAL, Status.FEASIBLE):
+            value = float(solver.objective_value)
+            tiers.append(TierResult(name, st, value, float(solver.best_objective_bound), dt))
+            sol, last = bm.solution_from(solver), solver
+            if later:
+                m.add(expr <= round(value))
+                m.clear_hints()
+                for k in range(len(m.proto.variables)):
+                    v = m.get_int_var_from_proto_index(k)
+                    m.add_hint(v, solver.value(v))
+        else:
+            tiers.append(TierResult(name, st, None, None, dt))
+            if sol is None:
+                status = st  # INFEASIBLE, UNKNOWN or MODEL_INVALID on the first tier
+            stop = True
+    res = Result(status=status, solution=sol, tiers=tiers)
+    if sol is None:
+        return res
+    res.status = Status.OPTIMAL if all(tr.status == Status.OPTIMAL for tr in tiers) else Status.FEASIBLE
+    # the final schedule's value of every tier, with the non-lexicographic weights
+    vals = {name: float(last.value(bm.tier_expr(name))) for name in present}
+    res.tiers = [tr if tr.value is not None else TierResult(tr.name, tr.status, vals[tr.name], None, tr.runtime_s)
+                 for tr in tiers]
+    const = sum(float(bm.tier_expr(name)) for name in TIERS if name not in present)  # constant tiers
+    res.objective = sum(vals.values()) + const
+    o = problem.objective
+    nonneg = min(o.tardiness, o.late_count, o.cost, o.extra_funding, o.makespan,
+                 *(s.unit_price for s in problem.sources)) >= 0
+    bound = const
+    for i, tr in enumerate(tiers):
+        valid = tr.bound is not None and all(tiers[j].status == Status.OPTIMAL for j in range(i - 1))
+        if valid:
+            bound += tr.bound
+        elif not nonneg:
+            bound = None
+            break
+    res.best_bound = bound
     return res
