@@ -14,8 +14,11 @@ The model follows the semantics in the docstring of :mod:`ntm_sched.engine.probl
   the allowed sources by integer variables; for each limited source and each
   tranche time ``T`` the payments made before ``T`` are at most the releases
   before ``T`` (exact: the cumulative payments only grow at payment times and
-  the releases only at tranche times). Products ``amount * [time < T]`` are
-  linearised with half-reified inequalities.
+  the releases only at tranche times). Each amount is disaggregated over the
+  source's tranche buckets (``y_j = amount * [time in bucket j]``, one literal
+  per bucket, ``sum_j y_j = amount``), so "paid before ``T``" is a plain sum of
+  bucket amounts. An unlimited source's ``available_from`` forbids payments
+  (amount 0) while ``time < available_from``.
 
 A plain RCPSP (single mode, no calendar, no money) gets exactly the textbook
 model plus domain bounds from the precedence network.
@@ -144,6 +147,18 @@ def _bounds(problem: Problem, use_due: bool) -> tuple[dict[str, int], dict[str, 
     return es, lf
 
 
+def money_never_binds(problem: Problem) -> bool:
+    """True when every task that costs money may be paid from an unlimited source available from period 0.
+
+    Then any schedule can be paid (entirely from that source), so the money
+    constraints never restrict times or modes: they only decide the split and the
+    extra-funding draw.
+    """
+    free = {s.name for s in problem.sources if s.unlimited and s.available_from == 0}
+    return all(max(md.cost for md in t.modes) == 0 or any(k in free for k in problem.sources_for(t))
+               for t in problem.tasks)
+
+
 def incompatibility_cliques(
     problem: Problem, relax: frozenset[tuple[str, str]] = frozenset(), min_size: int = 3, max_tasks: int = 400
 ) -> list[list[str]]:
@@ -201,6 +216,7 @@ def build_model(
     soften_hard_deadlines: bool = False,
     relax: frozenset[tuple[str, str]] = frozenset(),
     redundant: bool = True,
+    money: bool = True,
 ) -> BuiltModel:
     """Build the CP-SAT model of ``problem``.
 
@@ -223,6 +239,10 @@ def build_model(
         Add redundant constraints that help the search: a makespan lower bound
         (critical path, energy) and ``no_overlap`` over cliques of tasks that can
         never run together (:func:`incompatibility_cliques`).
+    money
+        Model the payments and sources (``False`` leaves them out: no payment
+        variables, no extra-funding terms; used for the lateness tier when the
+        money can never restrict the schedule, see :func:`money_never_binds`).
 
     Returns
     -------
@@ -432,7 +452,7 @@ def build_model(
     # money
     if obj.cost:
         tiers["rest"].append(obj.cost * sum(cost_expr.values()))
-    if problem.sources:
+    if problem.sources and money:
         _money(problem, bm, cost_expr, adv_expr, es, lf, relax, tiers["extra_funding"])
 
     # makespan
@@ -538,24 +558,48 @@ def _money(problem, bm: BuiltModel, cost_expr, adv_expr, es, lf, relax, obj_term
     if extra_terms and problem.objective.extra_funding:
         obj_terms.append(problem.objective.extra_funding * sum(extra_terms))
 
+    # Disaggregated by tranche buckets: bucket j of a source holds the payment times in
+    # [T_j, T_{j+1}) (T_0 = -inf, T_{n+1} = +inf over the source's positive tranche times).
+    # Every instalment amount is split into y_j = amount * [time in bucket j] and the
+    # payments before T_j are the y of the buckets before it. Measured on the base Tân Yên
+    # plan: the extra-funding tier is proven optimal in < 1 s instead of 2-47 s with one
+    # half-reified product amount * [time < T] per tranche time (benchmarks/README.md).
     for k, items in flows.items():
         src = problem.source(k)
         m.add(sum(a for a, *_ in items) <= src.total)
-        for T in sorted({tr.time for tr in src.tranches}):
-            if T <= 0:
+        times = [T for T in sorted({tr.time for tr in src.tranches}) if T > 0]
+        before_T: dict[int, list] = defaultdict(list)  # T -> amounts paid before T
+        for amt, which, tid, ub in items:
+            if isinstance(amt, int) and amt == 0:
                 continue
-            terms = []
-            for amt, which, tid, ub in items:
-                b = is_before(tid, which, T)
-                if (isinstance(b, int) and b == 0) or (isinstance(amt, int) and amt == 0):
+            bs = [is_before(tid, which, T) for T in times]  # [time < T], non-decreasing in T
+            ys = []
+            for j in range(len(times) + 1):
+                upper = bs[j] if j < len(times) else 1  # [time < T_{j+1}]
+                lower = bs[j - 1] if j > 0 else 0  # [time < T_j]
+                if (isinstance(upper, int) and upper == 0) or (isinstance(lower, int) and lower == 1):
+                    ys.append(0)  # bucket out of reach
                     continue
-                if isinstance(b, int):
-                    terms.append(amt)
-                elif isinstance(amt, int):
-                    terms.append(amt * b)
-                else:
-                    p = m.new_int_var(0, ub, f"pb_{tid}_{which}_{k}_{T}")
-                    m.add(p >= amt).only_enforce_if(b)
-                    terms.append(p)
-            if terms:
-                m.add(sum(terms) <= src.released_by(T - 1))
+                if isinstance(upper, int) and isinstance(lower, int):
+                    ys.append(amt)  # surely in this bucket
+                    continue
+                z = m.new_bool_var(f"z_{tid}_{which}_{k}_{j}")  # z <=> upper and not lower
+                clause = [z]
+                if not isinstance(upper, int):
+                    m.add_implication(z, upper)
+                    clause.append(~upper)
+                if not isinstance(lower, int):
+                    m.add_implication(z, ~lower)
+                    clause.append(lower)
+                m.add_bool_or(clause)
+                y = m.new_int_var(0, ub, f"y_{tid}_{which}_{k}_{j}")
+                m.add(y == 0).only_enforce_if(~z)
+                m.add(y == amt).only_enforce_if(z)
+                ys.append(y)
+            if any(not isinstance(y, int) for y in ys):
+                m.add(sum(ys) == amt)
+            for jT, T in enumerate(times):
+                before_T[T] += [y for y in ys[: jT + 1] if not (isinstance(y, int) and y == 0)]
+        for T in times:
+            if before_T[T]:
+                m.add(sum(before_T[T]) <= src.released_by(T - 1))
