@@ -32,11 +32,11 @@ from ntm_sched.engine.problem import (
     elapsed_end,
 )
 from ntm_sched.engine.psplib import PsplibFormatError, read_psplib
-from ntm_sched.engine.result import NotSolvedError, Payment, Result, Solution, Status, TaskSchedule
+from ntm_sched.engine.result import NotSolvedError, Payment, Result, Solution, Status, TaskSchedule, TierResult
 from ntm_sched.engine.solve import solve
 
 __all__ = [
     "Budget", "Calendar", "CheckReport", "Explanation", "Mode", "NotSolvedError", "Objective", "Payment",
     "Precedence", "Problem", "ProblemError", "PsplibFormatError", "Resource", "Result", "Solution", "Source",
-    "Status", "Task", "TaskSchedule", "Tranche", "Violation", "check", "elapsed_end", "read_psplib", "solve",
+    "Status", "Task", "TaskSchedule", "TierResult", "Tranche", "Violation", "check", "elapsed_end", "read_psplib", "solve",
 ]

@@ -7,7 +7,7 @@ import warnings
 
 from ortools.sat.python import cp_model
 
-from ntm_sched.engine.builder import TIERS, BuiltModel, build_model
+from ntm_sched.engine.builder import TIERS, BuiltModel, build_model, money_never_binds
 from ntm_sched.engine.problem import Problem
 from ntm_sched.engine.result import Result, Solution, Status, TierResult
 
@@ -100,6 +100,12 @@ def solve(
     it) or 85 % (one after it) of the time left, the last tier all of it, so time an
     early tier does not use passes on. :attr:`Result.tiers` lists every tier.
 
+    When the money can never restrict the schedule (every costly task may use an
+    unlimited source available from period 0, :func:`~ntm_sched.engine.builder.money_never_binds`)
+    the lateness tier is solved on a model without payments (same optimum, smaller
+    model); its schedule is then completed with payments by a short solve with times
+    and modes fixed, minimising the next tier, and that is hinted to the next tier.
+
     * ``status`` is OPTIMAL only if every tier is proven optimal, FEASIBLE if a
       schedule exists otherwise;
     * ``objective`` is the full weighted objective (the sum of the tiers' weighted
@@ -121,7 +127,7 @@ def solve(
     bm = build_model(problem, hint=hint)
     present = [name for name in TIERS if not isinstance(bm.tier_expr(name), (int, float))]
     if problem.objective.lexicographic and present:
-        res = _solve_lexicographic(problem, bm, present, t0, time_limit, workers, seed, log)
+        res = _solve_lexicographic(problem, bm, present, t0, time_limit, workers, seed, log, hint)
         st, sol = res.status, res.solution
     else:
         solver = make_solver(time_limit, workers, seed, log)
@@ -160,9 +166,34 @@ def _tune_tier(solver: cp_model.CpSolver, name: str) -> None:
     """Per-tier parameters (measured on the base Tân Yên plan, see benchmarks/README.md)."""
 
 
+def _hint_all(m: cp_model.CpModel, values) -> None:
+    """Replace the hints of ``m`` by a complete assignment (``values[k]`` for variable ``k``)."""
+    m.clear_hints()
+    for k, val in enumerate(values):
+        m.add_hint(m.get_int_var_from_proto_index(k), val)
+
+
+def _complete_money(
+    bm: BuiltModel, sol: Solution, expr, time_limit: float, workers: int, seed: int
+) -> tuple[list[int], cp_model.CpSolver] | None:
+    """Values of every variable of ``bm`` for the times and modes of ``sol``, payments minimising ``expr``."""
+    m2 = bm.model.clone()
+    for tid, ts in sol.tasks.items():
+        m2.add(m2.get_int_var_from_proto_index(bm.start[tid].index) == ts.start)
+        m2.add(m2.get_int_var_from_proto_index(bm.end[tid].index) == ts.end)
+        for k, lit in enumerate(bm.mode_lits.get(tid, [])):
+            m2.add(m2.get_int_var_from_proto_index(lit.index) == int(k == ts.mode))
+    m2.minimize(expr)  # same variable indices in the clone
+    m2.clear_hints()
+    solver = make_solver(time_limit, workers, seed, False)
+    if solver.solve(m2) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return [int(solver.value(m2.get_int_var_from_proto_index(k))) for k in range(len(m2.proto.variables))], solver
+
+
 def _solve_lexicographic(
     problem: Problem, bm: BuiltModel, present: list[str], t0: float, time_limit: float, workers: int, seed: int,
-    log: bool,
+    log: bool, hint: Solution | None = None,
 ) -> Result:
     """Tier-by-tier minimisation (see :func:`solve`); the checker is run by the caller."""
     m = bm.model
@@ -172,6 +203,10 @@ def _solve_lexicographic(
     last: cp_model.CpSolver | None = None
     status = Status.UNKNOWN
     stop = False
+    # lateness tier without payments when money can never restrict the schedule
+    light = None
+    if present[0] == "lateness" and len(present) > 1 and bm.pay_start and money_never_binds(problem):
+        light = build_model(problem, hint=hint, money=False)
     for i, name in enumerate(present):
         expr = bm.tier_expr(name)
         if stop:
@@ -181,9 +216,28 @@ def _solve_lexicographic(
         left = max(0.0, deadline - time.perf_counter())
         solver = make_solver(max(0.01, left * _TIER_SHARE.get(later, 0.7)), workers, seed, log)
         _tune_tier(solver, name)
-        m.minimize(expr)
         t = time.perf_counter()
-        st = _STATUS.get(solver.solve(m), Status.UNKNOWN)
+        if i == 0 and light is not None:
+            light.model.minimize(light.tier_expr(name))
+            st = _STATUS.get(solver.solve(light.model), Status.UNKNOWN)
+            if st in (Status.OPTIMAL, Status.FEASIBLE):
+                value = float(solver.objective_value)
+                done = _complete_money(bm, light.solution_from(solver), bm.tier_expr(present[1]),
+                                       max(0.1, min(2.0, 0.2 * (deadline - time.perf_counter()))), workers, seed)
+                dt = time.perf_counter() - t
+                if done is None:  # cannot happen when money_never_binds; be safe
+                    tiers.append(TierResult(name, Status.UNKNOWN, None, None, dt))
+                    stop = True
+                    continue
+                values, last = done
+                sol = bm.solution_from(last)
+                tiers.append(TierResult(name, st, value, float(solver.best_objective_bound), dt))
+                m.add(expr <= round(value))
+                _hint_all(m, values)
+                continue
+        else:
+            m.minimize(expr)
+            st = _STATUS.get(solver.solve(m), Status.UNKNOWN)
         dt = time.perf_counter() - t
         if st in (Status.OPTIMAL, Status.FEASIBLE):
             value = float(solver.objective_value)
@@ -191,10 +245,7 @@ def _solve_lexicographic(
             sol, last = bm.solution_from(solver), solver
             if later:
                 m.add(expr <= round(value))
-                m.clear_hints()
-                for k in range(len(m.proto.variables)):
-                    v = m.get_int_var_from_proto_index(k)
-                    m.add_hint(v, solver.value(v))
+                _hint_all(m, [solver.value(m.get_int_var_from_proto_index(k)) for k in range(len(m.proto.variables))])
         else:
             tiers.append(TierResult(name, st, None, None, dt))
             if sol is None:
