@@ -21,7 +21,11 @@ money in million VND; effort scaled by :data:`ntm_sched.units.EFFORT_SCALE`):
   may use the sources whose ``pays_for`` lists its work type and whose earmark, if
   any, is its commune; with ``allow_extra_funding`` an unlimited ``EXTRA`` source,
   priced by ``extra_funding_price``, turns a plan the money cannot carry into an
-  answer (how much more, by when);
+  answer (how much more, by when); ``extra_funding_from`` makes that money come only from
+  a date (e.g. the next budget round), so that a shortfall delays works instead;
+* the objective is lexicographic by default (setting ``lexicographic_objective``): first the
+  lateness of milestones (late count, then days), then extra funding, then cost and the
+  district's date; with ``false`` the same weights are summed into one objective;
 * holidays of the construction and office calendars pause the works (see
   :mod:`ntm_sched.engine.problem`).
 """
@@ -168,6 +172,8 @@ def setting_values(plan: Any) -> dict[str, Any]:
         "weight_cost_mvnd": int(float(s.get("weight_cost_mvnd") or 0)),
         "weight_district_day": int(float(s.get("weight_district_day") or 0)),
         "hard_deadlines": _bool(s.get("hard_deadlines", "false")),
+        "extra_funding_from": _date_setting(s, "extra_funding_from"),
+        "lexicographic": _bool(s.get("lexicographic_objective", "true")),
     }
 
 
@@ -257,7 +263,9 @@ def build(plan: Any) -> NtmModel:
         sources.append(Source(name, tuple(trs)))
     if st["allow_extra_funding"]:
         source_map[EXTRA_SOURCE] = (EXTRA_SOURCE, None)
-        sources.append(Source(EXTRA_SOURCE, unlimited=True, unit_price=st["extra_funding_price"]))
+        efrom = st["extra_funding_from"]
+        sources.append(Source(EXTRA_SOURCE, unlimited=True, unit_price=st["extra_funding_price"],
+                              available_from=period(efrom) if efrom else 0))
 
     def allowed_sources(work_type: str, commune: str) -> frozenset[str]:
         out = set()
@@ -394,6 +402,7 @@ def build(plan: Any) -> NtmModel:
             cost=st["weight_cost_mvnd"],
             extra_funding=1,
             makespan=st["weight_district_day"],
+            lexicographic=st["lexicographic"],
         ),
     )
     names = {str(k): str(v) for k, v in name_of.items()}

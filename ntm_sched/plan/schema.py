@@ -69,7 +69,7 @@ TABLES: tuple[Table, ...] = (
         doc="Plan-wide settings (start date, horizon, money rules, objective defaults).",
         columns=(
             Column("key", "str"),
-            Column("value", "str"),
+            Column("value", "str", nullable=True, doc="empty: the setting is not set (its default applies)"),
             Column("description", "str", nullable=True),
             Column("source", "str", nullable=True, doc=SOURCE_DOC),
         ),
