@@ -48,9 +48,9 @@ from ntm_sched.engine import Objective, Problem, Result, Solution, Source, Statu
 from ntm_sched.ntm import DISTRICT, EXTRA_SOURCE, NtmModel, PlanResult, build, tabulate
 
 OK_STATUSES = (Status.OPTIMAL, Status.FEASIBLE)
-LAST_RESORT_PRICE = 100_000
-"""Objective price per million VND of extra funding used as a *last resort* (as costly as
-one late milestone): extra money is drawn only when the plan cannot be finished without it."""
+OWN_MONEY_SETTING = "budget_lab_extra_funding_from"
+"""Setting (data/…/settings.csv) with the date from which money missing from the plan's own
+sources can arrive in the lab's questions (reference solve, cuts, marginal value)."""
 
 ALLOCATION_COLUMNS = ("commune_code", "source_id", "quarter", "amount_mvnd")
 
@@ -63,17 +63,10 @@ class AllocationError(ValueError):
 # small helpers on plans
 # ---------------------------------------------------------------------------
 def set_settings(plan: Any, values: dict[str, Any], note: str = "budget lab") -> Any:
-    """The plan with settings ``values`` (key -> value) set or added."""
-    s = plan.table("settings").copy()
-    for k, v in values.items():
-        v = ("true" if v else "false") if isinstance(v, bool) else str(v)
-        if (s["key"] == k).any():
-            s.loc[s["key"] == k, "value"] = v
-            s.loc[s["key"] == k, "source"] = note
-        else:
-            s = pd.concat([s, pd.DataFrame([{"key": k, "value": v, "description": "", "source": note}])],
-                          ignore_index=True)
-    return plan.with_table("settings", s)
+    """The plan with settings ``values`` (key -> value) set or added (see :func:`ntm_sched.scenario.set_settings`)."""
+    from ntm_sched.scenario import set_settings as _set
+
+    return _set(plan, values, note)
 
 
 def scale_funding(plan: Any, scale: float | dict[str, float]) -> Any:
@@ -169,10 +162,13 @@ def _result_from(model: NtmModel, solution: Solution) -> PlanResult | None:
     return tabulate(model, res)
 
 
-def _price_extra(model: NtmModel, price: int) -> NtmModel:
-    srcs = tuple(dataclasses.replace(s, unit_price=price) if s.name == EXTRA_SOURCE else s
-                 for s in model.problem.sources)
-    return _with_problem(model, dataclasses.replace(model.problem, sources=srcs))
+def own_money(plan: Any) -> Any:
+    """The plan as the lab reads it: extra funding allowed (so every question has an answer)
+    but only from the ``budget_lab_extra_funding_from`` setting on (e.g. the next budget
+    year), so that money the plan's own sources lack delays works instead of being drawn
+    early. The objective is lexicographic (lateness first, then extra funding)."""
+    return set_settings(plan, {"allow_extra_funding": True,
+                               "extra_funding_from": plan.setting(OWN_MONEY_SETTING, "") or ""})
 
 
 def _write_tables(out: Path, tables: dict[str, pd.DataFrame], summary: dict[str, Any] | None = None) -> None:
@@ -190,11 +186,10 @@ def _write_tables(out: Path, tables: dict[str, pd.DataFrame], summary: dict[str,
 
 
 def base_solve(plan: Any, *, time_limit: float = 10.0, workers: int = 1, seed: int = 0) -> PlanResult:
-    """The plan solved as the lab's reference: its own money, extra funding only as a last
-    resort (:data:`LAST_RESORT_PRICE`), soft deadlines. Pass it as ``base`` to
-    :func:`evaluate_allocation` and :func:`marginal_value` to solve it once."""
-    xplan = set_settings(plan, {"allow_extra_funding": True})
-    return _solve_model(_price_extra(build(xplan), LAST_RESORT_PRICE), time_limit, workers, seed)
+    """The plan solved as the lab's reference: its own money (extra funding only from the
+    ``budget_lab_extra_funding_from`` date, see :func:`own_money`), soft deadlines. Pass it as
+    ``base`` to :func:`evaluate_allocation` and :func:`marginal_value` to solve it once."""
+    return _solve_model(build(own_money(plan)), time_limit, workers, seed)
 
 
 # ---------------------------------------------------------------------------
@@ -699,10 +694,11 @@ def budget_cuts(plan: Any, levels: Sequence[float] = (1.0, 0.9, 0.8, 0.7, 0.6), 
                 workers: int = 1, seed: int = 0) -> pd.DataFrame:
     """Communes on time and the district's recognition date when every tranche is cut to a level.
 
-    At each level every tranche is multiplied by the level (same dates). Extra funding stays
-    available but only as a last resort (price :data:`LAST_RESORT_PRICE` per million VND, as
-    costly as one late milestone), so a level whose money cannot pay every work still gets a
-    schedule and says how much is missing (``extra_needed_mvnd``); deadlines are soft.
+    At each level every tranche is multiplied by the level (same dates). Money missing at a
+    level can only come from the ``budget_lab_extra_funding_from`` date on (see
+    :func:`own_money`), so a cut delays the works it can no longer pay for; a level whose
+    money cannot pay every work still gets a schedule and says how much is missing
+    (``extra_needed_mvnd``); deadlines are soft.
 
     Monotone by construction: levels are solved from the smallest to the largest, each one
     warm-started with the schedule of the level below; that schedule is also valid at the
@@ -723,8 +719,8 @@ def budget_cuts(plan: Any, levels: Sequence[float] = (1.0, 0.9, 0.8, 0.7, 0.6), 
     rows = []
     prev: PlanResult | None = None
     for level in lv:
-        p = set_settings(scale_funding(plan, level), {"allow_extra_funding": True, "hard_deadlines": False})
-        model = _price_extra(build(p), LAST_RESORT_PRICE)
+        p = set_settings(own_money(scale_funding(plan, level)), {"hard_deadlines": False})
+        model = build(p)
         own = _solve_model(model, time_limit, workers, seed,
                            hint=prev.result.solution if prev is not None and prev.has_schedule else None)
         chosen, origin = own, "own solve"
@@ -799,8 +795,8 @@ def marginal_value(plan: Any, amount_mvnd: float = 500, *, source_id: str | None
     (default: the first source that pays for every work type), earmarked to the commune, is
     released at the plan's start; the plan is re-solved warm-started from the base schedule
     (valid there too) and the commune's recognition date compared with the base solve. Extra
-    funding is a last resort in both solves (as in :func:`budget_cuts`), so the answer measures
-    the plan's own money. With a time limit the solver may not find the best schedule: a
+    funding comes only from the ``budget_lab_extra_funding_from`` date in both solves (as in
+    :func:`budget_cuts`), so the answer measures the plan's own money. With a time limit the solver may not find the best schedule: a
     negative gain means noise, not harm; the base schedule itself is always kept if better
     (by the commune's own date) so ``days_gained >= 0``.
 
@@ -814,7 +810,7 @@ def marginal_value(plan: Any, amount_mvnd: float = 500, *, source_id: str | None
     if source_id is None:
         star = [s for s, pf in zip(sources["source_id"], sources["pays_for"]) if "*" in list(pf or [])]
         source_id = star[0] if star else str(sources["source_id"].iloc[0])
-    xplan = set_settings(plan, {"allow_extra_funding": True})
+    xplan = own_money(plan)
     if base is None:
         base = base_solve(plan, time_limit=time_limit, workers=workers, seed=seed)
     rec0 = _recognition(base)
@@ -828,7 +824,7 @@ def marginal_value(plan: Any, amount_mvnd: float = 500, *, source_id: str | None
                              "source": f"budget lab: +{amount_mvnd} for {code}"}])
         f2 = pd.concat([f, add], ignore_index=True)
         f2["date_available"] = pd.Series(list(f2["date_available"]), dtype=object, index=f2.index)
-        model = _price_extra(build(xplan.with_table("funding", f2)), LAST_RESORT_PRICE)
+        model = build(xplan.with_table("funding", f2))
         hint = base.result.solution if base.has_schedule else None
         pr = _solve_model(model, time_limit, workers, seed, hint=hint)
         status = pr.status

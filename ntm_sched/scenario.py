@@ -255,9 +255,16 @@ def list_scenarios(scenario_dir: str | Path | None = None) -> list[str]:
 # ---------------------------------------------------------------------------
 # applying overrides to a plan
 # ---------------------------------------------------------------------------
-def _set_settings(frame: pd.DataFrame, values: dict[str, str], note: str) -> pd.DataFrame:
+def set_settings(plan: Plan, values: dict[str, Any], note: str = "override") -> Plan:
+    """The plan with settings ``values`` (key -> value; booleans as true/false) set or added,
+    each marked with ``note`` as its source."""
+    return plan.with_table("settings", _set_settings(plan.table("settings"), values, note))
+
+
+def _set_settings(frame: pd.DataFrame, values: dict[str, Any], note: str) -> pd.DataFrame:
     frame = frame.copy()
     for k, v in values.items():
+        v = ("true" if v else "false") if isinstance(v, bool) else str(v)
         if (frame["key"] == k).any():
             frame.loc[frame["key"] == k, "value"] = v
             frame.loc[frame["key"] == k, "source"] = note
