@@ -62,3 +62,15 @@ def test_lexicographic_infeasible_is_explained():
     assert r.status == Status.INFEASIBLE
     assert [(t.name, t.status) for t in r.tiers] == [("lateness", Status.INFEASIBLE)]
     assert r.explanation.names("deadline") == ["A"]
+
+
+def test_lexicographic_with_extra_money_from_a_date():
+    # X only from period 5: money now restricts the schedule, the lateness tier runs on the full model
+    p = late_or_pay(True)
+    p = dataclasses.replace(p, sources=(p.sources[0], dataclasses.replace(p.sources[1], available_from=5)))
+    r = solve(p, time_limit=5).raise_if_not_solved()
+    assert r.solution.tasks["A"].end == 5
+    assert [t.value for t in r.tiers] == [3, 50]
+    assert r.status == Status.OPTIMAL and r.objective == 53
+    w = solve(dataclasses.replace(p, objective=dataclasses.replace(p.objective, lexicographic=False)), time_limit=5)
+    assert w.solution.tasks["A"].end == 10 and w.objective == 8
