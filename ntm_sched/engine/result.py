@@ -102,7 +102,9 @@ class TierResult:
     status
         CP-SAT status of this tier's solve.
     value
-        The tier's weighted value in its best schedule (``None`` without one).
+        The tier's weighted value in the final schedule (``None`` without one). It equals
+        the tier's optimum when the tier is OPTIMAL; otherwise it is at most the best
+        value the tier's own solve found (a later tier may still improve it).
     bound
         CP-SAT's proven lower bound for the tier, given the earlier tiers' constraints.
     runtime_s

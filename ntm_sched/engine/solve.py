@@ -263,8 +263,9 @@ def _solve_lexicographic(
     res.status = Status.OPTIMAL if all(tr.status == Status.OPTIMAL for tr in tiers) else Status.FEASIBLE
     # the final schedule's value of every tier, with the non-lexicographic weights
     vals = {name: float(last.value(bm.tier_expr(name))) for name in present}
-    res.tiers = [tr if tr.value is not None else TierResult(tr.name, tr.status, vals[tr.name], None, tr.runtime_s)
-                 for tr in tiers]
+    # report every tier's value in the final schedule (a later tier may improve an earlier,
+    # not proven, tier: its constraint is only "<= best found")
+    res.tiers = [TierResult(tr.name, tr.status, vals[tr.name], tr.bound, tr.runtime_s) for tr in tiers]
     const = sum(float(bm.tier_expr(name)) for name in TIERS if name not in present)  # constant tiers
     res.objective = sum(vals.values()) + const
     o = problem.objective
