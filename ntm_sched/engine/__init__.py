@@ -11,6 +11,9 @@ tranches, deadlines and objective weights; semantics in
     result.check                          # independent checker's report
     result.explanation                    # why, when infeasible
 
+``Objective(lexicographic=True)`` optimises lateness, then extra funding, then the rest
+(cost, makespan) in tiers; ``result.tiers`` holds a :class:`TierResult` per tier.
+
 :func:`check` verifies any :class:`Solution` without CP-SAT; :func:`read_psplib`
 reads PSPLIB ``.sm``/``.mm`` files; :mod:`ntm_sched.engine.bench` benchmarks them.
 """

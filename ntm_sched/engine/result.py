@@ -128,6 +128,9 @@ class Result:
         Solver status; never OPTIMAL/FEASIBLE if the checker rejected the schedule.
     objective, best_bound, gap
         Objective value, proven bound and ``|obj - bound| / max(1, |obj|)`` (``None`` without solution).
+        With a lexicographic objective: the full weighted objective of the final schedule
+        and a lower bound on that of a lexicographically optimal schedule (see
+        :func:`ntm_sched.engine.solve`).
     runtime_s
         Wall time of the solve, in seconds.
     solution
