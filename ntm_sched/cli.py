@@ -16,6 +16,7 @@ infeasible or unknown solve, failed scenarios), 2 wrong usage or unreadable inpu
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -67,30 +68,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=None, help="random seed (default: the scenario's)")
     p.set_defaults(func=_solve_main)
 
-    try:
-        from ntm_sched.report.runner import add_report_arguments, report_main
-
-        p = sub.add_parser("report", help="run the scenario report notebook with papermill")
-        add_report_arguments(p)
-        p.set_defaults(func=report_main)
-    except ImportError:  # pragma: no cover - report layer missing
-        pass
-    try:
-        from ntm_sched.report.batch import add_batch_arguments, batch_main
-
-        p = sub.add_parser("batch", help="run many scenarios' reports and compare them")
-        add_batch_arguments(p)
-        p.set_defaults(func=batch_main)
-    except ImportError:  # pragma: no cover
-        pass
-    try:
-        from ntm_sched.budget import add_budget_arguments, budget_main
-
-        p = sub.add_parser("budget", help="finance office: evaluate, minimum, cuts, marginal")
-        add_budget_arguments(p)
-        p.set_defaults(func=budget_main)
-    except ImportError:  # pragma: no cover
-        pass
+    # verbs implemented next to their layer: (verb, help, module, arguments function, main function)
+    for verb, help_, module, add, run in (
+        ("report", "run the scenario report notebook with papermill", "ntm_sched.report.runner",
+         "add_report_arguments", "report_main"),
+        ("batch", "run many scenarios' reports and compare them", "ntm_sched.report.batch",
+         "add_batch_arguments", "batch_main"),
+        ("budget", "finance office: evaluate, minimum, cuts, marginal", "ntm_sched.budget",
+         "add_budget_arguments", "budget_main"),
+    ):
+        mod = importlib.import_module(module)
+        p = sub.add_parser(verb, help=help_)
+        getattr(mod, add)(p)
+        p.set_defaults(func=getattr(mod, run))
 
     bench = sub.add_parser("bench", help="benchmarks of the engine")
     bsub = bench.add_subparsers(dest="bench_kind", required=True)
