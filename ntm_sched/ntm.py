@@ -145,7 +145,9 @@ def _date_setting(settings: dict[str, str], key: str) -> dt.date | None:
 
 
 def setting_values(plan: Any) -> dict[str, Any]:
-    """Typed settings the NTM layer uses (raises ``KeyError`` naming a missing one)."""
+    """Typed settings the NTM layer uses. Every modelling default lives in ``settings.csv``
+    (with its source); a missing one raises ``KeyError`` naming it rather than falling back
+    to a number hidden in code. Optional: the target dates and ``extra_funding_from``."""
     s = _settings(plan)
 
     def need(key: str) -> str:
@@ -161,19 +163,19 @@ def setting_values(plan: Any) -> dict[str, Any]:
             m: _date_setting(s, f"district_target_{m}") for m in MILESTONES
         },
         "advance_share": float(need("advance_share")),
-        "accel_duration_factor": float(s.get("accel_duration_factor") or 0.7),
-        "accel_cost_factor": float(s.get("accel_cost_factor") or 1.25),
-        "accel_effort_factor": float(s.get("accel_effort_factor") or 1.0),
-        "allow_accelerated": _bool(s.get("allow_accelerated", "true")),
-        "allow_extra_funding": _bool(s.get("allow_extra_funding", "true")),
-        "extra_funding_price": int(float(s.get("extra_funding_price") or 10)),
-        "weight_late_milestone": int(float(s.get("weight_late_milestone") or 100000)),
-        "weight_tardiness_day": int(float(s.get("weight_tardiness_day") or 1000)),
-        "weight_cost_mvnd": int(float(s.get("weight_cost_mvnd") or 0)),
-        "weight_district_day": int(float(s.get("weight_district_day") or 0)),
-        "hard_deadlines": _bool(s.get("hard_deadlines", "false")),
+        "accel_duration_factor": float(need("accel_duration_factor")),
+        "accel_cost_factor": float(need("accel_cost_factor")),
+        "accel_effort_factor": float(need("accel_effort_factor")),
+        "allow_accelerated": _bool(need("allow_accelerated")),
+        "allow_extra_funding": _bool(need("allow_extra_funding")),
+        "extra_funding_price": int(float(need("extra_funding_price"))),
+        "weight_late_milestone": int(float(need("weight_late_milestone"))),
+        "weight_tardiness_day": int(float(need("weight_tardiness_day"))),
+        "weight_cost_mvnd": int(float(need("weight_cost_mvnd"))),
+        "weight_district_day": int(float(need("weight_district_day"))),
+        "hard_deadlines": _bool(need("hard_deadlines")),
         "extra_funding_from": _date_setting(s, "extra_funding_from"),
-        "lexicographic": _bool(s.get("lexicographic_objective", "true")),
+        "lexicographic": _bool(need("lexicographic_objective")),
     }
 
 
