@@ -198,3 +198,16 @@ def test_explanations_are_told_in_the_plans_terms(plan) -> None:
     en = ntm.describe_explanation(m, expl, "en")
     assert "An Dương" in vi and "31/10/2019" in vi and "26/11/2019" in vi and "BCD_HUYEN" in vi
     assert "needs 26 more days" in en and "DAN" in en
+
+
+def test_impossible_hard_deadlines_are_explained_by_name(plan) -> None:
+    """The all_hard scenario: the plan's own dates cannot all hold; the answer says which and by how much."""
+    res = ntm.solve_plan(apply(plan, load_scenario("all_hard")), time_limit=5, workers=1, seed=0)
+    assert res.status == "INFEASIBLE" and not res.has_schedule
+    conflicts = pd.DataFrame(res.summary["conflicts"])
+    late = set(conflicts.loc[conflicts["kind"] == "deadline", "id"])
+    # An Duong and Lan Gioi cannot be recognised by 31/10/2019, Ngoc Thien not inspected by 31/08/2019
+    assert {"07321:decision", "07303:decision", "07360:inspection"} <= late
+    row = conflicts.set_index("id").loc["07321:decision"]
+    assert row["commune"] == "An Dương" and row["extra_days"] > 0
+    assert "An Dương" in res.summary["explanation_vi"] and "Lan Giới" in res.summary["explanation_vi"]
