@@ -695,6 +695,15 @@ def explanation_table(model: NtmModel, explanation: Any) -> pd.DataFrame:
             row["commune_code"] = earmark
             row["what_vi"] = f"lịch cấp vốn của nguồn {sid}" + (f" (xã {earmark})" if earmark else "")
             row["what_en"] = f"release schedule of source {sid}" + (f" (commune {earmark})" if earmark else "")
+        elif it.kind == "money":
+            from ntm_sched.units import format_money
+
+            sf = getattr(explanation, "shortfall", {}) or {}
+            c, r = float(sf.get("cost", 0)), float(sf.get("released", 0))
+            row["what_vi"] = (f"thiếu vốn: các công việc cần ít nhất {format_money(c, 'vi')} nhưng các nguồn "
+                              f"được phép chi chỉ cấp {format_money(r, 'vi')}")
+            row["what_en"] = (f"money short: the works cost at least {format_money(c, 'en')} but the sources "
+                              f"allowed to pay them release {format_money(r, 'en')} in all")
         else:
             row["what_vi"] = row["what_en"] = getattr(it, "detail", "")
         rows.append(row)
@@ -710,7 +719,7 @@ def describe_explanation(model: NtmModel, explanation: Any, lang: str = "vi") ->
         return ("Không tìm thấy nguyên nhân trong thời gian cho phép." if lang == "vi"
                 else str(explanation) or "No cause found within the time limit.")
     dl = df[df["kind"] == "deadline"]
-    lim = df[df["kind"].isin(["resource", "source", "budget"])]
+    lim = df[df["kind"].isin(["resource", "source", "budget", "money"])]
     parts = []
     what = "what_vi" if lang == "vi" else "what_en"
     if len(dl):

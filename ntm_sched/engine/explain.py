@@ -34,11 +34,16 @@ class Explanation:
         Smallest relaxation found: task id to the periods its hard deadline must move.
     sentence
         A readable summary.
+    shortfall
+        When money alone makes the problem infeasible (found without CP-SAT): the
+        least the works cost (``cost``) and what the limited sources they may use
+        release in all (``released``), both in money units.
     """
 
     items: tuple[ConflictItem, ...] = ()
     extra_periods: dict[str, int] = field(default_factory=dict)
     sentence: str = ""
+    shortfall: dict[str, int] = field(default_factory=dict)
 
     def names(self, kind: str) -> list[str]:
         """Names of the items of one kind."""
@@ -172,9 +177,13 @@ def explain_infeasibility(
             f"{len(over_h)} task(s) cannot end by the horizon {problem.horizon} (e.g. {over_h[0]}, earliest end "
             f"{ee[over_h[0]]})")
         items.append(ConflictItem("structure", "problem", why))
+    shortfall = money_shortfall(problem)
+    if shortfall:
+        items.append(ConflictItem("money", "total", f"the works cost at least {shortfall['cost']} but the limited "
+                                  f"sources they may use release {shortfall['released']} in all"))
     rest = [tid for tid in hard if tid not in lower]
     core: list[str] = []
-    if not (cyclic or over_h):
+    if not (cyclic or over_h or shortfall):
         st, found = _feasible(problem, rest, time_limit=tl(), seed=seed)
         if st == cp_model.INFEASIBLE and found:
             core = [tid for tid in rest if tid in found]
@@ -198,7 +207,7 @@ def explain_infeasibility(
                          "within the time limit")
     # which limits matter for the CP-SAT core (bound-impossible deadlines never depend on a limit)
     limit_items: list[ConflictItem] = []
-    if core or any(i.kind == "structure" for i in items) and not (cyclic or over_h):
+    if core or any(i.kind in ("structure", "money") for i in items) and not (cyclic or over_h):
         limits = [("resource", r.name) for r in problem.resources] + [("budget", b.name) for b in problem.budgets]
         limits += [("source", s.name) for s in problem.sources if not s.unlimited or s.available_from]
         for kind, name in limits:
@@ -240,7 +249,7 @@ def explain_infeasibility(
     if core_dl:
         parts.append("the hard deadlines of " + ", ".join(f"{i.name} ({i.detail})" for i in core_dl)
                      + " cannot all be met together")
-    st_items = [i for i in items if i.kind == "structure"]
+    st_items = [i for i in items if i.kind in ("structure", "money")]
     if st_items:
         parts.append(st_items[0].detail)
     if limit_items:
@@ -254,4 +263,28 @@ def explain_infeasibility(
                      + ", ".join(f"deadline of {k} needs +{v} periods" for k, v in sorted(extra.items())))
     parts += notes
     sentence = "Infeasible: " + "; ".join(parts) + "." if parts else "Infeasible (no cause found within the time limit)."
-    return Explanation(tuple(items), extra, sentence)
+    return Explanation(tuple(items), extra, sentence, shortfall)
+
+
+def money_shortfall(problem: Problem) -> dict[str, int]:
+    """Money too short whatever the schedule (no CP-SAT): the cheapest modes of the tasks that
+    only limited sources may pay cost more than those sources release in all.
+
+    Returns ``{"cost": C, "released": R}`` when ``C > R``, else an empty dict.
+    """
+    if not problem.sources:
+        return {}
+    unlimited = {s.name for s in problem.sources if s.unlimited}
+    cost = 0
+    usable: set[str] = set()
+    for t in problem.tasks:
+        c = min(m.cost for m in t.modes)
+        if c <= 0:
+            continue
+        allowed = set(problem.sources_for(t))
+        if allowed & unlimited:
+            continue
+        cost += c
+        usable |= allowed
+    released = sum(problem.source(n).total for n in usable)
+    return {"cost": cost, "released": released} if cost > released else {}

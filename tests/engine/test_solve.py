@@ -124,7 +124,9 @@ def test_unaffordable_is_infeasible():
     )
     r = solve(p, time_limit=5)
     assert r.status == Status.INFEASIBLE and not r.ok
-    assert r.explanation.names("structure") == ["problem"]
+    # money short whatever the schedule: found without CP-SAT, with the amounts
+    assert r.explanation.names("money") == ["total"]
+    assert r.explanation.shortfall == {"cost": 10, "released": 5}
     assert r.explanation.names("source") == ["S"]  # relaxing the tranche limit alone makes it feasible
     with pytest.raises(NotSolvedError, match="INFEASIBLE"):
         r.raise_if_not_solved()
