@@ -20,8 +20,14 @@ import pandas as pd
 
 from ntm_sched.ntm import DISTRICT, PlanResult, build, setting_values, tabulate
 
-INSPECTION_AGENCY = "BCD_HUYEN"
-"""The district steering committee's inspection team (agency id in ``agencies.csv``)."""
+def inspection_agency(plan: Any) -> str:
+    """The agency of the commune chain's district-inspection step (``recognition_steps.csv``,
+    the step held to the ``inspection`` milestone): the district inspection team."""
+    st = plan.table("recognition_steps")
+    rows = st[(st["chain"] == "commune") & (st["milestone"] == "inspection")]
+    if rows.empty:
+        raise KeyError("recognition_steps.csv: no commune step has milestone 'inspection'")
+    return str(rows["agency_id"].iloc[0])
 
 
 @dataclass
@@ -53,6 +59,7 @@ class Controls:
     accelerated: bool = True
     extra_funding: bool = True
     time_limit: float = 10.0
+    inspection_agency: str = ""
 
     @classmethod
     def from_plan(cls, plan: Any, time_limit: float = 10.0) -> Controls:
@@ -60,15 +67,17 @@ class Controls:
         st = setting_values(plan)
         ag = plan.table("agencies")
         caps = {str(a): float(c) for a, c in zip(ag["agency_id"], ag["weekly_capacity"])}
+        insp = inspection_agency(plan)
         return cls(
             funding_scale={str(s): 1.0 for s in plan.table("sources")["source_id"]},
             agency_capacity=caps,
-            inspection_capacity=caps.get(INSPECTION_AGENCY),
+            inspection_capacity=caps.get(insp),
             deadline_shift_days=0,
             hard_deadlines=bool(st["hard_deadlines"]),
             accelerated=bool(st["allow_accelerated"]),
             extra_funding=bool(st["allow_extra_funding"]),
             time_limit=float(time_limit),
+            inspection_agency=insp,
         )
 
     def replace(self, **changes: Any) -> Controls:
@@ -88,7 +97,7 @@ def apply_controls(plan: Any, controls: Controls) -> Any:
 
     caps = dict(controls.agency_capacity)
     if controls.inspection_capacity is not None:
-        caps[INSPECTION_AGENCY] = float(controls.inspection_capacity)
+        caps[controls.inspection_agency or inspection_agency(plan)] = float(controls.inspection_capacity)
     ag = plan.table("agencies")
     current = {str(a): float(c) for a, c in zip(ag["agency_id"], ag["weekly_capacity"])}
     cfg: dict[str, Any] = {
@@ -261,7 +270,7 @@ def make_widgets(explorer: Explorer, lang: str = "vi", solve_now: bool = False) 
                          style=style, continuous_update=False)
     agencies = {a: w.FloatSlider(value=v, min=0, max=max(20.0, 2 * v), step=1, description=a, style=style,
                                  continuous_update=False)
-                for a, v in c0.agency_capacity.items() if a != INSPECTION_AGENCY}
+                for a, v in c0.agency_capacity.items() if a != c0.inspection_agency}
     shift = w.IntSlider(value=c0.deadline_shift_days, min=-60, max=365, step=15,
                         description="Lùi hạn (ngày)" if vi else "Deadline shift (days)", style=style,
                         continuous_update=False)
@@ -277,8 +286,9 @@ def make_widgets(explorer: Explorer, lang: str = "vi", solve_now: bool = False) 
         return Controls(
             funding_scale={s: float(x.value) for s, x in fund.items()},
             agency_capacity={**{a: float(x.value) for a, x in agencies.items()},
-                             INSPECTION_AGENCY: float(insp.value)},
+                             c0.inspection_agency: float(insp.value)},
             inspection_capacity=float(insp.value),
+            inspection_agency=c0.inspection_agency,
             deadline_shift_days=int(shift.value),
             hard_deadlines=bool(hard.value),
             accelerated=bool(accel.value),
