@@ -27,5 +27,8 @@ def test_notebook_runs(nb, tmp_path):
     for key, spec in declared.items():  # any other time limit-like parameter: keep it small
         if key not in params and "time_limit" in key:
             params[key] = 3.0
+    from ntm_sched.report.kernel import IpcKernelManager
+
     papermill.execute_notebook(str(nb), str(tmp_path / nb.name), parameters=params, kernel_name="ntm-sched",
+                               kernel_manager_class=IpcKernelManager,
                                cwd=str(ROOT), execution_timeout=300, progress_bar=False)

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ntm_sched.io_utils import replace_dir
+from ntm_sched.report.kernel import IpcKernelManager
 
 KERNEL = "ntm-sched"
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -128,7 +129,7 @@ def run_report(scenario: str | os.PathLike[str] = "base", run: str | None = None
     try:
         pm.execute_notebook(str(notebook or NOTEBOOK), str(nb_out), parameters=params, kernel_name=KERNEL,
                             cwd=str(PROJECT_ROOT), execution_timeout=timeout, progress_bar=progress,
-                            log_output=False)
+                            log_output=False, kernel_manager_class=IpcKernelManager)
         _export_html(nb_out, tmp / "report.html")
         with open(tmp / "run.json", "w", encoding="utf-8") as f:
             json.dump({"scenario": name, "run": run, "parameters": params | {"output_dir": str(target)},
