@@ -18,6 +18,7 @@ from . import validate_path
 from .io import load_plan_with_issues
 from .model import Plan
 from .validate import Issue, format_issues
+from ntm_sched.units import format_money  # money is formatted in one place
 
 
 def add_validate_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
@@ -25,9 +26,6 @@ def add_validate_arguments(parser: argparse.ArgumentParser) -> argparse.Argument
     parser.add_argument("--lang", choices=("vi", "en"), default="vi",
                         help="language of the report (default: vi)")
     return parser
-
-
-from ntm_sched.units import format_money  # noqa: E402  (money is formatted in one place)
 
 
 def plan_summary(plan: Plan, lang: str = "vi") -> str:
