@@ -7,6 +7,7 @@ Verbs::
     ntm-sched report SCENARIO [--run NAME] [--lang vi|en] [--time-limit S] [--outputs DIR]
     ntm-sched batch [SCENARIO ...|DIR] [--run NAME] [--jobs N] [--time-limit S]
     ntm-sched budget evaluate|minimum|cuts|marginal ...
+    ntm-sched scenario schema [--out FILE] | list | check SCENARIO
     ntm-sched bench psplib DIR [--reference CSV] [--time-limit S] [--workers N] [--out CSV]
 
 Exit codes: 0 success, 1 the job ran but the answer is not a success (invalid plan,
@@ -17,7 +18,10 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import json
+import os
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -47,6 +51,57 @@ def _solve_main(args: argparse.Namespace) -> int:
         print(f"why: {s['explanation']}")
     print(f"written: {out}")
     return 0 if s["status"] in ("OPTIMAL", "FEASIBLE") else 1
+
+
+def _write_schema(out: Path, text: str) -> None:
+    """Write the schema to ``out`` atomically; replace only a schema this command wrote."""
+    if out.is_dir():
+        raise ValueError(f"{out} is a folder: give a file name such as scenario.schema.json")
+    if out.exists():
+        try:
+            ours = json.loads(out.read_text(encoding="utf-8")).get("title") == "ntm-sched scenario"
+        except (ValueError, UnicodeDecodeError, AttributeError):
+            ours = False
+        if not ours:
+            raise ValueError(f"{out} exists and is not a scenario schema written by ntm-sched: not replaced")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.tmp-", dir=out.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _scenario_main(args: argparse.Namespace) -> int:
+    from ntm_sched.plan import PlanValidationError
+    from ntm_sched.scenario import ScenarioError, json_schema, list_scenarios, load_scenario_and_plan
+
+    if args.scenario_verb == "schema":
+        text = json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
+        if not args.out:
+            sys.stdout.write(text)
+            return 0
+        try:
+            _write_schema(Path(args.out), text)
+        except ValueError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        print(f"written: {args.out}")
+        return 0
+    if args.scenario_verb == "list":
+        for name in list_scenarios():
+            print(name)
+        return 0
+    try:
+        sc, _ = load_scenario_and_plan(args.scenario)
+    except (ScenarioError, PlanValidationError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"{sc.name}: valid ({sc.description('vi')})")
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -81,6 +136,15 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(verb, help=help_)
         getattr(mod, add)(p)
         p.set_defaults(func=getattr(mod, run))
+
+    p = sub.add_parser("scenario", help="scenario files: JSON schema, list, check")
+    ssub = p.add_subparsers(dest="scenario_verb", required=True)
+    q = ssub.add_parser("schema", help="print (or write with --out) the JSON schema of scenario files")
+    q.add_argument("--out", help="file to write (default: standard output)")
+    ssub.add_parser("list", help="the scenarios of data/scenarios")
+    q = ssub.add_parser("check", help="validate a scenario file and apply it to its plan")
+    q.add_argument("scenario", help="scenario name or YAML file")
+    p.set_defaults(func=_scenario_main)
 
     bench = sub.add_parser("bench", help="benchmarks of the engine")
     bsub = bench.add_subparsers(dest="bench_kind", required=True)

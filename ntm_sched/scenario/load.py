@@ -1,0 +1,142 @@
+"""Scenarios: a base configuration plus YAML files that hold only overrides.
+
+``data/scenarios/base.yaml`` names the plan and the solver and report defaults.
+Every other ``data/scenarios/<name>.yaml`` holds only what differs; loading a
+scenario merges it over the base (PyPSA-Eur style). Each file is validated by the
+pydantic models of :mod:`ntm_sched.scenario.config`; an unknown key or a bad value
+raises :class:`ScenarioError` naming the file, the key and what was expected.
+``ntm-sched scenario schema`` writes the JSON schema of these files for editors.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ntm_sched.scenario.config import ScenarioConfig, validate_file
+
+BASE_NAME = "base"
+
+
+class ScenarioError(ValueError):
+    """A scenario file is wrong: names the file, the key and what was expected."""
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A merged scenario (base + overrides)."""
+
+    name: str
+    path: Path | None
+    config: dict[str, Any]
+    overrides: dict[str, Any] = field(default_factory=dict)  # only what the file itself says
+
+    @property
+    def plan_path(self) -> Path:
+        return Path(self.config["plan"])
+
+    @property
+    def time_limit(self) -> float:
+        return float(self.config.get("solver", {}).get("time_limit", 30))
+
+    @property
+    def seed(self) -> int:
+        return int(self.config.get("solver", {}).get("seed", 0))
+
+    @property
+    def workers(self) -> int:
+        return int(self.config.get("solver", {}).get("workers", 2))
+
+    @property
+    def lang(self) -> str:
+        return str(self.config.get("report", {}).get("lang", "vi"))
+
+    def solver_kwargs(self, time_limit: float | None = None, workers: int | None = None,
+                      seed: int | None = None) -> dict[str, Any]:
+        """``time_limit``, ``workers`` and ``seed`` for a solve: the given ones, else the scenario's."""
+        return {"time_limit": self.time_limit if time_limit is None else float(time_limit),
+                "workers": self.workers if workers is None else int(workers),
+                "seed": self.seed if seed is None else int(seed)}
+
+    @property
+    def model(self) -> ScenarioConfig:
+        """The merged configuration as typed, validated records."""
+        return ScenarioConfig.model_validate(self.config)
+
+    def description(self, lang: str = "vi") -> str:
+        d = self.config.get("description", {}) or {}
+        return str(d.get(lang) or d.get("vi") or d.get("en") or self.name)
+
+
+def default_scenario_dir() -> Path:
+    """``data/scenarios`` of the project (the folder next to the package)."""
+    return Path(__file__).resolve().parents[2] / "data" / "scenarios"
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError(f"{path}: no such scenario file") from None
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        raise ScenarioError(f"{path}: not valid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise ScenarioError(f"{path}: expected a mapping of keys at the top level")
+    try:
+        validate_file(data, str(path))
+    except ValueError as exc:
+        raise ScenarioError(str(exc)) from None
+    if "plan" in data:
+        p = Path(data["plan"])
+        data["plan"] = str(p if p.is_absolute() else (path.parent / p).resolve())
+    return data
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = copy.deepcopy(base)
+    for k, v in over.items():
+        if isinstance(v, dict) and isinstance(out.get(k), dict):
+            out[k] = _merge(out[k], v)
+        else:
+            out[k] = copy.deepcopy(v)
+    return out
+
+
+def load_scenario(name_or_path: str | Path, scenario_dir: str | Path | None = None) -> Scenario:
+    """Load a scenario by name (``data/scenarios/<name>.yaml``) or path, merged over ``base.yaml``.
+
+    Raises
+    ------
+    ScenarioError
+        Unknown key, bad value, missing file, or no plan named.
+    """
+    p = Path(name_or_path)
+    if p.suffix in (".yaml", ".yml") or p.exists():
+        path = p.resolve()
+        sdir = Path(scenario_dir).resolve() if scenario_dir else path.parent
+    else:
+        sdir = Path(scenario_dir).resolve() if scenario_dir else default_scenario_dir()
+        path = sdir / f"{name_or_path}.yaml"
+    base_path = sdir / f"{BASE_NAME}.yaml"
+    base = _read_yaml(base_path) if base_path.exists() else {}
+    own = _read_yaml(path) if path != base_path else {}
+    config = _merge(base, own)
+    if "plan" not in config:
+        raise ScenarioError(f"{path}: no plan named (key 'plan' in the scenario or in {base_path})")
+    name = path.stem
+    return Scenario(name=name, path=path, config=config, overrides=own)
+
+
+def list_scenarios(scenario_dir: str | Path | None = None) -> list[str]:
+    """Names of the scenarios in a folder (base first)."""
+    sdir = Path(scenario_dir) if scenario_dir else default_scenario_dir()
+    names = sorted(p.stem for p in sdir.glob("*.yaml"))
+    return sorted(names, key=lambda n: (n != BASE_NAME, n))
+
+
