@@ -461,6 +461,8 @@ def build_model(
         lb = max((es[t.id] + min(md.duration for md in t.modes) for t in problem.tasks), default=0)
         if redundant:
             for r in problem.resources:
+                if ("resource", r.name) in relax:
+                    continue  # a relaxed resource bounds nothing
                 energy = sum(min(md.duration * md.demands.get(r.name, 0) for md in t.modes) for t in problem.tasks)
                 if r.max_capacity > 0 and not r.profile:
                     lb = max(lb, math.ceil(energy / r.max_capacity))
