@@ -27,15 +27,15 @@ EFFORT_SCALE: int = 10
 
 def to_model_money(mvnd: float) -> int:
     """Million VND (float, from data) to integer engine money units (rounded half up)."""
-    if mvnd < 0 or math.isnan(mvnd):
-        raise ValueError(f"money must be a non-negative number, got {mvnd!r}")
+    if not math.isfinite(mvnd) or mvnd < 0:
+        raise ValueError(f"money must be a finite non-negative number, got {mvnd!r}")
     return int(math.floor(mvnd + 0.5))
 
 
 def to_model_effort(person_days_per_week: float) -> int:
     """Effort in person-days/week to integer engine units (rounded up: never under-count)."""
-    if person_days_per_week < 0:
-        raise ValueError(f"effort must be non-negative, got {person_days_per_week!r}")
+    if not math.isfinite(person_days_per_week) or person_days_per_week < 0:
+        raise ValueError(f"effort must be a finite non-negative number, got {person_days_per_week!r}")
     return int(math.ceil(round(person_days_per_week * EFFORT_SCALE, 9)))
 
 
@@ -49,7 +49,7 @@ def format_money(mvnd: float, lang: str = "vi") -> str:
 
     Vietnamese uses ``.`` as thousands separator and ``,`` as decimal mark.
     """
-    if abs(mvnd) >= 1000:
+    if round(abs(mvnd)) >= 1000:  # 999.6 million shows as 1,00 billion, not "1.000 million"
         value, unit = mvnd / 1000, ("tỷ đồng" if lang == "vi" else "billion VND")
         text = f"{value:,.2f}"
     else:
@@ -91,17 +91,17 @@ def to_date(v: Any) -> dt.date | None:
     """A ``datetime.date`` from a date, datetime, pandas Timestamp or ISO text; ``None`` for empty/NaN."""
     if v is None or v == "":
         return None
-    if isinstance(v, dt.datetime):  # includes pandas.Timestamp
-        return v.date()
-    if isinstance(v, dt.date):
-        return v
     if isinstance(v, float) and math.isnan(v):
         return None
     try:
         import pandas as pd
 
-        if pd.isna(v):
+        if pd.isna(v):  # NaN, None, pandas.NaT (which is also a datetime)
             return None
     except (TypeError, ValueError):
         pass
+    if isinstance(v, dt.datetime):  # includes pandas.Timestamp
+        return v.date()
+    if isinstance(v, dt.date):
+        return v
     return dt.date.fromisoformat(str(v))
