@@ -266,6 +266,35 @@ def explain_infeasibility(
     return Explanation(tuple(items), extra, sentence, shortfall)
 
 
+def infeasible_without_search(problem: Problem) -> str | None:
+    """A proof of infeasibility that needs no search, or ``None``.
+
+    Three bounds, each exact as a proof: a hard deadline earlier than the task's earliest
+    possible end from releases, precedences and calendars; a task that cannot end by the
+    horizon (or a precedence cycle with positive lags); money short whatever the schedule
+    (:func:`money_shortfall`). :func:`ntm_sched.engine.solve` answers INFEASIBLE from these
+    at once, so the answer does not depend on the time limit or on the machine's load.
+    """
+    es, ee, cyclic = earliest_times(problem)
+    if cyclic:
+        return "the precedences form a cycle with positive lags"
+    late = [t for t in problem.tasks if t.due is not None and t.due_hard and ee[t.id] > t.due]
+    if late:
+        t = late[0]
+        return (f"{len(late)} hard deadline(s) earlier than the earliest possible end (e.g. {t.label or t.id} "
+                f"due at {t.due}, earliest end {ee[t.id]})")
+    over = [t for t in problem.tasks if ee[t.id] > problem.horizon]
+    if over:
+        t = over[0]
+        return (f"{len(over)} task(s) cannot end by the horizon {problem.horizon} (e.g. {t.label or t.id}, "
+                f"earliest end {ee[t.id]})")
+    short = money_shortfall(problem)
+    if short:
+        return (f"the works cost at least {short['cost']} but the limited sources they may use release "
+                f"{short['released']} in all")
+    return None
+
+
 def money_shortfall(problem: Problem) -> dict[str, int]:
     """Money too short whatever the schedule (no CP-SAT): the cheapest modes of the tasks that
     only limited sources may pay cost more than those sources release in all.

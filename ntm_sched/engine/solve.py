@@ -8,6 +8,7 @@ import warnings
 from ortools.sat.python import cp_model
 
 from ntm_sched.engine.builder import TIERS, BuiltModel, build_model, money_never_binds
+from ntm_sched.engine.explain import explain_infeasibility, infeasible_without_search
 from ntm_sched.engine.problem import Problem
 from ntm_sched.engine.result import Result, Solution, Status, TierResult
 
@@ -124,6 +125,14 @@ def solve(
     from ntm_sched.engine.checker import check as run_check
 
     t0 = time.perf_counter()
+    proof = infeasible_without_search(problem)
+    if proof is not None:  # proven without search: the same answer on any machine, at any load
+        res = Result(status=Status.INFEASIBLE, notes=[f"infeasible without search: {proof}"])
+        if explain:
+            res.explanation = explain_infeasibility(problem, time_limit=max(1.0, time_limit), workers=workers,
+                                                    seed=seed)
+        res.runtime_s = time.perf_counter() - t0
+        return res
     bm = build_model(problem, hint=hint)
     present = [name for name in TIERS if not isinstance(bm.tier_expr(name), (int, float))]
     if problem.objective.lexicographic and present:
@@ -153,8 +162,6 @@ def solve(
         res.best_bound = None
     res.runtime_s = time.perf_counter() - t0
     if st == Status.INFEASIBLE and explain:
-        from ntm_sched.engine.explain import explain_infeasibility
-
         res.explanation = explain_infeasibility(problem, time_limit=max(1.0, time_limit), workers=workers, seed=seed)
     return res
 

@@ -66,3 +66,26 @@ def test_every_task_with_impossible_bounds_keeps_the_model_valid():
     assert r.status == Status.INFEASIBLE
     assert r.explanation.names("structure") == ["problem"]
     assert "horizon" in r.explanation.sentence
+
+
+def test_infeasibility_proven_without_search_is_answered_at_any_time_limit():
+    from ntm_sched.engine import Source, Tranche
+    from ntm_sched.engine.explain import infeasible_without_search
+
+    # deadline before the earliest end
+    p = calendar_deadlines()
+    assert "hard deadline(s) earlier than the earliest possible end" in infeasible_without_search(p)
+    # a task that cannot end by the horizon
+    long = Problem(tasks=(Task("L", (Mode(50),)),), horizon=40)
+    assert "cannot end by the horizon 40" in infeasible_without_search(long)
+    # money short whatever the schedule: 100 of works, 60 released
+    poor = Problem(tasks=(Task("W", (Mode(2, cost=100),)),), sources=(Source("s", (Tranche(0, 60),)),),
+                   horizon=40)
+    assert "cost at least 100" in infeasible_without_search(poor)
+    # feasible problems are not claimed infeasible
+    ok = Problem(tasks=(Task("W", (Mode(2, cost=60),)),), sources=(Source("s", (Tranche(0, 60),)),), horizon=40)
+    assert infeasible_without_search(ok) is None
+    # the solve says INFEASIBLE even with no time to search (no UNKNOWN under load)
+    for prob in (long, poor):
+        res = solve(prob, time_limit=0.001, explain=False)
+        assert res.status == Status.INFEASIBLE and res.notes[0].startswith("infeasible without search")

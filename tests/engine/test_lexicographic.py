@@ -6,7 +6,7 @@ import dataclasses
 
 from engine_helpers import small_problem
 
-from ntm_sched.engine import Mode, Objective, Problem, Source, Status, Task, Tranche, solve
+from ntm_sched.engine import Mode, Objective, Problem, Resource, Source, Status, Task, Tranche, solve
 
 
 def late_or_pay(lexicographic: bool) -> Problem:
@@ -60,8 +60,17 @@ def test_lexicographic_infeasible_is_explained():
                                                       Task("B", (Mode(1),), due=0, tardiness_weight=1)))
     r = solve(p, time_limit=2)
     assert r.status == Status.INFEASIBLE
-    assert [(t.name, t.status) for t in r.tiers] == [("lateness", Status.INFEASIBLE)]
+    # A's deadline is before its earliest end: proven without search, so no tier is solved
+    assert r.tiers == [] and r.notes[0].startswith("infeasible without search")
     assert r.explanation.names("deadline") == ["A"]
+    # a conflict only search can find still goes through the lateness tier
+    q = dataclasses.replace(late_or_pay(True), tasks=(Task("A", (Mode(3, {"M": 1}),), due=3, due_hard=True),
+                                                      Task("C", (Mode(3, {"M": 1}),), due=3, due_hard=True),
+                                                      Task("B", (Mode(1),), due=30, tardiness_weight=1)),
+                            resources=(Resource("M", 1),))
+    r = solve(q, time_limit=2)
+    assert r.status == Status.INFEASIBLE
+    assert [(t.name, t.status) for t in r.tiers] == [("lateness", Status.INFEASIBLE)]
 
 
 def test_lexicographic_with_extra_money_from_a_date():
