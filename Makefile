@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 KERNEL := ntm-sched
 
-.PHONY: setup report test bench clean
+.PHONY: setup report test lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,9 +20,15 @@ setup: $(STAMP)
 report: $(STAMP)
 	$(BIN)/ntm-sched report base --run base
 
-## The test suite
+## The test suite: lint and import order (ruff), types (mypy), then the tests
 test: $(STAMP)
+	$(BIN)/ruff check ntm_sched tests benchmarks
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check ntm_sched tests benchmarks
+	$(BIN)/mypy
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/psplib_j30.py

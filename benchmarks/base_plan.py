@@ -15,13 +15,12 @@ are printed for lexicographic solves.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import statistics
 import time
 from pathlib import Path
 
-from ntm_sched import ntm
-from ntm_sched.engine import solve
+from ntm_sched.domain import build
+from ntm_sched.engine import SolveOptions, solve
 from ntm_sched.scenario import load_scenario, load_scenario_plan
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,16 +37,16 @@ def main() -> None:
 
     plan = load_scenario_plan(load_scenario(args.scenario))
     t0 = time.perf_counter()
-    model = ntm.build(plan)
+    model = build(plan)
     build_s = time.perf_counter() - t0
     pr = model.problem
-    pr = dataclasses.replace(pr, objective=dataclasses.replace(pr.objective, lexicographic=not args.weighted))
     print(f"scenario {args.scenario}: {len(pr.tasks)} tasks, {len(pr.precedences)} precedences, "
           f"{len(pr.resources)} resources, {len(pr.sources)} money sources; build {build_s:.2f} s")
     times = []
     for seed in args.seeds:
         t = time.perf_counter()
-        r = solve(pr, time_limit=args.time_limit, workers=args.workers, seed=seed, explain=False)
+        r = solve(pr, SolveOptions(time_limit=args.time_limit, workers=args.workers, seed=seed, explain=False,
+                                   lexicographic=not args.weighted))
         wall = time.perf_counter() - t
         times.append(wall)
         print(f"seed {seed}: {r.status.value:9s} objective {r.objective} bound {r.best_bound} "

@@ -24,8 +24,8 @@ from ortools.sat.python import cp_model
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from ntm_sched.engine.psplib import read_psplib  # noqa: E402
 from ntm_sched.engine.problem import Problem  # noqa: E402
+from ntm_sched.engine.psplib import read_psplib  # noqa: E402
 
 
 def textbook(problem: Problem, time_limit: float) -> tuple[int | None, int, bool, float]:

@@ -18,6 +18,8 @@ import datetime as dt
 import math
 from typing import Any
 
+from ntm_sched.i18n import label
+
 VND_PER_MODEL_UNIT: int = 1_000_000
 """One engine money unit is one million VND."""
 
@@ -50,13 +52,13 @@ def format_money(mvnd: float, lang: str = "vi") -> str:
     Vietnamese uses ``.`` as thousands separator and ``,`` as decimal mark.
     """
     if round(abs(mvnd)) >= 1000:  # 999.6 million shows as 1,00 billion, not "1.000 million"
-        value, unit = mvnd / 1000, ("tỷ đồng" if lang == "vi" else "billion VND")
+        value, unit = mvnd / 1000, label("u_billion", lang)
         text = f"{value:,.2f}"
     else:
-        value, unit = mvnd, ("triệu đồng" if lang == "vi" else "million VND")
+        value, unit = mvnd, label("u_million", lang)
         text = f"{value:,.0f}"
-    if lang == "vi":
-        text = text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
+    thousands, decimal = label("num_thousands", lang), label("num_decimal", lang)
+    text = text.replace(",", "\u2009").replace(".", decimal).replace("\u2009", thousands)
     return f"{text} {unit}"
 
 

@@ -5,7 +5,7 @@ with capacity profiles, budgets, calendars with breaks, money sources with
 tranches, deadlines and objective weights; semantics in
 :mod:`ntm_sched.engine.problem`), then::
 
-    result = solve(problem, time_limit=10, workers=1, seed=0)
+    result = solve(problem, SolveOptions(time_limit=10, workers=1, seed=0))
     result.raise_if_not_solved()          # loud error naming the status
     result.solution.tasks["T1"].start     # the schedule
     result.check                          # independent checker's report
@@ -15,11 +15,16 @@ tranches, deadlines and objective weights; semantics in
 (cost, makespan) in tiers; ``result.tiers`` holds a :class:`TierResult` per tier.
 
 :func:`check` verifies any :class:`Solution` without CP-SAT; :func:`read_psplib`
-reads PSPLIB ``.sm``/``.mm`` files; :mod:`ntm_sched.engine.bench` benchmarks them.
+reads PSPLIB ``.sm``/``.mm`` files; :mod:`ntm_sched.engine.bench` benchmarks them;
+:mod:`ntm_sched.engine.transforms` derives problems from problems (unlimited or scaled sources,
+hard deadlines) for the studies.
+
+Imports inside the engine point one way: ``problem`` <- ``options``, ``result`` <- ``builder``,
+``checker`` <- ``explain`` <- ``solve`` <- ``transforms``, ``psplib``, ``bench``.
 """
 
-from ntm_sched.engine.checker import CheckReport, Violation, check
-from ntm_sched.engine.explain import Explanation
+from ntm_sched.engine.checker import check
+from ntm_sched.engine.options import SolveOptions
 from ntm_sched.engine.problem import (
     Budget,
     Calendar,
@@ -35,11 +40,24 @@ from ntm_sched.engine.problem import (
     elapsed_end,
 )
 from ntm_sched.engine.psplib import PsplibFormatError, read_psplib
-from ntm_sched.engine.result import NotSolvedError, Payment, Result, Solution, Status, TaskSchedule, TierResult
+from ntm_sched.engine.result import (
+    CheckReport,
+    ConflictItem,
+    Explanation,
+    NotSolvedError,
+    Payment,
+    Result,
+    Solution,
+    Status,
+    TaskSchedule,
+    TierResult,
+    Violation,
+)
 from ntm_sched.engine.solve import solve
 
 __all__ = [
-    "Budget", "Calendar", "CheckReport", "Explanation", "Mode", "NotSolvedError", "Objective", "Payment",
-    "Precedence", "Problem", "ProblemError", "PsplibFormatError", "Resource", "Result", "Solution", "Source",
-    "Status", "Task", "TaskSchedule", "TierResult", "Tranche", "Violation", "check", "elapsed_end", "read_psplib", "solve",
+    "Budget", "Calendar", "CheckReport", "ConflictItem", "Explanation", "Mode", "NotSolvedError", "Objective",
+    "Payment", "Precedence", "Problem", "ProblemError", "PsplibFormatError", "Resource", "Result", "Solution",
+    "SolveOptions", "Source", "Status", "Task", "TaskSchedule", "TierResult", "Tranche", "Violation", "check",
+    "elapsed_end", "read_psplib", "solve",
 ]

@@ -1,30 +1,28 @@
-"""PSPLIB benchmark runner (mounted by the CLI as ``ntm-sched bench psplib``)."""
+"""PSPLIB benchmark runner (the command line is :mod:`ntm_sched.cli.bench`: ``ntm-sched bench psplib``)."""
 
 from __future__ import annotations
 
-import argparse
-import time
+import re
 from pathlib import Path
 
 import pandas as pd
 
 from ntm_sched.engine.checker import check
+from ntm_sched.engine.options import resolve_options
 from ntm_sched.engine.psplib import read_psplib
 from ntm_sched.engine.result import Status
 from ntm_sched.engine.solve import solve
 
 
-def _instance_key(p: Path) -> list:
-    import re
-
+def _instance_key(p: Path) -> list[int | str]:
     return [int(x) if x.isdigit() else x for x in re.split(r"(\d+)", p.stem)]
 
 
 def run_psplib_bench(
     dir: str | Path,
     reference_csv: str | Path | None = None,
-    time_limit: float = 10,
-    workers: int = 1,
+    time_limit: float | None = None,
+    workers: int | None = None,
     out_csv: str | Path | None = None,
     progress: bool = True,
 ) -> pd.DataFrame:
@@ -37,7 +35,8 @@ def run_psplib_bench(
     reference_csv
         Optional ``instance,makespan`` CSV of reference (optimal) makespans.
     time_limit, workers
-        Per-instance solver settings (seed 0).
+        Per-instance solver settings (seed 0; ``None``: the defaults of
+        :class:`~ntm_sched.engine.options.SolveOptions`).
     out_csv
         Where to write the table (optional).
     progress
@@ -54,6 +53,7 @@ def run_psplib_bench(
     RuntimeError
         If the checker rejects a schedule.
     """
+    opts = resolve_options(time_limit=time_limit, workers=workers, seed=0, explain=False)
     d = Path(dir)
     files = sorted([*d.glob("*.sm"), *d.glob("*.mm")], key=_instance_key)
     if not files:
@@ -71,7 +71,7 @@ def run_psplib_bench(
         it = bar
     for f in it:
         p = read_psplib(f)
-        r = solve(p, time_limit=time_limit, workers=workers, seed=0, explain=False)
+        r = solve(p, opts)
         mk = r.solution.makespan if r.solution is not None else None
         if r.solution is not None:
             rep = r.check if r.check is not None else check(p, r.solution)
@@ -128,39 +128,3 @@ def summary(df: pd.DataFrame) -> dict:
         text += f", unproven: {', '.join(out['unproven'])}"
     out["text"] = text
     return out
-
-
-def add_bench_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    """Add ``DIR [--reference CSV] [--time-limit S] [--workers N] [--out CSV] [--no-progress]``."""
-    parser.add_argument("dir", help="folder of PSPLIB .sm/.mm files")
-    parser.add_argument("--reference", default=None, help="CSV instance,makespan of reference makespans")
-    parser.add_argument("--time-limit", type=float, default=10.0, help="seconds per instance (default 10)")
-    parser.add_argument("--workers", type=int, default=1, help="CP-SAT workers (default 1)")
-    parser.add_argument("--out", default=None, help="write the result table to this CSV")
-    parser.add_argument("--no-progress", action="store_true", help="plain lines instead of a progress bar")
-    return parser
-
-
-def bench_main(args: argparse.Namespace) -> int:
-    """Run the benchmark from parsed arguments; print the summary; return an exit code."""
-    t0 = time.perf_counter()
-    try:
-        df = run_psplib_bench(args.dir, args.reference, args.time_limit, args.workers, args.out,
-                              progress=not getattr(args, "no_progress", False))
-    except (FileNotFoundError, ValueError, RuntimeError) as exc:
-        print(f"error: {exc}")
-        return 2
-    s = summary(df)
-    print(s["text"])
-    print(f"wall time {time.perf_counter() - t0:.1f} s")
-    return 0
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m ntm_sched.engine.bench DIR ...``."""
-    ap = add_bench_arguments(argparse.ArgumentParser(prog="ntm_sched.engine.bench"))
-    return bench_main(ap.parse_args(argv))
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

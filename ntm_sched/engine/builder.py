@@ -29,12 +29,12 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from ortools.sat.python import cp_model
 
-from ntm_sched.engine.problem import Problem, Task, advance_payment
+from ntm_sched.engine.problem import Problem, advance_payment
 from ntm_sched.engine.result import Payment, Solution, TaskSchedule
-
 
 TIERS = ("lateness", "extra_funding", "rest")
 """Objective tiers in lexicographic order: tardiness and late counts; priced draws on
@@ -50,8 +50,8 @@ class BuiltModel:
     start: dict[str, cp_model.IntVar] = field(default_factory=dict)
     end: dict[str, cp_model.IntVar] = field(default_factory=dict)
     mode_lits: dict[str, list] = field(default_factory=dict)  # only for tasks with > 1 mode
-    pay_start: dict[tuple[str, str], object] = field(default_factory=dict)  # (task, source) -> var or int
-    pay_end: dict[tuple[str, str], object] = field(default_factory=dict)
+    pay_start: dict[tuple[str, str], Any] = field(default_factory=dict)  # (task, source) -> var or int
+    pay_end: dict[tuple[str, str], Any] = field(default_factory=dict)
     cmax: cp_model.IntVar | None = None
     deadline_lits: dict[str, cp_model.IntVar] = field(default_factory=dict)
     tardiness: dict[str, cp_model.IntVar] = field(default_factory=dict)
@@ -257,9 +257,9 @@ def build_model(
     obj = problem.objective
     tiers = bm.tier_terms
     mode_demand_intervals: dict[str, list[tuple[object, int]]] = defaultdict(list)
-    cost_expr: dict[str, object] = {}
-    task_interval: dict[str, object] = {}
-    adv_expr: dict[str, object] = {}
+    cost_expr: dict[str, Any] = {}
+    task_interval: dict[str, Any] = {}
+    adv_expr: dict[str, Any] = {}
 
     for t in problem.tasks:
         durs = [md.duration for md in t.modes]
@@ -303,7 +303,7 @@ def build_model(
             lits = [m.new_bool_var(f"x_{t.id}_{k}") for k in range(len(t.modes))]
             m.add_exactly_one(lits)
             bm.mode_lits[t.id] = lits
-            dur_expr = sum(d * x for d, x in zip(durs, lits))
+            dur_expr: Any = sum(d * x for d, x in zip(durs, lits))
         else:
             lits = []
             dur_expr = durs[0]
@@ -343,26 +343,26 @@ def build_model(
             if lits:
                 for k, x in enumerate(lits):
                     iv = m.new_optional_interval_var(s, size, e, x, f"iv_{t.id}_{k}")
-                    for r, q in t.modes[k].demands.items():
+                    for rname, q in t.modes[k].demands.items():
                         if q:
-                            mode_demand_intervals[r].append((iv, q))
+                            mode_demand_intervals[rname].append((iv, q))
             else:
-                for r, q in t.modes[0].demands.items():
+                for rname, q in t.modes[0].demands.items():
                     if q:
-                        mode_demand_intervals[r].append((master, q))
+                        mode_demand_intervals[rname].append((master, q))
         elif lits:
             m.add(e == s + dur_expr)
             for k, x in enumerate(lits):
                 iv = m.new_optional_interval_var(s, durs[k], e, x, f"iv_{t.id}_{k}")
-                for r, q in t.modes[k].demands.items():
+                for rname, q in t.modes[k].demands.items():
                     if q:
-                        mode_demand_intervals[r].append((iv, q))
+                        mode_demand_intervals[rname].append((iv, q))
         else:
             iv = m.new_interval_var(s, durs[0], e, f"iv_{t.id}")
             task_interval[t.id] = iv
-            for r, q in t.modes[0].demands.items():
+            for rname, q in t.modes[0].demands.items():
                 if q:
-                    mode_demand_intervals[r].append((iv, q))
+                    mode_demand_intervals[rname].append((iv, q))
 
         costs = [md.cost for md in t.modes]
         advs = [advance_payment(c, problem.advance_share) for c in costs]
@@ -485,8 +485,8 @@ def _money(problem, bm: BuiltModel, cost_expr, adv_expr, es, lf, relax, obj_term
     m = bm.model
     limited = {s.name for s in problem.sources if not s.unlimited and ("source", s.name) not in relax}
     # per-source list of (amount var/int, time var, kind, task)
-    flows: dict[str, list[tuple[object, str, str, int]]] = defaultdict(list)
-    before: dict[tuple[str, str, int], object] = {}
+    flows: dict[str, list[tuple[Any, str, str, int]]] = defaultdict(list)
+    before: dict[tuple[str, str, int], Any] = {}
 
     def is_before(tid: str, which: str, T: int):
         """1, 0 or a literal for [time < T]."""
@@ -496,6 +496,7 @@ def _money(problem, bm: BuiltModel, cost_expr, adv_expr, es, lf, relax, obj_term
         var = bm.start[tid] if which == "s" else bm.end[tid]
         dom = list(var.proto.domain)
         lo, hi = dom[0], dom[-1]
+        val: Any
         if hi < T:
             val = 1
         elif lo >= T:
@@ -575,7 +576,7 @@ def _money(problem, bm: BuiltModel, cost_expr, adv_expr, es, lf, relax, obj_term
             if isinstance(amt, int) and amt == 0:
                 continue
             bs = [is_before(tid, which, T) for T in times]  # [time < T], non-decreasing in T
-            ys = []
+            ys: list[Any] = []
             for j in range(len(times) + 1):
                 upper = bs[j] if j < len(times) else 1  # [time < T_{j+1}]
                 lower = bs[j - 1] if j > 0 else 0  # [time < T_j]

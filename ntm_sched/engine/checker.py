@@ -7,63 +7,9 @@ data so that a modelling error in the builder cannot hide.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
 
 from ntm_sched.engine.problem import Problem, advance_payment, elapsed_end
-from ntm_sched.engine.result import Solution
-
-
-class CheckError(AssertionError):
-    """Raised by :meth:`CheckReport.raise_if_failed`."""
-
-
-@dataclass(frozen=True)
-class Violation:
-    """One broken rule.
-
-    ``kind`` is one of ``schedule``, ``mode``, ``release``, ``duration``, ``calendar``,
-    ``precedence``, ``capacity``, ``budget``, ``payment``, ``source``, ``deadline``, ``horizon``.
-    """
-
-    kind: str
-    message: str
-    task: str | None = None
-    resource: str | None = None
-    source: str | None = None
-    period: int | None = None
-
-    def __str__(self) -> str:
-        return f"[{self.kind}] {self.message}"
-
-
-@dataclass
-class CheckReport:
-    """All violations found (empty when the schedule is valid)."""
-
-    violations: list[Violation] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        """True if no rule is broken."""
-        return not self.violations
-
-    def kinds(self) -> set[str]:
-        """The set of violation kinds found."""
-        return {v.kind for v in self.violations}
-
-    def __str__(self) -> str:
-        if self.ok:
-            return "schedule OK"
-        head = f"{len(self.violations)} violation(s):"
-        return "\n".join([head, *(f"  {v}" for v in self.violations[:50])]) + (
-            f"\n  ... and {len(self.violations) - 50} more" if len(self.violations) > 50 else ""
-        )
-
-    def raise_if_failed(self) -> CheckReport:
-        """Return ``self`` if OK, else raise :class:`CheckError` listing the violations."""
-        if not self.ok:
-            raise CheckError(str(self))
-        return self
+from ntm_sched.engine.result import CheckReport, Solution, Violation
 
 
 def check(problem: Problem, solution: Solution) -> CheckReport:

@@ -2,55 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import time
 
 from ortools.sat.python import cp_model
 
 from ntm_sched.engine.builder import build_model
-import time
-
 from ntm_sched.engine.problem import Problem, elapsed_end
-
-
-@dataclass(frozen=True)
-class ConflictItem:
-    """One member of a conflict: ``kind`` is ``deadline``, ``resource``, ``budget``, ``source`` or ``structure``."""
-
-    kind: str
-    name: str
-    detail: str = ""
-
-
-@dataclass
-class Explanation:
-    """Why no schedule exists.
-
-    Attributes
-    ----------
-    items
-        The conflicting deadlines (a minimal set that cannot all hold) and the
-        resources, budgets and sources whose limit alone makes them infeasible.
-    extra_periods
-        Smallest relaxation found: task id to the periods its hard deadline must move.
-    sentence
-        A readable summary.
-    shortfall
-        When money alone makes the problem infeasible (found without CP-SAT): the
-        least the works cost (``cost``) and what the limited sources they may use
-        release in all (``released``), both in money units.
-    """
-
-    items: tuple[ConflictItem, ...] = ()
-    extra_periods: dict[str, int] = field(default_factory=dict)
-    sentence: str = ""
-    shortfall: dict[str, int] = field(default_factory=dict)
-
-    def names(self, kind: str) -> list[str]:
-        """Names of the items of one kind."""
-        return [i.name for i in self.items if i.kind == kind]
-
-    def __str__(self) -> str:
-        return self.sentence
+from ntm_sched.engine.result import ConflictItem, Explanation
 
 
 def earliest_times(problem: Problem) -> tuple[dict[str, int], dict[str, int], bool]:
@@ -262,7 +220,8 @@ def explain_infeasibility(
         parts.append(f"{fix_note} found (hard deadlines softened, total tardiness minimised): "
                      + ", ".join(f"deadline of {k} needs +{v} periods" for k, v in sorted(extra.items())))
     parts += notes
-    sentence = "Infeasible: " + "; ".join(parts) + "." if parts else "Infeasible (no cause found within the time limit)."
+    sentence = ("Infeasible: " + "; ".join(parts) + "." if parts
+                else "Infeasible (no cause found within the time limit).")
     return Explanation(tuple(items), extra, sentence, shortfall)
 
 

@@ -2,7 +2,7 @@
 
 The engine knows tasks, modes, renewable resources with capacity profiles,
 non-renewable budgets, calendars, deadlines and money sources with tranches.
-It knows nothing of communes or criteria: the NTM layer (:mod:`ntm_sched.ntm`)
+It knows nothing of communes or criteria: the NTM domain layer (:mod:`ntm_sched.domain`)
 translates a plan into these objects.
 
 Time is an integer number of periods counted from 0 (the NTM layer uses one

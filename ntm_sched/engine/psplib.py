@@ -87,7 +87,8 @@ def read_psplib(path: str | Path) -> Problem:
             raise err(i + 1, f"expected {n_jobs} precedence lines, found {len(succs)}")
         v = _ints(path, i + 1, lines[i])
         if len(v) < 3 or len(v) != 3 + v[2]:
-            raise err(i + 1, f"precedence line needs job, #modes, #successors and that many successors: {lines[i].strip()!r}")
+            raise err(i + 1, "precedence line needs job, #modes, #successors and that many successors: "
+                             f"{lines[i].strip()!r}")
         succs[v[0]] = v[3:]
         n_modes[v[0]] = v[1]
         i += 1
@@ -141,9 +142,9 @@ def read_psplib(path: str | Path) -> Problem:
     tasks = tuple(Task(id=str(j), modes=tuple(modes[j])) for j in sorted(succs))
     prec = tuple(Precedence(str(j), str(s)) for j in sorted(succs) for s in succs[j])
     for j in sorted(succs):
-        for s in succs[j]:
-            if s not in succs:
-                raise err(0, f"job {j}: unknown successor {s}")
+        for succ in succs[j]:
+            if succ not in succs:
+                raise err(0, f"job {j}: unknown successor {succ}")
     return Problem(
         tasks=tasks,
         precedences=prec,

@@ -1,15 +1,110 @@
-"""Results of a solve: status, schedule, payments, checker report, explanation."""
+"""Results of a solve: status, schedule, payments, and the checker's and explainer's report types.
+
+The report types live here (not beside :func:`~ntm_sched.engine.checker.check` and
+:func:`~ntm_sched.engine.explain.explain_infeasibility`) so that the result, the checker and the
+explainer import in one direction: problem <- result <- builder/checker <- explain <- solve.
+"""
 
 from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # pragma: no cover
-    from ntm_sched.engine.checker import CheckReport
-    from ntm_sched.engine.explain import Explanation
-    from ntm_sched.engine.problem import Problem
+from ntm_sched.engine.problem import Problem
+
+
+class CheckError(AssertionError):
+    """Raised by :meth:`CheckReport.raise_if_failed`."""
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One broken rule.
+
+    ``kind`` is one of ``schedule``, ``mode``, ``release``, ``duration``, ``calendar``,
+    ``precedence``, ``capacity``, ``budget``, ``payment``, ``source``, ``deadline``, ``horizon``.
+    """
+
+    kind: str
+    message: str
+    task: str | None = None
+    resource: str | None = None
+    source: str | None = None
+    period: int | None = None
+
+    def __str__(self) -> str:
+        return f"[{self.kind}] {self.message}"
+
+
+@dataclass
+class CheckReport:
+    """All violations found (empty when the schedule is valid)."""
+
+    violations: list[Violation] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True if no rule is broken."""
+        return not self.violations
+
+    def kinds(self) -> set[str]:
+        """The set of violation kinds found."""
+        return {v.kind for v in self.violations}
+
+    def __str__(self) -> str:
+        if self.ok:
+            return "schedule OK"
+        head = f"{len(self.violations)} violation(s):"
+        return "\n".join([head, *(f"  {v}" for v in self.violations[:50])]) + (
+            f"\n  ... and {len(self.violations) - 50} more" if len(self.violations) > 50 else ""
+        )
+
+    def raise_if_failed(self) -> CheckReport:
+        """Return ``self`` if OK, else raise :class:`CheckError` listing the violations."""
+        if not self.ok:
+            raise CheckError(str(self))
+        return self
+
+
+@dataclass(frozen=True)
+class ConflictItem:
+    """One member of a conflict: ``kind`` is ``deadline``, ``resource``, ``budget``, ``source`` or ``structure``."""
+
+    kind: str
+    name: str
+    detail: str = ""
+
+
+@dataclass
+class Explanation:
+    """Why no schedule exists.
+
+    Attributes
+    ----------
+    items
+        The conflicting deadlines (a minimal set that cannot all hold) and the
+        resources, budgets and sources whose limit alone makes them infeasible.
+    extra_periods
+        Smallest relaxation found: task id to the periods its hard deadline must move.
+    sentence
+        A readable summary.
+    shortfall
+        When money alone makes the problem infeasible (found without CP-SAT): the
+        least the works cost (``cost``) and what the limited sources they may use
+        release in all (``released``), both in money units.
+    """
+
+    items: tuple[ConflictItem, ...] = ()
+    extra_periods: dict[str, int] = field(default_factory=dict)
+    sentence: str = ""
+    shortfall: dict[str, int] = field(default_factory=dict)
+
+    def names(self, kind: str) -> list[str]:
+        """Names of the items of one kind."""
+        return [i.name for i in self.items if i.kind == kind]
+
+    def __str__(self) -> str:
+        return self.sentence
 
 
 class Status(enum.Enum):

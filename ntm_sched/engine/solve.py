@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 import warnings
 
 from ortools.sat.python import cp_model
 
 from ntm_sched.engine.builder import TIERS, BuiltModel, build_model, money_never_binds
+from ntm_sched.engine.checker import check as run_check
 from ntm_sched.engine.explain import explain_infeasibility, infeasible_without_search
+from ntm_sched.engine.options import SolveOptions, resolve_options
 from ntm_sched.engine.problem import Problem
 from ntm_sched.engine.result import Result, Solution, Status, TierResult
 
@@ -60,13 +63,15 @@ def run_solver(bm: BuiltModel, solver: cp_model.CpSolver) -> tuple[Status, Solut
 
 def solve(
     problem: Problem,
-    time_limit: float = 10.0,
-    workers: int = 1,
-    seed: int = 0,
+    options: SolveOptions | None = None,
+    *,
     hint: Solution | None = None,
-    log: bool = False,
-    check: bool = True,
-    explain: bool = True,
+    time_limit: float | None = None,
+    workers: int | None = None,
+    seed: int | None = None,
+    log: bool | None = None,
+    check: bool | None = None,
+    explain: bool | None = None,
 ) -> Result:
     """Solve ``problem``.
 
@@ -74,21 +79,15 @@ def solve(
     ----------
     problem
         The problem.
-    time_limit
-        Seconds for the main solve (the explanation of an infeasible problem takes extra time).
-    workers
-        CP-SAT workers; with ``workers=1`` and a fixed ``seed`` the result is deterministic.
-    seed
-        Random seed.
+    options
+        Solver options (:class:`~ntm_sched.engine.options.SolveOptions`, the one home of
+        the defaults). The keyword arguments ``time_limit``, ``workers``, ``seed``, ``log``,
+        ``check`` and ``explain`` override single fields of it when not ``None``:
+        ``check`` runs the independent checker on the schedule (if it rejects the schedule
+        the status becomes ``MODEL_INVALID``, never a success, and a warning is emitted);
+        ``explain`` computes an :class:`~ntm_sched.engine.result.Explanation` when infeasible.
     hint
         A previous :class:`Solution` to warm-start from.
-    log
-        Print the CP-SAT search log.
-    check
-        Run the independent checker on the schedule. If it rejects the schedule the
-        status becomes ``MODEL_INVALID`` (never a success) and a warning is emitted.
-    explain
-        When infeasible, compute an :class:`~ntm_sched.engine.explain.Explanation`.
 
     Lexicographic objective
     -----------------------
@@ -122,13 +121,17 @@ def solve(
     -------
     Result
     """
-    from ntm_sched.engine.checker import check as run_check
-
+    opts = resolve_options(options, time_limit=time_limit, workers=workers, seed=seed, log=log, check=check,
+                           explain=explain)
+    if opts.lexicographic is not None and opts.lexicographic != problem.objective.lexicographic:
+        problem = dataclasses.replace(
+            problem, objective=dataclasses.replace(problem.objective, lexicographic=opts.lexicographic))
+    time_limit, workers, seed, log = opts.time_limit, opts.workers, opts.seed, opts.log
     t0 = time.perf_counter()
     proof = infeasible_without_search(problem)
     if proof is not None:  # proven without search: the same answer on any machine, at any load
         res = Result(status=Status.INFEASIBLE, notes=[f"infeasible without search: {proof}"])
-        if explain:
+        if opts.explain:
             res.explanation = explain_infeasibility(problem, time_limit=max(1.0, time_limit), workers=workers,
                                                     seed=seed)
         res.runtime_s = time.perf_counter() - t0
@@ -150,9 +153,9 @@ def solve(
     if st == Status.MODEL_INVALID:
         res.notes.append(f"CP-SAT model invalid: {bm.model.validate()}")
     if sol is not None:
-        if res.best_bound is not None:
+        if res.best_bound is not None and res.objective is not None:
             res.gap = abs(res.objective - res.best_bound) / max(1.0, abs(res.objective))
-        if check:
+        if opts.check:
             res.check = run_check(problem, sol)
             if not res.check.ok:
                 res.notes.append(f"CHECKER REJECTED the {st.value} schedule: engine bug, do not use it")
@@ -161,7 +164,7 @@ def solve(
     elif st == Status.INFEASIBLE:
         res.best_bound = None
     res.runtime_s = time.perf_counter() - t0
-    if st == Status.INFEASIBLE and explain:
+    if st == Status.INFEASIBLE and opts.explain:
         res.explanation = explain_infeasibility(problem, time_limit=max(1.0, time_limit), workers=workers, seed=seed)
     return res
 
@@ -269,6 +272,7 @@ def _solve_lexicographic(
         return res
     res.status = Status.OPTIMAL if all(tr.status == Status.OPTIMAL for tr in tiers) else Status.FEASIBLE
     # the final schedule's value of every tier, with the non-lexicographic weights
+    assert last is not None  # a schedule was found, so some tier's solver holds it
     vals = {name: float(last.value(bm.tier_expr(name))) for name in present}
     # report every tier's value in the final schedule (a later tier may improve an earlier,
     # not proven, tier: its constraint is only "<= best found")
@@ -278,10 +282,10 @@ def _solve_lexicographic(
     o = problem.objective
     nonneg = min(o.tardiness, o.late_count, o.cost, o.extra_funding, o.makespan,
                  *(s.unit_price for s in problem.sources)) >= 0
-    bound = const
+    bound: float | None = const
     for i, tr in enumerate(tiers):
         valid = tr.bound is not None and all(tiers[j].status == Status.OPTIMAL for j in range(i - 1))
-        if valid:
+        if valid and bound is not None and tr.bound is not None:
             bound += tr.bound
         elif not nonneg:
             bound = None

@@ -1,5 +1,10 @@
 """Plans: loading, checking and writing the tables of an NTM plan.
 
+``schema`` (the tables, declared once) <- ``cells`` <- ``records`` (one frozen record type per
+table) <- ``validate`` (issues; cross-table checks) <- ``model`` (:class:`Plan`) <- ``io``
+(CSV/XLSX), ``settings`` (typed settings), ``edits`` (record-level edits, checked once).
+The plan layer never imports the engine.
+
 >>> from ntm_sched.plan import load_plan, validate_path, format_issues
 """
 
@@ -10,13 +15,13 @@ import zipfile
 from pathlib import Path
 
 from .io import load_plan, load_plan_with_issues, read_raw, write_plan
-from .model import (
+from .model import Plan
+from .records import (
     Agency,
     Break,
     CapacityChange,
     Commune,
     Criterion,
-    Plan,
     PlanTask,
     RecognitionStep,
     Setting,

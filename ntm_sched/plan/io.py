@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from .cells import nfc
-from .model import Plan
+from .model import Plan, build_plan
 from .schema import TABLE_BY_NAME, TABLES
-from .validate import Issue, PlanValidationError, RawTable, build_plan
+from .validate import Issue, PlanValidationError, RawTable
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 

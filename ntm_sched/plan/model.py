@@ -1,281 +1,48 @@
-"""Immutable, validated records of a plan, one class per table of :mod:`.schema`.
+"""The whole plan: one tuple of records per table (:mod:`.records`), checked across tables.
 
-Every record checks its own cells when created (kinds, emptiness, minimums,
-choices; text is normalised to NFC and stripped; lists become tuples). A
-:class:`Plan` checks everything across tables (references, duplicate keys,
-precedence cycles, domain rules) when created, so ``dataclasses.replace`` on a
-record or on a plan yields a checked object or raises
-:class:`~ntm_sched.plan.validate.PlanValidationError`.
+A :class:`Plan` checks everything across tables (references, duplicate keys, precedence
+cycles, domain rules, :func:`.validate.check_records`) when created, so
+``dataclasses.replace`` on a plan yields a checked plan or raises
+:class:`~ntm_sched.plan.validate.PlanValidationError`. Record-level edits (scale funding,
+shift deadlines, set capacity, keep some communes) are in :mod:`.edits`; the typed settings
+in :mod:`.settings`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from contextvars import ContextVar
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
-from .cells import CellError, format_cell, nfc, parse_date
-from .schema import TABLE_BY_NAME, TABLES, Column
+from .cells import CellError, format_cell, parse_bool, parse_date
+from .records import (
+    PLAN_FIELD,
+    RECORD_TYPES,
+    Agency,
+    Break,
+    CapacityChange,
+    Commune,
+    Criterion,
+    PlanTask,
+    RecognitionStep,
+    Setting,
+    Source,
+    Tranche,
+    WorkType,
+)
+from .schema import TABLE_BY_NAME, TABLES
+from .validate import Issue, Locator, PlanValidationError, RawTable, check_raw, check_records, frame_to_raw
 
 if TYPE_CHECKING:
     import pandas as pd
 
-# Set by the loader, which has already run every check on the rows it builds from.
+# Set by the builders below, which have already run every check on the rows they build from.
 _TRUSTED: ContextVar[bool] = ContextVar("_TRUSTED", default=False)
-
-
-def _coerce(table: str, col: Column, value: Any) -> Any:
-    """Check one field of a record; return the (possibly normalised) value."""
-    where = f"{table}.{col.name}"
-    if col.kind == "list":
-        if value is None:
-            value = ()
-        elif isinstance(value, str):
-            value = tuple(i.strip() for i in value.split(";"))
-        if not isinstance(value, (tuple, list)):
-            raise ValueError(f"{where}: expected a list of text, got {value!r}")
-        items = []
-        for item in value:
-            if not isinstance(item, str):
-                raise ValueError(f"{where}: list items must be text, got {item!r}")
-            item = nfc(item).strip()
-            if item:
-                items.append(item)
-        if not items and not col.nullable:
-            raise ValueError(f"{where}: must not be empty")
-        return tuple(items)
-    if isinstance(value, str):
-        value = nfc(value).strip()
-        if value == "":
-            value = None
-    if value is None:
-        if not col.nullable:
-            raise ValueError(f"{where}: must not be empty")
-        return None
-    if col.kind == "str":
-        if not isinstance(value, str):
-            raise ValueError(f"{where}: expected text, got {value!r}")
-        if col.choices is not None and value not in col.choices:
-            raise ValueError(f"{where}: {value!r} is not one of {', '.join(col.choices)}")
-        return value
-    if col.kind == "bool":
-        if not isinstance(value, bool):
-            raise ValueError(f"{where}: expected true/false, got {value!r}")
-        return value
-    if col.kind == "date":
-        if isinstance(value, dt.datetime):
-            value = value.date()
-        if not isinstance(value, dt.date):
-            raise ValueError(f"{where}: expected a date, got {value!r}")
-        return value
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ValueError(f"{where}: expected a number, got {value!r}")
-    if col.kind == "int":
-        if isinstance(value, float):
-            if not value.is_integer():
-                raise ValueError(f"{where}: expected a whole number, got {value!r}")
-            value = int(value)
-    else:
-        value = float(value)
-        if not math.isfinite(value):
-            raise ValueError(f"{where}: expected a finite number, got {value!r}")
-    if col.minimum is not None and value < col.minimum:
-        raise ValueError(f"{where}: {value!r} is below the minimum {col.minimum:g}")
-    return value
-
-
-@dataclass(frozen=True, kw_only=True)
-class _Record:
-    TABLE: ClassVar[str] = ""
-
-    def __post_init__(self) -> None:
-        for col in TABLE_BY_NAME[self.TABLE].columns:
-            old = getattr(self, col.name)
-            new = _coerce(self.TABLE, col, old)
-            if new is not old:
-                object.__setattr__(self, col.name, new)
-
-    @property
-    def record_key(self) -> tuple[Any, ...]:
-        return tuple(getattr(self, k) for k in TABLE_BY_NAME[self.TABLE].key)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {c.name: getattr(self, c.name) for c in TABLE_BY_NAME[self.TABLE].columns}
-
-
-@dataclass(frozen=True, kw_only=True)
-class Setting(_Record):
-    TABLE: ClassVar[str] = "settings"
-    key: str
-    value: str
-    description: str | None = None
-    source: str | None = None
-
-
-@dataclass(frozen=True, kw_only=True)
-class Commune(_Record):
-    TABLE: ClassVar[str] = "communes"
-    code: str
-    name: str
-    alias: str | None = None
-    status: str
-    criteria_met: int
-    missing_criteria: tuple[str, ...] = ()
-    target_works_done: dt.date | None = None
-    target_inspection: dt.date | None = None
-    target_appraisal: dt.date | None = None
-    target_recognition: dt.date | None = None
-    disadvantaged: bool
-    plan_ref: str | None = None
-    note: str | None = None
-
-    @property
-    def recognised(self) -> bool:
-        return self.status == "recognised"
-
-
-@dataclass(frozen=True, kw_only=True)
-class Criterion(_Record):
-    TABLE: ClassVar[str] = "criteria"
-    set: str
-    code: str
-    group: str | None = None
-    name_vi: str
-    name_en: str
-    source: str | None = None
-
-
-@dataclass(frozen=True, kw_only=True)
-class Agency(_Record):
-    TABLE: ClassVar[str] = "agencies"
-    agency_id: str
-    name_vi: str
-    name_en: str
-    kind: str
-    weekly_capacity: float
-    source: str
-
-
-@dataclass(frozen=True, kw_only=True)
-class CapacityChange(_Record):
-    TABLE: ClassVar[str] = "capacity_changes"
-    agency_id: str
-    start_date: dt.date
-    end_date: dt.date
-    weekly_capacity: float
-    source: str | None = None
-
-
-@dataclass(frozen=True, kw_only=True)
-class WorkType(_Record):
-    TABLE: ClassVar[str] = "work_types"
-    work_type: str
-    name_vi: str
-    name_en: str
-    unit: str
-    unit_cost_mvnd: float
-    support_norm_mvnd: float | None = None
-    duration_fixed_days: int
-    duration_per_batch_days: int
-    parallel_per_commune: int
-    lead_agency: str
-    effort_per_week: float
-    calendar: str
-    accelerable: bool
-    source: str
-    note: str | None = None
-
-
-@dataclass(frozen=True, kw_only=True)
-class PlanTask(_Record):
-    TABLE: ClassVar[str] = "tasks"
-    task_id: str
-    commune_code: str
-    criterion: str
-    work_type: str
-    quantity: float
-    quantity_estimated: bool
-    unit: str
-    description_vi: str
-    description_en: str | None = None
-    plan_ref: str
-    predecessors: tuple[str, ...] = ()
-    lead_agency: str | None = None
-    release_date: dt.date | None = None
-    due_date: dt.date | None = None
-    estimate_note: str | None = None
-
-
-@dataclass(frozen=True, kw_only=True)
-class Source(_Record):
-    TABLE: ClassVar[str] = "sources"
-    source_id: str
-    name_vi: str
-    name_en: str
-    pays_for: tuple[str, ...]
-    source: str
-
-    def may_pay(self, work_type: str) -> bool:
-        return "*" in self.pays_for or work_type in self.pays_for
-
-
-@dataclass(frozen=True, kw_only=True)
-class Tranche(_Record):
-    TABLE: ClassVar[str] = "funding"
-    tranche_id: str
-    source_id: str
-    date_available: dt.date
-    amount_mvnd: float
-    commune_code: str | None = None
-    source: str
-
-
-@dataclass(frozen=True, kw_only=True)
-class Break(_Record):
-    """A non-working period (inclusive dates) of one calendar: a row of ``calendar``."""
-
-    TABLE: ClassVar[str] = "calendar"
-    calendar: str
-    start_date: dt.date
-    end_date: dt.date
-    name_vi: str
-    name_en: str
-    source: str
-
-
-@dataclass(frozen=True, kw_only=True)
-class RecognitionStep(_Record):
-    TABLE: ClassVar[str] = "recognition_steps"
-    chain: str
-    step: str
-    order: int
-    name_vi: str
-    name_en: str
-    agency_id: str
-    duration_days: int
-    effort_per_week: float
-    calendar: str
-    milestone: str | None = None
-    source: str
-
-
-RECORD_TYPES: dict[str, type[_Record]] = {
-    cls.TABLE: cls
-    for cls in (Setting, Commune, Criterion, Agency, CapacityChange, WorkType, PlanTask,
-                Source, Tranche, Break, RecognitionStep)
-}
-# Plan attribute holding each table's records (``settings`` is the key -> value mapping).
-PLAN_FIELD: dict[str, str] = {t.name: ("setting_rows" if t.name == "settings" else t.name) for t in TABLES}
-
-for _t in TABLES:  # the records follow the schema exactly
-    _names = [f.name for f in fields(RECORD_TYPES[_t.name])]
-    assert _names == [c.name for c in _t.columns], _t.name
-
 
 _MISSING: Any = object()
 
@@ -312,9 +79,7 @@ class Plan:
         if self.source_path is not None and not isinstance(self.source_path, Path):
             object.__setattr__(self, "source_path", Path(self.source_path))
         if not _TRUSTED.get():
-            from .validate import PlanValidationError, check_plan_records
-
-            issues = check_plan_records(self)
+            issues = check_records({name: getattr(self, attr) for name, attr in PLAN_FIELD.items()})
             if any(i.severity == "error" for i in issues):
                 raise PlanValidationError(issues)
         object.__setattr__(self, "_settings", MappingProxyType({s.key: s.value for s in self.setting_rows}))
@@ -402,7 +167,6 @@ class Plan:
         return self._typed_setting(key, default, lambda s: int(s.strip()), "a whole number")
 
     def setting_bool(self, key: str, default: Any = _MISSING) -> bool:
-        from .cells import parse_bool
         return self._typed_setting(key, default, lambda s: parse_bool(s.strip()), "true/false")
 
     # -- tables ------------------------------------------------------------
@@ -431,8 +195,6 @@ class Plan:
 
     def with_table(self, name: str, frame: pd.DataFrame) -> Plan:
         """A new plan with table ``name`` replaced by ``frame`` (checked like a file)."""
-        from .validate import plan_with_frame
-
         return plan_with_frame(self, name, frame)
 
     def summary(self) -> dict[str, Any]:
@@ -444,3 +206,54 @@ class Plan:
             "tranches": len(self.funding),
             "funding_mvnd": sum(t.amount_mvnd for t in self.funding),
         }
+
+
+# --------------------------------------------------------------------------
+# Building plans from text tables (files, DataFrames)
+# --------------------------------------------------------------------------
+
+
+def trusted_plan(records: Mapping[str, Iterable[Any]], source_path: Path | None = None) -> Plan:
+    """A plan from records already checked across tables (``records``: Plan field -> records)."""
+    token = _TRUSTED.set(True)
+    try:
+        return Plan(**{k: tuple(v) for k, v in records.items()}, source_path=source_path)
+    finally:
+        _TRUSTED.reset(token)
+
+
+def build_plan(raw_tables: dict[str, RawTable], locate: Locator, source_path: Path | None,
+               pre_issues: Iterable[Issue] = ()) -> tuple[Plan | None, list[Issue]]:
+    """Convert and check; the plan is ``None`` when there is any error."""
+    typed, issues = check_raw(raw_tables, locate, pre_issues)
+    if any(i.is_error for i in issues):
+        return None, issues
+    kwargs: dict[str, Any] = {}
+    for name, rows in typed.items():
+        cls = RECORD_TYPES[name]
+        kwargs[PLAN_FIELD[name]] = tuple(cls(**r.values) for r in rows)
+    return trusted_plan(kwargs, source_path), issues
+
+
+def plan_to_raw(plan: Plan) -> dict[str, RawTable]:
+    out = {}
+    for table in TABLES:
+        rows = [(i, cells) for i, cells in enumerate(plan.text_rows(table.name), start=1)]
+        out[table.name] = RawTable(table.name, f"table '{table.name}'", None, [c.name for c in table.columns],
+                                   rows, header_row=0, row_kind="row")
+    return out
+
+
+def plan_with_frame(plan: Plan, name: str, frame: pd.DataFrame) -> Plan:
+    if name not in TABLE_BY_NAME:
+        raise KeyError(f"unknown table {name!r} (tables: {', '.join(TABLE_BY_NAME)})")
+    raw = plan_to_raw(plan)
+    raw[name] = frame_to_raw(name, frame)
+
+    def locate(t: str) -> tuple[str, str | None]:
+        return raw[t].file, None
+
+    new, issues = build_plan(raw, locate, plan.source_path)
+    if new is None:
+        raise PlanValidationError(issues)
+    return new

@@ -1,27 +1,26 @@
 """Checking a plan: every problem is collected, none stops the others.
 
 The loader (:mod:`.io`) turns each file or sheet into a :class:`RawTable` of
-text cells with the row numbers the user sees; :func:`build_plan` converts the
-cells per the schema, runs the cross-table checks and either returns a
-:class:`~.model.Plan` or raises one :class:`PlanValidationError` listing every
-:class:`Issue`.
+text cells with the row numbers the user sees; :func:`check_raw` converts the
+cells per the schema and runs the cross-table checks, collecting every :class:`Issue`;
+:func:`check_records` runs the same cross-table checks on records. Building the
+:class:`~.model.Plan` from them is :mod:`.model`'s job (this module does not import it).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
+
+from ntm_sched.i18n import LANGS, label, localized
 
 from .cells import CellError, format_cell, nfc, parse_cell
 from .schema import TABLE_BY_NAME, TABLES, Column
 
 if TYPE_CHECKING:
     import pandas as pd
-
-    from .model import Plan
 
 Severity = Literal["error", "warning"]
 
@@ -53,24 +52,18 @@ class Issue:
         return self.severity == "error"
 
     def where(self, lang: str = "en") -> str:
-        vi = lang == "vi"
         parts = [self.file]
         if self.sheet is not None:
-            parts.append(f"{'trang tính' if vi else 'sheet'} '{self.sheet}'")
+            parts.append(label("v_sheet", lang, sheet=self.sheet))
         if self.row is not None:
-            if vi:
-                parts.append(f"{'dòng' if self.row_kind == 'line' else 'hàng'} {self.row}")
-            else:
-                parts.append(f"{self.row_kind} {self.row}")
+            parts.append(label(f"v_{self.row_kind}", lang, row=self.row))
         if self.column is not None:
-            parts.append(f"{'cột' if vi else 'column'} '{self.column}'")
+            parts.append(label("v_column", lang, column=self.column))
         return ", ".join(parts)
 
     def text(self, lang: str = "en") -> str:
-        if lang == "vi":
-            sev = "lỗi" if self.is_error else "cảnh báo"
-            return f"[{sev}] {self.where('vi')}: {self.message_vi or self.message}"
-        return f"[{self.severity}] {self.where('en')}: {self.message}"
+        message = localized({"message": self.message, "message_vi": self.message_vi}, "message", lang)
+        return f"[{label(f'v_{self.severity}', lang)}] {self.where(lang)}: {message}"
 
     def __str__(self) -> str:
         return self.text("en")
@@ -78,23 +71,14 @@ class Issue:
 
 def format_issues(issues: Sequence[Issue], lang: str = "vi", title: str | None = None) -> str:
     """A readable report of ``issues`` in Vietnamese (``"vi"``, default) or English."""
-    if lang not in ("vi", "en"):
+    if lang not in LANGS:
         raise ValueError(f"lang must be 'vi' or 'en', not {lang!r}")
     n_err = sum(1 for i in issues if i.is_error)
     n_warn = len(issues) - n_err
     lines = []
     if title:
         lines.append(title)
-    if lang == "vi":
-        if not issues:
-            lines.append("Không có lỗi hay cảnh báo nào.")
-        else:
-            lines.append(f"{n_err} lỗi, {n_warn} cảnh báo:")
-    else:
-        if not issues:
-            lines.append("No errors or warnings.")
-        else:
-            lines.append(f"{n_err} error(s), {n_warn} warning(s):")
+    lines.append(label("v_counts", lang, errors=n_err, warnings=n_warn) if issues else label("v_none", lang))
     for i in issues:
         lines.append("  " + i.text(lang))
     return "\n".join(lines)
@@ -169,7 +153,7 @@ class _Sink:
 def _label(locate: Locator, table: str, lang: str = "en") -> str:
     file, sheet = locate(table)
     if sheet is not None:
-        return f"{'trang tính' if lang == 'vi' else 'sheet'} '{sheet}'"
+        return label("v_sheet", lang, sheet=sheet)
     return file
 
 
@@ -202,7 +186,8 @@ def _parse_table(raw: RawTable, sink: _Sink) -> list[Row]:
         if name == "":
             if any(i < len(cells) and cells[i].strip() for _, cells in raw.rows):
                 sink.file(raw.file, raw.sheet, None,
-                          f"column {i + 1} has values but no header", f"cột thứ {i + 1} có dữ liệu nhưng không có tên cột",
+                          f"column {i + 1} has values but no header",
+                          f"cột thứ {i + 1} có dữ liệu nhưng không có tên cột",
                           line=raw.header_row or None, row_kind=raw.row_kind)
             continue
         if name not in known:
@@ -291,9 +276,7 @@ def cross_checks(typed: dict[str, list[Row]], locate: Locator, sink: _Sink) -> N
 
 
 def _rowname(r: Row, lang: str = "en") -> str:
-    if lang == "vi":
-        return f"{'dòng' if r.row_kind == 'line' else 'hàng'} {r.line}"
-    return f"{r.row_kind} {r.line}"
+    return label(f"v_{r.row_kind}", lang, row=r.line)
 
 
 def _check_keys(typed: dict[str, list[Row]], locate: Locator, sink: _Sink) -> None:
@@ -364,7 +347,7 @@ def _check_refs(typed: dict[str, list[Row]], locate: Locator, sink: _Sink) -> No
                 if c.name in r.bad:
                     continue
                 v = r.values.get(c.name)
-                items = v if c.kind == "list" else (() if v is None else (v,))
+                items: Iterable[Any] = (v or ()) if c.kind == "list" else (() if v is None else (v,))
                 for item in items:
                     if item in valid or item in c.ref_extra:
                         continue
@@ -406,10 +389,9 @@ def _check_domain(typed: dict[str, list[Row]], locate: Locator, sink: _Sink) -> 
                     f"{COMMUNE_CRITERIA - met} (= {COMMUNE_CRITERIA} - criteria_met)",
                     f"liệt kê {len(set(missing))} tiêu chí chưa đạt nhưng criteria_met={met} nghĩa là "
                     f"{COMMUNE_CRITERIA - met} (= {COMMUNE_CRITERIA} - criteria_met)")
-        if r.ok("status") and met is not None:
-            if r.values["status"] == "recognised" and met < COMMUNE_CRITERIA:
-                sink.at(r, "status", f"status 'recognised' but only {met} criteria met",
-                        f"trạng thái 'recognised' nhưng mới đạt {met} tiêu chí", "warning")
+        if r.ok("status") and met is not None and r.values["status"] == "recognised" and met < COMMUNE_CRITERIA:
+            sink.at(r, "status", f"status 'recognised' but only {met} criteria met",
+                    f"trạng thái 'recognised' nhưng mới đạt {met} tiêu chí", "warning")
 
     for name in ("calendar", "capacity_changes"):
         for r in typed.get(name, []):
@@ -562,34 +544,13 @@ def check_raw(raw_tables: dict[str, RawTable], locate: Locator,
     return typed, sink.issues
 
 
-def build_plan(raw_tables: dict[str, RawTable], locate: Locator, source_path: Path | None,
-               pre_issues: Iterable[Issue] = ()) -> tuple[Plan | None, list[Issue]]:
-    """Convert and check; the plan is ``None`` when there is any error."""
-    from .model import _TRUSTED, PLAN_FIELD, RECORD_TYPES, Plan
-
-    typed, issues = check_raw(raw_tables, locate, pre_issues)
-    if any(i.is_error for i in issues):
-        return None, issues
-    kwargs: dict[str, Any] = {}
-    for name, rows in typed.items():
-        cls = RECORD_TYPES[name]
-        kwargs[PLAN_FIELD[name]] = tuple(cls(**r.values) for r in rows)
-    token = _TRUSTED.set(True)
-    try:
-        plan = Plan(**kwargs, source_path=source_path)
-    finally:
-        _TRUSTED.reset(token)
-    return plan, issues
-
-
-def check_plan_records(plan: Plan) -> list[Issue]:
-    """Cross-table checks of a plan built from records (not from files)."""
-    from .model import PLAN_FIELD
-
+def check_records(records: Mapping[str, Sequence[Any]]) -> list[Issue]:
+    """Cross-table checks of a plan built from records (not from files): ``records`` maps each
+    table name to its records (:mod:`.records`)."""
     typed: dict[str, list[Row]] = {}
     for table in TABLES:
         rows = []
-        for i, rec in enumerate(getattr(plan, PLAN_FIELD[table.name]), start=1):
+        for i, rec in enumerate(records.get(table.name, ()), start=1):
             values = rec.as_dict()
             rows.append(Row(table.name, table.name, None, i, "row", values,
                             raw={c.name: format_cell(c, values[c.name]) for c in table.columns
@@ -617,27 +578,3 @@ def frame_to_raw(name: str, frame: pd.DataFrame, file: str | None = None) -> Raw
                 cells.append(format_cell(col, v))
         rows.append((pos, cells))
     return RawTable(name, file or f"DataFrame '{name}'", None, header, rows, header_row=0, row_kind="row")
-
-
-def plan_to_raw(plan: Plan) -> dict[str, RawTable]:
-    out = {}
-    for table in TABLES:
-        rows = [(i, cells) for i, cells in enumerate(plan.text_rows(table.name), start=1)]
-        out[table.name] = RawTable(table.name, f"table '{table.name}'", None, [c.name for c in table.columns],
-                                   rows, header_row=0, row_kind="row")
-    return out
-
-
-def plan_with_frame(plan: Plan, name: str, frame: pd.DataFrame) -> Plan:
-    if name not in TABLE_BY_NAME:
-        raise KeyError(f"unknown table {name!r} (tables: {', '.join(TABLE_BY_NAME)})")
-    raw = plan_to_raw(plan)
-    raw[name] = frame_to_raw(name, frame)
-
-    def locate(t: str) -> tuple[str, str | None]:
-        return raw[t].file, None
-
-    new, issues = build_plan(raw, locate, plan.source_path)
-    if new is None:
-        raise PlanValidationError(issues)
-    return new

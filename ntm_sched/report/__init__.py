@@ -6,9 +6,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from ntm_sched.report.labels import label
+from ntm_sched.i18n import label
+from ntm_sched.report.context import ReportContext, build_report_context
 
 
 def heading(key: str, lang: str = "vi", level: int = 2) -> str:
@@ -16,11 +15,4 @@ def heading(key: str, lang: str = "vi", level: int = 2) -> str:
     return f"{'#' * level} {label(key, lang)}"
 
 
-def build_report_context(*args: Any, **kwargs: Any) -> Any:
-    """Solve a scenario and gather its report (see :func:`ntm_sched.report.context.build_report_context`)."""
-    from ntm_sched.report.context import build_report_context as _b
-
-    return _b(*args, **kwargs)
-
-
-__all__ = ["build_report_context", "heading", "label"]
+__all__ = ["ReportContext", "build_report_context", "heading", "label"]

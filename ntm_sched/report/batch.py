@@ -8,7 +8,6 @@ name replaces it: old scenario folders of the previous batch are removed at the 
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import html
 import json
@@ -22,8 +21,10 @@ from typing import Any
 
 import pandas as pd
 
-from ntm_sched.report.labels import label, status_label
+from ntm_sched.i18n import label, status_label
+from ntm_sched.report import plots
 from ntm_sched.report.runner import DEFAULT_TIMEOUT, ReportError, check_kernel, run_report, scenario_name
+from ntm_sched.scenario import default_scenario_dir, list_scenarios
 from ntm_sched.units import format_date, format_money
 
 SUMMARY_COLUMNS = ["scenario", "ok", "status", "communes_on_time", "communes_late", "district_recognition_date",
@@ -31,14 +32,14 @@ SUMMARY_COLUMNS = ["scenario", "ok", "status", "communes_on_time", "communes_lat
 
 
 def _one(scenario: str, run: str, lang: str | None, time_limit: float | None, outputs_dir: str,
-         timeout: float, workers: int | None) -> dict[str, Any]:
+         timeout: float, workers: int | None, seed: int | None = None) -> dict[str, Any]:
     """Run one report (in a worker process); never raises."""
     name = scenario_name(scenario)
     t0 = time.perf_counter()
     row: dict[str, Any] = {"scenario": name, "ok": False}
     try:
         out = run_report(scenario, run=run, lang=lang, time_limit=time_limit, outputs_dir=outputs_dir,
-                         timeout=timeout, workers=workers)
+                         timeout=timeout, workers=workers, seed=seed)
         summ = json.loads((out / "summary.json").read_text(encoding="utf-8"))
         row.update({k: summ.get(k) for k in SUMMARY_COLUMNS if k in summ})
         row["ok"] = True
@@ -55,8 +56,6 @@ def _one(scenario: str, run: str, lang: str | None, time_limit: float | None, ou
 
 def resolve_scenarios(items: list[str] | None) -> list[str]:
     """Scenario names/paths: none -> every scenario in data/scenarios; a folder -> its YAML files."""
-    from ntm_sched.scenario import default_scenario_dir, list_scenarios
-
     if not items:
         d = default_scenario_dir()
         return [str(d / f"{n}.yaml") for n in list_scenarios(d)]
@@ -73,7 +72,7 @@ def resolve_scenarios(items: list[str] | None) -> list[str]:
 def run_batch(scenarios: list[str] | str | os.PathLike[str] | None = None, run: str = "batch", jobs: int = 2,
               lang: str | None = None, time_limit: float | None = None, outputs_dir: str | os.PathLike[str] = "outputs",
               timeout: float = DEFAULT_TIMEOUT, workers: int | None = None,
-              progress: bool | None = None) -> pd.DataFrame:
+              progress: bool | None = None, seed: int | None = None) -> pd.DataFrame:
     """Run every scenario's report, ``jobs`` at a time; write the index, summary and log.
 
     Returns the summary DataFrame (``ok`` column False for failures). Never raises for a
@@ -112,7 +111,7 @@ def run_batch(scenarios: list[str] | str | os.PathLike[str] | None = None, run: 
         # scenario's own worker count)
         workers = max(1, (os.cpu_count() or 1) // jobs)
         say(f"solver workers per scenario: {workers} ({os.cpu_count()} cores / {jobs} jobs)")
-    args = (run, lang, time_limit, str(outputs), timeout, workers)
+    args = (run, lang, time_limit, str(outputs), timeout, workers, seed)
     if jobs <= 1:
         for s in items:
             say(f"start {scenario_name(s)}")
@@ -166,8 +165,6 @@ def _write_index(run_dir: Path, df: pd.DataFrame, run: str, lang: str) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from ntm_sched.report import plots
-
     figs = run_dir / "figures"
     figs.mkdir(exist_ok=True)
     ok = df[df["ok"].astype(bool)]
@@ -181,7 +178,10 @@ def _write_index(run_dir: Path, df: pd.DataFrame, run: str, lang: str) -> None:
     for _, r in ok.iterrows():
         d = r["district_recognition_date"]
         dd = format_date(dt.date.fromisoformat(str(d))) if isinstance(d, str) and d else "-"
-        money = (lambda v: format_money(float(v), lang) if pd.notna(v) else "-")
+
+        def money(v: Any) -> str:
+            return format_money(float(v), lang) if pd.notna(v) else "-"
+
         rows.append("<tr>" + "".join(f"<td>{e(str(x))}</td>" for x in (
             r["scenario"], status_label(str(r["status"]), lang),
             "-" if pd.isna(r["communes_on_time"]) else int(r["communes_on_time"]), dd,
@@ -206,32 +206,3 @@ td,th{{border:1px solid #ccc;padding:4px 8px}}pre{{background:#fee;padding:6px;w
 </body></html>
 """
     (run_dir / "index.html").write_text(page, encoding="utf-8")
-
-
-def add_batch_arguments(p: argparse.ArgumentParser) -> None:
-    """Arguments of ``ntm-sched batch``."""
-    p.add_argument("scenarios", nargs="*", help="scenario names, YAML files or a folder (default: every scenario)")
-    p.add_argument("--run", default="batch", help="run name: outputs/<run>/ (default: batch)")
-    p.add_argument("--jobs", type=int, default=2, help="reports run at the same time (default: 2)")
-    p.add_argument("--lang", choices=("vi", "en"), default=None)
-    p.add_argument("--time-limit", type=float, default=None, help="solver time limit per scenario (s)")
-    p.add_argument("--workers", type=int, default=None, help="solver workers per scenario")
-    p.add_argument("--outputs", default="outputs")
-    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="per-cell execution timeout (s)")
-
-
-def batch_main(args: argparse.Namespace) -> int:
-    """``ntm-sched batch``: 0 when every report succeeded, 1 naming the failed scenarios."""
-    try:
-        df = run_batch(args.scenarios or None, run=args.run, jobs=args.jobs, lang=args.lang,
-                       time_limit=args.time_limit, outputs_dir=args.outputs, timeout=args.timeout,
-                       workers=args.workers)
-    except ReportError as exc:
-        print(f"batch failed: {exc}", file=sys.stderr)
-        return 1
-    failed = list(df.loc[~df["ok"].astype(bool), "scenario"])
-    print(f"{Path(args.outputs) / args.run / 'index.html'}: {len(df) - len(failed)} of {len(df)} reports")
-    if failed:
-        print(f"failed scenarios: {', '.join(failed)}", file=sys.stderr)
-        return 1
-    return 0

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from ntm_sched.domain import PlanResult, solve_plan
+from ntm_sched.i18n import agency_names, check_lang, commune_names, label, localized, source_names, status_label
+from ntm_sched.io import write_tables
+from ntm_sched.plan import Plan
 from ntm_sched.report import plots, tables
-from ntm_sched.report.labels import agency_names, check_lang, commune_names, label, source_names, status_label
+from ntm_sched.scenario import Scenario, load_scenario, load_scenario_plan
 
 ENGINE_FILES = ("schedule", "milestones", "allocation", "agency_load")
 GOOD_STATUSES = ("OPTIMAL", "FEASIBLE")
@@ -20,9 +23,9 @@ GOOD_STATUSES = ("OPTIMAL", "FEASIBLE")
 class ReportContext:
     """A solved scenario and its report tables (localized) and figure makers."""
 
-    scenario: Any
-    plan: Any
-    result: Any
+    scenario: Scenario
+    plan: Plan
+    result: PlanResult
     lang: str
     output_dir: Path
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
@@ -44,7 +47,7 @@ class ReportContext:
         s = self.summary
         st = status_label(str(s["status"]), self.lang)
         if not self.ok:
-            expl = (s.get("explanation_vi") if self.lang == "vi" else None) or s.get("explanation") or ""
+            expl = localized(s, "explanation", self.lang) or ""
             return (f"## ⚠️ {label('banner_bad', self.lang)}\n\n**{label('h_status', self.lang)}: {st}**\n\n"
                     f"> {expl}\n\n{label('no_schedule', self.lang)}")
         if str(s["status"]) != "OPTIMAL":
@@ -90,22 +93,16 @@ class ReportContext:
 
     # outputs ----------------------------------------------------------------
     def write_outputs(self) -> Path:
-        """Write the engine files, the report tables (CSV) and one XLSX workbook into ``output_dir``."""
+        """Write the engine files, the report tables (CSV) and one XLSX workbook into ``output_dir``.
+
+        ``output_dir`` is shared with the notebook and its figures (the runner publishes the
+        whole folder atomically), so each file is written atomically into it
+        (:func:`ntm_sched.io.write_tables` with ``replace_folder=False``)."""
         out = self.output_dir
-        out.mkdir(parents=True, exist_ok=True)
-        for name, df in self.result.tables().items():
-            df.to_csv(out / f"{name}.csv", index=False, encoding="utf-8", date_format="%Y-%m-%d")
-        (out / "summary.json").write_text(json.dumps(self.summary, ensure_ascii=False, indent=2,
-                                                     default=str) + "\n", encoding="utf-8")
-        tdir = out / "tables"
-        tdir.mkdir(exist_ok=True)
-        for name, df in self.tables.items():
-            df.to_csv(tdir / f"{name}.csv", index=False, encoding="utf-8-sig")
-        with pd.ExcelWriter(out / "report.xlsx", engine="openpyxl") as xw:
-            for name, df in self.tables.items():
-                df.to_excel(xw, sheet_name=name[:31], index=False)
-            for name, df in self.result.tables().items():
-                df.to_excel(xw, sheet_name=f"engine_{name}"[:31], index=False)
+        workbook = {**self.tables, **{f"engine_{name}": df for name, df in self.result.tables().items()}}
+        write_tables(out / "tables", self.tables, encoding="utf-8-sig", replace_folder=False)
+        write_tables(out, self.result.tables(), self.summary, workbook="report.xlsx", workbook_tables=workbook,
+                     replace_folder=False)
         return out
 
 
@@ -118,15 +115,10 @@ def build_report_context(scenario: str = "base", lang: str | None = None, time_l
     ``None`` arguments take the scenario's own settings. Never raises for an
     infeasible or timed-out solve: the context says so (:meth:`ReportContext.status_markdown`).
     """
-    from ntm_sched.ntm import solve_plan
-    from ntm_sched.scenario import load_scenario, load_scenario_plan
-
     sc = load_scenario(scenario, scenario_dir)
     lang = check_lang(lang or sc.lang)
     plan = load_scenario_plan(sc)
-    res = solve_plan(plan, time_limit=float(time_limit if time_limit is not None else sc.time_limit),
-                     workers=int(workers if workers is not None else sc.workers),
-                     seed=int(seed if seed is not None else sc.seed))
+    res = solve_plan(plan, sc.solver_options(time_limit, workers, seed))
     t = {
         "headline": tables.headline(res, plan, lang),
         "milestones": tables.milestone_table(res, plan, lang),

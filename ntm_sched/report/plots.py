@@ -26,7 +26,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from ntm_sched.report.labels import label, milestone_label  # noqa: E402
+from ntm_sched.i18n import label, milestone_label  # noqa: E402
+from ntm_sched.report.tables import cash_flow_data  # noqa: E402
 
 plt.rcParams["font.family"] = "DejaVu Sans"
 
@@ -115,8 +116,6 @@ def gantt(schedule: pd.DataFrame, milestones: pd.DataFrame, lang: str = "vi", ax
 def cash_flow(plan_result: Any, source: str, ax: Any = None, lang: str = "vi",
               title: str | None = None) -> Any:
     """Cumulative releases (steps) vs cumulative spending of one funding source id."""
-    from ntm_sched.report.tables import cash_flow_data
-
     ax = _ax(ax, (5, 3))
     df = cash_flow_data(plan_result)
     df = df[df["source"] == source] if len(df) else df
@@ -137,8 +136,6 @@ def cash_flow(plan_result: Any, source: str, ax: Any = None, lang: str = "vi",
 def cash_flow_grid(plan_result: Any, lang: str = "vi", names: dict[str, str] | None = None,
                    fig: Any = None) -> Any:
     """One figure of small multiples: :func:`cash_flow` per funding source. Returns the Figure."""
-    from ntm_sched.report.tables import cash_flow_data
-
     df = cash_flow_data(plan_result)
     sources = list(dict.fromkeys(df["source"])) if len(df) else []
     names = names or {}
@@ -222,7 +219,7 @@ def scenario_comparison(summary_df: pd.DataFrame, ax: Any = None, lang: str = "v
     total = pd.to_numeric(df.get("total_cost_mvnd"), errors="coerce").fillna(0) / 1000
     ax2.bar(x + 0.2, total, width=0.4, color="tab:blue", alpha=0.5, label=label("h_total_cost", lang))
     ax2.bar(x + 0.2, extra, width=0.4, color="tab:red", alpha=0.8, label=label("h_extra", lang))
-    ax2.set_ylabel("tỷ đồng" if lang == "vi" else "billion VND")
+    ax2.set_ylabel(label("u_billion", lang))
     h1, l1 = ax.get_legend_handles_labels()
     h2, l2 = ax2.get_legend_handles_labels()
     ax.legend(h1 + h2, l1 + l2, fontsize=7, loc="upper left")

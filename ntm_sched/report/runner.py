@@ -9,18 +9,18 @@ and never a half report.
 
 from __future__ import annotations
 
-import argparse
+import contextlib
 import json
 import os
 import shutil
-import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-from ntm_sched.io_utils import replace_dir
+from ntm_sched.io import replace_dir
 from ntm_sched.report.kernel import IpcKernelManager
+from ntm_sched.scenario import load_scenario
 
 KERNEL = "ntm-sched"
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -75,7 +75,8 @@ def _error_text(exc: BaseException, nb_path: Path) -> str:
             src = nb.cells[idx].source
         except Exception:  # noqa: BLE001 - best effort
             pass
-        lines.append(f"failing cell: {idx} (index in the executed report.ipynb, counting from 0, after papermill's injected-parameters cell)")
+        lines.append(f"failing cell: {idx} (index in the executed report.ipynb, counting from 0, "
+                     "after papermill's injected-parameters cell)")
         lines.append(f"error: {getattr(exc, 'ename', type(exc).__name__)}: {getattr(exc, 'evalue', exc)}")
         if src:
             lines += ["", "cell source:", src]
@@ -99,8 +100,6 @@ def run_report(scenario: str | os.PathLike[str] = "base", run: str | None = None
     """
     import papermill as pm
 
-    from ntm_sched.scenario import load_scenario
-
     check_kernel()
     name = scenario_name(scenario)
     run = run or name
@@ -114,11 +113,10 @@ def run_report(scenario: str | os.PathLike[str] = "base", run: str | None = None
     except Exception as exc:  # the scenario itself is broken: say so like a failed cell
         _write_failed(failed, None, f"error: {type(exc).__name__}: {exc}\n")
         raise ReportError(f"{name}: {exc}", failed) from exc
+    opts = sc.solver_options(time_limit, workers, seed)
     params: dict[str, Any] = {
         "scenario": sc_arg, "run_name": run, "lang": lang or sc.lang,
-        "time_limit": float(time_limit if time_limit is not None else sc.time_limit),
-        "workers": int(workers if workers is not None else sc.workers),
-        "seed": int(seed if seed is not None else sc.seed),
+        "time_limit": opts.time_limit, "workers": opts.workers, "seed": opts.seed,
     }
     staging = outputs / f".{run}"
     staging.mkdir(parents=True, exist_ok=True)
@@ -160,39 +158,5 @@ def _write_failed(failed: Path, nb: Path | None, error: str) -> None:
 
 
 def _cleanup(staging: Path) -> None:
-    try:
+    with contextlib.suppress(OSError):
         staging.rmdir()  # only when empty
-    except OSError:
-        pass
-
-
-# ---------------------------------------------------------------------------
-# CLI
-# ---------------------------------------------------------------------------
-def add_report_arguments(p: argparse.ArgumentParser) -> None:
-    """Arguments of ``ntm-sched report``."""
-    p.add_argument("scenario", nargs="?", default="base", help="scenario name or YAML file (default: base)")
-    p.add_argument("--run", default=None, help="run name: outputs/<run>/<scenario>/ (default: the scenario)")
-    p.add_argument("--lang", choices=("vi", "en"), default=None, help="report language (default: scenario's)")
-    p.add_argument("--time-limit", type=float, default=None, help="solver time limit in seconds")
-    p.add_argument("--workers", type=int, default=None, help="solver workers")
-    p.add_argument("--seed", type=int, default=None)
-    p.add_argument("--outputs", default="outputs", help="outputs folder (default: outputs)")
-    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="per-cell execution timeout (s)")
-
-
-def report_main(args: argparse.Namespace) -> int:
-    """``ntm-sched report``: 0 on success, 1 when the report failed (evidence in ``.failed/``)."""
-    try:
-        out = run_report(args.scenario, run=args.run, lang=args.lang, time_limit=args.time_limit,
-                         outputs_dir=args.outputs, timeout=args.timeout, workers=args.workers, seed=args.seed,
-                         progress=sys.stderr.isatty())
-    except ReportError as exc:
-        print(f"report failed: {exc}", file=sys.stderr)
-        if exc.failed_dir is not None and (exc.failed_dir / "error.txt").exists():
-            print((exc.failed_dir / "error.txt").read_text(encoding="utf-8")[:2000], file=sys.stderr)
-        return 1
-    summ = json.loads((out / "summary.json").read_text(encoding="utf-8"))
-    print(f"{out}/report.html  status={summ.get('status')} on_time={summ.get('communes_on_time')} "
-          f"district={summ.get('district_recognition_date')}")
-    return 0

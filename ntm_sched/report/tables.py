@@ -1,6 +1,6 @@
 """Tables for people: headline figures, milestones, money, risks, assumptions.
 
-Every function takes a solved :class:`~ntm_sched.ntm.PlanResult` (and the plan for
+Every function takes a solved :class:`~ntm_sched.domain.PlanResult` (and the plan for
 names) and returns a DataFrame with localized headers and ``dd/mm/yyyy`` dates.
 An infeasible or timed-out solve gives empty tables (with their columns), never
 an exception.
@@ -13,12 +13,14 @@ from typing import Any
 
 import pandas as pd
 
-from ntm_sched.ntm import DISTRICT, EXTRA_SOURCE
-from ntm_sched.report.labels import (
+from ntm_sched.domain import DISTRICT, EXTRA_SOURCE
+from ntm_sched.i18n import (
     agency_names,
     commune_names,
     label,
+    localized,
     milestone_label,
+    name_field,
     source_names,
     status_label,
 )
@@ -28,11 +30,16 @@ TIGHT_DAYS = 14
 """A milestone with less slack than this (days) puts its commune at risk."""
 
 
-_d = to_date
+def _d(v: Any) -> dt.date:
+    """A date cell of a result table that always holds one (dates, Timestamps, ISO text)."""
+    d = to_date(v)
+    if d is None:
+        raise ValueError(f"expected a date, got {v!r}")
+    return d
 
 
 def _fd(v: Any) -> str:
-    return format_date(_d(v))
+    return format_date(to_date(v))
 
 
 # ---------------------------------------------------------------------------
@@ -55,7 +62,7 @@ def headline(res: Any, plan: Any, lang: str = "vi") -> pd.DataFrame:
     """Headline figures as two columns (item, value)."""
     s = res.summary
     names = commune_names(plan, lang)
-    n_total = int((plan.table("communes")["status"] == "not_recognised").sum())
+    n_total = len(plan.not_recognised())
     rows: list[tuple[str, str]] = [(label("h_status", lang), status_label(str(s["status"]), lang))]
     if s.get("gap") is not None:
         rows.append((label("h_gap", lang), f"{100 * float(s['gap']):.1f} %"))
@@ -75,7 +82,7 @@ def headline(res: Any, plan: Any, lang: str = "vi") -> pd.DataFrame:
             rows.append((label("h_extra_first", lang), str(ex.iloc[0, 0])))
     if s.get("checker_ok") is not None:
         rows.append((label("h_checker", lang), label("yes" if s["checker_ok"] else "no", lang)))
-    expl = (s.get("explanation_vi") if lang == "vi" else None) or s.get("explanation")
+    expl = localized(s, "explanation", lang)
     if expl:
         rows.append((label("h_explanation", lang), str(expl)))
     return pd.DataFrame(rows, columns=[label("item", lang), label("value", lang)])
@@ -188,7 +195,7 @@ def _procedure_days(plan: Any, milestone: str) -> int:
     st = plan.table("recognition_steps")
     st = st[st["chain"] == "commune"]
     total = 0
-    for order, grp in st.groupby("order", sort=True):
+    for _order, grp in st.groupby("order", sort=True):
         total += int(grp["duration_days"].max())
         if (grp["milestone"].astype(str) == milestone).any():
             break
@@ -197,7 +204,7 @@ def _procedure_days(plan: Any, milestone: str) -> int:
 
 def _holidays(plan: Any, lang: str) -> list[tuple[str, dt.date, dt.date, str]]:
     cal = plan.table("calendar")
-    col = "name_vi" if lang == "vi" else "name_en"
+    col = name_field(lang)
     return [(str(c), _d(s), _d(e), str(n)) for c, s, e, n in
             zip(cal["calendar"], cal["start_date"], cal["end_date"], cal[col])]
 
@@ -232,7 +239,7 @@ def explain_task_chain(res: Any, plan: Any, task_id: str, lang: str = "vi", max_
         rel = tasks[cur].release
         if rel:
             ready = max(ready, model.date(rel))
-        name = str(row["name_vi"] if lang == "vi" else row["name_en"])
+        name = str(row[name_field(lang)])
         if row["kind"] == "work" or (end - start).days > 0:
             chain.append(name)
         tname = f"«{name}»"
@@ -320,25 +327,19 @@ def bottlenecks(res: Any, plan: Any, lang: str = "vi") -> pd.DataFrame:
         full = load[(load["capacity"] > 0) & (load["used"] >= load["capacity"] - 1e-9)]
         for ag, grp in full.groupby("agency"):
             weeks = sorted(_d(w) for w in grp["week_start"])
-            txt = (f"{len(weeks)} tuần dùng hết năng lực, từ {format_date(weeks[0])} đến {format_date(weeks[-1])}"
-                   if lang == "vi" else
-                   f"{len(weeks)} weeks at capacity, from {format_date(weeks[0])} to {format_date(weeks[-1])}")
+            txt = label("b_agency_full", lang, n=len(weeks), first=format_date(weeks[0]), last=format_date(weeks[-1]))
             rows.append({cols[0]: label("agency", lang), cols[1]: agencies.get(ag, ag), cols[2]: txt})
     ex = extra_by_month(res, lang)
     if len(ex):
         total = float(res.summary.get("extra_funding_mvnd") or 0)
-        txt = (f"dự toán không đủ: cần thêm {format_money(total, lang)} từ tháng {ex.iloc[0, 0]}"
-               if lang == "vi" else
-               f"the budget is not enough: {format_money(total, lang)} more needed from {ex.iloc[0, 0]}")
+        txt = label("b_budget_short", lang, amount=format_money(total, lang), month=ex.iloc[0, 0])
         rows.append({cols[0]: label("source", lang), cols[1]: label("h_extra", lang), cols[2]: txt})
     cf = cash_flow_data(res)
     snames = source_names(plan, lang)
     for sid, grp in cf.groupby("source"):
         dry = grp[(grp["released"] > 0) & (grp["spent"] >= grp["released"] - 0.5)]
         if len(dry) and sid != EXTRA_SOURCE:
-            txt = (f"dùng hết vốn đã cấp vào {len(dry)} tháng, lần đầu {dry['month'].iloc[0].strftime('%m/%Y')}"
-                   if lang == "vi" else
-                   f"released money used up in {len(dry)} months, first {dry['month'].iloc[0].strftime('%m/%Y')}")
+            txt = label("b_source_dry", lang, n=len(dry), first=dry["month"].iloc[0].strftime("%m/%Y"))
             rows.append({cols[0]: label("source", lang), cols[1]: snames.get(sid, sid), cols[2]: txt})
     return pd.DataFrame(rows, columns=cols)
 
@@ -384,7 +385,7 @@ def assumptions(plan: Any, lang: str = "vi") -> pd.DataFrame:
                 continue
             ident = str(r[idcol]) if idcol in t.columns else ""
             if name == "calendar":
-                ident = f"{r['calendar']}: {r['name_vi' if lang == 'vi' else 'name_en']}"
+                ident = f"{r['calendar']}: {r[name_field(lang)]}"
             if name == "criteria":
                 ident = f"{r['set']} {r['code']}"
             rows.append({cols[0]: name, cols[1]: ident, cols[2]: label(f"k_{source_kind(str(s))}", lang),
@@ -420,7 +421,7 @@ def schedule_table(res: Any, plan: Any, lang: str = "vi") -> pd.DataFrame:
     return pd.DataFrame({
         cols[0]: [names.get(str(c), str(c)) for c in sch["commune_code"]],
         cols[1]: sch["criterion"].astype(str).to_numpy(),
-        cols[2]: (sch["name_vi"] if lang == "vi" else sch["name_en"]).astype(str).to_numpy(),
+        cols[2]: sch[name_field(lang)].astype(str).to_numpy(),
         cols[3]: [ag.get(str(a), str(a)) for a in sch["agency"]],
         cols[4]: [_fd(d) for d in sch["start_date"]],
         cols[5]: [_fd(d) for d in sch["end_date"]],

@@ -1,7 +1,7 @@
 """Scenarios: base configuration + override files (:mod:`.load`), their schema (:mod:`.config`)
 and their application to a plan (:mod:`.apply`)."""
 
-from ntm_sched.scenario.apply import apply, load_scenario_and_plan, load_scenario_plan, set_settings
+from ntm_sched.scenario.apply import apply, edit_for, load_scenario_and_plan, load_scenario_plan, set_settings
 from ntm_sched.scenario.config import ScenarioConfig, json_schema
 from ntm_sched.scenario.load import (
     BASE_NAME,
@@ -18,6 +18,7 @@ __all__ = [
     "ScenarioConfig",
     "ScenarioError",
     "apply",
+    "edit_for",
     "default_scenario_dir",
     "json_schema",
     "list_scenarios",

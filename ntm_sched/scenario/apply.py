@@ -1,149 +1,106 @@
-"""Applying a scenario's overrides to a plan (the input plan is never changed)."""
+"""A scenario's overrides applied to its plan: record-level edits (:class:`~ntm_sched.plan.edits.PlanEdit`),
+checked once at the end."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from ntm_sched.plan import Plan, load_plan
+from ntm_sched.plan.edits import PlanEdit
+from ntm_sched.plan.records import Tranche
 from ntm_sched.scenario.load import Scenario, ScenarioError, load_scenario
 
-def set_settings(plan: Plan, values: dict[str, Any], note: str = "override") -> Plan:
-    """The plan with settings ``values`` (key -> value; booleans as true/false) set or added,
-    each marked with ``note`` as its source."""
-    return plan.with_table("settings", _set_settings(plan.table("settings"), values, note))
 
-
-def _set_settings(frame: pd.DataFrame, values: dict[str, Any], note: str) -> pd.DataFrame:
-    frame = frame.copy()
-    for k, v in values.items():
-        v = ("true" if v else "false") if isinstance(v, bool) else str(v)
-        if (frame["key"] == k).any():
-            frame.loc[frame["key"] == k, "value"] = v
-            frame.loc[frame["key"] == k, "source"] = note
-        else:
-            frame = pd.concat([frame, pd.DataFrame([{"key": k, "value": v, "description": "",
-                                                     "source": note}])], ignore_index=True)
-    return frame
-
-
-def _unknown(ids: Any, known: set[str], what: str, key: str, sc: Scenario) -> None:
-    bad = sorted(set(ids) - known)
+def _check_ids(edit: PlanEdit, ids: Iterable[Any], table: str, column: str, what: str, key: str,
+               scenario: Scenario) -> None:
+    ids = {str(i) for i in ids}
+    bad = edit.unknown(ids, table, column)
     if bad:
-        raise ScenarioError(f"{sc.path}: key '{key}': unknown {what} {bad} (expected one of {sorted(known)})")
+        known = sorted({getattr(r, column) for r in edit.records(table)} | ({"DISTRICT"} if table == "communes"
+                                                                             else set()))
+        raise ScenarioError(f"{scenario.path}: key '{key}': unknown {what} {bad} (expected one of {known})")
 
 
-def apply(plan: Plan, scenario: Scenario) -> Plan:
-    """The plan with the scenario's overrides applied (the input plan is not changed)."""
+def _added_tranches(fund: dict[str, Any], scenario: Scenario, note: str) -> list[Tranche]:
+    out = []
+    for j, tr in enumerate(fund.get("add", []) or []):
+        d = tr["date_available"]
+        out.append(Tranche(
+            tranche_id=str(tr.get("tranche_id", f"{scenario.name}-add-{j + 1}")),
+            source_id=str(tr["source_id"]),
+            date_available=d if isinstance(d, dt.date) else dt.date.fromisoformat(str(d)),
+            amount_mvnd=float(tr["amount_mvnd"]),
+            commune_code=str(tr["commune_code"]) if tr.get("commune_code") else None,
+            source=str(tr.get("source", note)),
+        ))
+    return out
+
+
+def edit_for(plan: Plan, scenario: Scenario) -> PlanEdit:
+    """The scenario's overrides as pending edits of ``plan`` (call ``.done()`` for the plan).
+
+    Raises
+    ------
+    ScenarioError
+        An override names an unknown source, tranche, agency or commune.
+    """
     cfg = scenario.config
     note = f"scenario {scenario.name}"
-    out = plan
+    edit = PlanEdit(plan)
 
     fund = cfg.get("funding", {}) or {}
     if fund:
-        f = out.table("funding")
-        sids = set(out.table("sources")["source_id"])
-        tids = set(f["tranche_id"])
-        for key, ids, known, what in (("funding.scale", fund.get("scale", {}), sids, "source"),
-                                      ("funding.delay_days", fund.get("delay_days", {}), sids, "source"),
-                                      ("funding.tranche_scale", fund.get("tranche_scale", {}), tids, "tranche"),
-                                      ("funding.tranche_delay_days", fund.get("tranche_delay_days", {}), tids,
-                                       "tranche")):
-            _unknown(ids, known, what, key, scenario)
-        f = f.copy()
-        amounts = f["amount_mvnd"].astype(float)
-        dates = list(f["date_available"])
-        for i in range(len(f)):
-            sid, tid = f.at[i, "source_id"], f.at[i, "tranche_id"]
-            factor = float(fund.get("scale", {}).get(sid, 1.0)) * float(fund.get("tranche_scale", {}).get(tid, 1.0))
-            delay = int(fund.get("delay_days", {}).get(sid, 0)) + int(fund.get("tranche_delay_days", {}).get(tid, 0))
-            amounts.iat[i] = amounts.iat[i] * factor
-            dates[i] = dates[i] + dt.timedelta(days=delay)
-            if factor != 1.0 or delay:
-                f.at[i, "source"] = f"{f.at[i, 'source']}; {note}"
-        f["amount_mvnd"] = amounts.round(3)
-        f["date_available"] = pd.Series(dates, dtype=object)
-        adds = []
-        for j, tr in enumerate(fund.get("add", []) or []):
-            adds.append({
-                "tranche_id": tr.get("tranche_id", f"{scenario.name}-add-{j + 1}"),
-                "source_id": tr["source_id"],
-                "date_available": tr["date_available"] if isinstance(tr["date_available"], dt.date)
-                else dt.date.fromisoformat(str(tr["date_available"])),
-                "amount_mvnd": float(tr["amount_mvnd"]),
-                "commune_code": str(tr["commune_code"]) if tr.get("commune_code") else None,
-                "source": tr.get("source", note),
-            })
+        for key, table, column, what in (("scale", "sources", "source_id", "source"),
+                                         ("delay_days", "sources", "source_id", "source"),
+                                         ("tranche_scale", "funding", "tranche_id", "tranche"),
+                                         ("tranche_delay_days", "funding", "tranche_id", "tranche")):
+            _check_ids(edit, fund.get(key, {}) or {}, table, column, what, f"funding.{key}", scenario)
+        edit.scale_funding(dict(fund.get("scale", {}) or {}), tranche_scale=fund.get("tranche_scale"),
+                           delay_days=fund.get("delay_days"), tranche_delay_days=fund.get("tranche_delay_days"),
+                           note=note)
+        adds = _added_tranches(fund, scenario, note)
         if adds:
-            f = pd.concat([f, pd.DataFrame(adds)], ignore_index=True)
-        out = out.with_table("funding", f)
+            edit.add_tranches(adds)
 
     cap = cfg.get("capacity", {}) or {}
     if cap:
-        a = out.table("agencies").copy()
-        aids = set(a["agency_id"])
-        _unknown(cap.get("set", {}), aids, "agency", "capacity.set", scenario)
-        _unknown(cap.get("scale", {}), aids, "agency", "capacity.scale", scenario)
-        caps = a["weekly_capacity"].astype(float)
-        for i in range(len(a)):
-            aid = a.at[i, "agency_id"]
-            if aid in cap.get("set", {}):
-                caps.iat[i] = float(cap["set"][aid])
-                a.at[i, "source"] = note
-            if aid in cap.get("scale", {}):
-                caps.iat[i] = caps.iat[i] * float(cap["scale"][aid])
-                a.at[i, "source"] = note
-        a["weekly_capacity"] = caps
-        out = out.with_table("agencies", a)
+        _check_ids(edit, cap.get("set", {}) or {}, "agencies", "agency_id", "agency", "capacity.set", scenario)
+        _check_ids(edit, cap.get("scale", {}) or {}, "agencies", "agency_id", "agency", "capacity.scale", scenario)
+        edit.set_capacity(cap.get("set"), cap.get("scale"), note=note)
 
     dl = cfg.get("deadlines", {}) or {}
     shift = dl.get("shift_days", 0)
     if shift:
-        codes = set(out.table("communes")["code"]) | {"DISTRICT"}
-        per = shift if isinstance(shift, dict) else None
-        if per is not None:
-            _unknown({str(k) for k in per}, codes, "commune code", "deadlines.shift_days", scenario)
-            per = {str(k): int(v) for k, v in per.items()}
+        if isinstance(shift, dict):
+            _check_ids(edit, shift, "communes", "code", "commune code", "deadlines.shift_days", scenario)
+        edit.shift_deadlines(shift, note)
 
-        def days_for(code: str) -> int:
-            return int(shift) if per is None else per.get(code, 0)
-
-        c = out.table("communes").copy()
-        for col in ("target_works_done", "target_inspection", "target_appraisal", "target_recognition"):
-            c[col] = pd.Series([d + dt.timedelta(days=days_for(code)) if d is not None else None
-                                for d, code in zip(c[col], c["code"])], dtype=object)
-        out = out.with_table("communes", c)
-        t = out.table("tasks").copy()
-        t["due_date"] = pd.Series([d + dt.timedelta(days=days_for(code)) if d is not None else None
-                                   for d, code in zip(t["due_date"], t["commune_code"])], dtype=object)
-        out = out.with_table("tasks", t)
-        s = out.table("settings")
-        vals = {}
-        for key in ("communes_target", "district_target_works_done", "district_target_inspection",
-                    "district_target_appraisal", "district_target_recognition"):
-            row = s[s["key"] == key]
-            if len(row) and str(row["value"].iloc[0]):
-                d = dt.date.fromisoformat(str(row["value"].iloc[0]))
-                vals[key] = (d + dt.timedelta(days=days_for("DISTRICT") if key != "communes_target"
-                                              else (int(shift) if per is None else 0))).isoformat()
-        if vals:
-            out = out.with_table("settings", _set_settings(s, vals, note))
-
-    settings: dict[str, str] = {}
+    settings: dict[str, Any] = {}
     if "hard" in dl:
-        settings["hard_deadlines"] = "true" if dl["hard"] else "false"
+        settings["hard_deadlines"] = bool(dl["hard"])
     if "accelerated" in cfg:
-        settings["allow_accelerated"] = "true" if cfg["accelerated"] else "false"
+        settings["allow_accelerated"] = bool(cfg["accelerated"])
     if "extra_funding" in fund:
-        settings["allow_extra_funding"] = "true" if fund["extra_funding"] else "false"
+        settings["allow_extra_funding"] = bool(fund["extra_funding"])
     for k, v in (cfg.get("objective", {}) or {}).items():
         settings[k] = str(v)
     if settings:
-        out = out.with_table("settings", _set_settings(out.table("settings"), settings, note))
-    return out
+        edit.set_settings(settings, note)
+    return edit
+
+
+def set_settings(plan: Plan, values: Mapping[str, Any], note: str = "override") -> Plan:
+    """The plan with settings ``values`` (key -> value; booleans as true/false) set or added,
+    each marked with ``note`` as its source (a record-level edit, checked once)."""
+    return PlanEdit(plan).set_settings(values, note).done()
+
+
+def apply(plan: Plan, scenario: Scenario) -> Plan:
+    """The plan with the scenario's overrides applied, checked once (the input plan is not changed)."""
+    return edit_for(plan, scenario).done()
 
 
 def load_scenario_plan(scenario: Scenario) -> Plan:

@@ -17,6 +17,7 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic_core import ErrorDetails
 
 __all__ = [
     "CapacityConfig",
@@ -141,7 +142,7 @@ class ScenarioConfig(_Section):
     report: ReportConfig | None = Field(None, description="report options")
 
 
-def _expected(err: dict[str, Any]) -> str:
+def _expected(err: ErrorDetails) -> str:
     """What was expected, in words, for one pydantic error."""
     kind = err["type"]
     ctx = err.get("ctx") or {}

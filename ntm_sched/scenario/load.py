@@ -17,7 +17,10 @@ from typing import Any
 
 import yaml
 
+from ntm_sched.engine.options import SolveOptions
 from ntm_sched.scenario.config import ScenarioConfig, validate_file
+
+SOLVER_KEYS = ("time_limit", "seed", "workers")
 
 BASE_NAME = "base"
 
@@ -39,28 +42,29 @@ class Scenario:
     def plan_path(self) -> Path:
         return Path(self.config["plan"])
 
+    def solver_options(self, time_limit: float | None = None, workers: int | None = None,
+                       seed: int | None = None) -> SolveOptions:
+        """The scenario's solver options (key ``solver``; keys it does not set take the defaults
+        of :class:`~ntm_sched.engine.options.SolveOptions`, the one home of solver defaults),
+        with the given arguments, when not ``None``, taking precedence."""
+        own = {k: v for k, v in (self.config.get("solver", {}) or {}).items() if k in SOLVER_KEYS}
+        return SolveOptions().with_(**own).with_(time_limit=time_limit, workers=workers, seed=seed)
+
     @property
     def time_limit(self) -> float:
-        return float(self.config.get("solver", {}).get("time_limit", 30))
+        return self.solver_options().time_limit
 
     @property
     def seed(self) -> int:
-        return int(self.config.get("solver", {}).get("seed", 0))
+        return self.solver_options().seed
 
     @property
     def workers(self) -> int:
-        return int(self.config.get("solver", {}).get("workers", 2))
+        return self.solver_options().workers
 
     @property
     def lang(self) -> str:
         return str(self.config.get("report", {}).get("lang", "vi"))
-
-    def solver_kwargs(self, time_limit: float | None = None, workers: int | None = None,
-                      seed: int | None = None) -> dict[str, Any]:
-        """``time_limit``, ``workers`` and ``seed`` for a solve: the given ones, else the scenario's."""
-        return {"time_limit": self.time_limit if time_limit is None else float(time_limit),
-                "workers": self.workers if workers is None else int(workers),
-                "seed": self.seed if seed is None else int(seed)}
 
     @property
     def model(self) -> ScenarioConfig:

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 import pytest
-from engine_helpers import small_problem, valid_solution
 
 from ntm_sched.engine import Problem, Solution
+from tests.engine.engine_helpers import small_problem, valid_solution
 
 
 @pytest.fixture

@@ -5,10 +5,21 @@ from __future__ import annotations
 from pathlib import Path
 
 from ntm_sched.engine import (
-    Budget, Calendar, Mode, Payment, Precedence, Problem, Resource, Solution, Source, Task, TaskSchedule, Tranche,
+    Budget,
+    Calendar,
+    Mode,
+    Payment,
+    Precedence,
+    Problem,
+    Resource,
+    Solution,
+    Source,
+    Task,
+    TaskSchedule,
+    Tranche,
 )
 
-DATA = Path(__file__).resolve().parent.parent / "data" / "psplib"
+DATA = Path(__file__).resolve().parents[1] / "data" / "psplib"
 
 
 def small_problem(**over) -> Problem:

@@ -7,9 +7,8 @@ import dataclasses
 import pytest
 
 from ntm_sched.engine import Budget, Payment, Solution, Source, TaskSchedule, Tranche, check
-from ntm_sched.engine.checker import CheckError
-
-from engine_helpers import small_problem
+from ntm_sched.engine.result import CheckError
+from tests.engine.engine_helpers import small_problem
 
 
 def with_task(sol: Solution, tid: str, start: int, end: int, mode: int = 0, repay: bool = True) -> Solution:

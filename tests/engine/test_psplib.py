@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import argparse
-
 import pandas as pd
 import pytest
-from engine_helpers import DATA
 
 from ntm_sched.engine import PsplibFormatError, Status, check, read_psplib, solve
-from ntm_sched.engine.bench import add_bench_arguments, bench_main, run_psplib_bench, summary
+from ntm_sched.engine.bench import run_psplib_bench, summary
+from tests.engine.engine_helpers import DATA
 
 J30 = pd.read_csv(DATA / "j30_reference.csv").set_index("instance")["makespan"].to_dict()
 MM = pd.read_csv(DATA / "mm_reference.csv").set_index("instance")["makespan"].to_dict()
@@ -72,7 +70,7 @@ def test_parser_error_names_file_and_line(tmp_path):
         read_psplib(_write(tmp_path, "\n".join(s for s in lines if not s.startswith("horizon"))))
 
 
-def test_bench_runner_and_cli_hooks(tmp_path, capsys):
+def test_bench_runner(tmp_path):
     import shutil
 
     for n in ("j301_1", "j3037_2"):
@@ -83,8 +81,3 @@ def test_bench_runner_and_cli_hooks(tmp_path, capsys):
     assert df.at_reference.all() and (tmp_path / "out.csv").exists()
     s = summary(df)
     assert s["optimal"] == 2 and s["at_reference"] == 2 and s["mean_gap_to_reference"] == 0
-    ap = add_bench_arguments(argparse.ArgumentParser())
-    args = ap.parse_args([str(tmp_path), "--reference", str(DATA / "j30_reference.csv"), "--time-limit", "5",
-                          "--no-progress"])
-    assert bench_main(args) == 0
-    assert "2/2 proven optimal" in capsys.readouterr().out

@@ -5,13 +5,24 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from engine_helpers import small_problem
 
 from ntm_sched.engine import (
-    Calendar, Mode, Objective, Precedence, Problem, Resource, Source, Status, Task, Tranche, check, elapsed_end,
+    Calendar,
+    Mode,
+    Objective,
+    Precedence,
+    Problem,
+    Resource,
+    Source,
+    Status,
+    Task,
+    Tranche,
+    check,
+    elapsed_end,
     solve,
 )
 from ntm_sched.engine.result import NotSolvedError
+from tests.engine.engine_helpers import small_problem
 
 MK = Objective(tardiness=0, late_count=0, extra_funding=0, makespan=1)
 

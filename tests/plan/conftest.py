@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from plan_fixture import plan_tables, write_tables
+
+from tests.plan.plan_fixture import plan_tables, write_tables
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import pytest  # noqa: E402
 
 @pytest.fixture(scope="session")
 def base_solved():
-    from ntm_sched.ntm import solve_plan
+    from ntm_sched.domain import solve_plan
     from ntm_sched.scenario import load_scenario, load_scenario_plan
 
     sc = load_scenario("base")

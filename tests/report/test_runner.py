@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from ntm_sched.report.batch import run_batch
 from ntm_sched.report.runner import ReportError, run_report
 
 pytestmark = pytest.mark.slow
@@ -65,40 +63,3 @@ def test_failure_names_the_cell(tmp_path):
     assert "failing cell: 2 " in err and "ValueError" in err and "build_report_context" in err
     assert (failed / "report.ipynb").exists()
     assert not (tmp_path / "f" / "base").exists()
-
-
-def test_batch_with_a_broken_scenario(tmp_path, capsys):
-    sdir = tmp_path / "scenarios"
-    sdir.mkdir()
-    base = (ROOT / "data" / "scenarios" / "base.yaml").read_text(encoding="utf-8")
-    (sdir / "base.yaml").write_text(base.replace("../tan_yen_2019", str(ROOT / "data" / "tan_yen_2019")),
-                                    encoding="utf-8")
-    shutil.copy(ROOT / "data" / "scenarios" / "second_inspection_team.yaml", sdir)
-    (sdir / "broken.yaml").write_text("no_such_key: 1\n", encoding="utf-8")
-    out = tmp_path / "outputs"
-    (out / "b" / "old_scenario").mkdir(parents=True)  # from an earlier batch with this run name
-    from argparse import Namespace
-
-    from ntm_sched.report.batch import batch_main
-
-    rc = batch_main(Namespace(scenarios=[str(sdir)], run="b", jobs=2, lang=None, time_limit=3, workers=1,
-                              outputs=str(out), timeout=300))
-    assert rc == 1
-    assert "broken" in capsys.readouterr().err
-    run = out / "b"
-    assert (run / "base" / "report.html").exists()
-    assert (run / "second_inspection_team" / "report.html").exists()
-    assert (run / "broken.failed" / "error.txt").exists()
-    assert not (run / "old_scenario").exists()
-    s = pd.read_csv(run / "summary.csv")
-    assert list(s["scenario"]) == ["base", "broken", "second_inspection_team"]
-    assert list(s["ok"]) == [True, False, True]
-    index = (run / "index.html").read_text(encoding="utf-8")
-    assert "base/report.html" in index and "no_such_key" in index
-    assert (run / "figures" / "comparison.png").exists() and (run / "batch.log").exists()
-
-
-def test_run_batch_returns_frame_for_single_scenario(tmp_path):
-    df = run_batch(["programme_cut_20"], run="one", jobs=1, time_limit=2, workers=1, outputs_dir=tmp_path,
-                   progress=False)
-    assert bool(df["ok"].iloc[0])

@@ -1,0 +1,107 @@
+"""``ntm-sched budget evaluate|minimum|cuts|marginal ...``: the finance office's questions (CSV + XLSX)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ntm_sched.cli.common import Subparsers, fail, load, options_of, out_dir, out_parent, scenario_parent, solver_parent
+from ntm_sched.studies.budget import (
+    AllocationError,
+    budget_cuts,
+    evaluate_allocation,
+    marginal_value,
+    minimum_budget,
+    minimum_uniform_scale,
+    write_budget_tables,
+)
+from ntm_sched.studies.budget.cuts import DEFAULT_LEVELS
+from ntm_sched.studies.budget.marginal import DEFAULT_AMOUNT
+
+HELP = "finance office: evaluate, minimum, cuts, marginal"
+LEVELS_TEXT = ",".join(f"{x:g}" for x in DEFAULT_LEVELS)
+
+
+def add_parser(sub: Subparsers) -> None:
+    """Mount ``budget evaluate|minimum|cuts|marginal``."""
+    parser = sub.add_parser("budget", help=HELP)
+    bsub = parser.add_subparsers(dest="budget_verb", required=True)
+    parents = [scenario_parent(), solver_parent(), out_parent("outputs/budget/<verb>/<scenario>")]
+
+    p = bsub.add_parser("evaluate", help="hold an allocation (commune x source x quarter) fixed and evaluate it",
+                        parents=parents)
+    p.add_argument("allocation", help="CSV or XLSX with commune_code, source_id, quarter, amount_mvnd")
+    p.add_argument("--no-missing", action="store_true", help="skip the re-solve with extra funding")
+    p = bsub.add_parser("minimum", help="smallest budget meeting every achievable deadline", parents=parents)
+    p.add_argument("--tolerance", type=float, default=0.01, help="tolerance of the uniform-scale bisection")
+    p = bsub.add_parser("cuts", help="communes on time per budget level", parents=parents)
+    p.add_argument("--levels", default=LEVELS_TEXT, help=f"comma-separated levels (default {LEVELS_TEXT})")
+    p = bsub.add_parser("marginal", help="days gained per commune from more earmarked money", parents=parents)
+    p.add_argument("--amount", type=float, default=DEFAULT_AMOUNT,
+                   help=f"million VND per commune (default {DEFAULT_AMOUNT:g})")
+    p.add_argument("--source", default=None, help="source id of the added money (default: first paying for all)")
+    parser.set_defaults(func=main)
+
+
+def main(args: argparse.Namespace) -> int:
+    """Run one ``ntm-sched budget`` verb. Exit 0 success, 1 answer not a success, 2 bad input."""
+    loaded = load(args)
+    if isinstance(loaded, int):
+        return loaded
+    sc, plan = loaded
+    opts = options_of(args, sc)
+    verb = args.budget_verb
+    out = out_dir(args, Path("outputs") / "budget" / verb / sc.name)
+    if verb == "evaluate":
+        try:
+            rep = evaluate_allocation(plan, args.allocation, find_missing=not args.no_missing, options=opts)
+        except AllocationError as exc:
+            return fail(str(exc))
+        write_budget_tables(out, rep.tables(), rep.summary)
+        s = rep.summary
+        print(f"status: {s['status']}  allocated: {s['allocated_mvnd']:,.0f} M VND  paid: {s['paid_mvnd']}  "
+              f"unspent: {s['unspent_mvnd']}")
+        print(f"communes on time: {s['communes_on_time']}  late: {', '.join(s['late_communes']) or '-'}  "
+              f"district recognition: {s['district_recognition_date']}")
+        print(f"missing money (re-solve with extra funding): {s['missing_mvnd']:,.0f} M VND")
+        if s.get("note"):
+            print(s["note"])
+        print(f"written: {out}")
+        return 0 if s["status"] in ("OPTIMAL", "FEASIBLE") else 1
+    if verb == "minimum":
+        mb = minimum_budget(plan, opts)
+        sc_ans = minimum_uniform_scale(plan, opts, tolerance=args.tolerance)
+        summ = dict(mb.summary, uniform_scale=sc_ans.scale, uniform_scale_lower=sc_ans.lower,
+                    uniform_budget_mvnd=sc_ans.budget_mvnd, tolerance=args.tolerance)
+        write_budget_tables(out, {**mb.tables(), "uniform_scale_trace": sc_ans.trace}, summ)
+        if len(mb.relaxed):
+            print("deadlines no money can meet (held to the earliest date reached instead): "
+                  + ", ".join(f"{r.commune_code} {r.milestone} {r.target_date} -> {r.earliest_date}"
+                              for r in mb.relaxed.itertuples()))
+        print(f"minimum budget: {mb.total_mvnd} M VND ({mb.status}) vs the plan's {mb.plan_total_mvnd:,.0f} M VND")
+        print(f"smallest uniform scale of the current budget: {sc_ans.scale} (infeasible at {sc_ans.lower:.4f}, "
+              f"tolerance {args.tolerance:.0%})")
+        print(f"written: {out}")
+        return 0 if mb.status in ("OPTIMAL", "FEASIBLE") and sc_ans.scale is not None else 1
+    if verb == "cuts":
+        try:
+            levels = [float(x) for x in args.levels.split(",") if x.strip()]
+            if not levels or any(x < 0 for x in levels):
+                raise ValueError
+        except ValueError:
+            return fail(f"--levels: expected comma-separated non-negative numbers, got {args.levels!r}")
+        df = budget_cuts(plan, levels, opts)
+        write_budget_tables(out, {"cuts": df})
+        print(df[["level", "budget_mvnd", "communes_on_time", "district_recognition_date",
+                  "extra_needed_mvnd"]].to_string(index=False))
+        print(f"written: {out}")
+        return 0 if df["communes_on_time"].notna().all() else 1
+    if verb == "marginal":
+        if args.amount <= 0:
+            return fail("--amount must be positive")
+        df = marginal_value(plan, args.amount, opts, source_id=args.source)
+        write_budget_tables(out, {"marginal": df})
+        print(df[["commune_code", "name", "base_date", "date_with_more", "days_gained"]].to_string(index=False))
+        print(f"written: {out}")
+        return 0 if df["days_gained"].notna().all() else 1
+    return fail(f"unknown budget verb {verb!r}")  # pragma: no cover

@@ -1,0 +1,86 @@
+"""What the verbs share: the common options, declared once in parent parsers, and loading a
+scenario with its plan (bad input: a located message on stderr, exit 2).
+
+Exit codes of every verb: 0 success, 1 the job ran but the answer is not a success (invalid
+plan, infeasible or unknown solve, failed scenarios), 2 wrong usage or unreadable input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ntm_sched.engine import SolveOptions
+from ntm_sched.i18n import LANGS
+from ntm_sched.plan import Plan, PlanValidationError
+from ntm_sched.scenario import Scenario, ScenarioError, load_scenario_and_plan
+
+OK_STATUSES = ("OPTIMAL", "FEASIBLE")
+Subparsers = argparse._SubParsersAction  # type of ``parser.add_subparsers()``, where each verb mounts itself
+DEFAULT_SCENARIO = "base"
+
+
+def solver_parent() -> argparse.ArgumentParser:
+    """``--time-limit``, ``--workers``, ``--seed`` (default: the scenario's)."""
+    p = argparse.ArgumentParser(add_help=False)
+    g = p.add_argument_group("solver")
+    g.add_argument("--time-limit", type=float, default=None, help="seconds per solve (default: the scenario's)")
+    g.add_argument("--workers", type=int, default=None, help="CP-SAT workers (default: the scenario's)")
+    g.add_argument("--seed", type=int, default=None, help="random seed (default: the scenario's)")
+    return p
+
+
+def lang_parent(default: str | None = None) -> argparse.ArgumentParser:
+    """``--lang vi|en``."""
+    p = argparse.ArgumentParser(add_help=False)
+    shown = default if default is not None else "the scenario's"
+    p.add_argument("--lang", choices=LANGS, default=default, help=f"language (default: {shown})")
+    return p
+
+
+def scenario_parent(positional: bool = False) -> argparse.ArgumentParser:
+    """``--scenario NAME|FILE`` (and, for the verbs that always had it, a positional ``SCENARIO``)."""
+    p = argparse.ArgumentParser(add_help=False)
+    if positional:
+        p.add_argument("scenario_arg", nargs="?", default=None, metavar="SCENARIO",
+                       help=f"scenario name or YAML file (default: {DEFAULT_SCENARIO})")
+    p.add_argument("--scenario", default=None, help=f"scenario name or YAML file (default: {DEFAULT_SCENARIO})")
+    return p
+
+
+def out_parent(default: str) -> argparse.ArgumentParser:
+    """``--out DIR``."""
+    p = argparse.ArgumentParser(add_help=False)
+    p.add_argument("--out", default=None, help=f"output folder (default: {default})")
+    return p
+
+
+def scenario_of(args: argparse.Namespace) -> str:
+    """The scenario named on the command line (positional or ``--scenario``), else ``base``."""
+    return getattr(args, "scenario_arg", None) or getattr(args, "scenario", None) or DEFAULT_SCENARIO
+
+
+def options_of(args: argparse.Namespace, scenario: Scenario) -> SolveOptions:
+    """The scenario's solver options with the command line's taking precedence."""
+    return scenario.solver_options(getattr(args, "time_limit", None), getattr(args, "workers", None),
+                                   getattr(args, "seed", None))
+
+
+def out_dir(args: argparse.Namespace, default: Path) -> Path:
+    """``--out`` or the verb's default folder."""
+    return Path(args.out) if getattr(args, "out", None) else default
+
+
+def fail(message: str) -> int:
+    """Print ``error: message`` on stderr; exit code 2 (bad input)."""
+    print(f"error: {message}", file=sys.stderr)
+    return 2
+
+
+def load(args: argparse.Namespace) -> tuple[Scenario, Plan] | int:
+    """The scenario and its plan, or exit code 2 after printing the located error."""
+    try:
+        return load_scenario_and_plan(scenario_of(args))
+    except (ScenarioError, PlanValidationError) as exc:
+        return fail(str(exc))

@@ -1,0 +1,48 @@
+"""``ntm-sched solve [SCENARIO] [--out DIR] [--time-limit S] [--workers N] [--seed N]``."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ntm_sched.cli.common import (
+    OK_STATUSES,
+    Subparsers,
+    load,
+    options_of,
+    out_dir,
+    out_parent,
+    scenario_parent,
+    solver_parent,
+)
+from ntm_sched.domain import solve_plan
+
+HELP = "solve a scenario and write schedule, milestones, allocation, load, summary"
+
+
+def add_parser(sub: Subparsers) -> None:
+    p = sub.add_parser("solve", help=HELP, parents=[scenario_parent(positional=True), solver_parent(),
+                                                    out_parent("outputs/solve/<scenario>")])
+    p.set_defaults(func=main)
+
+
+def main(args: argparse.Namespace) -> int:
+    loaded = load(args)
+    if isinstance(loaded, int):
+        return loaded
+    sc, plan = loaded
+    res = solve_plan(plan, options_of(args, sc))
+    out = out_dir(args, Path("outputs") / "solve" / sc.name)
+    res.write(out)
+    s = res.summary
+    print(f"status: {s['status']}  objective: {s['objective']}  bound: {s['best_bound']}  "
+          f"gap: {s['gap']}  runtime: {s['runtime_s']} s")
+    if res.has_schedule:
+        print(f"communes on time: {s['communes_on_time']}/{s['communes_on_time'] + s['communes_late']}  "
+              f"late: {', '.join(s['late_communes']) or '-'}")
+        print(f"district recognition: {s['district_recognition_date']}  "
+              f"total cost: {s['total_cost_mvnd']} million VND  extra funding: {s['extra_funding_mvnd']} million VND")
+    if s.get("explanation"):
+        print(f"why: {s['explanation']}")
+    print(f"written: {out}")
+    return 0 if s["status"] in OK_STATUSES else 1

@@ -1,0 +1,278 @@
+"""A :class:`~ntm_sched.plan.Plan` (typed records, typed settings) becomes an engine problem.
+
+What is built (one engine period = one calendar day from the ``plan_start`` setting;
+money in million VND; effort scaled by :data:`ntm_sched.units.EFFORT_SCALE`):
+
+* every row of ``tasks.csv`` is a task; its duration is
+  ``duration_fixed_days + duration_per_batch_days * ceil(quantity / parallel_per_commune)``,
+  its cost ``quantity * unit_cost_mvnd``, its demand the work type's weekly effort on
+  its lead agency; accelerable work types get a second, *accelerated* mode (settings
+  ``accel_*``) when ``allow_accelerated`` is true;
+* every commune not yet recognised gets its recognition chain from
+  ``recognition_steps.csv`` (steps of equal ``order`` run side by side, each order
+  after the previous one; the first order waits for all the commune's works);
+* the district chain starts when every not-yet-recognised commune is recognised,
+  every district task is done and every recognised commune's review is done;
+* milestone steps are held to the communes' target dates (``communes.csv``) and the
+  district's to the ``district_target_<milestone>`` settings; tasks with a ``due_date``
+  to that date. Soft by default (``hard_deadlines`` setting);
+* each (source, earmark) pair of ``funding.csv`` is an engine money source; a task
+  may use the sources whose ``pays_for`` lists its work type and whose earmark, if
+  any, is its commune; with ``allow_extra_funding`` an unlimited ``EXTRA`` source,
+  priced by ``extra_funding_price``, turns a plan the money cannot carry into an
+  answer (how much more, by when); ``extra_funding_from`` makes that money come only from
+  a date (e.g. the next budget round), so that a shortfall delays works instead;
+* the objective is lexicographic by default (setting ``lexicographic_objective``): first the
+  lateness of milestones (late count, then days), then extra funding, then cost and the
+  district's date; with ``false`` the same weights are summed into one objective;
+* holidays of the construction and office calendars pause the works (see
+  :mod:`ntm_sched.engine.problem`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+
+from ntm_sched.domain.model import DISTRICT, EXTRA_SOURCE, NtmModel, TaskInfo
+from ntm_sched.engine.problem import (
+    Calendar,
+    Mode,
+    Objective,
+    Precedence,
+    Problem,
+    Resource,
+    Source,
+    Task,
+    Tranche,
+)
+from ntm_sched.plan import Plan
+from ntm_sched.plan.records import PlanTask, RecognitionStep
+from ntm_sched.plan.settings import PlanSettings, read_settings
+from ntm_sched.units import date_to_period, to_model_effort, to_model_money
+
+CALENDARS = ("construction", "office")
+DISTRICT_NAME_FALLBACK = "huyện Tân Yên"
+"""Name shown for the district's own chain when ``communes.csv`` has no ``DISTRICT`` row."""
+
+
+class _Builder:
+    """One build: the plan's records in, engine tasks, precedences and maps out."""
+
+    def __init__(self, plan: Plan, st: PlanSettings) -> None:
+        self.plan = plan
+        self.st = st
+        self.origin = st.plan_start
+        self.tasks: list[Task] = []
+        self.precs: list[Precedence] = []
+        self.info: dict[str, TaskInfo] = {}
+        self.works_of: dict[str, list[str]] = defaultdict(list)
+        self.source_map: dict[str, tuple[str, str | None]] = {}
+
+    def period(self, d: dt.date) -> int:
+        return max(0, date_to_period(self.origin, d))
+
+    def due_of(self, d: dt.date) -> int:
+        # a target "by day D" means the task's last working day is D: end <= D + 1
+        return date_to_period(self.origin, d) + 1
+
+    # calendars, resources, money ------------------------------------------------
+    def calendars(self) -> list[Calendar]:
+        out = []
+        for name in CALENDARS:
+            brk: list[tuple[int, int]] = []
+            for b_rec in self.plan.calendar:
+                if b_rec.calendar != name:
+                    continue
+                b, f = self.period(b_rec.start_date), self.period(b_rec.end_date) + 1
+                if f > 0 and f > b:
+                    brk.append((b, f))
+            brk.sort()
+            merged: list[tuple[int, int]] = []
+            for b, f in brk:
+                if merged and b <= merged[-1][1]:
+                    merged[-1] = (merged[-1][0], max(f, merged[-1][1]))
+                else:
+                    merged.append((b, f))
+            out.append(Calendar(name, tuple(merged)))
+        return out
+
+    def resources(self) -> list[Resource]:
+        out = []
+        for a in self.plan.agencies:
+            profile: list[tuple[int, int, int]] = []
+            for ch in self.plan.capacity_changes:
+                if ch.agency_id != a.agency_id:
+                    continue
+                b, e = self.period(ch.start_date), self.period(ch.end_date) + 1
+                if e > b:
+                    profile.append((b, e, to_model_effort(float(ch.weekly_capacity))))
+            out.append(Resource(a.agency_id, to_model_effort(float(a.weekly_capacity)), tuple(profile)))
+        return out
+
+    def sources(self) -> list[Source]:
+        groups: dict[tuple[str, str | None], list[Tranche]] = defaultdict(list)
+        for tr in self.plan.funding:
+            groups[(tr.source_id, tr.commune_code or None)].append(
+                Tranche(self.period(tr.date_available), to_model_money(float(tr.amount_mvnd))))
+        out = []
+        for (sid, earmark), trs in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
+            name = sid if earmark is None else f"{sid}@{earmark}"
+            self.source_map[name] = (sid, earmark)
+            out.append(Source(name, tuple(trs)))
+        if self.st.allow_extra_funding:
+            self.source_map[EXTRA_SOURCE] = (EXTRA_SOURCE, None)
+            efrom = self.st.extra_funding_from
+            out.append(Source(EXTRA_SOURCE, unlimited=True, unit_price=self.st.extra_funding_price,
+                              available_from=self.period(efrom) if efrom else 0))
+        return out
+
+    def allowed_sources(self, work_type: str, commune: str) -> frozenset[str]:
+        out = set()
+        for name, (sid, earmark) in self.source_map.items():
+            if sid == EXTRA_SOURCE or (self.plan.source(sid).may_pay(work_type)
+                                       and (earmark is None or earmark == commune)):
+                out.add(name)
+        return frozenset(out)
+
+    # tasks ---------------------------------------------------------------------
+    def work(self, t: PlanTask, has_sources: bool) -> None:
+        st = self.st
+        wt = self.plan.work_type(t.work_type)
+        q = float(t.quantity)
+        batches = math.ceil(q / int(wt.parallel_per_commune)) if q > 0 else 0
+        dur = int(wt.duration_fixed_days) + int(wt.duration_per_batch_days) * batches
+        cost = to_model_money(q * float(wt.unit_cost_mvnd))
+        agency = t.lead_agency or wt.lead_agency
+        effort = float(wt.effort_per_week)
+        modes = [Mode(dur, {agency: to_model_effort(effort)} if effort > 0 else {}, cost, name="normal")]
+        mode_names = ["normal"]
+        if st.allow_accelerated and wt.accelerable and dur > 1:
+            adur = max(1, math.ceil(dur * st.accel_duration_factor))
+            if adur < dur:
+                aeff = effort * st.accel_effort_factor
+                modes.append(Mode(adur, {agency: to_model_effort(aeff)} if aeff > 0 else {},
+                                  to_model_money(q * float(wt.unit_cost_mvnd) * st.accel_cost_factor),
+                                  name="accelerated"))
+                mode_names.append("accelerated")
+        due = t.due_date
+        self.tasks.append(Task(
+            t.task_id,
+            tuple(modes),
+            release=self.period(t.release_date) if t.release_date else 0,
+            due=self.due_of(due) if due else None,
+            due_hard=st.hard_deadlines and due is not None,
+            tardiness_weight=st.weight_tardiness_day if due else 0,
+            late_weight=st.weight_late_milestone if due else 0,
+            calendar=wt.calendar if dur > 0 else None,
+            sources=self.allowed_sources(t.work_type, t.commune_code) if has_sources else None,
+            label=t.description_vi,
+        ))
+        self.info[t.task_id] = TaskInfo(
+            t.task_id, t.commune_code, t.criterion, "work", t.work_type, agency, t.description_vi,
+            t.description_en or wt.name_en, target_date=due, modes=tuple(mode_names),
+        )
+        self.works_of[t.commune_code].append(t.task_id)
+        self.precs.extend(Precedence(p, t.task_id) for p in t.predecessors)
+
+    def chain(self, chain: str, owner: str, label: str, targets: dict[str, dt.date | None],
+              first_preds: Sequence[str], has_sources: bool) -> list[str]:
+        """Add one recognition chain; return its last steps."""
+        st = self.st
+        steps = sorted((s for s in self.plan.recognition_steps if s.chain == chain), key=lambda s: (s.order, s.step))
+        by_order: dict[int, list[RecognitionStep]] = defaultdict(list)
+        for s in steps:
+            by_order[s.order].append(s)
+        prev: list[str] = list(first_preds)
+        last: list[str] = []
+        for order in sorted(by_order):
+            cur: list[str] = []
+            for s in by_order[order]:
+                sid = f"{owner}:{s.step}"
+                dur = int(s.duration_days)
+                milestone = s.milestone or None
+                target = targets.get(milestone) if milestone else None
+                eff = float(s.effort_per_week)
+                self.tasks.append(Task(
+                    sid,
+                    (Mode(dur, {s.agency_id: to_model_effort(eff)} if eff > 0 else {}, 0, name="normal"),),
+                    due=self.due_of(target) if target else None,
+                    due_hard=st.hard_deadlines and target is not None,
+                    tardiness_weight=st.weight_tardiness_day if target else 0,
+                    late_weight=st.weight_late_milestone if target else 0,
+                    calendar=s.calendar if dur > 0 else None,
+                    sources=frozenset() if has_sources else None,
+                    label=f"{label}: {s.name_vi}",
+                ))
+                self.info[sid] = TaskInfo(sid, owner, "", "step", s.step, s.agency_id, s.name_vi, s.name_en,
+                                          milestone, target)
+                self.precs.extend(Precedence(p, sid) for p in prev)
+                cur.append(sid)
+            prev, last = cur, cur
+        return last
+
+
+def build(plan: Plan, settings: PlanSettings | None = None) -> NtmModel:
+    """Turn a plan into an engine problem.
+
+    Parameters
+    ----------
+    plan
+        A validated :class:`ntm_sched.plan.Plan` (scenario edits already applied).
+    settings
+        Its typed settings (:func:`ntm_sched.plan.settings.read_settings`; read here when ``None``).
+
+    Returns
+    -------
+    NtmModel
+        The engine problem and the maps back to communes, criteria and sources.
+    """
+    st = settings if settings is not None else read_settings(plan)
+    b = _Builder(plan, st)
+    horizon = date_to_period(st.plan_start, st.horizon_end) + 1
+    calendars = b.calendars()
+    resources = b.resources()
+    sources = b.sources()
+    for t in plan.tasks:
+        b.work(t, bool(sources))
+
+    commune_last: list[str] = []
+    for c in plan.not_recognised():
+        targets = {
+            "works_done": c.target_works_done,
+            "inspection": c.target_inspection,
+            "appraisal": c.target_appraisal,
+            "recognition": c.target_recognition or st.communes_target,
+        }
+        commune_last += b.chain("commune", c.code, c.name, targets, b.works_of.get(c.code, []), bool(sources))
+    district_preds = list(commune_last) + b.works_of.get(DISTRICT, [])
+    district_preds += [
+        tid for c in plan.communes if c.status == "recognised" for tid in b.works_of.get(c.code, [])
+        if b.info[tid].work_type == "criteria_review"
+    ]
+    b.chain("district", DISTRICT, "Huyện", dict(st.district_targets), district_preds, bool(sources))
+
+    used = {r for t in b.tasks for m in t.modes for r in m.demands}
+    problem = Problem(
+        tasks=tuple(b.tasks),
+        precedences=tuple(b.precs),
+        resources=tuple(r for r in resources if r.name in used),
+        calendars=tuple(calendars),
+        sources=tuple(sources),
+        horizon=horizon,
+        advance_share=st.advance_share,
+        objective=Objective(
+            tardiness=1,
+            late_count=1,
+            cost=st.weight_cost_mvnd,
+            extra_funding=1,
+            makespan=st.weight_district_day,
+            lexicographic=st.lexicographic,
+        ),
+    )
+    names = {c.code: c.name for c in plan.communes}
+    names.setdefault(DISTRICT, DISTRICT_NAME_FALLBACK)
+    agency_res = {a.agency_id: a.agency_id for a in plan.agencies if a.agency_id in used}
+    return NtmModel(problem, st.plan_start, b.info, b.source_map, agency_res, st, names)

@@ -1,0 +1,88 @@
+"""An infeasible plan explained in the plan's terms: communes, steps, target dates, agencies, sources."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from ntm_sched.domain.model import NtmModel
+from ntm_sched.engine.result import ConflictItem, Explanation
+from ntm_sched.i18n import ENGINE_LANG, LANGS, label
+from ntm_sched.units import format_date, format_money
+
+EXPLANATION_COLUMNS = ["kind", "id", "commune_code", "commune", "what_vi", "what_en", "target_date",
+                       "extra_days", "needed_date"]
+LIMIT_KINDS = ["resource", "source", "budget", "money"]
+
+
+def _both(key: str, **fmt: object) -> dict[str, str]:
+    return {f"what_{lang}": label(key, lang, **fmt) for lang in LANGS}
+
+
+def explanation_table(model: NtmModel, explanation: Explanation) -> pd.DataFrame:
+    """The engine's explanation as rows people can read: each conflicting deadline with its
+    commune, step and target date and, where the smallest relaxation was found, how many days
+    it must move and the date it could be met; then each binding agency or money source."""
+    rows = []
+    extra = dict(explanation.extra_periods or {})
+    items = list(explanation.items or ())
+    listed = {i.name for i in items if i.kind == "deadline"}
+    # deadlines in the smallest relaxation that the core did not list are conflicts too
+    items += [ConflictItem("deadline", tid) for tid in extra if tid not in listed]
+    for it in items:
+        row: dict[str, object] = dict.fromkeys(EXPLANATION_COLUMNS)
+        row["kind"], row["id"] = it.kind, it.name
+        if it.kind == "deadline" and it.name in model.info:
+            inf = model.info[it.name]
+            row["commune_code"] = inf.commune_code
+            row["commune"] = model.commune_names.get(inf.commune_code, inf.commune_code)
+            row["what_vi"], row["what_en"] = inf.name_vi, inf.name_en
+            row["target_date"] = inf.target_date
+            if it.name in extra and inf.target_date is not None:
+                row["extra_days"] = int(extra[it.name])
+                row["needed_date"] = inf.target_date + dt.timedelta(days=int(extra[it.name]))
+        elif it.kind == "resource":
+            row.update(_both("x_resource", name=it.name))
+        elif it.kind == "source":
+            sid, earmark = model.source_map.get(it.name, (it.name, None))
+            row["commune_code"] = earmark
+            for lang in LANGS:
+                row[f"what_{lang}"] = label("x_source", lang, sid=sid) + (
+                    label("x_source_earmark", lang, code=earmark) if earmark else "")
+        elif it.kind == "money":
+            sf = explanation.shortfall or {}
+            c, r = float(sf.get("cost", 0)), float(sf.get("released", 0))
+            for lang in LANGS:
+                row[f"what_{lang}"] = label("x_money", lang, cost=format_money(c, lang),
+                                            released=format_money(r, lang))
+        else:
+            row["what_vi"] = row["what_en"] = it.detail
+        rows.append(row)
+    return pd.DataFrame(rows, columns=EXPLANATION_COLUMNS)
+
+
+def describe_explanation(model: NtmModel, explanation: Explanation, lang: str = "vi") -> str:
+    """One paragraph saying why no schedule meets the hard deadlines, with names and dates."""
+    df = explanation_table(model, explanation)
+    if df.empty:
+        # the engine's own sentence is in the engine's language
+        engine_text = str(explanation) if lang == ENGINE_LANG else ""
+        return engine_text or label("x_no_cause", lang)
+    dl = df[df["kind"] == "deadline"]
+    lim = df[df["kind"].isin(LIMIT_KINDS)]
+    parts = []
+    what = f"what_{lang}"
+    if len(dl):
+        items = []
+        for _, r in dl.iterrows():
+            txt = f"{r['commune']}: {r[what]} ({format_date(r['target_date'])})"
+            if r["extra_days"] is not None and not pd.isna(r["extra_days"]):
+                txt += label("x_needs_more", lang, days=int(r["extra_days"]), date=format_date(r["needed_date"]))
+            items.append(txt)
+        parts.append(label("x_hard_cannot", lang) + "; ".join(items))
+    if len(lim):
+        parts.append(label("x_binding", lang) + "; ".join(str(x) for x in lim[what]))
+    if not parts:
+        parts.append(str(explanation))
+    return ". ".join(parts) + "."

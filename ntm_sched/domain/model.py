@@ -1,0 +1,69 @@
+"""What the NTM domain layer adds to an engine problem: the map back to the plan's terms."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from ntm_sched.engine.problem import Problem
+from ntm_sched.plan.settings import MILESTONES, PlanSettings
+from ntm_sched.units import date_to_period, period_to_date
+
+EXTRA_SOURCE = "EXTRA"
+"""Name of the engine's unlimited extra-funding source."""
+
+DISTRICT = "DISTRICT"
+"""Owner code of the district's own tasks and recognition chain."""
+
+__all__ = ["DISTRICT", "EXTRA_SOURCE", "MILESTONES", "NtmModel", "TaskInfo"]
+
+
+@dataclass(frozen=True)
+class TaskInfo:
+    """What the NTM layer knows about one engine task."""
+
+    task_id: str
+    commune_code: str  # commune code or "DISTRICT"
+    criterion: str
+    kind: str  # "work" or "step"
+    work_type: str  # work type, or the step name for chain steps
+    agency: str | None
+    name_vi: str
+    name_en: str
+    milestone: str | None = None  # for chain steps held to a target
+    target_date: dt.date | None = None
+    modes: tuple[str, ...] = ("normal",)
+
+
+@dataclass(frozen=True)
+class NtmModel:
+    """An engine problem plus the mapping back to the plan's terms."""
+
+    problem: Problem
+    origin: dt.date
+    info: dict[str, TaskInfo]
+    source_map: dict[str, tuple[str, str | None]]  # engine source -> (source_id, earmark)
+    agency_resources: dict[str, str]  # agency id -> engine resource name
+    settings: PlanSettings
+    commune_names: dict[str, str] = field(default_factory=dict)  # code -> name (NFC), "DISTRICT" -> "huyện"
+
+    def period(self, d: dt.date) -> int:
+        """Engine period of date ``d``."""
+        return date_to_period(self.origin, d)
+
+    def date(self, period: int) -> dt.date:
+        """Date of engine period ``period``."""
+        return period_to_date(self.origin, period)
+
+    def completion_date(self, end: int, start: int) -> dt.date:
+        """The day a task ending at ``end`` (exclusive) is complete: its last working day.
+
+        A zero-length milestone at ``t`` completes on the day before ``t`` (the day its
+        predecessors finished), or on day 0.
+        """
+        return self.date(max(end - 1, 0))
+
+    def with_problem(self, problem: Problem) -> NtmModel:
+        """The same maps around another (derived) engine problem."""
+        return NtmModel(problem, self.origin, self.info, self.source_map, self.agency_resources, self.settings,
+                        self.commune_names)

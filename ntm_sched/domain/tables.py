@@ -1,0 +1,212 @@
+"""The engine's answer in the plan's terms: the output tables, ``summary.json`` and :class:`PlanResult`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ntm_sched.domain.explain import describe_explanation, explanation_table
+from ntm_sched.domain.model import DISTRICT, EXTRA_SOURCE, NtmModel
+from ntm_sched.engine.result import Result, Solution
+from ntm_sched.io import write_tables
+from ntm_sched.units import from_model_effort, month_start, week_start
+
+SCHEDULE_COLUMNS = ["task_id", "commune_code", "criterion", "start_date", "end_date", "mode",
+                    "cost_mvnd", "kind", "work_type", "agency", "name_vi", "name_en"]
+MILESTONE_COLUMNS = ["commune_code", "milestone", "target_date", "scheduled_date", "slack_days", "task_id"]
+ALLOCATION_COLUMNS = ["source", "commune_code", "task_id", "period_start", "amount_mvnd", "earmark", "instalment"]
+AGENCY_LOAD_COLUMNS = ["agency", "week_start", "used", "capacity"]
+
+
+def schedule_table(model: NtmModel, solution: Solution) -> pd.DataFrame:
+    """``schedule.csv``: one row per task with real dates, mode and cost."""
+    rows = []
+    for t in model.problem.tasks:
+        ts = solution.tasks[t.id]
+        inf = model.info[t.id]
+        mode = t.modes[ts.mode]
+        rows.append({
+            "task_id": t.id,
+            "commune_code": inf.commune_code,
+            "criterion": inf.criterion,
+            "start_date": model.date(ts.start),
+            "end_date": model.completion_date(ts.end, ts.start),
+            "mode": mode.name or inf.modes[ts.mode],
+            "cost_mvnd": mode.cost,
+            "kind": inf.kind,
+            "work_type": inf.work_type,
+            "agency": inf.agency,
+            "name_vi": inf.name_vi,
+            "name_en": inf.name_en,
+        })
+    return pd.DataFrame(rows, columns=SCHEDULE_COLUMNS)
+
+
+def milestones_table(model: NtmModel, solution: Solution) -> pd.DataFrame:
+    """``milestones.csv``: every dated target with its scheduled date and slack (negative = late)."""
+    rows = []
+    for t in model.problem.tasks:
+        inf = model.info[t.id]
+        if inf.target_date is None:
+            continue
+        ts = solution.tasks[t.id]
+        sched = model.completion_date(ts.end, ts.start)
+        rows.append({
+            "commune_code": inf.commune_code,
+            "milestone": inf.milestone or f"task:{t.id}",
+            "target_date": inf.target_date,
+            "scheduled_date": sched,
+            "slack_days": (inf.target_date - sched).days,
+            "task_id": t.id,
+        })
+    return pd.DataFrame(rows, columns=MILESTONE_COLUMNS)
+
+
+def allocation_table(model: NtmModel, solution: Solution) -> pd.DataFrame:
+    """``allocation.csv``: money by source, commune, task and month."""
+    rows = []
+    starts = {tid: ts.start for tid, ts in solution.tasks.items()}
+    for p in solution.payments:
+        sid, earmark = model.source_map[p.source]
+        rows.append({
+            "source": sid,
+            "commune_code": model.info[p.task_id].commune_code,
+            "task_id": p.task_id,
+            "period_start": month_start(model.date(p.time)),
+            "amount_mvnd": p.amount,
+            "earmark": earmark or "",
+            "instalment": "advance" if p.time == starts[p.task_id] else "settlement",
+        })
+    df = pd.DataFrame(rows, columns=ALLOCATION_COLUMNS)
+    if len(df):
+        df = (df.groupby(["source", "commune_code", "task_id", "period_start", "earmark", "instalment"],
+                         as_index=False)["amount_mvnd"].sum()[ALLOCATION_COLUMNS]
+              .sort_values(["period_start", "source", "commune_code", "task_id"]).reset_index(drop=True))
+    return df
+
+
+def agency_load_table(model: NtmModel, solution: Solution) -> pd.DataFrame:
+    """``agency_load.csv``: per agency and week, the peak effort in use and the capacity
+    (person-days per week; the capacity shown is the week's smallest)."""
+    usage = solution.resource_usage(model.problem)
+    end = max(solution.makespan, 1)
+    rows = []
+    for agency, res in model.agency_resources.items():
+        r = model.problem.resource(res)
+        u = usage[res]
+        weeks: dict[dt.date, tuple[int, int]] = {}
+        for p in range(0, end):
+            wk = week_start(model.date(p))
+            used, cap = weeks.get(wk, (0, 10**12))
+            weeks[wk] = (max(used, u[p] if p < len(u) else 0), min(cap, r.capacity_at(p)))
+        for wk, (used, cap) in sorted(weeks.items()):
+            rows.append({"agency": agency, "week_start": wk,
+                         "used": from_model_effort(used), "capacity": from_model_effort(cap)})
+    return pd.DataFrame(rows, columns=AGENCY_LOAD_COLUMNS)
+
+
+def summary_dict(model: NtmModel, result: Result, schedule: pd.DataFrame | None,
+                 milestones: pd.DataFrame | None, allocation: pd.DataFrame | None) -> dict[str, Any]:
+    """``summary.json``: status and headline figures (``None`` where there is no schedule)."""
+    status = result.status.value
+    out: dict[str, Any] = {
+        "status": status,
+        "objective": result.objective,
+        "best_bound": result.best_bound,
+        "gap": result.gap,
+        "runtime_s": round(float(result.runtime_s), 3),
+        "communes_on_time": None,
+        "communes_late": None,
+        "late_communes": None,
+        "district_recognition_date": None,
+        "district_target_date": None,
+        "total_cost_mvnd": None,
+        "extra_funding_mvnd": None,
+        "checker_ok": None,
+        "explanation": None,
+    }
+    if result.explanation is not None:
+        out["explanation"] = describe_explanation(model, result.explanation, "en")
+        out["explanation_vi"] = describe_explanation(model, result.explanation, "vi")
+        out["conflicts"] = explanation_table(model, result.explanation).to_dict(orient="records")
+    if result.solution is None or schedule is None or milestones is None:
+        return out
+    check = result.check
+    out["checker_ok"] = bool(check.ok) if check is not None else None
+    rec = milestones[(milestones["milestone"] == "recognition") & (milestones["commune_code"] != DISTRICT)]
+    late = sorted(rec.loc[rec["slack_days"] < 0, "commune_code"])
+    out["communes_on_time"] = int((rec["slack_days"] >= 0).sum())
+    out["communes_late"] = int(len(late))
+    out["late_communes"] = late
+    dist = schedule[(schedule["commune_code"] == DISTRICT) & (schedule["kind"] == "step")]
+    if len(dist):
+        out["district_recognition_date"] = max(dist["end_date"]).isoformat()
+    tgt = model.settings.district_targets.get("works_done")
+    out["district_target_date"] = tgt.isoformat() if tgt else None
+    out["total_cost_mvnd"] = int(schedule["cost_mvnd"].sum())
+    extra = 0
+    if allocation is not None and len(allocation):
+        extra = int(allocation.loc[allocation["source"] == EXTRA_SOURCE, "amount_mvnd"].sum())
+    out["extra_funding_mvnd"] = extra
+    return out
+
+
+# ---------------------------------------------------------------------------
+# one call: plan -> solved tables
+# ---------------------------------------------------------------------------
+@dataclass
+class PlanResult:
+    """A solved plan in the plan's own terms.
+
+    ``schedule``, ``milestones``, ``allocation`` and ``agency_load`` are empty
+    DataFrames (with their columns) when the solve found no schedule; ``summary``
+    always says the status.
+    """
+
+    model: NtmModel
+    result: Result
+    schedule: pd.DataFrame
+    milestones: pd.DataFrame
+    allocation: pd.DataFrame
+    agency_load: pd.DataFrame
+    summary: dict[str, Any]
+
+    @property
+    def status(self) -> str:
+        return str(self.summary["status"])
+
+    @property
+    def has_schedule(self) -> bool:
+        return self.result.solution is not None
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The four output tables by file stem."""
+        return {"schedule": self.schedule, "milestones": self.milestones,
+                "allocation": self.allocation, "agency_load": self.agency_load}
+
+    def write(self, out_dir: str | Path) -> str | Path:
+        """Write ``schedule.csv``, ``milestones.csv``, ``allocation.csv``, ``agency_load.csv`` and
+        ``summary.json`` into ``out_dir`` atomically (:func:`ntm_sched.io.write_tables`)."""
+        write_tables(out_dir, self.tables(), self.summary)
+        return out_dir
+
+
+def tabulate(model: NtmModel, result: Result) -> PlanResult:
+    """Turn an engine result into the plan's tables and summary."""
+    if result.solution is not None:
+        sch = schedule_table(model, result.solution)
+        ms = milestones_table(model, result.solution)
+        al = allocation_table(model, result.solution)
+        ld = agency_load_table(model, result.solution)
+    else:
+        sch = pd.DataFrame(columns=SCHEDULE_COLUMNS)
+        ms = pd.DataFrame(columns=MILESTONE_COLUMNS)
+        al = pd.DataFrame(columns=ALLOCATION_COLUMNS)
+        ld = pd.DataFrame(columns=AGENCY_LOAD_COLUMNS)
+    summ = summary_dict(model, result, sch if result.solution is not None else None,
+                        ms if result.solution is not None else None, al)
+    return PlanResult(model, result, sch, ms, al, ld, summ)

@@ -1,0 +1,381 @@
+"""Every Vietnamese and English string shown to people: one dictionary per language.
+
+Vietnamese is the default. Every heading, column, status, message and explanation of
+every layer comes from here (:func:`label`, with ``str.format`` fields), so a report in
+``lang="en"`` has no Vietnamese headings and vice versa, and no other module branches
+on the language. Commune, agency and source names come from the plan (with their
+diacritics): :func:`commune_names`, :func:`agency_names`, :func:`source_names` and
+:func:`name_field` (``name_vi``/``name_en`` of a record). This module imports nothing
+from the package, so every layer may use it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+LANGS = ("vi", "en")
+ENGINE_LANG = "en"
+"""Language of the engine's own messages (explanation sentences, checker reports)."""
+
+VI: dict[str, str] = {
+    # headings
+    "title": "Báo cáo kịch bản",
+    "status_banner": "Tình trạng lời giải",
+    "headline": "Các chỉ tiêu chính",
+    "milestones": "Mốc thời gian theo xã",
+    "gantt": "Tiến độ theo xã và tiêu chí",
+    "allocation": "Phân bổ vốn theo xã và nguồn",
+    "cash_flow": "Vốn được cấp lũy kế và chi tiêu theo nguồn",
+    "extra_by_month": "Vốn cần thêm ngoài dự toán theo tháng",
+    "agency_load": "Mức sử dụng năng lực các cơ quan theo tuần",
+    "at_risk": "Điểm nghẽn và các xã có nguy cơ",
+    "assumptions": "Các giả định và nguồn",
+    "overrides": "Thay đổi của kịch bản so với kịch bản gốc",
+    "comparison": "So sánh các kịch bản",
+    "failed": "Kịch bản lỗi",
+    "no_schedule": "Không có lịch trình: các bảng và biểu đồ dưới đây để trống.",
+    "no_rows": "(không có dữ liệu)",
+    "no_overrides": "(không có thay đổi: đây là kịch bản gốc)",
+    "none_at_risk": "Không có xã nào trễ hạn hoặc sát hạn.",
+    # headline items
+    "item": "Chỉ tiêu",
+    "value": "Giá trị",
+    "h_status": "Tình trạng lời giải",
+    "h_gap": "Khoảng cách tối ưu",
+    "h_runtime": "Thời gian giải (giây)",
+    "h_on_time": "Số xã đạt chuẩn đúng hạn",
+    "h_late_communes": "Các xã trễ hạn",
+    "h_district_date": "Ngày huyện đạt chuẩn (dự kiến)",
+    "h_district_target": "Mục tiêu của kế hoạch (huyện)",
+    "h_total_cost": "Tổng chi phí",
+    "h_extra": "Vốn cần thêm ngoài dự toán",
+    "h_extra_first": "Cần vốn thêm từ tháng",
+    "h_explanation": "Giải thích",
+    "h_checker": "Kiểm tra độc lập",
+    "of": "trên",
+    "yes": "đạt",
+    "no": "không đạt",
+    # columns
+    "commune": "Xã",
+    "commune_code": "Mã xã",
+    "milestone": "Mốc",
+    "target_date": "Mục tiêu kế hoạch",
+    "scheduled_date": "Ngày dự kiến",
+    "slack_days": "Dự trữ (ngày)",
+    "late": "Trễ hạn",
+    "source": "Nguồn vốn",
+    "total": "Tổng",
+    "month": "Tháng",
+    "date": "Ngày",
+    "released": "Vốn được cấp lũy kế",
+    "spent": "Chi tiêu lũy kế",
+    "amount": "Số tiền (triệu đồng)",
+    "extra_mvnd": "Vốn cần thêm (triệu đồng)",
+    "reason": "Lý do",
+    "task": "Công việc",
+    "agency": "Cơ quan",
+    "week": "Tuần",
+    "load_ratio": "Tỷ lệ sử dụng năng lực",
+    "table": "Bảng",
+    "id": "Mã",
+    "assumption": "Giả định",
+    "origin": "Nguồn thông tin",
+    "kind": "Loại",
+    "key": "Khóa",
+    "criterion": "Tiêu chí",
+    "all_criteria": "Toàn bộ tiêu chí",
+    "start": "Bắt đầu",
+    "end": "Kết thúc",
+    "scenario": "Kịch bản",
+    "runtime_s": "Thời gian giải (giây)",
+    "report": "Báo cáo",
+    "error": "Lỗi",
+    "district": "Huyện Tân Yên",
+    "deadline": "Hạn",
+    # milestones
+    "m_works_done": "Hoàn thành công trình",
+    "m_inspection": "Thẩm tra",
+    "m_appraisal": "Thẩm định",
+    "m_recognition": "Công nhận",
+    "m_task": "Hạn công việc",
+    # kinds of assumption
+    "k_V": "V (đã kiểm chứng)",
+    "k_assumption": "giả định",
+    "k_estimate": "ước tính",
+    "k_plan": "kế hoạch / văn bản",
+    "k_scenario": "kịch bản",
+    # statuses
+    "s_OPTIMAL": "Tối ưu",
+    "s_FEASIBLE": "Khả thi (chưa chứng minh tối ưu)",
+    "s_INFEASIBLE": "KHÔNG KHẢ THI",
+    "s_UNKNOWN": "KHÔNG TÌM ĐƯỢC LỜI GIẢI (hết thời gian)",
+    "s_MODEL_INVALID": "MÔ HÌNH KHÔNG HỢP LỆ",
+    "s_ok": "THÀNH CÔNG",
+    "s_failed": "LỖI",
+    "banner_bad": "CẢNH BÁO: không có lịch trình cho kịch bản này",
+    "banner_timeout": "Lời giải chưa chứng minh tối ưu trong thời gian cho phép",
+    # risk reasons
+    "r_late": "trễ {days} ngày so với mốc {milestone}",
+    "r_tight": "chỉ còn {days} ngày dự trữ ở mốc {milestone}",
+    "r_procedure": "riêng thủ tục công nhận đã mất {need} ngày nhưng chỉ còn {left} ngày đến hạn",
+    "r_agency": "{task} chờ {agency} (đã dùng hết năng lực tuần {week})",
+    "r_money": "{task} chờ vốn: nguồn {source} đã hết đến đợt cấp ngày {date}",
+    "r_extra": "{task} phải dùng vốn ngoài dự toán ({amount})",
+    "r_calendar": "{task} bị gián đoạn bởi kỳ nghỉ {holiday}",
+    "r_chain": "chuỗi công việc dài nhất: {chain}",
+    "r_start": "{task} bắt đầu ngay từ đầu kế hoạch nhưng thời gian thực hiện dài",
+    "r_unknown": "không xác định được nguyên nhân đơn lẻ",
+}
+
+EN: dict[str, str] = {
+    "title": "Scenario report",
+    "status_banner": "Solver status",
+    "headline": "Headline figures",
+    "milestones": "Milestones by commune",
+    "gantt": "Schedule by commune and criterion",
+    "allocation": "Money by commune and source",
+    "cash_flow": "Cumulative releases and spending by source",
+    "extra_by_month": "Money needed beyond the budget, by month",
+    "agency_load": "Agency load by week",
+    "at_risk": "Bottlenecks and communes at risk",
+    "assumptions": "Assumptions and their sources",
+    "overrides": "What this scenario changes from the base",
+    "comparison": "Scenario comparison",
+    "failed": "Failed scenarios",
+    "no_schedule": "No schedule: the tables and figures below are empty.",
+    "no_rows": "(no data)",
+    "no_overrides": "(no changes: this is the base scenario)",
+    "none_at_risk": "No commune is late or tight.",
+    "item": "Item",
+    "value": "Value",
+    "h_status": "Solver status",
+    "h_gap": "Optimality gap",
+    "h_runtime": "Solve time (s)",
+    "h_on_time": "Communes recognised on time",
+    "h_late_communes": "Late communes",
+    "h_district_date": "District recognition (scheduled)",
+    "h_district_target": "Plan's district target",
+    "h_total_cost": "Total cost",
+    "h_extra": "Money needed beyond the budget",
+    "h_extra_first": "Extra money needed from",
+    "h_explanation": "Explanation",
+    "h_checker": "Independent check",
+    "of": "of",
+    "yes": "passed",
+    "no": "failed",
+    "commune": "Commune",
+    "commune_code": "Commune code",
+    "milestone": "Milestone",
+    "target_date": "Plan target",
+    "scheduled_date": "Scheduled",
+    "slack_days": "Slack (days)",
+    "late": "Late",
+    "source": "Source",
+    "total": "Total",
+    "month": "Month",
+    "date": "Date",
+    "released": "Cumulative releases",
+    "spent": "Cumulative spending",
+    "amount": "Amount (million VND)",
+    "extra_mvnd": "Extra money (million VND)",
+    "reason": "Reason",
+    "task": "Task",
+    "agency": "Agency",
+    "week": "Week",
+    "load_ratio": "Load / capacity",
+    "table": "Table",
+    "id": "Id",
+    "assumption": "Assumption",
+    "origin": "Where it comes from",
+    "kind": "Kind",
+    "key": "Key",
+    "criterion": "Criterion",
+    "all_criteria": "All criteria",
+    "start": "Start",
+    "end": "End",
+    "scenario": "Scenario",
+    "runtime_s": "Solve time (s)",
+    "report": "Report",
+    "error": "Error",
+    "district": "Tân Yên district",
+    "deadline": "Deadline",
+    "m_works_done": "Works done",
+    "m_inspection": "Inspection",
+    "m_appraisal": "Appraisal",
+    "m_recognition": "Recognition",
+    "m_task": "Task due",
+    "k_V": "V (verified)",
+    "k_assumption": "assumption",
+    "k_estimate": "estimate",
+    "k_plan": "plan / document",
+    "k_scenario": "scenario",
+    "s_OPTIMAL": "Optimal",
+    "s_FEASIBLE": "Feasible (not proven optimal)",
+    "s_INFEASIBLE": "INFEASIBLE",
+    "s_UNKNOWN": "NO SOLUTION FOUND (time limit)",
+    "s_MODEL_INVALID": "MODEL INVALID",
+    "s_ok": "OK",
+    "s_failed": "FAILED",
+    "banner_bad": "WARNING: no schedule for this scenario",
+    "banner_timeout": "The answer was not proven optimal within the time limit",
+    "r_late": "{days} days late at the {milestone} milestone",
+    "r_tight": "only {days} days of slack at the {milestone} milestone",
+    "r_procedure": "the recognition procedure alone takes {need} days but only {left} days are left",
+    "r_agency": "{task} waited for {agency} (at capacity in the week of {week})",
+    "r_money": "{task} waited for money: {source} was exhausted until the tranche of {date}",
+    "r_extra": "{task} needs money beyond the budget ({amount})",
+    "r_calendar": "{task} is interrupted by the {holiday} break",
+    "r_chain": "longest chain: {chain}",
+    "r_start": "{task} starts at the plan's start but takes long",
+    "r_unknown": "no single cause found",
+}
+
+# Messages of the lower layers (domain explanations, plan checks, studies, command line, app),
+# each as (Vietnamese, English) side by side; merged into VI and EN below.
+MESSAGES: dict[str, tuple[str, str]] = {
+    # domain: infeasibility explained
+    "x_resource": ("năng lực của {name}", "capacity of {name}"),
+    "x_source": ("lịch cấp vốn của nguồn {sid}", "release schedule of source {sid}"),
+    "x_source_earmark": (" (xã {code})", " (commune {code})"),
+    "x_money": ("thiếu vốn: các công việc cần ít nhất {cost} nhưng các nguồn được phép chi chỉ cấp {released}",
+                "money short: the works cost at least {cost} but the sources allowed to pay them release "
+                "{released} in all"),
+    "x_no_cause": ("Không tìm thấy nguyên nhân trong thời gian cho phép.", "No cause found within the time limit."),
+    "x_needs_more": (" cần lùi {days} ngày, sớm nhất {date}", " needs {days} more days, at the earliest {date}"),
+    "x_hard_cannot": ("Không thể đáp ứng đồng thời các mốc bắt buộc: ", "The hard deadlines cannot all be met: "),
+    "x_binding": ("Ràng buộc quyết định: ", "Binding: "),
+    # plan checks (file, sheet, row, column of every issue)
+    "v_sheet": ("trang tính '{sheet}'", "sheet '{sheet}'"),
+    "v_line": ("dòng {row}", "line {row}"),
+    "v_row": ("hàng {row}", "row {row}"),
+    "v_column": ("cột '{column}'", "column '{column}'"),
+    "v_error": ("lỗi", "error"),
+    "v_warning": ("cảnh báo", "warning"),
+    "v_none": ("Không có lỗi hay cảnh báo nào.", "No errors or warnings."),
+    "v_counts": ("{errors} lỗi, {warnings} cảnh báo:", "{errors} error(s), {warnings} warning(s):"),
+    # command line: validate
+    "cli_checking": ("Kiểm tra kế hoạch: {path}", "Checking plan: {path}"),
+    "cli_valid": ("Kế hoạch hợp lệ.", "The plan is valid."),
+    "cli_invalid": ("Kế hoạch KHÔNG hợp lệ.", "The plan is NOT valid."),
+    "cli_communes": ("Số xã: {communes} (chưa đạt chuẩn: {not_recognised})",
+                     "Communes: {communes} (not recognised: {not_recognised})"),
+    "cli_tasks": ("Số công việc: {tasks}", "Tasks: {tasks}"),
+    "cli_district_owner": ("huyện", "district"),
+    "cli_funding": ("Số nguồn vốn: {sources}; số đợt cấp vốn: {tranches}; tổng vốn: {total}",
+                    "Sources: {sources}; tranches: {tranches}; total funding: {total}"),
+    # report: bottlenecks
+    "b_agency_full": ("{n} tuần dùng hết năng lực, từ {first} đến {last}",
+                      "{n} weeks at capacity, from {first} to {last}"),
+    "b_budget_short": ("dự toán không đủ: cần thêm {amount} từ tháng {month}",
+                       "the budget is not enough: {amount} more needed from {month}"),
+    "b_source_dry": ("dùng hết vốn đã cấp vào {n} tháng, lần đầu {first}",
+                     "released money used up in {n} months, first {first}"),
+    "u_billion": ("tỷ đồng", "billion VND"),
+    "u_million": ("triệu đồng", "million VND"),
+    "num_thousands": (".", ","),
+    "num_decimal": (",", "."),
+    # planner's explorer
+    "ex_headline": ("Trạng thái: {status} | xã đúng hạn: {communes_on_time}/{communes_total} | "
+                    "huyện đạt chuẩn: {district_recognition_date} (mục tiêu {district_target_date}) | "
+                    "tổng chi phí: {total_cost_mvnd:,} tr | vốn bổ sung: {extra_funding_mvnd:,} tr",
+                    "Status: {status} | communes on time: {communes_on_time}/{communes_total} | "
+                    "district recognition: {district_recognition_date} (target {district_target_date}) | "
+                    "total cost: {total_cost_mvnd:,} M VND | extra funding: {extra_funding_mvnd:,} M VND"),
+    "ex_inspection": ("Tổ thẩm tra (ngày công/tuần)", "Inspection team (person-days/week)"),
+    "ex_shift": ("Lùi hạn (ngày)", "Deadline shift (days)"),
+    "ex_hard": ("Hạn cứng", "Hard deadlines"),
+    "ex_accel": ("Cho phép đẩy nhanh", "Accelerated modes"),
+    "ex_extra": ("Cho phép vốn bổ sung", "Extra funding"),
+    "ex_time_limit": ("Thời gian giải (s)", "Time limit (s)"),
+    "ex_solve": ("Giải", "Solve"),
+    "ex_not_solved": ("Chưa giải.", "Not solved yet."),
+    "ex_at_risk": ("Xã có nguy cơ:", "Communes at risk:"),
+    "ex_h_funding": ("<b>Vốn</b>", "<b>Funding</b>"),
+    "ex_h_capacity": ("<b>Năng lực</b>", "<b>Capacity</b>"),
+    "ex_agencies": ("Các phòng ban", "Agencies"),
+    "ex_h_deadlines": ("<b>Thời hạn</b>", "<b>Deadlines</b>"),
+    # budget lab: cuts plot
+    "cuts_xlabel": ("Mức ngân sách (so với kế hoạch)", "Budget level (share of the plan's funding)"),
+    "cuts_ylabel": ("Số xã đạt đúng hạn", "Communes recognised on time"),
+    "cuts_title": ("Cắt giảm ngân sách: số xã đúng hạn và ngày huyện đạt chuẩn",
+                   "Budget cuts: communes on time and district recognition date"),
+    "cuts_extra": ("+{amount:,} tr", "+{amount:,} M"),
+    # budget lab: allocation files
+    "al_not_found": ("không có tệp này", "file not found"),
+    "al_unreadable": ("không đọc được tệp: {error}", "cannot read the file: {error}"),
+    "al_missing_columns": ("thiếu cột {missing} (cần các cột {expected})",
+                           "missing column(s) {missing} (expected {expected})"),
+    "al_unknown_commune": ("mã xã không có trong kế hoạch {value!r}", "unknown commune code {value!r}"),
+    "al_unknown_source": ("nguồn vốn không có trong kế hoạch {value!r} (cần một trong {expected})",
+                          "unknown source {value!r} (expected one of {expected})"),
+    "al_bad_quarter": ("quý không hợp lệ {value!r} (viết như 2019Q4)", "bad quarter {value!r} (expected like 2019Q4)"),
+    "al_negative_amount": ("số tiền âm hoặc để trống {value!r}", "negative or missing amount {value!r}"),
+    "al_not_number": ("số tiền không phải là số {value!r}", "not a number {value!r}"),
+    "al_no_rows": ("không có dòng phân bổ nào", "no allocation rows"),
+}
+for _key, (_vi, _en) in MESSAGES.items():
+    if _key in VI or _key in EN:  # pragma: no cover - a typo in this file
+        raise AssertionError(f"i18n: message key {_key!r} defined twice")
+    VI[_key], EN[_key] = _vi, _en
+
+
+LABELS: dict[str, dict[str, str]] = {"vi": VI, "en": EN}
+
+
+def check_lang(lang: str | None) -> str:
+    """``lang`` or ``'vi'``; raises ``ValueError`` for anything but 'vi'/'en'."""
+    lang = lang or "vi"
+    if lang not in LABELS:
+        raise ValueError(f"language must be 'vi' or 'en', got {lang!r}")
+    return lang
+
+
+def label(key: str, lang: str = "vi", **fmt: Any) -> str:
+    """The label ``key`` in ``lang`` (formatted with ``fmt``); the key itself if unknown."""
+    text = LABELS[check_lang(lang)].get(key, LABELS["en"].get(key, key))
+    return text.format(**fmt) if fmt else text
+
+
+def status_label(status: str, lang: str = "vi") -> str:
+    """Solver status in words."""
+    return label(f"s_{status}", lang) if f"s_{status}" in LABELS[check_lang(lang)] else str(status)
+
+
+def milestone_label(milestone: str, lang: str = "vi") -> str:
+    """``works_done`` -> 'Hoàn thành công trình'; ``task:<id>`` -> 'Hạn công việc <id>'."""
+    if milestone.startswith("task:"):
+        return f"{label('m_task', lang)} {milestone[5:]}"
+    return label(f"m_{milestone}", lang) if f"m_{milestone}" in LABELS[check_lang(lang)] else milestone
+
+
+def localized(mapping: Any, key: str, lang: str = "vi") -> Any:
+    """``mapping[key + "_vi"]`` in Vietnamese when present and not empty, else ``mapping[key]``
+    (e.g. a summary's ``explanation`` / ``explanation_vi``)."""
+    own = mapping.get(f"{key}_{check_lang(lang)}") if lang != ENGINE_LANG else None
+    return own or mapping.get(key)
+
+
+def name_field(lang: str = "vi", stem: str = "name") -> str:
+    """The column or attribute holding a name in ``lang``: ``name_vi`` or ``name_en``."""
+    return f"{stem}_{check_lang(lang)}"
+
+
+def commune_names(plan: Any, lang: str = "vi") -> dict[str, str]:
+    """Commune code -> name with diacritics (the plan's spelling), plus the district."""
+    out = {c.code: c.name for c in plan.communes}
+    out["DISTRICT"] = label("district", lang)
+    return out
+
+
+def agency_names(plan: Any, lang: str = "vi") -> dict[str, str]:
+    """Agency id -> name in ``lang``."""
+    col = name_field(lang)
+    return {a.agency_id: str(getattr(a, col)) for a in plan.agencies}
+
+
+def source_names(plan: Any, lang: str = "vi") -> dict[str, str]:
+    """Funding source id -> name in ``lang`` (plus the extra-funding source)."""
+    col = name_field(lang)
+    out = {s.source_id: str(getattr(s, col)) for s in plan.sources}
+    out["EXTRA"] = label("h_extra", lang)
+    return out

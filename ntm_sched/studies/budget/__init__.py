@@ -1,0 +1,61 @@
+"""The finance office's budget lab: thin compositions of the domain layer and the engine.
+
+Questions answered, one module each
+-----------------------------------
+``evaluate`` (:func:`evaluate_allocation`)
+    "We allocate these amounts (commune x source x quarter): who slips, what stays
+    unspent, where is money missing?" (the file is read and checked by ``allocation``).
+``minimum`` (:func:`minimum_budget`, :func:`minimum_uniform_scale`)
+    "What is the smallest budget that meets every deadline?" and "by how much may the
+    current budget be scaled and still meet every achievable deadline?"
+``cuts`` (:func:`budget_cuts`)
+    Per budget level, communes on time and the district's recognition date.
+``marginal`` (:func:`marginal_value`)
+    Per commune not yet recognised, the days gained from a further amount of
+    earmarked money released at the start.
+
+``common`` holds what they share (the lab's reading of the plan's own money, quarters,
+recognition dates, the output writer). Every solve is checked by the engine's independent
+checker; a level or a question whose solve found no schedule says so (``status``) instead of
+inventing numbers.
+"""
+
+from ntm_sched.plan.edits import restrict_plan, scale_funding
+from ntm_sched.studies.budget.allocation import (
+    ALLOCATION_COLUMNS,
+    AllocationError,
+    allocation_funding,
+    allocation_tranches,
+    read_allocation,
+)
+from ntm_sched.studies.budget.common import (
+    OK_STATUSES,
+    OWN_MONEY_SETTING,
+    base_solve,
+    own_money,
+    quarter_of,
+    quarter_start,
+    recognition_dates,
+    set_settings,
+    write_budget_tables,
+)
+from ntm_sched.studies.budget.cuts import budget_cuts, cuts_are_monotone, plot_cuts
+from ntm_sched.studies.budget.evaluate import AllocationReport, evaluate_allocation
+from ntm_sched.studies.budget.marginal import marginal_value
+from ntm_sched.studies.budget.minimum import (
+    Achievable,
+    MinimumBudget,
+    ScaleAnswer,
+    achievable_deadlines,
+    minimum_budget,
+    minimum_uniform_scale,
+    with_tranches,
+)
+
+__all__ = [
+    "ALLOCATION_COLUMNS", "OK_STATUSES", "OWN_MONEY_SETTING", "Achievable", "AllocationError", "AllocationReport",
+    "MinimumBudget", "ScaleAnswer", "achievable_deadlines", "allocation_funding", "allocation_tranches",
+    "base_solve", "budget_cuts", "cuts_are_monotone", "evaluate_allocation", "marginal_value", "minimum_budget",
+    "minimum_uniform_scale", "own_money", "plot_cuts", "quarter_of", "quarter_start", "read_allocation",
+    "recognition_dates", "restrict_plan", "scale_funding", "set_settings", "with_tranches", "write_budget_tables",
+]

@@ -1,0 +1,43 @@
+"""The ntm-sched command: verbs, outputs and exit codes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from ntm_sched.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "data" / "tan_yen_2019"
+
+
+def _tree_hash(folder: Path) -> str:
+    h = hashlib.sha256()
+    for p in sorted(folder.rglob("*")):
+        if p.is_file():
+            h.update(p.name.encode())
+            h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def test_solve_writes_the_five_files(tmp_path, capsys) -> None:
+    out = tmp_path / "solve"
+    rc = main(["solve", "base", "--out", str(out), "--time-limit", "8", "--workers", "1"])
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert rc == (0 if summary["status"] in ("OPTIMAL", "FEASIBLE") else 1)
+    assert sorted(p.name for p in out.iterdir()) == ["agency_load.csv", "allocation.csv", "milestones.csv",
+                                                     "schedule.csv", "summary.json"]
+    for key in ("status", "objective", "best_bound", "gap", "runtime_s", "communes_on_time", "communes_late",
+                "district_recognition_date", "total_cost_mvnd", "extra_funding_mvnd"):
+        assert key in summary
+    assert "status:" in capsys.readouterr().out
+
+
+def test_solve_with_a_bad_scenario_exits_2(tmp_path, capsys) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("fundingg: {}\n", encoding="utf-8")
+    (tmp_path / "base.yaml").write_text(f"plan: {DATA}\n", encoding="utf-8")
+    assert main(["solve", str(bad), "--out", str(tmp_path / "o")]) == 2
+    assert "unknown key 'fundingg'" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()

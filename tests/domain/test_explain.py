@@ -1,0 +1,66 @@
+"""The NTM layer: a plan becomes an engine problem, and the answer comes back as the plan's tables.
+
+The tables are checked here on their own terms (dates, weekly loads, money by date), independently
+of the engine's checker, which every solve also runs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+
+from ntm_sched import domain as ntm
+from ntm_sched.scenario import apply, load_scenario
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "data" / "tan_yen_2019"
+NOT_RECOGNISED = ["07303", "07309", "07321", "07330", "07336", "07345", "07357", "07360"]
+CHAIN = ["works_done", "dossier", "public_posting", "survey", "inspection", "appraisal", "decision"]
+
+
+
+
+def test_without_extra_funding_money_shortfall_is_infeasible_and_explained(plan) -> None:
+    sc = load_scenario("base")
+    sc = dataclasses.replace(sc, config={**sc.config, "funding": {"extra_funding": False, "scale": {
+        s: 0.3 for s in ("NTM_TW_TINH", "HUYEN", "XA", "DAN", "LONG_GHEP", "HUYEN_LC")}}})
+    res = ntm.solve_plan(apply(plan, sc), time_limit=3, workers=1, seed=0)
+    assert res.status == "INFEASIBLE"
+    assert not res.has_schedule and res.schedule.empty
+    assert "money short" in res.summary["explanation"] and "thiếu vốn" in res.summary["explanation_vi"]
+
+
+def test_explanations_are_told_in_the_plans_terms(plan) -> None:
+    from ntm_sched.engine.result import ConflictItem, Explanation
+
+    m = ntm.build(plan)
+    expl = Explanation(
+        (ConflictItem("deadline", "07321:decision", "due"), ConflictItem("resource", "BCD_HUYEN", ""),
+         ConflictItem("source", "DAN@07321", "")),
+        {"07321:decision": 26},
+        "Infeasible: ...",
+    )
+    df = ntm.explanation_table(m, expl)
+    dl = df[df["kind"] == "deadline"].iloc[0]
+    assert dl["commune"] == "An Dương" and dl["target_date"] == dt.date(2019, 10, 31)
+    assert dl["extra_days"] == 26 and dl["needed_date"] == dt.date(2019, 11, 26)
+    vi = ntm.describe_explanation(m, expl, "vi")
+    en = ntm.describe_explanation(m, expl, "en")
+    assert "An Dương" in vi and "31/10/2019" in vi and "26/11/2019" in vi and "BCD_HUYEN" in vi
+    assert "needs 26 more days" in en and "DAN" in en
+
+
+def test_impossible_hard_deadlines_are_explained_by_name(plan) -> None:
+    """The all_hard scenario: the plan's own dates cannot all hold; the answer says which and by how much."""
+    res = ntm.solve_plan(apply(plan, load_scenario("all_hard")), time_limit=5, workers=1, seed=0)
+    assert res.status == "INFEASIBLE" and not res.has_schedule
+    conflicts = pd.DataFrame(res.summary["conflicts"])
+    late = set(conflicts.loc[conflicts["kind"] == "deadline", "id"])
+    # An Duong and Lan Gioi cannot be recognised by 31/10/2019, Ngoc Thien not inspected by 31/08/2019
+    assert {"07321:decision", "07303:decision", "07360:inspection"} <= late
+    row = conflicts.set_index("id").loc["07321:decision"]
+    assert row["commune"] == "An Dương" and row["extra_days"] > 0
+    assert "An Dương" in res.summary["explanation_vi"] and "Lan Giới" in res.summary["explanation_vi"]

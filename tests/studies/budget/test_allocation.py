@@ -1,0 +1,74 @@
+"""Budget lab: fixed allocations never overspend, the minimum budget is tight, cuts are monotone,
+allocation files are checked with file/row/column messages. A 3-commune plan keeps solves short."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from ntm_sched.plan import format_issues
+from ntm_sched.studies import budget as B
+
+TL = 4.0
+KW = {"time_limit": TL, "workers": 1, "seed": 0}
+COMMUNES = ["07360", "07357", "07321"]
+
+
+@pytest.fixture(scope="module")
+def plan():
+    from ntm_sched.scenario import load_scenario, load_scenario_plan
+
+    return B.restrict_plan(load_scenario_plan(load_scenario("base")), COMMUNES)
+
+
+@pytest.fixture(scope="module")
+def full_plan():
+    from ntm_sched.scenario import load_scenario, load_scenario_plan
+
+    return load_scenario_plan(load_scenario("base"))
+
+
+def small_allocation() -> pd.DataFrame:
+    return pd.DataFrame([
+        {"commune_code": "07357", "source_id": "HUYEN", "quarter": "2019Q4", "amount_mvnd": 3000},
+        {"commune_code": "07357", "source_id": "XA", "quarter": "2020Q1", "amount_mvnd": 1000},
+        {"commune_code": "07321", "source_id": "HUYEN", "quarter": "2019Q3", "amount_mvnd": 800},
+        {"commune_code": "", "source_id": "NTM_TW_TINH", "quarter": "2019Q4", "amount_mvnd": 2000},
+    ])
+
+
+def test_shipped_examples_read(full_plan):
+    for name in ("allocation_example.csv", "allocation_too_small.csv"):
+        df = B.read_allocation(Path(__file__).resolve().parents[3] / "data" / "budget_examples" / name,
+                               full_plan)
+        assert len(df) and (df["amount_mvnd"] >= 0).all()
+    big = B.read_allocation(Path("data/budget_examples/allocation_example.csv"), full_plan)
+    small = B.read_allocation(Path("data/budget_examples/allocation_too_small.csv"), full_plan)
+    assert small["amount_mvnd"].sum() < big["amount_mvnd"].sum()
+
+
+def test_allocation_errors_name_file_row_column(plan, tmp_path):
+    p = tmp_path / "alloc.csv"
+    p.write_text("commune_code,source_id,quarter,amount_mvnd\n"
+                 "07357,HUYEN,2019Q4,100\n"
+                 "99999,HUYEN,2019Q4,100\n"
+                 "07357,NOPE,2019Q4,100\n"
+                 "07357,HUYEN,2019Q9,100\n"
+                 "07357,HUYEN,2019Q4,-5\n", encoding="utf-8")
+    with pytest.raises(B.AllocationError) as e:
+        B.read_allocation(p, plan)
+    msg = str(e.value)
+    # the plan's issue format: file, row, column (every problem listed, none stops the others)
+    assert f"{p}, row 3, column 'commune_code'" in msg and "99999" in msg
+    assert "row 4, column 'source_id'" in msg and "NOPE" in msg
+    assert "row 5, column 'quarter'" in msg
+    assert "row 6, column 'amount_mvnd'" in msg
+    assert [i.column for i in e.value.issues] == ["commune_code", "source_id", "quarter", "amount_mvnd"]
+    vi = format_issues(e.value.issues, "vi")
+    assert "hàng 3, cột 'commune_code'" in vi and "mã xã không có trong kế hoạch" in vi
+    q = tmp_path / "alloc.xlsx"
+    pd.DataFrame([{"commune_code": "07357", "source_id": "HUYEN", "amount_mvnd": 1}]).to_excel(q, index=False)
+    with pytest.raises(B.AllocationError, match=r"alloc.xlsx, row 1: missing column\(s\) quarter"):
+        B.read_allocation(q, plan)

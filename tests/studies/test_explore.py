@@ -1,0 +1,65 @@
+"""Explorer logic: controls reach the plan, re-solves with a hint stay checker-valid, widgets build."""
+
+from __future__ import annotations
+
+import pytest
+
+from ntm_sched.studies import budget as B
+from ntm_sched.studies import explore as E
+
+
+@pytest.fixture(scope="module")
+def plan():
+    from ntm_sched.scenario import load_scenario, load_scenario_plan
+
+    return B.restrict_plan(load_scenario_plan(load_scenario("base")), ["07360", "07357"])
+
+
+def test_defaults_reproduce_the_plan(plan):
+    c = E.Controls.from_plan(plan)
+    assert c.funding_scale["HUYEN"] == 1.0 and c.inspection_capacity == 5.0
+    p2 = E.apply_controls(plan, c)
+    assert p2.table("funding")["amount_mvnd"].tolist() == plan.table("funding")["amount_mvnd"].tolist()
+    assert p2.table("agencies")["weekly_capacity"].tolist() == plan.table("agencies")["weekly_capacity"].tolist()
+
+
+def test_controls_reach_the_plan(plan):
+    c = E.Controls.from_plan(plan).replace(inspection_capacity=10, hard_deadlines=True, accelerated=False,
+                                           extra_funding=False, deadline_shift_days=30,
+                                           funding_scale={"HUYEN": 0.5})
+    p2 = E.apply_controls(plan, c)
+    ag = p2.table("agencies").set_index("agency_id")
+    assert ag.loc["BCD_HUYEN", "weekly_capacity"] == 10
+    assert p2.setting("hard_deadlines") == "true"
+    assert p2.setting("allow_accelerated") == "false"
+    assert p2.setting("allow_extra_funding") == "false"
+    f0, f1 = plan.table("funding"), p2.table("funding")
+    h0 = f0.loc[f0["source_id"] == "HUYEN", "amount_mvnd"].sum()
+    assert f1.loc[f1["source_id"] == "HUYEN", "amount_mvnd"].sum() == pytest.approx(h0 / 2)
+    c0 = plan.table("communes").set_index("code")
+    c1 = p2.table("communes").set_index("code")
+    assert (c1.loc["07357", "target_recognition"] - c0.loc["07357", "target_recognition"]).days == 30
+
+
+def test_explorer_resolve_with_hint_is_valid(plan):
+    ex = E.Explorer(plan, time_limit=3)
+    r1 = ex.solve()
+    assert r1.has_schedule and r1.result.check.ok
+    r2 = ex.solve(ex.controls.replace(inspection_capacity=10))
+    assert r2.has_schedule and r2.result.check.ok
+    assert ex.headline()["communes_total"] == 2
+    risk = ex.at_risk(margin_days=10_000)
+    assert set(risk["commune_code"]) == {"07360", "07357"}
+    assert len(ex.history_table()) == 2
+
+
+def test_widgets_build_and_drive(plan):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    ex = E.Explorer(plan, time_limit=2)
+    ui = E.make_widgets(ex, lang="en")
+    c = ui.controls_from_widgets()
+    assert c.inspection_capacity == 5.0 and c.funding_scale == ex.controls.funding_scale
+    ui.on_solve()
+    assert ex.result is not None and ex.result.has_schedule

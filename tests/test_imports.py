@@ -1,0 +1,140 @@
+"""The import graph of the package: arrows point down the layers, no loops, argparse only in the CLI.
+
+Layer order (imports point down)::
+
+    cli -> studies -> report -> domain, scenario -> engine | plan | i18n | units | io
+
+``engine`` never imports ``plan`` or ``domain``; ``plan`` never imports ``engine``; nothing
+below the CLI uses argparse. Every import counts, including those inside functions.
+"""
+
+from __future__ import annotations
+
+import ast
+import graphlib
+from pathlib import Path
+
+import pytest
+
+PKG = Path(__file__).resolve().parents[1] / "ntm_sched"
+
+# layer of each top-level part of the package; a module may import its own layer's part
+# and the parts listed as allowed for it
+ALLOWED: dict[str, set[str]] = {
+    "i18n": set(),
+    "units": {"i18n"},
+    "io": set(),
+    "engine": set(),
+    "plan": {"i18n", "units", "io"},
+    "domain": {"engine", "plan", "i18n", "units", "io"},
+    "scenario": {"engine", "plan", "i18n", "units", "io"},
+    "report": {"domain", "scenario", "engine", "plan", "i18n", "units", "io"},
+    "studies": {"report", "domain", "scenario", "engine", "plan", "i18n", "units", "io"},
+    "cli": {"studies", "report", "domain", "scenario", "engine", "plan", "i18n", "units", "io"},
+}
+
+
+def _module_name(path: Path) -> str:
+    rel = path.relative_to(PKG.parent).with_suffix("")
+    parts = list(rel.parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _imports(path: Path, me: str | None = None) -> list[tuple[str, int]]:
+    """Every module ``path`` (module ``me``) imports (absolute names), with the line, wherever
+    the import is."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    me = me or _module_name(path)
+    package = me if path.name == "__init__.py" else me.rpartition(".")[0]
+    out = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            out += [(a.name, node.lineno) for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[: len(base) - (node.level - 1)]
+                mod = ".".join(base + ([node.module] if node.module else []))
+            else:
+                mod = node.module or ""
+            out.append((mod, node.lineno))
+            # "from ntm_sched.engine import solve" may name a submodule: count it too
+            out += [(f"{mod}.{a.name}", node.lineno) for a in node.names]
+    return out
+
+
+MODULES = {_module_name(p): p for p in sorted(PKG.rglob("*.py"))}
+
+
+def _part(module: str) -> str:
+    return module.split(".")[1] if module.count(".") >= 1 else ""
+
+
+def _internal(module: str) -> str | None:
+    """The package module an imported name resolves to (longest known prefix), or None."""
+    while module:
+        if module in MODULES:
+            return module
+        module = module.rpartition(".")[0]
+    return None
+
+
+def test_every_part_has_a_layer():
+    parts = {_part(m) for m in MODULES if m != "ntm_sched"}
+    assert parts <= set(ALLOWED), sorted(parts - set(ALLOWED))
+
+
+def _wrong_arrows(module: str, path: Path) -> list[str]:
+    mine = _part(module)
+    bad = []
+    seen = set()
+    for name, line in _imports(path, module):
+        target = _internal(name)
+        if target is None or target == "ntm_sched" or (line, target) in seen:
+            continue
+        seen.add((line, target))
+        theirs = _part(target)
+        if theirs != mine and mine and theirs not in ALLOWED[mine]:
+            bad.append(f"{path.name}:{line} imports {name} ({mine} -> {theirs})")
+    return bad
+
+
+@pytest.mark.parametrize("module", sorted(MODULES))
+def test_imports_point_down_the_layers(module):
+    bad = _wrong_arrows(module, MODULES[module])
+    assert not bad, "\n".join(bad)
+
+
+@pytest.mark.parametrize("module", sorted(MODULES))
+def test_only_the_cli_parses_arguments(module):
+    if _part(module) == "cli":
+        return
+    used = [line for name, line in _imports(MODULES[module]) if name == "argparse"]
+    assert not used, f"{module} imports argparse (lines {used}); only ntm_sched.cli may"
+
+
+def test_no_import_loops():
+    graph: dict[str, set[str]] = {m: set() for m in MODULES}
+    for m, path in MODULES.items():
+        for name, _ in _imports(path):
+            target = _internal(name)
+            # a package's __init__ re-exporting its own modules is not a loop of the modules
+            if target and target != m and not (path.name == "__init__.py" and target.startswith(m + ".")):
+                if not (MODULES[target].name == "__init__.py" and m.startswith(target + ".")):
+                    graph[m].add(target)
+    try:
+        list(graphlib.TopologicalSorter(graph).static_order())
+    except graphlib.CycleError as exc:
+        pytest.fail(f"import loop: {' -> '.join(exc.args[1])}")
+
+
+def test_the_checker_finds_a_wrong_arrow(tmp_path):
+    """The test itself can fail: an engine module importing the plan, even inside a function, is reported."""
+    fake = tmp_path / "problem.py"
+    fake.write_text((PKG / "engine" / "problem.py").read_text(encoding="utf-8")
+                    + "\n\ndef _f():\n    from ntm_sched.plan import load_plan\n    return load_plan\n",
+                    encoding="utf-8")
+    bad = _wrong_arrows("ntm_sched.engine.problem", fake)
+    assert len(bad) == 1 and "engine -> plan" in bad[0]

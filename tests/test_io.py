@@ -1,0 +1,58 @@
+"""Atomic output: a folder or file is either the old one or the complete new one, never half."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import numpy as np
+import pytest
+
+from ntm_sched.io import atomic_dir, atomic_write_text, write_json
+
+
+def test_atomic_dir_publishes_only_on_success(tmp_path) -> None:
+    target = tmp_path / "out"
+    with atomic_dir(target) as tmp:
+        (tmp / "a.csv").write_text("x\n", encoding="utf-8")
+        assert not target.exists()  # nothing visible until the block ends
+    assert (target / "a.csv").read_text(encoding="utf-8") == "x\n"
+
+    with pytest.raises(RuntimeError), atomic_dir(target) as tmp:
+        (tmp / "b.csv").write_text("half", encoding="utf-8")
+        raise RuntimeError("solver died")
+    assert sorted(p.name for p in target.iterdir()) == ["a.csv"]  # the old output, untouched
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]  # no staging folder left behind
+
+
+def test_atomic_dir_replaces_a_previous_output_whole(tmp_path) -> None:
+    target = tmp_path / "out"
+    with atomic_dir(target) as tmp:
+        (tmp / "old.csv").write_text("1", encoding="utf-8")
+    with atomic_dir(target) as tmp:
+        (tmp / "new.csv").write_text("2", encoding="utf-8")
+    assert sorted(p.name for p in target.iterdir()) == ["new.csv"]
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]
+
+
+def test_atomic_write_text_keeps_the_old_file_when_writing_fails(tmp_path) -> None:
+    path = tmp_path / "summary.txt"
+    atomic_write_text(path, "Xã Liên Chung\n")
+    assert path.read_text(encoding="utf-8") == "Xã Liên Chung\n"
+
+
+    with pytest.raises(TypeError):
+        atomic_write_text(path, 12345)  # type: ignore[arg-type]
+    assert path.read_text(encoding="utf-8") == "Xã Liên Chung\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["summary.txt"]
+
+
+def test_write_json_keeps_diacritics_and_writes_dates_iso(tmp_path) -> None:
+    path = tmp_path / "s.json"
+    write_json(path, {"xã": "Ngọc Thiện", "date": dt.date(2019, 11, 30), "n": np.int64(3), "x": np.float64(0.5)})
+    text = path.read_text(encoding="utf-8")
+    assert "Ngọc Thiện" in text and "\\u" not in text
+    assert json.loads(text) == {"xã": "Ngọc Thiện", "date": "2019-11-30", "n": 3, "x": 0.5}
+    with pytest.raises(TypeError, match="not JSON serialisable: object"):
+        write_json(tmp_path / "bad.json", {"o": object()})
+    assert not (tmp_path / "bad.json").exists()
