@@ -56,3 +56,24 @@ def test_write_json_keeps_diacritics_and_writes_dates_iso(tmp_path) -> None:
     with pytest.raises(TypeError, match="not JSON serialisable: object"):
         write_json(tmp_path / "bad.json", {"o": object()})
     assert not (tmp_path / "bad.json").exists()
+
+
+def test_write_tables_replaces_its_own_folder_or_writes_into_a_shared_one(tmp_path):
+    import pandas as pd
+
+    from ntm_sched.io import write_tables
+
+    df = pd.DataFrame({"d": [dt.date(2020, 1, 2)], "x": ["Tân Yên"]})
+    out = write_tables(tmp_path / "o", {"t": df}, {"status": "OPTIMAL", "when": dt.date(2020, 1, 2)},
+                       workbook="book.xlsx")
+    assert (out / "t.csv").read_text(encoding="utf-8") == "d,x\n2020-01-02,Tân Yên\n"
+    assert json.loads((out / "summary.json").read_text(encoding="utf-8"))["when"] == "2020-01-02"
+    assert pd.read_excel(out / "book.xlsx", sheet_name="t")["x"].tolist() == ["Tân Yên"]
+    (out / "stale.csv").write_text("old", encoding="utf-8")
+    write_tables(out, {"t": df})  # the command's own folder: replaced whole
+    assert not (out / "stale.csv").exists()
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / "figure.png").write_bytes(b"png")
+    write_tables(shared, {"t": df}, encoding="utf-8-sig", replace_folder=False)
+    assert (shared / "figure.png").exists() and (shared / "t.csv").read_bytes().startswith(b"\xef\xbb\xbf")

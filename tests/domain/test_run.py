@@ -10,7 +10,7 @@ import dataclasses
 from pathlib import Path
 
 from ntm_sched import domain as ntm
-from ntm_sched.engine import check
+from ntm_sched.engine import SolveOptions, check
 from ntm_sched.scenario import apply, load_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -56,3 +56,22 @@ def test_a_deep_budget_cut_asks_for_extra_funding_never_overspends(plan, tmp_pat
     # what the tranches cannot carry must come from extra funding, and it is reported
     assert res.summary["extra_funding_mvnd"] >= total_cost - available - 1
     assert res.result.check.ok
+
+
+def test_keep_if_valid_accepts_a_valid_schedule_and_refuses_a_broken_one(plan, base) -> None:
+    model = ntm.build(plan)
+    kept = ntm.keep_if_valid(model, base.result.solution)
+    assert kept is not None and kept.status == "FEASIBLE" and kept.summary["checker_ok"] is True
+    sol = base.result.solution
+    first = next(iter(sol.tasks))
+    broken = dataclasses.replace(sol, tasks={**sol.tasks, first: dataclasses.replace(sol.tasks[first], start=-5)})
+    assert ntm.keep_if_valid(model, broken) is None
+
+
+def test_solve_keeping_returns_the_previous_schedule_when_asked_to_prefer_it(plan, base) -> None:
+    model = ntm.build(plan)
+    pr, kept = ntm.solve_keeping(model, base.result.solution, SolveOptions(time_limit=5, workers=1),
+                                 better=lambda kept, own: True)
+    assert kept and pr.result.solution == base.result.solution
+    pr, kept = ntm.solve_keeping(model, None, SolveOptions(time_limit=5, workers=1))
+    assert not kept and pr.has_schedule
