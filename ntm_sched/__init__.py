@@ -1,4 +1,52 @@
-"""ntm-sched: scheduling the New Rural Development (NTM) plan of a Vietnamese district."""
+"""ntm-sched: scheduling the New Rural Development (NTM) plan of a Vietnamese district.
+
+Layers (imports point down; ``tests/test_imports.py`` keeps it so)::
+
+    cli -> studies -> report -> domain, scenario -> engine | plan | i18n | units | io
+
+* ``i18n``, ``units``, ``io``: every vi/en string; money/date scaling and formatting; atomic
+  output (``write_tables``, the one writer of result tables).
+* ``engine/``: generic scheduling, knows no commune: ``problem``, ``options`` (``SolveOptions``,
+  the one home of solver defaults), ``result`` (+ check and explanation types), ``builder``,
+  ``checker``, ``explain``, ``solve``, ``transforms``, ``psplib``, ``bench``.
+* ``plan/``: the plan as data: ``schema``, ``cells``, ``records``, ``validate``, ``model``
+  (``Plan``), ``io``, ``settings`` (typed), ``edits`` (record-level, checked once).
+* ``domain/``: the NTM bridge: ``model``, ``build``, ``tables``, ``explain``, ``run``.
+* ``scenario/``: scenario files (``config``: pydantic schema, ``load``) and ``apply``.
+* ``report/``: tables, plots, context, papermill runner, batch.
+* ``studies/``: questions asked of the model: ``budget/`` (allocation, evaluate, minimum, cuts,
+  marginal), ``explore``. A new study goes in ``studies/<study>/``.
+* ``cli/``: the only argparse: one module per verb, common options in parent parsers.
+
+Old -> new module map (restructure of issue 8)::
+
+    ntm_sched.ntm                 -> ntm_sched.domain (build, solve_plan, tabulate, PlanResult,
+                                     NtmModel, explanation_table, ...); ntm.setting_values(plan)
+                                     -> ntm_sched.plan.settings.read_settings(plan) (a typed
+                                     PlanSettings: attributes, not dict keys)
+    ntm_sched.budget              -> ntm_sched.studies.budget (same public names; the plan
+                                     edits restrict_plan/scale_funding/set_settings also in
+                                     ntm_sched.plan.edits; _solve_model -> domain.solve_model,
+                                     _result_from -> domain.keep_if_valid, _recognition ->
+                                     studies.budget.recognition_dates, _unlimited_sources/_scaled/
+                                     _hard/with_tranches -> engine.transforms)
+    ntm_sched.budget (argparse)   -> ntm_sched.cli.budget
+    ntm_sched.explore             -> ntm_sched.studies.explore
+    ntm_sched.scenario.solver_kwargs(...) -> Scenario.solver_options(...) (a SolveOptions)
+    ntm_sched.report.labels       -> ntm_sched.i18n (+ MESSAGES: strings of every layer)
+    ntm_sched.io_utils            -> ntm_sched.io (+ write_tables)
+    ntm_sched.cli (one file)      -> ntm_sched.cli/ (validate, solve, report, batch, budget,
+                                     scenario, bench; common.py holds the parent parsers)
+    ntm_sched.plan.cli            -> ntm_sched.cli.validate
+    report.runner/batch argparse  -> ntm_sched.cli.report, ntm_sched.cli.batch
+    engine.bench argparse         -> ntm_sched.cli.bench
+    engine.checker CheckReport, Violation, CheckError; engine.explain Explanation, ConflictItem
+                                  -> ntm_sched.engine.result (still importable from checker/explain)
+    plan.model records (Commune, ...) -> ntm_sched.plan.records (re-exported by ntm_sched.plan)
+    plan.validate build_plan/plan_with_frame -> ntm_sched.plan.model
+    solve(problem, time_limit=, workers=, seed=, ...) -> solve(problem, SolveOptions(...)) (the
+                                     keywords still work and override single fields)
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,10 @@
 """Translate a :class:`~ntm_sched.engine.problem.Problem` into a CP-SAT model.
 
+Size (~600 lines): one model, whose constraint families share the task variables and the
+earliest/latest bounds; ARCHITECTURE.md's split into ``cpsat/{variables,constraints,money,
+objective}`` is left for when the builder next changes, so that the branches that change it
+now (direct builder tests, reliability fixes) need not move code at the same time.
+
 The model follows the semantics in the docstring of :mod:`ntm_sched.engine.problem`:
 
 * one interval per task (per mode, optional, when the task has several modes,

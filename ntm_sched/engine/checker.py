@@ -9,7 +9,10 @@ from __future__ import annotations
 from collections import defaultdict
 
 from ntm_sched.engine.problem import Problem, advance_payment, elapsed_end
-from ntm_sched.engine.result import CheckReport, Solution, Violation
+from ntm_sched.engine.result import CheckError, CheckReport, Solution, Violation
+
+# the report types live in result.py (no import loop); importable from here too
+__all__ = ["CheckError", "CheckReport", "Violation", "check"]
 
 
 def check(problem: Problem, solution: Solution) -> CheckReport:

@@ -1,5 +1,8 @@
 """Problem data of the generic scheduling engine.
 
+Size (~450 lines): the data classes and the semantics they promise (this docstring) are one
+contract; each class validates itself, and about half the file is that validation.
+
 The engine knows tasks, modes, renewable resources with capacity profiles,
 non-renewable budgets, calendars, deadlines and money sources with tranches.
 It knows nothing of communes or criteria: the NTM domain layer (:mod:`ntm_sched.domain`)

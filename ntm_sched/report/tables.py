@@ -1,5 +1,8 @@
 """Tables for people: headline figures, milestones, money, risks, assumptions.
 
+Size (~430 lines): one function per report table, all sharing the localisation helpers; a
+new table belongs here, a new kind of analysis in ``ntm_sched/studies/``.
+
 Every function takes a solved :class:`~ntm_sched.domain.PlanResult` (and the plan for
 names) and returns a DataFrame with localized headers and ``dd/mm/yyyy`` dates.
 An infeasible or timed-out solve gives empty tables (with their columns), never
