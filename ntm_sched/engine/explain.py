@@ -11,7 +11,8 @@ from ntm_sched.engine.problem import Problem, elapsed_end
 from ntm_sched.engine.result import ConflictItem, Explanation
 
 # the explanation types live in result.py (no import loop); importable from here too
-__all__ = ["ConflictItem", "Explanation", "earliest_times", "explain_infeasibility", "money_shortfall"]
+__all__ = ["ConflictItem", "Explanation", "earliest_times", "explain_infeasibility", "infeasible_without_search",
+           "money_shortfall"]
 
 
 def earliest_times(problem: Problem) -> tuple[dict[str, int], dict[str, int], bool]:
