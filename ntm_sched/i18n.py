@@ -95,6 +95,7 @@ VI: dict[str, str] = {
     # milestones
     "m_works_done": "Hoàn thành công trình",
     "m_inspection": "Thẩm tra",
+    "m_submission": "Trình tỉnh thẩm định",
     "m_appraisal": "Thẩm định",
     "m_recognition": "Công nhận",
     "m_task": "Hạn công việc",
@@ -125,6 +126,44 @@ VI: dict[str, str] = {
     "r_chain": "chuỗi công việc dài nhất: {chain}",
     "r_start": "{task} bắt đầu ngay từ đầu kế hoạch nhưng thời gian thực hiện dài",
     "r_unknown": "không xác định được nguyên nhân đơn lẻ",
+    # back-test appendix (ntm_sched.report.backtest)
+    "backtest": "Phụ lục: đối chiếu với thực tế",
+    "bt_intro": ("Ngày công nhận do mô hình xếp lịch, đặt cạnh những gì đã xảy ra sau kế hoạch ({file}). "
+                 "Phần này để người đọc đánh giá độ tin cậy của các giả định mặc định; các thời gian "
+                 "không được hiệu chỉnh theo kết quả thực tế."),
+    "bt_none": "Không có dữ liệu thực tế cho kế hoạch này ({file}).",
+    "bt_unit": "Xã / huyện",
+    "bt_target": "Mốc của kế hoạch",
+    "bt_model": "Mô hình xếp lịch",
+    "bt_earliest": "Sớm nhất theo giả định",
+    "bt_outcome": "Thực tế",
+    "bt_diff": "Chênh lệch (ngày)",
+    "bt_verdict": "Nhận xét",
+    "bt_source": "Nguồn",
+    "bt_v_within": "trong khoảng thực tế",
+    "bt_v_later": "mô hình muộn hơn",
+    "bt_v_earlier": "mô hình sớm hơn",
+    "bt_v_unknown": "chưa có dữ liệu",
+    "bt_v_none": "không có lịch",
+    "bt_counts": ("Trong {n} đơn vị có dữ liệu thực tế, ngày công nhận của mô hình muộn hơn thực tế ở {later} "
+                  "(nhiều nhất {worst}: {worst_days} ngày), nằm trong khoảng thực tế ở {within} và sớm hơn ở "
+                  "{earlier}."),
+    "bt_counts_no_late": ("Trong {n} đơn vị có dữ liệu thực tế, ngày công nhận của mô hình nằm trong khoảng "
+                          "thực tế ở {within} và sớm hơn ở {earlier}."),
+    "bt_bound_late": ("Ở {k} đơn vị, thực tế còn sớm hơn cả ngày sớm nhất mà các giả định cho phép (thi công "
+                      "tăng tốc, tiền và nhân lực không giới hạn): thời gian thi công và thủ tục mặc định dài hơn "
+                      "những gì đã diễn ra."),
+    "bt_bound_ok": ("Ở mọi đơn vị, ngày sớm nhất mà các giả định cho phép không muộn hơn thực tế: riêng thời "
+                    "gian mặc định không ngăn được những gì đã xảy ra; chênh lệch đến từ cách mô hình xếp lịch "
+                    "(chỉ cần kịp các mốc của kế hoạch và tiết kiệm vốn, không đưa từng xã về đích sớm nhất), "
+                    "từ vốn và năng lực."),
+    "bt_cautious": ("Như vậy các giả định mặc định thận trọng hơn thực tế: ngày của mô hình là một lịch khả thi "
+                    "để kịp kế hoạch, không phải dự báo ngày về đích."),
+    "bt_optimistic": ("Như vậy các giả định mặc định lạc quan hơn thực tế: thời gian, vốn hoặc năng lực thực tế "
+                      "kém thuận lợi hơn giả định."),
+    "bt_consistent": "Như vậy các giả định mặc định phù hợp với thực tế ở độ chính xác của dữ liệu.",
+    "bt_unknown_count": "{k} đơn vị chưa có dữ liệu thực tế.",
+    "bt_no_schedule": "Không có lịch trình nên không có ngày để đối chiếu ở {k} đơn vị có dữ liệu thực tế.",
 }
 
 EN: dict[str, str] = {
@@ -201,6 +240,7 @@ EN: dict[str, str] = {
     "deadline": "Deadline",
     "m_works_done": "Works done",
     "m_inspection": "Inspection",
+    "m_submission": "Submitted to the province",
     "m_appraisal": "Appraisal",
     "m_recognition": "Recognition",
     "m_task": "Task due",
@@ -228,6 +268,43 @@ EN: dict[str, str] = {
     "r_chain": "longest chain: {chain}",
     "r_start": "{task} starts at the plan's start but takes long",
     "r_unknown": "no single cause found",
+    # back-test appendix (ntm_sched.report.backtest)
+    "backtest": "Appendix: back-test against what happened",
+    "bt_intro": ("The recognition dates the model schedules, beside what happened after the plan ({file}). "
+                 "This is for the reader's trust in the default assumptions; the durations are not tuned "
+                 "to the outcome."),
+    "bt_none": "No recorded outcome for this plan ({file}).",
+    "bt_unit": "Commune / district",
+    "bt_target": "Plan's target",
+    "bt_model": "Model's schedule",
+    "bt_earliest": "Earliest the assumptions allow",
+    "bt_outcome": "What happened",
+    "bt_diff": "Difference (days)",
+    "bt_verdict": "Verdict",
+    "bt_source": "Source",
+    "bt_v_within": "within what happened",
+    "bt_v_later": "model later",
+    "bt_v_earlier": "model earlier",
+    "bt_v_unknown": "no record",
+    "bt_v_none": "no schedule",
+    "bt_counts": ("Of the {n} units with a record, the model's recognition date is later than what happened for "
+                  "{later} (most for {worst}: {worst_days} days), within it for {within} and earlier for {earlier}."),
+    "bt_counts_no_late": ("Of the {n} units with a record, the model's recognition date is within what happened "
+                          "for {within} and earlier for {earlier}."),
+    "bt_bound_late": ("For {k} of them what happened is earlier even than the earliest date the assumptions "
+                      "allow (accelerated works, unlimited money and staff): the default works and procedure "
+                      "durations are longer than what took place."),
+    "bt_bound_ok": ("For every unit the earliest date the assumptions allow is no later than what happened: the "
+                    "default durations alone do not rule it out; the difference comes from how the model "
+                    "schedules (it only needs to meet the plan's dates and saves money; it does not race each "
+                    "commune to the finish) and from money and capacity."),
+    "bt_cautious": ("So the default assumptions are more cautious than what happened: the model's dates are a "
+                    "feasible schedule that meets the plan, not a forecast of recognition."),
+    "bt_optimistic": ("So the default assumptions are more optimistic than what happened: real durations, money "
+                      "or capacity were less favourable than assumed."),
+    "bt_consistent": "So the default assumptions agree with what happened, at the precision of the record.",
+    "bt_unknown_count": "{k} units have no record.",
+    "bt_no_schedule": "No schedule, so no date to set beside the record of {k} units.",
 }
 
 # Messages of the lower layers (domain explanations, plan checks, studies, command line, app),

@@ -5,15 +5,20 @@ money in million VND; effort scaled by :data:`ntm_sched.units.EFFORT_SCALE`):
 
 * every row of ``tasks.csv`` is a task; its duration is
   ``duration_fixed_days + duration_per_batch_days * ceil(quantity / parallel_per_commune)``,
-  its cost ``quantity * unit_cost_mvnd``, its demand the work type's weekly effort on
-  its lead agency; accelerable work types get a second, *accelerated* mode (settings
-  ``accel_*``) when ``allow_accelerated`` is true;
+  its cost ``quantity * unit_cost_mvnd``; a task whose work is already under way gives the
+  ``share_remaining`` still to do (empty = 1): its cost is multiplied by the share and its
+  duration is ``ceil(share * duration)`` (the fixed part too: the contractor is on site); its
+  demand is the work type's weekly effort on its lead agency; accelerable work types get a
+  second, *accelerated* mode (settings ``accel_*``) when ``allow_accelerated`` is true;
 * every commune not yet recognised gets its recognition chain from
   ``recognition_steps.csv`` (steps of equal ``order`` run side by side, each order
-  after the previous one; the first order waits for all the commune's works);
+  after the previous one; the first order waits for all the commune's works on its
+  criteria, not for work on the whole set, criterion ``all``, such as its 2020 plan);
 * the district chain starts when every not-yet-recognised commune is recognised,
   every district task is done and every recognised commune's review is done;
-* milestone steps are held to the communes' target dates (``communes.csv``) and the
+* milestone steps are held to the communes' target dates (``communes.csv``: a step whose
+  ``milestone`` is ``m`` ends by ``target_m``; ``submission`` is the zero-length step after the
+  district inspection, the day the dossier goes to the province) and the
   district's to the ``district_target_<milestone>`` settings; tasks with a ``due_date``
   to that date. Soft by default (``hard_deadlines`` setting);
 * each (source, earmark) pair of ``funding.csv`` is an engine money source; a task
@@ -54,6 +59,8 @@ from ntm_sched.plan.settings import PlanSettings, read_settings
 from ntm_sched.units import date_to_period, to_model_effort, to_model_money
 
 CALENDARS = ("construction", "office")
+ALL_CRITERIA = "all"
+"""``tasks.criterion`` of work on a commune's whole criteria set (reviews, plans)."""
 DISTRICT_NAME_FALLBACK = "huyện Tân Yên"
 """Name shown for the district's own chain when ``communes.csv`` has no ``DISTRICT`` row."""
 
@@ -144,7 +151,10 @@ class _Builder:
         q = float(t.quantity)
         batches = math.ceil(q / int(wt.parallel_per_commune)) if q > 0 else 0
         dur = int(wt.duration_fixed_days) + int(wt.duration_per_batch_days) * batches
-        cost = to_model_money(q * float(wt.unit_cost_mvnd))
+        share = t.share
+        if share < 1:
+            dur = math.ceil(dur * share)
+        cost = to_model_money(q * float(wt.unit_cost_mvnd) * share)
         agency = t.lead_agency or wt.lead_agency
         effort = float(wt.effort_per_week)
         modes = [Mode(dur, {agency: to_model_effort(effort)} if effort > 0 else {}, cost, name="normal")]
@@ -154,7 +164,7 @@ class _Builder:
             if adur < dur:
                 aeff = effort * st.accel_effort_factor
                 modes.append(Mode(adur, {agency: to_model_effort(aeff)} if aeff > 0 else {},
-                                  to_model_money(q * float(wt.unit_cost_mvnd) * st.accel_cost_factor),
+                                  to_model_money(q * float(wt.unit_cost_mvnd) * share * st.accel_cost_factor),
                                   name="accelerated"))
                 mode_names.append("accelerated")
         due = t.due_date
@@ -243,10 +253,14 @@ def build(plan: Plan, settings: PlanSettings | None = None) -> NtmModel:
         targets = {
             "works_done": c.target_works_done,
             "inspection": c.target_inspection,
+            "submission": c.target_submission,
             "appraisal": c.target_appraisal,
             "recognition": c.target_recognition or st.communes_target,
         }
-        commune_last += b.chain("commune", c.code, c.name, targets, b.works_of.get(c.code, []), bool(sources))
+        # the chain waits for the works on the commune's criteria; work on the whole set
+        # (criterion "all": its 2020 plan, a review) does not hold its recognition
+        works = [tid for tid in b.works_of.get(c.code, []) if b.info[tid].criterion != ALL_CRITERIA]
+        commune_last += b.chain("commune", c.code, c.name, targets, works, bool(sources))
     district_preds = list(commune_last) + b.works_of.get(DISTRICT, [])
     district_preds += [
         tid for c in plan.communes if c.status == "recognised" for tid in b.works_of.get(c.code, [])

@@ -22,9 +22,11 @@ from .model import Plan
 from .records import PLAN_FIELD, Setting, Tranche
 
 DISTRICT = "DISTRICT"
-COMMUNE_TARGETS = ("target_works_done", "target_inspection", "target_appraisal", "target_recognition")
+COMMUNE_TARGETS = ("target_works_done", "target_inspection", "target_submission", "target_appraisal",
+                   "target_recognition")
 DISTRICT_TARGET_SETTINGS = ("district_target_works_done", "district_target_inspection",
-                            "district_target_appraisal", "district_target_recognition")
+                            "district_target_submission", "district_target_appraisal",
+                            "district_target_recognition")
 RECOGNISED_CRITERIA = 19
 """Criteria a recognised commune meets (national commune criteria set 2016-2020)."""
 

@@ -116,6 +116,7 @@ class Commune(_Record):
     missing_criteria: tuple[str, ...] = ()
     target_works_done: dt.date | None = None
     target_inspection: dt.date | None = None
+    target_submission: dt.date | None = None
     target_appraisal: dt.date | None = None
     target_recognition: dt.date | None = None
     disadvantaged: bool
@@ -197,6 +198,12 @@ class PlanTask(_Record):
     release_date: dt.date | None = None
     due_date: dt.date | None = None
     estimate_note: str | None = None
+    share_remaining: float | None = None
+
+    @property
+    def share(self) -> float:
+        """The share of the work still to do (``share_remaining``; empty means the whole work)."""
+        return 1.0 if self.share_remaining is None else float(self.share_remaining)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -86,8 +86,14 @@ TABLES: tuple[Table, ...] = (
             Column("criteria_met", "int", minimum=0),
             Column("missing_criteria", "list", nullable=True, ref="criteria.code"),
             Column("target_works_done", "date", nullable=True),
-            Column("target_inspection", "date", nullable=True),
-            Column("target_appraisal", "date", nullable=True),
+            Column("target_inspection", "date", nullable=True,
+                   doc="district inspection (thẩm tra) done by this date"),
+            Column("target_submission", "date", required=False, nullable=True,
+                   doc="inspection done and dossier submitted to the province (trình tỉnh thẩm định) by this "
+                       "date: the milestone the plan usually sets, e.g. 'thẩm tra và trình BCĐ tỉnh thẩm "
+                       "định cuối tháng 11/2019'"),
+            Column("target_appraisal", "date", nullable=True,
+                   doc="provincial appraisal (thẩm định) finished by this date; only where the plan dates it"),
             Column("target_recognition", "date", nullable=True),
             Column("disadvantaged", "bool"),
             Column("plan_ref", "str", nullable=True),
@@ -178,6 +184,10 @@ TABLES: tuple[Table, ...] = (
             Column("release_date", "date", nullable=True),
             Column("due_date", "date", nullable=True, doc="the plan's own due date for this item"),
             Column("estimate_note", "str", nullable=True),
+            Column("share_remaining", "float", required=False, nullable=True, minimum=0,
+                   doc="share (above 0, at most 1) of the work still to do when the work is under way "
+                       "(the plan's 'hoàn thiện', 'hoàn thành', 'xây dựng xong'): the task's cost and duration "
+                       "are the work type's times this share; empty = 1 (the whole work)"),
         ),
     ),
     Table(
@@ -235,8 +245,8 @@ TABLES: tuple[Table, ...] = (
             Column("effort_per_week", "float", minimum=0),
             Column("calendar", "str", choices=("construction", "office")),
             Column("milestone", "str", nullable=True,
-                   choices=("works_done", "inspection", "appraisal", "recognition"),
-                   doc="the communes' target-date column this step's end is held to"),
+                   choices=("works_done", "inspection", "submission", "appraisal", "recognition"),
+                   doc="the communes' target-date column (``target_<milestone>``) this step's end is held to"),
             Column("source", "str", doc=SOURCE_DOC),
         ),
     ),

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from .model import Plan
 
-MILESTONES = ("works_done", "inspection", "appraisal", "recognition")
+MILESTONES = ("works_done", "inspection", "submission", "appraisal", "recognition")
 """Milestones of a recognition chain that may carry a target date."""
 
 TRUE_WORDS = ("1", "true", "yes", "có", "co")

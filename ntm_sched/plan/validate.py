@@ -31,6 +31,9 @@ COMMUNE_CRITERIA = 19  # national commune criteria set 2016-2020
 DISTRICT = "DISTRICT"
 _CODE = re.compile(r"^\d{5}$")
 NAME_COLUMNS = ("name", "name_vi")
+# a commune's target dates in the order of its recognition chain
+TARGET_COLUMNS = ("target_works_done", "target_inspection", "target_submission", "target_appraisal",
+                  "target_recognition")
 
 
 @dataclass(frozen=True)
@@ -395,6 +398,19 @@ def _check_domain(typed: dict[str, list[Row]], locate: Locator, sink: _Sink) -> 
         if r.ok("status") and met is not None and r.values["status"] == "recognised" and met < COMMUNE_CRITERIA:
             sink.at(r, "status", f"status 'recognised' but only {met} criteria met",
                     f"trạng thái 'recognised' nhưng mới đạt {met} tiêu chí", "warning")
+        # the chain runs works -> inspection -> submission -> appraisal -> recognition: a target
+        # earlier than the target of a step before it is almost always a typo
+        prev: tuple[str, Any] | None = None
+        for col in TARGET_COLUMNS:
+            d = r.values.get(col) if col not in r.bad else None
+            if d is None:
+                continue
+            if prev is not None and d < prev[1]:
+                sink.at(r, col, f"{col} {d} is before {prev[0]} {prev[1]} (the chain's order: "
+                        f"{', '.join(TARGET_COLUMNS)})",
+                        f"{col} {d} trước {prev[0]} {prev[1]} (thứ tự của chuỗi: {', '.join(TARGET_COLUMNS)})",
+                        "warning")
+            prev = (col, d)
 
     for name in ("calendar", "capacity_changes"):
         for r in typed.get(name, []):
@@ -424,6 +440,11 @@ def _check_domain(typed: dict[str, list[Row]], locate: Locator, sink: _Sink) -> 
                         f"tiêu chí {r.values['criterion']!r} không phải tiêu chí "
                         f"{'huyện' if want == 'district' else 'xã'} trong {_label(locate, 'criteria', 'vi')}",
                         "warning")
+        share = r.values.get("share_remaining") if "share_remaining" not in r.bad else None
+        if share is not None and not 0 < share <= 1:
+            sink.at(r, "share_remaining",
+                    f"share_remaining {share:g} must be above 0 and at most 1 (the share of the work still to do)",
+                    f"share_remaining {share:g} phải lớn hơn 0 và không quá 1 (phần việc còn lại)")
         if "predecessors" not in r.bad:
             preds = r.values.get("predecessors") or ()
             dups = sorted({p for p in preds if preds.count(p) > 1})

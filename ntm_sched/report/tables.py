@@ -104,7 +104,7 @@ def milestone_table(res: Any, plan: Any, lang: str = "vi", include_tasks: bool =
     if not len(ms):
         return pd.DataFrame(columns=cols)
     names = commune_names(plan, lang)
-    order = {m: i for i, m in enumerate(("works_done", "inspection", "appraisal", "recognition"))}
+    order = {m: i for i, m in enumerate(("works_done", "inspection", "submission", "appraisal", "recognition"))}
     ms = ms.assign(_d=ms["commune_code"].eq(DISTRICT), _o=ms["milestone"].map(order).fillna(9))
     ms = ms.sort_values(["_d", "commune_code", "_o", "milestone"])
     out = pd.DataFrame({

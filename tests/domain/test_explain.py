@@ -18,7 +18,7 @@ from ntm_sched.scenario import apply, load_scenario
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data" / "tan_yen_2019"
 NOT_RECOGNISED = ["07303", "07309", "07321", "07330", "07336", "07345", "07357", "07360"]
-CHAIN = ["works_done", "dossier", "public_posting", "survey", "inspection", "appraisal", "decision"]
+CHAIN = ["works_done", "dossier", "public_posting", "survey", "inspection", "submission", "appraisal", "decision"]
 
 
 
@@ -38,9 +38,9 @@ def test_explanations_are_told_in_the_plans_terms(plan) -> None:
 
     m = ntm.build(plan)
     expl = Explanation(
-        (ConflictItem("deadline", "07321:decision", "due"), ConflictItem("resource", "BCD_HUYEN", ""),
+        (ConflictItem("deadline", "07321:submission", "due"), ConflictItem("resource", "BCD_HUYEN", ""),
          ConflictItem("source", "DAN@07321", "")),
-        {"07321:decision": 26},
+        {"07321:submission": 26},
         "Infeasible: ...",
     )
     df = ntm.explanation_table(m, expl)
@@ -59,8 +59,9 @@ def test_impossible_hard_deadlines_are_explained_by_name(plan) -> None:
     assert res.status == "INFEASIBLE" and not res.has_schedule
     conflicts = pd.DataFrame(res.summary["conflicts"])
     late = set(conflicts.loc[conflicts["kind"] == "deadline", "id"])
-    # An Duong and Lan Gioi cannot be recognised by 31/10/2019, Ngoc Thien not inspected by 31/08/2019
-    assert {"07321:decision", "07303:decision", "07360:inspection"} <= late
-    row = conflicts.set_index("id").loc["07321:decision"]
-    assert row["commune"] == "An Dương" and row["extra_days"] > 0
-    assert "An Dương" in res.summary["explanation_vi"] and "Lan Giới" in res.summary["explanation_vi"]
+    # Tân Trung's works cannot end by 15/11/2019 nor its dossier reach the province by 30/11/2019;
+    # Ngọc Thiện cannot be inspected by 31/08/2019
+    assert {"07309:works_done", "07309:submission", "07360:inspection"} <= late
+    row = conflicts.set_index("id").loc["07309:works_done"]
+    assert row["commune"] == "Tân Trung" and row["extra_days"] > 0
+    assert "Tân Trung" in res.summary["explanation_vi"] and "Ngọc Thiện" in res.summary["explanation_vi"]

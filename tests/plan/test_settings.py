@@ -19,7 +19,7 @@ def test_values_are_typed():
     assert st.plan_start == dt.date(2019, 8, 5) and st.advance_share == 0.3
     assert st.allow_accelerated is True and st.hard_deadlines is False and st.lexicographic is True
     assert st.extra_funding_from is None and st.budget_lab_extra_funding_from == dt.date(2021, 1, 1)
-    assert st.district_targets["works_done"] == dt.date(2020, 6, 30) and st.weight_late_milestone == 100000
+    assert st.district_targets["works_done"] == dt.date(2020, 5, 31) and st.weight_late_milestone == 100000
 
 
 def test_a_missing_setting_is_named():

@@ -131,6 +131,37 @@ def test_negative_cost(tmp_path, tables):
     _one(errors, "work_types.csv", 3, "unit_cost_mvnd", "below the minimum 0")
 
 
+def test_share_remaining_must_be_a_share(tmp_path, tables):
+    tables["tasks"][0]["share_remaining"] = "1.5"
+    tables["tasks"][1]["share_remaining"] = "0"
+    tables["tasks"][2]["share_remaining"] = "-0.2"
+    tables["tasks"][3]["share_remaining"] = "0.4"  # a good one: no complaint
+    errors = _errors(_bad(tmp_path, tables))
+    _one(errors, "tasks.csv", 2, "share_remaining", "above 0 and at most 1")
+    _one(errors, "tasks.csv", 3, "share_remaining", "above 0 and at most 1")
+    _one(errors, "tasks.csv", 4, "share_remaining", "below the minimum 0")
+    assert not [e for e in errors if e.row == 5]
+
+
+def test_plans_without_the_new_optional_columns_still_load(plan_dir):
+    # target_submission and share_remaining are optional columns: older files keep working
+    assert validate_path(plan_dir) == []
+    plan = load_plan(plan_dir)
+    assert all(c.target_submission is None for c in plan.communes)
+    assert all(t.share_remaining is None for t in plan.tasks)
+
+
+def test_targets_out_of_the_chains_order_are_a_warning(tmp_path, tables):
+    tables["communes"][0]["target_submission"] = "2020-05-01"  # before works done 30/06/2020
+    for r in tables["communes"][1:]:
+        r["target_submission"] = ""
+    path = _bad(tmp_path, tables)
+    issues = validate_path(path)
+    w = [i for i in issues if i.file == "communes.csv" and i.row == 2 and i.column == "target_submission"]
+    assert w and w[0].severity == "warning" and "before target_works_done" in w[0].message
+    assert not [i for i in issues if i.is_error]
+
+
 def test_non_numeric_quantity(tmp_path, tables):
     tables["tasks"][0]["quantity"] = "about 2"
     tables["tasks"][1]["quantity"] = "2,5"

@@ -37,6 +37,10 @@ def test_report_outputs(base_report):
         assert name in html, name
     assert 'class="jp-InputArea' not in html and "build_report_context" not in html
     assert "Các chỉ tiêu chính" in html
+    # the back-test appendix closes the report: the model's dates beside what happened
+    tail = html[html.index("Phụ lục: đối chiếu với thực tế"):]
+    assert "data/outcomes/tan_yen_2019.csv" in tail and "Được công nhận đạt chuẩn NTM cuối năm 2019" in tail
+    assert "giả định mặc định" in tail
     summ = json.loads((d / "summary.json").read_text(encoding="utf-8"))
     assert set(SUMMARY_FIELDS) <= set(summ)
     sheets = pd.read_excel(d / "report.xlsx", sheet_name=None)
@@ -51,6 +55,8 @@ def test_report_english_and_replaces(base_report):
     html = (d / "report.html").read_text(encoding="utf-8")
     assert "Headline figures" in html and "Milestones by commune" in html
     assert "Các chỉ tiêu chính" not in html
+    assert "Appendix: back-test against what happened" in html and "Phụ lục" not in html
+    assert "Recognised as an NTM commune at the end of 2019" in html
     assert not (d / "stale.txt").exists()
 
 

@@ -27,7 +27,7 @@ def test_at_risk_reasons(base_solved):
     risk = tables.at_risk(res, plan, "en")
     ms = res.milestones[~res.milestones["milestone"].str.startswith("task:")]
     worst = ms.groupby("commune_code")["slack_days"].min()
-    expected = {commune_names(plan)[c] for c, s in worst.items() if s < tables.TIGHT_DAYS}
+    expected = {commune_names(plan, "en")[c] for c, s in worst.items() if s < tables.TIGHT_DAYS}
     assert set(risk["Commune"]) == expected
     for _, r in risk.iterrows():
         reason = r["Reason"]

@@ -86,6 +86,13 @@ def test_unknown_ids_in_overrides_are_errors(tmp_path, plan, text: str, needle: 
 def test_deadline_shift_moves_every_target(plan, tmp_path) -> None:
     sc = load_scenario("bad", scenario_dir=_scenario_dir(tmp_path, "deadlines:\n  shift_days: 30\n"))
     out = apply(plan, sc)
-    assert out.commune("07357").target_appraisal == plan.commune("07357").target_appraisal + dt.timedelta(days=30)
+    for col in ("target_works_done", "target_inspection", "target_submission", "target_recognition"):
+        assert getattr(out.commune("07357"), col) == getattr(plan.commune("07357"), col) + dt.timedelta(days=30)
+    assert out.commune("07357").target_appraisal is None  # no target stays no target
     assert out.task("07345-road").due_date == plan.task("07345-road").due_date + dt.timedelta(days=30)
-    assert out.setting_date("district_target_works_done") == dt.date(2020, 7, 30)
+    assert out.setting_date("district_target_works_done") == dt.date(2020, 6, 30)  # 31/05/2020 + 30 days
+
+
+def test_missing_scenario_file_is_a_clear_error() -> None:
+    with pytest.raises(ScenarioError, match="no such scenario file"):
+        load_scenario("does_not_exist")
