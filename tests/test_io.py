@@ -8,7 +8,7 @@ import json
 import numpy as np
 import pytest
 
-from ntm_sched.io import atomic_dir, atomic_write_text, write_json
+from ntm_sched.io import MARKER, atomic_dir, atomic_write_text, write_json
 
 
 def test_atomic_dir_publishes_only_on_success(tmp_path) -> None:
@@ -21,7 +21,7 @@ def test_atomic_dir_publishes_only_on_success(tmp_path) -> None:
     with pytest.raises(RuntimeError), atomic_dir(target) as tmp:
         (tmp / "b.csv").write_text("half", encoding="utf-8")
         raise RuntimeError("solver died")
-    assert sorted(p.name for p in target.iterdir()) == ["a.csv"]  # the old output, untouched
+    assert sorted(p.name for p in target.iterdir()) == [MARKER, "a.csv"]  # the old output, untouched
     assert [p.name for p in tmp_path.iterdir()] == ["out"]  # no staging folder left behind
 
 
@@ -31,7 +31,7 @@ def test_atomic_dir_replaces_a_previous_output_whole(tmp_path) -> None:
         (tmp / "old.csv").write_text("1", encoding="utf-8")
     with atomic_dir(target) as tmp:
         (tmp / "new.csv").write_text("2", encoding="utf-8")
-    assert sorted(p.name for p in target.iterdir()) == ["new.csv"]
+    assert sorted(p.name for p in target.iterdir()) == [MARKER, "new.csv"]
     assert [p.name for p in tmp_path.iterdir()] == ["out"]
 
 

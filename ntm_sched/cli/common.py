@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ntm_sched.engine import SolveOptions
 from ntm_sched.i18n import LANGS
+from ntm_sched.io import check_output_target
 from ntm_sched.plan import Plan, PlanValidationError
 from ntm_sched.scenario import Scenario, ScenarioError, load_scenario_and_plan
 
@@ -68,8 +69,12 @@ def options_of(args: argparse.Namespace, scenario: Scenario) -> SolveOptions:
 
 
 def out_dir(args: argparse.Namespace, default: Path) -> Path:
-    """``--out`` or the verb's default folder."""
-    return Path(args.out) if getattr(args, "out", None) else default
+    """``--out`` or the verb's default folder, checked before any work is done: a folder that is
+    not an earlier ntm-sched output (a user's folder, a file) raises
+    :class:`~ntm_sched.io.OutputTargetError` (exit 2) and nothing is touched."""
+    out = Path(args.out) if getattr(args, "out", None) else default
+    check_output_target(out)
+    return out
 
 
 def fail(message: str) -> int:

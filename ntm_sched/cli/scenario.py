@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from ntm_sched.cli.common import Subparsers, fail, load
-from ntm_sched.io import atomic_write_text
+from ntm_sched.io import publish_file
 from ntm_sched.scenario import json_schema, list_scenarios
 
 HELP = "scenario files: JSON schema, list, check"
@@ -26,18 +26,18 @@ def add_parser(sub: Subparsers) -> None:
     p.set_defaults(func=main)
 
 
+def _is_schema(path: Path) -> bool:
+    """A scenario schema written by this command (its JSON title)."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8")).get("title") == SCHEMA_TITLE
+    except (ValueError, UnicodeDecodeError, AttributeError, OSError):
+        return False
+
+
 def write_schema(out: Path, text: str) -> None:
-    """Write the schema to ``out`` atomically; replace only a schema this command wrote."""
-    if out.is_dir():
-        raise ValueError(f"{out} is a folder: give a file name such as scenario.schema.json")
-    if out.exists():
-        try:
-            ours = json.loads(out.read_text(encoding="utf-8")).get("title") == SCHEMA_TITLE
-        except (ValueError, UnicodeDecodeError, AttributeError):
-            ours = False
-        if not ours:
-            raise ValueError(f"{out} exists and is not a scenario schema written by ntm-sched: not replaced")
-    atomic_write_text(out, text)
+    """Write the schema to ``out`` atomically; replace only a schema this command wrote (the
+    one file-publishing helper, :func:`ntm_sched.io.publish_file`)."""
+    publish_file(out, text, _is_schema)
 
 
 def main(args: argparse.Namespace) -> int:

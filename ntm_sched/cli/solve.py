@@ -31,8 +31,8 @@ def main(args: argparse.Namespace) -> int:
     if isinstance(loaded, int):
         return loaded
     sc, plan = loaded
+    out = out_dir(args, Path("outputs") / "solve" / sc.name)  # a user's folder is refused before the solve
     res = solve_plan(plan, options_of(args, sc))
-    out = out_dir(args, Path("outputs") / "solve" / sc.name)
     res.write(out)
     s = res.summary
     print(f"status: {s['status']}  objective: {s['objective']}  bound: {s['best_bound']}  "

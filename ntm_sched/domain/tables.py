@@ -191,7 +191,7 @@ class PlanResult:
     def write(self, out_dir: str | Path) -> str | Path:
         """Write ``schedule.csv``, ``milestones.csv``, ``allocation.csv``, ``agency_load.csv`` and
         ``summary.json`` into ``out_dir`` atomically (:func:`ntm_sched.io.write_tables`)."""
-        write_tables(out_dir, self.tables(), self.summary)
+        write_tables(out_dir, self.tables(), self.summary, kind="solve")
         return out_dir
 
 

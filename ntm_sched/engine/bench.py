@@ -38,7 +38,8 @@ def run_psplib_bench(
         Per-instance solver settings (seed 0; ``None``: the defaults of
         :class:`~ntm_sched.engine.options.SolveOptions`).
     out_csv
-        Where to write the table (optional).
+        Where to write the table (optional); an existing file is never replaced
+        (``FileExistsError``). ``ntm-sched bench --out`` replaces its own earlier table.
     progress
         Show a tqdm progress bar (else one plain line per instance).
 
@@ -54,6 +55,9 @@ def run_psplib_bench(
         If the checker rejects a schedule.
     """
     opts = resolve_options(time_limit=time_limit, workers=workers, seed=0, explain=False)
+    if out_csv is not None and Path(out_csv).exists():
+        raise FileExistsError(f"{out_csv}: exists; refusing to replace it (the command line replaces only its "
+                              f"own earlier table)")
     d = Path(dir)
     files = sorted([*d.glob("*.sm"), *d.glob("*.mm")], key=_instance_key)
     if not files:
@@ -92,7 +96,8 @@ def run_psplib_bench(
     df = pd.DataFrame(rows)
     if out_csv is not None:
         Path(out_csv).parent.mkdir(parents=True, exist_ok=True)
-        df.to_csv(out_csv, index=False)
+        with open(out_csv, "x", encoding="utf-8") as fh:  # never replaces a file
+            fh.write(df.to_csv(index=False))
     return df
 
 

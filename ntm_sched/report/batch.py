@@ -12,7 +12,6 @@ import datetime as dt
 import html
 import json
 import os
-import shutil
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -22,6 +21,7 @@ from typing import Any
 import pandas as pd
 
 from ntm_sched.i18n import label, status_label
+from ntm_sched.io import OutputTargetError, check_output_target, is_our_output, mark_output, remove_output
 from ntm_sched.report import plots
 from ntm_sched.report.runner import DEFAULT_TIMEOUT, ReportError, check_kernel, run_report, scenario_name
 from ntm_sched.scenario import default_scenario_dir, list_scenarios
@@ -85,7 +85,9 @@ def run_batch(scenarios: list[str] | str | os.PathLike[str] | None = None, run: 
     names = [scenario_name(s) for s in items]
     outputs = Path(outputs_dir).resolve()
     run_dir = outputs / run
+    _check_run_dir(run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
+    mark_output(run_dir, "batch")
     log_path = run_dir / "batch.log"
     log = open(log_path, "w", encoding="utf-8")  # noqa: SIM115
     progress = sys.stderr.isatty() if progress is None else progress
@@ -137,18 +139,31 @@ def run_batch(scenarios: list[str] | str | os.PathLike[str] | None = None, run: 
     df = pd.DataFrame(rows).reindex(columns=SUMMARY_COLUMNS)
     df = df.sort_values("scenario", key=lambda s: s.map(order)).reset_index(drop=True)
     df.to_csv(run_dir / "summary.csv", index=False, encoding="utf-8")
-    # remove what a previous batch with this run name left behind
+    # remove the reports a previous batch with this run name left behind (ntm-sched outputs only)
     keep = set(names) | {f"{n}.failed" for n in df.loc[~df["ok"].astype(bool), "scenario"]}
-    keep |= {"figures", "index.html", "summary.csv", "batch.log"}
     for p in run_dir.iterdir():
         if p.name not in keep and not p.name.startswith("."):
-            shutil.rmtree(p, ignore_errors=True) if p.is_dir() else p.unlink()
+            remove_output(p)
     _write_index(run_dir, df, run, lang or "vi")
     failed = list(df.loc[~df["ok"].astype(bool), "scenario"])
     say(f"done in {time.perf_counter() - t0:.1f} s: {len(df) - len(failed)} ok, {len(failed)} failed"
         + (f" ({', '.join(failed)})" if failed else ""))
     log.close()
     return df
+
+
+def _check_run_dir(run_dir: Path) -> None:
+    """A batch writes ``index.html``, ``summary.csv``, ``batch.log`` and ``figures/`` into its run
+    folder: it must be new, empty, a previous batch's, or hold only ntm-sched reports (a run of
+    ``ntm-sched report``); else :class:`OutputTargetError` before anything is written."""
+    if not run_dir.is_dir() or run_dir.is_symlink() or is_our_output(run_dir):
+        check_output_target(run_dir)  # a file or a link is refused
+        return
+    foreign = sorted(p.name for p in run_dir.iterdir() if not p.name.startswith(".") and not is_our_output(p))
+    if foreign:
+        raise OutputTargetError(f"{run_dir}: holds files or folders that are not ntm-sched outputs "
+                                f"({', '.join(foreign[:5])}{', ...' if len(foreign) > 5 else ''}); refusing to "
+                                f"write a batch there: choose another run name, or move them away yourself")
 
 
 def _line(row: dict[str, Any]) -> str:

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from ntm_sched.io import replace_dir
+from ntm_sched.io import check_output_target, mark_output, remove_output, replace_dir
 from ntm_sched.report.kernel import IpcKernelManager
 from ntm_sched.scenario import load_scenario
 
@@ -106,6 +106,9 @@ def run_report(scenario: str | os.PathLike[str] = "base", run: str | None = None
     outputs = Path(outputs_dir).resolve()
     target = outputs / run / name
     failed = outputs / run / f"{name}.failed"
+    # a user's folder in the way is refused before anything is written
+    check_output_target(target)
+    check_output_target(failed)
     # a scenario given as a file is passed by absolute path
     sc_arg = str(Path(scenario).resolve()) if Path(scenario).suffix in (".yaml", ".yml") else str(scenario)
     try:
@@ -143,15 +146,17 @@ def run_report(scenario: str | os.PathLike[str] = "base", run: str | None = None
         raise ReportError(f"{name}: report failed, see {failed / 'error.txt'}", failed) from exc
     # publish atomically: move the old report aside, rename, drop the old one
     target.parent.mkdir(parents=True, exist_ok=True)
-    replace_dir(tmp, target, aside=staging)
-    shutil.rmtree(failed, ignore_errors=True)
+    replace_dir(tmp, target, aside=staging, kind="report")
+    remove_output(failed)
     _cleanup(staging)
     return target
 
 
 def _write_failed(failed: Path, nb: Path | None, error: str) -> None:
-    shutil.rmtree(failed, ignore_errors=True)
+    check_output_target(failed)  # never a user's folder
+    remove_output(failed)
     failed.mkdir(parents=True, exist_ok=True)
+    mark_output(failed, "failed report")
     if nb is not None:
         shutil.copy2(nb, failed / "report.ipynb")
     (failed / "error.txt").write_text(error, encoding="utf-8")

@@ -26,8 +26,8 @@ def test_solve_writes_the_five_files(tmp_path, capsys) -> None:
     rc = main(["solve", "base", "--out", str(out), "--time-limit", "8", "--workers", "1"])
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert rc == (0 if summary["status"] in ("OPTIMAL", "FEASIBLE") else 1)
-    assert sorted(p.name for p in out.iterdir()) == ["agency_load.csv", "allocation.csv", "milestones.csv",
-                                                     "schedule.csv", "summary.json"]
+    assert sorted(p.name for p in out.iterdir()) == [".ntm-sched-output", "agency_load.csv", "allocation.csv",
+                                                     "milestones.csv", "schedule.csv", "summary.json"]
     for key in ("status", "objective", "best_bound", "gap", "runtime_s", "communes_on_time", "communes_late",
                 "district_recognition_date", "total_cost_mvnd", "extra_funding_mvnd"):
         assert key in summary

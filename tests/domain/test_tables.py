@@ -73,7 +73,8 @@ def test_allocation_pays_every_task_exactly_its_cost(base) -> None:
 def test_outputs_are_written_with_real_dates(base, tmp_path) -> None:
     out = base.write(tmp_path / "run")
     names = sorted(p.name for p in Path(out).iterdir())
-    assert names == ["agency_load.csv", "allocation.csv", "milestones.csv", "schedule.csv", "summary.json"]
+    assert names == [".ntm-sched-output", "agency_load.csv", "allocation.csv", "milestones.csv", "schedule.csv",
+                     "summary.json"]
     sch = pd.read_csv(Path(out) / "schedule.csv", dtype=str)
     assert list(sch.columns[:7]) == ["task_id", "commune_code", "criterion", "start_date", "end_date", "mode",
                                      "cost_mvnd"]

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from ntm_sched.io import mark_output
 from ntm_sched.report.batch import run_batch
 from ntm_sched.report.runner import run_report
 
@@ -36,6 +37,9 @@ def test_batch_with_a_broken_scenario(tmp_path, capsys):
     (sdir / "broken.yaml").write_text("no_such_key: 1\n", encoding="utf-8")
     out = tmp_path / "outputs"
     (out / "b" / "old_scenario").mkdir(parents=True)  # from an earlier batch with this run name
+    mark_output(out / "b" / "old_scenario")
+    mark_output(out / "b")
+    (out / "b" / "notes.txt").write_text("the user's own notes")  # not ours: kept
     from argparse import Namespace
 
     from ntm_sched.cli.batch import main as batch_main
@@ -49,6 +53,7 @@ def test_batch_with_a_broken_scenario(tmp_path, capsys):
     assert (run / "second_inspection_team" / "report.html").exists()
     assert (run / "broken.failed" / "error.txt").exists()
     assert not (run / "old_scenario").exists()
+    assert (run / "notes.txt").read_text() == "the user's own notes"
     s = pd.read_csv(run / "summary.csv")
     assert list(s["scenario"]) == ["base", "broken", "second_inspection_team"]
     assert list(s["ok"]) == [True, False, True]

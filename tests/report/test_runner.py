@@ -46,6 +46,7 @@ def test_report_outputs(base_report):
     sheets = pd.read_excel(d / "report.xlsx", sheet_name=None)
     assert {"headline", "milestones", "at_risk", "allocation", "assumptions"} <= set(sheets)
     assert not list(d.parent.parent.glob(".t/*"))  # no temporary folder left behind
+    assert (d / ".ntm-sched-output").is_file()  # a later run may replace it
 
 
 def test_report_english_and_replaces(base_report):

@@ -102,4 +102,4 @@ def recognition_dates(pr: PlanResult) -> dict[str, dt.date]:
 def write_budget_tables(out: str | Path, tables: Mapping[str, pd.DataFrame],
                         summary: Mapping[str, Any] | None = None) -> Path:
     """Each table as CSV and all of them in one ``budget.xlsx``, atomically (:func:`ntm_sched.io.write_tables`)."""
-    return write_tables(out, tables, summary, workbook=WORKBOOK)
+    return write_tables(out, tables, summary, workbook=WORKBOOK, kind="budget")
