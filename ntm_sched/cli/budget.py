@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from ntm_sched.cli.common import Subparsers, fail, load, options_of, out_dir, out_parent, scenario_parent, solver_parent
+from ntm_sched.io import child_of
 from ntm_sched.studies.budget import (
     AllocationError,
     budget_cuts,
@@ -51,7 +52,7 @@ def main(args: argparse.Namespace) -> int:
     sc, plan = loaded
     opts = options_of(args, sc)
     verb = args.budget_verb
-    out = out_dir(args, Path("outputs") / "budget" / verb / sc.name)
+    out = out_dir(args, child_of(Path("outputs"), "budget", verb, sc.name, what="scenario name"))
     if verb == "evaluate":
         try:
             rep = evaluate_allocation(plan, args.allocation, find_missing=not args.no_missing, options=opts)

@@ -16,6 +16,7 @@ from ntm_sched.cli.common import (
     solver_parent,
 )
 from ntm_sched.domain import solve_plan
+from ntm_sched.io import child_of
 
 HELP = "solve a scenario and write schedule, milestones, allocation, load, summary"
 
@@ -31,7 +32,8 @@ def main(args: argparse.Namespace) -> int:
     if isinstance(loaded, int):
         return loaded
     sc, plan = loaded
-    out = out_dir(args, Path("outputs") / "solve" / sc.name)  # a user's folder is refused before the solve
+    # a user's folder is refused before the solve; the default stays inside outputs/
+    out = out_dir(args, child_of(Path("outputs"), "solve", sc.name, what="scenario name"))
     res = solve_plan(plan, options_of(args, sc))
     res.write(out)
     s = res.summary

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from ntm_sched.errors import InputError
 from ntm_sched.i18n import LANGS, label, localized
 
 from .cells import CellError, format_cell, nfc, parse_cell
@@ -90,7 +91,7 @@ def format_issues(issues: Sequence[Issue], lang: str = "vi", title: str | None =
     return "\n".join(lines)
 
 
-class PlanValidationError(ValueError):
+class PlanValidationError(InputError):
     """The plan has errors; ``.issues`` lists every problem found (warnings too)."""
 
     def __init__(self, issues: Iterable[Issue]) -> None:

@@ -21,7 +21,14 @@ from typing import Any
 import pandas as pd
 
 from ntm_sched.i18n import label, status_label
-from ntm_sched.io import OutputTargetError, check_output_target, is_our_output, mark_output, remove_output
+from ntm_sched.io import (
+    OutputTargetError,
+    check_output_target,
+    child_of,
+    is_our_output,
+    mark_output,
+    remove_output,
+)
 from ntm_sched.report import plots
 from ntm_sched.report.runner import DEFAULT_TIMEOUT, ReportError, check_kernel, run_report, scenario_name
 from ntm_sched.scenario import default_scenario_dir, list_scenarios
@@ -84,7 +91,7 @@ def run_batch(scenarios: list[str] | str | os.PathLike[str] | None = None, run: 
     items = resolve_scenarios(list(scenarios) if scenarios else None)
     names = [scenario_name(s) for s in items]
     outputs = Path(outputs_dir).resolve()
-    run_dir = outputs / run
+    run_dir = child_of(outputs, run, what="run name")  # one plain name, inside outputs
     _check_run_dir(run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
     mark_output(run_dir, "batch")

@@ -18,7 +18,16 @@ import time
 from pathlib import Path
 from typing import Any
 
-from ntm_sched.io import check_output_target, mark_output, remove_output, replace_dir
+from ntm_sched.errors import RunFailed
+from ntm_sched.io import (
+    OutputTargetError,
+    check_name,
+    check_output_target,
+    child_of,
+    mark_output,
+    remove_output,
+    replace_dir,
+)
 from ntm_sched.report.kernel import IpcKernelManager
 from ntm_sched.scenario import load_scenario
 
@@ -28,7 +37,7 @@ NOTEBOOK = PROJECT_ROOT / "notebooks" / "scenario_report.ipynb"
 DEFAULT_TIMEOUT = 900
 
 
-class ReportError(RuntimeError):
+class ReportError(RunFailed):
     """The report could not be produced; ``failed_dir`` holds the evidence (if any)."""
 
     def __init__(self, message: str, failed_dir: Path | None = None) -> None:
@@ -48,9 +57,13 @@ def check_kernel(kernel_name: str = KERNEL) -> None:
 
 
 def scenario_name(scenario: str | os.PathLike[str]) -> str:
-    """``base`` for ``base`` or ``.../base.yaml``."""
+    """``base`` for ``base`` or ``.../base.yaml``; a name that is not one plain path component
+    (``../x``, ``/tmp/x``) raises :class:`~ntm_sched.io.OutputTargetError`: names are never
+    used as paths."""
     p = Path(scenario)
-    return p.stem if p.suffix in (".yaml", ".yml") else str(scenario)
+    if p.suffix in (".yaml", ".yml"):
+        return check_name(p.stem, f"scenario file {str(scenario)!r}: its name")
+    return check_name(str(scenario), "scenario name")
 
 
 def _export_html(nb_path: Path, html_path: Path) -> None:
@@ -102,10 +115,11 @@ def run_report(scenario: str | os.PathLike[str] = "base", run: str | None = None
 
     check_kernel()
     name = scenario_name(scenario)
-    run = run or name
+    run = check_name(run or name, "run name")
     outputs = Path(outputs_dir).resolve()
-    target = outputs / run / name
-    failed = outputs / run / f"{name}.failed"
+    # every folder written is checked to stay inside ``outputs`` (names, links)
+    target = child_of(outputs, run, name)
+    failed = child_of(outputs, run, f"{name}.failed")
     # a user's folder in the way is refused before anything is written
     check_output_target(target)
     check_output_target(failed)
@@ -121,7 +135,10 @@ def run_report(scenario: str | os.PathLike[str] = "base", run: str | None = None
         "scenario": sc_arg, "run_name": run, "lang": lang or sc.lang,
         "time_limit": opts.time_limit, "workers": opts.workers, "seed": opts.seed,
     }
-    staging = outputs / f".{run}"
+    staging = outputs / f".{run}"  # run is a plain name; a link is checked here
+    if not staging.resolve().is_relative_to(outputs):
+        raise OutputTargetError(f"{staging}: resolves to {staging.resolve()}, outside {outputs}; refusing to "
+                                f"write there")
     staging.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f"{name}.tmp-", dir=staging))
     params["output_dir"] = str(tmp)

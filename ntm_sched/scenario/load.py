@@ -18,6 +18,8 @@ from typing import Any
 import yaml
 
 from ntm_sched.engine.options import SolveOptions
+from ntm_sched.errors import InputError
+from ntm_sched.io import OutputTargetError, check_name
 from ntm_sched.scenario.config import ScenarioConfig, validate_file
 
 SOLVER_KEYS = ("time_limit", "seed", "workers")
@@ -25,7 +27,7 @@ SOLVER_KEYS = ("time_limit", "seed", "workers")
 BASE_NAME = "base"
 
 
-class ScenarioError(ValueError):
+class ScenarioError(InputError):
     """A scenario file is wrong: names the file, the key and what was expected."""
 
 
@@ -121,10 +123,15 @@ def load_scenario(name_or_path: str | Path, scenario_dir: str | Path | None = No
         Unknown key, bad value, missing file, or no plan named.
     """
     p = Path(name_or_path)
-    if p.suffix in (".yaml", ".yml") or p.exists():
+    if p.suffix in (".yaml", ".yml"):
         path = p.resolve()
         sdir = Path(scenario_dir).resolve() if scenario_dir else path.parent
-    else:
+    else:  # a name is never used as a path
+        try:
+            check_name(str(name_or_path), "scenario name")
+        except OutputTargetError as exc:
+            raise ScenarioError(f"{exc}: give a scenario's name (a file <name>.yaml in the scenarios folder) "
+                                f"or the path of a .yaml file") from None
         sdir = Path(scenario_dir).resolve() if scenario_dir else default_scenario_dir()
         path = sdir / f"{name_or_path}.yaml"
     base_path = sdir / f"{BASE_NAME}.yaml"

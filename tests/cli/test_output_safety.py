@@ -225,3 +225,50 @@ def test_outputs_of_earlier_versions_without_the_marker_are_still_recognised(tmp
         assert not is_our_output(p)
         with pytest.raises(OutputTargetError):
             check_output_target(p)
+
+
+# names are names: nothing is written outside the outputs folder -----------------------------
+@pytest.mark.parametrize("argv", [
+    ["report", "../../somewhere"],
+    ["report", "/tmp/somewhere"],
+    ["report", "base", "--run", "../escape"],
+    ["report", "base", "--run", "/tmp/ntm-abs-run"],
+    ["report", "base", "--run", "a/b"],
+    ["report", "no_such_scenario/../../../up", "--run", "r"],
+    ["batch", "../../somewhere", "--jobs", "1"],
+    ["batch", "base", "--run", "../escape", "--jobs", "1"],
+    ["batch", "base", "--run", "..", "--jobs", "1"],
+    ["solve", "../../data/scenarios/base"],
+    ["budget", "cuts", "--scenario", "../scenarios/base"],
+])
+def test_names_that_climb_or_are_paths_are_refused(argv, tmp_path, capsys) -> None:
+    outputs = tmp_path / "work" / "outputs"
+    outputs.mkdir(parents=True)
+    before = _snapshot(tmp_path)
+    extra = ["--outputs", str(outputs)] if argv[0] in ("report", "batch") else ["--out", str(outputs / "o")]
+    assert main(argv + extra) == 2
+    err = capsys.readouterr().err
+    assert "plain name" in err or "expected a scenario" in err, err
+    assert _snapshot(tmp_path) == before
+    assert not Path("/tmp/ntm-abs-run").exists()
+
+
+def test_a_run_folder_that_links_outside_is_refused(tmp_path, capsys) -> None:
+    outputs = tmp_path / "outputs"
+    outputs.mkdir()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (outputs / "r").symlink_to(elsewhere)
+    assert main(["report", "base", "--run", "r", "--outputs", str(outputs)]) == 2
+    assert "outside" in capsys.readouterr().err
+    assert not any(elsewhere.iterdir())
+
+
+def test_a_scenario_file_with_a_yaml_path_is_accepted(tmp_path) -> None:
+    from ntm_sched.scenario import ScenarioError, load_scenario
+
+    sc = load_scenario(ROOT / "data" / "scenarios" / "programme_cut_20.yaml")
+    assert sc.name == "programme_cut_20"
+    assert load_scenario("programme_cut_20").path == sc.path
+    with pytest.raises(ScenarioError, match="plain name"):
+        load_scenario("../scenarios/programme_cut_20")
