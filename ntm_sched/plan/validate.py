@@ -12,6 +12,7 @@ cells per the schema and runs the cross-table checks, collecting every :class:`I
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -280,6 +281,8 @@ def cross_checks(typed: dict[str, list[Row]], locate: Locator, sink: _Sink) -> N
     _check_refs(typed, locate, sink)
     _check_domain(typed, locate, sink)
     _check_cycles(typed, sink)
+    _check_works_cover_missing_criteria(typed, locate, sink)
+    _check_date_window(typed, locate, sink)
 
 
 def _rowname(r: Row, lang: str = "en") -> str:
@@ -466,6 +469,151 @@ def _check_domain(typed: dict[str, list[Row]], locate: Locator, sink: _Sink) -> 
             r = steps_seen[(chain, orders[-1])][0]
             sink.at(r, "order", f"chain {chain!r} skips order {gaps}",
                     f"chuỗi {chain!r} bỏ qua thứ tự {gaps}", "warning")
+
+
+# --------------------------------------------------------------------------
+# Every criterion still owed has works; every date inside the plan's window
+# --------------------------------------------------------------------------
+
+DISTRICT_OWED_SETTING = "district_missing_criteria"
+"""Setting listing the district criteria the district still owes (``1;5;7``); each needs a work."""
+
+DATE_SETTINGS = ("plan_start", "horizon_end", "communes_target", "district_target_works_done",
+                 "district_target_inspection", "district_target_appraisal", "district_target_recognition",
+                 "extra_funding_from", "budget_lab_extra_funding_from")
+"""Settings that hold a date (ISO ``yyyy-mm-dd``, as the model reads them)."""
+
+
+def _settings_rows(typed: dict[str, list[Row]]) -> dict[str, Row]:
+    return {r.values["key"]: r for r in typed.get("settings", []) if r.ok("key")}
+
+
+def _check_works_cover_missing_criteria(typed: dict[str, list[Row]], locate: Locator, sink: _Sink) -> None:
+    """A commune not recognised that misses a criterion, or a district criterion the district
+    owes, must have at least one work for it: otherwise the model schedules it as if the
+    criterion were met (an empty task table gave "all communes on time, cost 0")."""
+    if "tasks" not in typed or "communes" not in typed:
+        return  # the missing table is reported already
+    tasks = typed["tasks"]
+    if any(not r.ok("commune_code", "criterion") for r in tasks):
+        return  # a bad cell is reported already; coverage cannot be judged
+    tasks_file, tasks_sheet = locate("tasks")
+    tasks_label = _label(locate, "tasks")
+    tasks_label_vi = _label(locate, "tasks", "vi")
+    covered = {(r.values["commune_code"], r.values["criterion"]) for r in tasks}
+    owed = 0
+    for r in typed["communes"]:
+        if not r.ok("code", "status") or r.values["status"] != "not_recognised" or "missing_criteria" in r.bad:
+            continue
+        code, name = r.values["code"], r.values.get("name") or ""
+        for m in r.values.get("missing_criteria") or ():
+            owed += 1
+            if (code, m) not in covered:
+                sink.at(r, "missing_criteria",
+                        f"commune {code} {name} is not recognised and misses criterion {m!r}, but {tasks_label} "
+                        f"has no work for it (no row with commune_code={code} and criterion={m}): it would be "
+                        f"scheduled as if the criterion were met",
+                        f"xã {code} {name} chưa đạt chuẩn và còn thiếu tiêu chí {m!r} nhưng {tasks_label_vi} "
+                        f"không có công việc nào cho tiêu chí này (không có dòng commune_code={code}, "
+                        f"criterion={m}): lịch sẽ coi như tiêu chí đã đạt")
+    setting = _settings_rows(typed).get(DISTRICT_OWED_SETTING)
+    if setting is not None and setting.ok("value"):
+        groups = {r.values["code"]: r.values.get("group") for r in typed.get("criteria", [])
+                  if r.ok("set", "code") and r.values["set"] == "district"}
+        district = {c for (cc, c) in covered if cc == DISTRICT}
+        for m in [x.strip() for x in str(setting.values["value"]).replace(",", ";").split(";") if x.strip()]:
+            owed += 1
+            if groups and m not in groups:
+                sink.at(setting, "value", f"setting {DISTRICT_OWED_SETTING!r}: {m!r} is not a district criterion "
+                        f"in {_label(locate, 'criteria')}",
+                        f"thiết lập {DISTRICT_OWED_SETTING!r}: {m!r} không phải tiêu chí huyện trong "
+                        f"{_label(locate, 'criteria', 'vi')}")
+                continue
+            if not any(c == m or groups.get(c) == m for c in district):
+                sink.at(setting, "value",
+                        f"the district owes district criterion {m!r} (setting {DISTRICT_OWED_SETTING!r}) but "
+                        f"{tasks_label} has no work for it (no row with commune_code={DISTRICT} and criterion "
+                        f"{m} or one of its sub-criteria)",
+                        f"huyện còn nợ tiêu chí huyện {m!r} (thiết lập {DISTRICT_OWED_SETTING!r}) nhưng "
+                        f"{tasks_label_vi} không có công việc nào cho tiêu chí này")
+    if not tasks and owed:
+        sink.file(tasks_file, tasks_sheet, None,
+                  f"the task table is empty (header only) but {owed} criteria are still owed: a schedule of "
+                  f"nothing would say every commune is on time at no cost",
+                  f"bảng công việc trống (chỉ có tiêu đề) nhưng còn {owed} tiêu chí chưa đạt: lịch trống sẽ "
+                  f"báo mọi xã đúng hạn với chi phí 0")
+
+
+def _check_date_window(typed: dict[str, list[Row]], locate: Locator, sink: _Sink) -> None:
+    """Date settings are ISO dates; every date of the plan lies between ``plan_start`` and
+    ``horizon_end`` (an error where the date cannot be right, a warning where it can)."""
+    rows = _settings_rows(typed)
+    dates: dict[str, Any] = {}
+    for key in DATE_SETTINGS:
+        r = rows.get(key)
+        if r is None or not r.ok("value") or not str(r.values["value"]).strip():
+            continue
+        try:
+            dates[key] = dt.date.fromisoformat(str(r.values["value"]).strip())
+        except ValueError:
+            sink.at(r, "value", f"setting {key!r}: expected an ISO date yyyy-mm-dd, got {r.values['value']!r}",
+                    f"thiết lập {key!r}: cần ngày dạng yyyy-mm-dd, nhận được {r.values['value']!r}")
+    start, end = dates.get("plan_start"), dates.get("horizon_end")
+    if start is None or end is None:
+        return
+    if end <= start:
+        sink.at(rows["horizon_end"], "value", f"horizon_end {end} is not after plan_start {start}",
+                f"horizon_end {end} không sau plan_start {start}")
+        return
+    window_en = f"the plan's window {start} (plan_start) .. {end} (horizon_end)"
+    window_vi = f"khoảng thời gian của kế hoạch {start} (plan_start) .. {end} (horizon_end)"
+
+    def outside(r: Row, col: str, late: str | None, early: str | None, value: Any = None) -> None:
+        d = r.values.get(col) if value is None else value
+        if d is None or (value is None and col in r.bad):
+            return
+        if d > end and late is not None:
+            sev: Severity = "error" if late == "error" else "warning"
+            sink.at(r, col, f"{col} {d} is after {window_en}: {_WHY_LATE.get(col, _WHY_LATE['*'])[0]}",
+                    f"{col} {d} sau {window_vi}: {_WHY_LATE.get(col, _WHY_LATE['*'])[1]}", sev)
+        elif d < start and early is not None:
+            sev = "error" if early == "error" else "warning"
+            sink.at(r, col, f"{col} {d} is before {window_en}: {_WHY_EARLY.get(col, _WHY_EARLY['*'])[0]}",
+                    f"{col} {d} trước {window_vi}: {_WHY_EARLY.get(col, _WHY_EARLY['*'])[1]}", sev)
+
+    for r in typed.get("tasks", []):
+        outside(r, "release_date", "error", "warning")
+        outside(r, "due_date", "error", "warning")
+    for r in typed.get("communes", []):
+        for col in ("target_works_done", "target_inspection", "target_appraisal", "target_recognition"):
+            outside(r, col, "error", "warning")
+    for r in typed.get("funding", []):
+        outside(r, "date_available", "warning", None)
+    for name in ("calendar", "capacity_changes"):
+        for r in typed.get(name, []):
+            if r.ok("start_date", "end_date") and (r.values["start_date"] > end or r.values["end_date"] < start):
+                sink.at(r, "start_date", f"the period {r.values['start_date']} .. {r.values['end_date']} lies "
+                        f"outside {window_en}: it has no effect",
+                        f"khoảng {r.values['start_date']} .. {r.values['end_date']} nằm ngoài {window_vi}: "
+                        f"không có tác dụng", "warning")
+    for key, d in dates.items():
+        if key in ("plan_start", "horizon_end"):
+            continue
+        late = "warning" if key.endswith("extra_funding_from") else "error"
+        outside(rows[key], "value", late, "warning", value=d)
+
+
+_WHY_LATE: dict[str, tuple[str, str]] = {
+    "release_date": ("the task could never be scheduled", "công việc không bao giờ xếp lịch được"),
+    "date_available": ("the money could never be used", "khoản vốn không bao giờ dùng được"),
+    "*": ("every task ends by horizon_end, so this date can never bind (a typing mistake, or move horizon_end)",
+          "mọi công việc kết thúc trước horizon_end nên ngày này không có ý nghĩa (nhập sai, hoặc lùi horizon_end)"),
+}
+_WHY_EARLY: dict[str, tuple[str, str]] = {
+    "release_date": ("the task is available from plan_start", "công việc được bắt đầu từ plan_start"),
+    "*": ("the target has passed before the plan starts: it will be late",
+          "mốc đã qua trước khi kế hoạch bắt đầu: sẽ bị trễ"),
+}
 
 
 def _check_cycles(typed: dict[str, list[Row]], sink: _Sink) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 from pathlib import Path
 
 from ntm_sched.cli import main
@@ -40,4 +41,18 @@ def test_solve_with_a_bad_scenario_exits_2(tmp_path, capsys) -> None:
     (tmp_path / "base.yaml").write_text(f"plan: {DATA}\n", encoding="utf-8")
     assert main(["solve", str(bad), "--out", str(tmp_path / "o")]) == 2
     assert "unknown key 'fundingg'" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()
+
+
+def test_solve_refuses_a_plan_with_an_empty_task_table(tmp_path, capsys) -> None:
+    plan = tmp_path / "plan"
+    shutil.copytree(DATA, plan)
+    header = (plan / "tasks.csv").read_text(encoding="utf-8").splitlines()[0]
+    (plan / "tasks.csv").write_text(header + "\n", encoding="utf-8")
+    sc = tmp_path / "empty.yaml"
+    sc.write_text(f"plan: {plan}\n", encoding="utf-8")
+    (tmp_path / "base.yaml").write_text(f"plan: {plan}\n", encoding="utf-8")
+    assert main(["solve", str(sc), "--out", str(tmp_path / "o"), "--time-limit", "2", "--workers", "1"]) == 2
+    err = capsys.readouterr().err
+    assert "tasks.csv" in err and "task table is empty" in err and "OPTIMAL" not in err
     assert not (tmp_path / "o").exists()

@@ -36,7 +36,7 @@ def plan(plan_dir) -> Plan:
 def test_records_are_typed(plan):
     c = plan.commune("07111")
     assert isinstance(c, Commune)
-    assert c.criteria_met == 16 and c.missing_criteria == ("17", "18", "19")
+    assert c.criteria_met == 17 and c.missing_criteria == ("2", "17")
     assert c.target_recognition == dt.date(2020, 12, 31) and c.target_inspection is None
     assert c.disadvantaged is False and plan.commune("07114").disadvantaged is True
     t = plan.task("T3")
@@ -133,8 +133,10 @@ def test_replace_revalidates(plan):
     cyc = dataclasses.replace(t, predecessors=("T2",))
     with pytest.raises(PlanValidationError, match="cycle"):
         dataclasses.replace(plan, tasks=(cyc,) + plan.tasks[1:])
-    ok = dataclasses.replace(plan, tasks=plan.tasks[:1])
-    assert len(ok.tasks) == 1
+    with pytest.raises(PlanValidationError, match="misses criterion '17', but tasks has no work for it"):
+        dataclasses.replace(plan, tasks=plan.tasks[:1])  # a criterion still owed loses its works
+    ok = dataclasses.replace(plan, tasks=plan.tasks[:3])  # the district owes nothing in this plan
+    assert len(ok.tasks) == 3
 
 
 def test_round_trip_csv_xlsx_csv(tmp_path, plan, plan_dir):
