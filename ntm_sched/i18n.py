@@ -389,6 +389,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "al_negative_amount": ("số tiền âm hoặc để trống {value!r}", "negative or missing amount {value!r}"),
     "al_not_number": ("số tiền không phải là số {value!r}", "not a number {value!r}"),
     "al_no_rows": ("không có dòng phân bổ nào", "no allocation rows"),
+    "al_duplicate_row": ("trùng xã {commune}, nguồn {source}, quý {quarter} với dòng {first}: mỗi xã x nguồn x quý "
+                         "chỉ một dòng (cộng số tiền vào một dòng nếu cả hai đều đúng)",
+                         "the same commune {commune}, source {source} and quarter {quarter} as row {first}: give "
+                         "one row per commune x source x quarter (add the amounts into one row if both are meant)"),
 }
 for _key, (_vi, _en) in MESSAGES.items():
     if _key in VI or _key in EN:  # pragma: no cover - a typo in this file

@@ -33,7 +33,8 @@ def schedule_table(model: NtmModel, solution: Solution) -> pd.DataFrame:
             "task_id": t.id,
             "commune_code": inf.commune_code,
             "criterion": inf.criterion,
-            "start_date": model.date(ts.start),
+            # a zero-length milestone happens on one day, the day it completes (never ends before it starts)
+            "start_date": model.date(ts.start) if ts.end > ts.start else model.completion_date(ts.end, ts.start),
             "end_date": model.completion_date(ts.end, ts.start),
             "mode": mode.name or inf.modes[ts.mode],
             "cost_mvnd": mode.cost,

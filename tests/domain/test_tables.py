@@ -81,3 +81,22 @@ def test_outputs_are_written_with_real_dates(base, tmp_path) -> None:
     dt.date.fromisoformat(sch["start_date"].iloc[0])
     ms = pd.read_csv(Path(out) / "milestones.csv")
     assert {"commune_code", "milestone", "target_date", "scheduled_date", "slack_days"} <= set(ms.columns)
+
+
+def test_zero_length_milestones_start_and_end_on_the_same_day(base, tmp_path) -> None:
+    out = base.write(tmp_path / "run")
+    sch = pd.read_csv(Path(out) / "schedule.csv", dtype=str)
+    start = sch["start_date"].map(dt.date.fromisoformat)
+    end = sch["end_date"].map(dt.date.fromisoformat)
+    assert (start <= end).all(), sch.loc[start > end, ["task_id", "start_date", "end_date"]]
+    zero = [t.id for t in base.model.problem.tasks
+            if base.result.solution.tasks[t.id].end == base.result.solution.tasks[t.id].start]
+    assert zero, "the plan has zero-length milestones (e.g. works_done)"
+    z = sch.set_index("task_id").loc[zero]
+    assert (z["start_date"] == z["end_date"]).all()
+    # the day shown is the milestone's day in milestones.csv
+    ms = pd.read_csv(Path(out) / "milestones.csv", dtype=str).set_index("task_id")
+    both = [t for t in zero if t in ms.index]
+    assert both and (ms.loc[both, "scheduled_date"] == z.loc[both, "end_date"]).all()
+
+

@@ -51,14 +51,16 @@ def read_allocation(path_or_df: str | Path | pd.DataFrame, plan: Plan) -> pd.Dat
     """Read and check an allocation table (CSV or XLSX, or a DataFrame).
 
     Columns ``commune_code, source_id, quarter, amount_mvnd``; one row per commune x source x
-    quarter (repeated rows are added up). ``commune_code`` is a commune of the plan, ``DISTRICT``
+    quarter (a repeated row is an error naming both rows: adding them up silently could hide a
+    row pasted twice). ``commune_code`` is a commune of the plan, ``DISTRICT``
     (district works) or empty (a pool any commune's works may use).
 
     Raises
     ------
     AllocationError
         Listing every problem found with file, row and column: missing column, unknown
-        commune or source, bad quarter, negative or non-numeric amount.
+        commune or source, bad quarter, negative or non-numeric amount, the same commune x
+        source x quarter twice.
     """
     name, raw = _read(path_or_df)
     raw.columns = [str(c).strip() for c in raw.columns]
@@ -70,6 +72,7 @@ def read_allocation(path_or_df: str | Path | pd.DataFrame, plan: Plan) -> pd.Dat
     sources = {s.source_id for s in plan.sources}
     issues: list[Issue] = []
     rows = []
+    first_row: dict[tuple[str, str, str], int] = {}
     for i, r in enumerate(raw.itertuples(index=False)):
         rownum = i + 2
         rec = {c: str(getattr(r, c)).strip() for c in ALLOCATION_COLUMNS}
@@ -95,6 +98,11 @@ def read_allocation(path_or_df: str | Path | pd.DataFrame, plan: Plan) -> pd.Dat
         except ValueError:
             issues.append(_issue(name, rownum, "amount_mvnd", "al_not_number", value=rec["amount_mvnd"]))
             amt = float("nan")
+        key = (code, rec["source_id"], quarter_of(qs) if qs else rec["quarter"])
+        if key in first_row:
+            issues.append(_issue(name, rownum, "commune_code, source_id, quarter", "al_duplicate_row",
+                                 commune=code or "(pool)", source=key[1], quarter=key[2], first=first_row[key]))
+        first_row.setdefault(key, rownum)
         rows.append({"commune_code": code, "source_id": rec["source_id"],
                      "quarter": quarter_of(qs) if qs else rec["quarter"], "quarter_start": qs,
                      "amount_mvnd": amt, "row": rownum})

@@ -56,7 +56,7 @@ def test_allocation_errors_name_file_row_column(plan, tmp_path):
                  "99999,HUYEN,2019Q4,100\n"
                  "07357,NOPE,2019Q4,100\n"
                  "07357,HUYEN,2019Q9,100\n"
-                 "07357,HUYEN,2019Q4,-5\n", encoding="utf-8")
+                 "07357,HUYEN,2020Q1,-5\n", encoding="utf-8")
     with pytest.raises(B.AllocationError) as e:
         B.read_allocation(p, plan)
     msg = str(e.value)
@@ -72,3 +72,20 @@ def test_allocation_errors_name_file_row_column(plan, tmp_path):
     pd.DataFrame([{"commune_code": "07357", "source_id": "HUYEN", "amount_mvnd": 1}]).to_excel(q, index=False)
     with pytest.raises(B.AllocationError, match=r"alloc.xlsx, row 1: missing column\(s\) quarter"):
         B.read_allocation(q, plan)
+
+
+def test_duplicate_allocation_rows_are_an_error_naming_both_rows(plan, tmp_path):
+    p = tmp_path / "alloc.csv"
+    p.write_text("commune_code,source_id,quarter,amount_mvnd\n"
+                 "07357,HUYEN,2019Q4,100\n"
+                 "07321,HUYEN,2019Q4,100\n"
+                 "7357,HUYEN,2019q4,250\n"  # the same key once the spreadsheet's lost zero is restored
+                 ",NTM_TW_TINH,2019Q4,5\n"
+                 ",NTM_TW_TINH,2019Q4,5\n", encoding="utf-8")
+    with pytest.raises(B.AllocationError) as e:
+        B.read_allocation(p, plan)
+    dups = [(i.row, i.message) for i in e.value.issues]
+    assert [r for r, _ in dups] == [4, 6]
+    assert "as row 2" in dups[0][1] and "07357" in dups[0][1]
+    assert "(pool)" in dups[1][1] and "as row 5" in dups[1][1]
+    assert f"{p}, row 4, column 'commune_code, source_id, quarter'" in str(e.value)
