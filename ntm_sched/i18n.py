@@ -312,6 +312,15 @@ EN: dict[str, str] = {
 MESSAGES: dict[str, tuple[str, str]] = {
     # domain: infeasibility explained
     "x_resource": ("năng lực của {name}", "capacity of {name}"),
+    "x_calendar_covers": ("đợt nghỉ {breaks} của lịch {calendar} phủ toàn bộ thời gian kế hoạch ({start}–{end}): "
+                          "không công việc nào theo lịch này bắt đầu được",
+                          "calendar break {breaks} of the {calendar} calendar covers the whole plan window "
+                          "({start}–{end}): no work on this calendar can start"),
+    "x_calendar_short": ("đợt nghỉ {breaks} của lịch {calendar} để lại quá ít ngày làm việc trước {end}",
+                         "calendar break {breaks} of the {calendar} calendar leaves too few working days before "
+                         "the horizon {end}"),
+    "calendar_construction": ("thi công", "construction"),
+    "calendar_office": ("hành chính", "office"),
     "x_source": ("lịch cấp vốn của nguồn {sid}", "release schedule of source {sid}"),
     "x_source_earmark": (" (xã {code})", " (commune {code})"),
     "x_money": ("thiếu vốn: các công việc cần ít nhất {cost} nhưng các nguồn được phép chi chỉ cấp {released}",

@@ -289,4 +289,7 @@ def build(plan: Plan, settings: PlanSettings | None = None) -> NtmModel:
     names = {c.code: c.name for c in plan.communes}
     names.setdefault(DISTRICT, DISTRICT_NAME_FALLBACK)
     agency_res = {a.agency_id: a.agency_id for a in plan.agencies if a.agency_id in used}
-    return NtmModel(problem, st.plan_start, b.info, b.source_map, agency_res, st, names)
+    breaks: dict[str, list[tuple[dt.date, dt.date, str, str]]] = {}
+    for rec in plan.calendar:
+        breaks.setdefault(rec.calendar, []).append((rec.start_date, rec.end_date, rec.name_vi, rec.name_en))
+    return NtmModel(problem, st.plan_start, b.info, b.source_map, agency_res, st, names, breaks)

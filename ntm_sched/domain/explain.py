@@ -13,7 +13,7 @@ from ntm_sched.units import format_date, format_money
 
 EXPLANATION_COLUMNS = ["kind", "id", "commune_code", "commune", "what_vi", "what_en", "target_date",
                        "extra_days", "needed_date"]
-LIMIT_KINDS = ["resource", "source", "budget", "money"]
+LIMIT_KINDS = ["calendar", "resource", "source", "budget", "money"]
 
 
 def _both(key: str, **fmt: object) -> dict[str, str]:
@@ -50,6 +50,8 @@ def explanation_table(model: NtmModel, explanation: Explanation) -> pd.DataFrame
             for lang in LANGS:
                 row[f"what_{lang}"] = label("x_source", lang, sid=sid) + (
                     label("x_source_earmark", lang, code=earmark) if earmark else "")
+        elif it.kind == "calendar" and it.periods is not None:
+            row.update(_calendar_row(model, it.name, it.periods))
         elif it.kind == "money":
             sf = explanation.shortfall or {}
             c, r = float(sf.get("cost", 0)), float(sf.get("released", 0))
@@ -60,6 +62,26 @@ def explanation_table(model: NtmModel, explanation: Explanation) -> pd.DataFrame
             row["what_vi"] = row["what_en"] = it.detail
         rows.append(row)
     return pd.DataFrame(rows, columns=EXPLANATION_COLUMNS)
+
+
+def _calendar_row(model: NtmModel, calendar: str, periods: tuple[int, int]) -> dict[str, object]:
+    """A calendar break that keeps works from ending by the horizon, named as in calendar.csv."""
+    b, e = periods
+    first, last = model.date(b), model.date(e - 1)
+    end = model.date(model.problem.horizon - 1)
+    rows = sorted((r for r in model.breaks.get(calendar, []) if r[0] <= last and r[1] >= first),
+                  key=lambda r: (r[0] - r[1], r[0]))[:2] or [(first, last, "", "")]
+    if rows[0][0] <= max(first, model.origin) and rows[0][1] >= min(last, end):
+        rows = rows[:1]  # one break of the file covers it all: name only that one
+    covers = b <= 0 and e >= model.problem.horizon
+    out: dict[str, object] = {"id": f"{calendar}:{first.isoformat()}", "target_date": first, "needed_date": last}
+    for lang in LANGS:
+        names = "; ".join(f"'{ {'vi': r[2] or r[3], 'en': r[3] or r[2]}[lang] }' "
+                          f"({format_date(r[0])}–{format_date(r[1])})" for r in rows)
+        cal = label(f"calendar_{calendar}", lang) if calendar in ("construction", "office") else calendar
+        out[f"what_{lang}"] = label("x_calendar_covers" if covers else "x_calendar_short", lang, breaks=names,
+                                    calendar=cal, start=format_date(model.origin), end=format_date(end))
+    return out
 
 
 def describe_explanation(model: NtmModel, explanation: Explanation, lang: str = "vi") -> str:

@@ -46,6 +46,8 @@ class NtmModel:
     agency_resources: dict[str, str]  # agency id -> engine resource name
     settings: PlanSettings
     commune_names: dict[str, str] = field(default_factory=dict)  # code -> name (NFC), "DISTRICT" -> "huyện"
+    # calendar -> its breaks as in calendar.csv: (start_date, end_date, name_vi, name_en)
+    breaks: dict[str, list[tuple[dt.date, dt.date, str, str]]] = field(default_factory=dict)
 
     def period(self, d: dt.date) -> int:
         """Engine period of date ``d``."""

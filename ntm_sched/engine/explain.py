@@ -7,7 +7,7 @@ import time
 from ortools.sat.python import cp_model
 
 from ntm_sched.engine.builder import build_model
-from ntm_sched.engine.problem import Problem, elapsed_end
+from ntm_sched.engine.problem import Calendar, Problem, elapsed_end
 from ntm_sched.engine.result import ConflictItem, Explanation
 
 # the explanation types live in result.py (no import loop); importable from here too
@@ -15,13 +15,17 @@ __all__ = ["ConflictItem", "Explanation", "earliest_times", "explain_infeasibili
            "money_shortfall"]
 
 
-def earliest_times(problem: Problem) -> tuple[dict[str, int], dict[str, int], bool]:
+def earliest_times(problem: Problem, without_breaks: tuple[str, frozenset[tuple[int, int]]] | None = None
+                   ) -> tuple[dict[str, int], dict[str, int], bool]:
     """Earliest start and end of every task from releases, precedences and calendars alone.
 
     A forward pass over the precedence network (resources, budgets, money and
     deadlines ignored). A task on a calendar starts at the first working period
     at or after its earliest start and ends at :func:`elapsed_end` of that start
     (non-decreasing in the start, so this is the earliest end over its modes).
+
+    ``without_breaks`` = ``(calendar name, breaks)`` computes the same with those breaks of that
+    calendar removed (to tell whether they cause a conflict).
 
     Returns
     -------
@@ -30,6 +34,12 @@ def earliest_times(problem: Problem) -> tuple[dict[str, int], dict[str, int], bo
     """
     dmode = {t.id: [md.duration for md in t.modes] for t in problem.tasks}
     cal = {t.id: problem.calendar(t.calendar) for t in problem.tasks}
+    if without_breaks is not None:
+        name, drop = without_breaks
+        c = problem.calendar(name)
+        if c is not None:
+            lighter = Calendar(c.name, tuple(b for b in c.breaks if b not in drop))
+            cal = {tid: (lighter if c2 is not None and c2.name == name else c2) for tid, c2 in cal.items()}
     es = {t.id: t.release for t in problem.tasks}
     ee: dict[str, int] = {}
 
@@ -139,6 +149,8 @@ def explain_infeasibility(
             f"{len(over_h)} task(s) cannot end by the horizon {problem.horizon} (e.g. {over_h[0]}, earliest end "
             f"{ee[over_h[0]]})")
         items.append(ConflictItem("structure", "problem", why))
+    if over_h and not cyclic:
+        items += calendar_causes(problem, over_h)
     shortfall = money_shortfall(problem)
     if shortfall:
         items.append(ConflictItem("money", "total", f"the works cost at least {shortfall['cost']} but the limited "
@@ -214,6 +226,9 @@ def explain_infeasibility(
     st_items = [i for i in items if i.kind in ("structure", "money")]
     if st_items:
         parts.append(st_items[0].detail)
+    for i in items:
+        if i.kind == "calendar":
+            parts.append(f"calendar {i.name}: {i.detail}")
     if limit_items:
         parts.append("binding: " + ", ".join(f"{i.kind} {i.name}" for i in limit_items)
                      + " (relaxing any one of them alone makes it feasible)")
@@ -256,6 +271,43 @@ def infeasible_without_search(problem: Problem) -> str | None:
         return (f"the works cost at least {short['cost']} but the limited sources they may use release "
                 f"{short['released']} in all")
     return None
+
+
+def calendar_causes(problem: Problem, over_h: list[str]) -> list[ConflictItem]:
+    """The calendar breaks that alone keep tasks from ending by the horizon (no CP-SAT).
+
+    For each calendar of a task in ``over_h``, each break reaching into the horizon is removed in
+    turn and :func:`earliest_times` recomputed: a break whose removal lets more tasks end by the
+    horizon is a cause. When no single break is, but removing all of a calendar's breaks in the
+    horizon is, those breaks together are named.
+    """
+    out: list[ConflictItem] = []
+    n_over = len(over_h)
+    cals = {c for c in (problem.task(t).calendar for t in over_h) if c is not None}
+    for name in sorted(cals):
+        c = problem.calendar(name)
+        if c is None:
+            continue
+        inside = [b for b in c.breaks if b[0] < problem.horizon]
+        found = []
+        for b in inside:
+            _, ee2, _ = earliest_times(problem, (name, frozenset({b})))
+            if sum(1 for v in ee2.values() if v > problem.horizon) < n_over:
+                found.append(b)
+        if not found and len(inside) > 1:
+            _, ee2, _ = earliest_times(problem, (name, frozenset(inside)))
+            if sum(1 for v in ee2.values() if v > problem.horizon) < n_over:
+                found = inside
+        for b in found:
+            covers = b[0] <= 0 and b[1] >= problem.horizon
+            out.append(ConflictItem(
+                "calendar", name,
+                f"break [{b[0]}, {b[1]}) " + ("covers the whole horizon" if covers else "leaves too few working "
+                                                "periods before the horizon")
+                + f" {problem.horizon}: no task on this calendar may start inside it; removing it lets tasks end "
+                  f"by the horizon",
+                periods=b))
+    return out
 
 
 def money_shortfall(problem: Problem) -> dict[str, int]:

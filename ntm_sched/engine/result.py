@@ -68,11 +68,13 @@ class CheckReport:
 
 @dataclass(frozen=True)
 class ConflictItem:
-    """One member of a conflict: ``kind`` is ``deadline``, ``resource``, ``budget``, ``source`` or ``structure``."""
+    """One member of a conflict: ``kind`` is ``deadline``, ``resource``, ``budget``, ``source``,
+    ``calendar`` (``name`` the calendar, ``periods`` its break ``[begin, end)``) or ``structure``."""
 
     kind: str
     name: str
     detail: str = ""
+    periods: tuple[int, int] | None = None
 
 
 @dataclass

@@ -65,3 +65,22 @@ def test_impossible_hard_deadlines_are_explained_by_name(plan) -> None:
     row = conflicts.set_index("id").loc["07309:works_done"]
     assert row["commune"] == "Tân Trung" and row["extra_days"] > 0
     assert "Tân Trung" in res.summary["explanation_vi"] and "Ngọc Thiện" in res.summary["explanation_vi"]
+
+
+def test_a_calendar_break_over_the_whole_horizon_is_named_in_the_explanation(tmp_path) -> None:
+    import shutil
+
+    d = tmp_path / "plan"
+    shutil.copytree(DATA, d)
+    with open(d / "calendar.csv", "a", encoding="utf-8") as f:
+        f.write("construction,2019-08-01,2021-12-31,Tạm dừng thi công,Construction stop,test\n")
+    from ntm_sched.plan import load_plan
+
+    res = ntm.solve_plan(load_plan(d), time_limit=5, workers=1, seed=0)
+    assert res.status == "INFEASIBLE"
+    s = res.summary
+    assert "'Construction stop' (01/08/2019–31/12/2021)" in s["explanation"] and "construction" in s["explanation"]
+    assert "Tết" not in s["explanation"]  # only the break that is the cause
+    assert "'Tạm dừng thi công'" in s["explanation_vi"] and "lịch thi công" in s["explanation_vi"]
+    kinds = {c["kind"] for c in s["conflicts"]}
+    assert "calendar" in kinds

@@ -89,3 +89,15 @@ def test_infeasibility_proven_without_search_is_answered_at_any_time_limit():
     for prob in (long, poor):
         res = solve(prob, time_limit=0.001, explain=False)
         assert res.status == Status.INFEASIBLE and res.notes[0].startswith("infeasible without search")
+
+
+def test_a_break_covering_the_horizon_is_named() -> None:
+    from ntm_sched.engine import Calendar, Mode, Problem, Task, solve
+
+    p = Problem(tasks=(Task("a", (Mode(3),), calendar="site"), Task("b", (Mode(2),))),
+                calendars=(Calendar("site", ((0, 40),)),), horizon=20)
+    res = solve(p, time_limit=2, workers=1, seed=0)
+    assert res.status.value == "INFEASIBLE"
+    cal = [i for i in res.explanation.items if i.kind == "calendar"]
+    assert [(i.name, i.periods) for i in cal] == [("site", (0, 40))]
+    assert "calendar site: break [0, 40) covers the whole horizon" in res.explanation.sentence
