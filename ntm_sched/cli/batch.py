@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ntm_sched.cli.common import Subparsers, lang_parent, solver_parent
+from ntm_sched.cli.common import Subparsers, lang_parent, positive_float, positive_int, solver_parent
 from ntm_sched.report.batch import run_batch
 from ntm_sched.report.runner import DEFAULT_TIMEOUT, ReportError
 
@@ -17,9 +17,9 @@ def add_parser(sub: Subparsers) -> None:
     p = sub.add_parser("batch", help=HELP, parents=[solver_parent(), lang_parent()])
     p.add_argument("scenarios", nargs="*", help="scenario names, YAML files or a folder (default: every scenario)")
     p.add_argument("--run", default="batch", help="run name: outputs/<run>/ (default: batch)")
-    p.add_argument("--jobs", type=int, default=2, help="reports run at the same time (default: 2)")
+    p.add_argument("--jobs", type=positive_int, default=2, help="reports run at the same time (default: 2)")
     p.add_argument("--outputs", default="outputs")
-    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="per-cell execution timeout (s)")
+    p.add_argument("--timeout", type=positive_float, default=DEFAULT_TIMEOUT, help="per-cell execution timeout (s)")
     p.set_defaults(func=main)
 
 

@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from ntm_sched.cli.common import Subparsers
+from ntm_sched.cli.common import Subparsers, positive_float, positive_int
 from ntm_sched.engine.bench import run_psplib_bench, summary
 from ntm_sched.io import check_output_file, publish_file
 
@@ -30,8 +30,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     """``DIR [--reference CSV] [--time-limit S] [--workers N] [--out CSV] [--no-progress]``."""
     parser.add_argument("dir", help="folder of PSPLIB .sm/.mm files")
     parser.add_argument("--reference", default=None, help="CSV instance,makespan of reference makespans")
-    parser.add_argument("--time-limit", type=float, default=None, help="seconds per instance (default: the engine's)")
-    parser.add_argument("--workers", type=int, default=None, help="CP-SAT workers (default: the engine's)")
+    parser.add_argument("--time-limit", type=positive_float, default=None,
+                        help="seconds per instance (default: the engine's)")
+    parser.add_argument("--workers", type=positive_int, default=None, help="CP-SAT workers (default: the engine's)")
     parser.add_argument("--out", default=None, help="write the result table to this CSV")
     parser.add_argument("--no-progress", action="store_true", help="plain lines instead of a progress bar")
     return parser

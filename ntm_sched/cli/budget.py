@@ -5,7 +5,18 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ntm_sched.cli.common import Subparsers, fail, load, options_of, out_dir, out_parent, scenario_parent, solver_parent
+from ntm_sched.cli.common import (
+    Subparsers,
+    fail,
+    fraction,
+    load,
+    options_of,
+    out_dir,
+    out_parent,
+    positive_float,
+    scenario_parent,
+    solver_parent,
+)
 from ntm_sched.io import child_of
 from ntm_sched.studies.budget import (
     AllocationError,
@@ -34,11 +45,11 @@ def add_parser(sub: Subparsers) -> None:
     p.add_argument("allocation", help="CSV or XLSX with commune_code, source_id, quarter, amount_mvnd")
     p.add_argument("--no-missing", action="store_true", help="skip the re-solve with extra funding")
     p = bsub.add_parser("minimum", help="smallest budget meeting every achievable deadline", parents=parents)
-    p.add_argument("--tolerance", type=float, default=0.01, help="tolerance of the uniform-scale bisection")
+    p.add_argument("--tolerance", type=fraction, default=0.01, help="tolerance of the uniform-scale bisection")
     p = bsub.add_parser("cuts", help="communes on time per budget level", parents=parents)
     p.add_argument("--levels", default=LEVELS_TEXT, help=f"comma-separated levels (default {LEVELS_TEXT})")
     p = bsub.add_parser("marginal", help="days gained per commune from more earmarked money", parents=parents)
-    p.add_argument("--amount", type=float, default=DEFAULT_AMOUNT,
+    p.add_argument("--amount", type=positive_float, default=DEFAULT_AMOUNT,
                    help=f"million VND per commune (default {DEFAULT_AMOUNT:g})")
     p.add_argument("--source", default=None, help="source id of the added money (default: first paying for all)")
     parser.set_defaults(func=main)

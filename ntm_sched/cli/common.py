@@ -1,13 +1,19 @@
-"""What the verbs share: the common options, declared once in parent parsers, and loading a
-scenario with its plan (bad input: a located message on stderr, exit 2).
+"""What the verbs share: the common options, declared once in parent parsers, checked
+command-line values, and loading a scenario with its plan (bad input: a located message on
+stderr, exit 2).
 
-Exit codes of every verb: 0 success, 1 the job ran but the answer is not a success (invalid
-plan, infeasible or unknown solve, failed scenarios), 2 wrong usage or unreadable input.
+Exit codes of every verb: see :func:`ntm_sched.cli.run_verb`.
+
+The value types (``positive_int``, ``positive_float``, ...) are ``argparse`` ``type=``
+functions: a value out of range is a usage error (exit 2) naming the option and what was
+expected, never a silent default (``--workers 0`` used every core) or an unexplained solver
+status (``--time-limit -5`` ended in UNKNOWN).
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from pathlib import Path
 
@@ -22,13 +28,57 @@ Subparsers = argparse._SubParsersAction  # type of ``parser.add_subparsers()``, 
 DEFAULT_SCENARIO = "base"
 
 
+def _number(text: str, kind: type) -> float:
+    try:
+        v = kind(text)
+    except (TypeError, ValueError):
+        raise argparse.ArgumentTypeError(f"expected {'a whole number' if kind is int else 'a number'}, "
+                                         f"got {text!r}") from None
+    if isinstance(v, float) and not math.isfinite(v):
+        raise argparse.ArgumentTypeError(f"expected a finite number, got {text!r}")
+    return v
+
+
+def positive_int(text: str) -> int:
+    """A whole number >= 1 (workers, jobs)."""
+    v = int(_number(text, int))
+    if v < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}")
+    return v
+
+
+def non_negative_int(text: str) -> int:
+    """A whole number >= 0 (random seed)."""
+    v = int(_number(text, int))
+    if v < 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {text!r}")
+    return v
+
+
+def positive_float(text: str) -> float:
+    """A finite number > 0 (seconds, amounts)."""
+    v = float(_number(text, float))
+    if v <= 0:
+        raise argparse.ArgumentTypeError(f"expected a number > 0, got {text!r}")
+    return v
+
+
+def fraction(text: str) -> float:
+    """A number strictly between 0 and 1 (a tolerance)."""
+    v = float(_number(text, float))
+    if not 0 < v < 1:
+        raise argparse.ArgumentTypeError(f"expected a number between 0 and 1 (exclusive), got {text!r}")
+    return v
+
+
 def solver_parent() -> argparse.ArgumentParser:
     """``--time-limit``, ``--workers``, ``--seed`` (default: the scenario's)."""
     p = argparse.ArgumentParser(add_help=False)
     g = p.add_argument_group("solver")
-    g.add_argument("--time-limit", type=float, default=None, help="seconds per solve (default: the scenario's)")
-    g.add_argument("--workers", type=int, default=None, help="CP-SAT workers (default: the scenario's)")
-    g.add_argument("--seed", type=int, default=None, help="random seed (default: the scenario's)")
+    g.add_argument("--time-limit", type=positive_float, default=None,
+                   help="seconds per solve (default: the scenario's)")
+    g.add_argument("--workers", type=positive_int, default=None, help="CP-SAT workers (default: the scenario's)")
+    g.add_argument("--seed", type=non_negative_int, default=None, help="random seed (default: the scenario's)")
     return p
 
 

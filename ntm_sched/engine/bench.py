@@ -14,6 +14,29 @@ from ntm_sched.engine.result import Status
 from ntm_sched.engine.solve import solve
 
 
+def read_reference(path: str | Path) -> dict[str, int]:
+    """``instance -> makespan`` from a reference CSV; a missing file, a missing column or a makespan
+    that is not a whole number raises ``ValueError`` naming file, row and column."""
+    p = Path(path)
+    try:
+        df = pd.read_csv(p, dtype=str, keep_default_na=False)
+    except FileNotFoundError:
+        raise ValueError(f"{p}: reference file not found") from None
+    except (OSError, ValueError, pd.errors.ParserError) as exc:
+        raise ValueError(f"{p}: cannot read the reference CSV: {exc}") from None
+    missing = [c for c in ("instance", "makespan") if c not in df.columns]
+    if missing:
+        raise ValueError(f"{p}: row 1 (header): missing column(s) {', '.join(missing)} (expected columns "
+                         f"instance,makespan; found {', '.join(map(str, df.columns)) or 'none'})")
+    out: dict[str, int] = {}
+    for i, (inst, mk) in enumerate(zip(df["instance"], df["makespan"], strict=True), start=2):
+        try:
+            out[str(inst).strip()] = int(str(mk).strip())
+        except ValueError:
+            raise ValueError(f"{p}: row {i}, column makespan: expected a whole number, got {mk!r}") from None
+    return out
+
+
 def _instance_key(p: Path) -> list[int | str]:
     return [int(x) if x.isdigit() else x for x in re.split(r"(\d+)", p.stem)]
 
@@ -64,7 +87,7 @@ def run_psplib_bench(
         raise FileNotFoundError(f"no .sm or .mm file in {d}")
     ref = {}
     if reference_csv is not None:
-        ref = pd.read_csv(reference_csv).set_index("instance")["makespan"].to_dict()
+        ref = read_reference(reference_csv)
     rows = []
     it = files
     bar = None

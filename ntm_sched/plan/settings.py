@@ -12,6 +12,8 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from ntm_sched.errors import InputError
+
 from .model import Plan
 
 MILESTONES = ("works_done", "inspection", "submission", "appraisal", "recognition")
@@ -55,19 +57,36 @@ class PlanSettings:
     raw: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
 
 
+class SettingError(InputError, KeyError):
+    """A setting the model needs is missing or unreadable (names the setting and its value)."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0]) if self.args else ""
+
+
 def read_settings(plan: Plan) -> PlanSettings:
     """The typed settings of ``plan``.
 
     Raises
     ------
-    KeyError
-        Naming the first required setting that is missing or empty.
+    SettingError
+        (a ``KeyError``) naming the first required setting that is missing or empty, or a value
+        that cannot be read as what the setting holds.
     """
+    try:
+        return _read_settings(plan)
+    except SettingError:
+        raise
+    except ValueError as exc:
+        raise SettingError(f"settings.csv: {exc}") from None
+
+
+def _read_settings(plan: Plan) -> PlanSettings:
     s = {k: ("" if v is None else str(v)) for k, v in plan.settings.items()}
 
     def need(key: str) -> str:
         if key not in s or s[key] == "":
-            raise KeyError(f"settings.csv: the setting {key!r} is missing")
+            raise SettingError(f"settings.csv: the setting {key!r} is missing")
         return s[key]
 
     return PlanSettings(

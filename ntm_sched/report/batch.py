@@ -8,6 +8,7 @@ name replaces it: old scenario folders of the previous batch are removed at the 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import html
 import json
@@ -20,6 +21,7 @@ from typing import Any
 
 import pandas as pd
 
+from ntm_sched.errors import signal_name, sigterm_raises
 from ntm_sched.i18n import label, status_label
 from ntm_sched.io import (
     OutputTargetError,
@@ -122,24 +124,45 @@ def run_batch(scenarios: list[str] | str | os.PathLike[str] | None = None, run: 
         say(f"solver workers per scenario: {workers} ({os.cpu_count()} cores / {jobs} jobs)")
     args = (run, lang, time_limit, str(outputs), timeout, workers, seed)
     if jobs <= 1:
-        for s in items:
-            say(f"start {scenario_name(s)}")
-            rows.append(_one(s, *args))
-            say(_line(rows[-1]))
-            if bar:
-                bar.update(1)
-    else:
-        with ProcessPoolExecutor(max_workers=jobs) as ex:
-            futs = {ex.submit(_one, s, *args): s for s in items}
-            for f in as_completed(futs):
-                try:
-                    row = f.result()
-                except Exception as exc:  # noqa: BLE001 - a crashed worker
-                    row = {"scenario": scenario_name(futs[f]), "ok": False, "error": f"{type(exc).__name__}: {exc}"}
-                rows.append(row)
-                say(_line(row))
+        try:
+            for s in items:
+                say(f"start {scenario_name(s)}")
+                rows.append(_one(s, *args))
+                say(_line(rows[-1]))
                 if bar:
                     bar.update(1)
+        except KeyboardInterrupt as exc:  # the running report cleaned up and recorded it
+            say(f"interrupted by {signal_name(exc)} after {len(rows)} of {len(items)} scenarios; "
+                f"index.html and summary.csv not rewritten")
+            log.close()
+            raise
+    else:
+        ex = ProcessPoolExecutor(max_workers=jobs)
+        try:
+            with sigterm_raises():
+                futs = {ex.submit(_one, s, *args): s for s in items}
+                for f in as_completed(futs):
+                    try:
+                        row = f.result()
+                    except Exception as exc:  # noqa: BLE001 - a crashed worker
+                        row = {"scenario": scenario_name(futs[f]), "ok": False,
+                               "error": f"{type(exc).__name__}: {exc}"}
+                    rows.append(row)
+                    say(_line(row))
+                    if bar:
+                        bar.update(1)
+        except KeyboardInterrupt as exc:
+            # stop the reports still running: each cleans up (kernel, staging) and records
+            # <scenario>.failed/error.txt saying it was interrupted
+            for proc in list(getattr(ex, "_processes", {}).values()):
+                with contextlib.suppress(OSError):
+                    proc.terminate()
+            ex.shutdown(wait=True, cancel_futures=True)
+            say(f"interrupted by {signal_name(exc)} after {len(rows)} of {len(items)} scenarios; "
+                f"index.html and summary.csv not rewritten")
+            log.close()
+            raise
+        ex.shutdown(wait=True)
     if bar:
         bar.close()
     order = {n: i for i, n in enumerate(names)}

@@ -9,17 +9,31 @@ A socket path is unique per kernel, so that race cannot happen.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import sys
 import tempfile
 import uuid
+import weakref
 
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import default
 
+_LIVE: weakref.WeakSet[IpcKernelManager] = weakref.WeakSet()
+
 
 class IpcKernelManager(AsyncKernelManager):
-    """An :class:`~jupyter_client.manager.AsyncKernelManager` that talks to its kernel over IPC."""
+    """An :class:`~jupyter_client.manager.AsyncKernelManager` that talks to its kernel over IPC.
+
+    Every instance is remembered (weakly) so that :func:`kill_kernels` can stop the kernels of
+    this process when a run is interrupted: a kernel runs in its own session and would outlive
+    a report killed by SIGTERM.
+    """
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        _LIVE.add(self)
 
     @default("transport")
     def _transport_ipc_default(self) -> str:
@@ -29,3 +43,28 @@ class IpcKernelManager(AsyncKernelManager):
         if self.transport == "ipc":
             return os.path.join(tempfile.gettempdir(), f"ntm-kernel-{uuid.uuid4().hex[:12]}")
         return super()._ip_default()
+
+
+def kill_kernels(timeout: float = 5.0) -> int:
+    """Stop every kernel this process started that is still running (its process group is sent
+    SIGTERM, then SIGKILL after ``timeout`` seconds) and remove its connection and socket files.
+    Returns how many were stopped. For interrupted runs; never raises."""
+    n = 0
+    for km in list(_LIVE):
+        proc = getattr(getattr(km, "provisioner", None), "process", None)
+        if proc is None or proc.poll() is not None:
+            continue
+        with contextlib.suppress(OSError):
+            os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=timeout)
+        except Exception:  # noqa: BLE001 - still alive: kill it
+            with contextlib.suppress(OSError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            with contextlib.suppress(Exception):
+                proc.wait(timeout=timeout)
+        for clean in (km.cleanup_connection_file, km.cleanup_ipc_files):
+            with contextlib.suppress(Exception):
+                clean()
+        n += 1
+    return n

@@ -18,17 +18,19 @@ import time
 from pathlib import Path
 from typing import Any
 
-from ntm_sched.errors import RunFailed
+from ntm_sched.errors import RunFailed, signal_name, sigterm_raises
 from ntm_sched.io import (
     OutputTargetError,
     check_name,
     check_output_target,
     child_of,
+    clean_stale,
     mark_output,
     remove_output,
     replace_dir,
+    tmp_prefix,
 )
-from ntm_sched.report.kernel import IpcKernelManager
+from ntm_sched.report.kernel import IpcKernelManager, kill_kernels
 from ntm_sched.scenario import load_scenario
 
 KERNEL = "ntm-sched"
@@ -123,39 +125,48 @@ def run_report(scenario: str | os.PathLike[str] = "base", run: str | None = None
     # a user's folder in the way is refused before anything is written
     check_output_target(target)
     check_output_target(failed)
+    staging = outputs / f".{run}"  # run is a plain name; a link is checked here
+    if not staging.resolve().is_relative_to(outputs):
+        raise OutputTargetError(f"{staging}: resolves to {staging.resolve()}, outside {outputs}; refusing to "
+                                f"write there")
+    clean_stale(staging)  # staging folders of runs that were killed (SIGKILL) and could not clean up
     # a scenario given as a file is passed by absolute path
     sc_arg = str(Path(scenario).resolve()) if Path(scenario).suffix in (".yaml", ".yml") else str(scenario)
     try:
         sc = load_scenario(sc_arg)
     except Exception as exc:  # the scenario itself is broken: say so like a failed cell
         _write_failed(failed, None, f"error: {type(exc).__name__}: {exc}\n")
+        _cleanup(staging)
         raise ReportError(f"{name}: {exc}", failed) from exc
     opts = sc.solver_options(time_limit, workers, seed)
     params: dict[str, Any] = {
         "scenario": sc_arg, "run_name": run, "lang": lang or sc.lang,
         "time_limit": opts.time_limit, "workers": opts.workers, "seed": opts.seed,
     }
-    staging = outputs / f".{run}"  # run is a plain name; a link is checked here
-    if not staging.resolve().is_relative_to(outputs):
-        raise OutputTargetError(f"{staging}: resolves to {staging.resolve()}, outside {outputs}; refusing to "
-                                f"write there")
     staging.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f"{name}.tmp-", dir=staging))
+    tmp = Path(tempfile.mkdtemp(prefix=tmp_prefix(name), dir=staging))
     params["output_dir"] = str(tmp)
     nb_out = tmp / "report.ipynb"
     t0 = time.perf_counter()
     try:
-        pm.execute_notebook(str(notebook or NOTEBOOK), str(nb_out), parameters=params, kernel_name=KERNEL,
-                            cwd=str(PROJECT_ROOT), execution_timeout=timeout, progress_bar=progress,
-                            log_output=False, kernel_manager_class=IpcKernelManager)
-        _export_html(nb_out, tmp / "report.html")
-        with open(tmp / "run.json", "w", encoding="utf-8") as f:
-            json.dump({"scenario": name, "run": run, "parameters": params | {"output_dir": str(target)},
-                       "wall_time_s": round(time.perf_counter() - t0, 2)}, f, ensure_ascii=False, indent=2)
-        if not (tmp / "summary.json").exists():
-            raise ReportError(f"{name}: the notebook wrote no summary.json")
+        with sigterm_raises():  # SIGTERM runs the clean-up below, as Ctrl-C does
+            pm.execute_notebook(str(notebook or NOTEBOOK), str(nb_out), parameters=params, kernel_name=KERNEL,
+                                cwd=str(PROJECT_ROOT), execution_timeout=timeout, progress_bar=progress,
+                                log_output=False, kernel_manager_class=IpcKernelManager)
+            _export_html(nb_out, tmp / "report.html")
+            with open(tmp / "run.json", "w", encoding="utf-8") as f:
+                json.dump({"scenario": name, "run": run, "parameters": params | {"output_dir": str(target)},
+                           "wall_time_s": round(time.perf_counter() - t0, 2)}, f, ensure_ascii=False, indent=2)
+            if not (tmp / "summary.json").exists():
+                raise ReportError(f"{name}: the notebook wrote no summary.json")
     except BaseException as exc:
-        _write_failed(failed, nb_out if nb_out.exists() else None, _error_text(exc, nb_out))
+        if isinstance(exc, KeyboardInterrupt):  # SIGINT, or SIGTERM as Interrupted
+            kill_kernels()
+            error = (f"interrupted by {signal_name(exc)}: the report was stopped (its kernel shut down) and "
+                     f"nothing was published; run it again\n")
+        else:
+            error = _error_text(exc, nb_out)
+        _write_failed(failed, nb_out if nb_out.exists() else None, error)
         shutil.rmtree(tmp, ignore_errors=True)
         _cleanup(staging)
         if isinstance(exc, KeyboardInterrupt):

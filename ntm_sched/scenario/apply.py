@@ -104,7 +104,12 @@ def apply(plan: Plan, scenario: Scenario) -> Plan:
 
 
 def load_scenario_plan(scenario: Scenario) -> Plan:
-    """Load the scenario's plan and apply its overrides."""
+    """Load the scenario's plan and apply its overrides (a ``plan:`` that does not exist is a
+    :class:`ScenarioError` naming the scenario file and the path)."""
+    if not scenario.plan_path.exists():
+        raise ScenarioError(f"{scenario.path}: key 'plan': {scenario.plan_path} does not exist (expected a plan "
+                            f"folder of CSV files or an .xlsx workbook; a relative path is read from the "
+                            f"scenario file's folder)")
     return apply(load_plan(scenario.plan_path), scenario)
 
 
