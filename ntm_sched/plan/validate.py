@@ -283,6 +283,7 @@ def cross_checks(typed: dict[str, list[Row]], locate: Locator, sink: _Sink) -> N
     _check_cycles(typed, sink)
     _check_works_cover_missing_criteria(typed, locate, sink)
     _check_date_window(typed, locate, sink)
+    _check_capacity_overlaps(typed, sink)
 
 
 def _rowname(r: Row, lang: str = "en") -> str:
@@ -614,6 +615,24 @@ _WHY_EARLY: dict[str, tuple[str, str]] = {
     "*": ("the target has passed before the plan starts: it will be late",
           "mốc đã qua trước khi kế hoạch bắt đầu: sẽ bị trễ"),
 }
+
+
+def _check_capacity_overlaps(typed: dict[str, list[Row]], sink: _Sink) -> None:
+    """Two capacity changes of one agency may not overlap: which capacity holds would be a guess
+    (the engine refuses such a profile)."""
+    by_agency: dict[str, list[Row]] = {}
+    for r in typed.get("capacity_changes", []):
+        if r.ok("agency_id", "start_date", "end_date") and r.values["end_date"] >= r.values["start_date"]:
+            by_agency.setdefault(r.values["agency_id"], []).append(r)
+    for agency, rows in by_agency.items():
+        rows.sort(key=lambda r: (r.values["start_date"], r.line or 0))
+        for prev, r in zip(rows, rows[1:]):
+            if r.values["start_date"] <= prev.values["end_date"]:
+                sink.at(r, "start_date",
+                        f"capacity change of {agency} from {r.values['start_date']} overlaps the one of "
+                        f"{_rowname(prev)} ({prev.values['start_date']} .. {prev.values['end_date']})",
+                        f"thay đổi năng lực của {agency} từ {r.values['start_date']} trùng với thay đổi ở "
+                        f"{_rowname(prev, 'vi')} ({prev.values['start_date']} .. {prev.values['end_date']})")
 
 
 def _check_cycles(typed: dict[str, list[Row]], sink: _Sink) -> None:

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from ntm_sched.plan import Plan, load_plan
+from ntm_sched.plan import Plan, PlanValidationError, load_plan
 from ntm_sched.plan.edits import PlanEdit
 from ntm_sched.plan.records import Tranche
 from ntm_sched.scenario.load import Scenario, ScenarioError, load_scenario
@@ -99,8 +99,22 @@ def set_settings(plan: Plan, values: Mapping[str, Any], note: str = "override") 
 
 
 def apply(plan: Plan, scenario: Scenario) -> Plan:
-    """The plan with the scenario's overrides applied, checked once (the input plan is not changed)."""
-    return edit_for(plan, scenario).done()
+    """The plan with the scenario's overrides applied, checked once (the input plan is not changed).
+
+    Raises
+    ------
+    ScenarioError
+        An unknown id, or overrides that make the plan invalid (e.g. deadlines shifted past
+        the horizon): names the scenario file, and the plan's errors after the change.
+    """
+    try:
+        return edit_for(plan, scenario).done()
+    except PlanValidationError as exc:
+        errors = exc.errors
+        shown = "\n".join(f"  {e}" for e in errors[:5]) + (f"\n  ... and {len(errors) - 5} more"
+                                                          if len(errors) > 5 else "")
+        raise ScenarioError(f"{scenario.path}: the plan with this scenario's overrides "
+                            f"({', '.join(sorted(scenario.overrides)) or 'none'}) is not valid:\n{shown}") from None
 
 
 def load_scenario_plan(scenario: Scenario) -> Plan:

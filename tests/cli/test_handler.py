@@ -115,3 +115,14 @@ def test_the_engine_refuses_zero_workers_and_a_negative_time_limit() -> None:
         solve(p, time_limit=-5)
     assert solve(p, time_limit=1, workers=1).status.value == "OPTIMAL"
 
+
+
+def test_the_readme_states_the_exit_codes_and_the_folders_after_a_failure() -> None:
+    from ntm_sched.io import MARKER
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## When a run fails", 1)[1]
+    for code in ("| 0 |", "| 1 |", "| 2 |", "| 3 |", "| 130 / 143 |"):
+        assert code in section, code
+    for words in (MARKER, ".failed/", "interrupted by", "outputs/.<run>/", "--debug", "NTM_SCHED_LOG_DIR"):
+        assert words in section, words

@@ -120,3 +120,13 @@ def test_date_settings_are_iso_dates_and_the_horizon_follows_the_start(tmp_path)
     _find(_issues(d), "settings.csv", "value", "2220-02-29", "after the plan's window")
     with pytest.raises(ValueError):
         load_plan(d)
+
+
+def test_overlapping_capacity_changes_of_one_agency_are_an_error(tmp_path) -> None:
+    """Found by the property-based suite: an overlap reached the engine as a ProblemError."""
+    d = _copy(tmp_path)
+    header, rows = _rows(d, "capacity_changes")
+    rows[1]["start_date"] = "2019-12-01"  # BCD_TINH line 3 now spans the Tết 2020 change of line 2
+    _write(d, "capacity_changes", header, rows)
+    e = _find(_issues(d), "capacity_changes.csv", "start_date", "BCD_TINH", "overlaps", "line 3")
+    assert e.row == 2
