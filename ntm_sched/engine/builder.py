@@ -34,12 +34,15 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ortools.sat.python import cp_model
 
 from ntm_sched.engine.problem import Problem, advance_payment
 from ntm_sched.engine.result import Payment, Solution, TaskSchedule
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ntm_sched.engine.cashflow import CashFlow
 
 TIERS = ("lateness", "extra_funding", "rest")
 """Objective tiers in lexicographic order: tardiness and late counts; priced draws on
@@ -64,6 +67,9 @@ class BuiltModel:
     latest_end: dict[str, int] = field(default_factory=dict)
     makespan_lb: int = 0
     tier_terms: dict[str, list] = field(default_factory=lambda: {name: [] for name in TIERS})
+    late_lits: dict[str, cp_model.IntVar] = field(default_factory=dict)  # task -> "late" literal (soft due)
+    tard_vars: dict[str, cp_model.IntVar] = field(default_factory=dict)  # task -> days late (soft due)
+    cash: CashFlow | None = None  # handles when money uses the bucketed cash-flow formulation
 
     def tier_expr(self, name: str):
         """The weighted objective terms of one tier (see :data:`TIERS`), 0 if it has none."""
@@ -88,6 +94,10 @@ class BuiltModel:
         for t in self.problem.tasks:
             tasks[t.id] = TaskSchedule(t.id, int(solver.value(self.start[t.id])), int(solver.value(self.end[t.id])),
                                        self.mode_value(solver, t.id))
+        if self.cash is not None:
+            return Solution(tasks, tuple(self.cash.payments(
+                solver, {k: v.start for k, v in tasks.items()}, {k: v.end for k, v in tasks.items()},
+                {k: v.mode for k, v in tasks.items()})))
         pays = []
         for (tid, src), expr in self.pay_start.items():
             a = int(solver.value(expr))
@@ -110,6 +120,11 @@ class BuiltModel:
             m.add_hint(self.end[t.id], ts.end)
             for k, lit in enumerate(self.mode_lits.get(t.id, [])):
                 m.add_hint(lit, k == ts.mode)
+        if self.cash is not None:
+            known = [t.id for t in self.problem.tasks if t.id in sol.tasks]
+            self.cash.add_hint(m, {k: sol.tasks[k].start for k in known}, {k: sol.tasks[k].end for k in known},
+                               {k: sol.tasks[k].mode for k in known}, list(sol.payments))
+            return
         amounts: dict[tuple[str, str, int], int] = defaultdict(int)
         for p in sol.payments:
             amounts[(p.task_id, p.source, p.time)] += p.amount
@@ -222,6 +237,7 @@ def build_model(
     relax: frozenset[tuple[str, str]] = frozenset(),
     redundant: bool = True,
     money: bool = True,
+    cash_flow: bool | None = None,
 ) -> BuiltModel:
     """Build the CP-SAT model of ``problem``.
 
@@ -388,10 +404,12 @@ def build_model(
                 if obj.tardiness * t.tardiness_weight > 0:
                     tard = m.new_int_var(0, max(0, H - t.due), f"tard_{t.id}")
                     m.add(tard >= e - t.due)
+                    bm.tard_vars[t.id] = tard
                     tiers["lateness"].append(obj.tardiness * t.tardiness_weight * tard)
                 if obj.late_count * t.late_weight > 0:
                     late = m.new_bool_var(f"late_{t.id}")
                     m.add(e <= t.due).only_enforce_if(~late)
+                    bm.late_lits[t.id] = late
                     tiers["lateness"].append(obj.late_count * t.late_weight * late)
 
     # redundant disjunctives: cliques of tasks that can never run together
@@ -458,7 +476,15 @@ def build_model(
     if obj.cost:
         tiers["rest"].append(obj.cost * sum(cost_expr.values()))
     if problem.sources and money:
-        _money(problem, bm, cost_expr, adv_expr, es, lf, relax, tiers["extra_funding"])
+        if cash_flow is None:
+            cash_flow = not money_never_binds(problem)
+        if cash_flow:
+            from ntm_sched.engine.cashflow import add_cash_flow
+
+            bm.cash = add_cash_flow(problem, bm, cost_expr, es, lf, relax, tiers["extra_funding"], bm.late_lits,
+                                    tard_vars=bm.tard_vars)
+        else:
+            _money(problem, bm, cost_expr, adv_expr, es, lf, relax, tiers["extra_funding"])
 
     # makespan
     if obj.makespan:

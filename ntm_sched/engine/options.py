@@ -34,6 +34,14 @@ class SolveOptions:
     lexicographic
         ``None``: as the problem's objective says; ``True``/``False`` overrides it (tiers
         lateness, extra funding, rest; or one weighted sum).
+    money_formulation
+        ``"auto"``: when money can restrict the schedule (not
+        :func:`~ntm_sched.engine.builder.money_never_binds`) the money is modelled as a
+        bucketed cash flow (:mod:`ntm_sched.engine.cashflow`) and the lateness tier starts from
+        the money-aware schedule generation scheme and deadline LNS
+        (:mod:`ntm_sched.engine.heuristic`, :mod:`ntm_sched.engine.lns`); otherwise the
+        tranche-bucket formulation. ``"tranche"``: always the tranche-bucket formulation without
+        warm start (the engine before issue 10; kept for side-by-side benchmarks).
     """
 
     time_limit: float = 10.0
@@ -43,8 +51,12 @@ class SolveOptions:
     check: bool = True
     explain: bool = True
     lexicographic: bool | None = None
+    money_formulation: str = "auto"
 
     def __post_init__(self) -> None:
+        if self.money_formulation not in ("auto", "tranche"):
+            raise ValueError(f"SolveOptions.money_formulation must be 'auto' or 'tranche', "
+                             f"got {self.money_formulation!r}")
         if not self.time_limit > 0:
             raise ValueError(f"SolveOptions.time_limit must be > 0, got {self.time_limit!r}")
         if int(self.workers) < 1:

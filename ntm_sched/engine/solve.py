@@ -72,6 +72,7 @@ def solve(
     log: bool | None = None,
     check: bool | None = None,
     explain: bool | None = None,
+    money_formulation: str | None = None,
 ) -> Result:
     """Solve ``problem``.
 
@@ -88,6 +89,10 @@ def solve(
         ``explain`` computes an :class:`~ntm_sched.engine.result.Explanation` when infeasible.
     hint
         A previous :class:`Solution` to warm-start from.
+    money_formulation
+        Overrides :attr:`SolveOptions.money_formulation <ntm_sched.engine.options.SolveOptions>`
+        (``"auto"``: bucketed cash flow and money-aware warm start when money binds;
+        ``"tranche"``: the formulation before issue 10, for benchmarks).
 
     Lexicographic objective
     -----------------------
@@ -122,7 +127,7 @@ def solve(
     Result
     """
     opts = resolve_options(options, time_limit=time_limit, workers=workers, seed=seed, log=log, check=check,
-                           explain=explain)
+                           explain=explain, money_formulation=money_formulation)
     if opts.lexicographic is not None and opts.lexicographic != problem.objective.lexicographic:
         problem = dataclasses.replace(
             problem, objective=dataclasses.replace(problem.objective, lexicographic=opts.lexicographic))
@@ -136,19 +141,28 @@ def solve(
                                                     seed=seed)
         res.runtime_s = time.perf_counter() - t0
         return res
-    bm = build_model(problem, hint=hint)
+    bm = build_model(problem, hint=hint, cash_flow=False if opts.money_formulation == "tranche" else None)
     present = [name for name in TIERS if not isinstance(bm.tier_expr(name), (int, float))]
     if problem.objective.lexicographic and present:
         res = _solve_lexicographic(problem, bm, present, t0, time_limit, workers, seed, log, hint)
         st, sol = res.status, res.solution
     else:
-        solver = make_solver(time_limit, workers, seed, log)
+        warm = None
+        if bm.cash is not None and present:
+            warm = _money_warm_start(problem, bm, hint, time_limit - (time.perf_counter() - t0), workers, seed,
+                                     bm.objective_expr())
+        solver = make_solver(max(0.01, time_limit - (time.perf_counter() - t0)), workers, seed, log)
         if is_plain_rcpsp(problem):
             _tune_rcpsp(solver)
         st, sol = run_solver(bm, solver)
         res = Result(status=st, runtime_s=0.0, solution=sol)
         if sol is not None:
             res.objective = float(solver.objective_value)
+            res.best_bound = float(solver.best_objective_bound)
+        elif st == Status.UNKNOWN and warm is not None:  # keep the checked warm start; the bound stays valid
+            st = res.status = Status.FEASIBLE
+            sol = res.solution = bm.solution_from(warm[1])
+            res.objective = float(warm[1].value(bm.objective_expr()))
             res.best_bound = float(solver.best_objective_bound)
     if st == Status.MODEL_INVALID:
         res.notes.append(f"CP-SAT model invalid: {bm.model.validate()}")
@@ -207,6 +221,78 @@ def _complete_money(
     return [int(solver.value(m2.get_int_var_from_proto_index(k))) for k in range(len(m2.proto.variables))], solver
 
 
+_LNS_SHARE = 0.8
+"""Share of the lateness tier's time given to the deadline LNS (:mod:`ntm_sched.engine.lns`) when money binds."""
+
+
+def _complete_values(bm: BuiltModel, values: list[int], expr, workers: int, seed: int):
+    """A solver holding ``values`` (a complete assignment of ``bm.model``): solve with every variable fixed."""
+    m2 = bm.model.clone()
+    for k, v in enumerate(values):
+        pv = m2.proto.variables[k]
+        pv.domain.clear()
+        pv.domain.extend([v, v])
+    m2.minimize(expr)
+    m2.clear_hints()
+    solver = make_solver(5.0, workers, seed, False)
+    if solver.solve(m2) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return list(values), solver
+
+
+def _payment_free_bound(problem: Problem, time_limit: float, workers: int, seed: int) -> float | None:
+    """A lower bound on the lateness tier from the problem without money (a relaxation).
+
+    Without payments the lateness tier is the light model's, which CP-SAT proves in a
+    second or two on the base plan (benchmarks/README.md); its bound (the optimum when
+    proven) is a true lower bound of the tier with money, since dropping the money
+    constraints only adds schedules. ``None`` when nothing was found in ``time_limit``.
+    """
+    if time_limit < 0.2:
+        return None
+    light = build_model(problem, money=False)
+    light.model.minimize(light.tier_expr("lateness"))
+    solver = make_solver(time_limit, workers, seed, False)
+    _tune_tier(solver, "lateness")
+    st = solver.solve(light.model)
+    if st == cp_model.INFEASIBLE:
+        return None
+    return float(solver.best_objective_bound)
+
+
+def _money_warm_start(problem: Problem, bm: BuiltModel, hint: Solution | None, left: float, workers: int,
+                      seed: int, expr=None) -> tuple[list[int], cp_model.CpSolver] | None:
+    """Hint a complete solution built by the money-aware schedule generation scheme.
+
+    When money binds, CP-SAT's own first schedules are poor and slow to come
+    (benchmarks/README.md); :func:`ntm_sched.engine.heuristic.best_start` builds a
+    checked schedule with payments in a fraction of a second. It is completed (every
+    auxiliary variable) by a solve with times and modes fixed and hinted in full, so that
+    CP-SAT starts from it. Returns the completed values and the solver holding them (so the
+    caller can fall back on this schedule if the tier's solve finds none in its time), or
+    ``None``.
+    """
+    from ntm_sched.engine.heuristic import best_start
+
+    t0 = time.perf_counter()
+    start = best_start(problem, time_budget=max(0.2, 0.05 * left), seed=seed, extra=hint)
+    if start is None:
+        return None
+    expr = bm.tier_expr("lateness") if expr is None else expr
+    done = _complete_money(bm, start, expr, max(1.0, min(3.0, 0.2 * left)), workers, seed)
+    if done is None:
+        return None
+    values = done[0]
+    lns_time = _LNS_SHARE * (left - (time.perf_counter() - t0))
+    if lns_time > 1.0:
+        from ntm_sched.engine.lns import deadline_lns
+
+        values, _ = deadline_lns(bm, values, expr, lns_time, workers, seed)
+        done = _complete_values(bm, values, expr, workers, seed) or done
+    _hint_all(bm.model, done[0])
+    return done
+
+
 def _solve_lexicographic(
     problem: Problem, bm: BuiltModel, present: list[str], t0: float, time_limit: float, workers: int, seed: int,
     log: bool, hint: Solution | None = None,
@@ -223,6 +309,11 @@ def _solve_lexicographic(
     light = None
     if present[0] == "lateness" and len(present) > 1 and bm.pay_start and money_never_binds(problem):
         light = build_model(problem, hint=hint, money=False)
+    warm = None
+    relaxed_bound = None
+    if present[0] == "lateness" and bm.cash is not None:
+        relaxed_bound = _payment_free_bound(problem, min(5.0, 0.15 * (deadline - time.perf_counter())), workers, seed)
+        warm = _money_warm_start(problem, bm, hint, deadline - time.perf_counter(), workers, seed)
     for i, name in enumerate(present):
         expr = bm.tier_expr(name)
         if stop:
@@ -255,9 +346,30 @@ def _solve_lexicographic(
             m.minimize(expr)
             st = _STATUS.get(solver.solve(m), Status.UNKNOWN)
         dt = time.perf_counter() - t
+        if i == 0 and relaxed_bound is not None and st in (Status.FEASIBLE, Status.UNKNOWN):
+            # the payment-free optimum bounds the tier from below (dropping the money relaxes it)
+            cp_bound = float(solver.best_objective_bound)
+            solver_bound = max(cp_bound, relaxed_bound)
+        else:
+            solver_bound = None
+        if i == 0 and warm is not None and st == Status.UNKNOWN:
+            # no schedule found in the tier's time: keep the (checked, completed) warm start;
+            # the solver's bound stays a valid lower bound
+            values, last = warm
+            sol = bm.solution_from(last)
+            value = float(last.value(expr))
+            bnd = solver_bound if solver_bound is not None else float(solver.best_objective_bound)
+            tiers.append(TierResult(name, Status.OPTIMAL if bnd >= value else Status.FEASIBLE, value, bnd, dt))
+            if later:
+                m.add(expr <= round(value))
+                _hint_all(m, values)
+            continue
         if st in (Status.OPTIMAL, Status.FEASIBLE):
             value = float(solver.objective_value)
-            tiers.append(TierResult(name, st, value, float(solver.best_objective_bound), dt))
+            bnd = solver_bound if solver_bound is not None else float(solver.best_objective_bound)
+            if bnd >= value:
+                st = Status.OPTIMAL  # the relaxation's bound proves it
+            tiers.append(TierResult(name, st, value, bnd, dt))
             sol, last = bm.solution_from(solver), solver
             if later:
                 m.add(expr <= round(value))

@@ -1,0 +1,270 @@
+"""A money-aware serial schedule generation scheme: a quick start solution when money binds.
+
+When money released late restricts the schedule, CP-SAT's own first solutions are poor
+(every deadline far late) and it needs many seconds to find one at all
+(benchmarks/README.md). This module builds one directly:
+
+* tasks are taken in order of their *deadline-driven latest end*: the smallest
+  ``due(d) - tail(t, d)`` over the deadlines ``d`` they precede (tail: longest path of
+  minimum durations, :func:`ntm_sched.engine.cashflow.longest_tails`), ties by the order
+  given, always after their predecessors;
+* each task is placed at the earliest start that respects its release, its precedences,
+  its calendar (no start inside a break, pauses across breaks), every renewable resource
+  over its elapsed interval, the horizon, and the money: with the instalments of the tasks
+  already placed, a max-flow from every source's releases to the instalments (an
+  instalment at time ``t`` may take money of an allowed source released at or before
+  ``t``; an unlimited source from its ``available_from`` on) must pay everything. Moving a
+  task later never makes the money harder (more is released by then), so the start is
+  pushed to the next release date while the money does not fit.
+
+The payment split is read from the final max-flow, so the schedule comes with payments
+that the checker accepts. Modes: the first mode (the NTM layer's normal mode) unless only
+another fits. Returns ``None`` when some task cannot be placed before the horizon.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+
+from ortools.graph.python import max_flow
+
+from ntm_sched.engine.problem import Problem, advance_payment, elapsed_end
+from ntm_sched.engine.result import Payment, Solution, TaskSchedule
+
+_BIG = 10**12
+
+
+class _Money:
+    """Incremental feasibility of instalments against the sources (max-flow)."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        self.sources = [s for s in problem.sources]
+        self.items: list[tuple[str, int, int, tuple[str, ...]]] = []  # (task, time, amount, sources)
+
+    def _solve(self, items):
+        f = max_flow.SimpleMaxFlow()
+        # node ids: 0 = source, 1 = sink, then per source its release nodes, then items
+        nid = 2
+        rel_nodes: dict[str, list[tuple[int, int]]] = {}
+        for s in self.sources:
+            if s.unlimited:
+                node = nid
+                nid += 1
+                f.add_arc_with_capacity(0, node, _BIG)
+                rel_nodes[s.name] = [(s.available_from, node)]
+                continue
+            lst: list[tuple[int, int]] = []
+            times = sorted({tr.time for tr in s.tranches})
+            for T in times:
+                amt = sum(tr.amount for tr in s.tranches if tr.time == T)
+                node = nid
+                nid += 1
+                f.add_arc_with_capacity(0, node, amt)
+                if lst:
+                    f.add_arc_with_capacity(lst[-1][1], node, _BIG)  # money carried forward
+                lst.append((T, node))
+            rel_nodes[s.name] = lst
+        arcs = []
+        total = 0
+        for k, (_tid, t, amt, srcs) in enumerate(items):
+            node = nid
+            nid += 1
+            f.add_arc_with_capacity(node, 1, amt)
+            total += amt
+            for sname in srcs:
+                lst = rel_nodes.get(sname, [])
+                last = None
+                for T, n in lst:
+                    if t >= T:
+                        last = n
+                if last is not None:
+                    arcs.append((k, sname, f.add_arc_with_capacity(last, node, amt)))
+        st = f.solve(0, 1)
+        ok = st == f.OPTIMAL and f.optimal_flow() == total
+        return ok, f, arcs
+
+    def fits(self, extra) -> bool:
+        if not any(a for _, _, a, _ in extra):
+            return True
+        ok, _, _ = self._solve(self.items + list(extra))
+        return ok
+
+    def add(self, extra) -> None:
+        self.items += [x for x in extra if x[2] > 0]
+
+    def payments(self) -> list[Payment]:
+        ok, f, arcs = self._solve(self.items)
+        if not ok:
+            raise RuntimeError("money plan no longer fits")
+        agg: dict[tuple[str, str, int], int] = defaultdict(int)
+        for k, sname, arc in arcs:
+            v = f.flow(arc)
+            if v:
+                tid, t, _, _ = self.items[k]
+                agg[(tid, sname, t)] += v
+        return [Payment(tid, s, t, a) for (tid, s, t), a in sorted(agg.items()) if a]
+
+
+def deadline_priority(problem: Problem) -> dict[str, int]:
+    """Latest end of every task implied by the soft and hard deadlines it precedes (horizon if none)."""
+    from ntm_sched.engine.cashflow import longest_tails
+
+    tails = longest_tails(problem)
+    due = {t.id: t.due for t in problem.tasks if t.due is not None}
+    out = {}
+    for t in problem.tasks:
+        v = min([problem.horizon] + ([due[t.id]] if t.id in due else [])
+                + [due[d] - L for d, L in tails.get(t.id, {}).items() if d in due])
+        out[t.id] = v
+    return out
+
+
+def money_sgs(problem: Problem, seed: int | None = None, noise: int = 0,
+              accelerate: float = 0.0, priority: dict[str, int] | None = None,
+              fast: frozenset[str] = frozenset()) -> Solution | None:
+    """A schedule built by the money-aware serial generation scheme (module docstring).
+
+    Parameters
+    ----------
+    problem
+        The problem.
+    seed, noise
+        With ``noise > 0`` each task's priority is perturbed by a random number of periods in
+        ``[0, noise]`` (seeded), for a few different starts.
+    accelerate
+        Probability of also trying the other modes of a task whose first mode ends after its
+        deadline-driven latest end (the mode ending first is kept). Faster modes cost more
+        money, so accelerating everything that is late can exhaust the sources.
+    """
+    rnd = random.Random(seed)
+    prio = dict(priority) if priority is not None else deadline_priority(problem)
+    if noise:
+        prio = {k: v + rnd.randint(0, noise) for k, v in prio.items()}
+    H = problem.horizon
+    preds: dict[str, list] = defaultdict(list)
+    succs: dict[str, list] = defaultdict(list)
+    for p in problem.precedences:
+        preds[p.succ].append(p)
+        succs[p.pred].append(p)
+    order_idx = {t.id: i for i, t in enumerate(problem.tasks)}
+    use = {r.name: [0] * (H + 1) for r in problem.resources}
+    cap = {r.name: [r.capacity_at(t) for t in range(H + 1)] for r in problem.resources}
+    money = _Money(problem)
+    placed: dict[str, TaskSchedule] = {}
+    waiting = {t.id: len(preds[t.id]) for t in problem.tasks}
+    ready = [t for t in problem.tasks if waiting[t.id] == 0]
+    tranche_times = sorted({tr.time for s in problem.sources for tr in s.tranches}
+                           | {s.available_from for s in problem.sources if s.unlimited})
+    while ready:
+        ready.sort(key=lambda t: (prio[t.id], order_idx[t.id]))
+        t = ready.pop(0)
+        est = t.release
+        for p in preds[t.id]:
+            ps = placed[p.pred]
+            est = max(est, (ps.end if p.kind == "FS" else ps.start) + p.lag)
+        cal = problem.calendar(t.calendar)
+        srcs = problem.sources_for(t)
+        best = None
+        for mi, md in enumerate(t.modes):
+            adv = advance_payment(md.cost, problem.advance_share)
+            s = max(est, 0)
+            while s <= H:
+                try:
+                    e = elapsed_end(s, md.duration, cal)
+                except ValueError:
+                    s += 1
+                    continue
+                if e > H:
+                    s = H + 1
+                    break
+                clash = None
+                for r, q in md.demands.items():
+                    if not q:
+                        continue
+                    u, c = use[r], cap[r]
+                    for x in range(s, e):
+                        if u[x] + q > c[x]:
+                            clash = x
+                            break
+                    if clash is not None:
+                        break
+                if clash is not None:
+                    s = clash + 1 if md.duration > 0 else s + 1
+                    continue
+                items = [(t.id, s, adv, srcs), (t.id, e, md.cost - adv, srcs)] if md.cost else []
+                if items and s != e and not money.fits(items):
+                    nxt = [T for T in tranche_times if s < T] + [T - (e - s) for T in tranche_times if T - (e - s) > s]
+                    s = min(nxt) if nxt else H + 1
+                    continue
+                if items and s == e:
+                    items = [(t.id, s, md.cost, srcs)]
+                    if not money.fits(items):
+                        nxt = [T for T in tranche_times if s < T]
+                        s = min(nxt) if nxt else H + 1
+                        continue
+                break
+            if s <= H and (best is None or e < best[2]):
+                best = (mi, s, e, items)
+            if best is not None and t.id not in fast and (best[2] <= prio[t.id] or rnd.random() >= accelerate):
+                break  # the first mode that fits, unless it ends late and a faster one is tried
+        if best is None:
+            return None
+        mi, s, e, items = best
+        md = t.modes[mi]
+        for r, q in md.demands.items():
+            if q:
+                u = use[r]
+                for x in range(s, e):
+                    u[x] += q
+        money.add(items)
+        placed[t.id] = TaskSchedule(t.id, s, e, mi)
+        for p in succs[t.id]:
+            waiting[p.succ] -= 1
+            if waiting[p.succ] == 0:
+                ready.append(problem.task(p.succ))
+    if len(placed) < len(problem.tasks):
+        return None  # a precedence cycle
+    return Solution(placed, tuple(money.payments()))
+
+
+def lateness_value(problem: Problem, solution: Solution) -> int:
+    """The lateness tier's value (soft deadlines: tardiness and late counts, weighted) of a schedule."""
+    o = problem.objective
+    v = 0
+    for t in problem.tasks:
+        if t.due is None or t.due_hard:
+            continue
+        e = solution.tasks[t.id].end
+        if e > t.due:
+            v += o.tardiness * t.tardiness_weight * (e - t.due) + o.late_count * t.late_weight
+    return v
+
+
+def best_start(problem: Problem, tries: int = 8, time_budget: float = 2.0, seed: int = 0,
+               extra: Solution | None = None) -> Solution | None:
+    """The best (smallest lateness) of a few :func:`money_sgs` schedules and ``extra`` (a hint), or ``None``.
+
+    The first try is the plain priority order; the others perturb the priorities and sometimes
+    try faster modes for tasks that end late, within ``time_budget`` seconds.
+    """
+    import time
+
+    from ntm_sched.engine.checker import check
+
+    t0 = time.perf_counter()
+    best, best_v = None, None
+    if extra is not None and check(problem, extra).ok:
+        best, best_v = extra, lateness_value(problem, extra)
+    variants = [(0, 0.0)] + [(20 + 20 * (k % 3), 0.2 * (k % 2)) for k in range(1, tries)]
+    for k, (noise, acc) in enumerate(variants):
+        if k and time.perf_counter() - t0 > time_budget:
+            break
+        sol = money_sgs(problem, seed=seed * 1000 + k, noise=noise, accelerate=acc)
+        if sol is None:
+            continue
+        v = lateness_value(problem, sol)
+        if best_v is None or v < best_v:
+            best, best_v = sol, v
+    return best
