@@ -386,6 +386,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cuts_title": ("Cắt giảm ngân sách: số xã đúng hạn và ngày huyện đạt chuẩn",
                    "Budget cuts: communes on time and district recognition date"),
     "cuts_extra": ("+{amount:,} tr", "+{amount:,} M"),
+    "cuts_optimal": ("tối ưu", "optimal"),
+    "cuts_gap": ("{status}, sai số {gap:.0%}", "{status}, gap {gap:.0%}"),
     # budget lab: allocation files
     "al_not_found": ("không có tệp này", "file not found"),
     "al_unreadable": ("không đọc được tệp: {error}", "cannot read the file: {error}"),

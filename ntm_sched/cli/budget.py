@@ -19,12 +19,17 @@ from ntm_sched.cli.common import (
 )
 from ntm_sched.io import child_of
 from ntm_sched.studies.budget import (
+    CUTS_QUESTION,
+    MARGINAL_QUESTION,
+    MINIMUM_QUESTION,
     AllocationError,
     budget_cuts,
+    cuts_are_monotone,
     evaluate_allocation,
     marginal_value,
     minimum_budget,
     minimum_uniform_scale,
+    plot_cuts,
     write_budget_tables,
 )
 from ntm_sched.studies.budget.cuts import DEFAULT_LEVELS
@@ -84,15 +89,24 @@ def main(args: argparse.Namespace) -> int:
         mb = minimum_budget(plan, opts)
         sc_ans = minimum_uniform_scale(plan, opts, tolerance=args.tolerance)
         summ = dict(mb.summary, uniform_scale=sc_ans.scale, uniform_scale_lower=sc_ans.lower,
+                    uniform_scale_lower_proven=sc_ans.lower_proven, uniform_scale_question=sc_ans.question,
+                    uniform_scale_target_lateness=sc_ans.target_lateness,
+                    uniform_scale_target_status=sc_ans.target_status,
                     uniform_budget_mvnd=sc_ans.budget_mvnd, tolerance=args.tolerance)
         write_budget_tables(out, {**mb.tables(), "uniform_scale_trace": sc_ans.trace}, summ)
+        print(f"question 1: {MINIMUM_QUESTION}")
         if len(mb.relaxed):
-            print("deadlines no money can meet (held to the earliest date reached instead): "
+            print("deadlines missed at that least lateness (date reached): "
                   + ", ".join(f"{r.commune_code} {r.milestone} {r.target_date} -> {r.earliest_date}"
                               for r in mb.relaxed.itertuples()))
-        print(f"minimum budget: {mb.total_mvnd} M VND ({mb.status}) vs the plan's {mb.plan_total_mvnd:,.0f} M VND")
-        print(f"smallest uniform scale of the current budget: {sc_ans.scale} (infeasible at {sc_ans.lower:.4f}, "
-              f"tolerance {args.tolerance:.0%})")
+        sm = mb.summary
+        print(f"minimum budget: {mb.total_mvnd} M VND ({mb.status}; lateness {sm.get('lateness_status')}, money "
+              f"{sm.get('money_status')}, money bound {sm.get('lower_bound_mvnd')}) vs the plan's "
+              f"{mb.plan_total_mvnd:,.0f} M VND")
+        print(f"question 2: {sc_ans.question}")
+        print(f"smallest uniform scale of the current budget: {sc_ans.scale} (not feasible at {sc_ans.lower:.4f}"
+              f"{'' if sc_ans.lower_proven else ', not proven: a probe timed out'}; target lateness "
+              f"{sc_ans.target_lateness} ({sc_ans.target_status}); tolerance {args.tolerance:.0%})")
         print(f"written: {out}")
         return 0 if mb.status in ("OPTIMAL", "FEASIBLE") and sc_ans.scale is not None else 1
     if verb == "cuts":
@@ -103,17 +117,43 @@ def main(args: argparse.Namespace) -> int:
         except ValueError:
             return fail(f"--levels: expected comma-separated non-negative numbers, got {args.levels!r}")
         df = budget_cuts(plan, levels, opts)
-        write_budget_tables(out, {"cuts": df})
-        print(df[["level", "budget_mvnd", "communes_on_time", "district_recognition_date",
-                  "extra_needed_mvnd"]].to_string(index=False))
+        answered = bool(df["communes_on_time"].notna().all())
+        write_budget_tables(out, {"cuts": df}, {"question": CUTS_QUESTION, "levels": levels, "answered": answered,
+                                                "monotone": cuts_are_monotone(df)})
+        _write_plot(out, df, str(getattr(args, "lang", None) or "vi"))
+        print(f"question: {CUTS_QUESTION}")
+        print(df[["level", "status", "gap", "communes_on_time", "late_recognition", "district_recognition_date",
+                  "extra_needed_mvnd", "missing_from", "horizon_end"]].to_string(index=False))
         print(f"written: {out}")
-        return 0 if df["communes_on_time"].notna().all() else 1
+        if not answered:
+            return fail(f"no schedule at level(s) {df.loc[df['communes_on_time'].isna(), 'level'].tolist()}")
+        return 0
     if verb == "marginal":
         if args.amount <= 0:
             return fail("--amount must be positive")
         df = marginal_value(plan, args.amount, opts, source_id=args.source)
-        write_budget_tables(out, {"marginal": df})
-        print(df[["commune_code", "name", "base_date", "date_with_more", "days_gained"]].to_string(index=False))
+        write_budget_tables(out, {"marginal": df}, {"question": MARGINAL_QUESTION, "amount_mvnd": args.amount})
+        print(f"question: {MARGINAL_QUESTION}")
+        print(df[["commune_code", "name", "base_date", "date_with_more", "days_gained", "lateness_status_base",
+                  "lateness_status_with_more"]].to_string(index=False))
         print(f"written: {out}")
         return 0 if df["days_gained"].notna().all() else 1
     return fail(f"unknown budget verb {verb!r}")  # pragma: no cover
+
+
+def _write_plot(out: Path, df, lang: str) -> None:
+    """``cuts.png`` (bars with each level's status and gap) into the folder just written, atomically."""
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from ntm_sched.io import atomic_write_bytes
+
+    ax = plot_cuts(df, lang=lang if lang in ("vi", "en") else "vi")
+    buf = io.BytesIO()
+    ax.figure.savefig(buf, format="png", dpi=120, bbox_inches="tight")
+    plt.close(ax.figure)
+    atomic_write_bytes(out / "cuts.png", buf.getvalue())

@@ -8,9 +8,10 @@ deadline itself, the predecessors of a second deadline drawn at random and a few
 tasks that cost money (the works that may give the money back); every other task keeps
 its start, end and mode (its variables' domains are fixed in a copy of the model); all
 payments stay free. The copy is solved for a short time with the current objective value
-as an upper bound and the current solution as a hint; an improving solution replaces the current one. The returned values are a complete CP-SAT assignment of
-the model (so they can be hinted), never an unchecked schedule: the caller reads and checks
-the final solution as usual.
+as an upper bound and the current solution as a hint; an improving solution replaces the
+current one. The returned values are a complete CP-SAT assignment of the model (so they
+can be hinted), never an unchecked schedule: the caller reads and checks the final
+solution as usual.
 """
 
 from __future__ import annotations

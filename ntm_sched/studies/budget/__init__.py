@@ -6,8 +6,8 @@ Questions answered, one module each
     "We allocate these amounts (commune x source x quarter): who slips, what stays
     unspent, where is money missing?" (the file is read and checked by ``allocation``).
 ``minimum`` (:func:`minimum_budget`, :func:`minimum_uniform_scale`)
-    "What is the smallest budget that meets every deadline?" and "by how much may the
-    current budget be scaled and still meet every achievable deadline?"
+    "What is the smallest budget that keeps the least lateness money can buy?" and "by how
+    much may the current budget be scaled and keep the lateness it reaches when plentiful?"
 ``cuts`` (:func:`budget_cuts`)
     Per budget level, communes on time and the district's recognition date.
 ``marginal`` (:func:`marginal_value`)
@@ -39,10 +39,12 @@ from ntm_sched.studies.budget.common import (
     set_settings,
     write_budget_tables,
 )
-from ntm_sched.studies.budget.cuts import budget_cuts, cuts_are_monotone, plot_cuts
+from ntm_sched.studies.budget.cuts import CUTS_QUESTION, budget_cuts, cuts_are_monotone, plot_cuts
 from ntm_sched.studies.budget.evaluate import AllocationReport, evaluate_allocation
-from ntm_sched.studies.budget.marginal import marginal_value
+from ntm_sched.studies.budget.marginal import MARGINAL_QUESTION, marginal_value
 from ntm_sched.studies.budget.minimum import (
+    MINIMUM_QUESTION,
+    SCALE_QUESTION,
     Achievable,
     MinimumBudget,
     ScaleAnswer,
@@ -53,7 +55,7 @@ from ntm_sched.studies.budget.minimum import (
 )
 
 __all__ = [
-    "ALLOCATION_COLUMNS", "OK_STATUSES", "OWN_MONEY_SETTING", "Achievable", "AllocationError", "AllocationReport",
+    "ALLOCATION_COLUMNS", "CUTS_QUESTION", "MARGINAL_QUESTION", "MINIMUM_QUESTION", "SCALE_QUESTION", "OK_STATUSES", "OWN_MONEY_SETTING", "Achievable", "AllocationError", "AllocationReport",
     "MinimumBudget", "ScaleAnswer", "achievable_deadlines", "allocation_funding", "allocation_tranches",
     "base_solve", "budget_cuts", "cuts_are_monotone", "evaluate_allocation", "marginal_value", "minimum_budget",
     "minimum_uniform_scale", "own_money", "plot_cuts", "quarter_of", "quarter_start", "read_allocation",

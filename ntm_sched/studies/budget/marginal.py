@@ -1,29 +1,55 @@
 """Marginal value of money: days each commune's recognition comes forward with more earmarked money.
 
 Each commune's plan is one record-level edit (one added tranche) of the lab's plan, checked
-once; the base schedule warm-starts every solve and is kept when still better.
+once. The question (:data:`MARGINAL_QUESTION`) is lexicographic (least lateness of all
+milestones, then the commune's earliest recognition at that lateness) so that the answer does
+not depend on which optimal schedule the solver returns.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import pandas as pd
 
-from ntm_sched.domain import PlanResult, build, solve_keeping
-from ntm_sched.engine import SolveOptions
+from ntm_sched.domain import NtmModel, PlanResult, build
+from ntm_sched.engine import Solution, SolveOptions, check, solve
+from ntm_sched.engine.heuristic import lateness_value
 from ntm_sched.plan import Plan, Tranche
-from ntm_sched.studies.budget.common import (
-    base_solve,
-    commune_names,
-    not_recognised,
-    options_of,
-    own_money_edit,
-    recognition_dates,
-)
+from ntm_sched.studies.budget.common import commune_names, not_recognised, options_of, own_money_edit
 
 DEFAULT_AMOUNT = 500.0
 """Million VND added per commune when not said otherwise."""
+
+
+MARGINAL_QUESTION = ("for each commune: the least weighted lateness of all milestones with the plan's own money "
+                     "(money it lacks only from budget_lab_extra_funding_from), then, at that lateness, the earliest "
+                     "recognition date of the commune; asked without and with the added earmarked money")
+"""What :func:`marginal_value` asks (written in every row)."""
+
+
+def _earliest_at_least_lateness(model: NtmModel, task_id: str, opts: SolveOptions,
+                                hint: Solution | None) -> dict[str, Any]:
+    """Least lateness tier (a lexicographic solve), then the earliest end of ``task_id`` at that lateness."""
+    from ntm_sched.engine.builder import build_model
+    from ntm_sched.engine.solve import make_solver, run_solver
+
+    res = solve(model.problem, opts, hint=hint)
+    out: dict[str, Any] = {"lateness": None, "lateness_status": res.status.value, "end": None,
+                           "end_status": None, "solution": res.solution}
+    if res.solution is None or not res.tiers:
+        return out
+    cap = lateness_value(model.problem, res.solution)
+    out.update(lateness=cap, lateness_status=res.tiers[0].status.value, end=res.solution.tasks[task_id].end,
+               end_status="FEASIBLE")
+    bm = build_model(model.problem, hint=res.solution)
+    bm.model.add(bm.tier_expr("lateness") <= int(cap))
+    bm.model.minimize(bm.end[task_id])
+    st, sol = run_solver(bm, make_solver(opts.time_limit, opts.workers, opts.seed, False))
+    if sol is not None and check(model.problem, sol).ok and sol.tasks[task_id].end <= out["end"]:
+        out.update(end=sol.tasks[task_id].end, end_status=st.value, solution=sol)
+    return out
 
 
 def marginal_value(plan: Plan, amount_mvnd: float = DEFAULT_AMOUNT, options: SolveOptions | None = None, *,
@@ -32,49 +58,55 @@ def marginal_value(plan: Plan, amount_mvnd: float = DEFAULT_AMOUNT, options: Sol
                    seed: int | None = None) -> pd.DataFrame:
     """Days each commune's recognition comes forward with ``amount_mvnd`` more earmarked money.
 
-    For each commune not yet recognised, one tranche of ``amount_mvnd`` from ``source_id``
-    (default: the first source that pays for every work type), earmarked to the commune, is
-    released at the plan's start; the plan is re-solved warm-started from the base schedule
-    (valid there too) and the commune's recognition date compared with the base solve. Extra
-    funding comes only from the ``budget_lab_extra_funding_from`` date in both solves (as in
-    :func:`budget_cuts`), so the answer measures the plan's own money. With a time limit the solver may
-    not find the best schedule: a negative gain means noise, not harm; the base schedule itself is always kept if better
-    (by the commune's own date) so ``days_gained >= 0``.
+    Question (:data:`MARGINAL_QUESTION`), asked so that the answer does not depend on which
+    optimal schedule the solver returns: for commune ``c``, first the least weighted lateness
+    of all milestones with the plan's own money (money it lacks only from the
+    ``budget_lab_extra_funding_from`` date, as in :func:`budget_cuts`), then, at that lateness,
+    the earliest recognition date of ``c``. It is asked without and with one tranche of
+    ``amount_mvnd`` from ``source_id`` (default: the first source that pays for every work
+    type), earmarked to ``c`` and released at the plan's start; ``days_gained`` is the
+    difference of the two dates. Both dates are numbers of the problem when every status of
+    the row is ``OPTIMAL``; otherwise the status columns say how far the solver got (a negative
+    gain then means the solves are not proven, not that money harms). ``base`` is ignored
+    (kept for compatibility).
 
     Returns
     -------
     pandas.DataFrame
-        ``commune_code, name, base_date, date_with_more, days_gained, district_date_base,
-        district_date_with_more, status``.
+        ``commune_code, name, base_date, date_with_more, days_gained, lateness_base,
+        lateness_with_more, status_base, status_with_more, lateness_status_base,
+        lateness_status_with_more, question``, largest gain first.
     """
-    opts = options_of(options, time_limit, workers, seed)
+    opts = options_of(options, time_limit, workers, seed).with_(explain=False)
     if source_id is None:
         star = [s.source_id for s in plan.sources if "*" in s.pays_for]
         source_id = star[0] if star else plan.sources[0].source_id
-    if base is None:
-        base = base_solve(plan, opts)
-    rec0 = recognition_dates(base)
+    base_model = build(own_money_edit(plan).done())
     names = commune_names(plan)
     start = plan.setting_date("plan_start")
-    hint = base.result.solution if base.has_schedule else None
     rows = []
+    hint: Solution | None = None
     for code in (communes or not_recognised(plan)):
+        rec_task = next((t for t, inf in base_model.info.items()
+                         if inf.commune_code == code and inf.milestone == "recognition"), None)
+        if rec_task is None:
+            continue
+        b = _earliest_at_least_lateness(base_model, rec_task, opts, hint)
+        hint = b["solution"] or hint
         more = Tranche(tranche_id=f"MARGINAL-{code}", source_id=source_id, date_available=start,
                        amount_mvnd=float(amount_mvnd), commune_code=code,
                        source=f"budget lab: +{amount_mvnd} for {code}")
         model = build(own_money_edit(plan).add_tranches([more]).done())
-
-        def later(kept: PlanResult, own: PlanResult, code: str = code) -> bool:
-            d_own = recognition_dates(own).get(code)
-            return d_own is None or d_own > rec0.get(code, d_own)
-
-        pr, kept = solve_keeping(model, hint, opts, better=later)
-        status = "base schedule kept" if kept else pr.status
-        rec1 = recognition_dates(pr)
-        b, n = rec0.get(code), rec1.get(code)
-        rows.append({"commune_code": code, "name": names.get(code, code), "base_date": b, "date_with_more": n,
-                     "days_gained": (b - n).days if b and n else None,
-                     "district_date_base": base.summary["district_recognition_date"],
-                     "district_date_with_more": pr.summary["district_recognition_date"],
-                     "status": status})
-    return pd.DataFrame(rows)
+        w = _earliest_at_least_lateness(model, rec_task, opts, b["solution"])
+        bd = base_model.completion_date(b["end"], 0) if b["end"] is not None else None
+        wd = model.completion_date(w["end"], 0) if w["end"] is not None else None
+        rows.append({"commune_code": code, "name": names.get(code, code), "base_date": bd, "date_with_more": wd,
+                     "days_gained": (bd - wd).days if bd and wd else None,
+                     "lateness_base": b["lateness"], "lateness_with_more": w["lateness"],
+                     "status_base": b["end_status"], "status_with_more": w["end_status"],
+                     "lateness_status_base": b["lateness_status"], "lateness_status_with_more": w["lateness_status"],
+                     "question": MARGINAL_QUESTION})
+    df = pd.DataFrame(rows)
+    if len(df):
+        df = df.sort_values(["days_gained", "commune_code"], ascending=[False, True], na_position="last")
+    return df.reset_index(drop=True)

@@ -1,12 +1,15 @@
-"""The smallest budget: "what is the smallest budget that meets every deadline?"
+"""The smallest budget: "what is the smallest budget that meets every deadline it can?"
 
-:func:`minimum_budget`: every source becomes an unlimited source priced 1 per million VND,
-deadlines are hard, the total drawn is minimised; the answer is reported by source x quarter.
-Deadlines that no amount of money can meet (the recognition procedure takes longer) are found
-first with free unlimited money (:func:`achievable_deadlines`) and held instead to the earliest
-date reached then; the answer says which ones. :func:`minimum_uniform_scale`: by how much may
-the current budget be scaled (every tranche x s) and still meet every achievable deadline?
-Bisection on ``s`` with a stated tolerance.
+Each question is asked so that its answer is a number of the problem, not the dates of one
+optimal schedule among many (issue 10: two answers, 1.43 and 1.28, to the same question):
+
+:func:`minimum_budget` (:data:`MINIMUM_QUESTION`): the least weighted lateness reachable with
+unlimited money from the start, then the least money among the schedules reaching it, as one
+lexicographic solve (every source unlimited, priced 1 per million VND); reported by source x
+quarter. :func:`minimum_uniform_scale` (:data:`SCALE_QUESTION`): the least lateness reachable
+with the tranches x ``max_scale``, then the smallest uniform scale of the tranches that keeps
+it, by bisection with a stated tolerance. :func:`achievable_deadlines` (deadlines missed by
+one least-lateness schedule, and the dates reached) is kept for callers that want it.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from ntm_sched.engine.transforms import (
     with_tranches,
 )
 from ntm_sched.plan import Plan
-from ntm_sched.studies.budget.common import OK_STATUSES, options_of, quarter_of, quarter_start, set_settings
+from ntm_sched.studies.budget.common import options_of, quarter_of, quarter_start, set_settings
 
 __all__ = ["Achievable", "MinimumBudget", "ScaleAnswer", "achievable_deadlines", "minimum_budget",
            "minimum_uniform_scale", "with_tranches"]
@@ -133,31 +136,61 @@ class MinimumBudget:
         return out
 
 
+MINIMUM_QUESTION = ("least weighted lateness of the milestones that any schedule reaches with unlimited money "
+                    "available from the plan's start; then, among the schedules reaching it, the least total money "
+                    "drawn (every source unlimited, 1 per million VND)")
+"""What :func:`minimum_budget` asks (written in its summary)."""
+
+
 def minimum_budget(plan: Plan, options: SolveOptions | None = None, *, time_limit: float | None = None,
                    workers: int | None = None, seed: int | None = None,
                    achievable: Achievable | None = None) -> MinimumBudget:
-    """The smallest budget, by source and quarter, that meets every achievable deadline.
+    """The smallest budget, by source and quarter, that keeps the least lateness money can buy.
 
-    Method: (1) :func:`achievable_deadlines` finds, with free unlimited money, which targets
-    cannot be met whatever the money and the earliest date reached for them; (2) every source
-    becomes unlimited and priced 1 per million VND, deadlines are hard (the unmet ones at the
-    date of step 1), and the total drawn is minimised, warm-started from step 1's schedule.
-    The split among sources that may pay the same work is one of several equally cheap ones;
-    what is fixed is the total, and per quarter when the money is needed by the schedule found.
+    Question (:data:`MINIMUM_QUESTION`), asked directly as a lexicographic objective so that
+    the answer does not depend on which optimal schedule the solver returns: first the least
+    weighted lateness of the milestones (late count, then days) that any schedule reaches with
+    unlimited money from the plan's start; then, among the schedules reaching it, the least
+    total money drawn (every source unlimited, priced 1 per million VND). Both are numbers of
+    the problem, proven when ``status`` is ``OPTIMAL`` (otherwise ``summary['lower_bound_mvnd']``
+    and ``summary['lateness_bound']`` show the gaps).
+
+    ``relaxed`` lists the deadlines the schedule found misses (targets no money can meet at that
+    least lateness), with the date reached. ``problem`` holds every deadline hard at its target
+    or, for those, at the date reached: any schedule meeting it has at most the least lateness,
+    so :func:`with_tranches` tests a budget against it. The split among sources that may pay the
+    same work is one of several equally cheap ones; what the question fixes is the total
+    (``by_source_quarter`` shows when the schedule found needs it). ``achievable`` is ignored
+    (kept for compatibility).
     """
     opts = options_of(options, time_limit, workers, seed).with_(explain=False)
-    ach = achievable or achievable_deadlines(plan, opts)
     model = build(set_settings(plan, {"allow_extra_funding": False, "hard_deadlines": False}))
     plan_total = float(sum(s.total for s in model.problem.sources))
-    prob = hard_dues(unlimited_sources(model.problem, 1), ach.dues)
+    soft = with_objective(unlimited_sources(model.problem, 1),
+                          Objective(tardiness=1, late_count=1, cost=0, extra_funding=1, makespan=0, lexicographic=True))
+    res = solve(soft, opts)
+    rows, dues = [], {}
+    if res.solution is not None:
+        for t in soft.tasks:
+            if t.due is None:
+                continue
+            end = res.solution.tasks[t.id].end
+            dues[t.id] = max(t.due, end)
+            if end > t.due:
+                inf = model.info[t.id]
+                rows.append({"task_id": t.id, "commune_code": inf.commune_code,
+                             "milestone": inf.milestone or f"task:{t.id}", "target_date": inf.target_date,
+                             "earliest_date": model.completion_date(end, 0), "days_late": end - t.due})
+    relaxed = pd.DataFrame(rows, columns=["task_id", "commune_code", "milestone", "target_date", "earliest_date",
+                                          "days_late"])
+    prob = hard_dues(unlimited_sources(model.problem, 1), dues)
     prob = with_objective(prob, Objective(tardiness=0, late_count=0, cost=0, extra_funding=1, makespan=0))
-    res = solve(prob, opts, hint=ach.solution)
     m2 = model.with_problem(prob)
     cols = ["source_id", "earmark", "quarter", "amount_mvnd"]
     if res.solution is None:
         empty = pd.DataFrame(columns=cols)
-        return MinimumBudget(empty, empty, empty, ach.relaxed, None, plan_total, res.status.value, prob, m2, res,
-                             {"status": res.status.value})
+        return MinimumBudget(empty, empty, empty, relaxed, None, plan_total, res.status.value, prob, m2, res,
+                             {"status": res.status.value, "question": MINIMUM_QUESTION})
     agg: dict[tuple[str, str, str], int] = defaultdict(int)
     for p in res.solution.payments:
         sid, ear = model.source_map[p.source]
@@ -167,14 +200,19 @@ def minimum_budget(plan: Plan, options: SolveOptions | None = None, *, time_limi
     by_source = bsq.groupby("source_id", as_index=False)["amount_mvnd"].sum()
     by_quarter = bsq.groupby("quarter", as_index=False)["amount_mvnd"].sum()
     total = float(bsq["amount_mvnd"].sum())
-    summary = {"status": res.status.value, "minimum_mvnd": total, "plan_total_mvnd": plan_total,
-               "proven_minimal": res.status == Status.OPTIMAL,
-               "lower_bound_mvnd": res.best_bound, "unachievable_deadlines": len(ach.relaxed),
-               # OPTIMAL: the unmet deadlines are proven unmeetable (lateness minimised); FEASIBLE:
-               # only the best found in the time limit, so some may be meetable with a longer solve
-               "achievability_status": ach.status,
+    tiers = {tr.name: tr for tr in res.tiers}
+    lat, money = tiers.get("lateness"), tiers.get("extra_funding")
+    summary = {"status": res.status.value, "question": MINIMUM_QUESTION, "minimum_mvnd": total,
+               "plan_total_mvnd": plan_total, "proven_minimal": res.status == Status.OPTIMAL,
+               "lower_bound_mvnd": (money.bound if money is not None and lat is not None
+                                    and lat.status == Status.OPTIMAL else None),
+               "least_lateness": lat.value if lat is not None else None,
+               "lateness_bound": lat.bound if lat is not None else None,
+               "lateness_status": lat.status.value if lat is not None else None,
+               "money_status": money.status.value if money is not None else None,
+               "unachievable_deadlines": len(relaxed),
                "checker_ok": bool(res.check.ok) if res.check is not None else None}
-    return MinimumBudget(bsq, by_source, by_quarter, ach.relaxed, total, plan_total, res.status.value, prob, m2,
+    return MinimumBudget(bsq, by_source, by_quarter, relaxed, total, plan_total, res.status.value, prob, m2,
                          res, summary)
 
 
@@ -190,67 +228,108 @@ class ScaleAnswer:
     plan_total_mvnd: float
     relaxed: pd.DataFrame
     solution: Solution | None = None
+    target_lateness: int | None = None
+    target_status: str | None = None
+    lower_proven: bool | None = None
+    question: str = ""
 
     @property
     def budget_mvnd(self) -> float | None:
         return None if self.scale is None else self.scale * self.plan_total_mvnd
 
 
+SCALE_QUESTION = ("smallest s such that the plan's tranches x s (same dates, no other money) allow a schedule "
+                  "whose weighted lateness of the milestones is at most the least reached with the tranches x "
+                  "max_scale")
+"""What :func:`minimum_uniform_scale` asks (written in its answer)."""
+
+
+def _capped_solve(problem: Problem, cap: int, opts: SolveOptions,
+                  hint: Solution | None) -> tuple[Status, Solution | None]:
+    """Is there a schedule of ``problem`` whose lateness tier is at most ``cap``? (feasibility, checked)"""
+    from ntm_sched.engine.builder import build_model
+    from ntm_sched.engine.solve import make_solver, run_solver
+
+    bm = build_model(problem, hint=hint)
+    bm.model.add(bm.tier_expr("lateness") <= int(cap))
+    bm.model.clear_objective()
+    st, sol = run_solver(bm, make_solver(opts.time_limit, opts.workers, opts.seed, False))
+    if sol is not None and not check(problem, sol).ok:  # never trust an unchecked schedule
+        return Status.MODEL_INVALID, None
+    return st, sol
+
+
 def minimum_uniform_scale(plan: Plan, options: SolveOptions | None = None, *, tolerance: float = 0.01,
                           max_scale: float = 4.0, time_limit: float | None = None, workers: int | None = None,
                           seed: int | None = None, achievable: Achievable | None = None) -> ScaleAnswer:
     """Smallest ``s`` such that the current budget with every tranche x ``s`` (same dates, extra
-    funding off) meets every achievable deadline (hard), by bisection.
+    funding off) keeps the lateness the budget x ``max_scale`` reaches, by bisection.
 
-    Achievable here means reachable with the plan's tranches x ``max_scale`` at their own
-    dates (:func:`achievable_deadlines` with ``funding_scale=max_scale``): scaling cannot
-    bring money forward, so deadlines that need money before the first tranche are relaxed
-    too, and listed in ``relaxed``. That schedule proves ``max_scale`` feasible. The lower
-    end starts at ``c / F`` (``c`` the cheapest cost of all works, ``F`` the plan's total
-    funding: below it the money cannot pay the works). Bisection stops when the bracket is
-    narrower than ``tolerance`` x the upper end. A probe counts as feasible only with a checked
-    schedule; a probe that ends without an answer (time limit) counts as not feasible and is
-    marked ``UNKNOWN`` in ``trace``, so ``scale`` is always backed by a schedule but may
-    overstate the minimum when probes time out.
+    Question (:data:`SCALE_QUESTION`): first the least weighted lateness ``L`` of the milestones
+    with the tranches x ``max_scale`` at their own dates (scaling cannot bring money forward, so
+    deadlines that need money before the first tranche stay late); then the smallest ``s`` for
+    which some schedule has lateness at most ``L``. ``L`` is a number of the problem, not the
+    dates of one schedule, so the answer does not depend on which optimal schedule the solver
+    returns; when ``L`` is not proven (``target_status``) the target is the best found, as the
+    trace says.
+
+    Each probe is a feasibility solve (lateness <= ``L``): feasible with a checked schedule,
+    ``INFEASIBLE`` proven, or ``UNKNOWN`` (time limit: counted as not shown feasible). ``scale`` is
+    always backed by a schedule; ``lower`` is the largest scale shown infeasible, or assumed so
+    when a probe timed out (``lower_proven`` false). The lower end starts at ``c / F`` (``c`` the
+    cheapest cost of all works, ``F`` the plan's funding: below it the money cannot pay the
+    works). Bisection stops when the bracket is narrower than ``tolerance`` x the upper end.
+    ``achievable`` is ignored (kept for compatibility).
     """
+    import time as _time
+
     opts = options_of(options, time_limit, workers, seed).with_(explain=False)
-    ach = achievable or achievable_deadlines(plan, opts, funding_scale=max_scale)
     model = build(set_settings(plan, {"allow_extra_funding": False, "hard_deadlines": False}))
-    base = with_objective(hard_dues(model.problem, ach.dues), Objective(0, 0, 0, 0, 0))
+    base = with_objective(model.problem, Objective(1, 1, 0, 0, 0))
     total = float(sum(s.total for s in base.sources))
     min_cost = float(sum(min(m.cost for m in t.modes) for t in base.tasks))
     trace: list[dict[str, Any]] = []
-    best: Solution | None = ach.solution
+    top = solve(scaled_tranches(base, max_scale), opts)
+    if top.solution is None or top.objective is None:
+        trace.append({"scale": max_scale, "budget_mvnd": round(max_scale * total, 1), "status": top.status.value,
+                      "feasible": False, "runtime_s": round(top.runtime_s, 2), "target_lateness": None})
+        return ScaleAnswer(None, 0.0, tolerance, pd.DataFrame(trace), total, pd.DataFrame(),
+                           question=SCALE_QUESTION)
+    cap = int(round(top.objective))
+    trace.append({"scale": max_scale, "budget_mvnd": round(max_scale * total, 1),
+                  "status": f"TARGET ({top.status.value}, bound {top.best_bound:g})", "feasible": True,
+                  "runtime_s": round(top.runtime_s, 2), "target_lateness": cap})
+    best: Solution | None = top.solution
+    proven_lower = True
 
     def probe(s: float) -> bool:
         nonlocal best
-        res = solve(scaled_tranches(base, s), opts, hint=best)
-        ok = res.status in OK_STATUSES
-        trace.append({"scale": round(s, 6), "budget_mvnd": round(s * total, 1), "status": res.status.value,
-                      "feasible": ok, "runtime_s": round(res.runtime_s, 2)})
-        if ok:
-            best = res.solution
-        return ok
+        t0 = _time.perf_counter()
+        st, sol = _capped_solve(scaled_tranches(base, s), cap, opts, best)
+        trace.append({"scale": round(s, 6), "budget_mvnd": round(s * total, 1), "status": st.value,
+                      "feasible": sol is not None, "runtime_s": round(_time.perf_counter() - t0, 2),
+                      "target_lateness": cap})
+        if sol is not None:
+            best = sol
+        return sol is not None
 
     lo = min_cost / total if total else 0.0
     trace.append({"scale": round(lo, 6), "budget_mvnd": round(lo * total, 1), "status": "BOUND (money < cost)",
-                  "feasible": False, "runtime_s": 0.0})
+                  "feasible": False, "runtime_s": 0.0, "target_lateness": cap})
     hi = max_scale
-    if ach.solution is None or check(scaled_tranches(base, hi), ach.solution).ok is False:
-        if not probe(hi):
-            return ScaleAnswer(None, lo, tolerance, pd.DataFrame(trace), total, ach.relaxed)
-    else:
-        trace.append({"scale": hi, "budget_mvnd": round(hi * total, 1), "status": "WITNESS",
-                      "feasible": True, "runtime_s": 0.0})
     if lo < 1.0 < hi:  # the current budget first: the most useful single probe
         if probe(1.0):
             hi = 1.0
         else:
             lo = 1.0
+            proven_lower = trace[-1]["status"] == "INFEASIBLE"
     while hi - lo > tolerance * hi:
         mid = (lo + hi) / 2
         if probe(mid):
             hi = mid
         else:
             lo = mid
-    return ScaleAnswer(hi, lo, tolerance, pd.DataFrame(trace), total, ach.relaxed, best)
+            proven_lower = proven_lower and trace[-1]["status"] == "INFEASIBLE"
+    return ScaleAnswer(hi, lo, tolerance, pd.DataFrame(trace), total, pd.DataFrame(), best,
+                       target_lateness=cap, target_status=top.status.value, lower_proven=proven_lower,
+                       question=SCALE_QUESTION)

@@ -36,18 +36,37 @@ def small_allocation() -> pd.DataFrame:
     ])
 
 
-def test_cuts_are_monotone(plan):
-    # 8 s: at level 0.6 the lateness tier needs more than 4 s on a loaded 2-core machine to find any
-    # schedule (before the restructure the district chain's precedences followed a set's iteration
-    # order, so this depended on PYTHONHASHSEED; the build is now deterministic)
-    df = B.budget_cuts(plan, (1.0, 0.8, 0.6), time_limit=8.0, workers=1, seed=0)
-    assert list(df["level"]) == [1.0, 0.8, 0.6]
+def test_cuts_are_monotone_and_complete(plan):
+    df = B.budget_cuts(plan, (1.0, 0.8, 0.6, 0.5), **KW)
+    assert list(df["level"]) == [1.0, 0.8, 0.6, 0.5]
+    # every level answered, with its status, gap and bound
     assert df["communes_on_time"].notna().all()
+    assert df["status"].isin(["OPTIMAL", "FEASIBLE"]).all()
+    assert df["gap"].notna().all() and (df["gap"] >= 0).all()
+    assert (df["bound"] <= df["lateness"]).all()
+    assert df["late_recognition"].notna().all() and df["horizon_end"].notna().all()
+    assert (df["question"] == B.CUTS_QUESTION).all()
     assert B.cuts_are_monotone(df)
     on = list(df["communes_on_time"])
     assert on == sorted(on, reverse=True)
+    bounds = list(df["bound"])
+    assert bounds == sorted(bounds)  # less money cannot do better: bounds monotone too
+    short = df[df["extra_needed_mvnd"] > 0]
+    assert short["missing_from"].notna().all()  # money still missing is dated
     import matplotlib
 
     matplotlib.use("Agg")
     ax = B.plot_cuts(df)
-    assert len(ax.patches) == 3
+    assert len(ax.patches) == 4
+    texts = " ".join(t.get_text() for t in ax.texts)
+    for st, gap in zip(df["status"], df["gap"]):
+        assert ("optimal" if st == "OPTIMAL" else f"{st}, gap {gap:.0%}") in texts
+
+
+def test_cuts_extend_the_horizon_when_nothing_fits(plan):
+    """A horizon too short for next year's money: the level is answered with a longer horizon."""
+    short = B.set_settings(plan, {"horizon_end": "2021-02-28"})
+    df = B.budget_cuts(short, (1.0, 0.3), **KW)
+    assert df["communes_on_time"].notna().all()
+    assert (df["horizon_end"] > "2021-02-28").all()
+    assert df["horizon_end"].nunique() == 1  # every level solved with the same horizon
