@@ -55,7 +55,8 @@ from ntm_sched.studies.budget.minimum import (
 )
 
 __all__ = [
-    "ALLOCATION_COLUMNS", "CUTS_QUESTION", "MARGINAL_QUESTION", "MINIMUM_QUESTION", "SCALE_QUESTION", "OK_STATUSES", "OWN_MONEY_SETTING", "Achievable", "AllocationError", "AllocationReport",
+    "ALLOCATION_COLUMNS", "CUTS_QUESTION", "MARGINAL_QUESTION", "MINIMUM_QUESTION", "SCALE_QUESTION",
+    "OK_STATUSES", "OWN_MONEY_SETTING", "Achievable", "AllocationError", "AllocationReport",
     "MinimumBudget", "ScaleAnswer", "achievable_deadlines", "allocation_funding", "allocation_tranches",
     "base_solve", "budget_cuts", "cuts_are_monotone", "evaluate_allocation", "marginal_value", "minimum_budget",
     "minimum_uniform_scale", "own_money", "plot_cuts", "quarter_of", "quarter_start", "read_allocation",

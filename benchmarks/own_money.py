@@ -1,0 +1,120 @@
+"""Benchmark: the base plan with the plan's own money (issue 10), before and after side by side.
+
+    .venv/bin/python benchmarks/own_money.py [--seeds 0 1 2 3 4] [--time-limit 30] [--workers 2]
+        [--formulations tranche,auto] [--cuts] [--levels 1,0.9,0.8,0.7,0.6,0.5] [--no-tier] [--small]
+
+* tier: ``budget.own_money(plan)`` (extra money only from ``budget_lab_extra_funding_from``),
+  ``engine.solve(time_limit, workers, seed)`` for every seed and every money formulation
+  (``tranche``: the engine before issue 10; ``auto``: bucketed cash flow + money-aware
+  warm start). Per run: status, lateness tier value, its bound and gap, wall time, the late
+  communes with their recognition dates.
+* ``--small``: restricted own-money plans (:data:`SMALL_CASES`), 1 worker, seed 0, both
+  formulations: status, value and bound of the lateness tier.
+* ``--cuts``: ``budget.budget_cuts`` at every level (own money), per level its status,
+  gap, communes on time, late communes, district date, money missing.
+
+The machine's load (``/proc/loadavg``) is printed before and after each block: on a shared
+machine the times are noisy; re-run on an idle machine for the reference figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+
+from ntm_sched import domain as ntm
+from ntm_sched.engine import solve
+from ntm_sched.scenario import load_scenario, load_scenario_plan
+from ntm_sched.studies import budget
+
+
+def load() -> str:
+    """The 1-, 5- and 15-minute load averages."""
+    with open("/proc/loadavg") as fh:
+        return " ".join(fh.read().split()[:3]) + f" ({os.cpu_count()} cores)"
+
+
+def tier_runs(plan, seeds, time_limit, workers, formulations) -> None:
+    model = ntm.build(budget.own_money(plan))
+    print(f"own money: {len(model.problem.tasks)} tasks; time limit {time_limit} s, {workers} workers")
+    print("formulation seed status    lateness   bound      gap     wall  late communes (recognition date)")
+    for form in formulations:
+        for seed in seeds:
+            t = time.perf_counter()
+            r = solve(model.problem, time_limit=time_limit, workers=workers, seed=seed, explain=False,
+                      money_formulation=form)
+            wall = time.perf_counter() - t
+            pr = ntm.tabulate(model, r)
+            tier = r.tiers[0] if r.tiers else None
+            val, bnd = (tier.value, tier.bound) if tier else (None, None)
+            gap = (val - bnd) / val if val and bnd is not None else None
+            ms = pr.milestones
+            rec = ms[(ms["milestone"] == "recognition") & (ms["slack_days"] < 0)]
+            late = ", ".join(f"{model.commune_names.get(c, c)} {d:%d/%m/%Y}"
+                             for c, d in zip(rec["commune_code"], rec["scheduled_date"]) if c != ntm.DISTRICT)
+            print(f"{form:11s} {seed:4d} {r.status.value:9s} {val if val is None else f'{val:10,.0f}'} "
+                  f"{bnd if bnd is None else f'{bnd:10,.0f}'} {'-' if gap is None else f'{gap:6.1%}'} "
+                  f"{wall:6.1f} s  {late or '-'}  checker {'ok' if r.check is not None and r.check.ok else 'n/a'}",
+                  flush=True)
+
+
+SMALL_CASES = ((("07321",), 0.8), (("07321",), 0.6), (("07303", "07321"), 0.8))
+"""Restricted plans (communes kept, funding level) for ``--small``."""
+
+
+def small_runs(plan, time_limit, formulations) -> None:
+    """Restricted own-money plans, 1 worker, seed 0: where each formulation proves the lateness tier."""
+    print(f"restricted plans, own money, {time_limit} s, 1 worker, seed 0")
+    print("communes          level formulation status    lateness   bound      wall")
+    for communes, level in SMALL_CASES:
+        p = budget.set_settings(budget.own_money(budget.scale_funding(budget.restrict_plan(plan, communes), level)),
+                                {"hard_deadlines": False})
+        model = ntm.build(p)
+        for form in formulations:
+            t = time.perf_counter()
+            r = solve(model.problem, time_limit=time_limit, workers=1, seed=0, explain=False, money_formulation=form)
+            tier = r.tiers[0] if r.tiers else None
+            print(f"{'+'.join(communes):17s} {level:5.2f} {form:11s} {tier.status.value if tier else '-':9s} "
+                  f"{tier.value if tier else '-'} {tier.bound if tier else '-'} {time.perf_counter() - t:6.1f} s",
+                  flush=True)
+
+
+def cut_runs(plan, levels, time_limit, workers, seed) -> None:
+    t = time.perf_counter()
+    df = budget.budget_cuts(plan, levels, time_limit=time_limit, workers=workers, seed=seed)
+    cols = [c for c in ("level", "status", "gap", "communes_on_time", "late_communes", "district_recognition_date",
+                        "extra_needed_mvnd", "missing_from", "horizon_end", "source") if c in df.columns]
+    print(df[cols].to_string(index=False))
+    print(f"cuts: {len(df)} levels in {time.perf_counter() - t:.1f} s, monotone {budget.cuts_are_monotone(df)}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--scenario", default="base")
+    ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3, 4])
+    ap.add_argument("--time-limit", type=float, default=30.0)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--formulations", default="tranche,auto")
+    ap.add_argument("--no-tier", action="store_true", help="skip the own-money tier runs")
+    ap.add_argument("--cuts", action="store_true", help="also run budget cuts at --levels")
+    ap.add_argument("--levels", default="1,0.9,0.8,0.7,0.6,0.5")
+    ap.add_argument("--small", action="store_true", help="also the restricted plans (1 worker, --time-limit)")
+    args = ap.parse_args()
+    plan = load_scenario_plan(load_scenario(args.scenario))
+    if not args.no_tier:
+        print(f"load before: {load()}")
+        tier_runs(plan, args.seeds, args.time_limit, args.workers, args.formulations.split(","))
+        print(f"load after: {load()}")
+    if args.small:
+        print(f"load before small: {load()}")
+        small_runs(plan, args.time_limit, args.formulations.split(","))
+        print(f"load after small: {load()}")
+    if args.cuts:
+        print(f"load before cuts: {load()}")
+        cut_runs(plan, [float(x) for x in args.levels.split(",")], args.time_limit, args.workers, args.seeds[0])
+        print(f"load after cuts: {load()}")
+
+
+if __name__ == "__main__":
+    main()
