@@ -70,3 +70,25 @@ def test_cuts_extend_the_horizon_when_nothing_fits(plan):
     assert df["communes_on_time"].notna().all()
     assert (df["horizon_end"] > "2021-02-28").all()
     assert df["horizon_end"].nunique() == 1  # every level solved with the same horizon
+
+
+def test_own_money_bound_is_valid_on_a_restricted_plan(full_plan):
+    """An Dương alone at 80 % of its money: the tranche formulation proves the lateness optimum;
+    the cash-flow formulation (with its warm start, LNS and payment-free bound) never reports a
+    bound above it, short solve or long."""
+    from ntm_sched.domain import build
+    from ntm_sched.engine import solve
+
+    p = B.set_settings(B.own_money(B.scale_funding(B.restrict_plan(full_plan, ["07321"]), 0.8)),
+                       {"hard_deadlines": False})
+    problem = build(p).problem
+    ref = solve(problem, time_limit=30, workers=1, seed=0, explain=False, money_formulation="tranche")
+    assert ref.tiers[0].status.value == "OPTIMAL"
+    optimum = ref.tiers[0].value
+    for tl in (1.0, 20.0):
+        r = solve(problem, time_limit=tl, workers=1, seed=0, explain=False)
+        tier = r.tiers[0]
+        assert tier.bound is not None and tier.bound <= optimum <= tier.value
+        assert r.check is not None and r.check.ok
+        if tier.status.value == "OPTIMAL":
+            assert tier.value == optimum
