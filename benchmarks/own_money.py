@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/own_money.py [--seeds 0 1 2 3 4] [--time-limit 30] [--workers 2]
         [--formulations tranche,auto] [--cuts] [--levels 1,0.9,0.8,0.7,0.6,0.5] [--no-tier] [--small]
+        [--marginal] [--amount 500]
 
 * tier: ``budget.own_money(plan)`` (extra money only from ``budget_lab_extra_funding_from``),
   ``engine.solve(time_limit, workers, seed)`` for every seed and every money formulation
@@ -10,6 +11,8 @@
   communes with their recognition dates.
 * ``--small``: restricted own-money plans (:data:`SMALL_CASES`), 1 worker, seed 0, both
   formulations: status, value and bound of the lateness tier.
+* ``--marginal``: ``budget.marginal_value`` per seed (ranking of communes by days gained and
+  the statuses of its solves; every solve gets ``--time-limit``).
 * ``--cuts``: ``budget.budget_cuts`` at every level (own money), per level its status,
   gap, communes on time, late communes, district date, money missing.
 
@@ -89,6 +92,22 @@ def cut_runs(plan, levels, time_limit, workers, seed) -> None:
     print(f"cuts: {len(df)} levels in {time.perf_counter() - t:.1f} s, monotone {budget.cuts_are_monotone(df)}")
 
 
+def marginal_runs(plan, seeds, time_limit, workers, amount) -> None:
+    """``budget.marginal_value`` per seed: the ranking of communes by days gained, and each row's statuses."""
+    print(f"marginal value of {amount:g} M VND per commune; {time_limit} s per solve, {workers} workers")
+    rankings = []
+    for seed in seeds:
+        t = time.perf_counter()
+        df = budget.marginal_value(plan, amount, time_limit=time_limit, workers=workers, seed=seed)
+        ranking = [f"{r.name} {r.days_gained:+d}" if r.days_gained == r.days_gained and r.days_gained is not None
+                   else f"{r.name} ?" for r in df.itertuples()]
+        statuses = sorted({f"{a}/{b}" for a, b in zip(df["lateness_status_base"], df["lateness_status_with_more"])})
+        print(f"seed {seed}: {'; '.join(ranking)}  (lateness statuses {', '.join(statuses)}; "
+              f"{time.perf_counter() - t:.0f} s)", flush=True)
+        rankings.append(list(df["commune_code"]))
+    print(f"same ranking on every seed: {all(r == rankings[0] for r in rankings)}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--scenario", default="base")
@@ -100,6 +119,8 @@ def main() -> None:
     ap.add_argument("--cuts", action="store_true", help="also run budget cuts at --levels")
     ap.add_argument("--levels", default="1,0.9,0.8,0.7,0.6,0.5")
     ap.add_argument("--small", action="store_true", help="also the restricted plans (1 worker, --time-limit)")
+    ap.add_argument("--marginal", action="store_true", help="also budget marginal per seed (--time-limit per solve)")
+    ap.add_argument("--amount", type=float, default=500.0, help="million VND per commune for --marginal")
     args = ap.parse_args()
     plan = load_scenario_plan(load_scenario(args.scenario))
     if not args.no_tier:
@@ -110,6 +131,10 @@ def main() -> None:
         print(f"load before small: {load()}")
         small_runs(plan, args.time_limit, args.formulations.split(","))
         print(f"load after small: {load()}")
+    if args.marginal:
+        print(f"load before marginal: {load()}")
+        marginal_runs(plan, args.seeds, args.time_limit, args.workers, args.amount)
+        print(f"load after marginal: {load()}")
     if args.cuts:
         print(f"load before cuts: {load()}")
         cut_runs(plan, [float(x) for x in args.levels.split(",")], args.time_limit, args.workers, args.seeds[0])
