@@ -160,7 +160,7 @@ def plot_cuts(df: pd.DataFrame, ax: Any = None, lang: str = "en") -> Any:
     gaps = list(d["gap"]) if "gap" in d.columns else [None for _ in y]
     bars = ax.bar(x, y, color=["#4c78a8" if st == "OPTIMAL" else "#9ecae9" for st in status])
     for b, date, extra, st, gp in zip(bars, d["district_recognition_date"], d["extra_needed_mvnd"], status, gaps):
-        txt = str(date) if date else "-"
+        txt = dt.date.fromisoformat(str(date)).strftime("%d/%m/%Y") if date and not pd.isna(date) else "-"
         if extra and not pd.isna(extra) and extra > 0:
             txt += "\n" + label("cuts_extra", lang, amount=int(extra))
         if st == "OPTIMAL":
