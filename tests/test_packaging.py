@@ -33,7 +33,8 @@ def test_environment_yml_lists_the_same_runtime_dependencies_as_pyproject() -> N
 
 def test_version_bounds_agree() -> None:
     py = _pyproject()["project"]
-    pins = {_name(r): r.strip()[len(_name(r)):] for r in py["dependencies"]}
+    # extras ("dask[distributed]") are pip's; conda names the full package ("dask")
+    pins = {_name(r): re.sub(r"^\[[^\]]*\]", "", r.strip()[len(_name(r)):]) for r in py["dependencies"]}
     env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
     for d in env["dependencies"]:
         if isinstance(d, str) and _name(d) in pins:
