@@ -98,6 +98,10 @@ class Mode:
             if v < 0:
                 raise ProblemError(f"mode {self.name!r}: negative demand {v} on {k!r}")
 
+    def __reduce__(self) -> tuple:
+        # read-only mappings do not pickle; rebuild from plain dicts (problems travel to Dask workers)
+        return (Mode, (self.duration, dict(self.demands), self.cost, dict(self.nonrenewable), self.name))
+
 
 @dataclass(frozen=True)
 class Task:

@@ -26,6 +26,7 @@ __all__ = [
     "FundingConfig",
     "ObjectiveConfig",
     "ReportConfig",
+    "RiskConfig",
     "ScenarioConfig",
     "SolverConfig",
     "TrancheAdd",
@@ -122,6 +123,92 @@ class ReportConfig(_Section):
     lang: Literal["vi", "en"] | None = Field(None, description="language of the report: 'vi' or 'en'")
 
 
+Share = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
+Distribution = Literal["triangular", "pert"]
+
+
+class WorkTypeRiskConfig(_Section):
+    """Uncertainty of one work type (columns of risk/work_types.csv): factors of the plan's figures."""
+
+    distribution: Distribution | None = Field(None, description="'triangular' or 'pert'")
+    duration_low: NonNegative | None = Field(None, description="optimistic duration factor (1 = the plan's)")
+    duration_mode: NonNegative | None = Field(None, description="most likely duration factor")
+    duration_high: NonNegative | None = Field(None, description="pessimistic duration factor")
+    cost_low: NonNegative | None = Field(None, description="optimistic cost factor")
+    cost_mode: NonNegative | None = Field(None, description="most likely cost factor")
+    cost_high: NonNegative | None = Field(None, description="pessimistic cost factor")
+    source: str | None = Field(None, description="where the figures come from (default: this scenario)")
+
+
+class StepRiskConfig(_Section):
+    """Uncertainty of one recognition step (risk/steps.csv): duration factors."""
+
+    distribution: Distribution | None = Field(None, description="'triangular' or 'pert'")
+    duration_low: NonNegative | None = Field(None, description="optimistic duration factor")
+    duration_mode: NonNegative | None = Field(None, description="most likely duration factor")
+    duration_high: NonNegative | None = Field(None, description="pessimistic duration factor")
+    source: str | None = Field(None, description="where the figures come from")
+
+
+class SourceRiskConfig(_Section):
+    """Delay and shortfall of one funding source (risk/sources.csv)."""
+
+    distribution: Distribution | None = Field(None, description="'triangular' or 'pert'")
+    delay_low_days: NonNegative | None = Field(None, description="optimistic delay of its tranches (days)")
+    delay_mode_days: NonNegative | None = Field(None, description="most likely delay (days)")
+    delay_high_days: NonNegative | None = Field(None, description="pessimistic delay (days)")
+    per_earmark: bool | None = Field(None, description="each commune's earmarked money draws its own delay")
+    shortfall_probability: Share | None = Field(None, description="probability that part is never released")
+    shortfall_low: Share | None = Field(None, description="optimistic share never released")
+    shortfall_mode: Share | None = Field(None, description="most likely share never released")
+    shortfall_high: Share | None = Field(None, description="pessimistic share never released")
+    source: str | None = Field(None, description="where the figures come from")
+
+
+class RiskEventConfig(_Section):
+    """One risk event (risk/events.csv): a new id needs every required column."""
+
+    name_vi: str | None = Field(None, description="name in Vietnamese")
+    name_en: str | None = Field(None, description="name in English")
+    probability: Share | None = Field(None, description="probability that it happens")
+    scope: Literal["all", "each"] | None = Field(None, description="one draw for all targets, or one per task")
+    work_types: list[str] | None = Field(None, description="work types it hits ('*': every work)")
+    steps: list[str] | None = Field(None, description="recognition steps it hits, as chain:step")
+    communes: list[str] | None = Field(None, description="only these communes (codes)")
+    agency: str | None = Field(None, description="the agency it hits (capacity_outage) or filters tasks by")
+    source_id: str | None = Field(None, description="the money source it delays (release_delay_days)")
+    window_start: Annotated[dt.date, Field(strict=False)] | None = Field(None, description="window start (ISO date)")
+    window_end: Annotated[dt.date, Field(strict=False)] | None = Field(None, description="window end (ISO date)")
+    effect: Literal["duration_factor", "delay_days", "cost_factor", "capacity_outage",
+                    "release_delay_days"] | None = Field(None, description="what it does")
+    distribution: Distribution | None = Field(None, description="'triangular' or 'pert'")
+    impact_low: NonNegative | None = Field(None, description="optimistic impact")
+    impact_mode: NonNegative | None = Field(None, description="most likely impact")
+    impact_high: NonNegative | None = Field(None, description="pessimistic impact")
+    capacity_factor: Share | None = Field(None, description="share of capacity left during an outage")
+    source: str | None = Field(None, description="where the figures come from")
+
+
+class RiskConfig(_Section):
+    """Risk analysis (``ntm-sched risk``): uncertainty overrides and the run's defaults."""
+
+    data: Annotated[str, Field(min_length=1)] | None = Field(
+        None, description="risk data folder, relative to the scenario file (default: <plan folder>/risk)")
+    work_types: dict[str, WorkTypeRiskConfig] = Field(
+        default_factory=dict, description="work type (or '*') -> columns of risk/work_types.csv to change")
+    steps: dict[str, StepRiskConfig] = Field(
+        default_factory=dict, description="chain:step -> columns of risk/steps.csv to change")
+    sources: dict[str, SourceRiskConfig] = Field(
+        default_factory=dict, description="source id -> columns of risk/sources.csv to change")
+    events: dict[str, RiskEventConfig] = Field(
+        default_factory=dict, description="event id -> columns of risk/events.csv to change (or a new event)")
+    spread_scale: NonNegative | None = Field(
+        None, description="multiplies every spread and event probability (0: the deterministic plan)")
+    samples: Annotated[int, Field(gt=0)] | None = Field(None, description="Monte Carlo samples")
+    policy: Literal["fixed", "replan"] | None = Field(None, description="'fixed' (re-time the plan) or 'replan'")
+    seed: Annotated[int, Field(ge=0)] | None = Field(None, description="seed of the samples")
+
+
 class ScenarioConfig(_Section):
     """A scenario file: the base configuration, or the overrides of one scenario."""
 
@@ -140,6 +227,7 @@ class ScenarioConfig(_Section):
     objective: ObjectiveConfig | None = Field(None, description="objective weights")
     solver: SolverConfig | None = Field(None, description="solver options")
     report: ReportConfig | None = Field(None, description="report options")
+    risk: RiskConfig | None = Field(None, description="risk analysis: uncertainty overrides and run defaults")
 
 
 def _expected(err: ErrorDetails) -> str:

@@ -101,6 +101,10 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     if "plan" in data:
         p = Path(data["plan"])
         data["plan"] = str(p if p.is_absolute() else (path.parent / p).resolve())
+    risk = data.get("risk")
+    if isinstance(risk, dict) and risk.get("data"):
+        p = Path(risk["data"])
+        risk["data"] = str(p if p.is_absolute() else (path.parent / p).resolve())
     return data
 
 

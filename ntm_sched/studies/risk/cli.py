@@ -1,0 +1,112 @@
+"""The ``ntm-sched risk`` verb (argparse lives here until the CLI becomes one module per verb).
+
+::
+
+    ntm-sched risk [SCENARIO] --samples N [--seed S] [--policy fixed|replan]
+                   [--jobs N | --scheduler ADDRESS] [--spread-scale X] [--out DIR]
+                   [--lang vi|en] [--time-limit S] [--workers N] [--check-every K]
+                   [--replan-time T] [--no-report]
+
+Writes ``commune_risk.csv`` and the other tables, ``risk.xlsx``, ``summary.json``, ``figures/``
+and (unless ``--no-report``) ``report.ipynb`` + ``report.html`` into ``--out`` (default
+``outputs/risk/<scenario>``), atomically. Exit 0 on success; 1 when the checker rejected a
+sampled schedule or the report failed; 2 on bad input or a plan without a schedule.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def add_risk_arguments(p: argparse.ArgumentParser) -> None:
+    """Arguments of ``ntm-sched risk``."""
+    p.add_argument("scenario", nargs="?", default="base", help="scenario name or YAML file (default: base)")
+    p.add_argument("--samples", type=int, default=None,
+                   help="Monte Carlo samples (default: the scenario's risk.samples, else 1000 fixed / 40 replan)")
+    p.add_argument("--seed", type=int, default=None, help="seed of the samples (default: the scenario's)")
+    p.add_argument("--policy", choices=("fixed", "replan"), default=None,
+                   help="fixed: re-time the optimal plan (fast); replan: re-solve each sample with CP-SAT")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--jobs", type=int, default=None, help="local Dask workers (default: the CPU count)")
+    where.add_argument("--scheduler", default=None, help="address of an existing Dask scheduler (tcp://host:8786)")
+    p.add_argument("--spread-scale", type=float, default=None,
+                   help="multiply every spread and event probability (0: the deterministic plan)")
+    p.add_argument("--out", default=None, help="output folder (default: outputs/risk/<scenario>)")
+    p.add_argument("--lang", choices=("vi", "en"), default=None, help="report language (default: scenario's)")
+    p.add_argument("--time-limit", type=float, default=None, help="time limit of the plan's solve (s)")
+    p.add_argument("--workers", type=int, default=None, help="CP-SAT workers of the plan's solve")
+    p.add_argument("--check-every", type=int, default=None,
+                   help="run the independent checker on every k-th fixed sample (default 10; 1: all)")
+    p.add_argument("--replan-time", type=float, default=None,
+                   help="CP-SAT deterministic time per replan sample (default 5)")
+    p.add_argument("--no-report", action="store_true", help="write the tables and figures only")
+
+
+def risk_main(args: argparse.Namespace) -> int:
+    """``ntm-sched risk``."""
+    from ntm_sched.plan import PlanValidationError
+    from ntm_sched.scenario import ScenarioError
+    from ntm_sched.studies.risk.run import DEFAULT_REPLAN_TIME, RiskError, run_risk
+    from ntm_sched.studies.risk.uncertainty import RiskDataError
+
+    for name in ("samples", "jobs", "check_every"):
+        v = getattr(args, name)
+        if v is not None and (v < 0 or (v == 0 and name != "check_every")):
+            print(f"error: --{name.replace('_', '-')} must be > 0, got {v}", file=sys.stderr)
+            return 2
+    try:
+        res = run_risk(args.scenario, samples=args.samples, seed=args.seed, policy=args.policy, jobs=args.jobs,
+                       scheduler=args.scheduler, spread_scale=args.spread_scale, time_limit=args.time_limit,
+                       workers=args.workers, check_every=args.check_every,
+                       replan_time=args.replan_time if args.replan_time is not None else DEFAULT_REPLAN_TIME,
+                       progress=True if sys.stderr.isatty() else _log_progress)
+    except (ScenarioError, PlanValidationError, RiskDataError, RiskError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    lang = args.lang or res.scenario.lang
+    out = Path(args.out) if args.out else Path("outputs") / "risk" / res.scenario.name
+    report_error: list[str] = []
+
+    def add_report(tmp: Path) -> None:
+        if args.no_report:
+            return
+        from ntm_sched.studies.risk.notebook import run_risk_notebook
+
+        try:
+            run_risk_notebook(tmp, lang=lang, scenario=str(args.scenario))
+        except Exception as exc:  # noqa: BLE001 - the tables stand; the failed report is said loudly
+            report_error.append(f"{type(exc).__name__}: {exc}")
+
+    from ntm_sched.studies.risk.outputs import write_result
+
+    write_result(res, out, figures=True, lang=lang, extra=add_report)
+    s = res.summary
+    print(f"scenario {s['scenario']}: {s['samples']} samples, policy {s['policy']}, seed {s['seed']}, "
+          f"spread scale {s['spread_scale']}, {s['workers']} worker(s), {s['samples_per_s']} samples/s")
+    print(f"district on time: p={s['district_p_on_time']:.3f}  recognition P50 {s['district_p50_date']}  "
+          f"P80 {s['district_p80_date']}  (plan {s['district_plan_date']})")
+    print(f"extra money: P50 {s['extra_mvnd_p50']}  P80 {s['extra_mvnd_p80']} million VND  "
+          f"(plan {s['plan_extra_mvnd']})")
+    print(f"checker: {s['samples_checked']} sampled schedules checked, {s['checker_failures']} rejected")
+    for n in s.get("notes") or []:
+        print(f"note: {n}")
+    print(f"written: {out}")
+    rc = 0
+    if s["checker_failures"]:
+        print(f"error: the checker rejected sampled schedules {s['checker_failure_samples']}", file=sys.stderr)
+        rc = 1
+    if report_error:
+        print(f"error: the report failed: {report_error[0]}", file=sys.stderr)
+        rc = 1
+    return rc
+
+
+def _log_progress(done: int, total: int, _last: list[int] = [0]) -> None:  # noqa: B006 - remembers the last line
+    """Plain log lines for cron (about every 10 %)."""
+    if done < _last[0]:
+        _last[0] = 0
+    if done == total or done - _last[0] >= max(1, total // 10):
+        _last[0] = done
+        print(f"samples {done}/{total}", file=sys.stderr, flush=True)

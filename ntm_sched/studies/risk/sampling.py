@@ -1,0 +1,676 @@
+"""One Monte Carlo sample of a solved plan: draw, re-time (or re-plan), measure.
+
+:func:`make_setup` turns a solved plan (:class:`~ntm_sched.ntm.PlanResult`) and its
+:class:`~ntm_sched.studies.risk.uncertainty.Uncertainty` into a :class:`RiskSetup`: plain,
+picklable data that Dask ships to every worker once. :func:`simulate` computes one sample
+from ``(setup, index)`` alone: the sample's random numbers come from its own seed
+``(seed, index)``, so a sample's result never depends on which worker computed it or in what
+order (identical results for the same seed whatever the number of workers).
+
+Every uncertain input takes exactly one uniform draw at a fixed position of the sample's
+draw vector and is turned into a value by its inverse CDF. Changing one input's distribution
+changes no other input's value (common random numbers), and widening a distribution moves
+each sample's value away from the mode.
+
+On time (the project's one definition): an owner (commune or the district) is on time when
+every milestone of its chain that carries a target date finishes on or before that target;
+otherwise it is late and the first missed milestone is the reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+
+from ntm_sched.studies.risk.retime import Perturbation, RetimeModel, Retimed, prepare, retime
+from ntm_sched.studies.risk.uncertainty import ONE, ZERO, RiskEvent, ThreePoint, Uncertainty
+
+DISTRICT = "DISTRICT"
+EXTRA_CAUSE = "EXTRA"
+
+
+@dataclass(frozen=True)
+class Tracked:
+    """A milestone followed by the analysis: its owner, name, task index and target day."""
+
+    owner: str
+    milestone: str
+    task: int
+    target_day: int | None  # on time when the completion day (end - 1) <= target_day
+    target_date: dt.date | None
+
+
+@dataclass(frozen=True)
+class InputDef:
+    """One uncertain input (a tornado candidate)."""
+
+    kind: str  # duration, cost, delay, shortfall, event
+    key: str
+    name_vi: str
+    name_en: str
+    commune_code: str = ""
+
+
+@dataclass
+class SourceUnit:
+    """A group of engine sources that share one delay and shortfall draw."""
+
+    source_id: str
+    earmark: str | None
+    delay: ThreePoint
+    shortfall_probability: float
+    shortfall: ThreePoint
+    engine_sources: list[int]
+    offset: int  # first of its 3 uniforms
+
+
+@dataclass
+class EventPlan:
+    """Where a risk event acts in this model, and its uniforms."""
+
+    index: int
+    event: RiskEvent
+    tasks: np.ndarray  # hit tasks (task effects)
+    resource: int | None  # capacity outage
+    tranches: list[tuple[int, int]]  # (engine source, tranche index) for release delays
+    window: tuple[int, int] | None  # periods [begin, end)
+    offset: int
+
+
+@dataclass
+class RiskSetup:
+    """Everything a worker needs to compute any sample (picklable)."""
+
+    origin: dt.date
+    rt: RetimeModel
+    task_owner: list[str]
+    task_kind: list[str]
+    task_type: list[str]
+    task_agency: list[str | None]
+    task_name_vi: list[str]
+    task_name_en: list[str]
+    tracked: list[Tracked]
+    owners: list[str]
+    owner_rows: dict[str, list[int]]  # owner -> tracked rows in chain order
+    district_task: int | None
+    dur_groups: list[tuple[ThreePoint, np.ndarray]]
+    cost_groups: list[tuple[ThreePoint, np.ndarray]]
+    units: list[SourceUnit]
+    events: list[EventPlan]
+    n_uniforms: int
+    inputs: list[InputDef]
+    input_slots: dict[str, Any]
+    month_starts: list[dt.date]
+    month_of: np.ndarray  # period -> month index
+    causes: list[str]  # money causes: plan source ids, then EXTRA
+    cause_of_source: list[int]  # engine source -> cause index
+    agencies: list[str]
+    seed: int
+    policy: str = "fixed"
+    spread_scale: float = 1.0
+    hold_plan: bool = True
+    check_every: int = 0  # check every k-th sample with the independent checker (0: none)
+    replan_time: float = 5.0  # CP-SAT deterministic time per replan sample
+    replan_wall: float = 60.0  # wall-clock safety limit per replan sample
+    reference: Any = None  # engine Solution (replan hint)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def n_tasks(self) -> int:
+        return self.rt.n
+
+
+@dataclass
+class Outcome:
+    """What one sample measured (compact arrays; aggregated by :mod:`.analysis`)."""
+
+    index: int
+    ends: np.ndarray  # per tracked milestone: end period, -1 when never reached
+    extra: np.ndarray  # (months, causes) money drawn beyond the tranches
+    dist_path: np.ndarray  # tasks on the district's driving path
+    late_tasks: np.ndarray  # tasks driving a late commune or district
+    late_agencies: np.ndarray
+    late_causes: np.ndarray
+    late_events: np.ndarray
+    dist_late_tasks: np.ndarray  # tasks driving a late district
+    inputs: np.ndarray
+    unplaced: int = 0
+    checked: bool = False
+    check_ok: bool | None = None
+    check_message: str = ""
+    status: str = "RETIMED"
+    fallback: bool = False
+    runtime_s: float = 0.0
+
+
+# ---------------------------------------------------------------------------
+# setup
+# ---------------------------------------------------------------------------
+def _month_index(origin: dt.date, horizon: int) -> tuple[list[dt.date], np.ndarray]:
+    last = origin + dt.timedelta(days=horizon + 1)
+    months = []
+    y, m = origin.year, origin.month
+    while (y, m) <= (last.year, last.month):
+        months.append(dt.date(y, m, 1))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    idx = np.empty(horizon + 2, dtype=np.int64)
+    for p in range(horizon + 2):
+        d = origin + dt.timedelta(days=p)
+        idx[p] = (d.year - origin.year) * 12 + d.month - origin.month
+    return months, idx
+
+
+def make_setup(plan_result: Any, unc: Uncertainty, seed: int = 0, policy: str = "fixed",
+               spread_scale: float = 1.0, check_every: int = 0, replan_time: float = 5.0,
+               replan_wall: float = 60.0, hold_plan: bool = True) -> RiskSetup:
+    """Prepare a solved plan for sampling.
+
+    Parameters
+    ----------
+    plan_result
+        A :class:`~ntm_sched.ntm.PlanResult` with a schedule.
+    unc
+        The uncertainty (not yet scaled: ``spread_scale`` is applied here).
+    seed
+        The run's seed; sample ``i`` draws from ``numpy.random.default_rng([seed, i])``.
+    policy
+        ``fixed`` (re-time the plan) or ``replan`` (re-solve each sample with CP-SAT).
+    check_every
+        Run the independent checker on every k-th ``fixed`` sample (1: all, 0: none).
+    replan_time, replan_wall
+        CP-SAT deterministic time and wall-clock safety limit of each replan solve.
+    """
+    if policy not in ("fixed", "replan"):
+        raise ValueError(f"policy must be 'fixed' or 'replan', got {policy!r}")
+    model = plan_result.model
+    sol = plan_result.result.solution
+    if sol is None:
+        raise ValueError("the plan has no schedule to analyse")
+    unc = unc.scaled(float(spread_scale))
+    problem = model.problem
+    rt = prepare(problem, sol)
+    n = rt.n
+    infos = [model.info[t] for t in rt.ids]
+    origin = model.origin
+
+    def period(d: dt.date) -> int:
+        return (d - origin).days
+
+    # tracked milestones (every chain step with a milestone), owners in plan order
+    tracked: list[Tracked] = []
+    owner_rows: dict[str, list[int]] = {}
+    owners: list[str] = []
+    district_task = None
+    order_of = {m: k for k, m in enumerate(("works_done", "inspection", "appraisal", "recognition"))}
+    chain_tasks = [(k, inf) for k, inf in enumerate(infos) if inf.kind == "step" and inf.milestone]
+    chain_tasks.sort(key=lambda x: (x[1].commune_code == DISTRICT, x[1].commune_code,
+                                    order_of.get(x[1].milestone, 9), rt.planned_end[x[0]]))
+    for k, inf in chain_tasks:
+        if inf.commune_code not in owner_rows:
+            owners.append(inf.commune_code)
+            owner_rows[inf.commune_code] = []
+        tgt = inf.target_date
+        owner_rows[inf.commune_code].append(len(tracked))
+        tracked.append(Tracked(inf.commune_code, str(inf.milestone), k, period(tgt) if tgt else None, tgt))
+        if inf.commune_code == DISTRICT and inf.milestone == "recognition":
+            district_task = k
+    if district_task is None:
+        dist = [k for k, inf in enumerate(infos) if inf.commune_code == DISTRICT and inf.kind == "step"]
+        district_task = max(dist, key=lambda k: rt.planned_end[k]) if dist else None
+
+    # durations and costs
+    inputs: list[InputDef] = []
+    slots: dict[str, Any] = {}
+    dur_tp: list[ThreePoint] = []
+    cost_tp: list[ThreePoint] = []
+    notes: list[str] = []
+    for k, inf in enumerate(infos):
+        if inf.kind == "work":
+            w = unc.work_type(inf.work_type)
+            dur_tp.append(w.duration if w else ONE)
+            cost_tp.append(w.cost if w else ONE)
+        else:
+            chain = "district" if inf.commune_code == DISTRICT else "commune"
+            s = unc.step(chain, inf.work_type)
+            dur_tp.append(s.duration if s else ONE)
+            cost_tp.append(ONE)
+    dur_groups = _groups(dur_tp)
+    cost_groups = _groups(cost_tp)
+    dur_inputs = [k for k in range(n) if not dur_tp[k].degenerate and rt.base_duration[k] > 0]
+    cost_inputs = [k for k in range(n) if not cost_tp[k].degenerate and rt.base_cost[k] > 0]
+    for k in dur_inputs:
+        inputs.append(InputDef("duration", rt.ids[k], f"thời gian: {infos[k].name_vi}",
+                               f"duration: {infos[k].name_en}", infos[k].commune_code))
+    for k in cost_inputs:
+        inputs.append(InputDef("cost", rt.ids[k], f"chi phí: {infos[k].name_vi}",
+                               f"cost: {infos[k].name_en}", infos[k].commune_code))
+    slots["duration"] = np.array(dur_inputs, dtype=np.int64)
+    slots["cost"] = np.array(cost_inputs, dtype=np.int64)
+    off = 2 * n
+
+    # money sources
+    units: dict[tuple[str, str | None], SourceUnit] = {}
+    for k, name in enumerate(rt.sources):
+        sid, earmark = model.source_map[name]
+        if rt.unlimited[k]:
+            continue
+        sr = unc.sources.get(sid)
+        key = (sid, earmark if (sr is not None and sr.per_earmark) else None)
+        if key not in units:
+            units[key] = SourceUnit(sid, key[1], sr.delay if sr else ZERO,
+                                    sr.shortfall_probability if sr else 0.0, sr.shortfall if sr else ZERO, [], off)
+            off += 3
+        units[key].engine_sources.append(k)
+    unit_list = list(units.values())
+    slots["delay"], slots["shortfall"] = [], []
+    for j, u in enumerate(unit_list):
+        label = u.source_id + (f" ({u.earmark})" if u.earmark else "")
+        if not u.delay.degenerate:
+            slots["delay"].append(j)
+            inputs.append(InputDef("delay", label, f"chậm cấp vốn: {label}", f"late money: {label}", u.earmark or ""))
+        if u.shortfall_probability > 0 and u.shortfall.high > 0:
+            slots["shortfall"].append(j)
+            inputs.append(InputDef("shortfall", label, f"thiếu vốn: {label}", f"shortfall: {label}", u.earmark or ""))
+
+    # events
+    evs: list[EventPlan] = []
+    res_idx = {r: k for k, r in enumerate(rt.resources)}
+    for e_i, ev in enumerate(unc.events):
+        window = (period(ev.window[0]), period(ev.window[1]) + 1) if ev.window else None
+        hits = np.array([], dtype=np.int64)
+        resource = None
+        trs: list[tuple[int, int]] = []
+        if ev.hits_tasks:
+            sel = []
+            for k, inf in enumerate(infos):
+                if not _event_hits(ev, inf, rt.planned_start[k], rt.planned_end[k], window):
+                    continue
+                sel.append(k)
+            hits = np.array(sel, dtype=np.int64)
+            if not sel:
+                notes.append(f"event {ev.event_id} hits no task of this plan")
+        elif ev.effect == "capacity_outage":
+            resource = res_idx.get(str(ev.agency))
+            if resource is None:
+                notes.append(f"event {ev.event_id}: agency {ev.agency} has no capacity-limited work in this plan")
+        else:
+            for k, name in enumerate(rt.sources):
+                if rt.unlimited[k] or model.source_map[name][0] != ev.source_id:
+                    continue
+                for ti, (t, _) in enumerate(rt.tranches[k]):
+                    if window is None or window[0] <= t < window[1]:
+                        trs.append((k, ti))
+            if not trs:
+                notes.append(f"event {ev.event_id} hits no tranche of this plan")
+        evs.append(EventPlan(e_i, ev, hits, resource, trs, window, off))
+        off += 3 if ev.scope == "all" else 2 * max(1, len(hits))
+        inputs.append(InputDef("event", ev.event_id, ev.name_vi or ev.event_id, ev.name_en or ev.event_id))
+
+    months, month_of = _month_index(origin, rt.horizon)
+    causes = sorted({model.source_map[n][0] for n, u in zip(rt.sources, rt.unlimited) if not u})
+    causes.append(EXTRA_CAUSE)
+    cause_of_source = [causes.index(model.source_map[nm][0]) if not u else len(causes) - 1
+                       for nm, u in zip(rt.sources, rt.unlimited)]
+    return RiskSetup(
+        origin=origin, rt=rt, task_owner=[i.commune_code for i in infos], task_kind=[i.kind for i in infos],
+        task_type=[i.work_type for i in infos], task_agency=[i.agency for i in infos],
+        task_name_vi=[i.name_vi for i in infos], task_name_en=[i.name_en for i in infos],
+        tracked=tracked, owners=owners, owner_rows=owner_rows, district_task=district_task,
+        dur_groups=dur_groups, cost_groups=cost_groups, units=unit_list, events=evs, n_uniforms=off,
+        inputs=inputs, input_slots=slots, month_starts=months, month_of=month_of, causes=causes,
+        cause_of_source=cause_of_source, agencies=list(rt.resources), seed=int(seed), policy=policy,
+        spread_scale=float(spread_scale), hold_plan=hold_plan, check_every=int(check_every),
+        replan_time=float(replan_time), replan_wall=float(replan_wall), reference=sol, notes=notes)
+
+
+def _groups(tps: list[ThreePoint]) -> list[tuple[ThreePoint, np.ndarray]]:
+    by: dict[ThreePoint, list[int]] = {}
+    for k, tp in enumerate(tps):
+        by.setdefault(tp, []).append(k)
+    return [(tp, np.array(ks, dtype=np.int64)) for tp, ks in by.items()]
+
+
+def _event_hits(ev: RiskEvent, inf: Any, start: int, end: int, window: tuple[int, int] | None) -> bool:
+    if inf.kind == "work":
+        ok = "*" in ev.work_types or inf.work_type in ev.work_types
+    else:
+        chain = "district" if inf.commune_code == DISTRICT else "commune"
+        ok = f"{chain}:{inf.work_type}" in ev.steps
+    if not ok:
+        return False
+    if ev.communes and inf.commune_code not in ev.communes:
+        return False
+    if ev.agency and inf.agency != ev.agency:
+        return False
+    if window is not None:
+        if end > start:
+            return start < window[1] and end > window[0]
+        return window[0] <= start < window[1]
+    return True
+
+
+# ---------------------------------------------------------------------------
+# one sample
+# ---------------------------------------------------------------------------
+@dataclass
+class Draw:
+    """A sample's values: per task factors and added days, capacities, tranches, inputs."""
+
+    dur_factor: np.ndarray
+    dur_add: np.ndarray
+    cost_factor: np.ndarray
+    capacity: list[np.ndarray] | None
+    tranches: list[list[tuple[int, int]]]
+    inputs: np.ndarray
+    event_tasks: list[tuple[int, int]]  # (task, event index) of events that happened
+
+
+def draw(setup: RiskSetup, index: int) -> Draw:
+    """The values of sample ``index`` (a pure function of the setup, its seed and ``index``)."""
+    rt = setup.rt
+    n = rt.n
+    u = np.random.default_rng([setup.seed, int(index)]).random(setup.n_uniforms)
+    f = np.ones(n)
+    cf = np.ones(n)
+    for tp, ks in setup.dur_groups:
+        if not tp.degenerate or tp.low != 1.0:
+            f[ks] = tp.ppf(u[ks])
+    for tp, ks in setup.cost_groups:
+        if not tp.degenerate or tp.low != 1.0:
+            cf[ks] = tp.ppf(u[n + ks])
+    add = np.zeros(n)
+    vals: list[float] = []
+    vals += list(f[setup.input_slots["duration"]])
+    # tranches: delays and shortfalls
+    trs = [list(t) for t in rt.tranches]
+    unit_delay = []
+    unit_short = []
+    for unit in setup.units:
+        o = unit.offset
+        delay = int(math.floor(unit.delay.ppf(float(u[o])) + 0.5))
+        short = 0.0
+        if u[o + 1] < unit.shortfall_probability:
+            short = float(unit.shortfall.ppf(float(u[o + 2])))
+        unit_delay.append(delay)
+        unit_short.append(short)
+        for k in unit.engine_sources:
+            trs[k] = _shortfall([(t + delay, a) for t, a in trs[k]], short)
+    cap = None
+    event_tasks: list[tuple[int, int]] = []
+    ev_vals = []
+    for ep in setup.events:
+        ev, o = ep.event, ep.offset
+        imp = ev.impact
+        happened = 0
+        if ev.hits_tasks:
+            if ev.scope == "all":
+                hit = ep.tasks if (len(ep.tasks) and u[o] < ev.probability) else ep.tasks[:0]
+                vals_imp = np.full(len(hit), imp.ppf(float(u[o + 1])))
+            else:
+                occ = u[o:o + 2 * len(ep.tasks):2] < ev.probability
+                hit = ep.tasks[occ]
+                vals_imp = np.asarray(imp.ppf(u[o + 1:o + 1 + 2 * len(ep.tasks):2]))[occ] if len(ep.tasks) else []
+            for k, v in zip(hit, vals_imp):
+                if ev.effect == "duration_factor":
+                    f[k] *= v
+                elif ev.effect == "delay_days":
+                    add[k] += v
+                else:
+                    cf[k] *= v
+                event_tasks.append((int(k), ep.index))
+            happened = len(hit)
+        elif ev.effect == "capacity_outage":
+            if ep.resource is not None and ep.window is not None and u[o] < ev.probability:
+                length = max(1, int(math.floor(imp.ppf(float(u[o + 1])) + 0.5)))
+                w0, w1 = ep.window
+                span = max(1, w1 - w0 - length + 1)
+                t0 = w0 + min(span - 1, int(u[o + 2] * span))
+                if cap is None:
+                    cap = list(rt.base_capacity)
+                c = cap[ep.resource].copy()
+                lo, hi = max(0, t0), max(0, min(len(c), t0 + length))
+                c[lo:hi] = np.floor(c[lo:hi] * ev.capacity_factor).astype(c.dtype)
+                cap[ep.resource] = c
+                happened = 1
+        else:
+            if ep.tranches and u[o] < ev.probability:
+                days = int(math.floor(imp.ppf(float(u[o + 1])) + 0.5))
+                for k, ti in ep.tranches:
+                    # the tranche keeps its (delayed, possibly cut) amount; only its date moves further
+                    trs[k] = _move_tranche(trs[k], ti, days)
+                happened = 1
+        ev_vals.append(float(happened))
+    vals += list(cf[setup.input_slots["cost"]])
+    vals += [float(unit_delay[j]) for j in setup.input_slots["delay"]]
+    vals += [unit_short[j] for j in setup.input_slots["shortfall"]]
+    vals += ev_vals
+    return Draw(f, add, cf, cap, trs, np.asarray(vals, dtype=np.float64), event_tasks)
+
+
+def _shortfall(trs: list[tuple[int, int]], share: float) -> list[tuple[int, int]]:
+    """Tranches with ``share`` of their total removed from the last ones."""
+    if share <= 0:
+        return trs
+    cut = int(math.floor(share * sum(a for _, a in trs) + 0.5))
+    out = list(trs)
+    for j in sorted(range(len(out)), key=lambda j: -out[j][0]):
+        if cut <= 0:
+            break
+        t, a = out[j]
+        take = min(a, cut)
+        out[j] = (t, a - take)
+        cut -= take
+    return out
+
+
+def _move_tranche(cur: list[tuple[int, int]], ti: int, days: int) -> list[tuple[int, int]]:
+    out = list(cur)
+    t, a = out[ti]
+    out[ti] = (t + days, a)
+    return out
+
+
+def _durations(base: list[int], f: np.ndarray, add: np.ndarray) -> np.ndarray:
+    b = np.asarray(base, dtype=np.float64)
+    d = np.floor(b * f + add + 0.5)
+    d = np.where(b > 0, np.maximum(d, 1), np.maximum(np.floor(add + 0.5), 0))
+    return d.astype(np.int64)
+
+
+def perturbation(setup: RiskSetup, dr: Draw) -> Perturbation:
+    """The re-timing input of a draw (the plan's modes)."""
+    rt = setup.rt
+    cost = np.floor(np.asarray(rt.base_cost, dtype=np.float64) * dr.cost_factor + 0.5).astype(np.int64)
+    return Perturbation(_durations(rt.base_duration, dr.dur_factor, dr.dur_add), cost, dr.capacity, dr.tranches)
+
+
+# ---------------------------------------------------------------------------
+# measuring a schedule
+# ---------------------------------------------------------------------------
+def _trace(setup: RiskSetup, driver: list[tuple], task: int, tasks: np.ndarray, agencies: np.ndarray,
+           causes: np.ndarray) -> None:
+    """Mark the driving path ending at ``task`` (predecessor links) and what stopped it."""
+    seen = set()
+    k: int | None = task
+    while k is not None and k not in seen:
+        seen.add(k)
+        tasks[k] = True
+        d = driver[k]
+        if d[0] == "pred":
+            k = int(d[1])
+            continue
+        if d[0] == "resource":
+            agencies[int(d[1])] = True
+        elif d[0] == "money":
+            causes[setup.cause_of_source[int(d[1])]] = True
+        k = None
+
+
+def measure(setup: RiskSetup, index: int, start: np.ndarray, end: np.ndarray, driver: list[tuple],
+            extra: list[tuple[int, int, int]], dr: Draw, unplaced: int) -> Outcome:
+    """The outcome of one sample's schedule."""
+    rt = setup.rt
+    n = rt.n
+    ends = np.array([int(end[t.task]) for t in setup.tracked], dtype=np.int64)
+    ex = np.zeros((len(setup.month_starts), len(setup.causes)), dtype=np.int64)
+    last = len(setup.month_of) - 1
+    for t, cause, amt in extra:
+        ex[setup.month_of[min(t, last)], setup.cause_of_source[cause]] += amt
+    dist_path = np.zeros(n, dtype=bool)
+    late_tasks = np.zeros(n, dtype=bool)
+    dist_late = np.zeros(n, dtype=bool)
+    late_ag = np.zeros(len(setup.agencies), dtype=bool)
+    late_ca = np.zeros(len(setup.causes), dtype=bool)
+    late_ev = np.zeros(len(setup.events), dtype=bool)
+    if setup.district_task is not None and end[setup.district_task] >= 0:
+        _trace(setup, driver, setup.district_task, dist_path, np.zeros_like(late_ag), np.zeros_like(late_ca))
+    for owner in setup.owners:
+        first = None
+        for row in setup.owner_rows[owner]:
+            tr = setup.tracked[row]
+            if tr.target_day is None:
+                continue
+            if ends[row] < 0 or max(ends[row] - 1, 0) > tr.target_day:
+                first = tr
+                break
+        if first is None:
+            continue
+        # a milestone never reached: trace from the last placed task of its chain
+        k = first.task
+        if end[k] < 0:
+            placed = [setup.tracked[r].task for r in setup.owner_rows[owner] if end[setup.tracked[r].task] >= 0]
+            k = placed[-1] if placed else None
+        if k is None:
+            continue
+        path = np.zeros(n, dtype=bool)
+        _trace(setup, driver, k, path, late_ag, late_ca)
+        late_tasks |= path
+        if owner == DISTRICT:
+            dist_late |= path
+    if dr.event_tasks and late_tasks.any():
+        for k, e_i in dr.event_tasks:
+            if late_tasks[k]:
+                late_ev[e_i] = True
+    return Outcome(index, ends, ex, dist_path, late_tasks, late_ag, late_ca, late_ev, dist_late, dr.inputs,
+                   unplaced=unplaced)
+
+
+def simulate_fixed(setup: RiskSetup, index: int) -> Outcome:
+    """One ``fixed``-policy sample: draw, re-time the plan, check (every k-th), measure."""
+    dr = draw(setup, index)
+    pert = perturbation(setup, dr)
+    r = retime(setup.rt, pert, hold_plan=setup.hold_plan)
+    out = measure(setup, index, r.start, r.end, r.driver, r.extra, dr, r.unplaced)
+    if setup.check_every and index % setup.check_every == 0:
+        _check(setup, pert, r, out)
+    return out
+
+
+def _check(setup: RiskSetup, pert: Perturbation, r: Retimed, out: Outcome) -> None:
+    from ntm_sched.engine.checker import check
+
+    from ntm_sched.studies.risk.retime import perturbed_problem, to_solution
+
+    out.checked = True
+    if not r.complete:
+        out.check_ok = None
+        out.check_message = f"{r.unplaced} task(s) not reached within the extended horizon: not checked"
+        return
+    rep = check(perturbed_problem(setup.rt, pert), to_solution(setup.rt, r))
+    out.check_ok = rep.ok
+    out.check_message = "" if rep.ok else str(rep)[:2000]
+
+
+def replan_problem(setup: RiskSetup, dr: Draw) -> Any:
+    """The engine problem of one sample for a re-solve: every mode's duration and cost drawn like
+    the plan's mode, the sample's capacities and tranches, deadlines soft, the plan's weights summed
+    into one objective, the extended horizon."""
+    from ntm_sched.engine.problem import Mode, Objective, Task
+
+    from ntm_sched.studies.risk.retime import perturbed_problem
+
+    rt = setup.rt
+    base = perturbed_problem(rt, perturbation(setup, dr))
+    tasks = []
+    for k, t in enumerate(base.tasks):
+        orig = rt.problem.task(t.id)
+        modes = []
+        for m in orig.modes:
+            d = int(_durations([m.duration], dr.dur_factor[k:k + 1], dr.dur_add[k:k + 1])[0])
+            c = int(math.floor(m.cost * dr.cost_factor[k] + 0.5))
+            modes.append(Mode(d, dict(m.demands), c, dict(m.nonrenewable), m.name))
+        tasks.append(replace(t, modes=tuple(modes)))
+    o = base.objective
+    return replace(base, tasks=tuple(tasks), objective=Objective(o.tardiness, o.late_count, o.cost,
+                                                                  o.extra_funding, o.makespan, False))
+
+
+def simulate_replan(setup: RiskSetup, index: int) -> Outcome:
+    """One ``replan`` sample: the engine re-solves the sample with a short deterministic time
+    limit (hinted with the plan). Without a schedule in time, the sample falls back to ``fixed``."""
+    import time
+
+    from ntm_sched.engine.builder import build_model
+    from ntm_sched.engine.checker import check
+    from ntm_sched.engine.solve import make_solver, run_solver
+
+    t0 = time.perf_counter()
+    dr = draw(setup, index)
+    prob = replan_problem(setup, dr)
+    bm = build_model(prob, hint=setup.reference)
+    solver = make_solver(setup.replan_wall, 1, setup.seed, False)
+    solver.parameters.max_deterministic_time = setup.replan_time
+    st, sol = run_solver(bm, solver)
+    rep = check(prob, sol) if sol is not None else None
+    if sol is None or not rep.ok:
+        out = simulate_fixed(replace(setup, check_every=1), index)
+        out.fallback, out.status = True, st.value
+        if rep is not None and not rep.ok:
+            out.check_ok, out.check_message = False, str(rep)[:2000]
+        out.runtime_s = time.perf_counter() - t0
+        return out
+    rt = setup.rt
+    start = np.array([sol.tasks[t].start for t in rt.ids], dtype=np.int64)
+    end = np.array([sol.tasks[t].end for t in rt.ids], dtype=np.int64)
+    driver = _drivers_from_schedule(rt, start, end)
+    sidx = {nm: k for k, nm in enumerate(rt.sources)}
+    extra = [(p.time, sidx[p.source], p.amount) for p in sol.payments if rt.unlimited[sidx[p.source]]]
+    out = measure(setup, index, start, end, driver, extra, dr, 0)
+    out.checked, out.check_ok, out.status = True, True, st.value
+    out.runtime_s = time.perf_counter() - t0
+    return out
+
+
+def _drivers_from_schedule(rt: RetimeModel, start: np.ndarray, end: np.ndarray) -> list[tuple]:
+    """Predecessor links of a schedule made by another method (the tightest predecessor when it
+    sets the start, else nothing known)."""
+    out: list[tuple] = []
+    for i in range(rt.n):
+        best, pj = -1, -1
+        for j, fs, lag in rt.preds[i]:
+            b = (end[j] if fs else start[j]) + lag
+            if b > best:
+                best, pj = int(b), j
+        if pj >= 0 and best == start[i]:
+            out.append(("pred", pj))
+        elif start[i] == rt.release[i]:
+            out.append(("release",))
+        else:
+            out.append(("none",))
+    return out
+
+
+def simulate(setup: RiskSetup, index: int) -> Outcome:
+    """Sample ``index`` under the setup's policy."""
+    if setup.policy == "replan":
+        return simulate_replan(setup, index)
+    return simulate_fixed(setup, index)
+
+
+def simulate_chunk(setup: RiskSetup, indices: list[int]) -> list[Outcome]:
+    """Several samples (one Dask task)."""
+    return [simulate(setup, i) for i in indices]
