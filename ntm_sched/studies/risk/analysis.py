@@ -175,6 +175,8 @@ def criticality(setup: RiskSetup, outcomes: list[Outcome], lang_names: Any = Non
     rows = []
     rt = setup.rt
     for k in range(rt.n):
+        if rt.base_duration[k] == 0:  # a milestone lies on every path through it but drives nothing itself
+            continue
         if lt[k] or ci[k]:
             rows.append({"kind": "task", "id": rt.ids[k], "commune_code": setup.task_owner[k],
                          "name_vi": setup.task_name_vi[k], "name_en": setup.task_name_en[k],

@@ -339,3 +339,70 @@ def figure(name: str, tables: dict[str, pd.DataFrame], summary: dict[str, Any], 
     fig = ax.figure
     fig.tight_layout()
     return fig
+
+
+# ---------------------------------------------------------------------------
+# the report of a finished run (what the notebook calls)
+# ---------------------------------------------------------------------------
+class RiskReport:
+    """A finished risk run read back from its folder, with localized tables and figures."""
+
+    def __init__(self, tables: dict[str, pd.DataFrame], summary: dict[str, Any], lang: str = "vi",
+                 names: dict[str, str] | None = None, source_names: dict[str, str] | None = None) -> None:
+        self.tables, self.summary, self.lang = tables, summary, lang
+        self.names, self.source_names = names or {}, source_names or {}
+
+    @classmethod
+    def load(cls, folder: str | Any, lang: str = "vi", scenario: str | None = None) -> RiskReport:
+        """Read ``folder`` (written by ``ntm-sched risk``); names come from the scenario's plan."""
+        from ntm_sched.studies.risk.outputs import read_tables
+
+        tables, summary = read_tables(folder)
+        names: dict[str, str] = {}
+        srcs: dict[str, str] = {}
+        sc_name = scenario or summary.get("scenario")
+        if sc_name:
+            from ntm_sched.report.labels import commune_names, source_names
+            from ntm_sched.scenario import load_scenario_and_plan
+
+            _, plan = load_scenario_and_plan(sc_name)
+            names, srcs = commune_names(plan, lang), source_names(plan, lang)
+        return cls(tables, summary, lang, names, srcs)
+
+    def heading(self, key: str) -> str:
+        return f"## {label(key, self.lang)}"
+
+    def title(self) -> str:
+        return f"# {label('title', self.lang)}: {self.summary.get('scenario', '')}"
+
+    def headline(self) -> str:
+        return headline(self.summary, self.lang)
+
+    def probability_table(self) -> pd.DataFrame:
+        return probability_table(self.tables["commune_risk"], self.lang, self.names)
+
+    def cash_table(self) -> pd.DataFrame:
+        return cash_table(self.tables["extra_money"], self.lang, self.source_names)
+
+    def criticality_table(self, top: int = 15) -> pd.DataFrame:
+        return criticality_table(self.tables["criticality"], self.lang, top, self.names)
+
+    def assumptions_table(self) -> pd.DataFrame:
+        return assumptions_table(self.tables["assumptions"], self.lang)
+
+    def figure(self, name: str) -> Any:
+        return figure(name, self.tables, self.summary, self.lang, self.names)
+
+    def notes(self) -> str:
+        s = self.summary
+        vi = self.lang == "vi"
+        lines = [f"- {'Kế hoạch tất định' if vi else 'Deterministic plan'}: {s.get('plan_status')}"
+                 f" ({'thời gian giải' if vi else 'solve time'} {s.get('plan_solve_s')} s)",
+                 f"- {'Mẫu/giây' if vi else 'Samples per second'}: {s.get('samples_per_s')} "
+                 f"({s.get('workers')} worker, {s.get('scheduler')})",
+                 f"- {'Mẫu không hoàn thành trong khung thời gian mở rộng' if vi else 'Samples not finished within the extended horizon'}: "
+                 f"{s.get('samples_not_finished')}"]
+        if s.get("policy") == "replan":
+            lines.append(f"- replan: {s.get('replan_statuses')}; fallbacks {s.get('replan_fallbacks')}")
+        lines += [f"- {n}" for n in s.get("notes") or []]
+        return "\n".join(lines)
