@@ -12,7 +12,9 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 SMALL = {"time_limit": 3.0, "workers": 1, "seed": 0, "lang": "vi", "scenario": "base",
          # the budget lab answers several questions, each with several solves: fewer levels and
          # one commune keep it to seconds while every cell still runs
-         "cut_levels": [1.0, 0.8], "marginal_communes": ["07357"]}
+         "cut_levels": [1.0, 0.8], "marginal_communes": ["07357"],
+         # the risk report runs a few samples on one local Dask worker
+         "samples": 8, "jobs": 1}
 
 
 @pytest.mark.slow

@@ -352,6 +352,31 @@ class RiskReport:
         self.tables, self.summary, self.lang = tables, summary, lang
         self.names, self.source_names = names or {}, source_names or {}
 
+    error: str = ""
+
+    @classmethod
+    def failed(cls, message: str, lang: str = "vi") -> RiskReport:
+        """A report that says loudly why there is no analysis (e.g. the plan has no schedule)."""
+        from ntm_sched.studies.risk.outputs import TABLES
+
+        rep = cls({name: pd.DataFrame() for name in TABLES}, {}, lang)
+        rep.error = message
+        return rep
+
+    @classmethod
+    def from_parameters(cls, risk_dir: str, scenario: str, lang: str, output_dir: str, **run_kwargs: Any) -> RiskReport:
+        """The notebook's entry: read ``risk_dir``, or (when empty) run the analysis into ``output_dir``
+        first. When the analysis cannot run, a :meth:`failed` report says why."""
+        if not risk_dir:
+            from ntm_sched.studies.risk.run import RiskError, run_risk
+
+            try:
+                res = run_risk(scenario, **run_kwargs)
+            except RiskError as exc:
+                return cls.failed(str(exc), lang)
+            risk_dir = str(res.write(output_dir, lang=lang))
+        return cls.load(risk_dir, lang=lang, scenario=scenario)
+
     @classmethod
     def load(cls, folder: str | Any, lang: str = "vi", scenario: str | None = None) -> RiskReport:
         """Read ``folder`` (written by ``ntm-sched risk``); names come from the scenario's plan."""
@@ -376,24 +401,43 @@ class RiskReport:
         return f"# {label('title', self.lang)}: {self.summary.get('scenario', '')}"
 
     def headline(self) -> str:
+        if self.error:
+            return (f"## ⚠️ {'Không có phân tích rủi ro' if self.lang == 'vi' else 'No risk analysis'}\n\n> "
+                    f"{self.error}")
         return headline(self.summary, self.lang)
 
     def probability_table(self) -> pd.DataFrame:
+        if self.error:
+            return pd.DataFrame()
         return probability_table(self.tables["commune_risk"], self.lang, self.names)
 
     def cash_table(self) -> pd.DataFrame:
+        if self.error:
+            return pd.DataFrame()
         return cash_table(self.tables["extra_money"], self.lang, self.source_names)
 
     def criticality_table(self, top: int = 15) -> pd.DataFrame:
+        if self.error:
+            return pd.DataFrame()
         return criticality_table(self.tables["criticality"], self.lang, top, self.names)
 
     def assumptions_table(self) -> pd.DataFrame:
+        if self.error:
+            return pd.DataFrame()
         return assumptions_table(self.tables["assumptions"], self.lang)
 
     def figure(self, name: str) -> Any:
+        if self.error:
+            plt = _plt()
+            fig, ax = plt.subplots(figsize=(6, 1.5))
+            ax.text(0.5, 0.5, label("no_rows", self.lang), ha="center", va="center", transform=ax.transAxes)
+            ax.set_axis_off()
+            return fig
         return figure(name, self.tables, self.summary, self.lang, self.names)
 
     def notes(self) -> str:
+        if self.error:
+            return f"- {self.error}"
         s = self.summary
         vi = self.lang == "vi"
         lines = [f"- {'Kế hoạch tất định' if vi else 'Deterministic plan'}: {s.get('plan_status')}"

@@ -399,10 +399,14 @@ def _pay_plan(model: RetimeModel, i: int, s: int, e: int, c: int, share: float,
             if short > 0:
                 xs = extra_source(i, t)
                 if xs is None:
-                    if t == s:  # the advance waits until the source has it
+                    later = [model.available_from[j] for j in model.extra_for[i] if model.available_from[j] > t]
+                    if t == s:  # the advance waits until the source has it, or extra funding comes
                         suf = np.minimum.accumulate(a[::-1])[::-1]
                         ok = np.flatnonzero(suf[s:] >= amt)
-                        return None, (s + int(ok[0]) if ok.size else None), k
+                        cands = ([s + int(ok[0])] if ok.size else []) + later
+                        return None, (min(cands) if cands else None), k
+                    if not later and int(a[-1]) - sum(v for _, v in taken.get(k, [])) + x < amt:
+                        return None, None, k  # neither the source nor extra funding will ever pay it
                     return None, s + 1, k
                 pays.append((xs, t, short))
                 extras.append((t, k, short))

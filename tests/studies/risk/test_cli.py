@@ -1,0 +1,58 @@
+"""``ntm-sched risk``: files, exact columns, summary keys, exit codes and located errors."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+
+from ntm_sched.cli import main
+
+from .conftest import write_scenario
+
+
+def test_risk_verb_writes_every_output(small_plan_dir, tmp_path, capsys):
+    sc = write_scenario(tmp_path / "sc", small_plan_dir, extra="risk: {samples: 6, spread_scale: 1.0}\n")
+    out = tmp_path / "out"
+    rc = main(["risk", str(sc), "--jobs", "1", "--seed", "3", "--out", str(out), "--no-report",
+               "--check-every", "1"])
+    text = capsys.readouterr()
+    assert rc == 0, text.err
+    for name in ("commune_risk.csv", "district_distribution.csv", "extra_money.csv", "criticality.csv",
+                 "tornado.csv", "samples.csv", "assumptions.csv", "risk.xlsx", "summary.json",
+                 "figures/s_curve.png", "figures/tornado.png", "figures/cash_need.png",
+                 "figures/s_curves_communes.png", "figures/criticality.png"):
+        assert (out / name).exists(), name
+    cr = pd.read_csv(out / "commune_risk.csv", dtype={"commune_code": str})
+    assert list(cr.columns) == ["commune_code", "milestone", "target_date", "p_on_time", "p50_date", "p80_date",
+                                "p90_date"]
+    s = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert s["samples"] == 6 and s["seed"] == 3 and s["policy"] == "fixed"
+    assert {"district_p_on_time", "district_p50_date", "district_p80_date"} <= set(s)
+    assert s["samples_checked"] == 6 and s["checker_failures"] == 0
+    assert "district on time" in text.out and "samples 6/6" in text.err
+    assert not any(p.name.startswith(".") for p in tmp_path.iterdir())  # no temporary folder left
+
+
+def test_bad_input_exits_2_and_names_the_problem(small_plan_dir, tmp_path, capsys):
+    assert main(["risk", "base", "--samples", "0", "--out", str(tmp_path / "x")]) == 2
+    assert "--samples must be > 0" in capsys.readouterr().err
+    sc = write_scenario(tmp_path / "sc", small_plan_dir,
+                        extra="risk: {sources: {DAN: {delay_high_dayz: 3}}}\n")
+    assert main(["risk", str(sc), "--samples", "2", "--jobs", "1", "--out", str(tmp_path / "y"), "--no-report"]) == 2
+    err = capsys.readouterr().err
+    assert "risk.sources.DAN.delay_high_dayz" in err and str(sc) in err
+    assert not (tmp_path / "y").exists()
+
+
+def test_report_notebook_on_a_finished_run(small_plan_dir, tmp_path):
+    """The risk report (papermill, kernel ntm-sched) executes every cell on a real run's folder."""
+    from ntm_sched.studies.risk.notebook import run_risk_notebook
+
+    sc = write_scenario(tmp_path / "sc", small_plan_dir, extra="risk: {samples: 5}\n")
+    out = tmp_path / "out"
+    assert main(["risk", str(sc), "--jobs", "1", "--out", str(out), "--no-report"]) == 0
+    html = run_risk_notebook(out, lang="en", scenario=str(sc))
+    text = html.read_text(encoding="utf-8")
+    assert "Schedule and funding risk analysis" in text and "P(on time)" in text and "Traceback" not in text
+    assert "Probabilistic cash need" in text and "<img" in text

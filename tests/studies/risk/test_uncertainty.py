@@ -1,0 +1,112 @@
+"""Uncertainty data: the shipped defaults, located errors, scenario overrides, distributions."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from ntm_sched.studies.risk.uncertainty import (
+    RiskDataError,
+    ThreePoint,
+    apply_overrides,
+    check_against_plan,
+    load_uncertainty,
+)
+
+from .conftest import DATA
+
+
+def test_shipped_defaults_load_and_every_row_says_its_source():
+    unc = load_uncertainty(DATA / "risk")
+    assert len(unc.work_types) == 31 and unc.steps and unc.sources and unc.events
+    table = unc.assumptions_table()
+    assert (table["source"].str.len() > 0).all(), table[table["source"].str.len() == 0]
+    # the issue's examples are in the register: rain on road works, the inspection team short
+    ids = {e.event_id: e for e in unc.events}
+    assert ids["E01"].effect == "duration_factor" and "axis_road" in ids["E01"].work_types
+    assert ids["E02"].effect == "capacity_outage" and ids["E02"].agency == "BCD_HUYEN"
+    assert unc.sources["DAN"].per_earmark and unc.sources["DAN"].delay.high > 0
+
+
+def test_shipped_defaults_match_the_plan(base_plan):
+    _, plan = base_plan
+    check_against_plan(load_uncertainty(DATA / "risk"), plan)
+
+
+def test_errors_name_file_line_and_column(tmp_path):
+    for name in ("work_types.csv", "steps.csv", "sources.csv", "events.csv"):
+        (tmp_path / name).write_text((DATA / "risk" / name).read_text(encoding="utf-8"), encoding="utf-8")
+    lines = (tmp_path / "work_types.csv").read_text(encoding="utf-8").splitlines()
+    lines[2] = lines[2].replace(",0.9,1.0,1.4,", ",0.9,abc,1.4,", 1)
+    lines[3] = lines[3].replace("triangular", "normal", 1)
+    (tmp_path / "work_types.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(RiskDataError) as exc:
+        load_uncertainty(tmp_path)
+    msg = str(exc.value)
+    assert "work_types.csv, line 3, column 'duration_mode'" in msg and "'abc'" in msg
+    assert "work_types.csv, line 4, column 'distribution'" in msg and "normal" in msg
+
+
+def test_high_below_low_and_missing_file_are_errors(tmp_path):
+    (tmp_path / "work_types.csv").write_text(
+        "work_type,distribution,duration_low,duration_mode,duration_high,cost_low,cost_mode,cost_high,source\n"
+        "axis_road,pert,1.2,1.0,0.9,1,1,1,x\n", encoding="utf-8")
+    with pytest.raises(RiskDataError) as exc:
+        load_uncertainty(tmp_path)
+    assert "line 2, column 'duration_low'" in str(exc.value) and "low <= mode <= high" in str(exc.value)
+    assert "steps.csv: missing file" in str(exc.value)
+
+
+def test_plan_mismatch_is_named(base_plan):
+    _, plan = base_plan
+    unc = apply_overrides(load_uncertainty(DATA / "risk"), {"work_types": {"flying_car": {
+        "distribution": "pert", "duration_low": 1, "duration_mode": 1, "duration_high": 2,
+        "cost_low": 1, "cost_mode": 1, "cost_high": 1}}}, "x.yaml")
+    with pytest.raises(RiskDataError, match="flying_car"):
+        check_against_plan(unc, plan)
+
+
+def test_scenario_overrides_change_only_what_they_say():
+    unc = load_uncertainty(DATA / "risk")
+    out = apply_overrides(unc, {"sources": {"DAN": {"delay_high_days": 200}},
+                                "events": {"E02": {"probability": 0.9}},
+                                "steps": {"commune:appraisal": {"duration_high": 3.0}}}, "data/scenarios/x.yaml")
+    assert out.sources["DAN"].delay.high == 200 and out.sources["DAN"].delay.mode == unc.sources["DAN"].delay.mode
+    assert out.sources["DAN"].source == "scenario x.yaml"
+    assert {e.event_id: e for e in out.events}["E02"].probability == 0.9
+    assert out.steps[("commune", "appraisal")].duration.high == 3.0
+    assert out.sources["XA"] == unc.sources["XA"]
+
+
+def test_override_errors_name_the_key():
+    unc = load_uncertainty(DATA / "risk")
+    with pytest.raises(RiskDataError, match=r"x.yaml: key 'risk.sources.DAN.delay_hihg_days'"):
+        apply_overrides(unc, {"sources": {"DAN": {"delay_hihg_days": 3}}}, "x.yaml")
+    with pytest.raises(RiskDataError, match=r"key 'risk.colour'"):
+        apply_overrides(unc, {"colour": 1}, "x.yaml")
+    with pytest.raises(RiskDataError, match=r"probability"):
+        apply_overrides(unc, {"events": {"E01": {"probability": 1.5}}}, "x.yaml")
+
+
+@pytest.mark.parametrize("dist", ["triangular", "pert"])
+def test_three_point_quantiles(dist):
+    tp = ThreePoint(0.8, 1.0, 1.6, dist)
+    u = np.linspace(0, 1, 1001)
+    v = tp.ppf(u)
+    assert v[0] == pytest.approx(0.8) and v[-1] == pytest.approx(1.6)
+    assert np.all(np.diff(v) >= -1e-12)
+    # the mean of the quantile function is the distribution's mean
+    assert float(np.mean(tp.ppf((np.arange(20000) + 0.5) / 20000))) == pytest.approx(tp.mean(), abs=2e-3)
+    # wider points give a value at least as far from the mode at every u
+    wide = tp.scaled(2.0, 1.0)
+    assert np.all(wide.ppf(u) >= v - 1e-9) or np.all(np.abs(wide.ppf(u) - 1) >= np.abs(v - 1) - 1e-9)
+    assert tp.scaled(0.0, 1.0).degenerate and tp.scaled(0.0, 1.0).ppf(0.3) == 1.0
+
+
+def test_spread_scale_zero_removes_every_spread_and_probability():
+    unc = load_uncertainty(DATA / "risk").scaled(0.0)
+    assert all(w.duration.degenerate and w.cost.degenerate for w in unc.work_types.values())
+    assert all(s.delay.high == 0 and s.shortfall_probability == 0 for s in unc.sources.values())
+    assert all(e.probability == 0 for e in unc.events)
+    with pytest.raises(RiskDataError):
+        load_uncertainty(DATA / "risk").scaled(-1)
