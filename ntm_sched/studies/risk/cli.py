@@ -40,7 +40,7 @@ def add_risk_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--check-every", type=int, default=None,
                    help="run the independent checker on every k-th fixed sample (default 10; 1: all)")
     p.add_argument("--replan-time", type=float, default=None,
-                   help="CP-SAT deterministic time per replan sample (default 5)")
+                   help="CP-SAT deterministic time per replan sample (default 1; repeatable whatever the load)")
     p.add_argument("--no-report", action="store_true", help="write the tables and figures only")
 
 

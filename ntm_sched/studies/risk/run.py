@@ -30,7 +30,7 @@ from ntm_sched.studies.risk.uncertainty import Uncertainty, scenario_uncertainty
 
 DEFAULT_SAMPLES = {"fixed": 1000, "replan": 40}
 DEFAULT_CHECK_EVERY = 10
-DEFAULT_REPLAN_TIME = 5.0
+DEFAULT_REPLAN_TIME = 1.0
 
 
 class RiskError(RuntimeError):

@@ -114,8 +114,8 @@ class RiskSetup:
     spread_scale: float = 1.0
     hold_plan: bool = True
     check_every: int = 0  # check every k-th sample with the independent checker (0: none)
-    replan_time: float = 5.0  # CP-SAT deterministic time per replan sample
-    replan_wall: float = 60.0  # wall-clock safety limit per replan sample
+    replan_time: float = 1.0  # CP-SAT deterministic time per replan sample
+    replan_wall: float = 900.0  # wall-clock safety limit per replan sample (hit: "(wall limit)", not repeatable)
     reference: Any = None  # engine Solution (replan hint)
     notes: list[str] = field(default_factory=list)
 
@@ -165,8 +165,8 @@ def _month_index(origin: dt.date, horizon: int) -> tuple[list[dt.date], np.ndarr
 
 
 def make_setup(plan_result: Any, unc: Uncertainty, seed: int = 0, policy: str = "fixed",
-               spread_scale: float = 1.0, check_every: int = 0, replan_time: float = 5.0,
-               replan_wall: float = 60.0, hold_plan: bool = True) -> RiskSetup:
+               spread_scale: float = 1.0, check_every: int = 0, replan_time: float = 1.0,
+               replan_wall: float = 900.0, hold_plan: bool = True) -> RiskSetup:
     """Prepare a solved plan for sampling.
 
     Parameters
@@ -625,6 +625,7 @@ def simulate_replan(setup: RiskSetup, index: int) -> Outcome:
     solver = make_solver(setup.replan_wall, 1, setup.seed, False)
     solver.parameters.max_deterministic_time = setup.replan_time
     st, sol = run_solver(bm, solver)
+    wall_hit = solver.wall_time >= 0.99 * setup.replan_wall
     rep = check(prob, sol) if sol is not None else None
     if sol is None or not rep.ok:
         out = simulate_fixed(replace(setup, check_every=1), index)
@@ -640,7 +641,7 @@ def simulate_replan(setup: RiskSetup, index: int) -> Outcome:
     sidx = {nm: k for k, nm in enumerate(rt.sources)}
     extra = [(p.time, sidx[p.source], p.amount) for p in sol.payments if rt.unlimited[sidx[p.source]]]
     out = measure(setup, index, start, end, driver, extra, dr, 0)
-    out.checked, out.check_ok, out.status = True, True, st.value
+    out.checked, out.check_ok, out.status = True, True, st.value + (" (wall limit)" if wall_hit else "")
     out.runtime_s = time.perf_counter() - t0
     return out
 
