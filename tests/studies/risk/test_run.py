@@ -148,3 +148,8 @@ def test_replan_re_solves_each_sample(small_solved, thread_client):
     outs = _run(setup, 2, thread_client)
     assert all(o.checked and o.check_ok for o in outs), [(o.status, o.check_message) for o in outs]
     assert {o.status for o in outs} <= {"OPTIMAL", "FEASIBLE"} or any(o.fallback for o in outs)
+    # a deterministic time limit: the same sample re-solved gives the same schedule
+    from ntm_sched.studies.risk.sampling import simulate
+
+    again = simulate(setup, 1)
+    assert np.array_equal(again.ends, outs[1].ends) and np.array_equal(again.extra, outs[1].extra)
