@@ -110,3 +110,26 @@ def test_spread_scale_zero_removes_every_spread_and_probability():
     assert all(e.probability == 0 for e in unc.events)
     with pytest.raises(RiskDataError):
         load_uncertainty(DATA / "risk").scaled(-1)
+
+
+def test_a_scenario_overrides_the_risk_data(small_plan_dir, tmp_path):
+    from ntm_sched.scenario import ScenarioError, json_schema, load_scenario_and_plan
+    from ntm_sched.studies.risk.uncertainty import scenario_uncertainty
+
+    from .conftest import write_scenario
+
+    sc_path = write_scenario(tmp_path, small_plan_dir, extra=(
+        "risk:\n  sources: {DAN: {delay_high_days: 200}}\n"
+        "  events: {E02: {probability: 0.9, window_start: 2019-10-01}}\n"
+        "  steps: {'commune:appraisal': {duration_high: 3.0}}\n  samples: 50\n"))
+    sc, plan = load_scenario_and_plan(sc_path)
+    unc = scenario_uncertainty(sc, plan)
+    assert unc.sources["DAN"].delay.high == 200 and unc.sources["DAN"].source == "scenario small.yaml"
+    e02 = {e.event_id: e for e in unc.events}["E02"]
+    assert e02.probability == 0.9 and str(e02.window[0]) == "2019-10-01"
+    assert unc.steps[("commune", "appraisal")].duration.high == 3.0
+    assert "risk" in json_schema()["properties"]
+    bad = write_scenario(tmp_path, small_plan_dir, name="bad", extra="risk: {samples: 0, policy: guess}\n")
+    with pytest.raises(ScenarioError) as exc:
+        load_scenario_and_plan(bad)
+    assert "risk.samples" in str(exc.value) and "risk.policy" in str(exc.value)
