@@ -115,6 +115,18 @@ def samples_table(setup: RiskSetup, outcomes: list[Outcome]) -> pd.DataFrame:
     })
 
 
+def recognition_samples(setup: RiskSetup, outcomes: list[Outcome]) -> pd.DataFrame:
+    """``recognition_samples.csv``: per sample, every owner's recognition date (empty: never reached),
+    one column per commune code and ``DISTRICT`` (the data of the S-curves)."""
+    days = completion_days(setup, outcomes)
+    cols: dict[str, Any] = {"sample": [o.index for o in outcomes]}
+    for owner in setup.owners:
+        rows = setup.owner_rows[owner]
+        rec = [r for r in rows if setup.tracked[r].milestone == "recognition"] or rows[-1:]
+        cols[owner] = [_date(setup, int(d)) for d in days[:, rec[0]]]
+    return pd.DataFrame(cols)
+
+
 def district_distribution(setup: RiskSetup, outcomes: list[Outcome]) -> pd.DataFrame:
     """``district_distribution.csv``: the district's recognition date, how many samples end on it and
     the cumulative probability (the S-curve)."""
@@ -159,7 +171,7 @@ def extra_money(setup: RiskSetup, outcomes: list[Outcome], plan_extra: np.ndarra
     return pd.DataFrame(rows)
 
 
-def criticality(setup: RiskSetup, outcomes: list[Outcome], lang_names: Any = None) -> pd.DataFrame:
+def criticality(setup: RiskSetup, outcomes: list[Outcome]) -> pd.DataFrame:
     """``criticality.csv``: how often each task, agency, money source and risk event drives a late
     recognition (``p_drives_late``: share of samples where it lies on the driving path of a late
     commune or district; ``p_drives_district_late``: of the district), and for tasks the criticality

@@ -1,7 +1,8 @@
 """Risk analysis files: written atomically into one folder, read back for the report.
 
 ``<out>/`` holds ``commune_risk.csv``, ``district_distribution.csv``, ``extra_money.csv``,
-``criticality.csv``, ``tornado.csv``, ``samples.csv``, ``assumptions.csv`` (the uncertainty data
+``criticality.csv``, ``tornado.csv``, ``samples.csv``, ``recognition_samples.csv`` (every owner's
+recognition date per sample: the S-curves), ``assumptions.csv`` (the uncertainty data
 with their sources), ``risk.xlsx`` (the same tables, one sheet each), ``summary.json`` and
 ``figures/*.png``. Dates are ISO in the files.
 """
@@ -17,7 +18,7 @@ import pandas as pd
 from ntm_sched.io_utils import atomic_dir, write_json
 
 TABLES = ("commune_risk", "district_distribution", "extra_money", "criticality", "tornado", "samples",
-          "assumptions")
+          "recognition_samples", "assumptions")
 
 
 def write_tables(folder: Path, tables: dict[str, pd.DataFrame], summary: dict[str, Any]) -> None:
@@ -31,7 +32,7 @@ def write_tables(folder: Path, tables: dict[str, pd.DataFrame], summary: dict[st
 
 
 def write_figures(folder: Path, tables: dict[str, pd.DataFrame], summary: dict[str, Any], lang: str,
-                  names: dict[str, str] | None = None) -> list[Path]:
+                  names: dict[str, str] | None = None, others: dict[str, str] | None = None) -> list[Path]:
     """Every figure of :data:`ntm_sched.studies.risk.report.FIGURES` as PNG under ``folder/figures``."""
     from ntm_sched.report.plots import plt, save
     from ntm_sched.studies.risk.report import FIGURES, figure
@@ -40,7 +41,7 @@ def write_figures(folder: Path, tables: dict[str, pd.DataFrame], summary: dict[s
     d.mkdir(parents=True, exist_ok=True)
     out = []
     for name in FIGURES:
-        fig = figure(name, tables, summary, lang, names)
+        fig = figure(name, tables, summary, lang, names, others)
         save(fig, d / f"{name}.png")
         plt.close(fig)
         out.append(d / f"{name}.png")
@@ -54,13 +55,14 @@ def write_result(result: Any, out_dir: str | Path, figures: bool = True, lang: s
 
     ``extra(tmp_folder)`` may add files (the report notebook) before the rename.
     """
-    from ntm_sched.report.labels import commune_names
+    from ntm_sched.report.labels import agency_names, commune_names, source_names
 
     out = Path(out_dir)
     with atomic_dir(out) as tmp:
         write_tables(tmp, result.tables, result.summary)
         if figures:
-            write_figures(tmp, result.tables, result.summary, lang, commune_names(result.plan, lang))
+            write_figures(tmp, result.tables, result.summary, lang, commune_names(result.plan, lang),
+                          {**agency_names(result.plan, lang), **source_names(result.plan, lang)})
         if extra is not None:
             extra(tmp)
     return out
@@ -74,7 +76,11 @@ def read_tables(folder: str | Path) -> tuple[dict[str, pd.DataFrame], dict[str, 
     tables = {}
     for name in TABLES:
         p = folder / f"{name}.csv"
-        tables[name] = pd.read_csv(p, dtype={"commune_code": str}, keep_default_na=True) if p.exists() \
-            else pd.DataFrame()
+        if not p.exists():
+            tables[name] = pd.DataFrame()
+        elif name == "recognition_samples":  # columns are commune codes: keep them as text
+            tables[name] = pd.read_csv(p, dtype=str)
+        else:
+            tables[name] = pd.read_csv(p, dtype={"commune_code": str}, keep_default_na=True)
     summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
     return tables, summary

@@ -163,11 +163,13 @@ def cash_table(extra: pd.DataFrame, lang: str = "vi", source_names: dict[str, st
 
 
 def criticality_table(crit: pd.DataFrame, lang: str = "vi", top: int = 15,
-                      names: dict[str, str] | None = None) -> pd.DataFrame:
-    """The top drivers of late recognition, localized."""
+                      names: dict[str, str] | None = None, others: dict[str, str] | None = None) -> pd.DataFrame:
+    """The top drivers of late recognition, localized (``others``: names of agencies and sources)."""
     rows = []
     for _, r in crit.head(top).iterrows():
         what = r["name_vi"] if lang == "vi" else r["name_en"]
+        if r["kind"] in ("agency", "source"):
+            what = label(str(r["id"]), lang) if r["id"] == "EXTRA" else (others or {}).get(str(r["id"]), what)
         if r["commune_code"] and str(r["commune_code"]) != "nan":
             what = f"{_names(names, r['commune_code'], lang)}: {what}"
         rows.append({label("kind", lang): label(str(r["kind"]) if r["kind"] != "source" else "money", lang),
@@ -223,28 +225,33 @@ def s_curve(distribution: pd.DataFrame, summary: dict[str, Any], lang: str = "vi
     return ax
 
 
-def s_curves_communes(samples_days: pd.DataFrame, commune_risk: pd.DataFrame, lang: str = "vi",
+def s_curves_communes(recognition: pd.DataFrame, commune_risk: pd.DataFrame, lang: str = "vi",
                       names: dict[str, str] | None = None, ax: Any = None) -> Any:
-    """Each owner's recognition date S-curve from the P-dates table (P50/P80/P90 points)
-    with its target marked."""
+    """Every commune's recognition date as an S-curve (empirical cumulative probability over the
+    samples), its target as a dotted line of the same colour."""
     plt = _plt()
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 4.5))
-    rec = commune_risk[commune_risk["milestone"] == "recognition"]
-    if rec.empty:
+    owners = [c for c in (recognition.columns if recognition is not None else []) if c not in ("sample", "DISTRICT")]
+    if not owners:
         ax.text(0.5, 0.5, label("no_rows", lang), ha="center", transform=ax.transAxes)
         return ax
-    for i, (_, r) in enumerate(rec.iterrows()):
-        pts = [(r[f"p{q}_date"], q / 100) for q in (50, 80, 90) if isinstance(r[f"p{q}_date"], (str, dt.date))
-               and str(r[f"p{q}_date"])]
-        if not pts:
+    n = len(recognition)
+    targets = {}
+    if len(commune_risk):
+        rec = commune_risk[commune_risk["milestone"] == "recognition"]
+        targets = dict(zip(rec["commune_code"].astype(str), rec["target_date"]))
+    for i, code in enumerate(owners):
+        d = _dates(recognition[code]).dropna().sort_values()
+        if d.empty:
             continue
-        xs = _dates([p[0] for p in pts])
-        ax.plot(xs, [p[1] for p in pts], marker="o", color=f"C{i % 10}",
-                label=_names(names, r["commune_code"], lang))
-        if isinstance(r["target_date"], (str, dt.date)) and str(r["target_date"]) not in ("", "nan", "None"):
-            ax.axvline(pd.Timestamp(str(r["target_date"])), color=f"C{i % 10}", ls=":", lw=0.8)
-    ax.set_ylim(0.4, 1.0)
+        y = np.arange(1, len(d) + 1) / n
+        color = f"C{i % 10}"
+        ax.step(d, y, where="post", color=color, label=_names(names, code, lang))
+        t = targets.get(code)
+        if isinstance(t, (str, dt.date)) and str(t) not in ("", "nan", "None"):
+            ax.axvline(pd.Timestamp(str(t)), color=color, ls=":", lw=0.8)
+    ax.set_ylim(0, 1.02)
     ax.set_ylabel(label("prob", lang))
     ax.set_title(label("h_scurve_communes", lang))
     ax.legend(fontsize=7, ncol=2)
@@ -252,19 +259,27 @@ def s_curves_communes(samples_days: pd.DataFrame, commune_risk: pd.DataFrame, la
     return ax
 
 
-def tornado(tor: pd.DataFrame, lang: str = "vi", top: int = 12, ax: Any = None) -> Any:
+def tornado(tor: pd.DataFrame, lang: str = "vi", top: int = 12, ax: Any = None,
+            names: dict[str, str] | None = None) -> Any:
     """Horizontal bars of the rank correlation of the strongest inputs, labelled with their swing."""
     plt = _plt()
     t = tor.head(top).iloc[::-1]
     if ax is None:
-        _, ax = plt.subplots(figsize=(8, 0.4 * max(3, len(t)) + 1))
+        _, ax = plt.subplots(figsize=(9, 0.4 * max(3, len(t)) + 1))
     if t.empty:
         ax.text(0.5, 0.5, label("no_rows", lang), ha="center", transform=ax.transAxes)
         return ax
-    names = [(r["name_vi"] if lang == "vi" else r["name_en"])[:60] for _, r in t.iterrows()]
+    def one(r: Any) -> str:
+        text = str(r["name_vi"] if lang == "vi" else r["name_en"])
+        code = str(r.get("commune_code", "") or "")
+        if code and code != "nan" and r["kind"] in ("duration", "cost"):
+            text = f"{_names(names, code, lang)} - {text}"
+        return text[:70]
+
+    names_ = [one(r) for _, r in t.iterrows()]
     colors = ["C3" if v > 0 else "C2" for v in t["spearman"]]
     ax.barh(range(len(t)), t["spearman"], color=colors)
-    ax.set_yticks(range(len(t)), names, fontsize=8)
+    ax.set_yticks(range(len(t)), names_, fontsize=8)
     for i, (_, r) in enumerate(t.iterrows()):
         ax.text(r["spearman"], i, f" {r['swing_days']:+.0f} d", va="center", fontsize=7)
     ax.axvline(0, color="k", lw=0.8)
@@ -274,10 +289,10 @@ def tornado(tor: pd.DataFrame, lang: str = "vi", top: int = 12, ax: Any = None) 
 
 
 def criticality_bars(crit: pd.DataFrame, lang: str = "vi", top: int = 12, names: dict[str, str] | None = None,
-                     ax: Any = None) -> Any:
+                     ax: Any = None, others: dict[str, str] | None = None) -> Any:
     """Bars of how often the top drivers make a recognition late."""
     plt = _plt()
-    c = criticality_table(crit, lang, top, names).iloc[::-1]
+    c = criticality_table(crit, lang, top, names, others).iloc[::-1]
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 0.4 * max(3, len(c)) + 1))
     if c.empty:
@@ -322,16 +337,16 @@ FIGURES = ("s_curve", "s_curves_communes", "tornado", "criticality", "cash_need"
 
 
 def figure(name: str, tables: dict[str, pd.DataFrame], summary: dict[str, Any], lang: str = "vi",
-           names: dict[str, str] | None = None) -> Any:
+           names: dict[str, str] | None = None, others: dict[str, str] | None = None) -> Any:
     """Draw figure ``name`` (one of :data:`FIGURES`) and return its matplotlib Figure."""
     if name == "s_curve":
         ax = s_curve(tables["district_distribution"], summary, lang)
     elif name == "s_curves_communes":
-        ax = s_curves_communes(tables.get("samples"), tables["commune_risk"], lang, names)
+        ax = s_curves_communes(tables.get("recognition_samples"), tables["commune_risk"], lang, names)
     elif name == "tornado":
-        ax = tornado(tables["tornado"], lang)
+        ax = tornado(tables["tornado"], lang, names=names)
     elif name == "criticality":
-        ax = criticality_bars(tables["criticality"], lang, names=names)
+        ax = criticality_bars(tables["criticality"], lang, names=names, others=others)
     elif name == "cash_need":
         ax = cash_need(tables["extra_money"], lang)
     else:
@@ -387,11 +402,11 @@ class RiskReport:
         srcs: dict[str, str] = {}
         sc_name = scenario or summary.get("scenario")
         if sc_name:
-            from ntm_sched.report.labels import commune_names, source_names
+            from ntm_sched.report.labels import agency_names, commune_names, source_names
             from ntm_sched.scenario import load_scenario_and_plan
 
             _, plan = load_scenario_and_plan(sc_name)
-            names, srcs = commune_names(plan, lang), source_names(plan, lang)
+            names, srcs = commune_names(plan, lang), {**agency_names(plan, lang), **source_names(plan, lang)}
         return cls(tables, summary, lang, names, srcs)
 
     def heading(self, key: str) -> str:
@@ -419,7 +434,7 @@ class RiskReport:
     def criticality_table(self, top: int = 15) -> pd.DataFrame:
         if self.error:
             return pd.DataFrame()
-        return criticality_table(self.tables["criticality"], self.lang, top, self.names)
+        return criticality_table(self.tables["criticality"], self.lang, top, self.names, self.source_names)
 
     def assumptions_table(self) -> pd.DataFrame:
         if self.error:
@@ -433,7 +448,7 @@ class RiskReport:
             ax.text(0.5, 0.5, label("no_rows", self.lang), ha="center", va="center", transform=ax.transAxes)
             ax.set_axis_off()
             return fig
-        return figure(name, self.tables, self.summary, self.lang, self.names)
+        return figure(name, self.tables, self.summary, self.lang, self.names, self.source_names)
 
     def notes(self) -> str:
         if self.error:

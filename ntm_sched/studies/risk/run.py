@@ -220,6 +220,7 @@ def run_risk(scenario: str | Path = "base", samples: int | None = None, seed: in
         "criticality": analysis.criticality(setup, outs),
         "tornado": analysis.tornado(setup, outs),
         "samples": analysis.samples_table(setup, outs),
+        "recognition_samples": analysis.recognition_samples(setup, outs),
         "assumptions": unc.assumptions_table(),
     }
     return RiskResult(sc, plan, plan_result, unc, setup, summ, tables)

@@ -19,7 +19,7 @@ def test_risk_verb_writes_every_output(small_plan_dir, tmp_path, capsys):
     text = capsys.readouterr()
     assert rc == 0, text.err
     for name in ("commune_risk.csv", "district_distribution.csv", "extra_money.csv", "criticality.csv",
-                 "tornado.csv", "samples.csv", "assumptions.csv", "risk.xlsx", "summary.json",
+                 "tornado.csv", "samples.csv", "recognition_samples.csv", "assumptions.csv", "risk.xlsx", "summary.json",
                  "figures/s_curve.png", "figures/tornado.png", "figures/cash_need.png",
                  "figures/s_curves_communes.png", "figures/criticality.png"):
         assert (out / name).exists(), name
