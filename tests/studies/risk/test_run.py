@@ -153,3 +153,15 @@ def test_replan_re_solves_each_sample(small_solved, thread_client):
 
     again = simulate(setup, 1)
     assert np.array_equal(again.ends, outs[1].ends) and np.array_equal(again.extra, outs[1].extra)
+
+
+def test_an_existing_cluster_by_its_address(small_solved):
+    """``--scheduler ADDRESS``: the samples run on a cluster the caller started (here in-process)."""
+    from distributed import LocalCluster
+
+    plan, res = small_solved
+    setup = make_setup(res, load_uncertainty(DATA / "risk"), seed=9)
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cl:
+        outs, facts = run_samples(setup, 3, scheduler=cl.scheduler_address)
+        assert facts["scheduler"] == cl.scheduler_address and [o.index for o in outs] == [0, 1, 2]
+        assert cl.scheduler.workers  # the cluster outlives the run
