@@ -74,7 +74,7 @@ def main() -> None:
     ap.add_argument("--skip-e2e", action="store_true")
     args = ap.parse_args()
 
-    from ntm_sched.ntm import solve_plan
+    from ntm_sched.domain import solve_plan
     from ntm_sched.scenario import load_scenario_and_plan
     from ntm_sched.studies.risk.run import DEFAULT_CHECK_EVERY, run_risk
     from ntm_sched.studies.risk.sampling import make_setup

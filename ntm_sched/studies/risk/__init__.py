@@ -6,7 +6,7 @@ Monte Carlo sample (:mod:`.sampling`) draws them and either re-times the optimal
 serial schedule generation scheme (:mod:`.retime`, policy ``fixed``) or re-solves it with
 CP-SAT (policy ``replan``). Samples run on Dask (:mod:`.run`); :mod:`.analysis` turns them
 into probabilities, P-dates, cash need, criticality and a tornado; :mod:`.outputs` and
-:mod:`.report` write and draw them.
+:mod:`.report` write and draw them; :mod:`.view` reads a finished run for the notebook.
 """
 
 from ntm_sched.studies.risk.run import RiskError, RiskResult, run_risk, run_samples

@@ -146,7 +146,7 @@ def extra_money(setup: RiskSetup, outcomes: list[Outcome], plan_extra: np.ndarra
                                      "p_needed", "p50_cumulative_mvnd", "p80_cumulative_mvnd"])
     cube = np.stack([o.extra for o in outcomes])  # samples, months, causes
     used_months = np.flatnonzero(cube.sum(axis=(0, 2)) + plan_extra.sum(axis=1))
-    rows = []
+    rows: list[dict[str, Any]] = []
     if used_months.size == 0:
         return pd.DataFrame(rows, columns=["month", "source", "plan_mvnd", "mean_mvnd", "p50_mvnd", "p80_mvnd",
                                            "p_needed", "p50_cumulative_mvnd", "p80_cumulative_mvnd"])

@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from ntm_sched.io_utils import atomic_dir, write_json
+from ntm_sched.io import atomic_dir, write_json
 
 TABLES = ("commune_risk", "district_distribution", "extra_money", "criticality", "tornado", "samples",
           "recognition_samples", "assumptions")
@@ -55,7 +55,7 @@ def write_result(result: Any, out_dir: str | Path, figures: bool = True, lang: s
 
     ``extra(tmp_folder)`` may add files (the report notebook) before the rename.
     """
-    from ntm_sched.report.labels import agency_names, commune_names, source_names
+    from ntm_sched.i18n import agency_names, commune_names, source_names
 
     out = Path(out_dir)
     with atomic_dir(out) as tmp:

@@ -111,7 +111,8 @@ def headline(summary: dict[str, Any], lang: str = "vi") -> str:
     if lang == "vi":
         lines = [f"- {n} mẫu Monte Carlo, chính sách **{'giữ kế hoạch' if pol == 'fixed' else 'lập lại kế hoạch'}**, "
                  f"hệ số độ bất định {summary.get('spread_scale')}, hạt giống {summary.get('seed')}.",
-                 f"- Huyện đúng hạn (mọi mốc có hạn) với xác suất **{_p(p)}**; ngày công nhận P50 {dd('district_p50_date')}, "
+                 f"- Huyện đúng hạn (mọi mốc có hạn) với xác suất **{_p(p)}**; "
+                 f"ngày công nhận P50 {dd('district_p50_date')}, "
                  f"P80 {dd('district_p80_date')} (kế hoạch tất định: {dd('district_plan_date')}).",
                  f"- Tất cả các xã đúng hạn với xác suất {_p(summary.get('p_all_communes_on_time'))}; trung bình "
                  f"{summary.get('expected_communes_on_time', 0):.1f}/{summary.get('communes')} xã đúng hạn.",
@@ -127,7 +128,8 @@ def headline(summary: dict[str, Any], lang: str = "vi") -> str:
                  f"P50 {dd('district_p50_date')}, P80 {dd('district_p80_date')} (deterministic plan: "
                  f"{dd('district_plan_date')}).",
                  f"- Every commune on time with probability {_p(summary.get('p_all_communes_on_time'))}; on "
-                 f"average {summary.get('expected_communes_on_time', 0):.1f}/{summary.get('communes')} communes on time.",
+                 f"average {summary.get('expected_communes_on_time', 0):.1f}/{summary.get('communes')} "
+                 "communes on time.",
                  f"- Extra money needed: P50 {format_money(summary.get('extra_mvnd_p50', 0), 'en')}, P80 "
                  f"{format_money(summary.get('extra_mvnd_p80', 0), 'en')} (deterministic plan: "
                  f"{format_money(summary.get('plan_extra_mvnd', 0), 'en')}).",
@@ -136,7 +138,8 @@ def headline(summary: dict[str, Any], lang: str = "vi") -> str:
     return "\n".join(lines)
 
 
-def probability_table(commune_risk: pd.DataFrame, lang: str = "vi", names: dict[str, str] | None = None) -> pd.DataFrame:
+def probability_table(commune_risk: pd.DataFrame, lang: str = "vi",
+                      names: dict[str, str] | None = None) -> pd.DataFrame:
     """The probability table with names, localized headers and dd/mm/yyyy dates."""
     rows = []
     for _, r in commune_risk.iterrows():
@@ -158,7 +161,8 @@ def cash_table(extra: pd.DataFrame, lang: str = "vi", source_names: dict[str, st
         rows.append({label("month", lang): pd.Timestamp(r["month"]).strftime("%m/%Y"), label("source", lang): name,
                      label("extra_plan", lang): int(r["plan_mvnd"]), label("extra_p50", lang): int(r["p50_mvnd"]),
                      label("extra_p80", lang): int(r["p80_mvnd"]),
-                     label("cum_p80", lang): "" if pd.isna(r["p80_cumulative_mvnd"]) else int(r["p80_cumulative_mvnd"])})
+                     label("cum_p80", lang): "" if pd.isna(r["p80_cumulative_mvnd"])
+                     else int(r["p80_cumulative_mvnd"])})
     return pd.DataFrame(rows)
 
 
@@ -354,114 +358,3 @@ def figure(name: str, tables: dict[str, pd.DataFrame], summary: dict[str, Any], 
     fig = ax.figure
     fig.tight_layout()
     return fig
-
-
-# ---------------------------------------------------------------------------
-# the report of a finished run (what the notebook calls)
-# ---------------------------------------------------------------------------
-class RiskReport:
-    """A finished risk run read back from its folder, with localized tables and figures."""
-
-    def __init__(self, tables: dict[str, pd.DataFrame], summary: dict[str, Any], lang: str = "vi",
-                 names: dict[str, str] | None = None, source_names: dict[str, str] | None = None) -> None:
-        self.tables, self.summary, self.lang = tables, summary, lang
-        self.names, self.source_names = names or {}, source_names or {}
-
-    error: str = ""
-
-    @classmethod
-    def failed(cls, message: str, lang: str = "vi") -> RiskReport:
-        """A report that says loudly why there is no analysis (e.g. the plan has no schedule)."""
-        from ntm_sched.studies.risk.outputs import TABLES
-
-        rep = cls({name: pd.DataFrame() for name in TABLES}, {}, lang)
-        rep.error = message
-        return rep
-
-    @classmethod
-    def from_parameters(cls, risk_dir: str, scenario: str, lang: str, output_dir: str, **run_kwargs: Any) -> RiskReport:
-        """The notebook's entry: read ``risk_dir``, or (when empty) run the analysis into ``output_dir``
-        first. When the analysis cannot run, a :meth:`failed` report says why."""
-        if not risk_dir:
-            from ntm_sched.studies.risk.run import RiskError, run_risk
-
-            try:
-                res = run_risk(scenario, **run_kwargs)
-            except RiskError as exc:
-                return cls.failed(str(exc), lang)
-            risk_dir = str(res.write(output_dir, lang=lang))
-        return cls.load(risk_dir, lang=lang, scenario=scenario)
-
-    @classmethod
-    def load(cls, folder: str | Any, lang: str = "vi", scenario: str | None = None) -> RiskReport:
-        """Read ``folder`` (written by ``ntm-sched risk``); names come from the scenario's plan."""
-        from ntm_sched.studies.risk.outputs import read_tables
-
-        tables, summary = read_tables(folder)
-        names: dict[str, str] = {}
-        srcs: dict[str, str] = {}
-        sc_name = scenario or summary.get("scenario")
-        if sc_name:
-            from ntm_sched.report.labels import agency_names, commune_names, source_names
-            from ntm_sched.scenario import load_scenario_and_plan
-
-            _, plan = load_scenario_and_plan(sc_name)
-            names, srcs = commune_names(plan, lang), {**agency_names(plan, lang), **source_names(plan, lang)}
-        return cls(tables, summary, lang, names, srcs)
-
-    def heading(self, key: str) -> str:
-        return f"## {label(key, self.lang)}"
-
-    def title(self) -> str:
-        return f"# {label('title', self.lang)}: {self.summary.get('scenario', '')}"
-
-    def headline(self) -> str:
-        if self.error:
-            return (f"## ⚠️ {'Không có phân tích rủi ro' if self.lang == 'vi' else 'No risk analysis'}\n\n> "
-                    f"{self.error}")
-        return headline(self.summary, self.lang)
-
-    def probability_table(self) -> pd.DataFrame:
-        if self.error:
-            return pd.DataFrame()
-        return probability_table(self.tables["commune_risk"], self.lang, self.names)
-
-    def cash_table(self) -> pd.DataFrame:
-        if self.error:
-            return pd.DataFrame()
-        return cash_table(self.tables["extra_money"], self.lang, self.source_names)
-
-    def criticality_table(self, top: int = 15) -> pd.DataFrame:
-        if self.error:
-            return pd.DataFrame()
-        return criticality_table(self.tables["criticality"], self.lang, top, self.names, self.source_names)
-
-    def assumptions_table(self) -> pd.DataFrame:
-        if self.error:
-            return pd.DataFrame()
-        return assumptions_table(self.tables["assumptions"], self.lang)
-
-    def figure(self, name: str) -> Any:
-        if self.error:
-            plt = _plt()
-            fig, ax = plt.subplots(figsize=(6, 1.5))
-            ax.text(0.5, 0.5, label("no_rows", self.lang), ha="center", va="center", transform=ax.transAxes)
-            ax.set_axis_off()
-            return fig
-        return figure(name, self.tables, self.summary, self.lang, self.names, self.source_names)
-
-    def notes(self) -> str:
-        if self.error:
-            return f"- {self.error}"
-        s = self.summary
-        vi = self.lang == "vi"
-        lines = [f"- {'Kế hoạch tất định' if vi else 'Deterministic plan'}: {s.get('plan_status')}"
-                 f" ({'thời gian giải' if vi else 'solve time'} {s.get('plan_solve_s')} s)",
-                 f"- {'Mẫu/giây' if vi else 'Samples per second'}: {s.get('samples_per_s')} "
-                 f"({s.get('workers')} worker, {s.get('scheduler')})",
-                 f"- {'Mẫu không hoàn thành trong khung thời gian mở rộng' if vi else 'Samples not finished within the extended horizon'}: "
-                 f"{s.get('samples_not_finished')}"]
-        if s.get("policy") == "replan":
-            lines.append(f"- replan: {s.get('replan_statuses')}; fallbacks {s.get('replan_fallbacks')}")
-        lines += [f"- {n}" for n in s.get("notes") or []]
-        return "\n".join(lines)

@@ -168,11 +168,10 @@ def prepare(problem: Problem, reference: Solution, horizon: int | None = None) -
     sidx = {n: k for k, n in enumerate(src_names)}
     pay_adv: list[dict[int, int]] = [dict() for _ in ids]
     pay_rest: list[dict[int, int]] = [dict() for _ in ids]
-    for p in reference.payments:
-        k = idx[p.task_id]
-        ts = ref[k]
-        d = pay_adv if p.time == ts.start else pay_rest
-        d[k][sidx[p.source]] = d[k].get(sidx[p.source], 0) + int(p.amount)
+    for pay in reference.payments:
+        k = idx[pay.task_id]
+        book = pay_adv if pay.time == ref[k].start else pay_rest
+        book[k][sidx[pay.source]] = book[k].get(sidx[pay.source], 0) + int(pay.amount)
 
     def weights(d: dict[int, int]) -> list[tuple[int, float]]:
         tot = sum(d.values())
@@ -183,8 +182,8 @@ def prepare(problem: Problem, reference: Solution, horizon: int | None = None) -
     split_total = []
     for k in range(len(ids)):
         tot: dict[int, int] = {}
-        for d in (pay_adv[k], pay_rest[k]):
-            for s, v in d.items():
+        for part in (pay_adv[k], pay_rest[k]):
+            for s, v in part.items():
                 tot[s] = tot.get(s, 0) + v
         split_total.append(weights(tot))
     model = RetimeModel(
@@ -441,6 +440,7 @@ def perturbed_problem(model: RetimeModel, pert: Perturbation) -> Problem:
     p = model.problem
     if p is None:
         raise RetimeError("the re-timing model has no problem attached")
+    assert p is not None
     tasks = []
     for k, t in enumerate(p.tasks):
         modes = list(t.modes)

@@ -176,7 +176,7 @@ def run_risk(scenario: str | Path = "base", samples: int | None = None, seed: in
     RiskError
         When the plan has no schedule (infeasible or nothing found in time), or a setting is bad.
     """
-    from ntm_sched.ntm import solve_plan
+    from ntm_sched.domain import solve_plan
     from ntm_sched.scenario import load_scenario_and_plan
 
     sc, plan = load_scenario_and_plan(scenario)
@@ -195,7 +195,7 @@ def run_risk(scenario: str | Path = "base", samples: int | None = None, seed: in
     unc = scenario_uncertainty(sc, plan)
     t0 = time.perf_counter()
     if plan_result is None:
-        plan_result = solve_plan(plan, **sc.solver_kwargs(time_limit, workers, seed=None))
+        plan_result = solve_plan(plan, sc.solver_options(time_limit, workers))
     solve_s = time.perf_counter() - t0
     if not plan_result.has_schedule or plan_result.status not in ("OPTIMAL", "FEASIBLE"):
         expl = plan_result.summary.get("explanation") or ""

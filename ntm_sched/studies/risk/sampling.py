@@ -1,6 +1,6 @@
 """One Monte Carlo sample of a solved plan: draw, re-time (or re-plan), measure.
 
-:func:`make_setup` turns a solved plan (:class:`~ntm_sched.ntm.PlanResult`) and its
+:func:`make_setup` turns a solved plan (:class:`~ntm_sched.domain.PlanResult`) and its
 :class:`~ntm_sched.studies.risk.uncertainty.Uncertainty` into a :class:`RiskSetup`: plain,
 picklable data that Dask ships to every worker once. :func:`simulate` computes one sample
 from ``(setup, index)`` alone: the sample's random numbers come from its own seed
@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from ntm_sched.studies.risk.retime import Perturbation, RetimeModel, Retimed, prepare, retime
+from ntm_sched.studies.risk.retime import Perturbation, Retimed, RetimeModel, prepare, retime
 from ntm_sched.studies.risk.uncertainty import ONE, ZERO, RiskEvent, ThreePoint, Uncertainty
 
 DISTRICT = "DISTRICT"
@@ -172,7 +172,7 @@ def make_setup(plan_result: Any, unc: Uncertainty, seed: int = 0, policy: str = 
     Parameters
     ----------
     plan_result
-        A :class:`~ntm_sched.ntm.PlanResult` with a schedule.
+        A :class:`~ntm_sched.domain.PlanResult` with a schedule.
     unc
         The uncertainty (not yet scaled: ``spread_scale`` is applied here).
     seed
@@ -228,7 +228,7 @@ def make_setup(plan_result: Any, unc: Uncertainty, seed: int = 0, policy: str = 
     dur_tp: list[ThreePoint] = []
     cost_tp: list[ThreePoint] = []
     notes: list[str] = []
-    for k, inf in enumerate(infos):
+    for inf in infos:
         if inf.kind == "work":
             w = unc.work_type(inf.work_type)
             dur_tp.append(w.duration if w else ONE)
@@ -413,7 +413,8 @@ def draw(setup: RiskSetup, index: int) -> Draw:
             else:
                 occ = u[o:o + 2 * len(ep.tasks):2] < ev.probability
                 hit = ep.tasks[occ]
-                vals_imp = np.asarray(imp.ppf(u[o + 1:o + 1 + 2 * len(ep.tasks):2]))[occ] if len(ep.tasks) else []
+                vals_imp = np.asarray(imp.ppf(u[o + 1:o + 1 + 2 * len(ep.tasks):2]))[occ] if len(ep.tasks) \
+                    else np.zeros(0)
             for k, v in zip(hit, vals_imp):
                 if ev.effect == "duration_factor":
                     f[k] *= v
@@ -540,8 +541,8 @@ def measure(setup: RiskSetup, index: int, start: np.ndarray, end: np.ndarray, dr
         if first is None:
             continue
         # a milestone never reached: trace from the last placed task of its chain
-        k = first.task
-        if end[k] < 0:
+        k: int | None = first.task
+        if end[first.task] < 0:
             placed = [setup.tracked[r].task for r in setup.owner_rows[owner] if end[setup.tracked[r].task] >= 0]
             k = placed[-1] if placed else None
         if k is None:
@@ -572,7 +573,6 @@ def simulate_fixed(setup: RiskSetup, index: int) -> Outcome:
 
 def _check(setup: RiskSetup, pert: Perturbation, r: Retimed, out: Outcome) -> None:
     from ntm_sched.engine.checker import check
-
     from ntm_sched.studies.risk.retime import perturbed_problem, to_solution
 
     out.checked = True
@@ -589,11 +589,11 @@ def replan_problem(setup: RiskSetup, dr: Draw) -> Any:
     """The engine problem of one sample for a re-solve: every mode's duration and cost drawn like
     the plan's mode, the sample's capacities and tranches, deadlines soft, the plan's weights summed
     into one objective, the extended horizon."""
-    from ntm_sched.engine.problem import Mode, Objective, Task
-
+    from ntm_sched.engine.problem import Mode, Objective
     from ntm_sched.studies.risk.retime import perturbed_problem
 
     rt = setup.rt
+    assert rt.problem is not None
     base = perturbed_problem(rt, perturbation(setup, dr))
     tasks = []
     for k, t in enumerate(base.tasks):
@@ -627,7 +627,7 @@ def simulate_replan(setup: RiskSetup, index: int) -> Outcome:
     st, sol = run_solver(bm, solver)
     wall_hit = solver.wall_time >= 0.99 * setup.replan_wall
     rep = check(prob, sol) if sol is not None else None
-    if sol is None or not rep.ok:
+    if sol is None or rep is None or not rep.ok:
         out = simulate_fixed(replace(setup, check_every=1), index)
         out.fallback, out.status = True, st.value
         if rep is not None and not rep.ok:

@@ -253,18 +253,18 @@ class Uncertainty:
 
     def assumptions_table(self) -> pd.DataFrame:
         """One row per figure group with its values and source (for reports)."""
-        rows = []
+        rows: list[dict[str, Any]] = []
         for w in self.work_types.values():
             rows.append({"kind": "work_type", "id": w.work_type,
                          "values": f"duration {_tp(w.duration)}; cost {_tp(w.cost)}", "source": w.source})
-        for s in self.steps.values():
-            rows.append({"kind": "step", "id": f"{s.chain}:{s.step}", "values": f"duration {_tp(s.duration)}",
-                         "source": s.source})
-        for s in self.sources.values():
-            txt = f"delay days {_tp(s.delay)}" + (" per commune" if s.per_earmark else "")
-            if s.shortfall_probability > 0:
-                txt += f"; shortfall p={s.shortfall_probability:g} share {_tp(s.shortfall)}"
-            rows.append({"kind": "source", "id": s.source_id, "values": txt, "source": s.source})
+        for st in self.steps.values():
+            rows.append({"kind": "step", "id": f"{st.chain}:{st.step}", "values": f"duration {_tp(st.duration)}",
+                         "source": st.source})
+        for so in self.sources.values():
+            txt = f"delay days {_tp(so.delay)}" + (" per commune" if so.per_earmark else "")
+            if so.shortfall_probability > 0:
+                txt += f"; shortfall p={so.shortfall_probability:g} share {_tp(so.shortfall)}"
+            rows.append({"kind": "source", "id": so.source_id, "values": txt, "source": so.source})
         for e in self.events:
             rows.append({"kind": "event", "id": e.event_id,
                          "values": f"p={e.probability:g} ({e.scope}); {e.effect} {_tp(e.impact)}",
@@ -431,7 +431,7 @@ class _Row:
             self.fail(f"{prefix}_low{suffix}", f"three points must satisfy low <= mode <= high, got "
                       f"{vals[0]:g}, {vals[1]:g}, {vals[2]:g}")
             vals = sorted(vals)
-        return ThreePoint(*vals, distribution=dist)
+        return ThreePoint(vals[0], vals[1], vals[2], distribution=dist)
 
 
 def _work_type(r: _Row) -> WorkTypeRisk:
@@ -469,7 +469,8 @@ def _event(r: _Row) -> RiskEvent:
             r.fail("window_end", f"window ends ({w1}) before it starts ({w0})")
         window = (w0, w1)
     ev = RiskEvent(
-        event_id=r.text("event_id"), name_vi=r.text("name_vi", required=False), name_en=r.text("name_en", required=False),
+        event_id=r.text("event_id"), name_vi=r.text("name_vi", required=False),
+        name_en=r.text("name_en", required=False),
         probability=r.number("probability", lo=0.0, hi=1.0), scope=r.choice("scope", ("all", "each"), "all"),
         effect=effect, impact=impact, work_types=r.items("work_types"), steps=r.items("steps"),
         communes=r.items("communes"), agency=r.text("agency", required=False) or None,
@@ -528,7 +529,7 @@ def load_uncertainty(folder: str | Path) -> Uncertainty:
         seen: dict[Any, int] = {}
         for line, row in _read_rows(path, errors):
             r = _Row(path, line, row, errors)
-            rec = _PARSERS[name](r)
+            rec: Any = _PARSERS[name](r)
             key: Any = {"work_types.csv": lambda x: x.work_type, "steps.csv": lambda x: (x.chain, x.step),
                         "sources.csv": lambda x: x.source_id, "events.csv": lambda x: x.event_id}[name](rec)
             if key in seen:
@@ -638,56 +639,56 @@ def apply_overrides(unc: Uncertainty, risk_cfg: dict[str, Any], where: str) -> U
         return _Row(where, None, row, errors)
 
     for key, new in (risk_cfg.get("work_types") or {}).items():
-        old = wts.get(key)
-        base = None if old is None else {"work_type": key, "distribution": old.duration.distribution,
-                                         **_tp_cols("duration", "", old.duration), **_tp_cols("cost", "", old.cost)}
+        ow = wts.get(key)
+        base = None if ow is None else {"work_type": key, "distribution": ow.duration.distribution,
+                                        **_tp_cols("duration", "", ow.duration), **_tp_cols("cost", "", ow.cost)}
         r = merged("work_types", key, base, new)
         if r is not None:
             r.row["work_type"] = key
-            rec = _work_type(r)
+            rw = _work_type(r)
             if r.ok:
-                wts[key] = rec
+                wts[key] = rw
     for key, new in (risk_cfg.get("steps") or {}).items():
         if ":" not in str(key):
             errors.add(f"{where}: key 'risk.steps.{key}'", "write the step as chain:step")
             continue
         chain, step = str(key).split(":", 1)
-        old = steps.get((chain, step))
-        base = None if old is None else {"distribution": old.duration.distribution,
-                                         **_tp_cols("duration", "", old.duration)}
+        ost = steps.get((chain, step))
+        base = None if ost is None else {"distribution": ost.duration.distribution,
+                                         **_tp_cols("duration", "", ost.duration)}
         r = merged("steps", key, base, new)
         if r is not None:
             r.row.update({"chain": chain, "step": step})
-            rec = _step(r)
+            rs = _step(r)
             if r.ok:
-                steps[(chain, step)] = rec
+                steps[(chain, step)] = rs
     for key, new in (risk_cfg.get("sources") or {}).items():
-        old = sources.get(key)
-        base = None if old is None else {
-            "distribution": old.delay.distribution, **_tp_cols("delay", "_days", old.delay),
-            "per_earmark": old.per_earmark, "shortfall_probability": old.shortfall_probability,
-            **_tp_cols("shortfall", "", old.shortfall)}
+        oso = sources.get(key)
+        base = None if oso is None else {
+            "distribution": oso.delay.distribution, **_tp_cols("delay", "_days", oso.delay),
+            "per_earmark": oso.per_earmark, "shortfall_probability": oso.shortfall_probability,
+            **_tp_cols("shortfall", "", oso.shortfall)}
         r = merged("sources", key, base, new)
         if r is not None:
             r.row["source_id"] = key
-            rec = _source(r)
+            rso = _source(r)
             if r.ok:
-                sources[key] = rec
+                sources[key] = rso
     for key, new in (risk_cfg.get("events") or {}).items():
-        old = events.get(key)
-        base = None if old is None else {
-            "event_id": key, "name_vi": old.name_vi, "name_en": old.name_en, "probability": old.probability,
-            "scope": old.scope, "work_types": list(old.work_types), "steps": list(old.steps),
-            "communes": list(old.communes), "agency": old.agency or "", "source_id": old.source_id or "",
-            "window_start": old.window[0] if old.window else "", "window_end": old.window[1] if old.window else "",
-            "effect": old.effect, "distribution": old.impact.distribution, **_tp_cols("impact", "", old.impact),
-            "capacity_factor": old.capacity_factor}
+        oe = events.get(key)
+        base = None if oe is None else {
+            "event_id": key, "name_vi": oe.name_vi, "name_en": oe.name_en, "probability": oe.probability,
+            "scope": oe.scope, "work_types": list(oe.work_types), "steps": list(oe.steps),
+            "communes": list(oe.communes), "agency": oe.agency or "", "source_id": oe.source_id or "",
+            "window_start": oe.window[0] if oe.window else "", "window_end": oe.window[1] if oe.window else "",
+            "effect": oe.effect, "distribution": oe.impact.distribution, **_tp_cols("impact", "", oe.impact),
+            "capacity_factor": oe.capacity_factor}
         r = merged("events", key, base, new)
         if r is not None:
             r.row["event_id"] = key
-            rec = _event(r)
+            re_ = _event(r)
             if r.ok:
-                events[key] = rec
+                events[key] = re_
     x = risk_cfg.get("spread_scale")
     if x is not None and (isinstance(x, bool) or not isinstance(x, (int, float)) or x < 0):
         errors.add(f"{where}: key 'risk.spread_scale'", f"expected a number >= 0, got {x!r}")

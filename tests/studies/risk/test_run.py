@@ -13,7 +13,7 @@ from ntm_sched.studies.risk.run import plan_extra_cube, run_samples
 from ntm_sched.studies.risk.sampling import DISTRICT, make_setup
 from ntm_sched.studies.risk.uncertainty import apply_overrides, load_uncertainty
 
-from .conftest import DATA
+from .helpers import DATA
 
 
 def _run(setup, n, client):

@@ -13,7 +13,7 @@ from ntm_sched.studies.risk.uncertainty import (
     load_uncertainty,
 )
 
-from .conftest import DATA
+from .helpers import DATA
 
 
 def test_shipped_defaults_load_and_every_row_says_its_source():
@@ -116,7 +116,7 @@ def test_a_scenario_overrides_the_risk_data(small_plan_dir, tmp_path):
     from ntm_sched.scenario import ScenarioError, json_schema, load_scenario_and_plan
     from ntm_sched.studies.risk.uncertainty import scenario_uncertainty
 
-    from .conftest import write_scenario
+    from .helpers import write_scenario
 
     sc_path = write_scenario(tmp_path, small_plan_dir, extra=(
         "risk:\n  sources: {DAN: {delay_high_days: 200}}\n"

@@ -1,4 +1,4 @@
-"""The ``ntm-sched risk`` verb (argparse lives here until the CLI becomes one module per verb).
+"""``ntm-sched risk``: schedule and funding risk, Monte Carlo samples of the plan on Dask.
 
 ::
 
@@ -19,13 +19,19 @@ import argparse
 import sys
 from pathlib import Path
 
+from ntm_sched.cli.common import Subparsers, lang_parent, out_parent, scenario_of, scenario_parent
 
-def add_risk_arguments(p: argparse.ArgumentParser) -> None:
-    """Arguments of ``ntm-sched risk``."""
-    p.add_argument("scenario", nargs="?", default="base", help="scenario name or YAML file (default: base)")
+HELP = "schedule and funding risk: Monte Carlo samples of the plan on Dask"
+
+
+def add_parser(sub: Subparsers) -> None:
+    """Mount ``risk``."""
+    p = sub.add_parser("risk", help=HELP, parents=[scenario_parent(positional=True), lang_parent(),
+                                                   out_parent("outputs/risk/<scenario>")])
     p.add_argument("--samples", type=int, default=None,
                    help="Monte Carlo samples (default: the scenario's risk.samples, else 1000 fixed / 40 replan)")
-    p.add_argument("--seed", type=int, default=None, help="seed of the samples (default: the scenario's)")
+    p.add_argument("--seed", type=int, default=None,
+                   help="seed of the samples (default: the scenario's risk.seed, else its solver seed)")
     p.add_argument("--policy", choices=("fixed", "replan"), default=None,
                    help="fixed: re-time the optimal plan (fast); replan: re-solve each sample with CP-SAT")
     where = p.add_mutually_exclusive_group()
@@ -33,18 +39,18 @@ def add_risk_arguments(p: argparse.ArgumentParser) -> None:
     where.add_argument("--scheduler", default=None, help="address of an existing Dask scheduler (tcp://host:8786)")
     p.add_argument("--spread-scale", type=float, default=None,
                    help="multiply every spread and event probability (0: the deterministic plan)")
-    p.add_argument("--out", default=None, help="output folder (default: outputs/risk/<scenario>)")
-    p.add_argument("--lang", choices=("vi", "en"), default=None, help="report language (default: scenario's)")
-    p.add_argument("--time-limit", type=float, default=None, help="time limit of the plan's solve (s)")
-    p.add_argument("--workers", type=int, default=None, help="CP-SAT workers of the plan's solve")
+    g = p.add_argument_group("the plan's solve")
+    g.add_argument("--time-limit", type=float, default=None, help="seconds (default: the scenario's)")
+    g.add_argument("--workers", type=int, default=None, help="CP-SAT workers (default: the scenario's)")
     p.add_argument("--check-every", type=int, default=None,
                    help="run the independent checker on every k-th fixed sample (default 10; 1: all)")
     p.add_argument("--replan-time", type=float, default=None,
                    help="CP-SAT deterministic time per replan sample (default 1; repeatable whatever the load)")
     p.add_argument("--no-report", action="store_true", help="write the tables and figures only")
+    p.set_defaults(func=main)
 
 
-def risk_main(args: argparse.Namespace) -> int:
+def main(args: argparse.Namespace) -> int:
     """``ntm-sched risk``."""
     from ntm_sched.plan import PlanValidationError
     from ntm_sched.scenario import ScenarioError
@@ -57,7 +63,7 @@ def risk_main(args: argparse.Namespace) -> int:
             print(f"error: --{name.replace('_', '-')} must be > 0, got {v}", file=sys.stderr)
             return 2
     try:
-        res = run_risk(args.scenario, samples=args.samples, seed=args.seed, policy=args.policy, jobs=args.jobs,
+        res = run_risk(scenario_of(args), samples=args.samples, seed=args.seed, policy=args.policy, jobs=args.jobs,
                        scheduler=args.scheduler, spread_scale=args.spread_scale, time_limit=args.time_limit,
                        workers=args.workers, check_every=args.check_every,
                        replan_time=args.replan_time if args.replan_time is not None else DEFAULT_REPLAN_TIME,
@@ -75,7 +81,7 @@ def risk_main(args: argparse.Namespace) -> int:
         from ntm_sched.studies.risk.notebook import run_risk_notebook
 
         try:
-            run_risk_notebook(tmp, lang=lang, scenario=str(args.scenario))
+            run_risk_notebook(tmp, lang=lang, scenario=scenario_of(args))
         except Exception as exc:  # noqa: BLE001 - the tables stand; the failed report is said loudly
             report_error.append(f"{type(exc).__name__}: {exc}")
 

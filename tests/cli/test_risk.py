@@ -5,10 +5,15 @@ from __future__ import annotations
 import json
 
 import pandas as pd
+import pytest
 
 from ntm_sched.cli import main
+from tests.studies.risk.helpers import make_small_plan, write_scenario
 
-from .conftest import write_scenario
+
+@pytest.fixture(scope="module")
+def small_plan_dir(tmp_path_factory):
+    return make_small_plan(tmp_path_factory.mktemp("small_plan"))
 
 
 def test_risk_verb_writes_every_output(small_plan_dir, tmp_path, capsys):
@@ -19,7 +24,8 @@ def test_risk_verb_writes_every_output(small_plan_dir, tmp_path, capsys):
     text = capsys.readouterr()
     assert rc == 0, text.err
     for name in ("commune_risk.csv", "district_distribution.csv", "extra_money.csv", "criticality.csv",
-                 "tornado.csv", "samples.csv", "recognition_samples.csv", "assumptions.csv", "risk.xlsx", "summary.json",
+                 "tornado.csv", "samples.csv", "recognition_samples.csv", "assumptions.csv", "risk.xlsx",
+                 "summary.json",
                  "figures/s_curve.png", "figures/tornado.png", "figures/cash_need.png",
                  "figures/s_curves_communes.png", "figures/criticality.png"):
         assert (out / name).exists(), name
