@@ -12,70 +12,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ntm_sched.i18n import label as i18n_label
+from ntm_sched.i18n import name_field
 from ntm_sched.units import format_date, format_money
 
-LABELS: dict[str, tuple[str, str]] = {
-    "title": ("Phân tích rủi ro tiến độ và nguồn vốn", "Schedule and funding risk analysis"),
-    "h_headline": ("Tóm tắt", "Headline"),
-    "h_probability": ("Xác suất đúng hạn theo xã và mốc", "Probability of meeting each target"),
-    "h_scurve": ("Đường cong S: ngày huyện được công nhận", "S-curve: the district's recognition date"),
-    "h_scurve_communes": ("Đường cong S: ngày công nhận các xã", "S-curves: the communes' recognition dates"),
-    "h_tornado": ("Các yếu tố ảnh hưởng nhiều nhất đến ngày công nhận huyện",
-                  "Inputs that move the district's date most"),
-    "h_criticality": ("Nguyên nhân chậm trễ thường gặp", "What drives late recognition"),
-    "h_cash": ("Nhu cầu vốn bổ sung theo xác suất", "Probabilistic cash need"),
-    "h_assumptions": ("Giả định về độ bất định (và nguồn)", "Uncertainty assumptions (and sources)"),
-    "h_notes": ("Ghi chú và kiểm tra", "Notes and checks"),
-    "commune": ("Xã", "Commune"),
-    "milestone": ("Mốc", "Milestone"),
-    "target": ("Hạn", "Target"),
-    "p_on_time": ("Xác suất đúng hạn", "P(on time)"),
-    "p50": ("Ngày P50", "P50 date"),
-    "p80": ("Ngày P80", "P80 date"),
-    "p90": ("Ngày P90", "P90 date"),
-    "all": ("cả chuỗi (định nghĩa đúng hạn)", "whole chain (on-time definition)"),
-    "works_done": ("Hoàn thành công trình", "Works done"),
-    "inspection": ("Thẩm tra", "Inspection"),
-    "appraisal": ("Thẩm định", "Appraisal"),
-    "recognition": ("Công nhận", "Recognition"),
-    "district": ("Huyện", "District"),
-    "prob": ("Xác suất tích lũy", "Cumulative probability"),
-    "date": ("Ngày", "Date"),
-    "samples": ("Số mẫu", "Samples"),
-    "plan_date": ("Kế hoạch tất định", "Deterministic plan"),
-    "target_line": ("Hạn", "Target"),
-    "spearman": ("Hệ số tương quan hạng với ngày công nhận huyện", "Rank correlation with the district's date"),
-    "swing": ("chênh lệch (ngày)", "swing (days)"),
-    "p_drives": ("Tỷ lệ mẫu gây chậm", "Share of samples where it drives a delay"),
-    "month": ("Tháng", "Month"),
-    "source": ("Nguồn", "Source"),
-    "mvnd": ("triệu đồng", "million VND"),
-    "extra_p50": ("Vốn bổ sung P50", "Extra money P50"),
-    "extra_p80": ("Vốn bổ sung P80", "Extra money P80"),
-    "extra_plan": ("Kế hoạch tất định", "Deterministic plan"),
-    "cum_p80": ("Lũy kế P80", "Cumulative P80"),
-    "kind": ("Loại", "Kind"),
-    "what": ("Nội dung", "What"),
-    "values": ("Giá trị", "Values"),
-    "basis": ("Căn cứ", "Source"),
-    "task": ("công việc", "task"),
-    "agency": ("cơ quan", "agency"),
-    "money": ("nguồn vốn", "money source"),
-    "event": ("sự kiện rủi ro", "risk event"),
-    "duration": ("thời gian", "duration"),
-    "cost": ("chi phí", "cost"),
-    "delay": ("chậm vốn", "late money"),
-    "shortfall": ("thiếu vốn", "shortfall"),
-    "no_rows": ("Không có dữ liệu", "No data"),
-    "EXTRA": ("vốn bổ sung trong kế hoạch", "the plan's own extra funding"),
-    "ALL": ("tất cả", "all"),
-}
 
-
-def label(key: str, lang: str = "vi") -> str:
-    """The label ``key`` in ``lang`` (``vi`` or ``en``); the key itself when unknown."""
-    v = LABELS.get(key)
-    return key if v is None else v[0 if lang == "vi" else 1]
+def label(key: str, lang: str = "vi", **fmt: Any) -> str:
+    """The risk report's label ``key`` (``risk_<key>`` of :mod:`ntm_sched.i18n`); the key itself when unknown."""
+    text = i18n_label(f"risk_{key}", lang, **fmt)
+    return key if text == f"risk_{key}" else text
 
 
 def _d(v: Any) -> str:
@@ -105,36 +50,18 @@ def headline(summary: dict[str, Any], lang: str = "vi") -> str:
     def dd(key: str) -> str:
         return _d(summary.get(key)) or "—"
 
-    p = summary.get("district_p_on_time")
-    n = summary.get("samples")
-    pol = summary.get("policy")
-    if lang == "vi":
-        lines = [f"- {n} mẫu Monte Carlo, chính sách **{'giữ kế hoạch' if pol == 'fixed' else 'lập lại kế hoạch'}**, "
-                 f"hệ số độ bất định {summary.get('spread_scale')}, hạt giống {summary.get('seed')}.",
-                 f"- Huyện đúng hạn (mọi mốc có hạn) với xác suất **{_p(p)}**; "
-                 f"ngày công nhận P50 {dd('district_p50_date')}, "
-                 f"P80 {dd('district_p80_date')} (kế hoạch tất định: {dd('district_plan_date')}).",
-                 f"- Tất cả các xã đúng hạn với xác suất {_p(summary.get('p_all_communes_on_time'))}; trung bình "
-                 f"{summary.get('expected_communes_on_time', 0):.1f}/{summary.get('communes')} xã đúng hạn.",
-                 f"- Vốn bổ sung cần có: P50 {format_money(summary.get('extra_mvnd_p50', 0), 'vi')}, P80 "
-                 f"{format_money(summary.get('extra_mvnd_p80', 0), 'vi')} (kế hoạch tất định: "
-                 f"{format_money(summary.get('plan_extra_mvnd', 0), 'vi')}).",
-                 f"- Bộ kiểm tra độc lập: {summary.get('samples_checked')} lịch được kiểm tra, "
-                 f"{summary.get('checker_failures')} lỗi."]
-    else:
-        lines = [f"- {n} Monte Carlo samples, policy **{pol}**, spread scale {summary.get('spread_scale')}, "
-                 f"seed {summary.get('seed')}.",
-                 f"- The district is on time (every dated milestone) with probability **{_p(p)}**; recognition "
-                 f"P50 {dd('district_p50_date')}, P80 {dd('district_p80_date')} (deterministic plan: "
-                 f"{dd('district_plan_date')}).",
-                 f"- Every commune on time with probability {_p(summary.get('p_all_communes_on_time'))}; on "
-                 f"average {summary.get('expected_communes_on_time', 0):.1f}/{summary.get('communes')} "
-                 "communes on time.",
-                 f"- Extra money needed: P50 {format_money(summary.get('extra_mvnd_p50', 0), 'en')}, P80 "
-                 f"{format_money(summary.get('extra_mvnd_p80', 0), 'en')} (deterministic plan: "
-                 f"{format_money(summary.get('plan_extra_mvnd', 0), 'en')}).",
-                 f"- Independent checker: {summary.get('samples_checked')} schedules checked, "
-                 f"{summary.get('checker_failures')} failures."]
+    lines = [
+        label("hl_run", lang, n=summary.get("samples"), policy=label(f"policy_{summary.get('policy')}", lang),
+              spread=summary.get("spread_scale"), seed=summary.get("seed")),
+        label("hl_district", lang, p=_p(summary.get("district_p_on_time")), p50=dd("district_p50_date"),
+              p80=dd("district_p80_date"), plan=dd("district_plan_date")),
+        label("hl_communes", lang, p=_p(summary.get("p_all_communes_on_time")),
+              mean=f"{summary.get('expected_communes_on_time') or 0:.1f}", communes=summary.get("communes")),
+        label("hl_money", lang, x50=format_money(summary.get("extra_mvnd_p50", 0), lang),
+              x80=format_money(summary.get("extra_mvnd_p80", 0), lang),
+              plan=format_money(summary.get("plan_extra_mvnd", 0), lang)),
+        label("hl_checker", lang, checked=summary.get("samples_checked"), failures=summary.get("checker_failures")),
+    ]
     return "\n".join(lines)
 
 
@@ -171,7 +98,7 @@ def criticality_table(crit: pd.DataFrame, lang: str = "vi", top: int = 15,
     """The top drivers of late recognition, localized (``others``: names of agencies and sources)."""
     rows = []
     for _, r in crit.head(top).iterrows():
-        what = r["name_vi"] if lang == "vi" else r["name_en"]
+        what = r[name_field(lang)]
         if r["kind"] in ("agency", "source"):
             what = label(str(r["id"]), lang) if r["id"] == "EXTRA" else (others or {}).get(str(r["id"]), what)
         if r["commune_code"] and str(r["commune_code"]) != "nan":
@@ -274,7 +201,7 @@ def tornado(tor: pd.DataFrame, lang: str = "vi", top: int = 12, ax: Any = None,
         ax.text(0.5, 0.5, label("no_rows", lang), ha="center", transform=ax.transAxes)
         return ax
     def one(r: Any) -> str:
-        text = str(r["name_vi"] if lang == "vi" else r["name_en"])
+        text = str(r[name_field(lang)])
         code = str(r.get("commune_code", "") or "")
         if code and code != "nan" and r["kind"] in ("duration", "cost"):
             text = f"{_names(names, code, lang)} - {text}"

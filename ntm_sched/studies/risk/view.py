@@ -74,8 +74,7 @@ class RiskReport:
 
     def headline(self) -> str:
         if self.error:
-            return (f"## ⚠️ {'Không có phân tích rủi ro' if self.lang == 'vi' else 'No risk analysis'}\n\n> "
-                    f"{self.error}")
+            return f"## ⚠️ {label('no_analysis', self.lang)}\n\n> {self.error}"
         return headline(self.summary, self.lang)
 
     def probability_table(self) -> pd.DataFrame:
@@ -111,14 +110,10 @@ class RiskReport:
         if self.error:
             return f"- {self.error}"
         s = self.summary
-        vi = self.lang == "vi"
-        unfinished = ("Mẫu không hoàn thành trong khung thời gian mở rộng" if vi
-                      else "Samples not finished within the extended horizon")
-        lines = [f"- {'Kế hoạch tất định' if vi else 'Deterministic plan'}: {s.get('plan_status')}"
-                 f" ({'thời gian giải' if vi else 'solve time'} {s.get('plan_solve_s')} s)",
-                 f"- {'Mẫu/giây' if vi else 'Samples per second'}: {s.get('samples_per_s')} "
-                 f"({s.get('workers')} worker, {s.get('scheduler')})",
-                 f"- {unfinished}: {s.get('samples_not_finished')}"]
+        lines = [label("note_plan", self.lang, status=s.get("plan_status"), seconds=s.get("plan_solve_s")),
+                 label("note_rate", self.lang, rate=s.get("samples_per_s"), workers=s.get("workers"),
+                       scheduler=s.get("scheduler")),
+                 label("note_unfinished", self.lang, n=s.get("samples_not_finished"))]
         if s.get("policy") == "replan":
             lines.append(f"- replan: {s.get('replan_statuses')}; fallbacks {s.get('replan_fallbacks')}")
         lines += [f"- {n}" for n in s.get("notes") or []]
