@@ -19,32 +19,52 @@ import argparse
 import sys
 from pathlib import Path
 
-from ntm_sched.cli.common import Subparsers, lang_parent, out_parent, scenario_of, scenario_parent
+from ntm_sched.cli.common import (
+    Subparsers,
+    _number,
+    lang_parent,
+    non_negative_int,
+    out_dir,
+    out_parent,
+    positive_float,
+    positive_int,
+    scenario_of,
+    scenario_parent,
+)
+from ntm_sched.io import child_of
 
 HELP = "schedule and funding risk: Monte Carlo samples of the plan on Dask"
+
+
+def non_negative_float(text: str) -> float:
+    """A finite number >= 0 (the spread scale)."""
+    v = float(_number(text, float))
+    if v < 0:
+        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {text!r}")
+    return v
 
 
 def add_parser(sub: Subparsers) -> None:
     """Mount ``risk``."""
     p = sub.add_parser("risk", help=HELP, parents=[scenario_parent(positional=True), lang_parent(),
                                                    out_parent("outputs/risk/<scenario>")])
-    p.add_argument("--samples", type=int, default=None,
+    p.add_argument("--samples", type=positive_int, default=None,
                    help="Monte Carlo samples (default: the scenario's risk.samples, else 1000 fixed / 40 replan)")
-    p.add_argument("--seed", type=int, default=None,
+    p.add_argument("--seed", type=non_negative_int, default=None,
                    help="seed of the samples (default: the scenario's risk.seed, else its solver seed)")
     p.add_argument("--policy", choices=("fixed", "replan"), default=None,
                    help="fixed: re-time the optimal plan (fast); replan: re-solve each sample with CP-SAT")
     where = p.add_mutually_exclusive_group()
-    where.add_argument("--jobs", type=int, default=None, help="local Dask workers (default: the CPU count)")
+    where.add_argument("--jobs", type=positive_int, default=None, help="local Dask workers (default: the CPU count)")
     where.add_argument("--scheduler", default=None, help="address of an existing Dask scheduler (tcp://host:8786)")
-    p.add_argument("--spread-scale", type=float, default=None,
+    p.add_argument("--spread-scale", type=non_negative_float, default=None,
                    help="multiply every spread and event probability (0: the deterministic plan)")
     g = p.add_argument_group("the plan's solve")
-    g.add_argument("--time-limit", type=float, default=None, help="seconds (default: the scenario's)")
-    g.add_argument("--workers", type=int, default=None, help="CP-SAT workers (default: the scenario's)")
-    p.add_argument("--check-every", type=int, default=None,
+    g.add_argument("--time-limit", type=positive_float, default=None, help="seconds (default: the scenario's)")
+    g.add_argument("--workers", type=positive_int, default=None, help="CP-SAT workers (default: the scenario's)")
+    p.add_argument("--check-every", type=non_negative_int, default=None,
                    help="run the independent checker on every k-th fixed sample (default 10; 1: all)")
-    p.add_argument("--replan-time", type=float, default=None,
+    p.add_argument("--replan-time", type=positive_float, default=None,
                    help="CP-SAT deterministic time per replan sample (default 1; repeatable whatever the load)")
     p.add_argument("--no-report", action="store_true", help="write the tables and figures only")
     p.set_defaults(func=main)
@@ -57,22 +77,20 @@ def main(args: argparse.Namespace) -> int:
     from ntm_sched.studies.risk.run import DEFAULT_REPLAN_TIME, RiskError, run_risk
     from ntm_sched.studies.risk.uncertainty import RiskDataError
 
-    for name in ("samples", "jobs", "check_every"):
-        v = getattr(args, name)
-        if v is not None and (v < 0 or (v == 0 and name != "check_every")):
-            print(f"error: --{name.replace('_', '-')} must be > 0, got {v}", file=sys.stderr)
-            return 2
+    name = scenario_of(args)
+    # a user's folder is refused before the (long) analysis; the default stays inside outputs/
+    out = out_dir(args, child_of(Path("outputs"), "risk", Path(name).stem if name.endswith((".yaml", ".yml"))
+                                 else name, what="scenario name"))
     try:
         res = run_risk(scenario_of(args), samples=args.samples, seed=args.seed, policy=args.policy, jobs=args.jobs,
                        scheduler=args.scheduler, spread_scale=args.spread_scale, time_limit=args.time_limit,
                        workers=args.workers, check_every=args.check_every,
                        replan_time=args.replan_time if args.replan_time is not None else DEFAULT_REPLAN_TIME,
                        progress=True if sys.stderr.isatty() else _log_progress)
-    except (ScenarioError, PlanValidationError, RiskDataError, RiskError, ValueError) as exc:
+    except (ScenarioError, PlanValidationError, RiskDataError, RiskError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     lang = args.lang or res.scenario.lang
-    out = Path(args.out) if args.out else Path("outputs") / "risk" / res.scenario.name
     report_error: list[str] = []
 
     def add_report(tmp: Path) -> None:

@@ -41,8 +41,15 @@ def test_risk_verb_writes_every_output(small_plan_dir, tmp_path, capsys):
 
 
 def test_bad_input_exits_2_and_names_the_problem(small_plan_dir, tmp_path, capsys):
-    assert main(["risk", "base", "--samples", "0", "--out", str(tmp_path / "x")]) == 2
-    assert "--samples must be > 0" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exc:
+        main(["risk", "base", "--samples", "0", "--out", str(tmp_path / "x")])
+    assert exc.value.code == 2 and "expected a whole number >= 1" in capsys.readouterr().err
+    user = tmp_path / "mine"
+    user.mkdir()
+    (user / "notes.txt").write_text("a user's file", encoding="utf-8")
+    assert main(["risk", "base", "--samples", "2", "--out", str(user)]) == 2  # refused before any work
+    assert (user / "notes.txt").read_text(encoding="utf-8") == "a user's file"
+    capsys.readouterr()
     sc = write_scenario(tmp_path / "sc", small_plan_dir,
                         extra="risk: {sources: {DAN: {delay_high_dayz: 3}}}\n")
     assert main(["risk", str(sc), "--samples", "2", "--jobs", "1", "--out", str(tmp_path / "y"), "--no-report"]) == 2

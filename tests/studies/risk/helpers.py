@@ -36,6 +36,8 @@ def make_small_plan(folder: Path, communes: tuple[str, ...] = SMALL_COMMUNES) ->
     s = pd.read_csv(folder / "settings.csv", **rd)
     # money beyond the tranches only from 01/03/2020 (a later budget round): short or late money delays works
     s.loc[s["key"] == "extra_funding_from", "value"] = "2020-03-01"
+    # no district works in the small plan: the district owes no criterion of its own here
+    s.loc[s["key"] == "district_missing_criteria", "value"] = ""
     s.to_csv(folder / "settings.csv", index=False)
     return folder
 
