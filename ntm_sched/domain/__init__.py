@@ -14,12 +14,15 @@ from ntm_sched.domain.run import keep_if_valid, solve_keeping, solve_model, solv
 from ntm_sched.domain.tables import (
     AGENCY_LOAD_COLUMNS,
     ALLOCATION_COLUMNS,
+    CHAIN_MILESTONES,
     MILESTONE_COLUMNS,
+    ON_TIME_COLUMNS,
     SCHEDULE_COLUMNS,
     PlanResult,
     agency_load_table,
     allocation_table,
     milestones_table,
+    on_time_table,
     schedule_table,
     summary_dict,
     tabulate,
@@ -27,9 +30,9 @@ from ntm_sched.domain.tables import (
 from ntm_sched.plan.settings import PlanSettings, read_settings
 
 __all__ = [
-    "AGENCY_LOAD_COLUMNS", "ALLOCATION_COLUMNS", "DISTRICT", "EXPLANATION_COLUMNS", "EXTRA_SOURCE",
-    "MILESTONES", "MILESTONE_COLUMNS", "SCHEDULE_COLUMNS", "NtmModel", "PlanResult", "PlanSettings", "TaskInfo",
-    "agency_load_table", "allocation_table", "build", "describe_explanation", "explanation_table",
-    "keep_if_valid", "milestones_table", "read_settings", "schedule_table", "solve_keeping", "solve_model",
-    "solve_plan", "summary_dict", "tabulate",
+    "AGENCY_LOAD_COLUMNS", "ALLOCATION_COLUMNS", "CHAIN_MILESTONES", "DISTRICT", "EXPLANATION_COLUMNS",
+    "EXTRA_SOURCE", "MILESTONES", "MILESTONE_COLUMNS", "ON_TIME_COLUMNS", "SCHEDULE_COLUMNS", "NtmModel",
+    "PlanResult", "PlanSettings", "TaskInfo", "agency_load_table", "allocation_table", "build",
+    "describe_explanation", "explanation_table", "keep_if_valid", "milestones_table", "on_time_table",
+    "read_settings", "schedule_table", "solve_keeping", "solve_model", "solve_plan", "summary_dict", "tabulate",
 ]

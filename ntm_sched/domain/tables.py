@@ -110,6 +110,54 @@ def agency_load_table(model: NtmModel, solution: Solution) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=AGENCY_LOAD_COLUMNS)
 
 
+CHAIN_MILESTONES = ("works_done", "inspection", "appraisal", "recognition")
+"""The dated milestones of a commune's recognition chain, in chain order."""
+
+ON_TIME_COLUMNS = ["commune_code", "on_time", "first_missed", "target_date", "scheduled_date", "days_late",
+                   "recognition_date"]
+
+
+def on_time_table(milestones: pd.DataFrame | None) -> pd.DataFrame:
+    """Which communes are on time, by the project's ONE definition of "on time" (đúng hạn).
+
+    A commune is on time when every milestone of its recognition chain that carries a target
+    date (works done, district inspection, provincial appraisal, recognition) finishes on or
+    before that target; otherwise it is late, and the first missed milestone (in chain order)
+    is the reason. The headline, the risk and milestone tables, the verifier and the risk
+    analysis all use this table; per-task due dates (``task:...``) are not chain milestones.
+
+    Parameters
+    ----------
+    milestones : pandas.DataFrame or None
+        The milestone table (:data:`MILESTONE_COLUMNS`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per commune (the district excluded) with ``on_time`` and, when late, the first
+        missed milestone, its target and scheduled dates and its ``days_late``;
+        ``recognition_date`` is the scheduled recognition (or ``None``).
+    """
+    if milestones is None or not len(milestones):
+        return pd.DataFrame(columns=ON_TIME_COLUMNS)
+    order = {m: i for i, m in enumerate(CHAIN_MILESTONES)}
+    ms = milestones[milestones["milestone"].isin(CHAIN_MILESTONES) & (milestones["commune_code"] != DISTRICT)]
+    rows = []
+    for code, grp in ms.groupby("commune_code", sort=True):
+        grp = grp.assign(_o=grp["milestone"].map(order)).sort_values("_o")
+        missed = grp[grp["slack_days"] < 0]
+        rec = grp.loc[grp["milestone"] == "recognition", "scheduled_date"]
+        row: dict[str, Any] = {"commune_code": str(code), "on_time": missed.empty, "first_missed": None,
+                               "target_date": None, "scheduled_date": None, "days_late": 0,
+                               "recognition_date": rec.iloc[0] if len(rec) else None}
+        if not missed.empty:
+            first = missed.iloc[0]
+            row.update(first_missed=str(first["milestone"]), target_date=first["target_date"],
+                       scheduled_date=first["scheduled_date"], days_late=int(-first["slack_days"]))
+        rows.append(row)
+    return pd.DataFrame(rows, columns=ON_TIME_COLUMNS)
+
+
 def summary_dict(model: NtmModel, result: Result, schedule: pd.DataFrame | None,
                  milestones: pd.DataFrame | None, allocation: pd.DataFrame | None) -> dict[str, Any]:
     """``summary.json``: status and headline figures (``None`` where there is no schedule)."""
@@ -138,9 +186,9 @@ def summary_dict(model: NtmModel, result: Result, schedule: pd.DataFrame | None,
         return out
     check = result.check
     out["checker_ok"] = bool(check.ok) if check is not None else None
-    rec = milestones[(milestones["milestone"] == "recognition") & (milestones["commune_code"] != DISTRICT)]
-    late = sorted(rec.loc[rec["slack_days"] < 0, "commune_code"])
-    out["communes_on_time"] = int((rec["slack_days"] >= 0).sum())
+    ot = on_time_table(milestones)  # the one definition of "on time"
+    late = sorted(ot.loc[~ot["on_time"].astype(bool), "commune_code"])
+    out["communes_on_time"] = int(ot["on_time"].astype(bool).sum())
     out["communes_late"] = int(len(late))
     out["late_communes"] = late
     dist = schedule[(schedule["commune_code"] == DISTRICT) & (schedule["kind"] == "step")]

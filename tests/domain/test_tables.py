@@ -100,3 +100,29 @@ def test_zero_length_milestones_start_and_end_on_the_same_day(base, tmp_path) ->
     assert both and (ms.loc[both, "scheduled_date"] == z.loc[both, "end_date"]).all()
 
 
+def test_on_time_means_every_dated_chain_milestone_met():
+    """ONE definition of on time: every chain milestone with a target met; the first missed one is the reason."""
+    d = dt.date(2020, 1, 1)
+    rows = [  # A: recognition on time but appraisal late -> late, reason appraisal (not recognition)
+        ("A", "works_done", 5), ("A", "inspection", 0), ("A", "appraisal", -3), ("A", "recognition", 10),
+        # B: all met (0 days of slack is on time); a late task due is not a chain milestone
+        ("B", "works_done", 0), ("B", "recognition", 2), ("B", "task:B-road", -7),
+        # C: late first at works done
+        ("C", "works_done", -1), ("C", "inspection", -4), ("C", "recognition", -9),
+        ("DISTRICT", "works_done", -30),
+    ]
+    ms = pd.DataFrame([{"commune_code": c, "milestone": m, "target_date": d,
+                        "scheduled_date": d - dt.timedelta(days=s), "slack_days": s, "task_id": f"{c}:{m}"}
+                       for c, m, s in rows])
+    ot = ntm.on_time_table(ms).set_index("commune_code")
+    assert list(ot.index) == ["A", "B", "C"]
+    assert ot.loc["B", "on_time"] and not ot.loc["A", "on_time"] and not ot.loc["C", "on_time"]
+    assert ot.loc["A", "first_missed"] == "appraisal" and ot.loc["A", "days_late"] == 3
+    assert ot.loc["C", "first_missed"] == "works_done" and ot.loc["C", "days_late"] == 1
+    assert ot.loc["B", "recognition_date"] == d - dt.timedelta(days=2)
+
+
+def test_summary_counts_on_time_by_the_one_definition(base):
+    ot = ntm.on_time_table(base.milestones)
+    assert base.summary["communes_on_time"] == int(ot["on_time"].sum())
+    assert base.summary["late_communes"] == sorted(ot.loc[~ot["on_time"].astype(bool), "commune_code"])
