@@ -122,9 +122,9 @@ VI: dict[str, str] = {
     "r_agency": "{task} chờ {agency} (đã dùng hết năng lực tuần {week})",
     "r_money": "{task} chờ vốn: nguồn {source} đã hết đến đợt cấp ngày {date}",
     "r_extra": "{task} phải dùng vốn ngoài dự toán ({amount})",
-    "r_calendar": "{task} bị gián đoạn bởi kỳ nghỉ {holiday}",
+    "r_calendar": "{task} bị gián đoạn vì {holiday}",
     "r_chain": "chuỗi công việc dài nhất: {chain}",
-    "r_start": "{task} bắt đầu ngay từ đầu kế hoạch nhưng thời gian thực hiện dài",
+    "r_start": "{task} làm ngay từ đầu kế hoạch ({start}) nhưng đến {end} mới xong",
     "r_unknown": "không xác định được nguyên nhân đơn lẻ",
     # back-test appendix (ntm_sched.report.backtest)
     "backtest": "Phụ lục: đối chiếu với thực tế",
@@ -266,7 +266,7 @@ EN: dict[str, str] = {
     "r_extra": "{task} needs money beyond the budget ({amount})",
     "r_calendar": "{task} is interrupted by the {holiday} break",
     "r_chain": "longest chain: {chain}",
-    "r_start": "{task} starts at the plan's start but takes long",
+    "r_start": "{task} starts at the plan's start ({start}) but only ends on {end}",
     "r_unknown": "no single cause found",
     # back-test appendix (ntm_sched.report.backtest)
     "backtest": "Appendix: back-test against what happened",
@@ -306,6 +306,117 @@ EN: dict[str, str] = {
     "bt_unknown_count": "{k} units have no record.",
     "bt_no_schedule": "No schedule, so no date to set beside the record of {k} units.",
 }
+
+# the one definition of "on time", the committee's decisions, names of plan tables and overrides
+VI.update({
+    "on_time_def": ("**Đúng hạn** nghĩa là: mọi mốc có ngày mục tiêu trong chuỗi công nhận của xã (hoàn thành "
+                    "công trình, thẩm tra của huyện, thẩm định của tỉnh, quyết định công nhận) đều xong trước hoặc "
+                    "đúng ngày mục tiêu của kế hoạch. Trễ một mốc là xã trễ hạn; mốc trễ đầu tiên là lý do."),
+    "decisions": "Những việc Ban Chỉ đạo cần quyết định",
+    "d_communes": "Xã trễ hạn hoặc sát hạn và nguyên nhân chính",
+    "d_none_at_risk": "Mọi xã đều đúng hạn và không xã nào sát hạn.",
+    "d_late_item": "**{commune}** trễ {days} ngày ở mốc *{milestone}* (mục tiêu {target}, dự kiến {date}): {cause}.",
+    "d_tight_item": "**{commune}** chỉ còn {days} ngày dự trữ ở mốc *{milestone}* (mục tiêu {target}): {cause}.",
+    "d_money": "Vốn còn thiếu ngoài dự toán, theo tháng",
+    "d_no_money_gap": "Dự toán đủ: không cần vốn ngoài dự toán.",
+    "d_money_total": "Tổng cộng {total}, cần từ tháng {first}.",
+    "d_bottleneck": "Cơ quan là điểm nghẽn",
+    "d_bottleneck_item": ("**{agency}** dùng hết năng lực {weeks} tuần, từ {first} đến {last}; "
+                          "tăng năng lực cơ quan này là cách nhanh nhất để rút ngắn tiến độ."),
+    "d_no_bottleneck": "Không cơ quan nào dùng hết năng lực.",
+    "d_more": "và {n} xã khác (xem bảng bên dưới)",
+    "status_col": "Tình trạng",
+    "name": "Tên",
+    "st_late": "Trễ hạn",
+    "st_tight": "Sát hạn",
+    "st_on_time": "Đúng hạn",
+    "cause": "Nguyên nhân chính",
+    "details": "Chi tiết",
+    "days_text": "Số ngày",
+    "late_by": "trễ {days} ngày",
+    "slack_of": "còn {days} ngày",
+    "c_unknown": "chuỗi công việc dài, không có một nguyên nhân đơn lẻ",
+    "subtitle": "Kịch bản «{name}» · ngày bắt đầu kế hoạch {start}",
+    "t_agencies": "Cơ quan", "t_calendar": "Lịch nghỉ", "t_criteria": "Tiêu chí", "t_funding": "Đợt cấp vốn",
+    "t_recognition_steps": "Bước công nhận", "t_settings": "Tham số mô hình", "t_sources": "Nguồn vốn",
+    "t_work_types": "Loại công việc", "t_capacity_changes": "Thay đổi năng lực", "t_communes": "Xã",
+    "t_tasks": "Công việc",
+    "o_funding.scale": "Hệ số vốn: {name}",
+    "o_funding.delay_days": "Lùi ngày cấp vốn (ngày): {name}",
+    "o_funding.tranche_scale": "Hệ số đợt cấp vốn {name}",
+    "o_funding.tranche_delay_days": "Lùi đợt cấp vốn {name} (ngày)",
+    "o_funding.add": "Đợt cấp vốn thêm",
+    "o_funding.extra_funding": "Cho phép vốn ngoài dự toán",
+    "o_capacity.set": "Năng lực (ngày công/tuần): {name}",
+    "o_capacity.scale": "Hệ số năng lực: {name}",
+    "o_deadlines.shift_days": "Lùi mọi hạn (ngày)",
+    "o_deadlines.shift_days.one": "Lùi hạn (ngày): {name}",
+    "o_deadlines.hard": "Hạn cứng (không được trễ)",
+    "o_accelerated": "Cho phép đẩy nhanh tiến độ",
+    "o_objective": "Trọng số mục tiêu: {name}",
+    "o_solver": "Bộ giải: {name}",
+    "o_report": "Báo cáo: {name}",
+    "o_plan": "Kế hoạch",
+    "true": "có",
+    "false": "không",
+    "criteria_set_commune": "tiêu chí xã",
+    "criteria_set_district": "tiêu chí huyện",
+})
+EN.update({
+    "on_time_def": ("**On time** means: every milestone of the commune's recognition chain that has a target date "
+                    "(works done, district inspection, provincial appraisal, recognition decision) finishes on or "
+                    "before the plan's target. Missing any one makes the commune late; the first missed milestone "
+                    "is the reason."),
+    "decisions": "Decisions for the steering committee",
+    "d_communes": "Communes late or tight, and the main cause",
+    "d_none_at_risk": "Every commune is on time and none is tight.",
+    "d_late_item": "**{commune}** is {days} days late at *{milestone}* (target {target}, scheduled {date}): {cause}.",
+    "d_tight_item": "**{commune}** has only {days} days of slack at *{milestone}* (target {target}): {cause}.",
+    "d_money": "Money missing beyond the budget, by month",
+    "d_no_money_gap": "The budget is enough: no money beyond it is needed.",
+    "d_money_total": "{total} in all, needed from {first}.",
+    "d_bottleneck": "The bottleneck agency",
+    "d_bottleneck_item": ("**{agency}** is at capacity for {weeks} weeks, from {first} to {last}; "
+                          "more capacity there is the quickest way to shorten the schedule."),
+    "d_no_bottleneck": "No agency reaches its capacity.",
+    "d_more": "and {n} more communes (see the table below)",
+    "status_col": "Status",
+    "name": "Name",
+    "st_late": "Late",
+    "st_tight": "Tight",
+    "st_on_time": "On time",
+    "cause": "Main cause",
+    "details": "Details",
+    "days_text": "Days",
+    "late_by": "{days} days late",
+    "slack_of": "{days} days left",
+    "c_unknown": "a long chain of works, no single cause",
+    "subtitle": "Scenario «{name}» · plan start {start}",
+    "t_agencies": "Agencies", "t_calendar": "Holidays", "t_criteria": "Criteria", "t_funding": "Funding tranches",
+    "t_recognition_steps": "Recognition steps", "t_settings": "Model settings", "t_sources": "Funding sources",
+    "t_work_types": "Work types", "t_capacity_changes": "Capacity changes", "t_communes": "Communes",
+    "t_tasks": "Tasks",
+    "o_funding.scale": "Funding factor: {name}",
+    "o_funding.delay_days": "Funding delayed (days): {name}",
+    "o_funding.tranche_scale": "Tranche factor {name}",
+    "o_funding.tranche_delay_days": "Tranche {name} delayed (days)",
+    "o_funding.add": "Added tranche",
+    "o_funding.extra_funding": "Money beyond the budget allowed",
+    "o_capacity.set": "Capacity (person-days/week): {name}",
+    "o_capacity.scale": "Capacity factor: {name}",
+    "o_deadlines.shift_days": "Every deadline shifted (days)",
+    "o_deadlines.shift_days.one": "Deadline shifted (days): {name}",
+    "o_deadlines.hard": "Hard deadlines",
+    "o_accelerated": "Accelerated modes allowed",
+    "o_objective": "Objective weight: {name}",
+    "o_solver": "Solver: {name}",
+    "o_report": "Report: {name}",
+    "o_plan": "Plan",
+    "true": "yes",
+    "false": "no",
+    "criteria_set_commune": "commune criterion",
+    "criteria_set_district": "district criterion",
+})
 
 # Messages of the lower layers (domain explanations, plan checks, studies, command line, app),
 # each as (Vietnamese, English) side by side; merged into VI and EN below.
@@ -556,3 +667,18 @@ def source_names(plan: Any, lang: str = "vi") -> dict[str, str]:
     out = {s.source_id: str(getattr(s, col)) for s in plan.sources}
     out["EXTRA"] = label("h_extra", lang)
     return out
+
+
+def criterion_names(plan: Any, lang: str = "vi") -> dict[tuple[str, str], str]:
+    """(criteria set, code) -> '2. Giao thông' (the criterion's number and name in ``lang``)."""
+    col = name_field(lang)
+    return {(str(c.set), str(c.code)): f"{c.code}. {getattr(c, col)}" for c in plan.criteria}
+
+
+def criterion_name(names: dict[tuple[str, str], str], commune_code: str, code: Any, lang: str = "vi") -> str:
+    """The name of criterion ``code`` of a commune (or of the district when ``commune_code`` is DISTRICT)."""
+    k = str(code)
+    if k in ("all", "", "nan", "None"):
+        return label("all_criteria", lang)
+    cset = "district" if str(commune_code) == "DISTRICT" else "commune"
+    return names.get((cset, k)) or names.get(("commune", k)) or names.get(("district", k)) or k

@@ -62,6 +62,14 @@ def format_money(mvnd: float, lang: str = "vi") -> str:
     return f"{text} {unit}"
 
 
+def format_number(value: float, lang: str = "vi", decimals: int = 0) -> str:
+    """A number for people: thousands grouped (``.`` in Vietnamese, ``,`` in English), decimal
+    mark ``,`` in Vietnamese; as in the reports' money (:func:`format_money`)."""
+    text = f"{value:,.{decimals}f}"
+    thousands, decimal = label("num_thousands", lang), label("num_decimal", lang)
+    return text.replace(",", "\u2009").replace(".", decimal).replace("\u2009", thousands)
+
+
 def format_date(d: dt.date | None, lang: str = "vi") -> str:
     """``dd/mm/yyyy`` (both languages: the district's convention); empty for ``None``."""
     if d is None:

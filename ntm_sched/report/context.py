@@ -12,8 +12,10 @@ from ntm_sched.domain import PlanResult, solve_plan
 from ntm_sched.i18n import agency_names, check_lang, commune_names, label, localized, source_names, status_label
 from ntm_sched.io import write_tables
 from ntm_sched.plan import Plan
+from ntm_sched.plan.settings import read_settings
 from ntm_sched.report import plots, tables
 from ntm_sched.scenario import Scenario, load_scenario, load_scenario_plan
+from ntm_sched.units import format_date, format_number
 
 ENGINE_FILES = ("schedule", "milestones", "allocation", "agency_load")
 GOOD_STATUSES = ("OPTIMAL", "FEASIBLE")
@@ -40,7 +42,20 @@ class ReportContext:
         return bool(self.result.has_schedule)
 
     def title(self) -> str:
-        return f"# {label('title', self.lang)}: {self.scenario.name}\n\n{self.scenario.description(self.lang)}"
+        """The scenario's description (in the report's language) as the title, its file name below."""
+        sub = label("subtitle", self.lang, name=self.scenario.name,
+                    start=format_date(read_settings(self.plan).plan_start))
+        return f"# {self.scenario.description(self.lang)}\n\n*{label('title', self.lang)} · {sub}*"
+
+    def decisions(self) -> str:
+        """The first section: what the committee must decide (at most a screen), and what on time means."""
+        return (f"## {label('decisions', self.lang)}\n\n"
+                f"{tables.decisions_markdown(self.result, self.plan, self.lang)}\n\n"
+                f"> {label('on_time_def', self.lang)}")
+
+    def on_time_definition(self) -> str:
+        """The one definition of on time, as a Markdown note."""
+        return f"> {label('on_time_def', self.lang)}"
 
     def status_markdown(self) -> str:
         """Loud banner when there is no schedule or it is not optimal."""
@@ -129,16 +144,32 @@ def build_report_context(scenario: str = "base", lang: str | None = None, time_l
         "cash_flow": tables.cash_flow_table(res, plan, lang),
         "schedule": tables.schedule_table(res, plan, lang),
         "assumptions": tables.assumptions(plan, lang),
-        "overrides": tables.overrides(sc, lang),
+        "overrides": tables.overrides(sc, lang, plan),
     }
     return ReportContext(sc, plan, res, lang, Path(output_dir), t)
 
 
+def _number_format(lang: str) -> Any:
+    def fmt(v: Any) -> str:
+        if isinstance(v, (int, float)) and not isinstance(v, bool) and not pd.isna(v):
+            return format_number(float(v), lang, 0 if float(v).is_integer() or abs(v) >= 100 else 2)
+        return "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v)
+    return fmt
+
+
 def show_table(df: pd.DataFrame, lang: str = "vi", max_rows: int = 200) -> Any:
-    """A DataFrame for display, or a '(no data)' note when it is empty."""
+    """A table for people: no index, text left-aligned, numbers right-aligned with thousands
+    separators (as in the reports); a '(no data)' note when it is empty."""
     from IPython.display import Markdown
 
     if df is None or not len(df):
         return Markdown(f"*{label('no_rows', lang)}*")
-    sty = df.head(max_rows).style.hide(axis="index")
+    d = df.head(max_rows)
+    num = [c for c in d.columns if pd.api.types.is_numeric_dtype(d[c]) and not pd.api.types.is_bool_dtype(d[c])]
+    sty = (d.style.hide(axis="index").format(_number_format(lang))
+           .set_properties(**{"text-align": "left", "vertical-align": "top"})
+           .set_table_styles([{"selector": "th", "props": "text-align: left; vertical-align: bottom;"},
+                              {"selector": "td", "props": "padding: 2px 8px;"}]))
+    if num:
+        sty = sty.set_properties(subset=num, **{"text-align": "right"})
     return sty

@@ -8,6 +8,7 @@ DejaVu Sans (matplotlib's default font, which has the glyphs).
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 from typing import Any
 
 import matplotlib
@@ -32,6 +33,11 @@ from ntm_sched.report.tables import cash_flow_data  # noqa: E402
 plt.rcParams["font.family"] = "DejaVu Sans"
 
 _COLORS = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+
+
+def wrap(text: str, width: int = 32) -> str:
+    """``text`` broken into lines of at most ``width`` characters (titles and legends are never cut)."""
+    return "\n".join(textwrap.wrap(str(text), width)) or str(text)
 
 
 def _ax(ax: Any, figsize: tuple[float, float] = (8, 4)) -> Any:
@@ -80,7 +86,7 @@ def gantt(schedule: pd.DataFrame, milestones: pd.DataFrame, lang: str = "vi", ax
              .sort_values(["g", "c", "s"]).index.tolist())
     n = len(order)
     if ax is None:
-        _, ax = plt.subplots(figsize=(10, max(3, 0.28 * n + 1)))
+        _, ax = plt.subplots(figsize=(11, max(3.0, 0.3 * n + 1.2)))
     ypos = {r: i for i, r in enumerate(order)}
     codes = list(dict.fromkeys(sch.sort_values("commune_code")["commune_code"]))
     color = {c: _COLORS[i % len(_COLORS)] for i, c in enumerate(codes)}
@@ -102,8 +108,13 @@ def gantt(schedule: pd.DataFrame, milestones: pd.DataFrame, lang: str = "vi", ax
                 ax.plot(pd.Timestamp(str(sd)), ypos[r], marker="D", ms=5,
                         color="red" if sl < 0 else "black")
     ax.set_yticks(range(n))
-    ax.set_yticklabels(order, fontsize=7)
-    ax.invert_yaxis()
+    ax.set_yticklabels(order, fontsize=8)
+    # a line between communes: rows are grouped by commune
+    owner = sch.groupby("row")["commune_code"].first()
+    for i in range(1, n):
+        if owner[order[i]] != owner[order[i - 1]]:
+            ax.axhline(i - 0.5, color="#999999", lw=0.6)
+    ax.set_ylim(n - 0.5, -0.5)  # first row at the top
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%m/%Y"))
     ax.set_title(label("gantt", lang))
     ax.grid(axis="x", alpha=0.3)
@@ -125,7 +136,10 @@ def cash_flow(plan_result: Any, source: str, ax: Any = None, lang: str = "vi",
     if df["released"].max() > 0:
         ax.step(x, df["released"], where="post", label=label("released", lang), color="tab:green")
     ax.step(x, df["spent"], where="post", label=label("spent", lang), color="tab:red")
-    ax.set_title(title or source, fontsize=9)
+    ax.set_title(wrap(title or source, 34), fontsize=9)
+    ax.set_ylim(bottom=0)
+    ax.set_xlim(x.min(), x.max() + pd.DateOffset(months=1))
+    ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 7)))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%m/%y"))
     ax.tick_params(labelsize=7)
     ax.set_ylabel(label("amount", lang), fontsize=7)
@@ -143,11 +157,11 @@ def cash_flow_grid(plan_result: Any, lang: str = "vi", names: dict[str, str] | N
     cols = min(3, n)
     rows = int(np.ceil(n / cols))
     if fig is None:
-        fig = plt.figure(figsize=(4 * cols, 2.8 * rows))
+        fig = plt.figure(figsize=(4.2 * cols, 3.3 * rows))
     axes = fig.subplots(rows, cols, squeeze=False)
     for i, ax in enumerate(axes.flat):
         if i < len(sources):
-            cash_flow(plan_result, sources[i], ax=ax, lang=lang, title=names.get(sources[i], sources[i])[:45])
+            cash_flow(plan_result, sources[i], ax=ax, lang=lang, title=names.get(sources[i], sources[i]))
         elif i == 0:
             _empty(ax, lang)
         else:
@@ -168,7 +182,7 @@ def allocation_bars(allocation: pd.DataFrame, lang: str = "vi", ax: Any = None,
                                aggfunc="sum", fill_value=0)
     bottom = np.zeros(len(p))
     for i, col in enumerate(p.columns):
-        ax.bar(range(len(p)), p[col].to_numpy(), bottom=bottom, label=source_names.get(col, col)[:40],
+        ax.bar(range(len(p)), p[col].to_numpy(), bottom=bottom, label=wrap(source_names.get(col, col), 40),
                color=_COLORS[i % len(_COLORS)])
         bottom += p[col].to_numpy()
     ax.set_xticks(range(len(p)))
@@ -182,6 +196,8 @@ def allocation_bars(allocation: pd.DataFrame, lang: str = "vi", ax: Any = None,
 def agency_heatmap(agency_load: pd.DataFrame, ax: Any = None, lang: str = "vi",
                    names: dict[str, str] | None = None) -> Any:
     """Weekly load / capacity per agency as a heat map (1.0 = at capacity)."""
+    if ax is None and agency_load is not None and len(agency_load):
+        _, ax = plt.subplots(figsize=(11, 1.2 + 0.35 * agency_load["agency"].nunique()))
     ax = _ax(ax, (10, 3.5))
     if agency_load is None or not len(agency_load):
         return _empty(ax, lang)
@@ -191,7 +207,7 @@ def agency_heatmap(agency_load: pd.DataFrame, ax: Any = None, lang: str = "vi",
     p = df.pivot_table(index="agency", columns="week_start", values="ratio", aggfunc="max", fill_value=0)
     im = ax.imshow(p.to_numpy(), aspect="auto", cmap="YlOrRd", vmin=0, vmax=1, interpolation="nearest")
     ax.set_yticks(range(len(p)))
-    ax.set_yticklabels([names.get(a, a)[:35] for a in p.index], fontsize=7)
+    ax.set_yticklabels([names.get(a, a) for a in p.index], fontsize=8)
     weeks = list(p.columns)
     step = max(1, len(weeks) // 10)
     ax.set_xticks(range(0, len(weeks), step))

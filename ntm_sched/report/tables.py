@@ -16,10 +16,13 @@ from typing import Any
 
 import pandas as pd
 
-from ntm_sched.domain import DISTRICT, EXTRA_SOURCE
+from ntm_sched.domain import CHAIN_MILESTONES, DISTRICT, EXTRA_SOURCE, on_time_table
 from ntm_sched.i18n import (
+    VI,
     agency_names,
     commune_names,
+    criterion_name,
+    criterion_names,
     label,
     localized,
     milestone_label,
@@ -28,6 +31,8 @@ from ntm_sched.i18n import (
     status_label,
 )
 from ntm_sched.units import format_date, format_money, to_date
+
+LABELS_KEYS = frozenset(VI)
 
 TIGHT_DAYS = 14
 """A milestone with less slack than this (days) puts its commune at risk."""
@@ -95,16 +100,18 @@ def headline(res: Any, plan: Any, lang: str = "vi") -> pd.DataFrame:
 # milestones
 # ---------------------------------------------------------------------------
 def milestone_table(res: Any, plan: Any, lang: str = "vi", include_tasks: bool = False) -> pd.DataFrame:
-    """Per commune: plan target, scheduled date and slack of each milestone."""
+    """Per commune: plan target, scheduled date and slack of each milestone, and whether the
+    milestone is met (the commune is on time only when all of its chain milestones are, see
+    :func:`ntm_sched.domain.on_time_table`)."""
     cols = [label(k, lang) for k in ("commune", "milestone", "target_date", "scheduled_date",
-                                      "slack_days", "late")]
+                                      "slack_days", "status_col")]
     ms = res.milestones
     if not include_tasks and len(ms):
         ms = ms[~ms["milestone"].astype(str).str.startswith("task:")]
     if not len(ms):
         return pd.DataFrame(columns=cols)
     names = commune_names(plan, lang)
-    order = {m: i for i, m in enumerate(("works_done", "inspection", "submission", "appraisal", "recognition"))}
+    order = {m: i for i, m in enumerate(CHAIN_MILESTONES)}
     ms = ms.assign(_d=ms["commune_code"].eq(DISTRICT), _o=ms["milestone"].map(order).fillna(9))
     ms = ms.sort_values(["_d", "commune_code", "_o", "milestone"])
     out = pd.DataFrame({
@@ -113,7 +120,8 @@ def milestone_table(res: Any, plan: Any, lang: str = "vi", include_tasks: bool =
         cols[2]: [_fd(d) for d in ms["target_date"]],
         cols[3]: [_fd(d) for d in ms["scheduled_date"]],
         cols[4]: ms["slack_days"].astype(int).to_numpy(),
-        cols[5]: ["x" if s < 0 else "" for s in ms["slack_days"]],
+        cols[5]: [label("late_by", lang, days=-int(s)) if s < 0 else label("st_on_time", lang)
+                  for s in ms["slack_days"]],
     })
     return out.reset_index(drop=True)
 
@@ -151,7 +159,9 @@ def cash_flow_data(res: Any) -> pd.DataFrame:
         return pd.DataFrame(columns=cols)
     model = res.model
     al = res.allocation
-    last = max(_d(x) for x in al["period_start"])
+    # the whole schedule: to the month of the last task's end (not only of the last payment)
+    ends = [_d(x) for x in res.schedule["end_date"]] if len(res.schedule) else []
+    last = max([_d(x) for x in al["period_start"]] + ends)
     months: list[dt.date] = []
     m = model.origin.replace(day=1)
     while m <= last:
@@ -212,7 +222,18 @@ def _holidays(plan: Any, lang: str) -> list[tuple[str, dt.date, dt.date, str]]:
             zip(cal["calendar"], cal["start_date"], cal["end_date"], cal[col])]
 
 
+CAUSE_RANK = ("r_procedure", "r_agency", "r_money", "r_extra", "r_start", "r_chain", "r_calendar")
+"""Which kind of cause binds first: a procedure that cannot fit, an agency at capacity, money,
+money beyond the budget, a long first work, the chain, a holiday."""
+
+
 def explain_task_chain(res: Any, plan: Any, task_id: str, lang: str = "vi", max_steps: int = 30) -> list[str]:
+    """The reasons of :func:`explain_task_chain_kinds`, as text."""
+    return [t for _, t in explain_task_chain_kinds(res, plan, task_id, lang, max_steps)]
+
+
+def explain_task_chain_kinds(res: Any, plan: Any, task_id: str, lang: str = "vi",
+                             max_steps: int = 30) -> list[tuple[str, str]]:
     """Walk back from ``task_id`` through its latest-finishing predecessor; say why each
     task on the way started late (agency at capacity, money, calendar) and what the
     chain was."""
@@ -229,7 +250,7 @@ def explain_task_chain(res: Any, plan: Any, task_id: str, lang: str = "vi", max_
     tasks = {t.id: t for t in model.problem.tasks}
     load = res.agency_load
     al = res.allocation
-    reasons: list[str] = []
+    reasons: list[tuple[str, str]] = []
     chain: list[str] = []
     seen: set[str] = set()
     cur: str | None = task_id
@@ -253,8 +274,8 @@ def explain_task_chain(res: Any, plan: Any, task_id: str, lang: str = "vi", max_
                 wk = [_d(w) for w, u, c in zip(lw["week_start"], lw["used"], lw["capacity"])
                       if ready - dt.timedelta(days=6) <= _d(w) < start and c > 0 and u >= c - 1e-9]
                 if wk:
-                    reasons.append(label("r_agency", lang, task=tname, agency=agencies.get(ag, ag),
-                                         week=format_date(wk[0])))
+                    reasons.append(("r_agency", label("r_agency", lang, task=tname, agency=agencies.get(ag, ag),
+                                                      week=format_date(wk[0]))))
             if len(al):
                 used = set(al.loc[al["task_id"] == cur, "source"])
                 for src in model.problem.sources:
@@ -264,63 +285,153 @@ def explain_task_chain(res: Any, plan: Any, task_id: str, lang: str = "vi", max_
                     trs = [model.date(tr.time) for tr in src.tranches
                            if ready < model.date(tr.time) <= start and tr.amount > 0]
                     if trs:
-                        reasons.append(label("r_money", lang, task=tname, source=snames.get(sid, sid),
-                                             date=format_date(min(trs))))
+                        reasons.append(("r_money", label("r_money", lang, task=tname, source=snames.get(sid, sid),
+                                                         date=format_date(min(trs)))))
                         break
         cal = tasks[cur].calendar
         for c, hs, he, hn in holidays:
             if c == cal and hs <= end and he >= start and (end - start).days > 0:
-                reasons.append(label("r_calendar", lang, task=tname, holiday=hn))
+                reasons.append(("r_calendar", label("r_calendar", lang, task=tname, holiday=hn)))
                 break
         if len(al) and row["kind"] == "work":
             ex = al[(al["task_id"] == cur) & (al["source"] == EXTRA_SOURCE)]["amount_mvnd"].sum()
             if ex > 0:
-                reasons.append(label("r_extra", lang, task=tname, amount=format_money(float(ex), lang)))
+                reasons.append(("r_extra", label("r_extra", lang, task=tname, amount=format_money(float(ex), lang))))
         if not ps:
+            if start <= model.origin and row["kind"] == "work" and (end - start).days > 30:
+                reasons.append(("r_start", label("r_start", lang, task=tname, start=format_date(start),
+                                                 end=format_date(end))))
             break
         cur = max(ps, key=lambda p: _d(sch.loc[p, "end_date"]))
     if chain:
-        reasons.append(label("r_chain", lang, chain=" ← ".join(chain[:6]) + (" ← …" if len(chain) > 6 else "")))
+        reasons.append(("r_chain", label("r_chain", lang,
+                                         chain=" ← ".join(chain[:6]) + (" ← …" if len(chain) > 6 else ""))))
     # de-duplicate, keep order
     return list(dict.fromkeys(reasons))
 
 
-def at_risk(res: Any, plan: Any, lang: str = "vi", tight_days: int = TIGHT_DAYS) -> pd.DataFrame:
-    """Communes late or tight (slack < ``tight_days``) at a milestone, each with its reasons."""
-    cols = [label("commune", lang), label("milestone", lang), label("scheduled_date", lang),
-            label("target_date", lang), label("slack_days", lang), label("reason", lang)]
+def _rank(kinds: list[tuple[str, str]]) -> list[str]:
+    """Causes as text, the binding one first (see :data:`CAUSE_RANK`), in walk order within a kind."""
+    order = {k: i for i, k in enumerate(CAUSE_RANK)}
+    return [t for _, t in sorted(kinds, key=lambda kt: order.get(kt[0], len(order)))]
+
+
+def risk_rows(res: Any, plan: Any, lang: str = "vi", tight_days: int = TIGHT_DAYS) -> list[dict[str, Any]]:
+    """Communes late (by the one definition: the first missed milestone) or tight (on time with a
+    milestone less than ``tight_days`` ahead of its target), then the district if late or tight;
+    each with its milestone, dates, days and causes (the binding one first). Late before tight,
+    most days late first."""
     ms = res.milestones
     if not res.has_schedule or not len(ms):
-        return pd.DataFrame(columns=cols)
-    names = commune_names(plan, lang)
-    ms = ms[~ms["milestone"].astype(str).str.startswith("task:")]
+        return []
+    ms = ms[ms["milestone"].isin(CHAIN_MILESTONES)]
+    ot = on_time_table(ms).set_index("commune_code") if len(ms) else None
     rows = []
     for code, grp in ms.groupby("commune_code", sort=True):
-        worst = grp.sort_values(["slack_days"]).iloc[0]
+        code = str(code)
+        if code != DISTRICT and ot is not None and code in ot.index and not bool(ot.loc[code, "on_time"]):
+            m = str(ot.loc[code, "first_missed"])
+            worst = grp[grp["milestone"] == m].iloc[0]
+        else:
+            worst = grp.sort_values(["slack_days"]).iloc[0]
+            m = str(worst["milestone"])
         slack = int(worst["slack_days"])
         if slack >= tight_days:
             continue
-        m = str(worst["milestone"])
-        why = [label("r_late" if slack < 0 else "r_tight", lang, days=abs(slack) if slack < 0 else slack,
-                     milestone=milestone_label(m, lang))]
+        causes: list[tuple[str, str]] = []
         if code != DISTRICT and m != "works_done":
             wd = grp[grp["milestone"] == "works_done"]
             if len(wd):
                 need = _procedure_days(plan, m)
                 left = (_d(worst["target_date"]) - _d(wd["scheduled_date"].iloc[0])).days
                 if need > left:
-                    why.append(label("r_procedure", lang, need=need, left=max(left, 0)))
-        why += explain_task_chain(res, plan, str(worst["task_id"]), lang)
-        rows.append({cols[0]: names.get(str(code), str(code)), cols[1]: milestone_label(m, lang),
-                     cols[2]: _fd(worst["scheduled_date"]), cols[3]: _fd(worst["target_date"]),
-                     cols[4]: slack, cols[5]: "; ".join(why)})
-    df = pd.DataFrame(rows, columns=cols)
-    return df.sort_values(cols[4]).reset_index(drop=True)
+                    causes.append(("r_procedure", label("r_procedure", lang, need=need, left=max(left, 0))))
+        ranked = _rank(causes + explain_task_chain_kinds(res, plan, str(worst["task_id"]), lang))
+        rows.append({"commune_code": code, "late": slack < 0, "milestone": m, "target_date": _d(worst["target_date"]),
+                     "scheduled_date": _d(worst["scheduled_date"]), "slack_days": slack,
+                     "cause": ranked[0] if ranked else label("c_unknown", lang), "causes": ranked})
+    rows.sort(key=lambda r: (r["commune_code"] == DISTRICT, not r["late"], r["slack_days"]))
+    return rows
+
+
+def at_risk(res: Any, plan: Any, lang: str = "vi", tight_days: int = TIGHT_DAYS) -> pd.DataFrame:
+    """Communes late (first missed milestone, by the one definition of on time) or tight (slack
+    < ``tight_days``), each with its binding cause and every cause found."""
+    cols = [label(k, lang) for k in ("commune", "status_col", "milestone", "target_date", "scheduled_date",
+                                      "days_text", "cause", "details")]
+    names = commune_names(plan, lang)
+    out = []
+    for r in risk_rows(res, plan, lang, tight_days):
+        slack = r["slack_days"]
+        out.append({cols[0]: names.get(r["commune_code"], r["commune_code"]),
+                    cols[1]: label("st_late" if r["late"] else "st_tight", lang),
+                    cols[2]: milestone_label(r["milestone"], lang),
+                    cols[3]: _fd(r["target_date"]), cols[4]: _fd(r["scheduled_date"]),
+                    cols[5]: label("late_by", lang, days=-slack) if slack < 0 else label("slack_of", lang, days=slack),
+                    cols[6]: r["cause"], cols[7]: "; ".join(r["causes"][1:] if r["causes"] and
+                                                            r["causes"][0] == r["cause"] else r["causes"])})
+    return pd.DataFrame(out, columns=cols)
+
+
+def bottleneck_agencies(res: Any) -> pd.DataFrame:
+    """Agencies at capacity: ``agency, weeks, first, last``, most weeks first."""
+    cols = ["agency", "weeks", "first", "last"]
+    load = res.agency_load if res.has_schedule else None
+    if load is None or not len(load):
+        return pd.DataFrame(columns=cols)
+    full = load[(load["capacity"] > 0) & (load["used"] >= load["capacity"] - 1e-9)]
+    rows = [{"agency": str(ag), "weeks": len(g), "first": min(_d(w) for w in g["week_start"]),
+             "last": max(_d(w) for w in g["week_start"])} for ag, g in full.groupby("agency")]
+    return pd.DataFrame(rows, columns=cols).sort_values(["weeks", "agency"], ascending=[False, True]) \
+        .reset_index(drop=True)
+
+
+def decisions_markdown(res: Any, plan: Any, lang: str = "vi", max_communes: int = 5) -> str:
+    """The report's first section, at most a screen: communes at risk with their binding cause,
+    money missing by month, and the bottleneck agency."""
+    names = commune_names(plan, lang)
+    agencies = agency_names(plan, lang)
+    parts = [f"### {label('d_communes', lang)}"]
+    rows = risk_rows(res, plan, lang)
+    if not res.has_schedule:
+        parts.append(label("no_schedule", lang))
+    elif not rows:
+        parts.append(label("d_none_at_risk", lang))
+    else:
+        items = []
+        for r in rows[:max_communes]:
+            key = "d_late_item" if r["late"] else "d_tight_item"
+            cause = r["cause"]
+            items.append("- " + label(key, lang, commune=names.get(r["commune_code"], r["commune_code"]),
+                                      days=abs(r["slack_days"]), milestone=milestone_label(r["milestone"], lang),
+                                      target=_fd(r["target_date"]), date=_fd(r["scheduled_date"]),
+                                      cause=cause[:1].lower() + cause[1:] if cause else cause))
+        if len(rows) > max_communes:
+            items.append("- " + label("d_more", lang, n=len(rows) - max_communes))
+        parts.append("\n".join(items))
+    parts.append(f"### {label('d_money', lang)}")
+    ex = extra_by_month(res, lang)
+    if not len(ex):
+        parts.append(label("d_no_money_gap", lang) if res.has_schedule else label("no_schedule", lang))
+    else:
+        total = float(ex.iloc[:, 1].sum())
+        months = " · ".join(f"{m}: {format_money(float(v), lang)}" for m, v in zip(ex.iloc[:, 0], ex.iloc[:, 1]))
+        parts.append(label("d_money_total", lang, total=format_money(total, lang), first=ex.iloc[0, 0])
+                     + "\n\n" + months)
+    parts.append(f"### {label('d_bottleneck', lang)}")
+    b = bottleneck_agencies(res)
+    if not len(b):
+        parts.append(label("d_no_bottleneck", lang) if res.has_schedule else label("no_schedule", lang))
+    else:
+        top = b.iloc[0]
+        parts.append(label("d_bottleneck_item", lang, agency=agencies.get(top["agency"], top["agency"]),
+                           weeks=int(top["weeks"]), first=_fd(top["first"]), last=_fd(top["last"])))
+    return "\n\n".join(parts)
 
 
 def bottlenecks(res: Any, plan: Any, lang: str = "vi") -> pd.DataFrame:
     """Agencies that hit their weekly capacity and sources that ran dry, with why."""
-    cols = [label("kind", lang), label("id", lang), label("reason", lang)]
+    cols = [label("kind", lang), label("name", lang), label("reason", lang)]
     if not res.has_schedule:
         return pd.DataFrame(columns=cols)
     rows = []
@@ -370,11 +481,45 @@ def source_kind(text: str) -> str:
     return "plan"
 
 
+def _row_name(name: str, r: Any, plan: Any, lang: str, names: dict[str, dict[Any, str]]) -> str:
+    """The name of one row of a plan table (never its code when a name exists)."""
+    nm = name_field(lang)
+    if name == "agencies" or name == "capacity_changes":
+        txt = names["agency"].get(str(r["agency_id"]), str(r["agency_id"]))
+        if name == "capacity_changes":
+            txt += f" ({_fd(r['start_date'])}–{_fd(r['end_date'])})"
+        return txt
+    if name == "sources":
+        return names["source"].get(str(r["source_id"]), str(r["source_id"]))
+    if name == "funding":
+        txt = f"{names['source'].get(str(r['source_id']), str(r['source_id']))}, {_fd(r['date_available'])}"
+        cc = r.get("commune_code")
+        if isinstance(cc, str) and cc:
+            txt += f", {names['commune'].get(cc, cc)}"
+        return txt
+    if name == "criteria":
+        return f"{label('criteria_set_' + str(r['set']), lang)} {r['code']}. {r[nm]}"
+    if name == "communes":
+        return str(r["name"])
+    if name == "calendar":
+        return str(r[nm])
+    if name == "settings":
+        return str(r.get("description") or r["key"])
+    if name == "tasks":
+        desc = r.get(name_field(lang, "description"))
+        return f"{names['commune'].get(str(r['commune_code']), str(r['commune_code']))}: {desc}"
+    if nm in r and isinstance(r[nm], str) and r[nm]:
+        return str(r[nm])
+    return str(r.get(_ID_COLUMNS.get(name, ""), ""))
+
+
 def assumptions(plan: Any, lang: str = "vi") -> pd.DataFrame:
-    """Every row of every plan table that has a ``source`` column: what it is and where it comes from."""
-    cols = [label("table", lang), label("id", lang), label("kind", lang), label("origin", lang)]
+    """Every row of every plan table that has a ``source`` column: what it is (by name) and where it comes from."""
+    cols = [label("table", lang), label("assumption", lang), label("kind", lang), label("origin", lang)]
+    names = {"agency": agency_names(plan, lang), "source": source_names(plan, lang),
+             "commune": commune_names(plan, lang)}
     rows = []
-    for name, idcol in _ID_COLUMNS.items():
+    for name in _ID_COLUMNS:
         try:
             t = plan.table(name)
         except (KeyError, ValueError):
@@ -386,13 +531,8 @@ def assumptions(plan: Any, lang: str = "vi") -> pd.DataFrame:
             s = r[src_col]
             if s is None or (isinstance(s, float) and pd.isna(s)) or str(s).strip() == "":
                 continue
-            ident = str(r[idcol]) if idcol in t.columns else ""
-            if name == "calendar":
-                ident = f"{r['calendar']}: {r[name_field(lang)]}"
-            if name == "criteria":
-                ident = f"{r['set']} {r['code']}"
-            rows.append({cols[0]: name, cols[1]: ident, cols[2]: label(f"k_{source_kind(str(s))}", lang),
-                         cols[3]: str(s)})
+            rows.append({cols[0]: label(f"t_{name}", lang), cols[1]: _row_name(name, r, plan, lang, names),
+                         cols[2]: label(f"k_{source_kind(str(s))}", lang), cols[3]: str(s)})
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -405,11 +545,44 @@ def _flatten(d: Any, prefix: str = "") -> list[tuple[str, Any]]:
     return [(prefix, d)]
 
 
-def overrides(scenario: Any, lang: str = "vi") -> pd.DataFrame:
-    """The scenario's own overrides (flattened keys), without its description."""
+def _value_text(v: Any, lang: str) -> str:
+    if isinstance(v, bool):
+        return label("true" if v else "false", lang)
+    if isinstance(v, float):
+        return f"{v:g}".replace(".", label("num_decimal", lang))
+    return str(v)
+
+
+def overrides(scenario: Any, lang: str = "vi", plan: Any = None) -> pd.DataFrame:
+    """The scenario's own overrides in words (sources, agencies and communes by name), without
+    its description."""
     cols = [label("key", lang), label("value", lang)]
     own = {k: v for k, v in (scenario.overrides or {}).items() if k != "description"}
-    return pd.DataFrame([(k, str(v)) for k, v in _flatten(own)], columns=cols)
+    names: dict[str, str] = {}
+    if plan is not None:
+        names = {**source_names(plan, lang), **agency_names(plan, lang), **commune_names(plan, lang)}
+    rows = []
+    for key, v in _flatten(own):
+        parts = key.split(".")
+        head = ".".join(parts[:2])
+        if parts[0] == "funding" and parts[1] == "add" or head == "funding.add":
+            txt = label("o_funding.add", lang)
+            if isinstance(v, list):
+                v = "; ".join(f"{names.get(str(t.get('source_id')), t.get('source_id'))} "
+                              f"{_fd(t.get('date_available'))} {format_money(float(t.get('amount_mvnd', 0)), lang)}"
+                              for t in v if isinstance(t, dict))
+        elif len(parts) == 3 and f"o_{head}" in LABELS_KEYS:
+            txt = label(f"o_{head}", lang, name=names.get(parts[2], parts[2]))
+        elif head == "deadlines.shift_days" and len(parts) == 3:
+            txt = label("o_deadlines.shift_days.one", lang, name=names.get(parts[2], parts[2]))
+        elif f"o_{key}" in LABELS_KEYS:
+            txt = label(f"o_{key}", lang)
+        elif f"o_{parts[0]}" in LABELS_KEYS:
+            txt = label(f"o_{parts[0]}", lang, name=".".join(parts[1:]))
+        else:
+            txt = key
+        rows.append((txt, _value_text(v, lang)))
+    return pd.DataFrame(rows, columns=cols)
 
 
 def schedule_table(res: Any, plan: Any, lang: str = "vi") -> pd.DataFrame:
@@ -420,10 +593,11 @@ def schedule_table(res: Any, plan: Any, lang: str = "vi") -> pd.DataFrame:
         return pd.DataFrame(columns=cols)
     names = commune_names(plan, lang)
     ag = agency_names(plan, lang)
+    cn = criterion_names(plan, lang)
     sch = sch.sort_values(["commune_code", "start_date"])
     return pd.DataFrame({
         cols[0]: [names.get(str(c), str(c)) for c in sch["commune_code"]],
-        cols[1]: sch["criterion"].astype(str).to_numpy(),
+        cols[1]: [criterion_name(cn, str(c), k, lang) for c, k in zip(sch["commune_code"], sch["criterion"])],
         cols[2]: sch[name_field(lang)].astype(str).to_numpy(),
         cols[3]: [ag.get(str(a), str(a)) for a in sch["agency"]],
         cols[4]: [_fd(d) for d in sch["start_date"]],

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from ntm_sched.i18n import commune_names
-from ntm_sched.report import plots
+from ntm_sched.report import plots, tables
 
 pytestmark = pytest.mark.slow
 
@@ -26,4 +26,18 @@ def test_plots_return_axes_and_accept_ax(base_solved):
     assert isinstance(plots.gantt(res.schedule, res.milestones, "en"), plt.Axes)
     grid = plots.cash_flow_grid(res, "vi")
     assert len(grid.axes) >= 1
+    plt.close("all")
+
+
+def test_cash_flow_covers_the_whole_schedule_from_zero(base_solved):
+    sc, plan, res = base_solved
+    df = tables.cash_flow_data(res)
+    last_end = max(pd.to_datetime(res.schedule["end_date"].astype(str)))
+    assert pd.Timestamp(str(max(df["month"]))) >= last_end.replace(day=1)
+    fig = plots.cash_flow_grid(res, "vi", names={"NTM_TW_TINH": "Vốn CTMTQG xây dựng NTM (Trung ương và tỉnh)"})
+    for ax in fig.axes:
+        if ax.get_visible() and ax.lines:
+            assert ax.get_ylim()[0] == 0
+    titles = [ax.get_title() for ax in fig.axes]
+    assert any("(Trung ương và tỉnh)" in t.replace("\n", " ") for t in titles)  # wrapped, not cut
     plt.close("all")

@@ -23,26 +23,48 @@ def test_headline_and_milestones(base_solved):
 
 
 def test_at_risk_reasons(base_solved):
+    from ntm_sched.domain import on_time_table
+
     sc, plan, res = base_solved
     risk = tables.at_risk(res, plan, "en")
-    ms = res.milestones[~res.milestones["milestone"].str.startswith("task:")]
+    ot = on_time_table(res.milestones).set_index("commune_code")
+    names = commune_names(plan)
+    late = {names[c] for c in ot.index if not ot.loc[c, "on_time"]}
+    # every late commune (the one definition) is in the table, as late, at its first missed milestone
+    assert late == set(risk.loc[risk["Status"] == "Late", "Commune"])
+    assert len(late) == res.summary["communes_late"]
+    for c in ot.index[~ot["on_time"].astype(bool)]:
+        row = risk[risk["Commune"] == names[c]].iloc[0]
+        assert row["Milestone"] == tables.milestone_label(ot.loc[c, "first_missed"], "en")
+        assert row["Days"] == f"{ot.loc[c, 'days_late']} days late"
+    ms = res.milestones[res.milestones["milestone"].isin(("works_done", "inspection", "appraisal", "recognition"))]
     worst = ms.groupby("commune_code")["slack_days"].min()
-    expected = {commune_names(plan, "en")[c] for c, s in worst.items() if s < tables.TIGHT_DAYS}
-    assert set(risk["Commune"]) == expected
-    for _, r in risk.iterrows():
-        reason = r["Reason"]
-        assert ("late" in reason) or ("slack" in reason)
-        assert "longest chain" in reason
-    # at least one concrete cause besides the chain
-    causes = ("waited for", "break", "procedure alone", "beyond the budget")
-    assert any(any(c in r for c in causes) for r in risk["Reason"])
+    tight = {names[c] for c, s in worst.items() if 0 <= s < tables.TIGHT_DAYS}
+    assert tight == set(risk.loc[risk["Status"] == "Tight", "Commune"])
+    assert (risk["Main cause"].str.len() > 0).all()
+    causes = ("waited for", "break", "procedure alone", "beyond the budget", "starts at the plan's start")
+    assert any(any(c in r for c in causes) for r in risk["Main cause"])
+
+
+def test_decisions_section_is_short_and_names_things(base_solved):
+    sc, plan, res = base_solved
+    md = tables.decisions_markdown(res, plan, "vi")
+    assert len(md.splitlines()) <= 25
+    assert "Xã trễ hạn hoặc sát hạn" in md and "Vốn còn thiếu" in md and "Cơ quan là điểm nghẽn" in md
+    for code in plan.table("communes")["code"]:
+        assert str(code) not in md
+    assert "BCD_HUYEN" not in md and "NTM_TW_TINH" not in md
 
 
 def test_at_risk_procedure_reason(base_solved):
     sc, plan, res = base_solved
     # a target the day after the works: the procedure cannot fit
     ms = res.milestones.copy()
-    i = ms.index[(ms["milestone"] == "recognition") & (ms["commune_code"] != "DISTRICT")][0]
+    from ntm_sched.domain import on_time_table
+
+    ot = on_time_table(ms)
+    ok = set(ot.loc[ot["on_time"].astype(bool), "commune_code"])  # a commune on time at every other milestone
+    i = ms.index[(ms["milestone"] == "recognition") & ms["commune_code"].isin(ok)][0]
     code = ms.at[i, "commune_code"]
     wd = ms[(ms["commune_code"] == code) & (ms["milestone"] == "works_done")]["scheduled_date"].iloc[0]
     ms.at[i, "target_date"] = wd
@@ -50,7 +72,8 @@ def test_at_risk_procedure_reason(base_solved):
     fake = type(res)(res.model, res.result, res.schedule, ms, res.allocation, res.agency_load, res.summary)
     risk = tables.at_risk(fake, plan, "en")
     row = risk[risk["Commune"] == commune_names(plan)[code]]
-    assert "procedure alone takes" in row["Reason"].iloc[0]
+    text = row["Main cause"].iloc[0] + row["Details"].iloc[0]
+    assert "procedure alone takes" in text
 
 
 def test_empty_result_degrades(base_solved):
@@ -84,6 +107,9 @@ def test_assumptions_and_overrides(base_solved):
     sc, plan, res = base_solved
     a = tables.assumptions(plan, "en")
     assert {"assumption", "V (verified)"} <= set(a["Kind"])
-    o = tables.overrides(load_scenario("programme_cut_20"), "en")
-    assert o.iloc[0].tolist() == ["funding.scale.NTM_TW_TINH", "0.8"]
+    # names, never codes
+    assert "District budget" in set(a["Assumption"]) and "HUYEN" not in set(a["Assumption"])
+    assert "Agencies" in set(a["Table"]) and "agencies" not in set(a["Table"])
+    o = tables.overrides(load_scenario("programme_cut_20"), "vi", plan)
+    assert o.iloc[0].tolist() == ["Hệ số vốn: Vốn CTMTQG xây dựng NTM (Trung ương và tỉnh)", "0,8"]
     assert len(tables.overrides(sc, "en")) == 0
