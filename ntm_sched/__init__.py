@@ -2,10 +2,11 @@
 
 Layers (imports point down; ``tests/test_imports.py`` keeps it so)::
 
-    cli -> studies -> report -> domain, scenario -> engine | plan | i18n | units | io
+    cli -> app -> studies -> report -> domain, scenario -> engine | plan | i18n | units | io
 
 * ``i18n``, ``units``, ``io``: every vi/en string; money/date scaling and formatting; atomic
-  output (``write_tables``, the one writer of result tables).
+  output (``write_tables``, the one writer of result tables) and where the project's files are
+  (``project_root``: the checkout, or ``<prefix>/share/ntm-sched`` after a plain install).
 * ``engine/``: generic scheduling, knows no commune: ``problem``, ``options`` (``SolveOptions``,
   the one home of solver defaults), ``result`` (+ check and explanation types), ``builder``,
   ``checker``, ``explain``, ``solve``, ``transforms``, ``psplib``, ``bench``.
@@ -16,6 +17,9 @@ Layers (imports point down; ``tests/test_imports.py`` keeps it so)::
 * ``report/``: tables, plots, context, papermill runner, batch.
 * ``studies/``: questions asked of the model: ``budget/`` (allocation, evaluate, minimum, cuts,
   marginal), ``explore``. A new study goes in ``studies/<study>/``.
+* ``app/``: the planners' and finance office's web app (ipywidgets pages served by Voilà:
+  ``explorer_page``, ``budget_page``, ``changes``, ``scenario_file``, ``view``, ``server``);
+  it uses the studies and the report, and only the CLI uses it.
 * ``cli/``: the only argparse: one module per verb, common options in parent parsers.
 
 Old -> new module map (restructure of issue 8)::

@@ -14,6 +14,12 @@ through :func:`publish_file`, which replaces only a file it recognises as its ow
 Names given by users (scenario names, run names) are checked by :func:`check_name`, and
 every folder written under a root by :func:`child_of`, so that nothing is written
 outside ``outputs/`` (or an explicit output folder).
+
+:func:`project_root` (:func:`data_dir`, :func:`notebooks_dir`) finds the plan data, the
+scenarios and the notebooks: in a source checkout (and an editable install) they sit next to
+the package (``data/``, ``notebooks/``); a plain ``pip install .`` or a wheel puts a copy under
+``<prefix>/share/ntm-sched/`` (``[tool.setuptools.data-files]`` in ``pyproject.toml``), so
+``ntm-sched report base`` works from any folder without the checkout.
 """
 
 from __future__ import annotations
@@ -23,6 +29,8 @@ import json
 import os
 import re
 import shutil
+import site
+import sys
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
@@ -344,3 +352,53 @@ def write_tables(out: str | os.PathLike[str], tables: Mapping[str, pd.DataFrame]
         target.mkdir(parents=True, exist_ok=True)
         _write_into(target, tables, summary, workbook, workbook_tables, encoding)
     return target
+
+
+# ---------------------------------------------------------------------------
+# where the project's own files are (a checkout, or installed under share/ntm-sched)
+# ---------------------------------------------------------------------------
+
+SHARE_NAME = "ntm-sched"
+
+
+def _complete(root: Path) -> bool:
+    return (root / "data" / "scenarios").is_dir() and (root / "notebooks").is_dir()
+
+
+def project_root() -> Path:
+    """The folder holding ``data/`` and ``notebooks/``.
+
+    The checkout next to the package first, then ``share/ntm-sched`` of the running
+    interpreter's prefix (a venv or the system), of the user base (``pip install --user``)
+    and of the base prefix.
+
+    Returns
+    -------
+    pathlib.Path
+        The first of those folders that has ``data/scenarios/`` and ``notebooks/``.
+
+    Raises
+    ------
+    FileNotFoundError
+        Neither exists: the package was installed without its data files.
+    """
+    candidates = [Path(__file__).resolve().parent.parent]
+    for prefix in (sys.prefix, getattr(site, "USER_BASE", None) or "", sys.base_prefix):
+        if prefix:
+            candidates.append(Path(prefix) / "share" / SHARE_NAME)
+    for c in candidates:
+        if _complete(c):
+            return c
+    raise FileNotFoundError("ntm-sched: the plan data and notebooks were not found in "
+                            + ", ".join(str(c) for c in candidates)
+                            + " (reinstall the package: pip install ntm-sched)")
+
+
+def data_dir() -> Path:
+    """``data/`` (plans, scenarios, budget examples)."""
+    return project_root() / "data"
+
+
+def notebooks_dir() -> Path:
+    """``notebooks/`` (the report, the explorer, the budget lab, the app pages)."""
+    return project_root() / "notebooks"

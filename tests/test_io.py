@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sys
 
 import numpy as np
 import pytest
 
+from ntm_sched import io
 from ntm_sched.io import MARKER, atomic_dir, atomic_write_text, write_json
 
 
@@ -77,3 +79,26 @@ def test_write_tables_replaces_its_own_folder_or_writes_into_a_shared_one(tmp_pa
     (shared / "figure.png").write_bytes(b"png")
     write_tables(shared, {"t": df}, encoding="utf-8-sig", replace_folder=False)
     assert (shared / "figure.png").exists() and (shared / "t.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+# the project's files are found next to the package or installed with it (a plain pip install)
+
+def test_project_root_in_a_checkout_holds_data_and_notebooks():
+    root = io.project_root()
+    assert (root / "data" / "scenarios" / "base.yaml").exists()
+    assert (root / "notebooks" / "scenario_report.ipynb").exists()
+    assert io.data_dir() == root / "data" and io.notebooks_dir() == root / "notebooks"
+
+
+def test_project_root_falls_back_to_the_installed_share_folder(tmp_path, monkeypatch):
+    share = tmp_path / "share" / "ntm-sched"
+    (share / "data" / "scenarios").mkdir(parents=True)
+    (share / "notebooks").mkdir()
+    monkeypatch.setattr(io, "__file__", str(tmp_path / "site-packages" / "ntm_sched" / "io.py"))
+    monkeypatch.setattr(sys, "prefix", str(tmp_path))
+    assert io.project_root() == share
+    monkeypatch.setattr(sys, "prefix", str(tmp_path / "nowhere"))
+    monkeypatch.setattr(sys, "base_prefix", str(tmp_path / "nowhere"))
+    monkeypatch.setattr(io.site, "USER_BASE", str(tmp_path / "nowhere"))
+    with pytest.raises(FileNotFoundError, match="reinstall"):
+        io.project_root()

@@ -17,6 +17,7 @@ import tempfile
 import uuid
 import weakref
 
+from jupyter_client.kernelspec import KernelSpec, KernelSpecManager, NoSuchKernel
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import default
 
@@ -68,3 +69,32 @@ def kill_kernels(timeout: float = 5.0) -> int:
                 clean()
         n += 1
     return n
+
+
+class OwnInterpreterKernelManager(IpcKernelManager):
+    """Runs the notebook in a kernel of the interpreter running ntm-sched itself
+    (``sys.executable -m ipykernel_launcher``), whatever ``kernel_name`` says: used when the
+    ``ntm-sched`` kernel is not registered (a plain ``pip install``)."""
+
+    @property
+    def kernel_spec(self) -> KernelSpec:  # type: ignore[override]
+        if self._kernel_spec is None:
+            self._kernel_spec = KernelSpec(
+                argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                display_name=f"ntm-sched ({sys.executable})", language="python", metadata={})
+        return self._kernel_spec
+
+
+def kernel_registered(kernel_name: str) -> bool:
+    """Whether a Jupyter kernel ``kernel_name`` is installed."""
+    try:
+        KernelSpecManager().get_kernel_spec(kernel_name)
+    except NoSuchKernel:
+        return False
+    return True
+
+
+def kernel_manager_class(kernel_name: str = "ntm-sched") -> type[IpcKernelManager]:
+    """:class:`IpcKernelManager` when ``kernel_name`` is registered, else
+    :class:`OwnInterpreterKernelManager` (this interpreter's own kernel)."""
+    return IpcKernelManager if kernel_registered(kernel_name) else OwnInterpreterKernelManager

@@ -26,16 +26,15 @@ from ntm_sched.io import (
     child_of,
     clean_stale,
     mark_output,
+    project_root,
     remove_output,
     replace_dir,
     tmp_prefix,
 )
-from ntm_sched.report.kernel import IpcKernelManager, kill_kernels
+from ntm_sched.report.kernel import kill_kernels
 from ntm_sched.scenario import load_scenario
 
 KERNEL = "ntm-sched"
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-NOTEBOOK = PROJECT_ROOT / "notebooks" / "scenario_report.ipynb"
 DEFAULT_TIMEOUT = 900
 
 
@@ -47,15 +46,13 @@ class ReportError(RunFailed):
         self.failed_dir = failed_dir
 
 
-def check_kernel(kernel_name: str = KERNEL) -> None:
-    """Raise :class:`ReportError` telling to run ``make setup`` when the kernel is missing."""
-    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+def check_kernel(kernel_name: str = KERNEL) -> type:
+    """The kernel manager class to run notebooks with: the registered kernel ``kernel_name``
+    when it is installed (``make setup`` does it), otherwise this interpreter's own kernel
+    (a plain ``pip install``), so the user never has to register one."""
+    from ntm_sched.report.kernel import kernel_manager_class
 
-    try:
-        KernelSpecManager().get_kernel_spec(kernel_name)
-    except NoSuchKernel:
-        raise ReportError(f"the Jupyter kernel {kernel_name!r} is not installed: run `make setup` "
-                          f"(it installs the kernel into .venv)") from None
+    return kernel_manager_class(kernel_name)
 
 
 def scenario_name(scenario: str | os.PathLike[str]) -> str:
@@ -115,7 +112,7 @@ def run_report(scenario: str | os.PathLike[str] = "base", run: str | None = None
     """
     import papermill as pm
 
-    check_kernel()
+    manager = check_kernel()
     name = scenario_name(scenario)
     run = check_name(run or name, "run name")
     outputs = Path(outputs_dir).resolve()
@@ -150,9 +147,10 @@ def run_report(scenario: str | os.PathLike[str] = "base", run: str | None = None
     t0 = time.perf_counter()
     try:
         with sigterm_raises():  # SIGTERM runs the clean-up below, as Ctrl-C does
-            pm.execute_notebook(str(notebook or NOTEBOOK), str(nb_out), parameters=params, kernel_name=KERNEL,
-                                cwd=str(PROJECT_ROOT), execution_timeout=timeout, progress_bar=progress,
-                                log_output=False, kernel_manager_class=IpcKernelManager)
+            root = project_root()
+            pm.execute_notebook(str(notebook or root / "notebooks" / "scenario_report.ipynb"), str(nb_out),
+                                parameters=params, kernel_name=KERNEL, cwd=str(root), execution_timeout=timeout,
+                                progress_bar=progress, log_output=False, kernel_manager_class=manager)
             _export_html(nb_out, tmp / "report.html")
             with open(tmp / "run.json", "w", encoding="utf-8") as f:
                 json.dump({"scenario": name, "run": run, "parameters": params | {"output_dir": str(target)},

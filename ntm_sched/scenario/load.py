@@ -19,7 +19,7 @@ import yaml
 
 from ntm_sched.engine.options import SolveOptions
 from ntm_sched.errors import InputError
-from ntm_sched.io import OutputTargetError, check_name
+from ntm_sched.io import OutputTargetError, check_name, data_dir
 from ntm_sched.scenario.config import ScenarioConfig, validate_file
 
 SOLVER_KEYS = ("time_limit", "seed", "workers")
@@ -79,8 +79,9 @@ class Scenario:
 
 
 def default_scenario_dir() -> Path:
-    """``data/scenarios`` of the project (the folder next to the package)."""
-    return Path(__file__).resolve().parents[2] / "data" / "scenarios"
+    """``data/scenarios`` of the project (next to the package, or installed with it: see
+    :func:`ntm_sched.io.data_dir`)."""
+    return data_dir() / "scenarios"
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:

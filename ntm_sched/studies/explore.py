@@ -102,6 +102,13 @@ def apply_controls(plan: Plan, controls: Controls) -> Plan:
     accelerated, funding.extra_funding). Unknown source or agency ids raise
     :class:`ntm_sched.scenario.ScenarioError`.
     """
+    return apply(plan, Scenario(name="explore", path=None, config=controls_overrides(plan, controls)))
+
+
+def controls_overrides(plan: Plan, controls: Controls) -> dict[str, Any]:
+    """The controls as scenario-file overrides (only what differs from ``plan``, plus the
+    deadline and mode switches): what :func:`apply_controls` applies and what a saved scenario
+    file holds."""
     caps = dict(controls.agency_capacity)
     if controls.inspection_capacity is not None:
         caps[controls.inspection_agency or inspection_agency(plan)] = float(controls.inspection_capacity)
@@ -113,7 +120,7 @@ def apply_controls(plan: Plan, controls: Controls) -> Plan:
         "deadlines": {"shift_days": int(controls.deadline_shift_days), "hard": bool(controls.hard_deadlines)},
         "accelerated": bool(controls.accelerated),
     }
-    return apply(plan, Scenario(name="explore", path=None, config=cfg))
+    return cfg
 
 
 def headline(pr: PlanResult) -> dict[str, Any]:
