@@ -462,6 +462,11 @@ VI.update({
     "b_working": "Đang tính…", "b_answer": "Trả lời",
     "b_status": "Tình trạng lời giải: {status}.", "b_gap": "Khoảng cách đến tối ưu: {gap} %.",
     "b_alloc_ok": "Phương án phân bổ này trả đủ mọi công việc.",
+    "b_scale": ("Nếu mọi đợt cấp vốn cùng tăng hoặc giảm theo một tỷ lệ: cần ít nhất {scale} ngân sách hiện có "
+                "({budget}) để đạt mọi hạn có thể đạt; ở {lower} thì không đủ."),
+    "b_scale_none": "Không tìm được tỷ lệ ngân sách đủ trong giới hạn đã thử.",
+    "b_no_schedule": ("Với đúng số tiền này không lập được lịch trình trong thời gian cho phép: "
+                      "không nói được xã nào trễ; xem số tiền còn thiếu bên dưới."),
     "b_alloc_missing": "Phương án phân bổ này còn thiếu {amount}, cần từ quý {first}.",
     "b_alloc_late": "Các xã trễ hạn với phương án này: {communes}.", "b_alloc_none_late": "Không xã nào trễ hạn.",
     "b_unspent": "Vốn phân bổ chưa dùng hết: {amount}.",
@@ -473,7 +478,7 @@ VI.update({
     "b_extra_needed": "Còn thiếu (triệu đồng)", "b_from": "Lịch trình lấy từ",
     "b_own": "lần giải của mức này", "b_below": "lịch của mức thấp hơn",
     "b_base_date": "Công nhận (hiện tại)", "b_with_more": "Công nhận (thêm vốn)", "b_days_gained": "Sớm hơn (ngày)",
-    "b_quarter": "Quý", "b_allocated": "Được phân bổ (triệu đồng)", "b_paid": "Đã chi (triệu đồng)",
+    "b_quarter": "Quý", "b_quarter_of": "Quý {quarter}/{year}", "b_allocated": "Được phân bổ (triệu đồng)", "b_paid": "Đã chi (triệu đồng)",
     "b_unspent_col": "Chưa dùng (triệu đồng)", "b_earliest": "Ngày sớm nhất đạt được",
     "b_late_days": "Trễ (ngày)", "b_slip": "Chậm so với hiện tại (ngày)",
 })
@@ -520,6 +525,11 @@ EN.update({
     "b_working": "Computing…", "b_answer": "Answer",
     "b_status": "Solver status: {status}.", "b_gap": "Optimality gap: {gap} %.",
     "b_alloc_ok": "This allocation pays for every work.",
+    "b_scale": ("If every tranche is scaled alike: at least {scale} of the current budget ({budget}) meets every "
+                "reachable deadline; {lower} is not enough."),
+    "b_scale_none": "No sufficient scale of the budget found within the range tried.",
+    "b_no_schedule": ("No schedule was found within this money in the time limit: which communes are late "
+                      "cannot be said; see the money missing below."),
     "b_alloc_missing": "This allocation is {amount} short, needed from quarter {first}.",
     "b_alloc_late": "Communes late with this allocation: {communes}.", "b_alloc_none_late": "No commune is late.",
     "b_unspent": "Allocated money left unspent: {amount}.",
@@ -531,7 +541,7 @@ EN.update({
     "b_extra_needed": "Missing (million VND)", "b_from": "Schedule taken from",
     "b_own": "this level's solve", "b_below": "the level below's schedule",
     "b_base_date": "Recognition (now)", "b_with_more": "Recognition (more money)", "b_days_gained": "Days earlier",
-    "b_quarter": "Quarter", "b_allocated": "Allocated (million VND)", "b_paid": "Paid (million VND)",
+    "b_quarter": "Quarter", "b_quarter_of": "Q{quarter} {year}", "b_allocated": "Allocated (million VND)", "b_paid": "Paid (million VND)",
     "b_unspent_col": "Unspent (million VND)", "b_earliest": "Earliest reachable date",
     "b_late_days": "Late (days)", "b_slip": "Later than now (days)",
 })

@@ -10,9 +10,11 @@ Verbs::
     ntm-sched scenario schema [--out FILE] | list | check SCENARIO
     ntm-sched risk [SCENARIO] --samples N [--seed S] [--policy fixed|replan] [--jobs N | --scheduler ADDRESS]
                    [--spread-scale X] [--out DIR]
+    ntm-sched app [SCENARIO] [--port P] [--lang vi|en] [--time-limit S] [--scenario-dir DIR]
     ntm-sched bench psplib DIR [--reference CSV] [--time-limit S] [--workers N] [--out CSV]
 
-Each verb module (``validate``, ``solve``, ``report``, ``batch``, ``budget``, ``scenario``, ``risk``, ``bench``) has
+Each verb module (``validate``, ``solve``, ``report``, ``batch``, ``budget``, ``scenario``, ``risk``, ``app``,
+``bench``) has
 ``add_parser(subparsers)`` and ``main(args)``; the common options (``--scenario``,
 ``--time-limit``, ``--workers``, ``--seed``, ``--lang``, ``--out``) are declared once in the
 parent parsers of :mod:`ntm_sched.cli.common`.
@@ -32,9 +34,9 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from ntm_sched.cli import batch, bench, budget, report, risk, scenario, solve, validate
+from ntm_sched.cli import app, batch, bench, budget, report, risk, scenario, solve, validate
 
-VERBS = (validate, solve, report, batch, budget, scenario, risk, bench)
+VERBS = (validate, solve, report, batch, budget, scenario, risk, app, bench)
 
 
 def build_parser() -> argparse.ArgumentParser:

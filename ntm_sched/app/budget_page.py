@@ -1,0 +1,246 @@
+"""The finance office's page: its four questions as forms, each answer stated in words (status,
+gap, what is short, who is late) with tables by name under Vietnamese headers.
+
+The ``*_html`` functions render an answer of :mod:`ntm_sched.studies.budget` (also used by
+``notebooks/budget_lab.ipynb``); :class:`BudgetPage` puts them behind forms (the app's
+second tab).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ntm_sched.app import view
+from ntm_sched.i18n import commune_names, label, milestone_label, source_names, status_label
+from ntm_sched.io import data_dir
+from ntm_sched.studies import budget
+from ntm_sched.units import format_date, format_money, format_number, to_date
+
+
+def _p(text: str, cls: str = "") -> str:
+    return f'<p class="{cls}">{view.esc(text)}</p>'
+
+
+def status_words(status: str, gap: float | None, lang: str = "vi") -> str:
+    """'Tình trạng lời giải: Tối ưu.' (plus the gap when not proven optimal)."""
+    txt = label("b_status", lang, status=status_label(str(status), lang))
+    if gap is not None and str(status) != "OPTIMAL":
+        txt += " " + label("b_gap", lang, gap=format_number(100 * float(gap), lang, 1))
+    return txt
+
+
+def quarter_text(q: Any, lang: str = "vi") -> str:
+    """'2019Q3' -> 'Quý 3/2019' (Vietnamese) or 'Q3 2019'."""
+    t = str(q)
+    if len(t) == 6 and t[4] == "Q":
+        return label("b_quarter_of", lang, quarter=t[5], year=t[:4])
+    return t
+
+
+def _names(codes: Any, plan: Any, lang: str) -> str:
+    n = commune_names(plan, lang)
+    return ", ".join(n.get(str(c), str(c)) for c in codes)
+
+
+def evaluation_html(rep: Any, plan: Any, lang: str = "vi") -> str:
+    """An allocation's answer: status, money short (by quarter), late communes, unspent money."""
+    L = lambda k, **kw: label(k, lang, **kw)  # noqa: E731
+    s = rep.summary
+    cn, sn = commune_names(plan, lang), source_names(plan, lang)
+    out = [_p(status_words(s["status"], rep.fixed.summary.get("gap"), lang))]
+    if s.get("missing_mvnd"):
+        first = quarter_text(rep.missing["quarter"].min(), lang) if len(rep.missing) else ""
+        out.append(_p(L("b_alloc_missing", amount=format_money(float(s["missing_mvnd"]), lang), first=first),
+                      "ntm-msg-bad"))
+    elif rep.fixed.has_schedule:
+        out.append(_p(L("b_alloc_ok"), "ntm-msg-ok"))
+    late = s.get("late_communes") or []
+    if not rep.fixed.has_schedule:
+        out.append(_p(L("b_no_schedule"), "ntm-msg-bad"))
+    else:
+        out.append(_p(L("b_alloc_late", communes=_names(late, plan, lang)) if late else L("b_alloc_none_late"),
+                      "ntm-msg-bad" if late else "ntm-msg-ok"))
+    if s.get("unspent_mvnd"):
+        out.append(_p(L("b_unspent", amount=format_money(float(s["unspent_mvnd"]), lang))))
+    c = rep.communes
+    if len(c):
+        t = pd.DataFrame({L("commune"): [cn.get(str(x), str(x)) for x in c["commune_code"]],
+                          L("target_date"): [format_date(to_date(x)) for x in c["target_date"]],
+                          L("scheduled_date"): [format_date(to_date(x)) for x in c["scheduled_date"]],
+                          L("b_late_days"): [max(int(x), 0) if pd.notna(x) else None for x in c["late_days"]],
+                          L("b_slip"): [int(x) if pd.notna(x) else None for x in c["slip_vs_base_days"]]})
+        out.append(view.table_html(t, lang, "ntm-budget-communes"))
+    if len(rep.missing):
+        m = rep.missing
+        t = pd.DataFrame({L("commune"): [cn.get(str(x), str(x)) for x in m["commune_code"]],
+                          L("b_quarter"): [quarter_text(q, lang) for q in m["quarter"]], L("b_extra_needed"): m["extra_mvnd"].round().astype(int)})
+        out.append(view.table_html(t, lang, "ntm-budget-missing"))
+    u = rep.unspent
+    if len(u) and u["unspent_mvnd"].notna().any():
+        u = u[u["unspent_mvnd"] > 0.5]
+        if len(u):
+            t = pd.DataFrame({L("commune"): [cn.get(str(x), str(x)) if x else L("all_criteria") for x in u["commune_code"]],
+                              L("source"): [sn.get(str(x), str(x)) for x in u["source_id"]],
+                              L("b_allocated"): u["allocated_mvnd"].round().astype(int),
+                              L("b_paid"): u["paid_mvnd"].round().astype(int),
+                              L("b_unspent_col"): u["unspent_mvnd"].round().astype(int)})
+            out.append(view.table_html(t, lang, "ntm-budget-unspent"))
+    return "".join(out)
+
+
+def minimum_html(mb: Any, plan: Any, lang: str = "vi") -> str:
+    """The smallest budget: total vs the plan's, status, money by source and quarter, deadlines
+    no money can meet."""
+    L = lambda k, **kw: label(k, lang, **kw)  # noqa: E731
+    cn, sn = commune_names(plan, lang), source_names(plan, lang)
+    gap = getattr(mb.result, "gap", None) if mb.result is not None else None
+    out = [_p(status_words(mb.status, gap, lang))]
+    if mb.total_mvnd is None:
+        out.append(_p(L("b_min_none"), "ntm-msg-bad"))
+    else:
+        out.append(_p(L("b_min_total", total=format_money(mb.total_mvnd, lang),
+                        plan_total=format_money(mb.plan_total_mvnd, lang)), "ntm-msg-ok"))
+    if len(mb.by_source_quarter):
+        p = mb.by_source_quarter.pivot_table(index="source_id", columns="quarter", values="amount_mvnd",
+                                             aggfunc="sum", fill_value=0).round().astype(int)
+        p.index = [sn.get(str(i), str(i)) for i in p.index]
+        p.columns = [quarter_text(c, lang) for c in p.columns]
+        p = p.reset_index().rename(columns={"index": L("source")})
+        out.append(f"<h4>{view.esc(L('b_by_quarter'))}</h4>" + view.table_html(p, lang, "ntm-budget-quarters"))
+    if len(mb.relaxed):
+        r = mb.relaxed
+        t = pd.DataFrame({L("commune"): [cn.get(str(x), str(x)) for x in r["commune_code"]],
+                          L("milestone"): [milestone_label(str(m), lang) for m in r["milestone"]],
+                          L("target_date"): [format_date(to_date(x)) for x in r["target_date"]],
+                          L("b_earliest"): [format_date(to_date(x)) for x in r["earliest_date"]]})
+        out.append(f"<h4>{view.esc(L('b_unreachable'))}</h4>" + view.table_html(t, lang, "ntm-budget-unreachable"))
+    return "".join(out)
+
+
+def scale_markdown(ans: Any, lang: str = "vi") -> str:
+    """The smallest uniform scale of the plan's money, in words."""
+    if ans.scale is None:
+        return label("b_scale_none", lang)
+    pct = lambda v: f"{100 * float(v):.0f} %"  # noqa: E731
+    return label("b_scale", lang, scale=pct(ans.scale), budget=format_money(float(ans.budget_mvnd or 0), lang),
+                 lower=pct(ans.lower))
+
+
+def cuts_html(df: pd.DataFrame, plan: Any, lang: str = "vi") -> str:
+    """Budget cuts: communes on time, late communes by name, district date, money missing, per level."""
+    L = lambda k, **kw: label(k, lang, **kw)  # noqa: E731
+    if df is None or not len(df):
+        return _p(L("no_rows"))
+    t = pd.DataFrame({
+        L("b_level"): [f"{round(100 * float(v))} %" for v in df["level"]],
+        L("b_budget"): df["budget_mvnd"].round().astype(int),
+        L("h_status"): [status_label(str(s), lang) for s in df["status"]],
+        L("h_on_time"): [f"{int(v)}" if pd.notna(v) else "-" for v in df["communes_on_time"]],
+        L("b_late_communes"): [_names(str(v).split(";"), plan, lang) if isinstance(v, str) and v else "-"
+                               for v in df["late_communes"]],
+        L("h_district_date"): [format_date(to_date(v)) or "-" for v in df["district_recognition_date"]],
+        L("b_extra_needed"): [int(v) if pd.notna(v) else None for v in df["extra_needed_mvnd"]],
+        L("b_from"): [L("b_own") if s == "own solve" else L("b_below") for s in df["source"]],
+    })
+    return _p(L("b_cuts_answer")) + view.table_html(t, lang, "ntm-budget-cuts")
+
+
+def marginal_html(df: pd.DataFrame, plan: Any, lang: str = "vi") -> str:
+    """Days each commune's recognition comes forward with more money."""
+    L = lambda k, **kw: label(k, lang, **kw)  # noqa: E731
+    if df is None or not len(df):
+        return _p(L("no_rows"))
+    cn = commune_names(plan, lang)
+    t = pd.DataFrame({
+        L("commune"): [cn.get(str(c), str(c)) for c in df["commune_code"]],
+        L("b_base_date"): [format_date(to_date(v)) or "-" for v in df["base_date"]],
+        L("b_with_more"): [format_date(to_date(v)) or "-" for v in df["date_with_more"]],
+        L("b_days_gained"): [int(v) if pd.notna(v) else None for v in df["days_gained"]],
+    })
+    return _p(L("b_marginal_answer")) + view.table_html(t, lang, "ntm-budget-marginal")
+
+
+class BudgetPage:
+    """The finance office's questions behind forms (each runs when its button is pressed).
+
+    Attributes
+    ----------
+    widget
+        The page (an ``ipywidgets.VBox``).
+    """
+
+    def __init__(self, plan: Any, lang: str = "vi", time_limit: float = 10.0, workers: int = 1, seed: int = 0,
+                 allocation_dir: str | Path | None = None) -> None:
+        import ipywidgets as w
+
+        self.plan, self.lang = plan, lang
+        self.kw = {"time_limit": float(time_limit), "workers": int(workers), "seed": int(seed)}
+        self._base: Any = None
+        L = lambda k, **kw: label(k, lang, **kw)  # noqa: E731
+        adir = Path(allocation_dir) if allocation_dir is not None else data_dir() / "budget_examples"
+        files = sorted(adir.glob("*.csv"))
+        self.alloc_file = w.Dropdown(options=[(f.name, str(f)) for f in files], description=L("b_file"),
+                                     style={"description_width": "initial"}, layout=w.Layout(width="520px"))
+        self.levels = w.Text(value="100, 90, 80, 70", description=L("b_levels"),
+                             style={"description_width": "initial"}, layout=w.Layout(width="420px"))
+        self.amount = w.BoundedFloatText(value=500, min=1, max=100000, step=100, description=L("b_amount"),
+                                         style={"description_width": "initial"}, layout=w.Layout(width="420px"))
+        self.answers: dict[str, Any] = {}
+        sections = []
+        for key, title, inputs, run in (
+            ("evaluate", L("b_evaluate"), [self.alloc_file], self.evaluate),
+            ("minimum", L("b_minimum"), [], self.minimum),
+            ("cuts", L("b_cuts"), [self.levels], self.cuts),
+            ("marginal", L("b_marginal"), [self.amount], self.marginal),
+        ):
+            b = w.Button(description=L(f"b_{key}_button"), button_style="primary")
+            b.add_class(f"ntm-budget-{key}")
+            ans = w.HTML()
+            ans.add_class(f"ntm-answer-{key}")
+            self.answers[key] = ans
+            b.on_click(self._runner(run, ans, b))
+            sections.append(w.VBox([w.HTML(f'<div class="ntm-page"><h3>{view.esc(title)}</h3></div>'),
+                                    *inputs, b, ans]))
+        self.widget = w.VBox([w.HTML(view.CSS + f'<p class="ntm-note">{view.esc(L("b_intro"))}</p>'), *sections],
+                             layout=w.Layout(max_width="1200px"))
+
+    def _runner(self, fn: Any, out: Any, button: Any) -> Any:
+        def go(_: Any = None) -> None:
+            button.disabled = True
+            out.value = f'<p class="ntm-note">{view.esc(label("b_working", self.lang))}</p>'
+            try:
+                out.value = fn()
+            except Exception as exc:  # noqa: BLE001 - shown to the user, the page stays usable
+                out.value = f'<p class="ntm-msg-bad">{view.esc(label("app_error", self.lang, error=exc))}</p>'
+            finally:
+                button.disabled = False
+        return go
+
+    def base(self) -> Any:
+        if self._base is None:
+            self._base = budget.base_solve(self.plan, **self.kw)
+        return self._base
+
+    def evaluate(self) -> str:
+        rep = budget.evaluate_allocation(self.plan, self.alloc_file.value, base=self.base(), **self.kw)
+        return evaluation_html(rep, self.plan, self.lang)
+
+    def minimum(self) -> str:
+        return minimum_html(budget.minimum_budget(self.plan, **self.kw), self.plan, self.lang)
+
+    def cuts(self) -> str:
+        try:
+            levels = [float(x.strip().rstrip("%")) / 100 for x in self.levels.value.replace(";", ",").split(",")
+                      if x.strip()]
+        except ValueError:
+            raise ValueError(f"{label('b_levels', self.lang)}: {self.levels.value!r}") from None
+        if not levels or any(not 0 < v <= 4 for v in levels):
+            raise ValueError(f"{label('b_levels', self.lang)}: {self.levels.value!r}")
+        return cuts_html(budget.budget_cuts(self.plan, levels, **self.kw), self.plan, self.lang)
+
+    def marginal(self) -> str:
+        df = budget.marginal_value(self.plan, float(self.amount.value), base=self.base(), **self.kw)
+        return marginal_html(df, self.plan, self.lang)

@@ -1,0 +1,31 @@
+"""The whole app as one widget: the planner's explorer and the finance office's page in tabs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ntm_sched.i18n import label
+
+
+def app_widget(scenario: str = "base", lang: str = "vi", time_limit: float | None = None, workers: int = 1,
+               seed: int = 0, scenario_dir: str | Path | None = None) -> Any:
+    """Load and solve ``scenario`` once, and return the app: a ``Tab`` with the explorer
+    (:class:`~ntm_sched.app.explorer_page.ExplorerPage`) and the budget page
+    (:class:`~ntm_sched.app.budget_page.BudgetPage`), both on the scenario's plan. The two
+    pages are reachable as ``widget.explorer`` and ``widget.budget``."""
+    import ipywidgets as w
+
+    from ntm_sched.app.budget_page import BudgetPage
+    from ntm_sched.app.explorer_page import explorer_page
+
+    page = explorer_page(scenario, lang=lang, time_limit=time_limit, workers=workers, seed=seed,
+                         scenario_dir=scenario_dir or None)
+    budget = BudgetPage(page.plan, lang=lang, time_limit=page.explorer.controls.time_limit, workers=workers,
+                        seed=seed)
+    tabs = w.Tab(children=[page.widget, budget.widget])
+    tabs.set_title(0, label("app_tab_explore", lang))
+    tabs.set_title(1, label("app_tab_budget", lang))
+    tabs.explorer = page  # type: ignore[attr-defined]
+    tabs.budget = budget  # type: ignore[attr-defined]
+    return tabs
