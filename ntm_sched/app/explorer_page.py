@@ -64,8 +64,9 @@ class ExplorerPage:
             lab = w.HTML(f"<span title='{view.esc(text)}'>{view.esc(text)}</span>", layout=w.Layout(width="430px"))
             return w.HBox([lab, widget])
 
-        self.fund = {s: slider(w.FloatSlider, snames.get(s, s), s, value=v, min=0.0, max=2.0, step=0.05,
-                               readout_format=".2f") for s, v in c0.funding_scale.items()}
+        # funding in percent of the plan's (100 = as planned): whole numbers read the same in both languages
+        self.fund = {s: slider(w.IntSlider, snames.get(s, s), s, value=int(round(100 * v)), min=0, max=200, step=5)
+                     for s, v in c0.funding_scale.items()}
         self.caps = {a: slider(w.FloatSlider, anames.get(a, a), a, value=v, min=0.0, max=max(20.0, 2 * v), step=1,
                                readout_format=".0f")
                      for a, v in c0.agency_capacity.items() if v < 100}  # 100 = not capacity-limited
@@ -130,7 +131,7 @@ class ExplorerPage:
         caps = dict(c0.agency_capacity)
         caps.update({a: float(x.value) for a, x in self.caps.items()})
         insp = c0.inspection_agency
-        return c0.replace(funding_scale={s: float(x.value) for s, x in self.fund.items()},
+        return c0.replace(funding_scale={s: float(x.value) / 100 for s, x in self.fund.items()},
                           agency_capacity=caps, inspection_capacity=caps.get(insp, c0.inspection_capacity),
                           deadline_shift_days=int(self.shift.value), hard_deadlines=bool(self.hard.value),
                           accelerated=bool(self.accel.value), extra_funding=bool(self.extra.value),
@@ -185,6 +186,9 @@ class ExplorerPage:
         if not len(d) and not len(m):
             return f'<p class="ntm-note ntm-no-change">{view.esc(L("app_changes_none"))}</p>'
         out = ""
+        unproven = [x for x in (self.previous, cur) if str(x.summary.get("status")) != "OPTIMAL"]
+        if unproven:
+            out += f'<p class="ntm-note ntm-unproven">{view.esc(L("app_changes_unproven"))}</p>'
         if len(d):
             out += f"<h4>{view.esc(L('app_changes_dates'))}</h4>" + view.table_html(d, self.lang, "ntm-changes-dates")
         if len(m):

@@ -39,6 +39,9 @@ def prepare_notebook(folder: Path, scenario: str = "base", lang: str = "vi", tim
     nb = nbformat.read(str(notebooks_dir() / "app.ipynb"), as_version=4)
     kernel = "ntm-sched" if kernel_registered("ntm-sched") else "python3"
     nb.metadata["kernelspec"] = {"name": kernel, "display_name": kernel, "language": "python"}
+    for cell in nb.cells:  # papermill looks for tags in every cell
+        cell.metadata.setdefault("tags", [])
+    nb.metadata.setdefault("papermill", {})
     nb = parameterize_notebook(nb, params, kernel_name=kernel, language="python")
     out = folder / "app.ipynb"
     nbformat.write(nb, str(out))

@@ -29,6 +29,8 @@ CSS = """
 .ntm-table td.ntm-num { text-align: right; }
 .ntm-note { color: #4a5568; font-size: 0.9em; }
 .ntm-msg-ok { color: #22663a; } .ntm-msg-bad { color: #b7261b; font-weight: bold; }
+.lm-TabBar-tab, .p-TabBar-tab { flex: 0 0 auto !important; max-width: none !important; min-width: 190px;
+                                font-size: 1.05em; }
 </style>
 """
 
@@ -108,4 +110,7 @@ def cards_html(pr: Any, plan: Any, lang: str = "vi") -> str:
     cards.append(_card(label("card_status", lang), st, note, "" if good else "ntm-bad", "status"))
     expl = localized(s, "explanation", lang)
     extra = f'<p class="ntm-msg-bad">{esc(expl)}</p>' if expl else ""
+    if not pr.has_schedule and str(s["status"]) == "UNKNOWN":
+        extra += f'<p class="ntm-msg-bad">{esc(label("card_no_schedule", lang))}</p>'
+
     return f'<div class="ntm-cards">{"".join(cards)}</div>{extra}'

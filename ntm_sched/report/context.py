@@ -67,7 +67,8 @@ class ReportContext:
                     f"> {expl}\n\n{label('no_schedule', self.lang)}")
         if str(s["status"]) != "OPTIMAL":
             gap = s.get("gap")
-            gap_txt = f" ({label('h_gap', self.lang)}: {100 * float(gap):.1f} %)" if gap is not None else ""
+            gap_txt = (f" ({label('h_gap', self.lang)}: {format_number(100 * float(gap), self.lang, 1)} %)"
+                       if gap is not None else "")
             return f"**{label('h_status', self.lang)}: {st}**{gap_txt} — {label('banner_timeout', self.lang)}"
         return f"**{label('h_status', self.lang)}: {st}**"
 
@@ -172,4 +173,7 @@ def show_table(df: pd.DataFrame, lang: str = "vi", max_rows: int = 200) -> Any:
                               {"selector": "td", "props": "padding: 2px 8px;"}]))
     if num:
         sty = sty.set_properties(subset=num, **{"text-align": "right"})
+    short = [c for c in d.columns if c not in num and d[c].astype(str).str.len().max() <= 24]
+    if short:  # short texts (names, dates, statuses) on one line; long reasons wrap
+        sty = sty.set_properties(subset=short, **{"white-space": "nowrap"})
     return sty

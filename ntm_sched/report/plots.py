@@ -116,7 +116,9 @@ def gantt(schedule: pd.DataFrame, milestones: pd.DataFrame, lang: str = "vi", ax
             ax.axhline(i - 0.5, color="#999999", lw=0.6)
     ax.set_ylim(n - 0.5, -0.5)  # first row at the top
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%m/%Y"))
-    ax.set_title(label("gantt", lang))
+    if n > 20:  # a tall chart: dates at the top too, where the reader starts
+        ax.tick_params(axis="x", labeltop=True)
+    ax.set_title(label("gantt", lang), pad=24 if n > 20 else 6)
     ax.grid(axis="x", alpha=0.3)
     ax.plot([], [], color="red", lw=1.5, label=label("deadline", lang))
     ax.plot([], [], marker="D", ls="none", color="black", label=milestone_label("recognition", lang))
@@ -139,9 +141,14 @@ def cash_flow(plan_result: Any, source: str, ax: Any = None, lang: str = "vi",
     ax.set_title(wrap(title or source, 34), fontsize=9)
     ax.set_ylim(bottom=0)
     ax.set_xlim(x.min(), x.max() + pd.DateOffset(months=1))
-    ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 7)))
+    ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 4, 7, 10)))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%m/%y"))
-    ax.tick_params(labelsize=7)
+    from matplotlib.ticker import FuncFormatter
+
+    from ntm_sched.units import format_number
+
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: format_number(v, lang)))
+    ax.tick_params(labelsize=8)
     ax.set_ylabel(label("amount", lang), fontsize=7)
     ax.legend(fontsize=6)
     return ax

@@ -30,7 +30,7 @@ from ntm_sched.i18n import (
     source_names,
     status_label,
 )
-from ntm_sched.units import format_date, format_money, to_date
+from ntm_sched.units import format_date, format_money, format_number, to_date
 
 LABELS_KEYS = frozenset(VI)
 
@@ -73,8 +73,8 @@ def headline(res: Any, plan: Any, lang: str = "vi") -> pd.DataFrame:
     n_total = len(plan.not_recognised())
     rows: list[tuple[str, str]] = [(label("h_status", lang), status_label(str(s["status"]), lang))]
     if s.get("gap") is not None:
-        rows.append((label("h_gap", lang), f"{100 * float(s['gap']):.1f} %"))
-    rows.append((label("h_runtime", lang), f"{float(s.get('runtime_s') or 0):.1f}"))
+        rows.append((label("h_gap", lang), f"{format_number(100 * float(s['gap']), lang, 1)} %"))
+    rows.append((label("h_runtime", lang), format_number(float(s.get("runtime_s") or 0), lang, 1)))
     if s.get("communes_on_time") is not None:
         rows.append((label("h_on_time", lang), f"{s['communes_on_time']} {label('of', lang)} {n_total}"))
         late = ", ".join(names.get(c, c) for c in (s.get("late_communes") or [])) or "-"

@@ -70,3 +70,38 @@ def test_failure_names_the_cell(tmp_path):
     assert "failing cell: 2 " in err and "ValueError" in err and "build_report_context" in err
     assert (failed / "report.ipynb").exists()
     assert not (tmp_path / "f" / "base").exists()
+
+
+def test_report_in_a_browser(base_report, browser, screenshots):
+    """The HTML report as a reader opens it: no code, every figure loaded, the committee's decisions
+    first and within a screen, the at-risk table by commune name; screenshots in outputs/browser/."""
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    page.goto((base_report / "report.html").as_uri())
+    page.wait_for_load_state("load")
+    assert page.locator(".jp-InputArea, .jp-InputPrompt, .jp-OutputPrompt").count() == 0
+    body = page.inner_text("body")
+    for code_text in ("build_report_context", "import ", "ctx.", "display("):
+        assert code_text not in body, code_text
+    imgs = page.locator("img")
+    assert imgs.count() >= 4
+    assert page.evaluate("Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)")
+    h1 = page.locator("h1").first.inner_text()
+    assert "Kế hoạch gốc 116/KH-BCĐ" in h1  # the scenario's description is the title
+    top = page.locator("h2", has_text="Những việc Ban Chỉ đạo cần quyết định").bounding_box()
+    nxt = page.locator("h2", has_text="Các chỉ tiêu chính").bounding_box()
+    assert nxt["y"] - top["y"] <= 1000, "the decisions take more than a screen"
+    page.screenshot(path=str(screenshots / "report-1-top.png"))
+    risk = page.locator("h2", has_text="Điểm nghẽn và các xã có nguy cơ")
+    risk.scroll_into_view_if_needed()
+    table = page.locator("table", has_text="Nguyên nhân chính").first
+    text = table.inner_text()
+    assert any(name in text for name in COMMUNES) and "07303" not in text
+    assert "Nguyên nhân chính" in text
+    align = page.evaluate("(t) => getComputedStyle(t.querySelector('tbody td')).textAlign", table.element_handle())
+    assert align in ("left", "start")
+    risk.evaluate("e => e.scrollIntoView()")
+    page.screenshot(path=str(screenshots / "report-2-at-risk.png"))
+    for n, heading in ((3, "Tiến độ theo xã và tiêu chí"), (4, "Vốn được cấp lũy kế và chi tiêu theo nguồn")):
+        page.locator("h2", has_text=heading).evaluate("e => e.scrollIntoView()")
+        page.screenshot(path=str(screenshots / f"report-{n}-{'gantt' if n == 3 else 'cash-flow'}.png"))
+    page.close()

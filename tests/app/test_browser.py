@@ -1,0 +1,126 @@
+"""The app as a planner uses it, in a real browser: start ``ntm-sched app``, move a funding slider,
+press solve, see the headline cards and the "what changed" tables update; the finance office's tab.
+Screenshots of each step go to ``outputs/browser/app-*.png``."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+import yaml
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[2]
+TIME_LIMIT = 20  # seconds per solve: one worker on a loaded 2-core machine must find a schedule
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    sdir = tmp_path_factory.mktemp("scenarios")  # "save as a scenario" writes here, not into data/
+    base = yaml.safe_load((ROOT / "data" / "scenarios" / "base.yaml").read_text(encoding="utf-8"))
+    base["plan"] = str((ROOT / "data" / "tan_yen_2019").resolve())
+    (sdir / "base.yaml").write_text(yaml.safe_dump(base, allow_unicode=True), encoding="utf-8")
+    port = _free_port()
+    log = open(sdir.parent / "app.log", "w")
+    proc = subprocess.Popen([sys.executable, "-m", "ntm_sched.cli", "app", "base", "--port", str(port),
+                             "--time-limit", str(TIME_LIMIT), "--scenario-dir", str(sdir)],
+                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True, cwd=str(ROOT))
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        for _ in range(240):
+            if proc.poll() is not None:
+                raise AssertionError(f"the app stopped: {(sdir.parent / 'app.log').read_text()[-3000:]}")
+            try:
+                urllib.request.urlopen(url, timeout=2)
+                break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            raise AssertionError("the app did not answer within 120 s")
+        yield url, sdir
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+        log.close()
+
+
+def test_move_a_slider_solve_and_see_what_changed(app_url, browser, screenshots):
+    url, sdir = app_url
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    page.goto(url, timeout=180_000)
+    cards = page.locator(".ntm-headline")
+    page.wait_for_selector(".ntm-card[data-key='on_time']", timeout=240_000)
+    page.screenshot(path=str(screenshots / "app-1-opened.png"), full_page=False)
+    body = page.inner_text("body")
+    # no code, Vietnamese names, no codes
+    for code_text in ("import ", "app_widget(", "def ", "NTM_TW_TINH", "HUYEN_LC", "07303"):
+        assert code_text not in body, code_text
+    for name in ("Ngân sách huyện", "Vốn CTMTQG xây dựng NTM", "Xã đúng hạn", "Huyện đạt chuẩn"):
+        assert name in body, name
+    assert "Đây là lần giải đầu tiên" in page.inner_text(".ntm-changes")
+    before = cards.inner_text()
+
+    # the district budget down to 50 %: ten steps of 5 % with the keyboard on the slider's handle
+    handle = page.locator(".ntm-slider-HUYEN .noUi-handle")
+    handle.focus()
+    for _ in range(10):
+        handle.press("ArrowLeft")
+    page.wait_for_function("document.querySelector('.ntm-slider-HUYEN .widget-readout').textContent.trim() == '50'")
+    page.screenshot(path=str(screenshots / "app-2-slider-moved.png"), full_page=False)
+
+    page.click(".ntm-solve")
+    page.wait_for_function("document.querySelector('.ntm-message').innerText.includes('Đã giải xong')",
+                           timeout=(TIME_LIMIT + 120) * 1000)
+    page.wait_for_selector(".ntm-changes table", timeout=30_000)
+    changes = page.inner_text(".ntm-changes")
+    assert "Tiền chuyển giữa các nguồn vốn" in changes and "Ngân sách huyện" in changes
+    after = cards.inner_text()
+    assert after != before  # the headline moved with the money
+    page.locator(".ntm-changes").scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshots / "app-3-solved-what-changed.png"), full_page=False)
+
+    # the Gantt for one commune, sized to its rows
+    page.locator(".ntm-gantt").scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshots / "app-4-gantt-all.png"), full_page=False)
+    tall = page.locator(".ntm-gantt img").bounding_box()["height"]
+    page.select_option(".ntm-explorer .widget-dropdown select", label="Tân Trung")
+    page.wait_for_function(f"(() => {{ const i = document.querySelector('.ntm-gantt img');"
+                           f" return i && i.complete && i.getBoundingClientRect().height < {tall / 3}; }})()",
+                           timeout=60_000)
+    page.locator(".ntm-gantt").scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshots / "app-5-gantt-one-commune.png"), full_page=False)
+
+    # save the controls as a scenario; saving again asks before replacing
+    page.fill(".ntm-explorer input[placeholder='ví dụ: von_tang_10']", "huyen_giam_50")
+    page.fill(".ntm-explorer input[placeholder='ví dụ: Vốn huyện tăng 10%']", "Ngân sách huyện giảm một nửa")
+    page.click(".ntm-save")
+    page.wait_for_function("document.querySelector('.ntm-save-message').innerText.includes('Đã lưu')")
+    saved = yaml.safe_load((sdir / "huyen_giam_50.yaml").read_text(encoding="utf-8"))
+    assert saved["funding"]["scale"] == {"HUYEN": 0.5}
+    page.click(".ntm-save")
+    page.wait_for_function("document.querySelector('.ntm-save-message').innerText.includes('Ghi đè')")
+    page.locator(".ntm-save-message").scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshots / "app-6-save-asks-before-replacing.png"), full_page=False)
+
+    # the finance office's tab: forms with names, no code
+    page.get_by_text("Ngân sách (Phòng Tài chính)").click()
+    page.wait_for_selector(".ntm-budget-evaluate", timeout=10_000)
+    page.screenshot(path=str(screenshots / "app-7-budget-tab.png"), full_page=False)
+    page.close()
