@@ -53,12 +53,15 @@ def table_html(df: pd.DataFrame, lang: str = "vi", css_class: str = "", max_rows
     if df is None or not len(df):
         return f'<p class="ntm-note {css_class}">{esc(label("no_rows", lang))}</p>'
     head = "".join(f"<th>{esc(c)}</th>" for c in df.columns)
+    d = df.head(max_rows)
+    short = [bool(d[c].astype(str).str.len().max() <= 24) for c in d.columns]  # names, dates: on one line
     body = []
-    for row in df.head(max_rows).itertuples(index=False):
+    for row in d.itertuples(index=False):
         cells = []
-        for v in row:
+        for v, one_line in zip(row, short):
             txt, num = _cell(v, lang)
-            cells.append(f'<td class="ntm-num">{esc(txt)}</td>' if num else f"<td>{esc(txt)}</td>")
+            style = ' style="white-space: nowrap"' if one_line else ""
+            cells.append(f'<td class="ntm-num"{style}>{esc(txt)}</td>' if num else f"<td{style}>{esc(txt)}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     return (f'<div class="ntm-table {css_class}"><table><thead><tr>{head}</tr></thead>'
             f'<tbody>{"".join(body)}</tbody></table></div>')

@@ -122,7 +122,7 @@ def gantt(schedule: pd.DataFrame, milestones: pd.DataFrame, lang: str = "vi", ax
     ax.grid(axis="x", alpha=0.3)
     ax.plot([], [], color="red", lw=1.5, label=label("deadline", lang))
     ax.plot([], [], marker="D", ls="none", color="black", label=milestone_label("recognition", lang))
-    ax.legend(loc="lower right", fontsize=7)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)  # outside the bars
     return ax
 
 

@@ -116,7 +116,8 @@ def test_move_a_slider_solve_and_see_what_changed(app_url, browser, screenshots)
     assert saved["funding"]["scale"] == {"HUYEN": 0.5}
     page.click(".ntm-save")
     page.wait_for_function("document.querySelector('.ntm-save-message').innerText.includes('Ghi đè')")
-    page.locator(".ntm-save-message").scroll_into_view_if_needed()
+    page.get_by_role("button", name="Ghi đè").scroll_into_view_if_needed()
+    page.mouse.wheel(0, 200)
     page.screenshot(path=str(screenshots / "app-6-save-asks-before-replacing.png"), full_page=False)
 
     # the finance office's tab: forms with names, no code
