@@ -607,26 +607,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "u_million": ("triệu đồng", "million VND"),
     "num_thousands": (".", ","),
     "num_decimal": (",", "."),
-    # planner's explorer
-    "ex_headline": ("Trạng thái: {status} | xã đúng hạn: {communes_on_time}/{communes_total} | "
-                    "huyện đạt chuẩn: {district_recognition_date} (mục tiêu {district_target_date}) | "
-                    "tổng chi phí: {total_cost_mvnd:,} tr | vốn bổ sung: {extra_funding_mvnd:,} tr",
-                    "Status: {status} | communes on time: {communes_on_time}/{communes_total} | "
-                    "district recognition: {district_recognition_date} (target {district_target_date}) | "
-                    "total cost: {total_cost_mvnd:,} M VND | extra funding: {extra_funding_mvnd:,} M VND"),
-    "ex_inspection": ("Tổ thẩm tra (ngày công/tuần)", "Inspection team (person-days/week)"),
-    "ex_shift": ("Lùi hạn (ngày)", "Deadline shift (days)"),
-    "ex_hard": ("Hạn cứng", "Hard deadlines"),
-    "ex_accel": ("Cho phép đẩy nhanh", "Accelerated modes"),
-    "ex_extra": ("Cho phép vốn bổ sung", "Extra funding"),
-    "ex_time_limit": ("Thời gian giải (s)", "Time limit (s)"),
-    "ex_solve": ("Giải", "Solve"),
-    "ex_not_solved": ("Chưa giải.", "Not solved yet."),
-    "ex_at_risk": ("Xã có nguy cơ:", "Communes at risk:"),
-    "ex_h_funding": ("<b>Vốn</b>", "<b>Funding</b>"),
-    "ex_h_capacity": ("<b>Năng lực</b>", "<b>Capacity</b>"),
-    "ex_agencies": ("Các phòng ban", "Agencies"),
-    "ex_h_deadlines": ("<b>Thời hạn</b>", "<b>Deadlines</b>"),
     # budget lab: cuts plot
     "cuts_xlabel": ("Mức ngân sách (so với kế hoạch)", "Budget level (share of the plan's funding)"),
     "cuts_ylabel": ("Số xã đạt đúng hạn", "Communes recognised on time"),

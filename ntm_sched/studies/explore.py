@@ -5,27 +5,21 @@ capacities, the inspection team's capacity, a deadline shift, hard deadlines,
 accelerated modes, extra funding, the time limit); :func:`apply_controls` turns them
 into a plan through the same overrides as a scenario file (:func:`ntm_sched.scenario.apply`);
 :class:`Explorer` re-solves warm-started from its previous schedule and exposes the
-headline figures and the communes at risk (build -> solve -> check -> tabulate and "keep the
-previous schedule if still valid" are :func:`ntm_sched.domain.solve_keeping`);
-:func:`make_widgets` builds the ipywidgets UI on top (the notebook only calls it).
+headline figures and the communes at risk. The page on top (controls by name, headline
+cards, what changed, Gantt, saving a scenario) is :mod:`ntm_sched.app.explorer_page`.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-import matplotlib.dates as mdates
-import matplotlib.pyplot as plt
 import pandas as pd
 
-from ntm_sched.domain import DISTRICT, PlanResult, build, read_settings, solve_keeping
+from ntm_sched.domain import CHAIN_MILESTONES, DISTRICT, PlanResult, build, on_time_table, read_settings, solve_keeping
 from ntm_sched.engine import SolveOptions
-from ntm_sched.i18n import label
 from ntm_sched.plan import Plan
-from ntm_sched.report.plots import gantt
 from ntm_sched.scenario import Scenario, apply
 
 DEFAULT_TIME_LIMIT = SolveOptions().time_limit
@@ -143,15 +137,27 @@ def headline(pr: PlanResult) -> dict[str, Any]:
 
 
 def at_risk(pr: PlanResult, margin_days: int = 14) -> pd.DataFrame:
-    """Communes late or within ``margin_days`` of their recognition target, least slack first."""
+    """Communes late (by the one definition of on time, :func:`ntm_sched.domain.on_time_table`) or
+    with a chain milestone less than ``margin_days`` ahead of its target; per commune its
+    recognition target and date and the least slack over its chain milestones, least first."""
     cols = ["commune_code", "target_date", "scheduled_date", "slack_days", "late"]
     if not pr.has_schedule:
         return pd.DataFrame(columns=cols)
     ms = pr.milestones
-    rec = ms[(ms["milestone"] == "recognition") & (ms["commune_code"] != DISTRICT)]
-    r = rec[rec["slack_days"] < margin_days].copy()
-    r["late"] = r["slack_days"] < 0
-    return r[cols].sort_values("slack_days").reset_index(drop=True)
+    ms = ms[ms["milestone"].isin(CHAIN_MILESTONES) & (ms["commune_code"] != DISTRICT)]
+    ot = on_time_table(ms).set_index("commune_code")
+    rows = []
+    for code, grp in ms.groupby("commune_code", sort=True):
+        slack = int(grp["slack_days"].min())
+        late = not bool(ot.loc[code, "on_time"])
+        if not late and slack >= margin_days:
+            continue
+        rec = grp[grp["milestone"] == "recognition"]
+        rows.append({"commune_code": str(code),
+                     "target_date": rec["target_date"].iloc[0] if len(rec) else None,
+                     "scheduled_date": rec["scheduled_date"].iloc[0] if len(rec) else None,
+                     "slack_days": slack, "late": late})
+    return pd.DataFrame(rows, columns=cols).sort_values("slack_days").reset_index(drop=True)
 
 
 class Explorer:
@@ -207,130 +213,3 @@ class Explorer:
 
 def at_risk_empty() -> pd.DataFrame:
     return pd.DataFrame(columns=["commune_code", "target_date", "scheduled_date", "slack_days", "late"])
-
-
-def headline_text(h: dict[str, Any], lang: str = "vi") -> str:
-    """One or two lines of text for the headline figures."""
-    if not h:
-        return ""
-    if h.get("communes_on_time") is None:
-        msg = f"status: {h['status']}"
-        if h.get("explanation"):
-            msg += f" — {h['explanation']}"
-        return msg
-    return label("ex_headline", lang, **h)
-
-
-def simple_gantt(schedule: pd.DataFrame, ax: Any = None) -> Any:
-    """A plain Gantt of the recognition steps per commune (fallback when the report plots are absent)."""
-    if ax is None:
-        _, ax = plt.subplots(figsize=(9, 4))
-    if schedule is None or not len(schedule):
-        ax.text(0.5, 0.5, "no schedule", ha="center", va="center", transform=ax.transAxes)
-        return ax
-    codes = sorted(set(schedule["commune_code"]), key=lambda c: (c == DISTRICT, c))
-    for i, code in enumerate(codes):
-        for r in schedule[schedule["commune_code"] == code].itertuples():
-            s = mdates.date2num(r.start_date)
-            e = mdates.date2num(r.end_date + dt.timedelta(days=1))
-            ax.barh(i, e - s, left=s, color="#4c78a8" if r.kind == "work" else "#f58518", height=0.6)
-    ax.set_yticks(range(len(codes)), codes)
-    ax.xaxis_date()
-    ax.invert_yaxis()
-    return ax
-
-
-def draw_gantt(pr: PlanResult, lang: str = "vi", ax: Any = None) -> Any:
-    """The report's Gantt."""
-    return gantt(pr.schedule, pr.milestones, lang=lang, ax=ax)
-
-
-def make_widgets(explorer: Explorer, lang: str = "vi", solve_now: bool = False) -> Any:
-    """Build the ipywidgets UI: sliders and checkboxes, a Solve button and an Output area in which
-    the headline, the at-risk list and the Gantt redraw in place. Returns the top widget (a
-    ``VBox``; its ``.children`` and the attributes ``controls_from_widgets``, ``on_solve`` and
-    ``output`` let tests and notebooks drive it without a browser). Displaying it does not block.
-    """
-    import ipywidgets as w
-
-    c0 = explorer.controls
-    style = {"description_width": "initial"}
-    fund = {s: w.FloatSlider(value=v, min=0.0, max=2.0, step=0.05, description=f"{s} ×", style=style,
-                             continuous_update=False) for s, v in c0.funding_scale.items()}
-    insp = w.FloatSlider(value=float(c0.inspection_capacity or 5), min=1, max=20, step=1,
-                         description=label("ex_inspection", lang),
-                         style=style, continuous_update=False)
-    agencies = {a: w.FloatSlider(value=v, min=0, max=max(20.0, 2 * v), step=1, description=a, style=style,
-                                 continuous_update=False)
-                for a, v in c0.agency_capacity.items() if a != c0.inspection_agency}
-    shift = w.IntSlider(value=c0.deadline_shift_days, min=-60, max=365, step=15,
-                        description=label("ex_shift", lang), style=style,
-                        continuous_update=False)
-    hard = w.Checkbox(value=c0.hard_deadlines, description=label("ex_hard", lang))
-    accel = w.Checkbox(value=c0.accelerated, description=label("ex_accel", lang))
-    extra = w.Checkbox(value=c0.extra_funding, description=label("ex_extra", lang))
-    tl = w.FloatSlider(value=c0.time_limit, min=1, max=120, step=1,
-                       description=label("ex_time_limit", lang), style=style)
-    button = w.Button(description=label("ex_solve", lang), button_style="primary")
-    out = w.Output()
-
-    def controls_from_widgets() -> Controls:
-        return Controls(
-            funding_scale={s: float(x.value) for s, x in fund.items()},
-            agency_capacity={**{a: float(x.value) for a, x in agencies.items()},
-                             c0.inspection_agency: float(insp.value)},
-            inspection_capacity=float(insp.value),
-            inspection_agency=c0.inspection_agency,
-            deadline_shift_days=int(shift.value),
-            hard_deadlines=bool(hard.value),
-            accelerated=bool(accel.value),
-            extra_funding=bool(extra.value),
-            time_limit=float(tl.value),
-        )
-
-    def render() -> None:
-        import matplotlib.pyplot as plt
-        from IPython.display import display
-
-        out.clear_output(wait=True)
-        with out:
-            pr = explorer.result
-            if pr is None:
-                print(label("ex_not_solved", lang))
-                return
-            print(headline_text(explorer.headline(), lang))
-            risk = explorer.at_risk()
-            if len(risk):
-                print(label("ex_at_risk", lang))
-                display(risk)
-            if pr.has_schedule:
-                fig, ax = plt.subplots(figsize=(10, 5))
-                draw_gantt(pr, lang=lang, ax=ax)
-                plt.show()
-                plt.close(fig)
-
-    def on_solve(_: Any = None) -> None:
-        button.disabled = True
-        try:
-            explorer.solve(controls_from_widgets())
-        finally:
-            button.disabled = False
-        render()
-
-    button.on_click(on_solve)
-    money = w.VBox([w.HTML(label("ex_h_funding", lang)), *fund.values(), extra])
-    people = w.VBox([w.HTML(label("ex_h_capacity", lang)), insp,
-                     w.Accordion(children=[w.VBox(list(agencies.values()))],
-                                 titles=(label("ex_agencies", lang),)), accel])
-    rules = w.VBox([w.HTML(label("ex_h_deadlines", lang)), shift, hard, tl, button])
-    ui = w.VBox([w.HBox([money, people, rules]), out])
-    ui.controls_from_widgets = controls_from_widgets
-    ui.on_solve = on_solve
-    ui.render = render
-    ui.output = out
-    ui.button = button
-    if solve_now:
-        on_solve()
-    elif explorer.result is not None:
-        render()
-    return ui

@@ -49,32 +49,10 @@ def test_report_outputs(base_report):
     assert (d / ".ntm-sched-output").is_file()  # a later run may replace it
 
 
-def test_report_english_and_replaces(base_report):
-    out = base_report.parent.parent
-    (base_report / "stale.txt").write_text("old")
-    d = run_report("base", run="t", lang="en", time_limit=3, workers=1, outputs_dir=out, timeout=300)
-    html = (d / "report.html").read_text(encoding="utf-8")
-    assert "Headline figures" in html and "Milestones by commune" in html
-    assert "Các chỉ tiêu chính" not in html
-    assert "Appendix: back-test against what happened" in html and "Phụ lục" not in html
-    assert "Recognised as an NTM commune at the end of 2019" in html
-    assert not (d / "stale.txt").exists()
-
-
-def test_failure_names_the_cell(tmp_path):
-    with pytest.raises(ReportError) as ei:
-        run_report("base", run="f", lang="fr", time_limit=2, workers=1, outputs_dir=tmp_path, timeout=120)
-    failed = tmp_path / "f" / "base.failed"
-    assert ei.value.failed_dir == failed
-    err = (failed / "error.txt").read_text(encoding="utf-8")
-    assert "failing cell: 2 " in err and "ValueError" in err and "build_report_context" in err
-    assert (failed / "report.ipynb").exists()
-    assert not (tmp_path / "f" / "base").exists()
-
-
 def test_report_in_a_browser(base_report, browser, screenshots):
     """The HTML report as a reader opens it: no code, every figure loaded, the committee's decisions
-    first and within a screen, the at-risk table by commune name; screenshots in outputs/browser/."""
+    first and within a screen, the at-risk table by commune name; screenshots in outputs/browser/.
+    (Runs before the English test below replaces the shared Vietnamese report.)"""
     page = browser.new_page(viewport={"width": 1280, "height": 1000})
     page.goto((base_report / "report.html").as_uri())
     page.wait_for_load_state("load")
@@ -105,3 +83,26 @@ def test_report_in_a_browser(base_report, browser, screenshots):
         page.locator("h2", has_text=heading).evaluate("e => e.scrollIntoView()")
         page.screenshot(path=str(screenshots / f"report-{n}-{'gantt' if n == 3 else 'cash-flow'}.png"))
     page.close()
+
+
+def test_report_english_and_replaces(base_report):
+    out = base_report.parent.parent
+    (base_report / "stale.txt").write_text("old")
+    d = run_report("base", run="t", lang="en", time_limit=3, workers=1, outputs_dir=out, timeout=300)
+    html = (d / "report.html").read_text(encoding="utf-8")
+    assert "Headline figures" in html and "Milestones by commune" in html
+    assert "Các chỉ tiêu chính" not in html
+    assert "Appendix: back-test against what happened" in html and "Phụ lục" not in html
+    assert "Recognised as an NTM commune at the end of 2019" in html
+    assert not (d / "stale.txt").exists()
+
+
+def test_failure_names_the_cell(tmp_path):
+    with pytest.raises(ReportError) as ei:
+        run_report("base", run="f", lang="fr", time_limit=2, workers=1, outputs_dir=tmp_path, timeout=120)
+    failed = tmp_path / "f" / "base.failed"
+    assert ei.value.failed_dir == failed
+    err = (failed / "error.txt").read_text(encoding="utf-8")
+    assert "failing cell: 2 " in err and "ValueError" in err and "build_report_context" in err
+    assert (failed / "report.ipynb").exists()
+    assert not (tmp_path / "f" / "base").exists()

@@ -53,13 +53,12 @@ def test_explorer_resolve_with_hint_is_valid(plan):
     assert len(ex.history_table()) == 2
 
 
-def test_widgets_build_and_drive(plan):
-    import matplotlib
+def test_at_risk_uses_the_one_definition_of_on_time(plan):
+    from ntm_sched.domain import on_time_table
 
-    matplotlib.use("Agg")
-    ex = E.Explorer(plan, time_limit=2)
-    ui = E.make_widgets(ex, lang="en")
-    c = ui.controls_from_widgets()
-    assert c.inspection_capacity == 5.0 and c.funding_scale == ex.controls.funding_scale
-    ui.on_solve()
-    assert ex.result is not None and ex.result.has_schedule
+    ex = E.Explorer(plan, time_limit=3)
+    pr = ex.solve()
+    risk = ex.at_risk(margin_days=0)  # only the late ones
+    ot = on_time_table(pr.milestones)
+    assert set(risk["commune_code"]) == set(ot.loc[~ot["on_time"].astype(bool), "commune_code"])
+    assert risk["late"].all() if len(risk) else True

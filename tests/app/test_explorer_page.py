@@ -1,0 +1,46 @@
+"""The planner's page driven without a browser: names on the controls, a solve, what changed."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import pytest  # noqa: E402
+
+from ntm_sched.app.explorer_page import ExplorerPage  # noqa: E402
+from ntm_sched.studies.explore import Explorer  # noqa: E402
+from ntm_sched.scenario import load_scenario, load_scenario_plan  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory):
+    sc = load_scenario("base")
+    plan = load_scenario_plan(sc)
+    ex = Explorer(plan, time_limit=10)
+    ex.solve()
+    return ExplorerPage(ex, lang="vi", scenario=sc, scenario_dir=tmp_path_factory.mktemp("sc"))
+
+
+def test_controls_are_named_and_the_page_shows_no_codes(page):
+    html = " ".join(getattr(c, "value", "") for c in _walk(page.widget) if isinstance(getattr(c, "value", None), str))
+    assert "Ngân sách huyện" in html and "Tổ thẩm tra của BCĐ huyện" in html
+    for code in ("NTM_TW_TINH", "HUYEN_LC", "BCD_HUYEN", "07303"):
+        assert code not in html, code
+    c = page.controls_from_widgets()
+    assert c.funding_scale == page.explorer.controls.funding_scale  # 100 % = as planned
+    assert "Xã đúng hạn" in page.cards.value and "lần giải đầu tiên" in page.changes.value
+
+
+def test_solve_after_a_change_shows_what_changed(page):
+    page.fund["HUYEN"].value = 50
+    assert page.controls_from_widgets().funding_scale["HUYEN"] == 0.5
+    page.on_solve()
+    assert "Đã giải xong" in page.message.value
+    assert "Tiền chuyển giữa các nguồn vốn" in page.changes.value or "Không có thay đổi" in page.changes.value
+
+
+def _walk(w):
+    yield w
+    for ch in getattr(w, "children", ()) or ():
+        yield from _walk(ch)
