@@ -471,7 +471,9 @@ VI.update({
     "b_scale_none": "Không tìm được tỷ lệ ngân sách đủ trong giới hạn đã thử.",
     "b_no_schedule": ("Với đúng số tiền này không lập được lịch trình trong thời gian cho phép: "
                       "không nói được xã nào trễ; xem số tiền còn thiếu bên dưới."),
-    "b_alloc_missing": "Phương án phân bổ này còn thiếu {amount}, cần từ quý {first}.",
+    "b_infeasible": ("Với đúng số tiền này không thể làm hết các công việc (đã chứng minh): "
+                     "xem số tiền còn thiếu theo xã và quý bên dưới."),
+    "b_alloc_missing": "Phương án phân bổ này còn thiếu {amount}, cần từ {first}.",
     "b_alloc_late": "Các xã trễ hạn với phương án này: {communes}.", "b_alloc_none_late": "Không xã nào trễ hạn.",
     "b_unspent": "Vốn phân bổ chưa dùng hết: {amount}.",
     "b_min_total": "Ngân sách tối thiểu: {total} (kế hoạch hiện có {plan_total}).",
@@ -538,7 +540,9 @@ EN.update({
     "b_scale_none": "No sufficient scale of the budget found within the range tried.",
     "b_no_schedule": ("No schedule was found within this money in the time limit: which communes are late "
                       "cannot be said; see the money missing below."),
-    "b_alloc_missing": "This allocation is {amount} short, needed from quarter {first}.",
+    "b_infeasible": ("This money cannot pay for every work (proven): see the money missing by commune and "
+                     "quarter below."),
+    "b_alloc_missing": "This allocation is {amount} short, needed from {first}.",
     "b_alloc_late": "Communes late with this allocation: {communes}.", "b_alloc_none_late": "No commune is late.",
     "b_unspent": "Allocated money left unspent: {amount}.",
     "b_min_total": "Smallest budget: {total} (the plan has {plan_total}).",

@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from ntm_sched.app import view
-from ntm_sched.i18n import commune_names, label, milestone_label, source_names, status_label
+from ntm_sched.i18n import commune_names, label, milestone_label, name_field, source_names, status_label
 from ntm_sched.io import data_dir
 from ntm_sched.studies import budget
 from ntm_sched.units import format_date, format_money, format_number, to_date
@@ -40,6 +40,16 @@ def quarter_text(q: Any, lang: str = "vi") -> str:
     return t
 
 
+def _milestone_name(milestone: str, plan: Any, lang: str) -> str:
+    """A chain milestone's name, or for a task's own due date the task's description (never its id)."""
+    if milestone.startswith("task:"):
+        col = name_field(lang, "description")
+        for t in plan.tasks:
+            if t.task_id == milestone[5:]:
+                return f"{label('m_task', lang)}: {getattr(t, col)}"
+    return milestone_label(milestone, lang)
+
+
 def _names(codes: Any, plan: Any, lang: str) -> str:
     n = commune_names(plan, lang)
     return ", ".join(n.get(str(c), str(c)) for c in codes)
@@ -59,14 +69,14 @@ def evaluation_html(rep: Any, plan: Any, lang: str = "vi") -> str:
         out.append(_p(L("b_alloc_ok"), "ntm-msg-ok"))
     late = s.get("late_communes") or []
     if not rep.fixed.has_schedule:
-        out.append(_p(L("b_no_schedule"), "ntm-msg-bad"))
+        out.append(_p(L("b_infeasible" if str(s["status"]) == "INFEASIBLE" else "b_no_schedule"), "ntm-msg-bad"))
     else:
         out.append(_p(L("b_alloc_late", communes=_names(late, plan, lang)) if late else L("b_alloc_none_late"),
                       "ntm-msg-bad" if late else "ntm-msg-ok"))
     if s.get("unspent_mvnd"):
         out.append(_p(L("b_unspent", amount=format_money(float(s["unspent_mvnd"]), lang))))
     c = rep.communes
-    if len(c):
+    if len(c) and rep.fixed.has_schedule:
         t = pd.DataFrame({L("commune"): [cn.get(str(x), str(x)) for x in c["commune_code"]],
                           L("target_date"): [format_date(to_date(x)) for x in c["target_date"]],
                           L("scheduled_date"): [format_date(to_date(x)) for x in c["scheduled_date"]],
@@ -113,7 +123,7 @@ def minimum_html(mb: Any, plan: Any, lang: str = "vi") -> str:
     if len(mb.relaxed):
         r = mb.relaxed
         t = pd.DataFrame({L("commune"): [cn.get(str(x), str(x)) for x in r["commune_code"]],
-                          L("milestone"): [milestone_label(str(m), lang) for m in r["milestone"]],
+                          L("milestone"): [_milestone_name(str(m), plan, lang) for m in r["milestone"]],
                           L("target_date"): [format_date(to_date(x)) for x in r["target_date"]],
                           L("b_earliest"): [format_date(to_date(x)) for x in r["earliest_date"]]})
         out.append(f"<h4>{view.esc(L('b_unreachable'))}</h4>" + view.table_html(t, lang, "ntm-budget-unreachable"))
