@@ -65,13 +65,14 @@ def scenario_name(scenario: str | os.PathLike[str]) -> str:
     return check_name(str(scenario), "scenario name")
 
 
-def _export_html(nb_path: Path, html_path: Path) -> None:
+def _export_html(nb_path: Path, html_path: Path, title: str | None = None) -> None:
     import nbformat
     from nbconvert import HTMLExporter
 
     nb = nbformat.read(str(nb_path), as_version=4)
     exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
-    body, _ = exporter.from_notebook_node(nb)
+    # the browser tab shows the scenario's description, not the file name "report"
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}} if title else None)
     html_path.write_text(body, encoding="utf-8")
 
 
@@ -151,7 +152,7 @@ def run_report(scenario: str | os.PathLike[str] = "base", run: str | None = None
             pm.execute_notebook(str(notebook or root / "notebooks" / "scenario_report.ipynb"), str(nb_out),
                                 parameters=params, kernel_name=KERNEL, cwd=str(root), execution_timeout=timeout,
                                 progress_bar=progress, log_output=False, kernel_manager_class=manager)
-            _export_html(nb_out, tmp / "report.html")
+            _export_html(nb_out, tmp / "report.html", title=sc.description(params["lang"]))
             with open(tmp / "run.json", "w", encoding="utf-8") as f:
                 json.dump({"scenario": name, "run": run, "parameters": params | {"output_dir": str(target)},
                            "wall_time_s": round(time.perf_counter() - t0, 2)}, f, ensure_ascii=False, indent=2)

@@ -65,6 +65,7 @@ def test_report_in_a_browser(base_report, browser, screenshots):
     assert page.evaluate("Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)")
     h1 = page.locator("h1").first.inner_text()
     assert "Kế hoạch gốc 116/KH-BCĐ" in h1  # the scenario's description is the title
+    assert "Kế hoạch gốc 116/KH-BCĐ" in page.title()  # and the browser tab's
     top = page.locator("h2", has_text="Những việc Ban Chỉ đạo cần quyết định").bounding_box()
     nxt = page.locator("h2", has_text="Các chỉ tiêu chính").bounding_box()
     assert nxt["y"] - top["y"] <= 1000, "the decisions take more than a screen"
