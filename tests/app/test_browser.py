@@ -64,9 +64,11 @@ def app_url(tmp_path_factory):
 def test_move_a_slider_solve_and_see_what_changed(app_url, browser, screenshots):
     url, sdir = app_url
     page = browser.new_page(viewport={"width": 1280, "height": 1000})
-    page.goto(url, timeout=180_000)
+    # Voilà answers at once and fills the page while the notebook runs (a first solve included):
+    # wait for the headline cards, not for the page's load event
+    page.goto(url, timeout=120_000, wait_until="commit")
     cards = page.locator(".ntm-headline")
-    page.wait_for_selector(".ntm-card[data-key='on_time']", timeout=240_000)
+    page.wait_for_selector(".ntm-card[data-key='on_time']", timeout=400_000)
     page.screenshot(path=str(screenshots / "app-1-opened.png"), full_page=False)
     body = page.inner_text("body")
     # no code, Vietnamese names, no codes
