@@ -448,7 +448,7 @@ VI.update({
     "app_changes_unproven": ("Lưu ý: ít nhất một lần giải chưa chứng minh tối ưu trong thời gian cho phép, nên một "
                              "phần thay đổi có thể do bộ giải tìm được lịch tốt hơn chứ không do điều khiển. Tăng "
                              "«Thời gian giải tối đa» để so sánh chắc chắn hơn."),
-    "app_changes_dates": "Xã có ngày công nhận thay đổi", "app_changes_money": "Tiền chuyển giữa các nguồn vốn",
+    "app_changes_dates": "Xã có ngày công nhận thay đổi", "app_changes_money": "Tiền chuyển giữa các nguồn vốn (số tiền chi từ mỗi nguồn, lần trước và lần này)",
     "app_at_risk": "Xã trễ hạn hoặc sát hạn",
     "app_gantt": "Tiến độ", "app_gantt_filter": "Xem xã", "app_all_communes": "Tất cả các xã",
     "app_save": "Lưu thành kịch bản", "app_save_name": "Tên tệp", "app_save_desc": "Mô tả",
@@ -517,7 +517,7 @@ EN.update({
     "app_changes_unproven": ("Note: at least one of the two solves is not proven optimal within its time limit, so "
                              "part of the change may come from the solver finding a better schedule, not from the "
                              "controls. Raise «Longest solve time» for a firmer comparison."),
-    "app_changes_dates": "Communes whose recognition date moved", "app_changes_money": "Money moved between sources",
+    "app_changes_dates": "Communes whose recognition date moved", "app_changes_money": "Money moved between sources (paid from each source, previous and this solve)",
     "app_at_risk": "Communes late or tight",
     "app_gantt": "Schedule", "app_gantt_filter": "Show", "app_all_communes": "All communes",
     "app_save": "Save as a scenario", "app_save_name": "File name", "app_save_desc": "Description",
