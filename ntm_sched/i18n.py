@@ -441,14 +441,17 @@ VI.update({
     "card_on_time": "Xã đúng hạn", "card_district": "Huyện đạt chuẩn (dự kiến)", "card_target": "mục tiêu {date}",
     "card_cost": "Tổng chi phí", "card_extra": "Vốn cần thêm ngoài dự toán", "card_status": "Lời giải",
     "card_from": "từ tháng {month}", "card_none": "không cần",
-    "card_no_schedule": "Chưa có lịch trình: tăng «Thời gian giải tối đa» (mục Hạn và lựa chọn) rồi bấm «Giải lại kế hoạch».",
+    "card_no_schedule": ("Chưa có lịch trình: tăng «Thời gian giải tối đa» (mục Hạn và lựa "
+                         "chọn) rồi bấm «Giải lại kế hoạch»."),
     "app_changes": "Thay đổi so với lần giải trước",
-    "app_changes_first": "Đây là lần giải đầu tiên: bấm «Giải lại kế hoạch» sau khi đổi các điều khiển để xem thay đổi.",
+    "app_changes_first": ("Đây là lần giải đầu tiên: bấm «Giải lại kế hoạch» sau khi đổi các "
+                          "điều khiển để xem thay đổi."),
     "app_changes_none": "Không có thay đổi về ngày công nhận hay nguồn vốn.",
     "app_changes_unproven": ("Lưu ý: ít nhất một lần giải chưa chứng minh tối ưu trong thời gian cho phép, nên một "
                              "phần thay đổi có thể do bộ giải tìm được lịch tốt hơn chứ không do điều khiển. Tăng "
                              "«Thời gian giải tối đa» để so sánh chắc chắn hơn."),
-    "app_changes_dates": "Xã có ngày công nhận thay đổi", "app_changes_money": "Tiền chuyển giữa các nguồn vốn (số tiền chi từ mỗi nguồn, lần trước và lần này)",
+    "app_changes_dates": "Xã có ngày công nhận thay đổi",
+    "app_changes_money": "Tiền chuyển giữa các nguồn vốn (số tiền chi từ mỗi nguồn, lần trước và lần này)",
     "app_at_risk": "Xã trễ hạn hoặc sát hạn",
     "app_gantt": "Tiến độ", "app_gantt_filter": "Xem xã", "app_all_communes": "Tất cả các xã",
     "app_save": "Lưu thành kịch bản", "app_save_name": "Tên tệp", "app_save_desc": "Mô tả",
@@ -484,7 +487,10 @@ VI.update({
     "b_extra_needed": "Còn thiếu (triệu đồng)", "b_from": "Lịch trình lấy từ",
     "b_own": "lần giải của mức này", "b_below": "lịch của mức thấp hơn",
     "b_base_date": "Công nhận (hiện tại)", "b_with_more": "Công nhận (thêm vốn)", "b_days_gained": "Sớm hơn (ngày)",
-    "b_quarter": "Quý", "b_quarter_of": "Quý {quarter}/{year}", "b_allocated": "Được phân bổ (triệu đồng)", "b_paid": "Đã chi (triệu đồng)",
+    "b_quarter": "Quý",
+    "b_quarter_of": "Quý {quarter}/{year}",
+    "b_allocated": "Được phân bổ (triệu đồng)",
+    "b_paid": "Đã chi (triệu đồng)",
     "b_unspent_col": "Chưa dùng (triệu đồng)", "b_earliest": "Ngày sớm nhất đạt được",
     "b_late_days": "Trễ (ngày)", "b_slip": "Chậm so với hiện tại (ngày)",
 })
@@ -517,7 +523,8 @@ EN.update({
     "app_changes_unproven": ("Note: at least one of the two solves is not proven optimal within its time limit, so "
                              "part of the change may come from the solver finding a better schedule, not from the "
                              "controls. Raise «Longest solve time» for a firmer comparison."),
-    "app_changes_dates": "Communes whose recognition date moved", "app_changes_money": "Money moved between sources (paid from each source, previous and this solve)",
+    "app_changes_dates": "Communes whose recognition date moved",
+    "app_changes_money": "Money moved between sources (paid from each source, previous and this solve)",
     "app_at_risk": "Communes late or tight",
     "app_gantt": "Schedule", "app_gantt_filter": "Show", "app_all_communes": "All communes",
     "app_save": "Save as a scenario", "app_save_name": "File name", "app_save_desc": "Description",
@@ -553,7 +560,10 @@ EN.update({
     "b_extra_needed": "Missing (million VND)", "b_from": "Schedule taken from",
     "b_own": "this level's solve", "b_below": "the level below's schedule",
     "b_base_date": "Recognition (now)", "b_with_more": "Recognition (more money)", "b_days_gained": "Days earlier",
-    "b_quarter": "Quarter", "b_quarter_of": "Q{quarter} {year}", "b_allocated": "Allocated (million VND)", "b_paid": "Paid (million VND)",
+    "b_quarter": "Quarter",
+    "b_quarter_of": "Q{quarter} {year}",
+    "b_allocated": "Allocated (million VND)",
+    "b_paid": "Paid (million VND)",
     "b_unspent_col": "Unspent (million VND)", "b_earliest": "Earliest reachable date",
     "b_late_days": "Late (days)", "b_slip": "Later than now (days)",
 })

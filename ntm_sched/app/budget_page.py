@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from ntm_sched.app import view
+from ntm_sched.engine import SolveOptions
 from ntm_sched.i18n import commune_names, label, milestone_label, name_field, source_names, status_label
 from ntm_sched.io import data_dir
 from ntm_sched.studies import budget
@@ -86,13 +87,15 @@ def evaluation_html(rep: Any, plan: Any, lang: str = "vi") -> str:
     if len(rep.missing):
         m = rep.missing
         t = pd.DataFrame({L("commune"): [cn.get(str(x), str(x)) for x in m["commune_code"]],
-                          L("b_quarter"): [quarter_text(q, lang) for q in m["quarter"]], L("b_extra_needed"): m["extra_mvnd"].round().astype(int)})
+                          L("b_quarter"): [quarter_text(q, lang) for q in m["quarter"]],
+                          L("b_extra_needed"): m["extra_mvnd"].round().astype(int)})
         out.append(view.table_html(t, lang, "ntm-budget-missing"))
     u = rep.unspent
     if len(u) and u["unspent_mvnd"].notna().any():
         u = u[u["unspent_mvnd"] > 0.5]
         if len(u):
-            t = pd.DataFrame({L("commune"): [cn.get(str(x), str(x)) if x else L("all_criteria") for x in u["commune_code"]],
+            t = pd.DataFrame({L("commune"): [cn.get(str(x), str(x)) if x else L("all_criteria")
+                                             for x in u["commune_code"]],
                               L("source"): [sn.get(str(x), str(x)) for x in u["source_id"]],
                               L("b_allocated"): u["allocated_mvnd"].round().astype(int),
                               L("b_paid"): u["paid_mvnd"].round().astype(int),
@@ -187,7 +190,7 @@ class BudgetPage:
         import ipywidgets as w
 
         self.plan, self.lang = plan, lang
-        self.kw = {"time_limit": float(time_limit), "workers": int(workers), "seed": int(seed)}
+        self.options = SolveOptions(time_limit=float(time_limit), workers=int(workers), seed=int(seed))
         self._base: Any = None
         L = lambda k, **kw: label(k, lang, **kw)  # noqa: E731
         adir = Path(allocation_dir) if allocation_dir is not None else data_dir() / "budget_examples"
@@ -231,15 +234,15 @@ class BudgetPage:
 
     def base(self) -> Any:
         if self._base is None:
-            self._base = budget.base_solve(self.plan, **self.kw)
+            self._base = budget.base_solve(self.plan, self.options)
         return self._base
 
     def evaluate(self) -> str:
-        rep = budget.evaluate_allocation(self.plan, self.alloc_file.value, base=self.base(), **self.kw)
+        rep = budget.evaluate_allocation(self.plan, self.alloc_file.value, base=self.base(), options=self.options)
         return evaluation_html(rep, self.plan, self.lang)
 
     def minimum(self) -> str:
-        return minimum_html(budget.minimum_budget(self.plan, **self.kw), self.plan, self.lang)
+        return minimum_html(budget.minimum_budget(self.plan, self.options), self.plan, self.lang)
 
     def cuts(self) -> str:
         try:
@@ -249,8 +252,8 @@ class BudgetPage:
             raise ValueError(f"{label('b_levels', self.lang)}: {self.levels.value!r}") from None
         if not levels or any(not 0 < v <= 4 for v in levels):
             raise ValueError(f"{label('b_levels', self.lang)}: {self.levels.value!r}")
-        return cuts_html(budget.budget_cuts(self.plan, levels, **self.kw), self.plan, self.lang)
+        return cuts_html(budget.budget_cuts(self.plan, levels, self.options), self.plan, self.lang)
 
     def marginal(self) -> str:
-        df = budget.marginal_value(self.plan, float(self.amount.value), base=self.base(), **self.kw)
+        df = budget.marginal_value(self.plan, float(self.amount.value), self.options, base=self.base())
         return marginal_html(df, self.plan, self.lang)

@@ -142,7 +142,8 @@ class ExplorerPage:
         for the "what changed" tables)."""
         L = lambda k, **kw: label(k, self.lang, **kw)  # noqa: E731
         self.button.disabled = True
-        self.message.value = f'<span class="ntm-note">{view.esc(L("app_solving", seconds=int(self.time_limit.value)))}</span>'
+        solving = L("app_solving", seconds=int(self.time_limit.value))
+        self.message.value = f'<span class="ntm-note">{view.esc(solving)}</span>'
         try:
             prev = self.explorer.result
             self.explorer.solve(self.controls_from_widgets())
@@ -163,7 +164,6 @@ class ExplorerPage:
 
     def render(self) -> None:
         """Redraw cards, what changed, communes at risk and the Gantt from the last solve."""
-        L = lambda k, **kw: label(k, self.lang, **kw)  # noqa: E731
         pr = self.explorer.result
         self.cards.value = view.cards_html(pr, self.plan, self.lang)
         if pr is None:
@@ -246,11 +246,14 @@ class ExplorerPage:
 
         L = lambda k, **kw: label(k, self.lang, **kw)  # noqa: E731
         self.confirm.layout.display = "none"
+        if self.scenario_dir is None:  # the page has no save form
+            return None
         try:
             path = save_scenario(self.plan, self.controls_from_widgets(), self.save_name.value, self.save_desc.value,
                                  self.scenario_dir, overwrite=overwrite, start=self.scenario)
         except ScenarioExists:
-            self.save_message.value = f'<span class="ntm-msg-bad">{view.esc(L("app_exists", name=self.save_name.value))}</span>'
+            exists = L("app_exists", name=self.save_name.value)
+            self.save_message.value = f'<span class="ntm-msg-bad">{view.esc(exists)}</span>'
             self.confirm.layout.display = "flex"
             return None
         except (ScenarioError, OSError) as exc:

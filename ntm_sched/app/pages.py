@@ -26,6 +26,6 @@ def app_widget(scenario: str = "base", lang: str = "vi", time_limit: float | Non
     tabs = w.Tab(children=[page.widget, budget.widget])
     tabs.set_title(0, label("app_tab_explore", lang))
     tabs.set_title(1, label("app_tab_budget", lang))
-    tabs.explorer = page  # type: ignore[attr-defined]
-    tabs.budget = budget  # type: ignore[attr-defined]
+    tabs.explorer = page
+    tabs.budget = budget
     return tabs

@@ -106,8 +106,9 @@ def cards_html(pr: Any, plan: Any, lang: str = "vi") -> str:
         first = ""
         if ex > 0 and len(pr.allocation):
             al = pr.allocation[pr.allocation["source"] == "EXTRA"]
-            if len(al):
-                first = label("card_from", lang, month=min(to_date(x) for x in al["period_start"]).strftime("%m/%Y"))
+            months = [d for d in (to_date(x) for x in al["period_start"]) if d is not None]
+            if months:
+                first = label("card_from", lang, month=min(months).strftime("%m/%Y"))
         cards.append(_card(label("card_extra", lang), format_money(ex, lang) if ex > 0 else label("card_none", lang),
                            first, "ntm-bad" if ex > 0 else "ntm-good", "extra"))
     cards.append(_card(label("card_status", lang), st, note, "" if good else "ntm-bad", "status"))

@@ -77,7 +77,7 @@ class OwnInterpreterKernelManager(IpcKernelManager):
     ``ntm-sched`` kernel is not registered (a plain ``pip install``)."""
 
     @property
-    def kernel_spec(self) -> KernelSpec:  # type: ignore[override]
+    def kernel_spec(self) -> KernelSpec:
         if self._kernel_spec is None:
             self._kernel_spec = KernelSpec(
                 argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],

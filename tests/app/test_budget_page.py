@@ -43,7 +43,8 @@ def test_evaluation_without_a_schedule_says_so(plan):
     rep = SimpleNamespace(summary={"status": "INFEASIBLE", "missing_mvnd": 2500.0, "late_communes": [],
                                    "unspent_mvnd": None},
                           fixed=fixed, communes=pd.DataFrame(),
-                          missing=pd.DataFrame({"commune_code": ["07303"], "quarter": ["2019Q4"], "extra_mvnd": [2500.0]}),
+                          missing=pd.DataFrame({"commune_code": ["07303"], "quarter": ["2019Q4"],
+                                                "extra_mvnd": [2500.0]}),
                           unspent=pd.DataFrame(columns=["commune_code", "source_id", "allocated_mvnd", "paid_mvnd",
                                                         "unspent_mvnd"]))
     html = bp.evaluation_html(rep, plan)

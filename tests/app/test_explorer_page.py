@@ -9,8 +9,8 @@ matplotlib.use("Agg")
 import pytest  # noqa: E402
 
 from ntm_sched.app.explorer_page import ExplorerPage  # noqa: E402
-from ntm_sched.studies.explore import Explorer  # noqa: E402
 from ntm_sched.scenario import load_scenario, load_scenario_plan  # noqa: E402
+from ntm_sched.studies.explore import Explorer  # noqa: E402
 
 
 @pytest.fixture(scope="module")
