@@ -310,8 +310,9 @@ EN: dict[str, str] = {
 # the one definition of "on time", the committee's decisions, names of plan tables and overrides
 VI.update({
     "on_time_def": ("**Đúng hạn** nghĩa là: mọi mốc có ngày mục tiêu trong chuỗi công nhận của xã (hoàn thành "
-                    "công trình, thẩm tra của huyện, thẩm định của tỉnh, quyết định công nhận) đều xong trước hoặc "
-                    "đúng ngày mục tiêu của kế hoạch. Trễ một mốc là xã trễ hạn; mốc trễ đầu tiên là lý do."),
+                    "công trình, thẩm tra của huyện, trình tỉnh thẩm định, thẩm định của tỉnh, quyết định công "
+                    "nhận) đều xong trước hoặc đúng ngày mục tiêu của kế hoạch. Trễ một mốc là xã trễ hạn; "
+                    "mốc trễ đầu tiên là lý do."),
     "decisions": "Những việc Ban Chỉ đạo cần quyết định",
     "d_communes": "Xã trễ hạn hoặc sát hạn và nguyên nhân chính",
     "d_none_at_risk": "Mọi xã đều đúng hạn và không xã nào sát hạn.",
@@ -364,9 +365,9 @@ VI.update({
 })
 EN.update({
     "on_time_def": ("**On time** means: every milestone of the commune's recognition chain that has a target date "
-                    "(works done, district inspection, provincial appraisal, recognition decision) finishes on or "
-                    "before the plan's target. Missing any one makes the commune late; the first missed milestone "
-                    "is the reason."),
+                    "(works done, district inspection, submission to the province, provincial appraisal, "
+                    "recognition decision) finishes on or before the plan's target. Missing any one makes the "
+                    "commune late; the first missed milestone is the reason."),
     "decisions": "Decisions for the steering committee",
     "d_communes": "Communes late or tight, and the main cause",
     "d_none_at_risk": "Every commune is on time and none is tight.",

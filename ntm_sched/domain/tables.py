@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 
 from ntm_sched.domain.explain import describe_explanation, explanation_table
-from ntm_sched.domain.model import DISTRICT, EXTRA_SOURCE, NtmModel
+from ntm_sched.domain.model import DISTRICT, EXTRA_SOURCE, MILESTONES, NtmModel
 from ntm_sched.engine.result import Result, Solution
 from ntm_sched.io import write_tables
 from ntm_sched.units import from_model_effort, month_start, week_start
@@ -110,8 +110,9 @@ def agency_load_table(model: NtmModel, solution: Solution) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=AGENCY_LOAD_COLUMNS)
 
 
-CHAIN_MILESTONES = ("works_done", "inspection", "appraisal", "recognition")
-"""The dated milestones of a commune's recognition chain, in chain order."""
+CHAIN_MILESTONES = MILESTONES
+"""The dated milestones of a commune's recognition chain, in chain order (works done, district
+inspection, submission to the province, provincial appraisal, recognition: ``plan.settings``)."""
 
 ON_TIME_COLUMNS = ["commune_code", "on_time", "first_missed", "target_date", "scheduled_date", "days_late",
                    "recognition_date"]
@@ -121,7 +122,8 @@ def on_time_table(milestones: pd.DataFrame | None) -> pd.DataFrame:
     """Which communes are on time, by the project's ONE definition of "on time" (đúng hạn).
 
     A commune is on time when every milestone of its recognition chain that carries a target
-    date (works done, district inspection, provincial appraisal, recognition) finishes on or
+    date (works done, district inspection, submission to the province, provincial appraisal,
+    recognition) finishes on or
     before that target; otherwise it is late, and the first missed milestone (in chain order)
     is the reason. The headline, the risk and milestone tables, the verifier and the risk
     analysis all use this table; per-task due dates (``task:...``) are not chain milestones.

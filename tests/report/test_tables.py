@@ -28,7 +28,7 @@ def test_at_risk_reasons(base_solved):
     sc, plan, res = base_solved
     risk = tables.at_risk(res, plan, "en")
     ot = on_time_table(res.milestones).set_index("commune_code")
-    names = commune_names(plan)
+    names = commune_names(plan, "en")
     late = {names[c] for c in ot.index if not ot.loc[c, "on_time"]}
     # every late commune (the one definition) is in the table, as late, at its first missed milestone
     assert late == set(risk.loc[risk["Status"] == "Late", "Commune"])
@@ -37,7 +37,7 @@ def test_at_risk_reasons(base_solved):
         row = risk[risk["Commune"] == names[c]].iloc[0]
         assert row["Milestone"] == tables.milestone_label(ot.loc[c, "first_missed"], "en")
         assert row["Days"] == f"{ot.loc[c, 'days_late']} days late"
-    ms = res.milestones[res.milestones["milestone"].isin(("works_done", "inspection", "appraisal", "recognition"))]
+    ms = res.milestones[res.milestones["milestone"].isin(tables.CHAIN_MILESTONES)]
     worst = ms.groupby("commune_code")["slack_days"].min()
     tight = {names[c] for c, s in worst.items() if 0 <= s < tables.TIGHT_DAYS}
     assert tight == set(risk.loc[risk["Status"] == "Tight", "Commune"])
