@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ntm_sched.report.kernel import IpcKernelManager
-from ntm_sched.report.runner import KERNEL, PROJECT_ROOT, _export_html, check_kernel
-
-NOTEBOOK = PROJECT_ROOT / "notebooks" / "risk_report.ipynb"
+from ntm_sched.io import notebooks_dir, project_root
+from ntm_sched.report.runner import KERNEL, _export_html, check_kernel
 
 
 def run_risk_notebook(folder: str | Path, lang: str = "vi", scenario: str = "base", timeout: float = 600) -> Path:
@@ -15,13 +13,14 @@ def run_risk_notebook(folder: str | Path, lang: str = "vi", scenario: str = "bas
     ``folder/report.html`` (without code). Raises the papermill error when a cell fails."""
     import papermill as pm
 
-    check_kernel()
+    manager = check_kernel()  # the registered kernel, else this interpreter's own (plain pip install)
     folder = Path(folder).resolve()
     nb_out = folder / "report.ipynb"
-    pm.execute_notebook(str(NOTEBOOK), str(nb_out), kernel_name=KERNEL, cwd=str(PROJECT_ROOT),
+    pm.execute_notebook(str(notebooks_dir() / "risk_report.ipynb"), str(nb_out), kernel_name=KERNEL,
+                        cwd=str(project_root()),
                         parameters={"risk_dir": str(folder), "output_dir": str(folder), "lang": lang,
                                     "scenario": scenario},
                         execution_timeout=timeout, progress_bar=False, log_output=False,
-                        kernel_manager_class=IpcKernelManager)
+                        kernel_manager_class=manager)
     _export_html(nb_out, folder / "report.html")
     return folder / "report.html"
