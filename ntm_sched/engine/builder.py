@@ -38,15 +38,16 @@ from typing import TYPE_CHECKING, Any
 
 from ortools.sat.python import cp_model
 
-from ntm_sched.engine.problem import Problem, advance_payment
+from ntm_sched.engine.problem import Problem
 from ntm_sched.engine.result import Payment, Solution, TaskSchedule
 
 if TYPE_CHECKING:  # pragma: no cover
     from ntm_sched.engine.cashflow import CashFlow
 
-TIERS = ("lateness", "extra_funding", "rest")
+TIERS = ("lateness", "extra_funding", "rest", "stability")
 """Objective tiers in lexicographic order: tardiness and late counts; priced draws on
-unlimited sources; everything else (cost, makespan)."""
+unlimited sources; everything else (cost, makespan); distance to the reference schedule
+(only with ``Problem.reference_starts`` and a lexicographic objective)."""
 
 
 @dataclass
@@ -76,8 +77,8 @@ class BuiltModel:
         return sum(self.tier_terms[name])
 
     def objective_expr(self):
-        """The full weighted objective: the sum of every tier."""
-        return sum(sum(v) for v in self.tier_terms.values())
+        """The full weighted objective: the sum of every tier but ``stability`` (a tie-break only)."""
+        return sum(sum(v) for k, v in self.tier_terms.items() if k != "stability")
 
     def mode_value(self, solver: cp_model.CpSolver, tid: str) -> int:
         lits = self.mode_lits.get(tid)
@@ -140,7 +141,7 @@ class BuiltModel:
 def _bounds(problem: Problem, use_due: bool) -> tuple[dict[str, int], dict[str, int]]:
     """Earliest starts and latest ends from releases, horizon, hard dues and the precedence network."""
     dmin = {t.id: min(m.duration for m in t.modes) for t in problem.tasks}
-    es = {t.id: t.release for t in problem.tasks}
+    es = {t.id: t.release if t.fixed_start is None else t.fixed_start for t in problem.tasks}
     lf = {t.id: min(problem.horizon, t.due) if (use_due and t.due_hard and t.due is not None) else problem.horizon
           for t in problem.tasks}
     n = len(problem.tasks)
@@ -318,6 +319,14 @@ def build_model(
             s = m.new_int_var(lo_s, hi_s, f"s_{t.id}")
         e = m.new_int_var(lo_s + dmin, hi_e, f"e_{t.id}")
         bm.start[t.id], bm.end[t.id] = s, e
+        if t.fixed_start is not None:
+            m.add(s == t.fixed_start)
+        ref = problem.reference_starts.get(t.id)
+        if ref is not None and obj.lexicographic:
+            dev = m.new_int_var(0, max(H, ref) + 1, f"dev_{t.id}")
+            m.add(dev >= s - ref)
+            m.add(dev >= ref - s)
+            tiers["stability"].append(dev)
 
         # modes
         if len(t.modes) > 1:
@@ -386,7 +395,7 @@ def build_model(
                     mode_demand_intervals[rname].append((iv, q))
 
         costs = [md.cost for md in t.modes]
-        advs = [advance_payment(c, problem.advance_share) for c in costs]
+        advs = [problem.advance_of(t, c) for c in costs]
         cost_expr[t.id] = sum(c * x for c, x in zip(costs, lits)) if lits else costs[0]
         adv_expr[t.id] = sum(a * x for a, x in zip(advs, lits)) if lits else advs[0]
 
@@ -556,8 +565,8 @@ def _money(problem, bm: BuiltModel, cost_expr, adv_expr, es, lf, relax, obj_term
         cmax_ = max(md.cost for md in t.modes)
         if cmax_ == 0:
             continue
-        amax = max(advance_payment(md.cost, problem.advance_share) for md in t.modes)
-        smax = max(md.cost - advance_payment(md.cost, problem.advance_share) for md in t.modes)
+        amax = max(problem.advance_of(t, md.cost) for md in t.modes)
+        smax = max(md.cost - problem.advance_of(t, md.cost) for md in t.modes)
         srcs = problem.sources_for(t)
         if not srcs:
             raise ValueError(f"task {t.id!r} costs money but no source may pay it")

@@ -49,7 +49,7 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from ntm_sched.engine.problem import Problem, advance_payment
+from ntm_sched.engine.problem import Problem
 from ntm_sched.engine.result import Payment
 
 
@@ -246,7 +246,7 @@ def add_cash_flow(problem: Problem, bm, cost_expr, es: dict[str, int], lf: dict[
         start_b = _cut(s_lo, s_hi, money_pts)
         end_b = _cut(e_lo, e_hi, money_pts | set(thresholds.values()))
         lits = bm.mode_lits.get(t.id) or [1]
-        advs = [advance_payment(c, problem.advance_share) for c in costs]
+        advs = [problem.advance_of(t, c) for c in costs]
         rems = [c - a for c, a in zip(costs, advs)]
 
         def bucket_lits(bounds, var, which, lits=lits, tid=t.id):

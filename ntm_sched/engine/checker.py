@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ntm_sched.engine.problem import Problem, advance_payment, elapsed_end
+from ntm_sched.engine.problem import Problem, elapsed_end
 from ntm_sched.engine.result import CheckError, CheckReport, Solution, Violation
 
 # the report types live in result.py (no import loop); importable from here too
@@ -52,6 +52,9 @@ def check(problem: Problem, solution: Solution) -> CheckReport:
         valid[t.id] = (ts.start, ts.end, ts.mode)
         if ts.start < t.release:
             add(Violation("release", f"task {t.id!r} starts at {ts.start} before its release {t.release}",
+                          task=t.id, period=ts.start))
+        if t.fixed_start is not None and ts.start != t.fixed_start:
+            add(Violation("release", f"task {t.id!r} starts at {ts.start}, its start is fixed at {t.fixed_start}",
                           task=t.id, period=ts.start))
         if ts.start < 0:
             add(Violation("horizon", f"task {t.id!r} starts at negative period {ts.start}", task=t.id, period=ts.start))
@@ -124,7 +127,7 @@ def _check_money(problem, solution, valid, tasks, add) -> None:
                           task=pay.task_id, source=pay.source, period=pay.time))
     for tid, (s, e, m) in valid.items():
         cost = tasks[tid].modes[m].cost
-        adv = advance_payment(cost, problem.advance_share)
+        adv = problem.advance_of(tasks[tid], cost)
         pays = by_task.get(tid, [])
         at_s = sum(p.amount for p in pays if p.time == s)
         at_e = sum(p.amount for p in pays if p.time == e)

@@ -29,7 +29,7 @@ from collections import defaultdict
 
 from ortools.graph.python import max_flow
 
-from ntm_sched.engine.problem import Problem, advance_payment, elapsed_end
+from ntm_sched.engine.problem import Problem, elapsed_end
 from ntm_sched.engine.result import Payment, Solution, TaskSchedule
 
 _BIG = 10**12
@@ -160,7 +160,7 @@ def money_sgs(problem: Problem, seed: int | None = None, noise: int = 0,
     while ready:
         ready.sort(key=lambda t: (prio[t.id], order_idx[t.id]))
         t = ready.pop(0)
-        est = t.release
+        est = t.release if t.fixed_start is None else t.fixed_start
         for p in preds[t.id]:
             ps = placed[p.pred]
             est = max(est, (ps.end if p.kind == "FS" else ps.start) + p.lag)
@@ -168,9 +168,12 @@ def money_sgs(problem: Problem, seed: int | None = None, noise: int = 0,
         srcs = problem.sources_for(t)
         best = None
         for mi, md in enumerate(t.modes):
-            adv = advance_payment(md.cost, problem.advance_share)
+            adv = problem.advance_of(t, md.cost)
             s = max(est, 0)
             while s <= H:
+                if t.fixed_start is not None and s != t.fixed_start:
+                    s = H + 1  # a fixed start that does not fit: this mode cannot be placed
+                    break
                 try:
                     e = elapsed_end(s, md.duration, cal)
                 except ValueError:

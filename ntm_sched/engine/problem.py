@@ -40,6 +40,18 @@ Money
     periods ``<= t``. A source with ``unlimited=True`` (extra funding) has no
     tranche limit; each unit drawn from it costs ``unit_price`` in the objective;
     it pays nothing at periods before its ``available_from``.
+Fixed starts
+    A task with ``fixed_start`` starts exactly at that period (its release is
+    then irrelevant). Used to pin work that has already happened or is under way.
+Advance share per task
+    ``Task.advance_share`` (when not ``None``) replaces ``Problem.advance_share``
+    for that task (e.g. 0 for the rest of a task whose advance was already paid).
+Reference schedule (stability)
+    ``Problem.reference_starts`` gives a previous start per task. With a
+    lexicographic objective a last tier ``stability`` minimises the summed
+    distance ``|start - reference|``: among schedules equally good in every other
+    tier, the one closest to the reference is chosen (a re-plan moves nothing
+    that need not move). Without a lexicographic objective it is ignored.
 Deadlines
     ``due`` bounds a task's end. A hard due date must hold; a soft one is
     penalised by ``tardiness_weight`` per period late and ``late_weight`` once
@@ -130,6 +142,11 @@ class Task:
         A task with positive cost and an empty set of sources is an error.
     label
         Free text for reports and explanations.
+    fixed_start
+        When not ``None`` the task starts exactly at this period.
+    advance_share
+        When not ``None``, this task's share of cost paid at its start (overrides
+        :attr:`Problem.advance_share`).
     """
 
     id: str
@@ -142,9 +159,15 @@ class Task:
     calendar: str | None = None
     sources: frozenset[str] | None = None
     label: str = ""
+    fixed_start: int | None = None
+    advance_share: float | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "modes", tuple(self.modes))
+        if self.fixed_start is not None and self.fixed_start < 0:
+            raise ProblemError(f"task {self.id!r}: negative fixed start {self.fixed_start}")
+        if self.advance_share is not None and not 0 <= self.advance_share <= 1:
+            raise ProblemError(f"task {self.id!r}: advance_share {self.advance_share} outside [0, 1]")
         if self.sources is not None:
             object.__setattr__(self, "sources", frozenset(self.sources))
         if not self.modes:
@@ -332,6 +355,9 @@ class Problem:
         Share of a task's cost paid at its start (the rest at its end).
     objective
         The objective weights.
+    reference_starts
+        Start period of each task in a previous schedule (the stability tier, see
+        the module docstring); tasks not listed have no reference.
     """
 
     tasks: tuple[Task, ...]
@@ -343,8 +369,10 @@ class Problem:
     horizon: int = 0
     advance_share: float = 0.3
     objective: Objective = field(default_factory=Objective)
+    reference_starts: Mapping[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "reference_starts", _frozen_map(self.reference_starts))
         for name in ("tasks", "precedences", "resources", "budgets", "calendars", "sources"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
         if not 0 <= self.advance_share <= 1:
@@ -385,6 +413,9 @@ class Problem:
             for x in (p.pred, p.succ):
                 if x not in tids:
                     raise ProblemError(f"precedence {p.pred}->{p.succ}: unknown task {x!r}")
+        unknown_ref = set(self.reference_starts) - tids
+        if unknown_ref:
+            raise ProblemError(f"reference_starts: unknown tasks {sorted(unknown_ref)[:5]}")
 
     # -- convenience -----------------------------------------------------
     def task(self, task_id: str) -> Task:
@@ -416,6 +447,11 @@ class Problem:
             if s.name == name:
                 return s
         raise KeyError(name)
+
+    def advance_of(self, task: Task, cost: int) -> int:
+        """Advance instalment of ``task`` for a mode costing ``cost`` (its own share, else the problem's)."""
+        share = self.advance_share if task.advance_share is None else task.advance_share
+        return advance_payment(cost, share)
 
     def sources_for(self, task: Task) -> tuple[str, ...]:
         """Names of the sources that may pay ``task``, in declaration order."""

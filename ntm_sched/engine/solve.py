@@ -389,13 +389,17 @@ def _solve_lexicographic(
     # report every tier's value in the final schedule (a later tier may improve an earlier,
     # not proven, tier: its constraint is only "<= best found")
     res.tiers = [TierResult(tr.name, tr.status, vals[tr.name], tr.bound, tr.runtime_s) for tr in tiers]
-    const = sum(float(bm.tier_expr(name)) for name in TIERS if name not in present)  # constant tiers
-    res.objective = sum(vals.values()) + const
+    const = sum(float(bm.tier_expr(name)) for name in TIERS
+                if name not in present and name != "stability")  # constant tiers
+    # the stability tier (distance to a reference schedule) only breaks ties: not in the objective
+    res.objective = sum(v for name, v in vals.items() if name != "stability") + const
     o = problem.objective
     nonneg = min(o.tardiness, o.late_count, o.cost, o.extra_funding, o.makespan,
                  *(s.unit_price for s in problem.sources)) >= 0
     bound: float | None = const
     for i, tr in enumerate(tiers):
+        if tr.name == "stability":
+            continue
         valid = tr.bound is not None and all(tiers[j].status == Status.OPTIMAL for j in range(i - 1))
         if valid and bound is not None and tr.bound is not None:
             bound += tr.bound
