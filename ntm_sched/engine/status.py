@@ -15,8 +15,9 @@ Finished tasks (``actual_end`` given)
     *settlement* task ``<id>~settlement`` fixed at ``status`` pays it, from the
     sources the task may use.
 Started tasks (``actual_start`` given, no end)
-    Continue from ``status`` (from the end of a calendar break if ``status`` lies
-    in one), in the mode of the reference plan when one is given (else with a
+    Released at ``status``; their reference start (stability tier) is ``status``
+    (or the end of a calendar break it lies in), so they go on right away unless
+    an agency's capacity or the money forces a pause; in the mode of the reference plan when one is given (else with a
     choice of every mode), with the remaining share of the mode:
     ``ceil(duration * (1 - fraction_done))`` working periods at the same
     per-period demand (so the remaining effort is the remaining share), and the
@@ -228,6 +229,7 @@ def restrict_to_status(
 
     paid = paid_by_task(spending)
     new_tasks: list[Task] = []
+    resume: dict[str, int] = {}
     settlements: list[Task] = []
     for t in problem.tasks:
         p = prog.get(t.id)
@@ -250,8 +252,8 @@ def restrict_to_status(
                 Mode(remaining_duration(m.duration, f), m.demands,
                      max(0, round(f * c0 + (1.0 - f) * m.cost) - paid.get(t.id, 0)), m.nonrenewable, m.name)
                 for m in kept)
-            at = next_working_period(status, cal)
-            new_tasks.append(replace(t, modes=modes, release=status, fixed_start=at, advance_share=0.0,
+            resume[t.id] = next_working_period(status, cal)
+            new_tasks.append(replace(t, modes=modes, release=status, fixed_start=None, advance_share=0.0,
                                      calendar=t.calendar if any(m.duration for m in modes) else None))
         else:
             new_tasks.append(replace(t, release=max(t.release, status)))
@@ -263,5 +265,6 @@ def restrict_to_status(
         spent[s.source] += s.amount
     sources = tuple(deduct(s, spent.get(s.name, 0)) for s in problem.sources)
     ref = {tid: int(v) for tid, v in (reference or {}).items() if tid in tasks and tid not in pinned}
+    ref.update(resume)  # a started task should go on right away (unless capacity or money forbid it)
     return replace(problem, tasks=tuple(new_tasks + settlements), precedences=precs, sources=sources,
                    reference_starts=ref)

@@ -1,0 +1,464 @@
+"""Re-plan a scenario from a status date, with its baseline and dated snapshots.
+
+* :func:`save_baseline` solves a scenario as planned and stores it as its baseline.
+* :func:`replan` reads a progress file, checks it (every problem located), merges it
+  with what the previous snapshot recorded, re-solves the rest of the plan with
+  :func:`ntm_sched.engine.status.restrict_to_status` (finished tasks fixed at their
+  actual dates, started ones continuing with their remaining share, nothing else
+  before the status date, disbursed money deducted from its sources), verifies it
+  with the independent checker, computes the variance against the baseline and
+  stores the result as a new dated snapshot.
+
+The status date is the first day of the re-plan: work not finished continues from
+that day; actual dates and payments up to and including it are accepted.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import math
+import os
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ntm_sched.engine.status import SETTLEMENT_SUFFIX, Spending, TaskProgress, restrict_to_status
+from ntm_sched.ntm import EXTRA_SOURCE, NtmModel, PlanResult, build, tabulate
+from ntm_sched.plan.validate import Issue
+from ntm_sched.studies.progress import history as hist
+from ntm_sched.studies.progress.files import (
+    CheckContext,
+    DisbursementRow,
+    ProgressFiles,
+    ProgressRow,
+    ProgressValidationError,
+    check_progress,
+    read_progress_files,
+)
+from ntm_sched.units import to_model_money
+
+PAYMENT_COLUMNS = ["task_id", "commune_code", "source", "engine_source", "date", "amount_mvnd", "kind"]
+VARIANCE_COLUMNS = ["level", "id", "commune_code", "milestone", "agency", "name_vi", "state", "percent_complete",
+                    "target_date", "baseline_start", "baseline_finish", "current_start", "current_finish",
+                    "slip_days", "baseline_to_date_mvnd", "actual_to_date_mvnd", "baseline_total_mvnd",
+                    "current_total_mvnd"]
+PROGRESS_STATE_COLUMNS = ["task_id", "actual_start", "actual_finish", "percent_complete", "note"]
+DISBURSEMENT_STATE_COLUMNS = ["date", "source_id", "task_id", "amount_mvnd", "note"]
+
+
+# ---------------------------------------------------------------------------
+# the plan's terms for the checks
+# ---------------------------------------------------------------------------
+def engine_source_of(model: NtmModel, source_id: str, task_id: str | None) -> str | None:
+    """The engine source a payment from ``source_id`` for ``task_id`` came from (``None``: not allowed)."""
+    commune = model.info[task_id].commune_code if task_id in model.info else None
+    task = None
+    if task_id is not None:
+        try:
+            task = model.problem.task(task_id)
+        except KeyError:
+            return None
+    for name, (sid, earmark) in model.source_map.items():
+        if sid != source_id or sid == EXTRA_SOURCE:
+            continue
+        if earmark is not None and earmark != commune:
+            continue
+        if task is not None and task.sources is not None and name not in task.sources:
+            continue
+        return name
+    return None
+
+
+def check_context(model: NtmModel) -> CheckContext:
+    """What :func:`~ntm_sched.studies.progress.files.check_progress` needs, from the model."""
+    preds: dict[str, list[str]] = defaultdict(list)
+    for p in model.problem.precedences:
+        if p.kind == "FS":
+            preds[p.succ].append(p.pred)
+    srcs = {s.name: s for s in model.problem.sources}
+
+    def released(eng: str, d: dt.date) -> float:
+        s = srcs[eng]
+        return math.inf if s.unlimited else float(s.released_by(model.period(d)))
+
+    sids = {sid for sid, _ in model.source_map.values() if sid != EXTRA_SOURCE}
+    earmarked = {sid for sid, e in model.source_map.values() if e is not None}
+    return CheckContext(frozenset(model.info), {k: tuple(v) for k, v in preds.items()}, frozenset(sids),
+                        lambda sid, tid: engine_source_of(model, sid, tid), released, frozenset(earmarked))
+
+
+# ---------------------------------------------------------------------------
+# progress state: the previous snapshot's record updated by the new files
+# ---------------------------------------------------------------------------
+@dataclass
+class ProgressState:
+    """Progress and payments known at ``status_date`` (cumulative)."""
+
+    status_date: dt.date
+    progress: dict[str, ProgressRow] = field(default_factory=dict)
+    disbursements: list[DisbursementRow] = field(default_factory=list)
+    digest: str = ""
+
+    def progress_frame(self) -> pd.DataFrame:
+        return pd.DataFrame([{"task_id": r.task_id, "actual_start": r.actual_start, "actual_finish": r.actual_finish,
+                              "percent_complete": r.percent_complete, "note": r.note}
+                             for r in self.progress.values()], columns=PROGRESS_STATE_COLUMNS)
+
+    def disbursement_frame(self) -> pd.DataFrame:
+        return pd.DataFrame([{"date": d.date, "source_id": d.source_id, "task_id": d.task_id or "",
+                              "amount_mvnd": d.amount_mvnd, "note": d.note} for d in self.disbursements],
+                            columns=DISBURSEMENT_STATE_COLUMNS)
+
+
+def _state_of(snapshot: hist.Snapshot | None) -> tuple[dict[str, ProgressRow], list[DisbursementRow]]:
+    if snapshot is None:
+        return {}, []
+    prog: dict[str, ProgressRow] = {}
+    pf = snapshot.table("progress")
+    for _, r in pf.iterrows():
+        pct = r.get("percent_complete")
+        prog[str(r["task_id"])] = ProgressRow(
+            str(r["task_id"]), _d(r.get("actual_start")), _d(r.get("actual_finish")),
+            None if pct is None or pd.isna(pct) else float(pct), "" if pd.isna(r.get("note")) else str(r.get("note")))
+    pays = []
+    df = snapshot.table("disbursements")
+    for _, r in df.iterrows():
+        tid = r.get("task_id")
+        pays.append(DisbursementRow(_d(r["date"]), str(r["source_id"]),
+                                    None if tid is None or pd.isna(tid) or tid == "" else str(tid),
+                                    float(r["amount_mvnd"]), "" if pd.isna(r.get("note")) else str(r.get("note"))))
+    return prog, pays
+
+
+def _d(v: Any) -> dt.date | None:
+    if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NaT or v == "":
+        return None
+    if isinstance(v, dt.datetime):
+        return v.date()
+    if isinstance(v, dt.date):
+        return v
+    try:
+        if pd.isna(v):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return dt.date.fromisoformat(str(v))
+
+
+def load_progress(model: NtmModel, path: str | os.PathLike[str] | None, status: dt.date,
+                  previous: hist.Snapshot | None) -> tuple[ProgressState, list[Issue]]:
+    """Read and check a progress file against ``model``; merge it with ``previous``'s record.
+
+    Raises :class:`ProgressValidationError` (every issue listed) when there are errors;
+    returns the merged state and the warnings otherwise.
+    """
+    prev_prog, prev_pay = _state_of(previous)
+    files = read_progress_files(path) if path is not None else ProgressFiles(Path("-"))
+    if status < model.origin:
+        raise ProgressValidationError([Issue("--as-of", None, None,
+                                             f"status date {status.isoformat()} before the plan's date "
+                                             f"{model.origin.isoformat()}", "error", None,
+                                             "ngày báo cáo trước ngày của kế hoạch")])
+    issues = check_progress(files, status, check_context(model), prev_prog, prev_pay)
+    if any(i.is_error for i in issues):
+        raise ProgressValidationError(issues)
+    merged = dict(prev_prog)
+    for r in files.progress:
+        merged[r.task_id] = r
+    return ProgressState(status, merged, prev_pay + list(files.disbursements), files.digest), issues
+
+
+
+def engine_status(model: NtmModel, state: ProgressState) -> tuple[int, dict[str, TaskProgress], list[Spending]]:
+    """The status period, progress and payments in engine terms."""
+    status = model.period(state.status_date)
+    prog = {}
+    for tid, r in state.progress.items():
+        if r.actual_start is None:
+            continue
+        start = model.period(r.actual_start)
+        end = model.period(r.actual_finish) + 1 if r.actual_finish is not None else None
+        frac = 1.0 if end is not None else (r.percent_complete or 0.0) / 100.0
+        prog[tid] = TaskProgress(tid, start, end, frac)
+    spend = []
+    for d in state.disbursements:
+        eng = engine_source_of(model, d.source_id, d.task_id)
+        if eng is None:  # checked before: cannot happen for a checked state
+            raise ValueError(f"payment from {d.source_id!r} for {d.task_id!r}: source may not pay it")
+        spend.append(Spending(eng, model.period(d.date), to_model_money(d.amount_mvnd), d.task_id))
+    return status, prog, spend
+
+
+def reference_of(model: NtmModel, snapshot: hist.Snapshot | None) -> tuple[dict[str, int], dict[str, int]]:
+    """Start period and mode index of every task in a stored plan."""
+    if snapshot is None:
+        return {}, {}
+    sch = snapshot.table("schedule")
+    starts, modes = {}, {}
+    for _, r in sch.iterrows():
+        tid = str(r["task_id"])
+        if tid not in model.info:
+            continue
+        starts[tid] = model.period(r["start_date"])
+        names = model.info[tid].modes
+        if r["mode"] in names:
+            modes[tid] = names.index(r["mode"])
+    return starts, modes
+
+
+# ---------------------------------------------------------------------------
+# solving
+# ---------------------------------------------------------------------------
+@dataclass
+class Replanned:
+    """A solved plan (baseline or re-plan) with the extra tables a snapshot keeps."""
+
+    result: PlanResult
+    state: ProgressState
+    payments: pd.DataFrame
+    variance: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=VARIANCE_COLUMNS))
+    warnings: list[Any] = field(default_factory=list)
+    snapshot: hist.Snapshot | None = None
+
+    @property
+    def checker_text(self) -> str:
+        chk = self.result.result.check
+        head = f"status: {self.result.status}\n"
+        return head + ("checker: not run (no schedule)\n" if chk is None else f"checker: {chk}\n")
+
+
+def solve_status(model: NtmModel, state: ProgressState, reference: hist.Snapshot | None,
+                 time_limit: float, workers: int, seed: int) -> Replanned:
+    """Solve the rest of the plan of ``model`` from ``state`` (see the module docstring)."""
+    from ntm_sched.engine import solve
+
+    status, prog, spend = engine_status(model, state)
+    ref_starts, ref_modes = reference_of(model, reference)
+    problem = restrict_to_status(model.problem, status, prog, spend, ref_starts, ref_modes)
+    info = dict(model.info)
+    for t in problem.tasks:
+        if t.id.endswith(SETTLEMENT_SUFFIX):
+            base = model.info[t.id[: -len(SETTLEMENT_SUFFIX)]]
+            info[t.id] = dataclasses.replace(base, task_id=t.id, kind="settlement", milestone=None, target_date=None,
+                                             name_vi="Thanh toán nốt: " + base.name_vi,
+                                             name_en="Settlement: " + base.name_en, modes=("settlement",))
+    sub = dataclasses.replace(model, problem=problem, info=info)
+    res = solve(problem, time_limit=time_limit, workers=workers, seed=seed)
+    pr = tabulate(sub, res)
+    pays = _payments(sub, res.solution, state)
+    if res.solution is not None:
+        _post_process(model, pr, state, prog, pays)
+    pr.summary["status_date"] = state.status_date.isoformat()
+    return Replanned(pr, state, pays)
+
+
+def _payments(model: NtmModel, solution: Any, state: ProgressState) -> pd.DataFrame:
+    rows = []
+    for d in state.disbursements:
+        eng = engine_source_of(model, d.source_id, d.task_id)
+        rows.append({"task_id": d.task_id or "", "commune_code": model.info[d.task_id].commune_code if d.task_id else
+                     (model.source_map.get(eng or "", ("", None))[1] or ""), "source": d.source_id,
+                     "engine_source": eng, "date": d.date, "amount_mvnd": d.amount_mvnd, "kind": "paid"})
+    if solution is not None:
+        for p in solution.payments:
+            tid = p.task_id
+            orig = tid[: -len(SETTLEMENT_SUFFIX)] if tid.endswith(SETTLEMENT_SUFFIX) else tid
+            rows.append({"task_id": orig, "commune_code": model.info[tid].commune_code,
+                         "source": model.source_map[p.source][0], "engine_source": p.source,
+                         "date": model.date(p.time), "amount_mvnd": float(p.amount), "kind": "planned"})
+    df = pd.DataFrame(rows, columns=PAYMENT_COLUMNS)
+    return df.sort_values(["date", "source", "task_id"], kind="stable").reset_index(drop=True)
+
+
+def _post_process(model: NtmModel, pr: PlanResult, state: ProgressState, prog: dict[str, TaskProgress],
+                  pays: pd.DataFrame) -> None:
+    """Tables in the plan's terms: actual starts, full task values, payments already made."""
+    sch = pr.schedule
+    remaining = sch["cost_mvnd"].copy()
+    states, pcts, costs = [], [], []
+    for i, r in sch.iterrows():
+        tid = r["task_id"]
+        p = prog.get(tid)
+        if r["kind"] == "settlement":
+            states.append("settlement")
+            pcts.append(None)
+            costs.append(0)
+            continue
+        t = model.problem.task(tid)
+        mode_names = model.info[tid].modes
+        k = mode_names.index(r["mode"]) if r["mode"] in mode_names else 0
+        costs.append(t.modes[k].cost)
+        if p is None:
+            states.append("planned")
+            pcts.append(0.0)
+        elif p.actual_end is not None:
+            states.append("done")
+            pcts.append(100.0)
+        else:
+            states.append("in_progress")
+            pcts.append(round(100 * p.fraction_done, 1))
+            sch.at[i, "start_date"] = model.date(p.actual_start)
+    sch["cost_mvnd"] = costs
+    sch["state"] = states
+    sch["percent_complete"] = pcts
+    sch["remaining_mvnd"] = remaining
+    pr.summary["total_cost_mvnd"] = int(sch["cost_mvnd"].sum())
+    # allocation: payments already made join the planned ones
+    paid = pays[pays["kind"] == "paid"]
+    if len(paid):
+        extra = pd.DataFrame({
+            "source": paid["source"], "commune_code": paid["commune_code"], "task_id": paid["task_id"],
+            "period_start": [d.replace(day=1) for d in paid["date"]], "amount_mvnd": paid["amount_mvnd"],
+            "earmark": [model.source_map.get(e, ("", None))[1] or "" for e in paid["engine_source"]],
+            "instalment": "paid"})
+        pr.allocation = pd.concat([extra, pr.allocation], ignore_index=True)[pr.allocation.columns]
+
+
+def variance_table(model: NtmModel, base: hist.Snapshot, current: PlanResult, pays: pd.DataFrame,
+                   status: dt.date) -> pd.DataFrame:
+    """``variance.csv``: per task and milestone baseline vs current dates and slip; per source spend to date."""
+    bs = base.table("schedule").set_index("task_id")
+    rows = []
+    for _, r in current.schedule.iterrows():
+        if r["kind"] == "settlement":
+            continue
+        tid = r["task_id"]
+        b = bs.loc[tid] if tid in bs.index else None
+        rows.append({"level": "task", "id": tid, "commune_code": r["commune_code"], "agency": r["agency"],
+                     "name_vi": r["name_vi"], "state": r.get("state"), "percent_complete": r.get("percent_complete"),
+                     "baseline_start": None if b is None else b["start_date"],
+                     "baseline_finish": None if b is None else b["end_date"],
+                     "current_start": r["start_date"], "current_finish": r["end_date"],
+                     "slip_days": None if b is None else (r["end_date"] - b["end_date"]).days})
+    bm = base.table("milestones")
+    bmi = {(str(c), m): d for c, m, d in zip(bm["commune_code"], bm["milestone"], bm["scheduled_date"])}
+    for _, r in current.milestones.iterrows():
+        bd = bmi.get((str(r["commune_code"]), r["milestone"]))
+        rows.append({"level": "milestone", "id": r["task_id"], "commune_code": r["commune_code"],
+                     "milestone": r["milestone"], "target_date": r["target_date"], "baseline_finish": bd,
+                     "current_finish": r["scheduled_date"],
+                     "slip_days": None if bd is None else (r["scheduled_date"] - bd).days})
+    bp = base.table("payments")
+    for sid in sorted({s for s, _ in model.source_map.values()}):
+        b_all = bp[bp["source"] == sid] if len(bp) else bp
+        c_all = pays[pays["source"] == sid]
+        rows.append({"level": "source", "id": sid,
+                     "baseline_to_date_mvnd": float(b_all.loc[b_all["date"] <= status, "amount_mvnd"].sum()) if len(b_all) else 0.0,
+                     "actual_to_date_mvnd": float(c_all.loc[c_all["kind"] == "paid", "amount_mvnd"].sum()),
+                     "baseline_total_mvnd": float(b_all["amount_mvnd"].sum()) if len(b_all) else 0.0,
+                     "current_total_mvnd": float(c_all["amount_mvnd"].sum())})
+    return pd.DataFrame(rows, columns=VARIANCE_COLUMNS)
+
+
+# ---------------------------------------------------------------------------
+# storing
+# ---------------------------------------------------------------------------
+def _fill(rp: Replanned, with_variance: bool):
+    def fill(tmp: Path) -> None:
+        rp.result.write(tmp / "solve")  # the five files, written like `solve` does
+        for f in (tmp / "solve").iterdir():
+            f.rename(tmp / f.name)
+        (tmp / "solve").rmdir()
+        rp.payments.to_csv(tmp / "payments.csv", index=False, encoding="utf-8", date_format="%Y-%m-%d")
+        rp.state.progress_frame().to_csv(tmp / "progress.csv", index=False, encoding="utf-8")
+        rp.state.disbursement_frame().to_csv(tmp / "disbursements.csv", index=False, encoding="utf-8")
+        (tmp / "checker.txt").write_text(rp.checker_text, encoding="utf-8")
+        if with_variance:
+            rp.variance.to_csv(tmp / "variance.csv", index=False, encoding="utf-8", date_format="%Y-%m-%d")
+    return fill
+
+
+def save_baseline(scenario: str = "base", history_root: str | os.PathLike[str] | None = None,
+                  time_limit: float | None = None, workers: int | None = None, seed: int | None = None,
+                  note: str = "") -> Replanned:
+    """Solve ``scenario`` as planned and store it as its baseline (refused if one exists)."""
+    from ntm_sched.scenario import load_scenario_and_plan
+
+    sc, plan = load_scenario_and_plan(scenario)
+    if hist.baseline(history_root, sc.name) is not None:
+        raise hist.HistoryError(f"{hist.scenario_dir(history_root, sc.name) / hist.BASELINE} exists already: "
+                                "a baseline is never overwritten")
+    model = build(plan)
+    state = ProgressState(model.origin)
+    rp = solve_status(model, state, None, **sc.solver_kwargs(time_limit, workers, seed))
+    if not rp.result.has_schedule:
+        raise hist.HistoryError(f"{sc.name}: the solve found no schedule ({rp.result.status}); no baseline saved")
+    meta = {"kind": hist.BASELINE, "scenario": sc.name, "status_date": model.origin.isoformat(),
+            "solver_status": rp.result.status, "note": note}
+    rp.snapshot = hist.write_snapshot(history_root, sc.name, hist.BASELINE, meta, _fill(rp, False), unique=False)
+    return rp
+
+
+def replan(scenario: str, progress: str | os.PathLike[str] | None, as_of: dt.date,
+           history_root: str | os.PathLike[str] | None = None, time_limit: float | None = None,
+           workers: int | None = None, seed: int | None = None, save: bool = True,
+           reuse: bool = False) -> Replanned:
+    """Re-plan ``scenario`` from ``as_of`` with the progress file ``progress``.
+
+    Creates the baseline first when the scenario has none (said in the summary's
+    ``notes``). With ``reuse``, a snapshot with the same status date and the same
+    progress file content is returned instead of solving again (the nightly report).
+
+    Raises
+    ------
+    ProgressValidationError
+        The progress file has errors (each located by file, sheet, row and column).
+    """
+    from ntm_sched.scenario import load_scenario_and_plan
+
+    sc, plan = load_scenario_and_plan(scenario)
+    model = build(plan)
+    notes = []
+    base = hist.baseline(history_root, sc.name)
+    if base is None:
+        save_baseline(scenario, history_root, time_limit, workers, seed, note="created by replan: no baseline yet")
+        base = hist.baseline(history_root, sc.name)
+        notes.append("no baseline: the plan as solved now was saved as the baseline")
+    assert base is not None
+    previous = hist.latest_before(history_root, sc.name, as_of)
+    state, warnings = load_progress(model, progress, as_of, previous)
+    if reuse:
+        for s in hist.list_snapshots(history_root, sc.name):
+            if (s.kind == "snapshot" and s.status_date == as_of and s.meta.get("progress_sha256") == state.digest
+                    and s.meta.get("previous") == (previous.name if previous else None)):
+                return _from_snapshot(model, s, state, warnings)
+    rp = solve_status(model, state, previous, **sc.solver_kwargs(time_limit, workers, seed))
+    rp.warnings = warnings
+    rp.result.summary["notes"] = notes
+    if rp.result.has_schedule:
+        rp.variance = variance_table(model, base, rp.result, rp.payments, as_of)
+    if save:
+        meta = {"kind": "snapshot", "scenario": sc.name, "status_date": as_of.isoformat(),
+                "solver_status": rp.result.status, "progress_file": str(progress) if progress else None,
+                "progress_sha256": state.digest, "previous": previous.name if previous else None,
+                "baseline": base.name}
+        rp.snapshot = hist.write_snapshot(history_root, sc.name, as_of.isoformat(), meta, _fill(rp, True))
+    return rp
+
+
+def _from_snapshot(model: NtmModel, s: hist.Snapshot, state: ProgressState, warnings: list[Any]) -> Replanned:
+    """A stored re-plan read back (no solve)."""
+    from ntm_sched.engine.result import Result, Status
+
+    summ = s.summary()
+    pr = PlanResult(model, Result(Status(summ["status"])), s.table("schedule"), s.table("milestones"),
+                    s.table("allocation"), s.table("agency_load"), summ)
+    rp = Replanned(pr, state, s.table("payments"), s.table("variance"), warnings, s)
+    return rp
+
+
+def write_outputs(rp: Replanned, out: str | os.PathLike[str]) -> Path:
+    """The five files of ``solve`` plus ``variance.csv``, ``payments.csv`` and ``checker.txt`` into ``out`` (atomic)."""
+    from ntm_sched.io_utils import atomic_dir
+
+    out = Path(out)
+    with atomic_dir(out) as tmp:
+        _fill(rp, True)(tmp)
+        (tmp / "summary.json").write_text(json.dumps(rp.result.summary, ensure_ascii=False, indent=2, default=str)
+                                          + "\n", encoding="utf-8")
+    return out
