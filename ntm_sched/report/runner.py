@@ -106,15 +106,18 @@ def _error_text(exc: BaseException, nb_path: Path) -> str:
 def run_report(scenario: str | os.PathLike[str] = "base", run: str | None = None, lang: str | None = None,
                time_limit: float | None = None, outputs_dir: str | os.PathLike[str] = "outputs",
                timeout: float = DEFAULT_TIMEOUT, workers: int | None = None, seed: int | None = None,
-               notebook: str | os.PathLike[str] | None = None, progress: bool = False) -> Path:
+               notebook: str | os.PathLike[str] | None = None, progress: bool = False,
+               extra_params: dict[str, Any] | None = None, report_name: str | None = None) -> Path:
     """Execute the report notebook for ``scenario`` and publish ``outputs/<run>/<scenario>/``.
 
     Returns the published folder. Raises :class:`ReportError` (with ``failed_dir``) on failure.
+    ``notebook``, ``extra_params`` and ``report_name`` (the folder name, default the scenario's)
+    run another report notebook the same way (e.g. the giao ban report).
     """
     import papermill as pm
 
     manager = check_kernel()
-    name = scenario_name(scenario)
+    name = report_name or scenario_name(scenario)
     run = check_name(run or name, "run name")
     outputs = Path(outputs_dir).resolve()
     # every folder written is checked to stay inside ``outputs`` (names, links)
@@ -140,7 +143,7 @@ def run_report(scenario: str | os.PathLike[str] = "base", run: str | None = None
     params: dict[str, Any] = {
         "scenario": sc_arg, "run_name": run, "lang": lang or sc.lang,
         "time_limit": opts.time_limit, "workers": opts.workers, "seed": opts.seed,
-    }
+    } | dict(extra_params or {})
     staging.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=tmp_prefix(name), dir=staging))
     params["output_dir"] = str(tmp)
