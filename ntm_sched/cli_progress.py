@@ -186,3 +186,47 @@ def giao_ban_main(args: argparse.Namespace) -> int:
         return 1
     print(f"{out}/report.html")
     return 0
+
+
+def add_batch_arguments(p: argparse.ArgumentParser) -> None:
+    """``ntm-sched batch``: the scenario reports, then a giao ban report per scenario with progress files."""
+    from ntm_sched.report.batch import add_batch_arguments as add_report_batch
+
+    add_report_batch(p)
+    p.add_argument("--progress-dir", default="data/progress",
+                   help="progress files per scenario: <dir>/<scenario>/<yyyy-mm-dd>/ or <yyyy-mm-dd>.xlsx "
+                        "(default: data/progress; none: no giao ban reports)")
+    p.add_argument("--history", default=None, help="history folder (default: history/)")
+
+
+def batch_main(args: argparse.Namespace) -> int:
+    """The scenario batch, then the giao ban of every scenario that has progress files (logged, failures counted)."""
+    from ntm_sched.report.batch import batch_main as report_batch_main, resolve_scenarios
+    from ntm_sched.report.runner import ReportError, scenario_name
+    from ntm_sched.studies.progress.files import ProgressValidationError
+    from ntm_sched.studies.progress.replan import replan
+    from ntm_sched.studies.progress.report import progress_entries, run_giao_ban
+
+    rc = report_batch_main(args)
+    failed = []
+    for sc in resolve_scenarios(args.scenarios or None):
+        entries = progress_entries(args.progress_dir, sc)
+        if not entries:
+            continue
+        name = scenario_name(sc)
+        try:
+            for d, p in entries[:-1]:  # earlier weeks first, so that the history is complete
+                replan(sc, p, d, args.history, args.time_limit, args.workers, reuse=True)
+            d, p = entries[-1]
+            out = run_giao_ban(sc, p, d, run=args.run, lang=args.lang, history_root=args.history,
+                               outputs_dir=args.outputs, time_limit=args.time_limit, workers=args.workers,
+                               timeout=args.timeout)
+            print(f"{dt.datetime.now().isoformat(timespec='seconds')} ok {name}.giao_ban: {out}", file=sys.stderr)
+        except (ReportError, ProgressValidationError, OSError) as exc:
+            failed.append(name)
+            print(f"{dt.datetime.now().isoformat(timespec='seconds')} FAILED {name}.giao_ban: "
+                  f"{str(exc).splitlines()[0]}", file=sys.stderr)
+    if failed:
+        print(f"failed giao ban reports: {', '.join(failed)}", file=sys.stderr)
+        return 1
+    return rc
