@@ -10,14 +10,16 @@ the progress known at period ``status`` into a new problem on the same time axis
 Finished tasks (``actual_end`` given)
     Fixed at ``[actual_start, actual_end)``: one mode lasting exactly that long,
     no calendar, no resource demand (the past is not re-checked against today's
-    capacities), no cost. What the task was worth (its first mode's cost) minus
+    capacities), no cost. What the task was worth (the cost of its mode in the
+    reference plan, else of its first mode) minus
     what was paid for it, when positive, is still owed: a zero-length
     *settlement* task ``<id>~settlement`` fixed at ``status`` pays it, from the
     sources the task may use.
 Started tasks (``actual_start`` given, no end)
-    Released at ``status``; their reference start (stability tier) is ``status``
-    (or the end of a calendar break it lies in), so they go on right away unless
-    an agency's capacity or the money forces a pause; in the mode of the reference plan when one is given (else with a
+    Resume at ``status`` (or at the end of a calendar break it lies in); with
+    ``resume_fixed=False`` they are only released then, their reference start
+    (stability tier) being that period, so they go on right away unless an
+    agency's capacity or the money forces a longer pause; in the mode of the reference plan when one is given (else with a
     choice of every mode), with the remaining share of the mode:
     ``ceil(duration * (1 - fraction_done))`` working periods at the same
     per-period demand (so the remaining effort is the remaining share), and the
@@ -26,7 +28,8 @@ Started tasks (``actual_start`` given, no end)
     (its advance was due at its real start).
 Zero-length tasks without progress
     A zero-length task (a milestone) whose every predecessor has finished is
-    finished when the last of them finished (it has no work of its own).
+    finished when the last of them finished, or at its release when it has no
+    predecessor, provided that lies before ``status`` (it has no work of its own).
 Other tasks
     Released no earlier than ``status``.
 Precedences
@@ -150,6 +153,7 @@ def restrict_to_status(
     spending: Iterable[Spending] = (),
     reference: Mapping[str, int] | None = None,
     reference_modes: Mapping[str, int] | None = None,
+    resume_fixed: bool = True,
 ) -> Problem:
     """The problem of the rest of the plan from period ``status`` (see the module docstring).
 
@@ -168,6 +172,10 @@ def restrict_to_status(
     reference_modes
         Mode index per task in the current plan: a started task goes on in that
         mode only (it cannot change how it is being done half-way).
+    resume_fixed
+        Started tasks resume exactly at ``status`` (the first working period from
+        it); with ``False`` they may pause longer when capacity or money force it
+        (use it when the fixed version is infeasible).
 
     Returns
     -------
@@ -213,7 +221,7 @@ def restrict_to_status(
     while changed:
         changed = False
         for t in problem.tasks:
-            if t.id in prog or max(m.duration for m in t.modes) != 0 or not preds[t.id]:
+            if t.id in prog or max(m.duration for m in t.modes) != 0:
                 continue
             ends = []
             for p in preds[t.id]:
@@ -222,8 +230,8 @@ def restrict_to_status(
                     break
                 ends.append(q.actual_end + p.lag)
             else:
-                at = max(max(ends), t.release)
-                if at <= status:
+                at = max([*ends, t.release])
+                if at < status:  # it happened before the status period
                     prog[t.id] = TaskProgress(t.id, at, at, 1.0)
                     changed = True
 
@@ -234,10 +242,13 @@ def restrict_to_status(
     for t in problem.tasks:
         p = prog.get(t.id)
         cal = problem.calendar(t.calendar)
+        k = (reference_modes or {}).get(t.id)
+        k = k if k is not None and 0 <= k < len(t.modes) else None
         if p is not None and p.finished:
-            owed = max(0, t.modes[0].cost - paid.get(t.id, 0))
+            done_in = t.modes[k or 0]
+            owed = max(0, done_in.cost - paid.get(t.id, 0))
             new_tasks.append(replace(
-                t, modes=(Mode(p.actual_end - p.actual_start, name=t.modes[0].name),), release=p.actual_start,
+                t, modes=(Mode(p.actual_end - p.actual_start, name=done_in.name),), release=p.actual_start,
                 calendar=None, fixed_start=p.actual_start, advance_share=None))
             if owed > 0:
                 settlements.append(Task(
@@ -245,15 +256,15 @@ def restrict_to_status(
                     sources=t.sources, label=t.label, fixed_start=status))
         elif p is not None and p.started:
             f = p.fraction_done
-            k = (reference_modes or {}).get(t.id)
-            kept = t.modes if k is None or not 0 <= k < len(t.modes) else (t.modes[k],)
+            kept = t.modes if k is None else (t.modes[k],)
             c0 = kept[0].cost if len(kept) == 1 else t.modes[0].cost
             modes = tuple(
                 Mode(remaining_duration(m.duration, f), m.demands,
                      max(0, round(f * c0 + (1.0 - f) * m.cost) - paid.get(t.id, 0)), m.nonrenewable, m.name)
                 for m in kept)
             resume[t.id] = next_working_period(status, cal)
-            new_tasks.append(replace(t, modes=modes, release=status, fixed_start=None, advance_share=0.0,
+            new_tasks.append(replace(t, modes=modes, release=status,
+                                     fixed_start=resume[t.id] if resume_fixed else None, advance_share=0.0,
                                      calendar=t.calendar if any(m.duration for m in modes) else None))
         else:
             new_tasks.append(replace(t, release=max(t.release, status)))

@@ -29,18 +29,20 @@ def test_no_progress_at_period_zero_changes_nothing() -> None:
 
 
 def test_finished_fixed_started_continue_rest_released_and_checked() -> None:
-    p = chain()
+    import dataclasses
+
+    p = dataclasses.replace(chain(), sources=(Source("S", (Tranche(0, 200), Tranche(20, 100))),))
     prog = [TaskProgress("A", 0, 5, 1.0), TaskProgress("B", 5, None, 0.5)]
     pays = [Spending("S", 0, 30, "A"), Spending("S", 5, 18, "B")]
     q = restrict_to_status(p, 8, prog, pays)
     a, b, d = q.task("A"), q.task("B"), q.task("D")
     assert a.fixed_start == 0 and a.modes[0].duration == 5 and a.modes[0].cost == 0 and not a.modes[0].demands
-    assert b.release == 8 and b.modes[0].duration == remaining_duration(6, 0.5) == 3
+    assert b.fixed_start == 8 and b.modes[0].duration == remaining_duration(6, 0.5) == 3
     assert b.modes[0].cost == 60 - 18 and b.advance_share == 0.0 and b.modes[0].demands == {"R": 1}
     assert d.release == 8
     settle = q.task("A" + SETTLEMENT_SUFFIX)  # 100 worth, 30 paid: 70 still owed, paid at the status period
     assert settle.fixed_start == 8 and settle.modes[0].cost == 70
-    assert q.source("S").released_by(8) == 150 - 48
+    assert q.source("S").released_by(8) == 200 - 48
     r = solve(q, time_limit=5, workers=1, seed=0)
     assert r.ok and check(q, r.solution).ok
     assert r.solution.tasks["A"].start == 0 and r.solution.tasks["A"].end == 5
@@ -61,11 +63,16 @@ def test_started_task_resumes_after_a_break_and_keeps_its_reference_mode() -> No
     r = solve(dataclasses.replace(q, objective=q.objective.__class__(lexicographic=True)),
               time_limit=5, workers=1, seed=0)
     assert r.ok and r.solution.tasks["B"].start == 14 and r.solution.tasks["D"].start == 20
-    # with the original money the settlement of A (100 at 12) leaves too little before 20: B waits
-    q2 = restrict_to_status(chain(), 12, [TaskProgress("A", 0, 4, 1.0), TaskProgress("B", 4, None, 0.5)])
-    r2 = solve(dataclasses.replace(q2, objective=q2.objective.__class__(lexicographic=True)), time_limit=5,
-               workers=1, seed=0)
-    assert r2.ok and r2.solution.tasks["B"].end >= 20
+    # with the original money the settlement of A (100 at 12) leaves too little before 20: B cannot
+    # resume at 14; allowed to pause, it waits for the next tranche
+    lex = chain().objective.__class__(lexicographic=True)
+    prog = [TaskProgress("A", 0, 4, 1.0), TaskProgress("B", 4, None, 0.5)]
+    q2 = restrict_to_status(chain(), 12, prog)
+    assert solve(dataclasses.replace(q2, objective=lex), time_limit=5, workers=1, seed=0,
+                 explain=False).status.value == "INFEASIBLE"
+    q3 = restrict_to_status(chain(), 12, prog, resume_fixed=False)
+    r3 = solve(dataclasses.replace(q3, objective=lex), time_limit=5, workers=1, seed=0)
+    assert r3.ok and r3.solution.tasks["B"].end >= 20
 
 
 def test_milestone_follows_finished_predecessors() -> None:

@@ -28,7 +28,7 @@ from typing import Any
 import pandas as pd
 
 from ntm_sched.engine.status import SETTLEMENT_SUFFIX, Spending, TaskProgress, restrict_to_status
-from ntm_sched.ntm import EXTRA_SOURCE, NtmModel, PlanResult, build, tabulate
+from ntm_sched.ntm import NtmModel, PlanResult, build, tabulate
 from ntm_sched.plan.validate import Issue
 from ntm_sched.studies.progress import history as hist
 from ntm_sched.studies.progress.files import (
@@ -55,7 +55,10 @@ DISBURSEMENT_STATE_COLUMNS = ["date", "source_id", "task_id", "amount_mvnd", "no
 # the plan's terms for the checks
 # ---------------------------------------------------------------------------
 def engine_source_of(model: NtmModel, source_id: str, task_id: str | None) -> str | None:
-    """The engine source a payment from ``source_id`` for ``task_id`` came from (``None``: not allowed)."""
+    """The engine source a payment from ``source_id`` for ``task_id`` came from (``None``: not allowed).
+
+    ``EXTRA`` (when the plan allows extra funding) records money found beyond the plan's sources.
+    """
     commune = model.info[task_id].commune_code if task_id in model.info else None
     task = None
     if task_id is not None:
@@ -64,7 +67,7 @@ def engine_source_of(model: NtmModel, source_id: str, task_id: str | None) -> st
         except KeyError:
             return None
     for name, (sid, earmark) in model.source_map.items():
-        if sid != source_id or sid == EXTRA_SOURCE:
+        if sid != source_id:
             continue
         if earmark is not None and earmark != commune:
             continue
@@ -86,7 +89,7 @@ def check_context(model: NtmModel) -> CheckContext:
         s = srcs[eng]
         return math.inf if s.unlimited else float(s.released_by(model.period(d)))
 
-    sids = {sid for sid, _ in model.source_map.values() if sid != EXTRA_SOURCE}
+    sids = {sid for sid, _ in model.source_map.values()}  # EXTRA too: money found beyond the plan's sources
     earmarked = {sid for sid, e in model.source_map.values() if e is not None}
     return CheckContext(frozenset(model.info), {k: tuple(v) for k, v in preds.items()}, frozenset(sids),
                         lambda sid, tid: engine_source_of(model, sid, tid), released, frozenset(earmarked))
@@ -240,6 +243,20 @@ def solve_status(model: NtmModel, state: ProgressState, reference: hist.Snapshot
     status, prog, spend = engine_status(model, state)
     ref_starts, ref_modes = reference_of(model, reference)
     problem = restrict_to_status(model.problem, status, prog, spend, ref_starts, ref_modes)
+    notes = []
+    if any(p.started for p in prog.values()):
+        # in-progress work resumes on the status date; if capacity or money make that impossible,
+        # let it pause (and say so) rather than answer "infeasible"
+        first = solve(problem, time_limit=time_limit, workers=workers, seed=seed, explain=False)
+        if first.status.value == "INFEASIBLE":
+            problem = restrict_to_status(model.problem, status, prog, spend, ref_starts, ref_modes, resume_fixed=False)
+            notes.append("in-progress tasks cannot all resume on the status date (agency capacity or money): "
+                         "some of them pause")
+            res = None
+        else:
+            res = first
+    else:
+        res = None
     info = dict(model.info)
     for t in problem.tasks:
         if t.id.endswith(SETTLEMENT_SUFFIX):
@@ -248,8 +265,10 @@ def solve_status(model: NtmModel, state: ProgressState, reference: hist.Snapshot
                                              name_vi="Thanh toán nốt: " + base.name_vi,
                                              name_en="Settlement: " + base.name_en, modes=("settlement",))
     sub = dataclasses.replace(model, problem=problem, info=info)
-    res = solve(problem, time_limit=time_limit, workers=workers, seed=seed)
+    if res is None:
+        res = solve(problem, time_limit=time_limit, workers=workers, seed=seed)
     pr = tabulate(sub, res)
+    pr.summary["notes"] = notes
     pays = _payments(sub, res.solution, state)
     if res.solution is not None:
         _post_process(model, pr, state, prog, pays)
@@ -293,7 +312,10 @@ def _post_process(model: NtmModel, pr: PlanResult, state: ProgressState, prog: d
         mode_names = model.info[tid].modes
         k = mode_names.index(r["mode"]) if r["mode"] in mode_names else 0
         costs.append(t.modes[k].cost)
-        if p is None:
+        if p is None and pr.model.problem.task(tid).fixed_start is not None:
+            states.append("done")  # a milestone whose predecessors had all finished
+            pcts.append(100.0)
+        elif p is None:
             states.append("planned")
             pcts.append(0.0)
         elif p.actual_end is not None:
@@ -429,7 +451,7 @@ def replan(scenario: str, progress: str | os.PathLike[str] | None, as_of: dt.dat
                 return _from_snapshot(model, s, state, warnings)
     rp = solve_status(model, state, previous, **sc.solver_kwargs(time_limit, workers, seed))
     rp.warnings = warnings
-    rp.result.summary["notes"] = notes
+    rp.result.summary["notes"] = notes + rp.result.summary.get("notes", [])
     if rp.result.has_schedule:
         rp.variance = variance_table(model, base, rp.result, rp.payments, as_of)
     if save:
