@@ -44,3 +44,4 @@ def on_baseline_progress(history_root: Path, as_of: dt.date, folder: Path) -> Pa
     pd.DataFrame({"date": paid["date"], "source_id": paid["source"], "task_id": paid["task_id"],
                   "amount_mvnd": paid["amount_mvnd"], "note": ""}).to_csv(folder / "disbursements.csv", index=False)
     return folder
+ROOT = Path(__file__).resolve().parents[3]

@@ -1,0 +1,88 @@
+"""The giao ban report on the worked example: tables, figures, the papermill report and the nightly batch."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+
+import pytest
+
+from ntm_sched.studies.progress import giao_ban as gbm
+from ntm_sched.studies.progress.replan import replan
+from progress_helpers import EXAMPLE
+
+SOLVER = {"time_limit": 60.0, "workers": 1, "seed": 0}
+W1, W2 = dt.date(2019, 10, 7), dt.date(2019, 10, 14)
+
+
+@pytest.fixture(scope="module")
+def two_weeks(baseline_history, tmp_path_factory):
+    """The worked example re-planned week after week (once for this module)."""
+    history = tmp_path_factory.mktemp("two_weeks") / "history"
+    shutil.copytree(baseline_history, history)
+    replan("base", EXAMPLE / W1.isoformat(), W1, history, **SOLVER)
+    replan("base", EXAMPLE / W2.isoformat(), W2, history, **SOLVER)
+    # the same file and date again: the nightly report re-uses the snapshot instead of adding one
+    again = replan("base", EXAMPLE / W2.isoformat(), W2, history, reuse=True, **SOLVER)
+    assert again.snapshot.name == W2.isoformat()
+    return history
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_tables_and_figures_of_the_example(two_weeks, tmp_path, lang) -> None:
+    gb = gbm.load("base", two_weeks, W2, lang, {"07321": "An Dương"})
+    assert gb.previous.name == W1.isoformat() and gb.baseline.name == "baseline"
+    t = gb.tables
+    # what changed since last week: the culture office's works moved
+    assert len(t["changes"]) > 0
+    # communes slipping, by how much and why (task, agency, money)
+    slip = t["slipping"]
+    assert len(slip) >= 1 and (slip[gbm.t("slip", lang)] > 0).all()
+    assert "VH_TT" in set(slip[gbm.t("why_agency", lang)])  # the agency behind in the example
+    # next two weeks per agency
+    nxt = t["next_two_weeks"]
+    assert len(nxt) > 0 and set(nxt[gbm.t("agency", lang)]) <= {"VH_TT", "KT_HT", "TN_MT", "GD_DT", "UBND_XA",
+                                                                 "MTTQ", "BCD_HUYEN", "BCD_TINH", "UBND_TINH",
+                                                                 "NN_PTNT", "TW", "TC_KH", "YT"}
+    # earned value: VH_TT behind makes SPI < 1 somewhere; CPI defined where money was paid
+    ev = t["earned_value"]
+    assert (ev[gbm.t("spi", lang)].dropna() < 1).any()
+    assert {gbm.t(k, lang) for k in ("pv", "ev", "ac", "spi", "cpi")} <= set(ev.columns)
+    # spend per source: the late LONG_GHEP tranche shows in week 1 (nothing paid before 10/10)
+    w1 = gbm.load("base", two_weeks, W1, lang).tables["spend"].set_index(gbm.t("source", lang))
+    assert w1.loc["LONG_GHEP", gbm.t("spend_actual", lang)] < w1.loc["LONG_GHEP", gbm.t("spend_planned", lang)]
+    # slip trend: baseline and both weeks for every commune still to be recognised
+    tr = t["trend"]
+    assert list(tr["snapshot"].drop_duplicates()) == ["baseline", W1.isoformat(), W2.isoformat()]
+    out = gbm.write_outputs(gb, tmp_path / "gb")
+    for f in ("tracking_gantt", "spend_curves", "slip_trend"):
+        assert (out / "figures" / f"{f}.png").stat().st_size > 10_000
+    assert (out / "report.xlsx").exists() and (out / "tables" / "slipping.csv").exists()
+
+
+@pytest.mark.slow
+def test_nightly_batch_runs_the_giao_ban_when_progress_files_are_present(history, tmp_path) -> None:
+    """Batch of one scenario with progress files for two weeks: the scenario report, then the giao ban."""
+    import argparse
+
+    from ntm_sched.cli_progress import add_batch_arguments, batch_main
+    from ntm_sched.studies.progress import history as hist
+
+    pdir = tmp_path / "progress" / "base"
+    pdir.mkdir(parents=True)
+    for w in (W1, W2):
+        shutil.copytree(EXAMPLE / w.isoformat(), pdir / w.isoformat())
+    p = argparse.ArgumentParser()
+    add_batch_arguments(p)
+    args = p.parse_args(["base", "--run", "nightly", "--jobs", "1", "--time-limit", "10", "--workers", "1",
+                         "--outputs", str(tmp_path / "outputs"), "--progress-dir", str(tmp_path / "progress"),
+                         "--history", str(history)])
+    assert batch_main(args) == 0
+    out = tmp_path / "outputs" / "nightly"
+    assert (out / "base" / "report.html").exists()
+    gb = out / "base.giao_ban"
+    assert (gb / "report.html").exists() and (gb / "figures" / "tracking_gantt.png").exists()
+    assert (gb / "report.xlsx").exists() and (gb / "tables" / "earned_value.csv").exists()
+    html = (gb / "report.html").read_text(encoding="utf-8")
+    assert "Báo cáo giao ban" in html and "Các xã chậm" in html
+    assert [s.name for s in hist.list_snapshots(history, "base")] == ["baseline", W1.isoformat(), W2.isoformat()]
