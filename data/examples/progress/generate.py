@@ -33,13 +33,16 @@ def main(history: str = "history") -> None:
         sch[c] = pd.to_datetime(sch[c]).dt.date
     pays["date"] = pd.to_datetime(pays["date"]).dt.date
     sch = sch[sch["kind"] != "settlement"]
+    steps = pd.read_csv(Path(__file__).resolve().parents[2] / "tan_yen_2019" / "recognition_steps.csv")
+    zero = set(steps.loc[steps["duration_days"] == 0, "step"])
+    milestones = {t for t in sch["task_id"] if ":" in t and t.split(":", 1)[1] in zero}
     previous: dict[str, dict] = {}
     for week in WEEKS:
         rows = []
         for _, r in sch.iterrows():
             s, e = r["start_date"], r["end_date"]
-            if s >= week or (r["kind"] == "step" and s == e + dt.timedelta(days=1)):
-                continue
+            if s >= week or (r["kind"] == "step" and r["task_id"] in milestones):
+                continue  # not started, or a zero-length milestone (it follows its predecessors)
             if r["kind"] == "step" and any(t.startswith(str(r["commune_code"]) + "-") for t in SLIPPING):
                 continue  # the slipping commune's recognition steps have not begun  # not started, or a zero-length milestone (it follows its predecessors)
             span = max((e - s).days + 1, 1)

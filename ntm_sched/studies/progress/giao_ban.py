@@ -6,7 +6,9 @@ snapshot; see :mod:`.history`), so the report shows exactly what was recorded.
 Earned value (per commune, at the status date, in million VND): PV = value of the
 work the baseline planned done by then (each task's cost times its planned share
 done); EV = value of the work actually done (cost times percent complete); AC =
-money actually paid for the commune's tasks; SPI = EV / PV, CPI = EV / AC.
+money actually paid for the commune's tasks; SPI = EV / PV, CPI = EV / AC. Payments lag
+the work by the plan's own terms (an advance at the start, the rest on completion), so a
+CPI above 1 mostly says that money is still owed for work done, not that work came cheap.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ L = {
         "title": "Báo cáo giao ban tiến độ xây dựng nông thôn mới", "as_of": "Ngày báo cáo",
         "commune": "Xã", "task": "Công việc", "agency": "Cơ quan", "baseline": "Kế hoạch gốc",
         "current": "Dự kiến hiện nay", "previous": "Kỳ trước", "slip": "Chậm (ngày)", "change": "Thay đổi (ngày)",
-        "why_task": "Công việc gây chậm", "why_agency": "Cơ quan chủ trì", "why_money": "Nguồn vốn chi chậm",
+        "why_task": "Công việc gây chậm", "why_agency": "Cơ quan chủ trì", "why_money": "Nguồn vốn chi chậm (đã chi/kế hoạch)",
         "start": "Bắt đầu", "finish": "Hoàn thành", "state": "Tình trạng", "pct": "% hoàn thành",
         "source": "Nguồn vốn", "pv": "PV (kế hoạch)", "ev": "EV (giá trị thực hiện)", "ac": "AC (đã chi)",
         "spi": "SPI", "cpi": "CPI", "recognition": "Ngày công nhận dự kiến", "snapshot": "Kỳ",
@@ -40,7 +42,7 @@ L = {
         "title": "Giao ban: weekly progress of the New Rural Development plan", "as_of": "Status date",
         "commune": "Commune", "task": "Task", "agency": "Agency", "baseline": "Baseline",
         "current": "Current forecast", "previous": "Previous", "slip": "Slip (days)", "change": "Change (days)",
-        "why_task": "Driving task", "why_agency": "Lead agency", "why_money": "Source paid late",
+        "why_task": "Driving task", "why_agency": "Lead agency", "why_money": "Source paid late (paid/planned)",
         "start": "Start", "finish": "Finish", "state": "State", "pct": "% complete",
         "source": "Source", "pv": "PV (planned value)", "ev": "EV (earned value)", "ac": "AC (actual cost)",
         "spi": "SPI", "cpi": "CPI", "recognition": "Forecast recognition date", "snapshot": "Snapshot",
@@ -156,20 +158,29 @@ def slipping(gb: GiaoBan) -> pd.DataFrame:
     var = gb.current.table("variance")
     ms = var[(var["level"] == "milestone") & (var["milestone"] == "recognition")]
     tasks = var[var["level"] == "task"]
-    src = var[var["level"] == "source"]
-    late_sources = [s for s, b, a in zip(src["id"], src["baseline_to_date_mvnd"], src["actual_to_date_mvnd"])
-                    if b > 0 and (b - a) / b >= 0.10]  # paid at least 10 % less than planned by now
     pays = gb.current.table("payments")
+    bpays = gb.baseline.table("payments")
+    at = gb.status_date
+
+    def late_money(code: str) -> str:
+        """Sources that paid this commune's works at least 10 % less than the baseline planned by now."""
+        out = []
+        if not len(bpays):
+            return ""
+        planned = bpays[(bpays["commune_code"].astype(str) == code) & (bpays["date"] <= at)]
+        for sid, amount in planned.groupby("source")["amount_mvnd"].sum().items():
+            paid = pays[(pays["kind"] == "paid") & (pays["commune_code"].astype(str) == code)
+                        & (pays["source"] == sid)]["amount_mvnd"].sum() if len(pays) else 0.0
+            if amount > 0 and (amount - paid) / amount >= 0.10:
+                out.append(f"{sid} ({paid:,.0f}/{amount:,.0f})")
+        return ", ".join(out)
     rows = []
     for _, r in ms[ms["slip_days"] > 0].sort_values("slip_days", ascending=False).iterrows():
         code = str(r["commune_code"])
         mine = tasks[(tasks["commune_code"].astype(str) == code) & tasks["slip_days"].notna()]
         works = mine[~mine["id"].str.contains(":")]
         drive = (works if len(works) else mine).sort_values("slip_days", ascending=False).head(1)
-        money = ""
-        if len(pays):
-            used = set(pays.loc[pays["commune_code"].astype(str) == code, "source"])
-            money = ", ".join(sorted(used & set(late_sources)))
+        money = late_money(code)
         rows.append({t("commune", lang): _name(gb, code), t("baseline", lang): _fmt(r["baseline_finish"]),
                      t("current", lang): _fmt(r["current_finish"]), t("slip", lang): int(r["slip_days"]),
                      t("why_task", lang): "" if drive.empty else f"{drive.iloc[0]['name_vi']} "

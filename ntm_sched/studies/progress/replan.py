@@ -79,10 +79,23 @@ def engine_source_of(model: NtmModel, source_id: str, task_id: str | None) -> st
 
 def check_context(model: NtmModel) -> CheckContext:
     """What :func:`~ntm_sched.studies.progress.files.check_progress` needs, from the model."""
-    preds: dict[str, list[str]] = defaultdict(list)
+    direct: dict[str, list[str]] = defaultdict(list)
     for p in model.problem.precedences:
         if p.kind == "FS":
-            preds[p.succ].append(p.pred)
+            direct[p.succ].append(p.pred)
+    zero = {t.id for t in model.problem.tasks if max(m.duration for m in t.modes) == 0}
+
+    def through(tid: str, seen: set[str]) -> list[str]:
+        # a milestone has no work to report: look through it to the works before it
+        out = []
+        for q in direct.get(tid, []):
+            if q in seen:
+                continue
+            seen.add(q)
+            out += through(q, seen) if q in zero else [q]
+        return out
+
+    preds = {tid: through(tid, set()) for tid in direct}
     srcs = {s.name: s for s in model.problem.sources}
 
     def released(eng: str, d: dt.date) -> float:
@@ -484,3 +497,41 @@ def write_outputs(rp: Replanned, out: str | os.PathLike[str]) -> Path:
         (tmp / "summary.json").write_text(json.dumps(rp.result.summary, ensure_ascii=False, indent=2, default=str)
                                           + "\n", encoding="utf-8")
     return out
+
+
+def progress_as_planned(model: NtmModel, plan: hist.Snapshot, as_of: dt.date, folder: str | os.PathLike[str]) -> Path:
+    """Write progress files saying that everything went exactly as ``plan`` said, up to ``as_of``.
+
+    Tasks ending before ``as_of`` are finished on their planned dates; tasks under way have the
+    share of their working days done; payments made before ``as_of`` are the planned ones.
+    Used to check that such progress moves nothing, and by ``benchmarks/replan.py``.
+    """
+    folder = Path(folder)
+    sch = plan.table("schedule")
+    pays = plan.table("payments")
+    status = model.period(as_of)
+    rows = []
+    for _, r in sch.iterrows():
+        if r["kind"] == "settlement":
+            continue
+        t = model.problem.task(r["task_id"])
+        names = model.info[t.id].modes
+        d = t.modes[names.index(r["mode"]) if r["mode"] in names else 0].duration
+        s, e = model.period(r["start_date"]), model.period(r["end_date"]) + 1
+        if d == 0:
+            continue  # milestones follow their predecessors
+        if e <= status:
+            rows.append({"task_id": t.id, "actual_start": r["start_date"], "actual_finish": r["end_date"],
+                         "percent_complete": 100, "note": ""})
+        elif s < status:
+            cal = model.problem.calendar(t.calendar)
+            worked = sum(1 for q in range(s, status) if cal is None or not any(b <= q < f for b, f in cal.breaks))
+            rows.append({"task_id": t.id, "actual_start": r["start_date"], "actual_finish": "",
+                         "percent_complete": repr(100.0 * worked / d), "note": ""})
+    folder.mkdir(parents=True, exist_ok=True)
+    pd.DataFrame(rows, columns=PROGRESS_STATE_COLUMNS).to_csv(folder / "progress.csv", index=False)
+    paid = pays[(pays["date"] < as_of)] if len(pays) else pays
+    pd.DataFrame({"date": paid["date"], "source_id": paid["source"], "task_id": paid["task_id"],
+                  "amount_mvnd": paid["amount_mvnd"], "note": ""},
+                 columns=DISBURSEMENT_STATE_COLUMNS).to_csv(folder / "disbursements.csv", index=False)
+    return folder
