@@ -17,7 +17,8 @@ __all__ = ["ConflictItem", "Explanation", "earliest_times", "explain_infeasibili
 
 def earliest_times(problem: Problem, without_breaks: tuple[str, frozenset[tuple[int, int]]] | None = None
                    ) -> tuple[dict[str, int], dict[str, int], bool]:
-    """Earliest start and end of every task from releases, precedences and calendars alone.
+    """Earliest start and end of every task from releases (or fixed starts), precedences and
+    calendars alone.
 
     A forward pass over the precedence network (resources, budgets, money and
     deadlines ignored). A task on a calendar starts at the first working period
@@ -40,7 +41,7 @@ def earliest_times(problem: Problem, without_breaks: tuple[str, frozenset[tuple[
         if c is not None:
             lighter = Calendar(c.name, tuple(b for b in c.breaks if b not in drop))
             cal = {tid: (lighter if c2 is not None and c2.name == name else c2) for tid, c2 in cal.items()}
-    es = {t.id: t.release for t in problem.tasks}
+    es = {t.id: t.release if t.fixed_start is None else t.fixed_start for t in problem.tasks}
     ee: dict[str, int] = {}
 
     def settle(tid: str) -> None:

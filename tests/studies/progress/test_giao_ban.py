@@ -54,6 +54,8 @@ def test_tables_and_figures_of_the_example(two_weeks, tmp_path, lang) -> None:
     # slip trend: baseline and both weeks for every commune still to be recognised
     tr = t["trend"]
     assert list(tr["snapshot"].drop_duplicates()) == ["baseline", W1.isoformat(), W2.isoformat()]
+    if lang == "en":
+        return  # the files are written once (below, in Vietnamese)
     out = gbm.write_outputs(gb, tmp_path / "gb")
     for f in ("tracking_gantt", "spend_curves", "slip_trend"):
         assert (out / "figures" / f"{f}.png").stat().st_size > 10_000
@@ -74,7 +76,7 @@ def test_nightly_batch_runs_the_giao_ban_when_progress_files_are_present(history
         shutil.copytree(EXAMPLE / w.isoformat(), pdir / w.isoformat())
     p = argparse.ArgumentParser()
     add_batch_arguments(p)
-    args = p.parse_args(["base", "--run", "nightly", "--jobs", "1", "--time-limit", "10", "--workers", "1",
+    args = p.parse_args(["base", "--run", "nightly", "--jobs", "1", "--time-limit", "5", "--workers", "1",
                          "--outputs", str(tmp_path / "outputs"), "--progress-dir", str(tmp_path / "progress"),
                          "--history", str(history)])
     assert batch_main(args) == 0
