@@ -79,16 +79,31 @@ class GiaoBan:
     def status_date(self) -> dt.date:
         return self.current.status_date
 
+    @property
+    def ok(self) -> bool:
+        """The re-plan at this status date has a schedule (OPTIMAL or FEASIBLE)."""
+        return str(self.current.summary().get("status")) in ("OPTIMAL", "FEASIBLE")
+
     def headline(self) -> str:
         s = self.current.summary()
         b = self.baseline.summary()
         lang = self.lang
+        from ntm_sched.report.labels import status_label
+
         lines = [f"**{t('as_of', lang)}: {_fmt(self.status_date)}** — "
-                 + ("trạng thái lời giải" if lang == "vi" else "solver status") + f": {s['status']}, "
+                 + ("trạng thái lời giải" if lang == "vi" else "solver status") + f": {status_label(s['status'], lang)}, "
                  + ("kiểm tra độc lập" if lang == "vi" else "independent checker") + ": "
                  + ("đạt" if s.get("checker_ok") else "KHÔNG ĐẠT") if lang == "vi" else
-                 f"**{t('as_of', lang)}: {_fmt(self.status_date)}** — solver status: {s['status']}, "
+                 f"**{t('as_of', lang)}: {_fmt(self.status_date)}** — solver status: {status_label(s['status'], lang)}, "
                  f"independent checker: {'OK' if s.get('checker_ok') else 'FAILED'}"]
+        if not self.ok:
+            lines.append("⚠️ " + ("KHÔNG CÓ LỊCH TRÌNH: lời giải không tìm được kế hoạch cho phần việc còn lại; "
+                                  "các bảng dưới đây để trống." if lang == "vi" else
+                                  "NO SCHEDULE: the solve found no plan for the remaining work; the tables "
+                                  "below are empty.") + (f" {s.get('explanation') or ''}"))
+            return "\n\n".join(lines)
+        for n in (s.get("notes_vi") if lang == "vi" else s.get("notes")) or []:
+            lines.append(f"> {n}")
         lines.append(("Huyện đạt chuẩn dự kiến" if lang == "vi" else "District recognition forecast")
                      + f": {_fmt(_iso(s.get('district_recognition_date')))} ("
                      + (t('baseline', lang)) + f": {_fmt(_iso(b.get('district_recognition_date')))})")
@@ -118,6 +133,10 @@ def load(scenario: str, history_root: str | os.PathLike[str] | None, status: dt.
         by_date[s.status_date] = s
     gb = GiaoBan(scenario, lang, base, current, previous, [base] + [by_date[d] for d in sorted(by_date)],
                  names or {})
+    if not gb.ok:  # no schedule at this status date: say so, show only the history
+        gb.tables = {k: pd.DataFrame() for k in ("changes", "slipping", "next_two_weeks", "earned_value", "spend")}
+        gb.tables["trend"] = slip_trend(gb)
+        return gb
     gb.tables = {
         "changes": changes(gb), "slipping": slipping(gb), "next_two_weeks": next_two_weeks(gb),
         "earned_value": earned_value(gb), "spend": spend_by_source(gb), "trend": slip_trend(gb),
@@ -375,6 +394,8 @@ def write_outputs(gb: GiaoBan, out: str | os.PathLike[str]) -> Path:
         for name, df in gb.tables.items():
             df.to_excel(xw, sheet_name=name[:31], index=False)
     for name, make in FIGURES.items():
+        if not gb.ok and name != "slip_trend":
+            continue
         fig = make(gb)
         fig.savefig(out / "figures" / f"{name}.png", dpi=100)
         plt.close(fig)
@@ -383,6 +404,16 @@ def write_outputs(gb: GiaoBan, out: str | os.PathLike[str]) -> Path:
         if (gb.current.path / f).exists():
             shutil.copy2(gb.current.path / f, out / f)
     return out
+
+
+def show_figure(gb: GiaoBan, name: str, output_dir: str | os.PathLike[str], width: int = 800) -> Any:
+    """The saved PNG of figure ``name`` for display, or a note when there is none (no schedule)."""
+    from IPython.display import Image, Markdown
+
+    path = Path(output_dir) / "figures" / f"{name}.png"
+    if not path.exists():
+        return Markdown(f"*{t('none', gb.lang)}*")
+    return Image(filename=str(path), width=width)
 
 
 def show(gb: GiaoBan, name: str, max_rows: int = 60) -> Any:

@@ -263,8 +263,10 @@ def solve_status(model: NtmModel, state: ProgressState, reference: hist.Snapshot
         first = solve(problem, time_limit=time_limit, workers=workers, seed=seed, explain=False)
         if first.status.value == "INFEASIBLE":
             problem = restrict_to_status(model.problem, status, prog, spend, ref_starts, ref_modes, resume_fixed=False)
-            notes.append("in-progress tasks cannot all resume on the status date (agency capacity or money): "
-                         "some of them pause")
+            notes.append(("in-progress tasks cannot all resume on the status date (agency capacity or money): "
+                          "some of them pause",
+                          "các công việc đang làm không thể cùng tiếp tục ngay từ ngày báo cáo (năng lực cơ quan "
+                          "hoặc vốn): một số phải tạm dừng"))
             res = None
         else:
             res = first
@@ -281,7 +283,8 @@ def solve_status(model: NtmModel, state: ProgressState, reference: hist.Snapshot
     if res is None:
         res = solve(problem, time_limit=time_limit, workers=workers, seed=seed)
     pr = tabulate(sub, res)
-    pr.summary["notes"] = notes
+    pr.summary["notes"] = [en for en, _ in notes]
+    pr.summary["notes_vi"] = [vi for _, vi in notes]
     pays = _payments(sub, res.solution, state)
     if res.solution is not None:
         _post_process(model, pr, state, prog, pays)
@@ -436,7 +439,7 @@ def replan(scenario: str, progress: str | os.PathLike[str] | None, as_of: dt.dat
     """Re-plan ``scenario`` from ``as_of`` with the progress file ``progress``.
 
     Creates the baseline first when the scenario has none (said in the summary's
-    ``notes``). With ``reuse``, a snapshot with the same status date and the same
+    ``notes``), with the scenario's own time limit. With ``reuse``, a snapshot with the same status date and the same
     progress file content is returned instead of solving again (the nightly report).
 
     Raises
@@ -451,9 +454,12 @@ def replan(scenario: str, progress: str | os.PathLike[str] | None, as_of: dt.dat
     notes = []
     base = hist.baseline(history_root, sc.name)
     if base is None:
-        save_baseline(scenario, history_root, time_limit, workers, seed, note="created by replan: no baseline yet")
+        # the baseline is what the committee approves: solved with the scenario's own time limit,
+        # not the (possibly short) limit of a weekly re-plan
+        save_baseline(scenario, history_root, None, workers, seed, note="created by replan: no baseline yet")
         base = hist.baseline(history_root, sc.name)
-        notes.append("no baseline: the plan as solved now was saved as the baseline")
+        notes.append(("no baseline: the plan as solved now was saved as the baseline",
+                      "chưa có kế hoạch gốc: kế hoạch giải lúc này được lưu làm kế hoạch gốc"))
     assert base is not None
     previous = hist.latest_before(history_root, sc.name, as_of)
     state, warnings = load_progress(model, progress, as_of, previous)
@@ -464,7 +470,8 @@ def replan(scenario: str, progress: str | os.PathLike[str] | None, as_of: dt.dat
                 return _from_snapshot(model, s, state, warnings)
     rp = solve_status(model, state, previous, **sc.solver_kwargs(time_limit, workers, seed))
     rp.warnings = warnings
-    rp.result.summary["notes"] = notes + rp.result.summary.get("notes", [])
+    rp.result.summary["notes"] = [en for en, _ in notes] + rp.result.summary.get("notes", [])
+    rp.result.summary["notes_vi"] = [vi for _, vi in notes] + rp.result.summary.get("notes_vi", [])
     if rp.result.has_schedule:
         rp.variance = variance_table(model, base, rp.result, rp.payments, as_of)
     if save:

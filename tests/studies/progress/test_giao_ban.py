@@ -76,7 +76,7 @@ def test_nightly_batch_runs_the_giao_ban_when_progress_files_are_present(history
         shutil.copytree(EXAMPLE / w.isoformat(), pdir / w.isoformat())
     p = argparse.ArgumentParser()
     add_batch_arguments(p)
-    args = p.parse_args(["base", "--run", "nightly", "--jobs", "1", "--time-limit", "5", "--workers", "1",
+    args = p.parse_args(["base", "--run", "nightly", "--jobs", "1", "--time-limit", "10", "--workers", "1",
                          "--outputs", str(tmp_path / "outputs"), "--progress-dir", str(tmp_path / "progress"),
                          "--history", str(history)])
     assert batch_main(args) == 0
