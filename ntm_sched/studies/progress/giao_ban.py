@@ -74,6 +74,7 @@ class GiaoBan:
     history: list[hist.Snapshot]
     names: dict[str, str] = field(default_factory=dict)
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    agencies: dict[str, str] = field(default_factory=dict)
 
     @property
     def status_date(self) -> dt.date:
@@ -115,8 +116,11 @@ def _iso(v: Any) -> dt.date | None:
 
 
 def load(scenario: str, history_root: str | os.PathLike[str] | None, status: dt.date, lang: str = "vi",
-         names: dict[str, str] | None = None) -> GiaoBan:
-    """The giao ban of ``scenario`` at ``status`` from its history (the snapshot must exist)."""
+         names: dict[str, str] | None = None, agencies: dict[str, str] | None = None) -> GiaoBan:
+    """The giao ban of ``scenario`` at ``status`` from its history (the snapshot must exist).
+
+    ``names`` and ``agencies`` map commune codes and agency ids to the names shown.
+    """
     snaps = hist.list_snapshots(history_root, scenario)
     base = next((s for s in snaps if s.kind == hist.BASELINE), None)
     cur = [s for s in snaps if s.kind != hist.BASELINE and s.status_date == status]
@@ -132,7 +136,7 @@ def load(scenario: str, history_root: str | os.PathLike[str] | None, status: dt.
     for s in series[1:]:
         by_date[s.status_date] = s
     gb = GiaoBan(scenario, lang, base, current, previous, [base] + [by_date[d] for d in sorted(by_date)],
-                 names or {})
+                 names or {}, agencies=agencies or {})
     if not gb.ok:  # no schedule at this status date: say so, show only the history
         gb.tables = {k: pd.DataFrame() for k in ("changes", "slipping", "next_two_weeks", "earned_value", "spend")}
         gb.tables["trend"] = slip_trend(gb)
@@ -148,6 +152,10 @@ def _name(gb: GiaoBan, code: Any) -> str:
     return gb.names.get(str(code), str(code))
 
 
+def _agency(gb: GiaoBan, aid: Any) -> str:
+    return gb.agencies.get(str(aid), str(aid))
+
+
 def changes(gb: GiaoBan) -> pd.DataFrame:
     """Tasks whose forecast finish moved since the previous stored plan (and tasks newly done)."""
     lang = gb.lang
@@ -161,7 +169,7 @@ def changes(gb: GiaoBan) -> pd.DataFrame:
     for _, r in moved.iterrows():
         d = (r["end_date"] - r["end_date_prev"]).days if isinstance(r["end_date_prev"], dt.date) else None
         rows.append({t("commune", lang): _name(gb, r["commune_code"]), t("task", lang): r["name_vi"] if lang == "vi"
-                     else r["name_en"], t("agency", lang): r["agency"], t("state", lang): t(r["state"], lang)
+                     else r["name_en"], t("agency", lang): _agency(gb, r["agency"]), t("state", lang): t(r["state"], lang)
                      if r.get("state") in ("done", "in_progress", "planned") else r.get("state"),
                      t("previous", lang): _fmt(r["end_date_prev"]), t("current", lang): _fmt(r["end_date"]),
                      t("change", lang): d})
@@ -204,7 +212,7 @@ def slipping(gb: GiaoBan) -> pd.DataFrame:
                      t("current", lang): _fmt(r["current_finish"]), t("slip", lang): int(r["slip_days"]),
                      t("why_task", lang): "" if drive.empty else f"{drive.iloc[0]['name_vi']} "
                      f"(+{int(drive.iloc[0]['slip_days'])})",
-                     t("why_agency", lang): "" if drive.empty else drive.iloc[0]["agency"],
+                     t("why_agency", lang): "" if drive.empty else _agency(gb, drive.iloc[0]["agency"]),
                      t("why_money", lang): money})
     return pd.DataFrame(rows)
 
@@ -217,7 +225,7 @@ def next_two_weeks(gb: GiaoBan) -> pd.DataFrame:
     due = s[(s["kind"] != "settlement") & (s["end_date"] >= gb.status_date) & (s["end_date"] <= end)
             & (s["start_date"] <= s["end_date"])]
     due = due.sort_values(["agency", "end_date"])
-    return pd.DataFrame({t("agency", lang): due["agency"], t("commune", lang): [_name(gb, c) for c in due["commune_code"]],
+    return pd.DataFrame({t("agency", lang): [_agency(gb, a) for a in due["agency"]], t("commune", lang): [_name(gb, c) for c in due["commune_code"]],
                          t("task", lang): due["name_vi"] if lang == "vi" else due["name_en"],
                          t("finish", lang): [_fmt(d) for d in due["end_date"]],
                          t("pct", lang): due["percent_complete"] if "percent_complete" in due else None}

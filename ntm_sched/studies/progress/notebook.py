@@ -18,11 +18,11 @@ def prepare(scenario: str, progress: str | os.PathLike[str], as_of: dt.date,
     Raises :class:`~ntm_sched.studies.progress.files.ProgressValidationError` listing every
     problem of the progress file (the report then fails with that list in ``error.txt``).
     """
-    from ntm_sched.report.labels import check_lang, commune_names
+    from ntm_sched.report.labels import agency_names, check_lang, commune_names
     from ntm_sched.scenario import load_scenario_and_plan
 
     lang = check_lang(lang)
     sc, plan = load_scenario_and_plan(scenario)
     rp = replan(scenario, progress, as_of, history_root, time_limit, workers, seed, reuse=True)
-    gb = gbm.load(sc.name, history_root, as_of, lang, commune_names(plan, lang))
+    gb = gbm.load(sc.name, history_root, as_of, lang, commune_names(plan, lang), agency_names(plan, lang))
     return gb, rp.warnings
