@@ -14,6 +14,10 @@ tranches, deadlines and objective weights; semantics in
 ``Objective(lexicographic=True)`` optimises lateness, then extra funding, then the rest
 (cost, makespan) in tiers; ``result.tiers`` holds a :class:`TierResult` per tier.
 
+:func:`ntm_sched.engine.status.restrict_to_status` turns a problem and the progress known at a
+status period (finished, started, money paid) into the problem of the rest; a
+``Problem.reference_starts`` schedule makes a last lexicographic tier keep what need not move.
+
 :func:`check` verifies any :class:`Solution` without CP-SAT; :func:`read_psplib`
 reads PSPLIB ``.sm``/``.mm`` files; :mod:`ntm_sched.engine.bench` benchmarks them;
 :mod:`ntm_sched.engine.transforms` derives problems from problems (unlimited or scaled sources,

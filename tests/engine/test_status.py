@@ -101,3 +101,21 @@ def test_checker_rejects_a_moved_fixed_start() -> None:
     p = Problem(tasks=(Task("A", (Mode(2),), fixed_start=3),), horizon=10)
     assert check(p, Solution({"A": TaskSchedule("A", 3, 5)})).ok
     assert "release" in check(p, Solution({"A": TaskSchedule("A", 4, 6)})).kinds()
+
+
+def test_stability_only_breaks_ties_and_stays_out_of_the_objective() -> None:
+    import dataclasses
+
+    p = Problem(tasks=(Task("A", (Mode(2, {"R": 1}),), due=10, tardiness_weight=1),
+                       Task("B", (Mode(2, {"R": 1}),), due=10, tardiness_weight=1)),
+                resources=(Resource("R", 1),), horizon=20,
+                objective=chain().objective.__class__(lexicographic=True, makespan=1))
+    plain = solve(p, time_limit=5, workers=1, seed=0)
+    for ref in ({"A": 2, "B": 0}, {"A": 0, "B": 2}):  # two equally good orders: the reference one is kept
+        r = solve(dataclasses.replace(p, reference_starts=ref), time_limit=5, workers=1, seed=0)
+        assert {k: v.start for k, v in r.solution.tasks.items()} == ref
+        assert r.objective == plain.objective  # the tie-break adds nothing to the objective
+        assert [t.name for t in r.tiers][-1] == "stability" and r.tiers[-1].value == 0
+    # a reference that would cost lateness is not followed
+    r = solve(dataclasses.replace(p, reference_starts={"A": 15}), time_limit=5, workers=1, seed=0)
+    assert r.solution.tasks["A"].end <= 10 and r.objective == plain.objective

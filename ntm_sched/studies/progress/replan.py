@@ -261,7 +261,7 @@ def solve_status(model: NtmModel, state: ProgressState, reference: hist.Snapshot
         # in-progress work resumes on the status date; if capacity or money make that impossible,
         # let it pause (and say so) rather than answer "infeasible"
         first = solve(problem, time_limit=time_limit, workers=workers, seed=seed, explain=False)
-        if first.status.value == "INFEASIBLE":
+        if first.status.value in ("INFEASIBLE", "UNKNOWN"):  # impossible, or not found in time
             problem = restrict_to_status(model.problem, status, prog, spend, ref_starts, ref_modes, resume_fixed=False)
             notes.append(("in-progress tasks cannot all resume on the status date (agency capacity or money): "
                           "some of them pause",
