@@ -331,6 +331,7 @@ def tracking_gantt(gb: GiaoBan) -> Any:
 
 def spend_curves(gb: GiaoBan) -> Any:
     """Cumulative spend per source: baseline plan (PV), paid (AC) up to the status date, current plan after."""
+    import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
 
     lang = gb.lang
@@ -356,6 +357,8 @@ def spend_curves(gb: GiaoBan) -> Any:
                     color="#d62728", lw=2, label=t("spend_actual", lang))
         ax.axvline(gb.status_date, color="red", lw=0.8)
         ax.set_title(sid, fontsize=9)
+        ax.xaxis.set_major_locator(mdates.AutoDateLocator(maxticks=5))
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%m/%Y"))
         ax.tick_params(labelsize=7)
     for ax in list(axes.flat)[n:]:
         ax.axis("off")
@@ -367,6 +370,7 @@ def spend_curves(gb: GiaoBan) -> Any:
 
 def trend_figure(gb: GiaoBan) -> Any:
     """Forecast recognition date of each commune over the stored plans."""
+    import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
 
     lang = gb.lang
@@ -379,6 +383,7 @@ def trend_figure(gb: GiaoBan) -> Any:
     ax.set_xticks(range(len(names)))
     ax.set_xticklabels(names, fontsize=8)
     ax.set_ylabel(t("recognition", lang))
+    ax.yaxis.set_major_formatter(mdates.DateFormatter("%m/%Y"))
     ax.legend(fontsize=7, ncol=2)
     fig.tight_layout()
     return fig
