@@ -357,7 +357,9 @@ def spend_curves(gb: GiaoBan) -> Any:
                     color="#d62728", lw=2, label=t("spend_actual", lang))
         ax.axvline(gb.status_date, color="red", lw=0.8)
         ax.set_title(sid, fontsize=9)
-        ax.xaxis.set_major_locator(mdates.AutoDateLocator(maxticks=5))
+        lo, hi = ax.get_xlim()
+        months = max(1, int((hi - lo) / 30.4))
+        ax.xaxis.set_major_locator(mdates.MonthLocator(interval=max(1, (months + 3) // 4)))
         ax.xaxis.set_major_formatter(mdates.DateFormatter("%m/%Y"))
         ax.tick_params(labelsize=7)
     for ax in list(axes.flat)[n:]:
