@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from ntm_sched.ntm import build
+from ntm_sched.domain import build
 from ntm_sched.scenario import load_scenario_and_plan
 from ntm_sched.studies.progress import history as hist
 from ntm_sched.studies.progress.replan import progress_as_planned, replan, save_baseline

@@ -9,18 +9,21 @@ Layers (imports point down; ``tests/test_imports.py`` keeps it so)::
   (``project_root``: the checkout, or ``<prefix>/share/ntm-sched`` after a plain install).
 * ``engine/``: generic scheduling, knows no commune: ``problem``, ``options`` (``SolveOptions``,
   the one home of solver defaults), ``result`` (+ check and explanation types), ``builder``,
-  ``checker``, ``explain``, ``solve``, ``transforms``, ``psplib``, ``bench``.
+  ``checker``, ``explain``, ``solve``, ``transforms``, ``status`` (re-plan from a status period),
+  ``psplib``, ``bench``.
 * ``plan/``: the plan as data: ``schema``, ``cells``, ``records``, ``validate``, ``model``
   (``Plan``), ``io``, ``settings`` (typed), ``edits`` (record-level, checked once).
 * ``domain/``: the NTM bridge: ``model``, ``build``, ``tables``, ``explain``, ``run``.
 * ``scenario/``: scenario files (``config``: pydantic schema, ``load``) and ``apply``.
 * ``report/``: tables, plots, context, papermill runner, batch.
 * ``studies/``: questions asked of the model: ``budget/`` (allocation, evaluate, minimum, cuts,
-  marginal), ``explore``. A new study goes in ``studies/<study>/``.
+  marginal), ``explore``, ``progress/`` (progress files, history of baseline and snapshots,
+  re-plan, giao ban report). A new study goes in ``studies/<study>/``.
 * ``app/``: the planners' and finance office's web app (ipywidgets pages served by Voilà:
   ``explorer_page``, ``budget_page``, ``changes``, ``scenario_file``, ``view``, ``server``);
   it uses the studies and the report, and only the CLI uses it.
-* ``cli/``: the only argparse: one module per verb, common options in parent parsers.
+* ``cli/``: the only argparse: one module per verb, common options in parent parsers
+  (``progress``, ``replan``, ``baseline``; ``giao_ban`` for ``report giao-ban``).
 
 Old -> new module map (restructure of issue 8)::
 

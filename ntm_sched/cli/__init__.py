@@ -12,9 +12,13 @@ Verbs::
                    [--spread-scale X] [--out DIR]
     ntm-sched app [SCENARIO] [--port P] [--lang vi|en] [--time-limit S] [--scenario-dir DIR]
     ntm-sched bench psplib DIR [--reference CSV] [--time-limit S] [--workers N] [--out CSV]
+    ntm-sched progress template|check [SCENARIO] --as-of DATE ...
+    ntm-sched replan [SCENARIO] --progress FILE --as-of DATE [--out DIR] [--history DIR]
+    ntm-sched baseline save|list [SCENARIO] [--history DIR]
+    ntm-sched report giao-ban [SCENARIO] --progress FILE --as-of DATE [--run NAME] [--lang vi|en]
 
 Each verb module (``validate``, ``solve``, ``report``, ``batch``, ``budget``, ``scenario``, ``risk``, ``app``,
-``bench``) has
+``bench``, ``progress``, ``replan``, ``baseline``; ``giao_ban`` for ``report giao-ban``) has
 ``add_parser(subparsers)`` and ``main(args)``; the common options (``--scenario``,
 ``--time-limit``, ``--workers``, ``--seed``, ``--lang``, ``--out``) are declared once in the
 parent parsers of :mod:`ntm_sched.cli.common`.
@@ -34,9 +38,23 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from ntm_sched.cli import app, batch, bench, budget, report, risk, scenario, solve, validate
+from ntm_sched.cli import (
+    app,
+    baseline,
+    batch,
+    bench,
+    budget,
+    giao_ban,
+    progress,
+    replan,
+    report,
+    risk,
+    scenario,
+    solve,
+    validate,
+)
 
-VERBS = (validate, solve, report, batch, budget, scenario, risk, app, bench)
+VERBS = (validate, solve, report, batch, budget, scenario, risk, app, bench, progress, replan, baseline)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -125,6 +143,13 @@ def run_verb(func: Callable[[argparse.Namespace], int | None], args: argparse.Na
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``ntm-sched`` console script."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:2] == ["report", "giao-ban"]:  # the giao ban report has its own arguments
+        gb = giao_ban.parser()
+        _add_debug(gb, top=True)
+        gb_args = gb.parse_args(argv[2:])
+        gb_args.verb = "report giao-ban"
+        return run_verb(giao_ban.main, gb_args, argv)
     parser = build_parser()
     _add_debug(parser, top=True)
     args = parser.parse_args(argv)

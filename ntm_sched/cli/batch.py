@@ -1,8 +1,16 @@
-"""``ntm-sched batch [SCENARIO ...|DIR] [--run NAME] [--jobs N] [--time-limit S]``."""
+"""``ntm-sched batch [SCENARIO ...|DIR] [--run NAME] [--jobs N] [--time-limit S] [--progress-dir DIR]``.
+
+After the scenario reports, every scenario with dated progress files in
+``<progress-dir>/<scenario>/`` (``YYYY-MM-DD/`` folders or ``YYYY-MM-DD.xlsx``) gets its giao ban
+report: the earlier weeks are re-planned first when their snapshots are missing, then the
+newest week is reported (``outputs/<run>/<scenario>.giao_ban/``). Failures are logged and
+counted like the scenarios'.
+"""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from pathlib import Path
 
@@ -10,7 +18,7 @@ from ntm_sched.cli.common import Subparsers, lang_parent, positive_float, positi
 from ntm_sched.report.batch import run_batch
 from ntm_sched.report.runner import DEFAULT_TIMEOUT, ReportError
 
-HELP = "run many scenarios' reports and compare them"
+HELP = "run many scenarios' reports and compare them (and giao ban reports where progress files are)"
 
 
 def add_parser(sub: Subparsers) -> None:
@@ -20,6 +28,10 @@ def add_parser(sub: Subparsers) -> None:
     p.add_argument("--jobs", type=positive_int, default=2, help="reports run at the same time (default: 2)")
     p.add_argument("--outputs", default="outputs")
     p.add_argument("--timeout", type=positive_float, default=DEFAULT_TIMEOUT, help="per-cell execution timeout (s)")
+    p.add_argument("--progress-dir", default="data/progress",
+                   help="progress files per scenario: <dir>/<scenario>/<yyyy-mm-dd>/ or <yyyy-mm-dd>.xlsx "
+                        "(default: data/progress)")
+    p.add_argument("--history", default=None, help="history folder of baselines and snapshots (default: history/)")
     p.set_defaults(func=main)
 
 
@@ -34,7 +46,38 @@ def main(args: argparse.Namespace) -> int:
         return 1
     failed = list(df.loc[~df["ok"].astype(bool), "scenario"])
     print(f"{Path(args.outputs) / args.run / 'index.html'}: {len(df) - len(failed)} of {len(df)} reports")
+    failed += giao_ban_reports(args)
     if failed:
         print(f"failed scenarios: {', '.join(failed)}", file=sys.stderr)
         return 1
     return 0
+
+
+def giao_ban_reports(args: argparse.Namespace) -> list[str]:
+    """The giao ban report of every scenario with progress files; the names of those that failed."""
+    from ntm_sched.report.batch import resolve_scenarios
+    from ntm_sched.report.runner import scenario_name
+    from ntm_sched.studies.progress.files import ProgressValidationError
+    from ntm_sched.studies.progress.history import HistoryError
+    from ntm_sched.studies.progress.replan import replan
+    from ntm_sched.studies.progress.report import progress_entries, run_giao_ban
+
+    failed = []
+    for sc in resolve_scenarios(args.scenarios or None):
+        entries = progress_entries(args.progress_dir, sc)
+        if not entries:
+            continue
+        name = f"{scenario_name(sc)}.giao_ban"
+        try:
+            for d, p in entries[:-1]:  # earlier weeks first, so that the history is complete
+                replan(sc, p, d, args.history, args.time_limit, args.workers, args.seed, reuse=True)
+            d, p = entries[-1]
+            out = run_giao_ban(sc, p, d, run=args.run, lang=args.lang, history_root=args.history,
+                               outputs_dir=args.outputs, time_limit=args.time_limit, workers=args.workers,
+                               seed=args.seed, timeout=args.timeout)
+            print(f"{dt.datetime.now().isoformat(timespec='seconds')} ok {name}: {out}", file=sys.stderr)
+        except (ReportError, ProgressValidationError, HistoryError, OSError) as exc:
+            failed.append(name)
+            print(f"{dt.datetime.now().isoformat(timespec='seconds')} FAILED {name}: {str(exc).splitlines()[0]}",
+                  file=sys.stderr)
+    return failed

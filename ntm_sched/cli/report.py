@@ -10,7 +10,7 @@ from ntm_sched.cli.common import Subparsers, lang_parent, positive_float, scenar
 from ntm_sched.errors import InputError
 from ntm_sched.report.runner import DEFAULT_TIMEOUT, ReportError, run_report
 
-HELP = "run the scenario report notebook with papermill"
+HELP = "run the scenario report notebook with papermill (giao ban: ntm-sched report giao-ban --help)"
 
 
 def add_parser(sub: Subparsers) -> None:

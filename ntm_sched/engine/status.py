@@ -19,8 +19,9 @@ Started tasks (``actual_start`` given, no end)
     Resume at ``status`` (or at the end of a calendar break it lies in); with
     ``resume_fixed=False`` they are only released then, their reference start
     (stability tier) being that period, so they go on right away unless an
-    agency's capacity or the money forces a longer pause; in the mode of the reference plan when one is given (else with a
-    choice of every mode), with the remaining share of the mode:
+    agency's capacity or the money forces a longer pause. They go on in the mode
+    of the reference plan when one is given (else with a choice of every mode),
+    with the remaining share of the mode:
     ``ceil(duration * (1 - fraction_done))`` working periods at the same
     per-period demand (so the remaining effort is the remaining share), and the
     remaining money ``fraction_done * cost_0 + (1 - fraction_done) * cost_k``
@@ -198,12 +199,15 @@ def restrict_to_status(
             raise StatusError(f"progress for unknown task {tid!r}")
         if not 0.0 <= p.fraction_done <= 1.0:
             raise StatusError(f"task {tid!r}: fraction done {p.fraction_done} outside [0, 1]")
-        if p.actual_end is not None and p.actual_start is None:
-            raise StatusError(f"task {tid!r}: finished without a start")
-        if p.actual_start is not None and p.actual_start > status:
-            raise StatusError(f"task {tid!r}: started at {p.actual_start}, after the status period {status}")
-        if p.actual_end is not None and (p.actual_end < p.actual_start or p.actual_end > status + 1):
-            raise StatusError(f"task {tid!r}: end {p.actual_end} before its start or after the status period")
+        start, end = p.actual_start, p.actual_end
+        if start is None:
+            if end is not None:
+                raise StatusError(f"task {tid!r}: finished without a start")
+            continue
+        if start > status:
+            raise StatusError(f"task {tid!r}: started at {start}, after the status period {status}")
+        if end is not None and (end < start or end > status + 1):
+            raise StatusError(f"task {tid!r}: end {end} before its start or after the status period")
     names = {s.name for s in problem.sources}
     for s in spending:
         if s.source not in names:
@@ -224,11 +228,11 @@ def restrict_to_status(
             if t.id in prog or max(m.duration for m in t.modes) != 0:
                 continue
             ends = []
-            for p in preds[t.id]:
-                q = prog.get(p.pred)
-                if q is None or not q.finished or p.kind != "FS":
+            for link in preds[t.id]:
+                q = prog.get(link.pred)
+                if q is None or q.actual_end is None or link.kind != "FS":
                     break
-                ends.append(q.actual_end + p.lag)
+                ends.append(q.actual_end + link.lag)
             else:
                 at = max([*ends, t.release])
                 if at < status:  # it happened before the status period
@@ -244,7 +248,7 @@ def restrict_to_status(
         cal = problem.calendar(t.calendar)
         k = (reference_modes or {}).get(t.id)
         k = k if k is not None and 0 <= k < len(t.modes) else None
-        if p is not None and p.finished:
+        if p is not None and p.actual_start is not None and p.actual_end is not None:  # finished
             done_in = t.modes[k or 0]
             owed = max(0, done_in.cost - paid.get(t.id, 0))
             new_tasks.append(replace(

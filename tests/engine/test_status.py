@@ -6,7 +6,13 @@ import pytest
 
 from ntm_sched.engine import Calendar, Mode, Precedence, Problem, Resource, Source, Task, Tranche, check, solve
 from ntm_sched.engine.status import (
-    SETTLEMENT_SUFFIX, Spending, StatusError, TaskProgress, deduct, remaining_duration, restrict_to_status,
+    SETTLEMENT_SUFFIX,
+    Spending,
+    StatusError,
+    TaskProgress,
+    deduct,
+    remaining_duration,
+    restrict_to_status,
 )
 
 

@@ -44,7 +44,7 @@ def main(history: str = "history") -> None:
             if s >= week or (r["kind"] == "step" and r["task_id"] in milestones):
                 continue  # not started, or a zero-length milestone (it follows its predecessors)
             if r["kind"] == "step" and any(t.startswith(str(r["commune_code"]) + "-") for t in SLIPPING):
-                continue  # the slipping commune's recognition steps have not begun  # not started, or a zero-length milestone (it follows its predecessors)
+                continue  # the slipping commune's recognition steps have not begun
             span = max((e - s).days + 1, 1)
             pct = 100.0 if e < week else round(100.0 * (week - s).days / span, 1)
             if r["agency"] == AGENCY_BEHIND and r["kind"] == "work":
@@ -61,7 +61,8 @@ def main(history: str = "history") -> None:
             if prev is not None and prev["actual_finish"]:
                 continue  # finished last week: not in this week's template
             rows.append(row)
-        done = {x["task_id"] for x in rows if x["actual_finish"]} | {k for k, v in previous.items() if v["actual_finish"]}
+        done = {x["task_id"] for x in rows if x["actual_finish"]}
+        done |= {k for k, v in previous.items() if v["actual_finish"]}
         start = WEEKS[0] if week == WEEKS[1] else dt.date(1900, 1, 1)
         paid = []
         for _, p in pays.iterrows():

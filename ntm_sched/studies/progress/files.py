@@ -333,14 +333,15 @@ def check_progress(files: ProgressFiles, status: dt.date, ctx: CheckContext,
             continue
         if r.task_id in seen:
             first = seen[r.task_id]
-            issues.append(w.issue("task_id", f"duplicate row for task {r.task_id!r} (first at row {first.row if first else '?'})",
-                                  f"dòng trùng của công việc {r.task_id!r} (lần đầu ở dòng {first.row if first else '?'})"))
+            at = first.row if first else "?"
+            issues.append(w.issue("task_id", f"duplicate row for task {r.task_id!r} (first at row {at})",
+                                  f"dòng trùng của công việc {r.task_id!r} (lần đầu ở dòng {at})"))
             continue
         seen[r.task_id] = r.where
-        for col, d in (("actual_start", r.actual_start), ("actual_finish", r.actual_finish)):
-            if d is not None and d > status:
-                issues.append(w.issue(col, f"{d.strftime(fmt)} is after the status date {status.strftime(fmt)}",
-                                      f"ngày {d.strftime(fmt)} sau ngày báo cáo {status.strftime(fmt)}"))
+        for col, day in (("actual_start", r.actual_start), ("actual_finish", r.actual_finish)):
+            if day is not None and day > status:
+                issues.append(w.issue(col, f"{day.strftime(fmt)} is after the status date {status.strftime(fmt)}",
+                                      f"ngày {day.strftime(fmt)} sau ngày báo cáo {status.strftime(fmt)}"))
         if r.actual_start and r.actual_finish and r.actual_finish < r.actual_start:
             issues.append(w.issue("actual_finish", f"finish {r.actual_finish.strftime(fmt)} before the start "
                                   f"{r.actual_start.strftime(fmt)}",
@@ -351,7 +352,8 @@ def check_progress(files: ProgressFiles, status: dt.date, ctx: CheckContext,
             issues.append(w.issue("percent_complete", f"percent {pct:g} outside 0-100",
                                   f"tỷ lệ hoàn thành {pct:g} ngoài khoảng 0-100"))
         if r.actual_finish is not None and pct is not None and pct < 100:
-            issues.append(w.issue("percent_complete", f"the task has a finish date but is {pct:g}% complete (should be 100)",
+            issues.append(w.issue("percent_complete",
+                                  f"the task has a finish date but is {pct:g}% complete (should be 100)",
                                   f"công việc đã có ngày xong nhưng mới hoàn thành {pct:g}% (phải là 100)"))
         if pct is not None and pct >= 100 and r.actual_finish is None:
             issues.append(w.issue("actual_finish", "100% complete but no finish date",
@@ -362,7 +364,8 @@ def check_progress(files: ProgressFiles, status: dt.date, ctx: CheckContext,
         prev = previous.get(r.task_id)
         if prev is not None and prev.actual_finish is not None and (
                 r.actual_finish != prev.actual_finish or r.actual_start != prev.actual_start):
-            issues.append(w.issue("actual_finish", f"the task was recorded finished on {prev.actual_finish.strftime(fmt)} "
+            issues.append(w.issue("actual_finish",
+                                  f"the task was recorded finished on {prev.actual_finish.strftime(fmt)} "
                                   "in the previous snapshot; a finished task does not change",
                                   f"công việc đã được ghi nhận xong ngày {prev.actual_finish.strftime(fmt)} ở kỳ "
                                   "trước; công việc đã xong không được sửa"))
@@ -404,7 +407,8 @@ def check_progress(files: ProgressFiles, status: dt.date, ctx: CheckContext,
                                   f"ngày {d.date.strftime(fmt)} sau ngày báo cáo {status.strftime(fmt)}"))
             bad = True
         if d.source_id not in ctx.sources:
-            issues.append(w.issue("source_id", f"unknown source {d.source_id!r}", f"không có nguồn vốn mã {d.source_id!r}"))
+            issues.append(w.issue("source_id", f"unknown source {d.source_id!r}",
+                                  f"không có nguồn vốn mã {d.source_id!r}"))
             continue
         if d.task_id is not None and d.task_id not in ctx.tasks:
             issues.append(w.issue("task_id", f"unknown task {d.task_id!r}", f"không có công việc mã {d.task_id!r}"))

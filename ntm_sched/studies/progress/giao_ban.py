@@ -29,7 +29,8 @@ L = {
         "title": "Báo cáo giao ban tiến độ xây dựng nông thôn mới", "as_of": "Ngày báo cáo",
         "commune": "Xã", "task": "Công việc", "agency": "Cơ quan", "baseline": "Kế hoạch gốc",
         "current": "Dự kiến hiện nay", "previous": "Kỳ trước", "slip": "Chậm (ngày)", "change": "Thay đổi (ngày)",
-        "why_task": "Công việc gây chậm", "why_agency": "Cơ quan chủ trì", "why_money": "Nguồn vốn chi chậm (đã chi/kế hoạch)",
+        "why_task": "Công việc gây chậm", "why_agency": "Cơ quan chủ trì",
+        "why_money": "Nguồn vốn chi chậm (đã chi/kế hoạch)",
         "start": "Bắt đầu", "finish": "Hoàn thành", "state": "Tình trạng", "pct": "% hoàn thành",
         "source": "Nguồn vốn", "pv": "PV (kế hoạch)", "ev": "EV (giá trị thực hiện)", "ac": "AC (đã chi)",
         "spi": "SPI", "cpi": "CPI", "recognition": "Ngày công nhận dự kiến", "snapshot": "Kỳ",
@@ -86,17 +87,17 @@ class GiaoBan:
         return str(self.current.summary().get("status")) in ("OPTIMAL", "FEASIBLE")
 
     def headline(self) -> str:
+        """Status date, solver status, checker verdict, notes and the district's forecast (Markdown)."""
+        from ntm_sched.i18n import status_label
+
         s = self.current.summary()
         b = self.baseline.summary()
         lang = self.lang
-        from ntm_sched.report.labels import status_label
-
+        vi = lang == "vi"
+        checker = ("đạt" if vi else "OK") if s.get("checker_ok") else ("KHÔNG ĐẠT" if vi else "FAILED")
         lines = [f"**{t('as_of', lang)}: {_fmt(self.status_date)}** — "
-                 + ("trạng thái lời giải" if lang == "vi" else "solver status") + f": {status_label(s['status'], lang)}, "
-                 + ("kiểm tra độc lập" if lang == "vi" else "independent checker") + ": "
-                 + ("đạt" if s.get("checker_ok") else "KHÔNG ĐẠT") if lang == "vi" else
-                 f"**{t('as_of', lang)}: {_fmt(self.status_date)}** — solver status: {status_label(s['status'], lang)}, "
-                 f"independent checker: {'OK' if s.get('checker_ok') else 'FAILED'}"]
+                 f"{'trạng thái lời giải' if vi else 'solver status'}: {status_label(s['status'], lang)}, "
+                 f"{'kiểm tra độc lập' if vi else 'independent checker'}: {checker}"]
         if not self.ok:
             lines.append("⚠️ " + ("KHÔNG CÓ LỊCH TRÌNH: lời giải không tìm được kế hoạch cho phần việc còn lại; "
                                   "các bảng dưới đây để trống." if lang == "vi" else
@@ -169,7 +170,8 @@ def changes(gb: GiaoBan) -> pd.DataFrame:
     for _, r in moved.iterrows():
         d = (r["end_date"] - r["end_date_prev"]).days if isinstance(r["end_date_prev"], dt.date) else None
         rows.append({t("commune", lang): _name(gb, r["commune_code"]), t("task", lang): r["name_vi"] if lang == "vi"
-                     else r["name_en"], t("agency", lang): _agency(gb, r["agency"]), t("state", lang): t(r["state"], lang)
+                     else r["name_en"], t("agency", lang): _agency(gb, r["agency"]),
+                     t("state", lang): t(r["state"], lang)
                      if r.get("state") in ("done", "in_progress", "planned") else r.get("state"),
                      t("previous", lang): _fmt(r["end_date_prev"]), t("current", lang): _fmt(r["end_date"]),
                      t("change", lang): d})
@@ -225,10 +227,11 @@ def next_two_weeks(gb: GiaoBan) -> pd.DataFrame:
     due = s[(s["kind"] != "settlement") & (s["end_date"] >= gb.status_date) & (s["end_date"] <= end)
             & (s["start_date"] <= s["end_date"])]
     due = due.sort_values(["agency", "end_date"])
-    return pd.DataFrame({t("agency", lang): [_agency(gb, a) for a in due["agency"]], t("commune", lang): [_name(gb, c) for c in due["commune_code"]],
+    return pd.DataFrame({t("agency", lang): [_agency(gb, a) for a in due["agency"]],
+                         t("commune", lang): [_name(gb, c) for c in due["commune_code"]],
                          t("task", lang): due["name_vi"] if lang == "vi" else due["name_en"],
                          t("finish", lang): [_fmt(d) for d in due["end_date"]],
-                         t("pct", lang): due["percent_complete"] if "percent_complete" in due else None}
+                         t("pct", lang): due.get("percent_complete")}
                         ).reset_index(drop=True)
 
 
@@ -251,10 +254,11 @@ def earned_value(gb: GiaoBan) -> pd.DataFrame:
     for code in sorted(set(bs["commune_code"].astype(str))):
         b = bs[(bs["commune_code"].astype(str) == code) & (bs["kind"] == "work")]
         c = cs[(cs["commune_code"].astype(str) == code) & (cs["kind"] == "work")]
-        pv = float(sum(cost * _planned_share(s, e, at) for cost, s, e in zip(b["cost_mvnd"], b["start_date"], b["end_date"])))
+        pv = float(sum(cost * _planned_share(s, e, at)
+                       for cost, s, e in zip(b["cost_mvnd"], b["start_date"], b["end_date"])))
         ev = float(sum(cost * (p or 0) / 100 for cost, p in zip(c["cost_mvnd"], c["percent_complete"].fillna(0))))
-        ac = float(pays.loc[(pays["kind"] == "paid") & (pays["commune_code"].astype(str) == code), "amount_mvnd"].sum()) \
-            if len(pays) else 0.0
+        mine = (pays["kind"] == "paid") & (pays["commune_code"].astype(str) == code) if len(pays) else None
+        ac = float(pays.loc[mine, "amount_mvnd"].sum()) if mine is not None else 0.0
         if pv == 0 and ev == 0 and ac == 0:
             continue
         rows.append({t("commune", lang): _name(gb, code), t("pv", lang): round(pv), t("ev", lang): round(ev),
@@ -400,14 +404,12 @@ def write_outputs(gb: GiaoBan, out: str | os.PathLike[str]) -> Path:
 
     import matplotlib.pyplot as plt
 
+    from ntm_sched.io import write_tables
+
     out = Path(out)
-    (out / "tables").mkdir(parents=True, exist_ok=True)
     (out / "figures").mkdir(parents=True, exist_ok=True)
-    for name, df in gb.tables.items():
-        df.to_csv(out / "tables" / f"{name}.csv", index=False, encoding="utf-8-sig")
-    with pd.ExcelWriter(out / "report.xlsx", engine="openpyxl") as xw:
-        for name, df in gb.tables.items():
-            df.to_excel(xw, sheet_name=name[:31], index=False)
+    write_tables(out / "tables", gb.tables, encoding="utf-8-sig", replace_folder=False)  # opened in Excel
+    write_tables(out, {}, workbook="report.xlsx", workbook_tables=gb.tables, replace_folder=False)
     for name, make in FIGURES.items():
         if not gb.ok and name != "slip_trend":
             continue

@@ -85,7 +85,7 @@ def scenario_dir(root: str | os.PathLike[str] | None, scenario: str) -> Path:
 def list_snapshots(root: str | os.PathLike[str] | None, scenario: str) -> list[Snapshot]:
     """Baseline first, then snapshots by status date and creation time (hidden temporary folders ignored)."""
     d = scenario_dir(root, scenario)
-    out = []
+    out: list[Snapshot] = []
     if not d.is_dir():
         return out
     for p in d.iterdir():

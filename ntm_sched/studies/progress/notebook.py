@@ -18,7 +18,7 @@ def prepare(scenario: str, progress: str | os.PathLike[str], as_of: dt.date,
     Raises :class:`~ntm_sched.studies.progress.files.ProgressValidationError` listing every
     problem of the progress file (the report then fails with that list in ``error.txt``).
     """
-    from ntm_sched.report.labels import agency_names, check_lang, commune_names
+    from ntm_sched.i18n import agency_names, check_lang, commune_names
     from ntm_sched.scenario import load_scenario_and_plan
 
     lang = check_lang(lang)

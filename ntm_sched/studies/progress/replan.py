@@ -17,18 +17,19 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 import math
 import os
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from ntm_sched.domain import NtmModel, PlanResult, build, tabulate
+from ntm_sched.engine import SolveOptions
 from ntm_sched.engine.status import SETTLEMENT_SUFFIX, Spending, TaskProgress, restrict_to_status
-from ntm_sched.ntm import NtmModel, PlanResult, build, tabulate
 from ntm_sched.plan.validate import Issue
 from ntm_sched.studies.progress import history as hist
 from ntm_sched.studies.progress.files import (
@@ -145,7 +146,10 @@ def _state_of(snapshot: hist.Snapshot | None) -> tuple[dict[str, ProgressRow], l
     df = snapshot.table("disbursements")
     for _, r in df.iterrows():
         tid = r.get("task_id")
-        pays.append(DisbursementRow(_d(r["date"]), str(r["source_id"]),
+        day = _d(r["date"])
+        if day is None:  # cannot happen in a snapshot written by this module
+            raise hist.HistoryError(f"{snapshot.path / 'disbursements.csv'}: a payment without a date")
+        pays.append(DisbursementRow(day, str(r["source_id"]),
                                     None if tid is None or pd.isna(tid) or tid == "" else str(tid),
                                     float(r["amount_mvnd"]), "" if pd.isna(r.get("note")) else str(r.get("note"))))
     return prog, pays
@@ -249,7 +253,7 @@ class Replanned:
 
 
 def solve_status(model: NtmModel, state: ProgressState, reference: hist.Snapshot | None,
-                 time_limit: float, workers: int, seed: int) -> Replanned:
+                 options: SolveOptions) -> Replanned:
     """Solve the rest of the plan of ``model`` from ``state`` (see the module docstring)."""
     from ntm_sched.engine import solve
 
@@ -260,7 +264,7 @@ def solve_status(model: NtmModel, state: ProgressState, reference: hist.Snapshot
     if any(p.started for p in prog.values()):
         # in-progress work resumes on the status date; if capacity or money make that impossible,
         # let it pause (and say so) rather than answer "infeasible"
-        first = solve(problem, time_limit=time_limit, workers=workers, seed=seed, explain=False)
+        first = solve(problem, options, explain=False)
         if first.status.value in ("INFEASIBLE", "UNKNOWN"):  # impossible, or not found in time
             problem = restrict_to_status(model.problem, status, prog, spend, ref_starts, ref_modes, resume_fixed=False)
             notes.append(("in-progress tasks cannot all resume on the status date (agency capacity or money): "
@@ -281,7 +285,7 @@ def solve_status(model: NtmModel, state: ProgressState, reference: hist.Snapshot
                                              name_en="Settlement: " + base.name_en, modes=("settlement",))
     sub = dataclasses.replace(model, problem=problem, info=info)
     if res is None:
-        res = solve(problem, time_limit=time_limit, workers=workers, seed=seed)
+        res = solve(problem, options)
     pr = tabulate(sub, res)
     pr.summary["notes"] = [en for en, _ in notes]
     pr.summary["notes_vi"] = [vi for _, vi in notes]
@@ -315,7 +319,9 @@ def _post_process(model: NtmModel, pr: PlanResult, state: ProgressState, prog: d
     """Tables in the plan's terms: actual starts, full task values, payments already made."""
     sch = pr.schedule
     remaining = sch["cost_mvnd"].copy()
-    states, pcts, costs = [], [], []
+    states: list[str] = []
+    pcts: list[float | None] = []
+    costs: list[int] = []
     for i, r in sch.iterrows():
         tid = r["task_id"]
         p = prog.get(tid)
@@ -340,7 +346,8 @@ def _post_process(model: NtmModel, pr: PlanResult, state: ProgressState, prog: d
         else:
             states.append("in_progress")
             pcts.append(round(100 * p.fraction_done, 1))
-            sch.at[i, "start_date"] = model.date(p.actual_start)
+            if p.actual_start is not None:
+                sch.at[i, "start_date"] = model.date(p.actual_start)
     sch["cost_mvnd"] = costs
     sch["state"] = states
     sch["percent_complete"] = pcts
@@ -386,7 +393,8 @@ def variance_table(model: NtmModel, base: hist.Snapshot, current: PlanResult, pa
         b_all = bp[bp["source"] == sid] if len(bp) else bp
         c_all = pays[pays["source"] == sid]
         rows.append({"level": "source", "id": sid,
-                     "baseline_to_date_mvnd": float(b_all.loc[b_all["date"] <= status, "amount_mvnd"].sum()) if len(b_all) else 0.0,
+                     "baseline_to_date_mvnd":
+                         float(b_all.loc[b_all["date"] <= status, "amount_mvnd"].sum()) if len(b_all) else 0.0,
                      "actual_to_date_mvnd": float(c_all.loc[c_all["kind"] == "paid", "amount_mvnd"].sum()),
                      "baseline_total_mvnd": float(b_all["amount_mvnd"].sum()) if len(b_all) else 0.0,
                      "current_total_mvnd": float(c_all["amount_mvnd"].sum())})
@@ -396,18 +404,18 @@ def variance_table(model: NtmModel, base: hist.Snapshot, current: PlanResult, pa
 # ---------------------------------------------------------------------------
 # storing
 # ---------------------------------------------------------------------------
-def _fill(rp: Replanned, with_variance: bool):
+def _fill(rp: Replanned, with_variance: bool) -> Callable[[Path], None]:
+    """Write a stored plan's files into a folder (the five files of ``solve`` and the rest)."""
+    from ntm_sched.io import atomic_write_text, write_tables
+
     def fill(tmp: Path) -> None:
-        rp.result.write(tmp / "solve")  # the five files, written like `solve` does
-        for f in (tmp / "solve").iterdir():
-            f.rename(tmp / f.name)
-        (tmp / "solve").rmdir()
-        rp.payments.to_csv(tmp / "payments.csv", index=False, encoding="utf-8", date_format="%Y-%m-%d")
-        rp.state.progress_frame().to_csv(tmp / "progress.csv", index=False, encoding="utf-8")
-        rp.state.disbursement_frame().to_csv(tmp / "disbursements.csv", index=False, encoding="utf-8")
-        (tmp / "checker.txt").write_text(rp.checker_text, encoding="utf-8")
+        tables = dict(rp.result.tables())
+        tables |= {"payments": rp.payments, "progress": rp.state.progress_frame(),
+                   "disbursements": rp.state.disbursement_frame()}
         if with_variance:
-            rp.variance.to_csv(tmp / "variance.csv", index=False, encoding="utf-8", date_format="%Y-%m-%d")
+            tables["variance"] = rp.variance
+        write_tables(tmp, tables, rp.result.summary, replace_folder=False)
+        atomic_write_text(tmp / "checker.txt", rp.checker_text)
     return fill
 
 
@@ -423,7 +431,7 @@ def save_baseline(scenario: str = "base", history_root: str | os.PathLike[str] |
                                 "a baseline is never overwritten")
     model = build(plan)
     state = ProgressState(model.origin)
-    rp = solve_status(model, state, None, **sc.solver_kwargs(time_limit, workers, seed))
+    rp = solve_status(model, state, None, sc.solver_options(time_limit, workers, seed))
     if not rp.result.has_schedule:
         raise hist.HistoryError(f"{sc.name}: the solve found no schedule ({rp.result.status}); no baseline saved")
     meta = {"kind": hist.BASELINE, "scenario": sc.name, "status_date": model.origin.isoformat(),
@@ -468,7 +476,7 @@ def replan(scenario: str, progress: str | os.PathLike[str] | None, as_of: dt.dat
             if (s.kind == "snapshot" and s.status_date == as_of and s.meta.get("progress_sha256") == state.digest
                     and s.meta.get("previous") == (previous.name if previous else None)):
                 return _from_snapshot(model, s, state, warnings)
-    rp = solve_status(model, state, previous, **sc.solver_kwargs(time_limit, workers, seed))
+    rp = solve_status(model, state, previous, sc.solver_options(time_limit, workers, seed))
     rp.warnings = warnings
     rp.result.summary["notes"] = [en for en, _ in notes] + rp.result.summary.get("notes", [])
     rp.result.summary["notes_vi"] = [vi for _, vi in notes] + rp.result.summary.get("notes_vi", [])
@@ -496,13 +504,11 @@ def _from_snapshot(model: NtmModel, s: hist.Snapshot, state: ProgressState, warn
 
 def write_outputs(rp: Replanned, out: str | os.PathLike[str]) -> Path:
     """The five files of ``solve`` plus ``variance.csv``, ``payments.csv`` and ``checker.txt`` into ``out`` (atomic)."""
-    from ntm_sched.io_utils import atomic_dir
+    from ntm_sched.io import atomic_dir
 
     out = Path(out)
     with atomic_dir(out) as tmp:
         _fill(rp, True)(tmp)
-        (tmp / "summary.json").write_text(json.dumps(rp.result.summary, ensure_ascii=False, indent=2, default=str)
-                                          + "\n", encoding="utf-8")
     return out
 
 

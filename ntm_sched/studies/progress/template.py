@@ -44,7 +44,7 @@ def write_template(scenario: str, as_of: dt.date, out: str | os.PathLike[str],
     baseline, a snapshot, or a fresh baseline when there is none), with their planned
     dates from it and the progress recorded so far filled in.
     """
-    from ntm_sched.ntm import build
+    from ntm_sched.domain import build
     from ntm_sched.scenario import load_scenario_and_plan
     from ntm_sched.studies.progress.replan import save_baseline
 

@@ -7,7 +7,7 @@ import json
 import openpyxl
 
 from ntm_sched.cli import main
-from progress_helpers import EXAMPLE
+from tests.studies.progress.progress_helpers import EXAMPLE
 
 SOLVER = ["--workers", "1", "--seed", "0", "--time-limit", "60"]
 

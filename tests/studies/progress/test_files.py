@@ -6,12 +6,11 @@ import datetime as dt
 
 import pytest
 
-from ntm_sched.ntm import build
+from ntm_sched.domain import build
 from ntm_sched.plan import load_plan
 from ntm_sched.studies.progress.files import ProgressValidationError, read_progress_files
 from ntm_sched.studies.progress.replan import load_progress
-from progress_helpers import ROOT
-
+from tests.studies.progress.progress_helpers import ROOT
 
 STATUS = dt.date(2019, 10, 7)
 

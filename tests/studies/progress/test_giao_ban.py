@@ -9,7 +9,7 @@ import pytest
 
 from ntm_sched.studies.progress import giao_ban as gbm
 from ntm_sched.studies.progress.replan import replan
-from progress_helpers import EXAMPLE
+from tests.studies.progress.progress_helpers import EXAMPLE
 
 SOLVER = {"time_limit": 60.0, "workers": 1, "seed": 0}
 W1, W2 = dt.date(2019, 10, 7), dt.date(2019, 10, 14)
@@ -66,21 +66,18 @@ def test_tables_and_figures_of_the_example(two_weeks, tmp_path, lang) -> None:
 @pytest.mark.slow
 def test_nightly_batch_runs_the_giao_ban_when_progress_files_are_present(history, tmp_path) -> None:
     """Batch of one scenario with progress files for two weeks: the scenario report, then the giao ban."""
-    import argparse
-
-    from ntm_sched.cli_progress import add_batch_arguments, batch_main
+    from ntm_sched.cli import build_parser
     from ntm_sched.studies.progress import history as hist
 
     pdir = tmp_path / "progress" / "base"
     pdir.mkdir(parents=True)
     for w in (W1, W2):
         shutil.copytree(EXAMPLE / w.isoformat(), pdir / w.isoformat())
-    p = argparse.ArgumentParser()
-    add_batch_arguments(p)
-    args = p.parse_args(["base", "--run", "nightly", "--jobs", "1", "--time-limit", "10", "--workers", "1",
+    args = build_parser().parse_args(["batch", "base", "--run", "nightly", "--jobs", "1", "--time-limit", "10",
+                                      "--workers", "1",
                          "--outputs", str(tmp_path / "outputs"), "--progress-dir", str(tmp_path / "progress"),
                          "--history", str(history)])
-    assert batch_main(args) == 0
+    assert args.func(args) == 0
     out = tmp_path / "outputs" / "nightly"
     assert (out / "base" / "report.html").exists()
     gb = out / "base.giao_ban"

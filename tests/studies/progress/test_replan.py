@@ -9,12 +9,12 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-from progress_helpers import EXAMPLE, on_baseline_progress
 
 from ntm_sched.engine import check
 from ntm_sched.studies.progress import history as hist
 from ntm_sched.studies.progress.files import ProgressValidationError
 from ntm_sched.studies.progress.replan import replan
+from tests.studies.progress.progress_helpers import EXAMPLE, on_baseline_progress
 
 SOLVER = {"time_limit": 60.0, "workers": 1, "seed": 0}
 PLAN_DATE = dt.date(2019, 8, 5)
@@ -82,7 +82,7 @@ def test_finished_never_moves_and_money_is_never_spent_twice(history) -> None:
     """The worked example, two successive weeks: week 2's file lists only what was not done."""
     from collections import defaultdict
 
-    from ntm_sched.ntm import build
+    from ntm_sched.domain import build
     from ntm_sched.scenario import load_scenario_and_plan
 
     w1 = replan("base", EXAMPLE / "2019-10-07", dt.date(2019, 10, 7), history, **SOLVER)
