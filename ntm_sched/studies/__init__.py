@@ -1,6 +1,6 @@
 """Questions asked of the model, one package or module per study: ``budget/`` (the finance
 office's lab), ``explore`` (the planner's controls), ``progress/`` (the weekly giao ban:
-progress files, baseline and snapshots, re-planning from a status date, its report). A new study (say, a risk analysis) goes
+re-planning from a status date, baseline and snapshots, its report). A new study (say, a risk analysis) goes
 in ``studies/<study>/`` and is a thin composition of the layers below it: it may import
 ``report``, ``domain``, ``scenario``, ``engine``, ``plan``, ``i18n``, ``units`` and ``io``
 (never ``cli``), speaks :class:`~ntm_sched.domain.PlanResult` / :class:`~ntm_sched.domain.NtmModel`,

@@ -1,7 +1,8 @@
 """Regenerate the INVENTED worked example of progress files (see README.md).
 
 The example is made from the base scenario's baseline (``history/base/baseline``, run
-``ntm-sched baseline save base`` first) by taking the baseline as if it had happened,
+``ntm-sched baseline save base --workers 1 --seed 0`` first: one worker and a fixed seed make
+it repeatable) by taking the baseline as if it had happened,
 then changing three things on purpose: An Dương's waste treatment area is behind
 (one commune slipping), the culture office VH_TT is behind on all its works (one
 agency behind), and the 2019 LONG_GHEP tranche arrived on 10/10/2019 instead of
@@ -25,7 +26,24 @@ AGENCY_BEHIND, BEHIND_BY = "VH_TT", 20.0  # percentage points behind the baselin
 LATE_SOURCE, ARRIVED = "LONG_GHEP", dt.date(2019, 10, 10)
 
 
+def _consistent(rows: list[dict], previous: dict[str, dict], preds: dict[str, tuple[str, ...]]) -> list[dict]:
+    """Drop the rows of tasks whose predecessors had not finished before they started (in this
+    invented story such a task simply has not started yet), until none is left."""
+    while True:
+        finish = {x["task_id"]: x["actual_finish"] for x in [*previous.values(), *rows] if x["actual_finish"]}
+        keep = [x for x in rows
+                if all(p in finish and finish[p] < x["actual_start"] for p in preds.get(x["task_id"], ()))]
+        if len(keep) == len(rows):
+            return rows
+        rows = keep
+
+
 def main(history: str = "history") -> None:
+    from ntm_sched.domain import build
+    from ntm_sched.scenario import load_scenario_and_plan
+    from ntm_sched.studies.progress.replan import check_context
+
+    preds = check_context(build(load_scenario_and_plan("base")[1])).preds
     base = Path(history) / "base" / "baseline"
     sch = pd.read_csv(base / "schedule.csv", dtype={"commune_code": str})
     pays = pd.read_csv(base / "payments.csv", dtype={"commune_code": str})
@@ -61,6 +79,7 @@ def main(history: str = "history") -> None:
             if prev is not None and prev["actual_finish"]:
                 continue  # finished last week: not in this week's template
             rows.append(row)
+        rows = _consistent(rows, previous, preds)
         done = {x["task_id"] for x in rows if x["actual_finish"]}
         done |= {k for k, v in previous.items() if v["actual_finish"]}
         start = WEEKS[0] if week == WEEKS[1] else dt.date(1900, 1, 1)

@@ -27,8 +27,8 @@ from typing import Any
 
 import pandas as pd
 
-from ntm_sched.domain import NtmModel, PlanResult, build, tabulate
-from ntm_sched.engine import SolveOptions
+from ntm_sched.domain import NtmModel, PlanResult, build
+from ntm_sched.engine import Problem, SolveOptions
 from ntm_sched.engine.status import SETTLEMENT_SUFFIX, Spending, TaskProgress, restrict_to_status
 from ntm_sched.plan.validate import Issue
 from ntm_sched.studies.progress import history as hist
@@ -255,38 +255,27 @@ class Replanned:
 def solve_status(model: NtmModel, state: ProgressState, reference: hist.Snapshot | None,
                  options: SolveOptions) -> Replanned:
     """Solve the rest of the plan of ``model`` from ``state`` (see the module docstring)."""
-    from ntm_sched.engine import solve
+    from ntm_sched.domain import solve_model
 
     status, prog, spend = engine_status(model, state)
     ref_starts, ref_modes = reference_of(model, reference)
     problem = restrict_to_status(model.problem, status, prog, spend, ref_starts, ref_modes)
     notes = []
+    pr = None
     if any(p.started for p in prog.values()):
         # in-progress work resumes on the status date; if capacity or money make that impossible,
         # let it pause (and say so) rather than answer "infeasible"
-        first = solve(problem, options, explain=False)
-        if first.status.value in ("INFEASIBLE", "UNKNOWN"):  # impossible, or not found in time
+        pr = solve_model(_with_settlements(model, problem), options, explain=False)
+        if pr.status in ("INFEASIBLE", "UNKNOWN"):  # impossible, or not found in time
             problem = restrict_to_status(model.problem, status, prog, spend, ref_starts, ref_modes, resume_fixed=False)
             notes.append(("in-progress tasks cannot all resume on the status date (agency capacity or money): "
                           "some of them pause",
                           "các công việc đang làm không thể cùng tiếp tục ngay từ ngày báo cáo (năng lực cơ quan "
                           "hoặc vốn): một số phải tạm dừng"))
-            res = None
-        else:
-            res = first
-    else:
-        res = None
-    info = dict(model.info)
-    for t in problem.tasks:
-        if t.id.endswith(SETTLEMENT_SUFFIX):
-            base = model.info[t.id[: -len(SETTLEMENT_SUFFIX)]]
-            info[t.id] = dataclasses.replace(base, task_id=t.id, kind="settlement", milestone=None, target_date=None,
-                                             name_vi="Thanh toán nốt: " + base.name_vi,
-                                             name_en="Settlement: " + base.name_en, modes=("settlement",))
-    sub = dataclasses.replace(model, problem=problem, info=info)
-    if res is None:
-        res = solve(problem, options)
-    pr = tabulate(sub, res)
+            pr = None
+    if pr is None:
+        pr = solve_model(_with_settlements(model, problem), options)
+    sub, res = pr.model, pr.result
     pr.summary["notes"] = [en for en, _ in notes]
     pr.summary["notes_vi"] = [vi for _, vi in notes]
     pays = _payments(sub, res.solution, state)
@@ -294,6 +283,18 @@ def solve_status(model: NtmModel, state: ProgressState, reference: hist.Snapshot
         _post_process(model, pr, state, prog, pays)
     pr.summary["status_date"] = state.status_date.isoformat()
     return Replanned(pr, state, pays)
+
+
+def _with_settlements(model: NtmModel, problem: Problem) -> NtmModel:
+    """``model`` around the re-plan's ``problem``, its settlement tasks described like the works they pay."""
+    info = dict(model.info)
+    for t in problem.tasks:
+        if t.id.endswith(SETTLEMENT_SUFFIX):
+            base = model.info[t.id[: -len(SETTLEMENT_SUFFIX)]]
+            info[t.id] = dataclasses.replace(base, task_id=t.id, kind="settlement", milestone=None, target_date=None,
+                                             name_vi="Thanh toán nốt: " + base.name_vi,
+                                             name_en="Settlement: " + base.name_en, modes=("settlement",))
+    return dataclasses.replace(model, problem=problem, info=info)
 
 
 def _payments(model: NtmModel, solution: Any, state: ProgressState) -> pd.DataFrame:
