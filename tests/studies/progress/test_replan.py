@@ -60,12 +60,15 @@ def test_progress_on_baseline_moves_nothing_and_is_checked(history, tmp_path) ->
 
 
 def test_slip_propagates_to_successors_and_the_recognition_chain(history, tmp_path) -> None:
-    as_of = dt.date(2019, 9, 16)
+    base = hist.baseline(history, "base").table("schedule").set_index("task_id")
+    start = base.loc["07321-waste-area", "start_date"]  # one of An Dương's last works in the baseline
+    as_of = start + dt.timedelta(days=21)
+    assert as_of < base.loc["07321-waste-area", "end_date"]
     folder = on_baseline_progress(history, as_of, tmp_path / "p")
     prog = pd.read_csv(folder / "progress.csv", dtype=str, keep_default_na=False)
-    row = prog["task_id"] == "07321-waste-area"  # An Dương's works end with it in the baseline
-    assert row.any()
-    prog.loc[row, "percent_complete"] = "30"
+    row = prog["task_id"] == "07321-waste-area"
+    assert row.any() and (prog.loc[row, "actual_finish"] == "").all()
+    prog.loc[row, "percent_complete"] = "10"
     prog.to_csv(folder / "progress.csv", index=False)
     rp = replan("base", folder, as_of, history, **SOLVER)
     v = rp.variance
