@@ -29,8 +29,9 @@ Started tasks (``actual_start`` given, no end)
     (its advance was due at its real start).
 Zero-length tasks without progress
     A zero-length task (a milestone) whose every predecessor has finished is
-    finished when the last of them finished, or at its release when it has no
-    predecessor, provided that lies before ``status`` (it has no work of its own).
+    finished when the last of them finished (or at its release when it has no
+    predecessor; or at its reference start when that is later), provided that
+    lies before ``status`` (it has no work of its own).
 Other tasks
     Released no earlier than ``status``.
 Precedences
@@ -234,7 +235,9 @@ def restrict_to_status(
                     break
                 ends.append(q.actual_end + link.lag)
             else:
-                at = max([*ends, t.release])
+                # when the predecessors finished (no earlier than its release), or later if the
+                # reference plan had it later (a milestone may wait there for the next step)
+                at = max([*ends, t.release, (reference or {}).get(t.id, 0)])
                 if at < status:  # it happened before the status period
                     prog[t.id] = TaskProgress(t.id, at, at, 1.0)
                     changed = True
