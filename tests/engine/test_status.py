@@ -85,6 +85,12 @@ def test_milestone_follows_finished_predecessors() -> None:
     p = chain()
     q = restrict_to_status(p, 20, [TaskProgress("A", 0, 4, 1.0), TaskProgress("B", 4, 12, 1.0)])
     assert q.task("C").fixed_start == 12 and q.task("C").modes[0].duration == 0
+    # the reference plan had it later: it keeps that date (before the status period) ...
+    prog = [TaskProgress("A", 0, 4, 1.0), TaskProgress("B", 4, 12, 1.0)]
+    assert restrict_to_status(p, 20, prog, reference={"C": 15}).task("C").fixed_start == 15
+    # ... or stays for the solver to place (after it)
+    q2 = restrict_to_status(p, 20, prog, reference={"C": 25})
+    assert q2.task("C").fixed_start is None and q2.task("C").release == 20 and q2.reference_starts["C"] == 25
 
 
 def test_bad_progress_is_refused() -> None:
