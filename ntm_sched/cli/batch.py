@@ -63,16 +63,20 @@ def giao_ban_reports(args: argparse.Namespace) -> list[str]:
     from ntm_sched.studies.progress.report import progress_entries, run_giao_ban
 
     failed = []
+    progress_dir = getattr(args, "progress_dir", None)
+    if not progress_dir:
+        return []
     for sc in resolve_scenarios(args.scenarios or None):
-        entries = progress_entries(args.progress_dir, sc)
+        entries = progress_entries(progress_dir, sc)
         if not entries:
             continue
         name = f"{scenario_name(sc)}.giao_ban"
         try:
             for d, p in entries[:-1]:  # earlier weeks first, so that the history is complete
-                replan(sc, p, d, args.history, args.time_limit, args.workers, args.seed, reuse=True)
+                replan(sc, p, d, getattr(args, "history", None), args.time_limit, args.workers, args.seed,
+                       reuse=True)
             d, p = entries[-1]
-            out = run_giao_ban(sc, p, d, run=args.run, lang=args.lang, history_root=args.history,
+            out = run_giao_ban(sc, p, d, run=args.run, lang=args.lang, history_root=getattr(args, "history", None),
                                outputs_dir=args.outputs, time_limit=args.time_limit, workers=args.workers,
                                seed=args.seed, timeout=args.timeout)
             print(f"{dt.datetime.now().isoformat(timespec='seconds')} ok {name}: {out}", file=sys.stderr)

@@ -24,6 +24,7 @@ from ntm_sched.cli.common import (
     solver_parent,
 )
 from ntm_sched.cli.progress import progress_parent
+from ntm_sched.i18n import localized
 
 HELP = "re-plan a scenario from a status date with a progress file"
 
@@ -53,7 +54,7 @@ def main(args: argparse.Namespace) -> int:
     s = rp.result.summary
     out = out_dir(args, Path("outputs") / "replan" / scenario_name(scenario) / args.as_of.isoformat())
     write_outputs(rp, out)
-    for n in s.get("notes_vi" if args.lang == "vi" else "notes", []):
+    for n in localized(s, "notes", args.lang) or []:
         print(f"note: {n}")
     if rp.warnings:
         print(format_issues(rp.warnings, args.lang))

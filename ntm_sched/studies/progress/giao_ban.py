@@ -21,42 +21,14 @@ from typing import Any
 
 import pandas as pd
 
+from ntm_sched.i18n import label, localized, name_field, status_label
 from ntm_sched.studies.progress import history as hist
 from ntm_sched.units import format_date
 
-L = {
-    "vi": {
-        "title": "Báo cáo giao ban tiến độ xây dựng nông thôn mới", "as_of": "Ngày báo cáo",
-        "commune": "Xã", "task": "Công việc", "agency": "Cơ quan", "baseline": "Kế hoạch gốc",
-        "current": "Dự kiến hiện nay", "previous": "Kỳ trước", "slip": "Chậm (ngày)", "change": "Thay đổi (ngày)",
-        "why_task": "Công việc gây chậm", "why_agency": "Cơ quan chủ trì",
-        "why_money": "Nguồn vốn chi chậm (đã chi/kế hoạch)",
-        "start": "Bắt đầu", "finish": "Hoàn thành", "state": "Tình trạng", "pct": "% hoàn thành",
-        "source": "Nguồn vốn", "pv": "PV (kế hoạch)", "ev": "EV (giá trị thực hiện)", "ac": "AC (đã chi)",
-        "spi": "SPI", "cpi": "CPI", "recognition": "Ngày công nhận dự kiến", "snapshot": "Kỳ",
-        "done": "đã xong", "in_progress": "đang làm", "planned": "chưa bắt đầu", "status_line": "Ngày báo cáo",
-        "spend_planned": "Kế hoạch gốc (lũy kế)", "spend_actual": "Thực chi (lũy kế)",
-        "spend_current": "Kế hoạch hiện nay (lũy kế)", "money": "Triệu đồng", "what": "Nội dung",
-        "none": "(không có)",
-    },
-    "en": {
-        "title": "Giao ban: weekly progress of the New Rural Development plan", "as_of": "Status date",
-        "commune": "Commune", "task": "Task", "agency": "Agency", "baseline": "Baseline",
-        "current": "Current forecast", "previous": "Previous", "slip": "Slip (days)", "change": "Change (days)",
-        "why_task": "Driving task", "why_agency": "Lead agency", "why_money": "Source paid late (paid/planned)",
-        "start": "Start", "finish": "Finish", "state": "State", "pct": "% complete",
-        "source": "Source", "pv": "PV (planned value)", "ev": "EV (earned value)", "ac": "AC (actual cost)",
-        "spi": "SPI", "cpi": "CPI", "recognition": "Forecast recognition date", "snapshot": "Snapshot",
-        "done": "done", "in_progress": "in progress", "planned": "not started", "status_line": "Status date",
-        "spend_planned": "Baseline (cumulative)", "spend_actual": "Paid (cumulative)",
-        "spend_current": "Current plan (cumulative)", "money": "Million VND", "what": "What",
-        "none": "(none)",
-    },
-}
-
 
 def t(key: str, lang: str) -> str:
-    return L[lang][key]
+    """The giao ban label ``key`` in ``lang`` (``gb_<key>`` of :mod:`ntm_sched.i18n`)."""
+    return label(f"gb_{key}", lang)
 
 
 def _fmt(d: Any) -> str:
@@ -88,27 +60,19 @@ class GiaoBan:
 
     def headline(self) -> str:
         """Status date, solver status, checker verdict, notes and the district's forecast (Markdown)."""
-        from ntm_sched.i18n import status_label
-
         s = self.current.summary()
         b = self.baseline.summary()
         lang = self.lang
-        vi = lang == "vi"
-        checker = ("đạt" if vi else "OK") if s.get("checker_ok") else ("KHÔNG ĐẠT" if vi else "FAILED")
+        checker = t("checker_ok" if s.get("checker_ok") else "checker_failed", lang)
         lines = [f"**{t('as_of', lang)}: {_fmt(self.status_date)}** — "
-                 f"{'trạng thái lời giải' if vi else 'solver status'}: {status_label(s['status'], lang)}, "
-                 f"{'kiểm tra độc lập' if vi else 'independent checker'}: {checker}"]
+                 f"{t('status_word', lang)}: {status_label(s['status'], lang)}, {t('checker_word', lang)}: {checker}"]
         if not self.ok:
-            lines.append("⚠️ " + ("KHÔNG CÓ LỊCH TRÌNH: lời giải không tìm được kế hoạch cho phần việc còn lại; "
-                                  "các bảng dưới đây để trống." if lang == "vi" else
-                                  "NO SCHEDULE: the solve found no plan for the remaining work; the tables "
-                                  "below are empty.") + (f" {s.get('explanation') or ''}"))
+            lines.append(f"⚠️ {t('no_schedule', lang)} {localized(s, 'explanation', lang) or ''}")
             return "\n\n".join(lines)
-        for n in (s.get("notes_vi") if lang == "vi" else s.get("notes")) or []:
+        for n in localized(s, "notes", lang) or []:
             lines.append(f"> {n}")
-        lines.append(("Huyện đạt chuẩn dự kiến" if lang == "vi" else "District recognition forecast")
-                     + f": {_fmt(_iso(s.get('district_recognition_date')))} ("
-                     + (t('baseline', lang)) + f": {_fmt(_iso(b.get('district_recognition_date')))})")
+        lines.append(f"{t('district_forecast', lang)}: {_fmt(_iso(s.get('district_recognition_date')))} "
+                     f"({t('baseline', lang)}: {_fmt(_iso(b.get('district_recognition_date')))})")
         return "\n\n".join(lines)
 
 
@@ -169,8 +133,8 @@ def changes(gb: GiaoBan) -> pd.DataFrame:
     rows = []
     for _, r in moved.iterrows():
         d = (r["end_date"] - r["end_date_prev"]).days if isinstance(r["end_date_prev"], dt.date) else None
-        rows.append({t("commune", lang): _name(gb, r["commune_code"]), t("task", lang): r["name_vi"] if lang == "vi"
-                     else r["name_en"], t("agency", lang): _agency(gb, r["agency"]),
+        rows.append({t("commune", lang): _name(gb, r["commune_code"]), t("task", lang): r[name_field(lang)],
+                     t("agency", lang): _agency(gb, r["agency"]),
                      t("state", lang): t(r["state"], lang)
                      if r.get("state") in ("done", "in_progress", "planned") else r.get("state"),
                      t("previous", lang): _fmt(r["end_date_prev"]), t("current", lang): _fmt(r["end_date"]),
@@ -229,7 +193,7 @@ def next_two_weeks(gb: GiaoBan) -> pd.DataFrame:
     due = due.sort_values(["agency", "end_date"])
     return pd.DataFrame({t("agency", lang): [_agency(gb, a) for a in due["agency"]],
                          t("commune", lang): [_name(gb, c) for c in due["commune_code"]],
-                         t("task", lang): due["name_vi"] if lang == "vi" else due["name_en"],
+                         t("task", lang): due[name_field(lang)],
                          t("finish", lang): [_fmt(d) for d in due["end_date"]],
                          t("pct", lang): due.get("percent_complete")}
                         ).reset_index(drop=True)
@@ -316,7 +280,7 @@ def tracking_gantt(gb: GiaoBan) -> Any:
                     height=0.3, color="#bbbbbb")
         ax.barh(i - 0.12, (r["end_date"] - r["start_date"]).days + 1, left=mdates.date2num(r["start_date"]),
                 height=0.45, color=colours.get(r.get("state"), "#1f77b4"))
-        labels.append(f"{_name(gb, r['commune_code'])}: {str(r['name_vi'] if lang == 'vi' else r['name_en'])[:40]}")
+        labels.append(f"{_name(gb, r['commune_code'])}: {str(r[name_field(lang)])[:40]}")
     ax.axvline(mdates.date2num(gb.status_date), color="red", lw=1.5, label=t("status_line", lang))
     ax.set_yticks(range(len(labels)))
     ax.set_yticklabels(labels, fontsize=6)
@@ -384,7 +348,7 @@ def trend_figure(gb: GiaoBan) -> Any:
     fig, ax = plt.subplots(figsize=(8, 4))
     for code, g in df.groupby("commune_code"):
         ax.plot(range(len(g)), list(g["recognition_date"]), marker="o", label=_name(gb, code))
-    names = [("KH gốc" if lang == "vi" else "baseline") if s.kind == hist.BASELINE else _fmt(s.status_date)
+    names = [t("baseline_short", lang) if s.kind == hist.BASELINE else _fmt(s.status_date)
              for s in gb.history]
     ax.set_xticks(range(len(names)))
     ax.set_xticklabels(names, fontsize=8)

@@ -30,6 +30,7 @@ import pandas as pd
 from ntm_sched.domain import NtmModel, PlanResult, build
 from ntm_sched.engine import Problem, SolveOptions
 from ntm_sched.engine.status import SETTLEMENT_SUFFIX, Spending, TaskProgress, restrict_to_status
+from ntm_sched.i18n import label
 from ntm_sched.plan.validate import Issue
 from ntm_sched.studies.progress import history as hist
 from ntm_sched.studies.progress.files import (
@@ -268,16 +269,13 @@ def solve_status(model: NtmModel, state: ProgressState, reference: hist.Snapshot
         pr = solve_model(_with_settlements(model, problem), options, explain=False)
         if pr.status in ("INFEASIBLE", "UNKNOWN"):  # impossible, or not found in time
             problem = restrict_to_status(model.problem, status, prog, spend, ref_starts, ref_modes, resume_fixed=False)
-            notes.append(("in-progress tasks cannot all resume on the status date (agency capacity or money): "
-                          "some of them pause",
-                          "các công việc đang làm không thể cùng tiếp tục ngay từ ngày báo cáo (năng lực cơ quan "
-                          "hoặc vốn): một số phải tạm dừng"))
+            notes.append("gb_note_resume")
             pr = None
     if pr is None:
         pr = solve_model(_with_settlements(model, problem), options)
     sub, res = pr.model, pr.result
-    pr.summary["notes"] = [en for en, _ in notes]
-    pr.summary["notes_vi"] = [vi for _, vi in notes]
+    pr.summary["notes"] = [label(k, "en") for k in notes]
+    pr.summary["notes_vi"] = [label(k, "vi") for k in notes]
     pays = _payments(sub, res.solution, state)
     if res.solution is not None:
         _post_process(model, pr, state, prog, pays)
@@ -292,8 +290,9 @@ def _with_settlements(model: NtmModel, problem: Problem) -> NtmModel:
         if t.id.endswith(SETTLEMENT_SUFFIX):
             base = model.info[t.id[: -len(SETTLEMENT_SUFFIX)]]
             info[t.id] = dataclasses.replace(base, task_id=t.id, kind="settlement", milestone=None, target_date=None,
-                                             name_vi="Thanh toán nốt: " + base.name_vi,
-                                             name_en="Settlement: " + base.name_en, modes=("settlement",))
+                                             name_vi=label("gb_settlement", "vi") + base.name_vi,
+                                             name_en=label("gb_settlement", "en") + base.name_en,
+                                             modes=("settlement",))
     return dataclasses.replace(model, problem=problem, info=info)
 
 
@@ -467,8 +466,7 @@ def replan(scenario: str, progress: str | os.PathLike[str] | None, as_of: dt.dat
         # not the (possibly short) limit of a weekly re-plan
         save_baseline(scenario, history_root, None, workers, seed, note="created by replan: no baseline yet")
         base = hist.baseline(history_root, sc.name)
-        notes.append(("no baseline: the plan as solved now was saved as the baseline",
-                      "chưa có kế hoạch gốc: kế hoạch giải lúc này được lưu làm kế hoạch gốc"))
+        notes.append("gb_note_baseline")
     assert base is not None
     previous = hist.latest_before(history_root, sc.name, as_of)
     state, warnings = load_progress(model, progress, as_of, previous)
@@ -479,8 +477,8 @@ def replan(scenario: str, progress: str | os.PathLike[str] | None, as_of: dt.dat
                 return _from_snapshot(model, s, state, warnings)
     rp = solve_status(model, state, previous, sc.solver_options(time_limit, workers, seed))
     rp.warnings = warnings
-    rp.result.summary["notes"] = [en for en, _ in notes] + rp.result.summary.get("notes", [])
-    rp.result.summary["notes_vi"] = [vi for _, vi in notes] + rp.result.summary.get("notes_vi", [])
+    rp.result.summary["notes"] = [label(k, "en") for k in notes] + rp.result.summary.get("notes", [])
+    rp.result.summary["notes_vi"] = [label(k, "vi") for k in notes] + rp.result.summary.get("notes_vi", [])
     if rp.result.has_schedule:
         rp.variance = variance_table(model, base, rp.result, rp.payments, as_of)
     if save:
