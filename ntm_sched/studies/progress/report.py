@@ -17,9 +17,10 @@ import os
 import re
 from pathlib import Path
 
-from ntm_sched.report.runner import PROJECT_ROOT, run_report, scenario_name
+from ntm_sched.io import notebooks_dir
+from ntm_sched.report.runner import run_report, scenario_name
 
-NOTEBOOK = PROJECT_ROOT / "notebooks" / "giao_ban.ipynb"
+NOTEBOOK = "giao_ban.ipynb"
 DEFAULT_PROGRESS_DIR = Path("data") / "progress"
 _DATED = re.compile(r"^(\d{4}-\d{2}-\d{2})(\.xlsx)?$")
 
@@ -32,7 +33,7 @@ def run_giao_ban(scenario: str, progress: str | os.PathLike[str], as_of: dt.date
     name = scenario_name(scenario)
     hist_dir = Path(history_root).resolve() if history_root else Path("history").resolve()
     return run_report(scenario, run=run or "giao_ban", lang=lang, time_limit=time_limit, outputs_dir=outputs_dir,
-                      timeout=timeout, workers=workers, seed=seed, notebook=NOTEBOOK,
+                      timeout=timeout, workers=workers, seed=seed, notebook=notebooks_dir() / NOTEBOOK,
                       extra_params={"progress": str(Path(progress).resolve()), "as_of": as_of.isoformat(),
                                     "history_dir": str(hist_dir)},
                       report_name=f"{name}.giao_ban")
