@@ -110,7 +110,8 @@ def test_a_batch_stopped_by_sigterm_stops_its_running_reports(tmp_path) -> None:
     assert proc.returncode == 143, err
     time.sleep(0.5)
     assert not [p for p in workers + kernels if _alive(p)]
-    assert not (outputs / ".n").exists() or not any((outputs / ".n").iterdir())
+    left = sorted(str(p.relative_to(outputs)) for p in (outputs / ".n").rglob("*")) if (outputs / ".n").exists() else []
+    assert left == [], err
     for name in ("base", "programme_cut_20"):
         assert "interrupted by SIGTERM" in (outputs / "n" / f"{name}.failed" / "error.txt").read_text()
         assert not (outputs / "n" / name).exists()
