@@ -34,6 +34,14 @@ def to_model_money(mvnd: float) -> int:
     return int(math.floor(mvnd + 0.5))
 
 
+def to_model_money_released(mvnd: float) -> int:
+    """Money *released* (a tranche) in million VND to integer engine units, rounded **down**: the
+    model may never spend more than the plan releases (a tranche of 432.5 gives 432, not 433)."""
+    if mvnd < 0 or math.isnan(mvnd) or math.isinf(mvnd):
+        raise ValueError(f"money must be a finite non-negative number, got {mvnd!r}")
+    return int(math.floor(round(mvnd, 9)))
+
+
 def to_model_effort(person_days_per_week: float) -> int:
     """Effort in person-days/week to integer engine units (rounded up: never under-count)."""
     if not math.isfinite(person_days_per_week) or person_days_per_week < 0:

@@ -36,4 +36,8 @@ def main(args: argparse.Namespace) -> int:
     summ = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     print(f"{out}/report.html  status={summ.get('status')} on_time={summ.get('communes_on_time')} "
           f"district={summ.get('district_recognition_date')}")
+    if summ.get("verified") is False:
+        print("error: the answer disagrees with the plan (do not use it):\n  "
+              + "\n  ".join(summ.get("verifier_findings") or []), file=sys.stderr)
+        return 1
     return 0

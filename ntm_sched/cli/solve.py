@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from ntm_sched.cli.common import (
@@ -46,5 +47,8 @@ def main(args: argparse.Namespace) -> int:
               f"total cost: {s['total_cost_mvnd']} million VND  extra funding: {s['extra_funding_mvnd']} million VND")
     if s.get("explanation"):
         print(f"why: {s['explanation']}")
+    if s.get("verified") is False:
+        print("error: the answer disagrees with the plan (status INVALID, do not use it):\n  "
+              + "\n  ".join(s["verifier_findings"]), file=sys.stderr)
     print(f"written: {out}")
     return 0 if s["status"] in OK_STATUSES else 1

@@ -56,7 +56,7 @@ from ntm_sched.engine.problem import (
 from ntm_sched.plan import Plan
 from ntm_sched.plan.records import PlanTask, RecognitionStep
 from ntm_sched.plan.settings import PlanSettings, read_settings
-from ntm_sched.units import date_to_period, to_model_effort, to_model_money
+from ntm_sched.units import date_to_period, to_model_effort, to_model_money, to_model_money_released
 
 CALENDARS = ("construction", "office")
 ALL_CRITERIA = "all"
@@ -123,7 +123,7 @@ class _Builder:
         groups: dict[tuple[str, str | None], list[Tranche]] = defaultdict(list)
         for tr in self.plan.funding:
             groups[(tr.source_id, tr.commune_code or None)].append(
-                Tranche(self.period(tr.date_available), to_model_money(float(tr.amount_mvnd))))
+                Tranche(self.period(tr.date_available), to_model_money_released(float(tr.amount_mvnd))))
         out = []
         for (sid, earmark), trs in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
             name = sid if earmark is None else f"{sid}@{earmark}"

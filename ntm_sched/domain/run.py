@@ -8,10 +8,11 @@ from collections.abc import Callable
 from ntm_sched.domain.build import build
 from ntm_sched.domain.model import NtmModel
 from ntm_sched.domain.tables import PlanResult, tabulate
+from ntm_sched.domain.verify import verify_result
 from ntm_sched.engine.checker import check
 from ntm_sched.engine.options import SolveOptions, resolve_options
 from ntm_sched.engine.result import Result, Solution, Status
-from ntm_sched.engine.solve import solve
+from ntm_sched.engine import solve  # the package tolerates a missing OR-Tools until a solve is asked for
 from ntm_sched.plan import Plan
 
 
@@ -47,10 +48,13 @@ def solve_plan(plan: Plan, options: SolveOptions | None = None, *, hint: Solutio
     -------
     PlanResult
         Always returned; an infeasible or timed-out solve says so in ``summary['status']``
-        and carries the engine's explanation.
+        and carries the engine's explanation. Every schedule is also verified against the
+        plan's own records (:func:`ntm_sched.domain.verify.verify_result`): ``summary['verified']``,
+        and status ``INVALID`` when the verifier disagrees.
     """
-    return solve_model(build(plan), options, hint=hint, time_limit=time_limit, workers=workers, seed=seed,
-                       log=log)
+    res = solve_model(build(plan), options, hint=hint, time_limit=time_limit, workers=workers, seed=seed, log=log)
+    # checked against the plan's own records too: a disagreement makes the result INVALID
+    return verify_result(plan, res)
 
 
 def keep_if_valid(model: NtmModel, solution: Solution, runtime_s: float = 0.0) -> PlanResult | None:

@@ -193,6 +193,7 @@ def summary_dict(model: NtmModel, result: Result, schedule: pd.DataFrame | None,
     out["communes_on_time"] = int(ot["on_time"].astype(bool).sum())
     out["communes_late"] = int(len(late))
     out["late_communes"] = late
+    out["first_missed"] = {str(r.commune_code): str(r.first_missed) for r in ot.itertuples() if not r.on_time}
     dist = schedule[(schedule["commune_code"] == DISTRICT) & (schedule["kind"] == "step")]
     if len(dist):
         out["district_recognition_date"] = max(dist["end_date"]).isoformat()
@@ -225,6 +226,7 @@ class PlanResult:
     allocation: pd.DataFrame
     agency_load: pd.DataFrame
     summary: dict[str, Any]
+    verification: Any = None  # the plan-level verifier's report (ntm_sched.domain.verify), when it ran
 
     @property
     def status(self) -> str:

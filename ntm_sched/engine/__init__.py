@@ -57,7 +57,17 @@ from ntm_sched.engine.result import (
     TierResult,
     Violation,
 )
-from ntm_sched.engine.solve import solve
+
+try:  # CP-SAT is needed to solve, not to describe or check a schedule
+    from ntm_sched.engine.solve import solve
+except ModuleNotFoundError as _exc:
+    if not (_exc.name or "").startswith("ortools"):
+        raise
+    _missing = _exc
+
+    def solve(*args, **kwargs):  # type: ignore[no-redef]
+        """Unavailable: OR-Tools (CP-SAT) is not installed."""
+        raise ModuleNotFoundError(f"solving needs OR-Tools (CP-SAT): {_missing}") from _missing
 
 __all__ = [
     "Budget", "Calendar", "CheckReport", "ConflictItem", "Explanation", "Mode", "NotSolvedError", "Objective",

@@ -6,10 +6,29 @@ data so that a modelling error in the builder cannot hide.
 
 from __future__ import annotations
 
+import numbers
 from collections import defaultdict
+from fractions import Fraction
 
 from ntm_sched.engine.problem import Problem, elapsed_end
 from ntm_sched.engine.result import CheckError, CheckReport, Solution, Violation
+
+
+def _whole(x: object) -> bool:
+    """An integer period or amount (Python or NumPy integer; not a bool, not a float)."""
+    return isinstance(x, numbers.Integral) and not isinstance(x, bool)
+
+
+def advance_due(cost: int, share: float) -> int:
+    """The advance a task of ``cost`` owes at its start: ``floor(share * cost)``, exactly.
+
+    The checker's own formula (the builder has its own): the share is read as the decimal it
+    prints as (``0.29`` is 29/100, not the binary float just below it) and the product is taken
+    in integers, so that ``advance_due(100, 0.29) == 29``.
+    """
+    f = Fraction(str(float(share)))
+    return (int(cost) * f.numerator) // f.denominator
+
 
 # the report types live in result.py (no import loop); importable from here too
 __all__ = ["CheckError", "CheckReport", "Violation", "check"]
@@ -46,7 +65,11 @@ def check(problem: Problem, solution: Solution) -> CheckReport:
             continue
         if ts.task_id != t.id:
             add(Violation("schedule", f"entry for {t.id!r} names task {ts.task_id!r}", task=t.id))
-        if not (isinstance(ts.mode, int) and 0 <= ts.mode < len(t.modes)):
+        if not (_whole(ts.start) and _whole(ts.end)):
+            add(Violation("type", f"task {t.id!r}: start {ts.start!r} and end {ts.end!r} must be whole periods",
+                          task=t.id))
+            continue
+        if not (_whole(ts.mode) and 0 <= ts.mode < len(t.modes)):
             add(Violation("mode", f"task {t.id!r}: invalid mode {ts.mode!r} ({len(t.modes)} modes)", task=t.id))
             continue
         valid[t.id] = (ts.start, ts.end, ts.mode)
@@ -113,7 +136,14 @@ def _check_money(problem, solution, valid, tasks, add) -> None:
             add(Violation("payment", "payments given but the problem has no money source"))
         return
     by_task: dict[str, list] = defaultdict(list)
+    payments = []
     for pay in solution.payments:
+        if not (_whole(pay.time) and _whole(pay.amount)):
+            add(Violation("type", f"task {pay.task_id!r}: payment {pay.amount!r} from {pay.source!r} at "
+                          f"{pay.time!r}: time and amount must be whole numbers", task=pay.task_id, source=pay.source))
+            continue
+        payments.append(pay)
+    for pay in payments:
         if pay.task_id not in tasks:
             add(Violation("payment", f"payment for unknown task {pay.task_id!r}", task=pay.task_id))
             continue
@@ -127,7 +157,9 @@ def _check_money(problem, solution, valid, tasks, add) -> None:
                           task=pay.task_id, source=pay.source, period=pay.time))
     for tid, (s, e, m) in valid.items():
         cost = tasks[tid].modes[m].cost
-        adv = problem.advance_of(tasks[tid], cost)
+        task = tasks[tid]
+        # the task's own share (a re-planned continuation), else the problem's; the checker's formula
+        adv = advance_due(cost, problem.advance_share if task.advance_share is None else task.advance_share)
         pays = by_task.get(tid, [])
         at_s = sum(p.amount for p in pays if p.time == s)
         at_e = sum(p.amount for p in pays if p.time == e)
@@ -147,14 +179,14 @@ def _check_money(problem, solution, valid, tasks, add) -> None:
                               task=tid, period=e))
     for src in problem.sources:
         if src.unlimited:
-            for pay in solution.payments:
+            for pay in payments:
                 if pay.source == src.name and pay.amount > 0 and pay.time < src.available_from:
                     add(Violation("source", f"task {pay.task_id!r} paid {pay.amount} from {src.name!r} at period "
                                   f"{pay.time}, before it is available (from {src.available_from})",
                                   task=pay.task_id, source=src.name, period=pay.time))
             continue
         flows: dict[int, int] = defaultdict(int)
-        for pay in solution.payments:
+        for pay in payments:
             if pay.source == src.name:
                 flows[pay.time] += pay.amount
         cum = 0

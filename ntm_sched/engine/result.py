@@ -21,8 +21,9 @@ class CheckError(AssertionError):
 class Violation:
     """One broken rule.
 
-    ``kind`` is one of ``schedule``, ``mode``, ``release``, ``duration``, ``calendar``,
-    ``precedence``, ``capacity``, ``budget``, ``payment``, ``source``, ``deadline``, ``horizon``.
+    ``kind`` is one of ``schedule``, ``type``, ``mode``, ``release``, ``duration``, ``calendar``,
+    ``precedence``, ``capacity``, ``budget``, ``payment``, ``source``, ``deadline``, ``horizon``
+    (``type``: a time or amount that is not a whole number).
     """
 
     kind: str

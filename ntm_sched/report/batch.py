@@ -51,7 +51,9 @@ def _one(scenario: str, run: str, lang: str | None, time_limit: float | None, ou
                          timeout=timeout, workers=workers, seed=seed)
         summ = json.loads((out / "summary.json").read_text(encoding="utf-8"))
         row.update({k: summ.get(k) for k in SUMMARY_COLUMNS if k in summ})
-        row["ok"] = True
+        row["ok"] = summ.get("verified") is not False  # an answer the plan-level verifier rejects is a failure
+        if not row["ok"]:
+            row["error"] = "the answer disagrees with the plan: " + "; ".join(summ.get("verifier_findings") or [])
     except ReportError as exc:
         err = ""
         if exc.failed_dir is not None and (exc.failed_dir / "error.txt").exists():

@@ -61,6 +61,10 @@ class ReportContext:
         """Loud banner when there is no schedule or it is not optimal."""
         s = self.summary
         st = status_label(str(s["status"]), self.lang)
+        if s.get("verified") is False:  # the plan-level verifier disagrees: the answer must not be used
+            found = "\n".join(f"> - {x}" for x in s.get("verifier_findings") or [])
+            return (f"## ⛔ {label('banner_invalid', self.lang)}\n\n**{label('h_status', self.lang)}: {st}**\n\n"
+                    f"{found}")
         if not self.ok:
             expl = localized(s, "explanation", self.lang) or ""
             return (f"## ⚠️ {label('banner_bad', self.lang)}\n\n**{label('h_status', self.lang)}: {st}**\n\n"

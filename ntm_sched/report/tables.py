@@ -90,6 +90,8 @@ def headline(res: Any, plan: Any, lang: str = "vi") -> pd.DataFrame:
             rows.append((label("h_extra_first", lang), str(ex.iloc[0, 0])))
     if s.get("checker_ok") is not None:
         rows.append((label("h_checker", lang), label("yes" if s["checker_ok"] else "no", lang)))
+    if s.get("verified") is not None:
+        rows.append((label("h_verified", lang), label("yes" if s["verified"] else "no", lang)))
     expl = localized(s, "explanation", lang)
     if expl:
         rows.append((label("h_explanation", lang), str(expl)))

@@ -1,0 +1,450 @@
+"""The plan-level verifier (ntm_sched/domain/verify.py): answers checked against the plan's own records.
+
+A small plan (two communes, every district task) is solved once; its answer must agree with the
+plan, and every way of corrupting the answer, or of changing the plan under it, must be found.
+Then modified plans (another advance share, an added break, a capacity change) and the shipped
+scenarios are solved end to end and must verify: a bug in the domain build that ignores one of
+those records makes the solve INVALID and these tests fail.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from solved_plans import solved
+
+from ntm_sched import domain as ntm
+from ntm_sched.domain import verify as V
+from ntm_sched.plan import Break, CapacityChange, load_plan
+from ntm_sched.plan.edits import restrict_plan, set_settings
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "data" / "tan_yen_2019"
+SMALL = ["07345", "07357"]  # Song Vân (roads, extra money) and Liên Chung (earmarked support, works over Tết)
+KW = {"time_limit": 10, "workers": 1, "seed": 0}
+
+
+@pytest.fixture(scope="module")
+def full_plan():
+    return load_plan(DATA)
+
+
+@pytest.fixture(scope="module")
+def small_plan(full_plan):
+    return restrict_plan(full_plan, SMALL)
+
+
+@pytest.fixture(scope="module")
+def small(small_plan):
+    return solved(small_plan, ("small", *SMALL))
+
+
+@pytest.fixture(scope="module")
+def answer(small_plan, small) -> V.Answer:
+    return V.answer_from_result(small_plan, small)
+
+
+def _with_task(ans: V.Answer, tid: str, **change) -> V.Answer:
+    return dataclasses.replace(ans, tasks=tuple(dataclasses.replace(t, **change) if t.task_id == tid else t
+                                                for t in ans.tasks))
+
+
+def _task(ans: V.Answer, tid: str) -> V.ScheduledTask:
+    return next(t for t in ans.tasks if t.task_id == tid)
+
+
+def _costly_work(ans: V.Answer, commune: str = "07345") -> V.ScheduledTask:
+    return next(t for t in ans.tasks if t.task_id.startswith(commune + "-") and t.cost_mvnd > 0
+                and t.end > t.start)
+
+
+# ---------------------------------------------------------------------------
+# a solved answer agrees; the summary follows the one definition of on time
+# ---------------------------------------------------------------------------
+def test_solved_answer_agrees_with_the_plan(small_plan, small, answer) -> None:
+    rep = V.verify(small_plan, answer)
+    assert rep.ok, str(rep)
+    assert small.summary["verified"] is True and small.summary["verifier_findings"] == []
+    assert small.verification is not None and small.verification.ok
+    for key in ("communes_on_time", "communes_late", "late_communes", "district_recognition_date",
+                "total_cost_mvnd", "extra_funding_mvnd"):
+        assert small.summary[key] == rep.expected[key], key
+    # this plan's answer exercises money beyond the tranches and the earmarked Liên Chung support
+    assert rep.expected["extra_funding_mvnd"] > 0
+    assert any(p.earmark == "07357" for p in answer.payments)
+
+
+def test_on_time_means_every_targeted_milestone_of_the_chain(small_plan, answer) -> None:
+    """Move one commune's inspection past its target (recognition still on time): the commune is late,
+    with the inspection as the reason, and a summary saying otherwise is a disagreement."""
+    ms = answer.milestones.copy()
+    i = ms.index[(ms["commune_code"] == "07345") & (ms["milestone"] == "recognition")][0]
+    assert ms.at[i, "slack_days"] >= 0
+    code_target = small_plan.commune("07345").target_inspection
+    insp = _task(answer, "07345:inspection")
+    days = (code_target - insp.end).days + 2  # finish two days after the target
+    shifted = answer
+    # shift the inspection and everything after it in the chain by the same number of days
+    for tid in ("07345:inspection", "07345:appraisal", "07345:decision"):
+        t = _task(shifted, tid)
+        shifted = _with_task(shifted, tid, start=t.start + dt.timedelta(days=days),
+                             end=t.end + dt.timedelta(days=days))
+    shifted = dataclasses.replace(shifted, schedule=None, milestones=None, agency_load=None)
+    rep = V.verify(small_plan, shifted)
+    assert "07345" in rep.expected["late_communes"]
+    assert rep.expected["first_missed"]["07345"] == "inspection"
+    summary = dict(answer.summary)
+    rep2 = V.verify(small_plan, dataclasses.replace(shifted, summary=summary))
+    assert "summary" in rep2.kinds()
+
+
+# ---------------------------------------------------------------------------
+# corrupted answers: each is found, by kind
+# ---------------------------------------------------------------------------
+def _drop(ans):
+    return dataclasses.replace(ans, tasks=ans.tasks[1:])
+
+
+def _duplicate(ans):
+    return dataclasses.replace(ans, tasks=(*ans.tasks, ans.tasks[0]))
+
+
+def _unknown(ans):
+    t = ans.tasks[0]
+    return dataclasses.replace(ans, tasks=(*ans.tasks, dataclasses.replace(t, task_id="NO-SUCH-TASK")))
+
+
+def _bad_mode(ans):
+    t = _task(ans, "07345:dossier")
+    return _with_task(ans, t.task_id, mode="accelerated")
+
+
+def _one_day_short(ans):
+    t = _costly_work(ans)
+    return _with_task(ans, t.task_id, end=t.end - dt.timedelta(days=1))
+
+
+def _before_plan_start(ans):
+    t = _task(ans, "07345:works_done")
+    return _with_task(ans, t.task_id, start=dt.date(2019, 8, 1), end=dt.date(2019, 8, 1))
+
+
+def _cost_off(ans):
+    t = _costly_work(ans)
+    return _with_task(ans, t.task_id, cost_mvnd=t.cost_mvnd + 7)
+
+
+def _cost_float(ans):
+    t = _costly_work(ans)
+    return _with_task(ans, t.task_id, cost_mvnd=float(t.cost_mvnd) + 0.25)
+
+
+def _start_not_a_day(ans):
+    t = _costly_work(ans)
+    return _with_task(ans, t.task_id, start=3)
+
+
+def _amount_float(ans):
+    p = ans.payments[0]
+    return dataclasses.replace(ans, payments=(dataclasses.replace(p, amount_mvnd=p.amount_mvnd + 0.5),
+                                              *ans.payments[1:]))
+
+
+def _advance_and_remainder_swapped(ans):
+    t = _costly_work(ans)
+    pays = []
+    for p in ans.payments:
+        if p.task_id == t.task_id:
+            p = dataclasses.replace(p, date=t.end if p.date == t.start else t.start)
+        pays.append(p)
+    return dataclasses.replace(ans, payments=tuple(pays))
+
+
+def _paid_on_another_day(ans):
+    p = next(p for p in ans.payments if p.source_id != V.EXTRA)
+    return dataclasses.replace(ans, payments=tuple(dataclasses.replace(q, date=q.date + dt.timedelta(days=1))
+                                                   if q is p else q for q in ans.payments))
+
+
+def _other_communes_earmark(ans):
+    p = next(p for p in ans.payments if p.task_id.startswith("07345-"))
+    return dataclasses.replace(ans, payments=tuple(dataclasses.replace(q, source_id="HUYEN_LC", earmark="07357")
+                                                   if q is p else q for q in ans.payments))
+
+
+def _unknown_source(ans):
+    p = ans.payments[0]
+    return dataclasses.replace(ans, payments=(dataclasses.replace(p, source_id="NOPE"), *ans.payments[1:]))
+
+
+def _overdrawn(ans):
+    """Every payment of every task moved to the plan's first day, from one source."""
+    t0 = min(t.start for t in ans.tasks)
+    pays = tuple(dataclasses.replace(p, source_id="HUYEN", earmark=None) for p in ans.payments)
+    tasks = ans.tasks
+    big = V.PlanPayment(_costly_work(ans).task_id, "HUYEN", None, t0, 10**6)
+    return dataclasses.replace(ans, tasks=tasks, payments=(*pays, big))
+
+
+def _negative_payment(ans):
+    p = ans.payments[0]
+    return dataclasses.replace(ans, payments=(*ans.payments, dataclasses.replace(p, amount_mvnd=-1)))
+
+
+def _chain_out_of_order(ans):
+    a = _task(ans, "07357:appraisal")
+    d = _task(ans, "07357:decision")
+    return _with_task(ans, d.task_id, start=a.start, end=a.start + (d.end - d.start))
+
+
+def _summary_late(ans):
+    return dataclasses.replace(ans, summary={**ans.summary, "late_communes": ["07357"], "communes_on_time": 1,
+                                             "communes_late": 1})
+
+
+def _summary_district_date(ans):
+    d = dt.date.fromisoformat(ans.summary["district_recognition_date"]) - dt.timedelta(days=1)
+    return dataclasses.replace(ans, summary={**ans.summary, "district_recognition_date": d.isoformat()})
+
+
+def _summary_extra(ans):
+    return dataclasses.replace(ans, summary={**ans.summary, "extra_funding_mvnd": ans.summary["extra_funding_mvnd"] - 1})
+
+
+def _milestone_date(ans):
+    ms = ans.milestones.copy()
+    ms.loc[ms.index[0], "scheduled_date"] = ms.loc[ms.index[0], "scheduled_date"] - dt.timedelta(days=1)
+    return dataclasses.replace(ans, milestones=ms)
+
+
+def _milestone_missing(ans):
+    ms = ans.milestones
+    return dataclasses.replace(ans, milestones=ms[ms["milestone"] != "appraisal"])
+
+
+def _schedule_date(ans):
+    s = ans.schedule.copy()
+    s.loc[s.index[0], "end_date"] = s.loc[s.index[0], "end_date"] + dt.timedelta(days=1)
+    return dataclasses.replace(ans, schedule=s)
+
+
+def _load_capacity(ans):
+    ld = ans.agency_load.copy()
+    ld.loc[ld.index[0], "capacity"] = ld.loc[ld.index[0], "capacity"] + 1
+    return dataclasses.replace(ans, agency_load=ld)
+
+
+@pytest.mark.parametrize(("corrupt", "kind"), [
+    (_drop, "tasks"), (_duplicate, "tasks"), (_unknown, "tasks"), (_bad_mode, "mode"),
+    (_one_day_short, "duration"), (_before_plan_start, "release"), (_cost_off, "cost"), (_cost_float, "type"),
+    (_start_not_a_day, "type"), (_amount_float, "type"), (_advance_and_remainder_swapped, "payment"),
+    (_paid_on_another_day, "payment"), (_other_communes_earmark, "source"), (_unknown_source, "source"),
+    (_overdrawn, "funding"), (_negative_payment, "payment"), (_chain_out_of_order, "precedence"),
+    (_summary_late, "summary"), (_summary_district_date, "summary"), (_summary_extra, "summary"),
+    (_milestone_date, "milestones"), (_milestone_missing, "milestones"), (_schedule_date, "schedule"),
+    (_load_capacity, "agency_load"),
+], ids=lambda x: getattr(x, "__name__", str(x)).strip("_"))
+def test_corrupted_answer_is_found(small_plan, answer, corrupt, kind) -> None:
+    rep = V.verify(small_plan, corrupt(answer))
+    assert kind in rep.kinds(), str(rep)
+    assert not rep.ok and str(rep).startswith(f"{len(rep.findings)} disagreement(s)")
+
+
+def test_start_on_a_break_day_is_found(small_plan, answer) -> None:
+    """A construction work moved to start on the last day of the Tết 2020 construction stop."""
+    t = _costly_work(answer, "07357")
+    rules = V._Rules(small_plan)
+    day = dt.date(2020, 2, 8)
+    assert day in rules.off["construction"]
+    dur = rules.tasks[t.task_id].modes[t.mode].duration
+    moved = _with_task(answer, t.task_id, start=day, end=rules.elapsed_end(day, dur, "construction"))
+    rep = V.verify(small_plan, dataclasses.replace(moved, schedule=None, milestones=None, agency_load=None,
+                                                   summary=None))
+    assert "calendar" in rep.kinds(), str(rep)
+    # the work resumes after the stop: the end counts the working days after 08/02/2020 only
+    assert rules.elapsed_end(day, 1, "construction") == dt.date(2020, 2, 10)
+    assert rules.elapsed_end(dt.date(2020, 1, 17), 2, "construction") == dt.date(2020, 2, 10)
+
+
+# ---------------------------------------------------------------------------
+# the same answer against a changed plan: the verifier reads each record
+# ---------------------------------------------------------------------------
+def _plan_with(plan, **tables):
+    return dataclasses.replace(plan, **tables)
+
+
+def test_another_advance_share_changes_every_advance(small_plan, answer) -> None:
+    rep = V.verify(set_settings(small_plan, {"advance_share": "0.5"}), answer)
+    assert "payment" in rep.kinds() and "advance_share 0.5" in str(rep)
+
+
+def test_an_added_break_lengthens_the_works_it_spans(small_plan, answer) -> None:
+    t = _costly_work(answer)
+    mid = t.start + (t.end - t.start) // 2
+    brk = Break(calendar="construction", start_date=mid, end_date=mid + dt.timedelta(days=2), name_vi="Nghỉ thử",
+                name_en="Test break", source="test")
+    rep = V.verify(_plan_with(small_plan, calendar=(*small_plan.calendar, brk)), answer)
+    assert "duration" in rep.kinds() and t.task_id in {f.task for f in rep.findings}
+
+
+def test_a_capacity_change_limits_the_agency_on_its_days(small_plan, answer) -> None:
+    """The district inspection team given no capacity while it inspects Song Vân."""
+    t = _task(answer, "07345:inspection")
+    ch = CapacityChange(agency_id="BCD_HUYEN", start_date=t.start, end_date=t.start, weekly_capacity=0,
+                        source="test")
+    rep = V.verify(_plan_with(small_plan, capacity_changes=(*small_plan.capacity_changes, ch)), answer)
+    assert "capacity" in rep.kinds() and "BCD_HUYEN" in str(rep)
+    assert "agency_load" in rep.kinds()  # the table's capacity column no longer matches the plan
+
+
+def test_shipped_capacity_changes_are_read(small_plan, answer) -> None:
+    """The provincial committee does not sit around Tết 2020 (capacity_changes.csv)."""
+    rules = V._Rules(small_plan)
+    assert rules.capacity("BCD_TINH", dt.date(2020, 1, 25)) == 0
+    assert rules.capacity("BCD_TINH", dt.date(2020, 2, 3)) == small_plan.agency("BCD_TINH").weekly_capacity
+
+
+def test_extra_money_must_be_allowed(small_plan, answer) -> None:
+    rep = V.verify(set_settings(small_plan, {"allow_extra_funding": "false"}), answer)
+    assert "source" in rep.kinds() and "allow_extra_funding" in str(rep)
+    late = max(p.date for p in answer.payments if p.source_id == V.EXTRA) + dt.timedelta(days=1)
+    rep = V.verify(set_settings(small_plan, {"extra_funding_from": late.isoformat()}), answer)
+    assert "extra_funding_from" in str(rep)
+
+
+def test_hard_deadlines_must_hold(small_plan, answer) -> None:
+    done = V.completion(_task(answer, "07357:decision").start, _task(answer, "07357:decision").end,
+                        small_plan.setting_date("plan_start"))
+    communes = tuple(dataclasses.replace(c, target_recognition=done - dt.timedelta(days=1)) if c.code == "07357"
+                     else c for c in small_plan.communes)
+    soft = _plan_with(small_plan, communes=communes)
+    rep = V.verify(soft, dataclasses.replace(answer, milestones=None, summary=None))
+    assert rep.ok and "07357" in rep.expected["late_communes"]
+    rep = V.verify(set_settings(soft, {"hard_deadlines": "true"}), dataclasses.replace(answer, milestones=None,
+                                                                                         summary=None))
+    assert rep.kinds() == {"deadline"}
+
+
+def test_advance_is_exact_for_decimal_shares() -> None:
+    from fractions import Fraction
+
+    assert V.advance(100, Fraction("0.29")) == 29
+    assert V.advance(10, Fraction("0.3")) == 3
+    assert V.advance(7, Fraction("0.5")) == 3
+    assert V.advance(0, Fraction("0.3")) == 0
+
+
+# ---------------------------------------------------------------------------
+# modified plans solved end to end: the answer must verify
+# ---------------------------------------------------------------------------
+def _solve_verified(plan) -> ntm.PlanResult:
+    res = ntm.solve_plan(plan, **KW)
+    assert res.has_schedule, res.summary
+    assert res.summary["verified"] is True, "\n".join(res.summary["verifier_findings"])
+    assert res.status in ("OPTIMAL", "FEASIBLE")
+    return res
+
+
+def test_modified_plan_another_advance_share(small_plan) -> None:
+    res = _solve_verified(set_settings(small_plan, {"advance_share": "0.5"}))
+    adv = res.allocation[res.allocation["instalment"] == "advance"].groupby("task_id")["amount_mvnd"].sum()
+    cost = res.schedule.set_index("task_id")["cost_mvnd"]
+    tid = adv.index[0]
+    assert adv[tid] == cost[tid] // 2
+
+
+def test_modified_plan_an_added_break(small_plan, small) -> None:
+    """A two-week construction stop in October 2019, across Song Vân's road works."""
+    brk = Break(calendar="construction", start_date=dt.date(2019, 10, 1), end_date=dt.date(2019, 10, 14),
+                name_vi="Mưa bão", name_en="Storm stop", source="test")
+    res = _solve_verified(_plan_with(small_plan, calendar=(*small_plan.calendar, brk)))
+    sch = res.schedule[(res.schedule["kind"] == "work")]
+    spans = sch[(sch["start_date"] < dt.date(2019, 10, 1)) & (sch["end_date"] >= dt.date(2019, 10, 15))]
+    assert len(spans) > 0  # some works pause across it (so the lengthening is exercised)
+
+
+def test_modified_plan_a_capacity_change(small_plan, small) -> None:
+    """The provincial committee closed through February 2020, when Liên Chung's appraisal falls."""
+    start, end = dt.date(2020, 2, 3), dt.date(2020, 2, 29)  # right after the shipped Tết closure
+    before = small.schedule.set_index("task_id").loc["07357:appraisal"]
+    assert before["start_date"] <= end and before["end_date"] >= start  # the change matters
+    ch = CapacityChange(agency_id="BCD_TINH", start_date=start, end_date=end, weekly_capacity=0, source="test")
+    res = _solve_verified(_plan_with(small_plan, capacity_changes=(*small_plan.capacity_changes, ch)))
+    new = res.schedule.set_index("task_id").loc["07357:appraisal"]
+    assert new["start_date"] > end or new["end_date"] < start
+    load = res.agency_load[(res.agency_load["agency"] == "BCD_TINH")
+                           & (res.agency_load["week_start"] >= start) & (res.agency_load["week_start"] <= end)]
+    assert len(load) and (load["capacity"] == 0).all() and (load["used"] == 0).all()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["base", "programme_cut_20", "residents_late", "second_inspection_team",
+                                  "all_hard", "lien_chung_support"])
+def test_shipped_scenarios_verify(name) -> None:
+    from ntm_sched.scenario import load_scenario, load_scenario_plan
+
+    plan = load_scenario_plan(load_scenario(name))
+    res = ntm.solve_plan(plan, time_limit=8, workers=1, seed=0)
+    if name == "all_hard":  # the plan's own dates cannot all hold: nothing to verify, and it says so
+        assert not res.has_schedule and res.summary["verified"] is None
+        return
+    assert res.has_schedule, res.summary
+    assert res.summary["verified"] is True, "\n".join(res.summary["verifier_findings"])
+
+
+# ---------------------------------------------------------------------------
+# a disagreement is loud in every output
+# ---------------------------------------------------------------------------
+def test_a_disagreement_makes_the_result_invalid_everywhere(small_plan, tmp_path, monkeypatch, capsys) -> None:
+    """A summary bug planted for the test (a late commune dropped from the headline): the solve's
+    summary.json says INVALID, the report opens with the warning banner, the command exits 1."""
+    import json
+
+    from ntm_sched.cli import main
+    from ntm_sched.plan import write_plan
+    from ntm_sched.report.context import ReportContext
+    from ntm_sched.i18n import label
+    from ntm_sched.report.tables import headline
+    from ntm_sched.scenario import load_scenario
+
+    late_plan = restrict_plan(load_plan(DATA), ["07330", "07360"])  # both late
+    real = ntm.tables.summary_dict
+
+    def buggy(*args, **kwargs):
+        out = real(*args, **kwargs)
+        if out.get("late_communes"):
+            out["late_communes"] = out["late_communes"][1:]
+            out["communes_late"] -= 1
+            out["communes_on_time"] += 1
+        return out
+
+    import ntm_sched.domain.tables as tables_module
+
+    monkeypatch.setattr(tables_module, "summary_dict", buggy)
+    write_plan(late_plan, tmp_path / "plan")
+    (tmp_path / "base.yaml").write_text(f"plan: {tmp_path / 'plan'}\n", encoding="utf-8")
+    rc = main(["solve", str(tmp_path / "base.yaml"), "--out", str(tmp_path / "out"), "--time-limit", "10",
+               "--workers", "1"])
+    assert rc == 1
+    err = capsys.readouterr().err
+    assert "disagrees with the plan" in err and "late_communes" in err
+    summ = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
+    assert summ["status"] == "INVALID" and summ["verified"] is False
+    assert summ["solver_status"] in ("OPTIMAL", "FEASIBLE")
+    assert any("late_communes" in f for f in summ["verifier_findings"])
+    assert "disagrees with the plan" in summ["explanation"] and "không khớp" in summ["explanation_vi"]
+    # the report: banner first, headline says the check failed
+    res = ntm.solve_plan(late_plan, **KW)
+    assert res.status == "INVALID"
+    ctx = ReportContext(load_scenario(tmp_path / "base.yaml"), late_plan, res, "vi", tmp_path / "rep", {})
+    banner = ctx.status_markdown()
+    assert banner.startswith("## ⛔ " + label("banner_invalid", "vi")) and "late_communes" in banner
+    assert label("s_INVALID", "vi") in banner
+    table = headline(res, late_plan, "en")
+    h = dict(zip(table.iloc[:, 0], table.iloc[:, 1]))
+    assert h[label("h_verified", "en")] == label("no", "en")
+    assert h[label("h_status", "en")] == label("s_INVALID", "en")
