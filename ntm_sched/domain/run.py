@@ -9,10 +9,10 @@ from ntm_sched.domain.build import build
 from ntm_sched.domain.model import NtmModel
 from ntm_sched.domain.tables import PlanResult, tabulate
 from ntm_sched.domain.verify import verify_result
+from ntm_sched.engine import solve  # the package tolerates a missing OR-Tools until a solve is asked for
 from ntm_sched.engine.checker import check
 from ntm_sched.engine.options import SolveOptions, resolve_options
 from ntm_sched.engine.result import Result, Solution, Status
-from ntm_sched.engine import solve  # the package tolerates a missing OR-Tools until a solve is asked for
 from ntm_sched.plan import Plan
 
 

@@ -533,7 +533,8 @@ def _chain_status(rules: _Rules, done: Mapping[str, dt.date]) -> dict[str, tuple
         steps = sorted((t for t in rules.tasks.values()
                         if t.kind == "step" and t.commune == c.code and t.target is not None and t.milestone),
                        key=lambda t: (t.chain_order or 0, order.get(t.milestone or "", 9)))
-        missed = [t.milestone for t in steps if t.task_id in done and done[t.task_id] > t.target]
+        missed = [t.milestone for t in steps
+                  if t.target is not None and t.task_id in done and done[t.task_id] > t.target]
         unknown = [t for t in steps if t.task_id not in done]
         out[c.code] = (not missed and not unknown, missed[0] if missed else None)
     return out
@@ -616,7 +617,7 @@ def _verify_milestones_table(rules: _Rules, ms: Any, done: Mapping[str, dt.date]
     for tid, t in rules.tasks.items():
         if t.target is None or tid not in done:
             continue
-        label = t.milestone if t.kind == "step" else f"task:{tid}"
+        label = str(t.milestone) if t.kind == "step" else f"task:{tid}"
         want[tid] = (t.commune, label, t.target, done[tid])
     got: dict[str, tuple[str, str, dt.date | None, dt.date | None, Any]] = {}
     for row in ms.itertuples(index=False):
@@ -663,11 +664,11 @@ def _verify_agency_load(rules: _Rules, table: Any, valid: dict[str, Any], load: 
             want[(a, wk)] = (max(used, from_model_effort(units.get(d, 0))), min(cap, float(rules.capacity(a, d))))
     got = {}
     for row in table.itertuples(index=False):
-        wk = _date(row.week_start)
-        if wk is None:
+        week = _date(row.week_start)
+        if week is None:
             add(Finding("agency_load", f"agency_load.csv: week_start {row.week_start!r} is not a date"))
             continue
-        got[(row.agency, wk)] = (float(row.used), float(row.capacity))
+        got[(row.agency, week)] = (float(row.used), float(row.capacity))
     for key in sorted(set(want) | set(got), key=str):
         if key not in got or key not in want:
             add(Finding("agency_load", f"agency_load.csv {'lacks' if key in want else 'has an extra row for'} "
@@ -686,13 +687,13 @@ def _verify_agency_load(rules: _Rules, table: Any, valid: dict[str, Any], load: 
 
 def _verify_allocation_table(rules: _Rules, answer: Answer, valid: dict[str, Any], add: Any) -> None:
     """``allocation.csv``: the payments summed by source, earmark, task, month and instalment."""
-    want: dict[tuple[str, str, str, dt.date, str], int] = defaultdict(int)
+    want: dict[tuple[Any, ...], int] = defaultdict(int)
     for p in answer.payments:
         if p.task_id not in valid or not (_is_int(p.amount_mvnd) and _is_date(p.date)):
             continue
         inst = "advance" if p.date == valid[p.task_id][0].start else "settlement"
         want[(p.source_id, p.earmark or "", p.task_id, p.date.replace(day=1), inst)] += int(p.amount_mvnd)
-    got: dict[tuple[str, str, str, dt.date | None, str], Any] = defaultdict(int)
+    got: dict[tuple[Any, ...], Any] = defaultdict(int)
     for row in answer.allocation.itertuples(index=False):
         earmark = "" if row.earmark is None or (isinstance(row.earmark, float) and math.isnan(row.earmark)) \
             else str(row.earmark)

@@ -65,7 +65,7 @@ except ModuleNotFoundError as _exc:
         raise
     _missing = _exc
 
-    def solve(*args, **kwargs):  # type: ignore[no-redef]
+    def solve(*args, **kwargs):  # type: ignore[misc]
         """Unavailable: OR-Tools (CP-SAT) is not installed."""
         raise ModuleNotFoundError(f"solving needs OR-Tools (CP-SAT): {_missing}") from _missing
 

@@ -15,12 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from solved_plans import solved
-
 from ntm_sched import domain as ntm
 from ntm_sched.domain import verify as V
 from ntm_sched.plan import Break, CapacityChange, load_plan
 from ntm_sched.plan.edits import restrict_plan, set_settings
+from tests.solved_plans import solved
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data" / "tan_yen_2019"
@@ -212,7 +211,8 @@ def _summary_district_date(ans):
 
 
 def _summary_extra(ans):
-    return dataclasses.replace(ans, summary={**ans.summary, "extra_funding_mvnd": ans.summary["extra_funding_mvnd"] - 1})
+    extra = ans.summary["extra_funding_mvnd"] - 1
+    return dataclasses.replace(ans, summary={**ans.summary, "extra_funding_mvnd": extra})
 
 
 def _milestone_date(ans):
@@ -405,9 +405,9 @@ def test_a_disagreement_makes_the_result_invalid_everywhere(small_plan, tmp_path
     import json
 
     from ntm_sched.cli import main
+    from ntm_sched.i18n import label
     from ntm_sched.plan import write_plan
     from ntm_sched.report.context import ReportContext
-    from ntm_sched.i18n import label
     from ntm_sched.report.tables import headline
     from ntm_sched.scenario import load_scenario
 

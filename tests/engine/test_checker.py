@@ -6,7 +6,17 @@ import dataclasses
 
 import pytest
 
-from ntm_sched.engine import Budget, Payment, Solution, Source, TaskSchedule, Tranche, check
+from ntm_sched.engine import (
+    Budget,
+    CheckReport,
+    Payment,
+    Solution,
+    Source,
+    TaskSchedule,
+    Tranche,
+    Violation,
+    check,
+)
 from ntm_sched.engine.result import CheckError
 from tests.engine.engine_helpers import small_problem
 
@@ -124,3 +134,152 @@ def test_missing_task_invalid_mode_release_horizon(problem, solution):
     late = dataclasses.replace(problem.tasks[2], release=1)
     rep = check(dataclasses.replace(problem, tasks=(*problem.tasks[:2], late)), solution)
     assert rep.kinds() == {"release"}
+
+
+@pytest.mark.parametrize("change", [
+    {"start": 2.0}, {"end": 7.5}, {"start": "2"}, {"end": None}, {"start": True},
+])
+def test_non_integer_times_are_violations_not_errors(problem, solution, change):
+    tasks = dict(solution.tasks)
+    tasks["A"] = dataclasses.replace(tasks["A"], **change)
+    rep = check(problem, Solution(tasks, solution.payments))
+    assert "type" in rep.kinds() and any(v.task == "A" for v in rep.violations if v.kind == "type")
+
+
+@pytest.mark.parametrize("change", [{"amount": 3.0}, {"amount": 2.5}, {"time": 2.0}, {"amount": "3"}])
+def test_non_integer_amounts_are_violations_not_errors(problem, solution, change):
+    pays = list(solution.payments)
+    pays[0] = dataclasses.replace(pays[0], **change)
+    rep = check(problem, Solution(solution.tasks, tuple(pays)))
+    assert "type" in rep.kinds()
+    # the payment is not counted: A's advance is then missing
+    assert any(v.kind == "payment" and v.task == "A" for v in rep.violations)
+
+
+def test_numpy_integers_are_whole_numbers(problem, solution):
+    import numpy as np
+
+    tasks = {k: dataclasses.replace(v, start=np.int64(v.start), end=np.int64(v.end)) for k, v in solution.tasks.items()}
+    pays = tuple(dataclasses.replace(p, amount=np.int64(p.amount), time=np.int32(p.time)) for p in solution.payments)
+    assert check(problem, Solution(tasks, pays)).ok
+
+
+def test_the_checkers_advance_is_its_own():
+    """floor(share * cost) with the share read as the decimal it prints as; not the builder's helper."""
+    from decimal import Decimal
+
+    from ntm_sched.engine import checker
+
+    assert not hasattr(checker, "advance_payment")
+    assert checker.advance_due(100, 0.29) == 29 and checker.advance_due(10, 0.3) == 3
+    for share in (0.0, 0.1, 0.15, 0.29, 0.3, 0.33, 0.5, 0.7, 0.99, 1.0):
+        for cost in (0, 1, 7, 10, 99, 100, 1234, 80973):
+            assert checker.advance_due(cost, share) == int(Decimal(str(share)) * cost // 1), (share, cost)
+
+
+def test_advance_rule_is_checked_for_any_share(solution):
+    """A 50 % advance: the 30 % split of the valid solution is wrong there."""
+    rep = check(small_problem(advance_share=0.5), solution)
+    assert rep.kinds() == {"payment"}
+    assert any("should be 5" in v.message for v in rep.violations)
+
+
+def test_checker_imports_without_cp_sat():
+    """The checker and the plan-level verifier need no OR-Tools: a subprocess where importing it fails."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "class Block:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'ortools' or name.startswith('ortools.'):\n"
+        "            raise ModuleNotFoundError('blocked for the test', name=name)\n"
+        "sys.meta_path.insert(0, Block())\n"
+        "from ntm_sched.engine.checker import check\n"
+        "from ntm_sched.engine import Problem, Solution, check as c2\n"
+        "import ntm_sched.domain.verify\n"
+        "import ntm_sched.engine as e\n"
+        "try:\n"
+        "    e.solve(None)\n"
+        "except ModuleNotFoundError as exc:\n"
+        "    assert 'OR-Tools' in str(exc)\n"
+        "else:\n"
+        "    raise SystemExit('solve ran without OR-Tools')\n"
+        "assert not any(m.startswith('ortools') for m in sys.modules), 'ortools was imported'\n"
+        "print('checker ok without CP-SAT')\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert "checker ok without CP-SAT" in out.stdout
+
+
+def test_report_text_lists_the_violations(problem, solution):
+    assert str(check(problem, solution)) == "schedule OK"
+    rep = check(problem, with_task(solution, "B", 7, 9))
+    assert str(rep) == f"1 violation(s):\n  [precedence] {rep.violations[0].message}"
+    assert str(rep.violations[0]).startswith("[precedence] FS A->B lag 1: 'B' starts at 7, needs >= 8")
+    many = CheckReport([Violation("capacity", f"v{i}") for i in range(53)])
+    text = str(many).splitlines()
+    assert text[0] == "53 violation(s):" and len(text) == 52 and text[-1] == "  ... and 3 more"
+    assert text[50] == "  [capacity] v49"
+    assert many.kinds() == {"capacity"} and not many.ok
+
+
+def _only(rep, kind):
+    vs = [v for v in rep.violations if v.kind == kind]
+    assert vs, str(rep)
+    return vs[0]
+
+
+def test_each_violation_names_what_broke(problem, solution):
+    """Kind, task, resource, source, period and message of every kind of violation."""
+    tasks = dict(solution.tasks)
+    tasks["Z"] = TaskSchedule("Z", 0, 1)
+    v = _only(check(problem, Solution(tasks, solution.payments)), "schedule")
+    assert (v.task, v.message) == ("Z", "unknown task 'Z' in the schedule")
+    tasks = {k: t for k, t in solution.tasks.items() if k != "C"}
+    v = _only(check(problem, Solution(tasks, solution.payments)), "schedule")
+    assert (v.task, v.message) == ("C", "task 'C' is not scheduled")
+    tasks = dict(solution.tasks)
+    tasks["C"] = TaskSchedule("B", 0, 1)
+    v = _only(check(problem, Solution(tasks, solution.payments)), "schedule")
+    assert (v.task, v.message) == ("C", "entry for 'C' names task 'B'")
+    v = _only(check(problem, with_task(solution, "C", 0, 1, mode=1)), "mode")
+    assert (v.task, v.message) == ("C", "task 'C': invalid mode 1 (1 modes)")
+    late = dataclasses.replace(problem.tasks[2], release=1)
+    v = _only(check(dataclasses.replace(problem, tasks=(*problem.tasks[:2], late)), solution), "release")
+    assert (v.task, v.period, v.message) == ("C", 0, "task 'C' starts at 0 before its release 1")
+    v = _only(check(problem, with_task(solution, "C", -1, 0)), "horizon")
+    assert (v.task, v.period) == ("C", -1) and "negative period -1" in v.message
+    v = _only(check(problem, with_task(solution, "A", 4, 9)), "calendar")
+    assert (v.task, v.period) == ("A", 4) and "start 4 lies inside break [4, 6)" in v.message
+    v = _only(check(problem, with_task(solution, "A", 2, 5)), "duration")
+    assert (v.task, v.period, v.message) == ("A", 5, "task 'A' [2, 5) should end at 7 (duration 3, calendar C)")
+    v = _only(check(dataclasses.replace(problem, horizon=9), solution), "horizon")
+    assert (v.task, v.period, v.message) == ("B", 10, "task 'B' ends at 10 after the horizon 9")
+    tight = dataclasses.replace(problem.tasks[1], due=9)
+    v = _only(check(dataclasses.replace(problem, tasks=(problem.tasks[0], tight, problem.tasks[2])), solution),
+              "deadline")
+    assert (v.task, v.period, v.message) == ("B", 10, "task 'B' ends at 10 after its hard due date 9")
+    v = _only(check(problem, with_task(solution, "B", 7, 9)), "precedence")
+    assert (v.task, v.period) == ("B", 7)
+    v = _only(check(problem, with_task(solution, "C", 3, 4)), "capacity")
+    assert (v.resource, v.period, v.message) == ("R", 3, "resource 'R' period 3: usage 3 > capacity 2")
+    v = _only(check(small_problem(budgets=(Budget("N", 4),)), solution), "budget")
+    assert (v.resource, v.message) == ("N", "budget 'N': consumption 5 > 4")
+    p = small_problem(sources=(Source("S", (Tranche(0, 2), Tranche(3, 20))), Source("X", unlimited=True)))
+    v = _only(check(p, solution), "source")
+    assert (v.source, v.period, v.message) == ("S", 2, "source 'S' overdrawn at period 2: paid 3 so far, released 2")
+    p = small_problem(sources=(Source("S", (Tranche(0, 3), Tranche(3, 20))),
+                               Source("X", unlimited=True, available_from=11)))
+    v = _only(check(p, solution), "source")
+    assert (v.task, v.source, v.period, v.message) == (
+        "B", "X", 10, "task 'B' paid 3 from 'X' at period 10, before it is available (from 11)")
+    pays = (*solution.payments, Payment("Q", "S", 0, 1))
+    v = _only(check(problem, Solution(solution.tasks, pays)), "payment")
+    assert (v.task, v.message) == ("Q", "payment for unknown task 'Q'")
+    free = small_problem(sources=(), tasks=tuple(dataclasses.replace(t, sources=None) for t in problem.tasks))
+    rep = check(free, solution)
+    assert [str(x) for x in rep.violations] == ["[payment] payments given but the problem has no money source"]
+    assert check(free, Solution(solution.tasks, ())).ok
