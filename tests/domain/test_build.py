@@ -6,9 +6,12 @@ of the engine's checker, which every solve also runs.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from pathlib import Path
+
+import pytest
 
 from ntm_sched import domain as ntm
 
@@ -87,3 +90,112 @@ def test_earmarked_money_only_reaches_its_commune(plan) -> None:
         for s in t.sources or ():
             _, earmark = m.source_map[s]
             assert earmark is None or earmark == m.info[t.id].commune_code
+
+
+# ---------------------------------------------------------------------------
+# the domain build against the plan's records (the plan-level verifier's rules as the oracle)
+# ---------------------------------------------------------------------------
+def _build_matches_the_plan(plan) -> None:
+    from ntm_sched.domain.verify import _Rules
+    from ntm_sched.units import to_model_effort
+
+    rules = _Rules(plan)
+    m = ntm.build(plan)
+    p = m.problem
+    origin = rules.start
+    assert m.origin == origin and m.settings.plan_start == origin
+    assert p.horizon == (rules.horizon_end - origin).days + 1
+    assert p.advance_share == float(plan.setting("advance_share"))
+    assert {t.id for t in p.tasks} == set(rules.tasks)
+    # calendars: the break days of calendar.csv, as [first, last + 1) periods from the plan's date
+    for cal in p.calendars:
+        days = {origin + dt.timedelta(days=d) for b, e in cal.breaks for d in range(b, e)}
+        assert days == {d for d in rules.off[cal.name] if d >= origin}, cal.name
+    # agencies: weekly capacity, changed by capacity_changes.csv
+    for r in p.resources:
+        assert r.capacity == to_model_effort(plan.agency(r.name).weekly_capacity), r.name
+        for day in range(0, p.horizon, 3):
+            d = origin + dt.timedelta(days=day)
+            assert r.capacity_at(day) == to_model_effort(float(rules.capacity(r.name, d))), (r.name, d)
+    # money: one engine source per (source, earmark) of funding.csv, amounts rounded down
+    want_money: dict[str, list[tuple[int, int]]] = {}
+    for tr in plan.funding:
+        name = tr.source_id if not tr.commune_code else f"{tr.source_id}@{tr.commune_code}"
+        want_money.setdefault(name, []).append((max(0, (tr.date_available - origin).days), int(tr.amount_mvnd // 1)))
+    allow_extra = plan.setting("allow_extra_funding") == "true"
+    got_money = {s.name: sorted((t.time, t.amount) for t in s.tranches) for s in p.sources if not s.unlimited}
+    assert got_money == {k: sorted(v) for k, v in want_money.items()}
+    extra = [s for s in p.sources if s.unlimited]
+    assert [s.name for s in extra] == (["EXTRA"] if allow_extra else [])
+    if extra:
+        assert extra[0].unit_price == int(plan.setting("extra_funding_price"))
+        efrom = plan.setting("extra_funding_from", "")
+        assert extra[0].available_from == ((dt.date.fromisoformat(efrom) - origin).days if efrom else 0)
+    assert m.source_map == {**{k: (k.split("@")[0], k.split("@")[1] if "@" in k else None) for k in want_money},
+                            **({"EXTRA": ("EXTRA", None)} if allow_extra else {})}
+    # tasks: modes, calendars, release, due, allowed sources, and what the tables say about them
+    hard = plan.setting("hard_deadlines") == "true"
+    for t in p.tasks:
+        r = rules.tasks[t.id]
+        assert [md.name for md in t.modes] == list(r.modes), t.id
+        for md in t.modes:
+            want = r.modes[md.name]
+            assert md.duration == want.duration and abs(md.cost - want.cost) <= 0.5, (t.id, md.name)
+            assert dict(md.demands) == ({r.agency: to_model_effort(float(want.effort))} if want.effort > 0 else {})
+        assert t.calendar == (r.calendar if t.modes[0].duration > 0 else None), t.id
+        assert t.release == (max(0, (r.release - origin).days) if r.release else 0), t.id
+        assert t.due == ((r.target - origin).days + 1 if r.target else None), t.id
+        assert t.due_hard == (hard and r.target is not None), t.id
+        assert t.late_weight == (int(plan.setting("weight_late_milestone")) if r.target else 0), t.id
+        assert t.tardiness_weight == (int(plan.setting("weight_tardiness_day")) if r.target else 0), t.id
+        allowed = {name for name, (sid, ear) in m.source_map.items()
+                   if sid == "EXTRA" or (r.work_type is not None and plan.source(sid).may_pay(r.work_type)
+                                         and ear in (None, r.commune))}
+        assert set(t.sources) == (allowed if r.kind == "work" else set()), t.id
+        inf = m.info[t.id]
+        assert (inf.commune_code, inf.kind, inf.agency, inf.target_date) == (r.commune, r.kind, r.agency, r.target)
+        assert inf.milestone == (r.milestone if r.kind == "step" else None), t.id
+        assert inf.modes == tuple(r.modes), t.id
+    assert {(pr.pred, pr.succ) for pr in p.precedences} == {(a, s) for s, ps in rules.preds.items() for a in ps}
+    assert all(pr.kind == "FS" and pr.lag == 0 for pr in p.precedences)
+    o = p.objective
+    assert (o.cost, o.makespan, o.lexicographic) == (int(plan.setting("weight_cost_mvnd")),
+                                                     int(plan.setting("weight_district_day")),
+                                                     plan.setting("lexicographic_objective") == "true")
+    assert m.commune_names["07357"] == "Liên Chung" and m.commune_names["DISTRICT"] == "huyện Tân Yên"
+    assert set(m.agency_resources) == {r.name for r in p.resources}
+
+
+def test_build_follows_the_plans_records(plan) -> None:
+    _build_matches_the_plan(plan)
+
+
+def test_build_follows_changed_settings(plan) -> None:
+    """Every setting the build reads, changed: the problem follows each."""
+    from ntm_sched.plan.edits import set_settings
+
+    changed = set_settings(plan, {
+        "advance_share": "0.45", "accel_duration_factor": "0.5", "accel_cost_factor": "1.5",
+        "accel_effort_factor": "2", "hard_deadlines": "true", "extra_funding_price": "7",
+        "extra_funding_from": "2020-03-01", "weight_late_milestone": "5", "weight_tardiness_day": "3",
+        "weight_cost_mvnd": "2", "weight_district_day": "4", "lexicographic_objective": "false",
+        "plan_start": "2019-08-01", "horizon_end": "2021-12-31"})
+    _build_matches_the_plan(changed)
+    m = ntm.build(changed)
+    assert m.settings.accel_cost_factor == 1.5 and m.settings.extra_funding_from == dt.date(2020, 3, 1)
+    no = ntm.build(set_settings(plan, {"allow_accelerated": "false", "allow_extra_funding": "false"}))
+    assert all(len(t.modes) == 1 for t in no.problem.tasks) and not any(s.unlimited for s in no.problem.sources)
+    _build_matches_the_plan(set_settings(plan, {"allow_accelerated": "false", "allow_extra_funding": "false"}))
+    with pytest.raises(KeyError, match="advance_share"):
+        ntm.read_settings(set_settings(plan, {"advance_share": ""}))
+
+
+def test_build_reads_added_breaks_and_capacity_changes(plan) -> None:
+    from ntm_sched.plan import Break, CapacityChange
+
+    brk = Break(calendar="office", start_date=dt.date(2019, 12, 30), end_date=dt.date(2020, 1, 2), name_vi="x",
+                name_en="x", source="test")  # overlaps New Year: merged
+    ch = CapacityChange(agency_id="BCD_HUYEN", start_date=dt.date(2019, 10, 7), end_date=dt.date(2019, 10, 20),
+                        weekly_capacity=2.5, source="test")
+    _build_matches_the_plan(dataclasses.replace(plan, calendar=(*plan.calendar, brk),
+                                                capacity_changes=(*plan.capacity_changes, ch)))

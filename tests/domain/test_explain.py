@@ -21,8 +21,6 @@ NOT_RECOGNISED = ["07303", "07309", "07321", "07330", "07336", "07345", "07357",
 CHAIN = ["works_done", "dossier", "public_posting", "survey", "inspection", "submission", "appraisal", "decision"]
 
 
-
-
 def test_without_extra_funding_money_shortfall_is_infeasible_and_explained(plan) -> None:
     sc = load_scenario("base")
     sc = dataclasses.replace(sc, config={**sc.config, "funding": {"extra_funding": False, "scale": {
@@ -84,3 +82,52 @@ def test_a_calendar_break_over_the_whole_horizon_is_named_in_the_explanation(tmp
     assert "'Tạm dừng thi công'" in s["explanation_vi"] and "lịch thi công" in s["explanation_vi"]
     kinds = {c["kind"] for c in s["conflicts"]}
     assert "calendar" in kinds
+
+
+    # An Duong and Lan Gioi cannot be recognised by 31/10/2019, Ngoc Thien not inspected by 31/08/2019
+    assert {"07321:decision", "07303:decision", "07360:inspection"} <= late
+    row = conflicts.set_index("id").loc["07321:decision"]
+    assert row["commune"] == "An Dương" and row["extra_days"] > 0
+    assert "An Dương" in res.summary["explanation_vi"] and "Lan Giới" in res.summary["explanation_vi"]
+
+
+def test_explanations_word_for_word(plan) -> None:
+    """Every kind of conflict, in both languages, as the planner reads it."""
+    from ntm_sched.engine.explain import ConflictItem, Explanation
+
+    m = ntm.build(plan)
+    expl = Explanation(
+        (ConflictItem("deadline", "07321:decision", "due"), ConflictItem("resource", "BCD_HUYEN", ""),
+         ConflictItem("source", "DAN@07321", ""), ConflictItem("source", "HUYEN", ""),
+         ConflictItem("money", "money", "")),
+        {"07321:decision": 26, "07303:decision": 5}, "Infeasible: ...", {"cost": 12345, "released": 6789})
+    df = ntm.explanation_table(m, expl)
+    assert list(df.columns) == ntm.EXPLANATION_COLUMNS
+    assert df["kind"].tolist() == ["deadline", "resource", "source", "source", "money", "deadline"]
+    lan = df.iloc[5]
+    assert (lan["id"], lan["commune_code"], lan["commune"], lan["extra_days"], lan["needed_date"]) == (
+        "07303:decision", "07303", "Lan Giới", 5, dt.date(2019, 11, 5))
+    assert df.iloc[2]["commune_code"] == "07321" and pd.isna(df.iloc[3]["commune_code"])
+    assert ntm.describe_explanation(m, expl, "vi") == (
+        "Không thể đáp ứng đồng thời các mốc bắt buộc: An Dương: Quyết định công nhận (31/10/2019) cần lùi 26 ngày, "
+        "sớm nhất 26/11/2019; Lan Giới: Quyết định công nhận (31/10/2019) cần lùi 5 ngày, sớm nhất 05/11/2019. "
+        "Ràng buộc quyết định: năng lực của BCD_HUYEN; lịch cấp vốn của nguồn DAN (xã 07321); lịch cấp vốn của "
+        "nguồn HUYEN; thiếu vốn: các công việc cần ít nhất 12,35 tỷ đồng nhưng các nguồn được phép chi chỉ cấp "
+        "6,79 tỷ đồng.")
+    assert ntm.describe_explanation(m, expl, "en") == (
+        "The hard deadlines cannot all be met: An Dương: Recognition decision (31/10/2019) needs 26 more days, at the "
+        "earliest 26/11/2019; Lan Giới: Recognition decision (31/10/2019) needs 5 more days, at the earliest "
+        "05/11/2019. Binding: capacity of BCD_HUYEN; release schedule of source DAN (commune 07321); release "
+        "schedule of source HUYEN; money short: the works cost at least 12.35 billion VND but the sources allowed "
+        "to pay them release 6.79 billion VND in all.")
+    other = Explanation((ConflictItem("budget", "N", "N over"),), {}, "why")
+    assert ntm.explanation_table(m, other).iloc[0][["what_vi", "what_en"]].tolist() == ["N over", "N over"]
+    assert ntm.describe_explanation(m, other, "en") == "Binding: N over."
+    assert ntm.describe_explanation(m, other, "vi") == "Ràng buộc quyết định: N over."
+    none = Explanation((), {}, "nothing")
+    assert ntm.describe_explanation(m, none, "vi") == "Không tìm thấy nguyên nhân trong thời gian cho phép."
+    assert ntm.describe_explanation(m, none, "en") == "nothing"
+    assert ntm.describe_explanation(m, Explanation((), {}, ""), "en") == "No cause found within the time limit."
+    weird = Explanation((ConflictItem("deadline", "NOT-A-TASK", ""),), {}, "odd")
+    row = ntm.explanation_table(m, weird).iloc[0]
+    assert row["id"] == "NOT-A-TASK" and row["commune"] is None

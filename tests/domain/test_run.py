@@ -9,8 +9,11 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+import yaml
+
 from ntm_sched import domain as ntm
-from ntm_sched.engine import SolveOptions, check
+from ntm_sched.domain.verify import answer_from_result, verify
+from ntm_sched.engine import SolveOptions
 from ntm_sched.scenario import apply, load_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -21,16 +24,38 @@ CHAIN = ["works_done", "dossier", "public_posting", "survey", "inspection", "sub
 
 
 
-def test_base_plan_solves_and_the_checker_passes(base) -> None:
+def test_base_plan_solves_and_both_checks_pass(base, plan) -> None:
+    """The engine's checker (on the engine problem) and the plan-level verifier (on the plan's own
+    records) both accept the answer, and the summary is what the verifier recomputes."""
     assert base.status in ("OPTIMAL", "FEASIBLE"), base.summary
     assert base.result.check is not None and base.result.check.ok
-    # the engine's checker agrees when run again from outside
-    assert check(base.model.problem, base.result.solution).ok
     assert base.summary["checker_ok"] is True
+    assert base.summary["verified"] is True, base.summary["verifier_findings"]
+    rep = verify(plan, answer_from_result(plan, base))
+    assert rep.ok, str(rep)
+    for key in ("communes_on_time", "communes_late", "late_communes", "first_missed", "district_recognition_date",
+                "district_target_date", "total_cost_mvnd", "extra_funding_mvnd"):
+        assert base.summary[key] == rep.expected[key], key
     assert set(base.summary) >= {"status", "objective", "best_bound", "gap", "runtime_s", "communes_on_time",
                                  "communes_late", "district_recognition_date", "total_cost_mvnd",
-                                 "extra_funding_mvnd"}
-    assert base.summary["communes_on_time"] + base.summary["communes_late"] == 8
+                                 "extra_funding_mvnd", "verified", "verifier_findings"}
+
+
+def test_base_plan_answers_are_the_reviewed_ones(base) -> None:
+    """The base plan's key answers equal the values reviewed by hand in tests/data/reviewed_answers.yaml
+    (see that file for how to update them on purpose)."""
+    want = yaml.safe_load((ROOT / "tests" / "data" / "reviewed_answers.yaml").read_text(encoding="utf-8"))["base"]
+    s = base.summary
+    assert base.status == "OPTIMAL", "the reviewed answers are those of a proven optimal solve"
+    got = {
+        "communes_on_time": s["communes_on_time"],
+        "on_time_communes": sorted(set(NOT_RECOGNISED) - set(s["late_communes"])),
+        "late_communes": s["late_communes"],
+        "first_missed": s["first_missed"],
+        "district_recognition_date": s["district_recognition_date"],
+        "extra_funding_mvnd": s["extra_funding_mvnd"],
+    }
+    assert got == {k: want[k] for k in got}, f"answers changed; new values (review before updating): {got}"
 
 
 def test_base_plan_is_proven_optimal(base) -> None:
@@ -82,3 +107,30 @@ def test_solve_keeping_returns_the_previous_schedule_when_asked_to_prefer_it(pla
     # a limit the base plan is proven within even on a loaded machine (5 s found nothing at load 10)
     pr, kept = ntm.solve_keeping(model, None, SolveOptions(time_limit=60, workers=1))
     assert not kept and pr.has_schedule
+
+
+def test_solve_plan_forwards_the_solver_options_and_verifies(plan, monkeypatch) -> None:
+    """solve_plan builds, hands the options to the engine unchanged, tabulates and verifies."""
+    import ntm_sched.domain.run as run
+    from ntm_sched.plan.edits import restrict_plan
+    from tests.solved_plans import solved
+
+    small = restrict_plan(plan, ["07330", "07360"])
+    res = solved(small, ("late", "07330", "07360"))
+    calls = []
+
+    def fake_solve(problem, options, hint=None):
+        calls.append((problem, options, hint))
+        return res.result
+
+    monkeypatch.setattr(run, "solve", fake_solve)
+    out = ntm.solve_plan(small)
+    problem, opts, hint = calls[-1]
+    assert opts == SolveOptions() and hint is None
+    assert {t.id for t in problem.tasks} == {t.id for t in res.model.problem.tasks}
+    assert out.summary["verified"] is True and out.verification.ok
+    assert out.summary["late_communes"] == ["07330", "07360"]
+    given = res.result.solution
+    ntm.solve_plan(small, time_limit=3.5, workers=2, seed=7, hint=given, log=True)
+    _, opts, hint = calls[-1]
+    assert (opts.time_limit, opts.workers, opts.seed, opts.log, hint) == (3.5, 2, 7, True, given)

@@ -11,6 +11,7 @@ import datetime as dt
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from ntm_sched import domain as ntm
 
@@ -18,8 +19,6 @@ ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data" / "tan_yen_2019"
 NOT_RECOGNISED = ["07303", "07309", "07321", "07330", "07336", "07345", "07357", "07360"]
 CHAIN = ["works_done", "dossier", "public_posting", "survey", "inspection", "submission", "appraisal", "decision"]
-
-
 
 
 def test_each_communes_chain_is_in_order(base) -> None:
@@ -126,3 +125,118 @@ def test_summary_counts_on_time_by_the_one_definition(base):
     ot = ntm.on_time_table(base.milestones)
     assert base.summary["communes_on_time"] == int(ot["on_time"].sum())
     assert base.summary["late_communes"] == sorted(ot.loc[~ot["on_time"].astype(bool), "commune_code"])
+
+
+# ---------------------------------------------------------------------------
+# tables and summary of a small solved plan, field by field
+# ---------------------------------------------------------------------------
+LATE_PLAN = ["07330", "07360"]  # Hợp Đức late on its appraisal only, Ngọc Thiện on its inspection only
+
+
+@pytest.fixture(scope="module")
+def late(plan):
+    from ntm_sched.plan.edits import restrict_plan
+    from tests.solved_plans import solved
+
+    small = restrict_plan(plan, LATE_PLAN)
+    return small, solved(small, ("late", *LATE_PLAN))
+
+
+def test_summary_fields_of_a_small_plan(late) -> None:
+    small, res = late
+    s, r = res.summary, res.result
+    assert list(s)[:14] == ["status", "objective", "best_bound", "gap", "runtime_s", "communes_on_time",
+                            "communes_late", "late_communes", "district_recognition_date", "district_target_date",
+                            "total_cost_mvnd", "extra_funding_mvnd", "checker_ok", "explanation"]
+    assert s["status"] == r.status.value and s["objective"] == r.objective and s["best_bound"] == r.best_bound
+    assert s["gap"] == r.gap and s["runtime_s"] == round(r.runtime_s, 3)
+    assert s["checker_ok"] is True and s["explanation"] is None and s["verified"] is True
+    # the one definition of on time: each commune misses exactly one milestone
+    assert s["late_communes"] == LATE_PLAN and s["communes_late"] == 2 and s["communes_on_time"] == 0
+    assert s["first_missed"] == {"07330": "appraisal", "07360": "inspection"}
+    ms = res.milestones
+    rec = ms[(ms["milestone"] == "recognition") & (ms["commune_code"] != "DISTRICT")]
+    assert (rec["slack_days"] >= 0).all()  # recognition alone would call both on time
+    sch = res.schedule
+    dist = sch[(sch["commune_code"] == "DISTRICT") & (sch["kind"] == "step")]
+    assert s["district_recognition_date"] == max(dist["end_date"]).isoformat()
+    assert s["district_target_date"] == small.setting("district_target_works_done")
+    assert s["total_cost_mvnd"] == int(sch["cost_mvnd"].sum()) > 0
+    paid_extra = sum(p.amount for p in r.solution.payments if p.source == "EXTRA")
+    assert s["extra_funding_mvnd"] == paid_extra
+
+
+def test_tables_of_a_small_plan(late, tmp_path) -> None:
+    small, res = late
+    sol, m = res.result.solution, res.model
+    sch = res.schedule.set_index("task_id")
+    assert list(res.schedule.columns) == ntm.SCHEDULE_COLUMNS and len(sch) == len(sol.tasks)
+    for tid, ts in sol.tasks.items():
+        row = sch.loc[tid]
+        assert row["start_date"] == m.origin + dt.timedelta(days=ts.start)
+        last = ts.end - 1 if ts.end > ts.start else max(ts.start - 1, 0)
+        assert row["end_date"] == m.origin + dt.timedelta(days=last)
+        assert row["mode"] == m.problem.task(tid).modes[ts.mode].name
+    ms = res.milestones
+    assert list(ms.columns) == ntm.MILESTONE_COLUMNS
+    assert (ms["slack_days"] == [(t - d).days for t, d in zip(ms["target_date"], ms["scheduled_date"])]).all()
+    assert set(ms["task_id"]) == {t.id for t in m.problem.tasks if m.info[t.id].target_date is not None}
+    al = res.allocation
+    assert list(al.columns) == ntm.ALLOCATION_COLUMNS
+    assert set(al["instalment"]) == {"advance", "settlement"}
+    assert (al["period_start"].map(lambda d: d.day) == 1).all()
+    assert al["amount_mvnd"].sum() == sum(p.amount for p in sol.payments)
+    assert list(al["period_start"]) == sorted(al["period_start"])
+    ld = res.agency_load
+    assert list(ld.columns) == ntm.AGENCY_LOAD_COLUMNS
+    assert (ld["week_start"].map(lambda d: d.weekday()) == 0).all()
+    bcd = ld[(ld["agency"] == "BCD_TINH") & (ld["week_start"] == dt.date(2020, 1, 20))]
+    assert bcd["capacity"].tolist() == [0.0]  # the province does not sit around Tết
+    assert ld["used"].max() > 0 and (ld["used"] <= ld["capacity"]).all()
+    # written atomically and read back equal
+    out = res.write(tmp_path / "o")
+    back = pd.read_csv(Path(out) / "schedule.csv", dtype={"commune_code": str, "criterion": str})
+    assert back["task_id"].tolist() == res.schedule["task_id"].tolist()
+    assert back["start_date"].tolist() == [d.isoformat() for d in res.schedule["start_date"]]
+    import json
+
+    assert json.loads((Path(out) / "summary.json").read_text(encoding="utf-8"))["late_communes"] == LATE_PLAN
+    assert set(res.tables()) == {"schedule", "milestones", "allocation", "agency_load"}
+    assert res.status == res.summary["status"] and res.has_schedule
+
+
+def test_summary_without_a_schedule(plan) -> None:
+    from ntm_sched.engine import Result, Status
+    from ntm_sched.engine.explain import ConflictItem, Explanation
+
+    m = ntm.build(plan)
+    expl = Explanation((ConflictItem("deadline", "07321:decision", "due"),), {"07321:decision": 26}, "x")
+    res = ntm.tabulate(m, Result(status=Status.INFEASIBLE, runtime_s=1.23456, explanation=expl))
+    s = res.summary
+    assert s["status"] == "INFEASIBLE" and s["runtime_s"] == 1.235 and not res.has_schedule
+    for key in ("communes_on_time", "communes_late", "late_communes", "district_recognition_date",
+                "district_target_date", "total_cost_mvnd", "extra_funding_mvnd", "checker_ok"):
+        assert s[key] is None, key
+    assert "An Dương" in s["explanation_vi"] and "26" in s["explanation"]
+    assert s["conflicts"][0]["id"] == "07321:decision"
+    for df, cols in ((res.schedule, ntm.SCHEDULE_COLUMNS), (res.milestones, ntm.MILESTONE_COLUMNS),
+                     (res.allocation, ntm.ALLOCATION_COLUMNS), (res.agency_load, ntm.AGENCY_LOAD_COLUMNS)):
+        assert df.empty and list(df.columns) == cols
+
+
+def test_written_files_read_back_equal(late, tmp_path) -> None:
+    import json
+
+    small, res = late
+    out = Path(res.write(tmp_path / "w"))
+    assert sorted(p.name for p in out.iterdir()) == ["agency_load.csv", "allocation.csv", "milestones.csv",
+                                                     "schedule.csv", "summary.json"]
+    for name, df in res.tables().items():
+        back = pd.read_csv(out / f"{name}.csv", dtype=str, keep_default_na=False)
+        assert list(back.columns) == list(df.columns), name
+        want = df.astype(object).where(df.notna(), "").map(
+            lambda v: v.isoformat() if isinstance(v, dt.date) else (str(v) if not isinstance(v, float)
+                                                                     or not v.is_integer() else str(v)))
+        assert back.to_numpy().tolist() == want.to_numpy().tolist(), name
+    assert json.loads((out / "summary.json").read_text(encoding="utf-8")) == json.loads(
+        json.dumps(res.summary, default=str))
