@@ -5,7 +5,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import pytest
 
-from ntm_sched.i18n import commune_names
+from ntm_sched.i18n import commune_names, label
 from ntm_sched.report import plots, tables
 
 pytestmark = pytest.mark.slow
@@ -98,6 +98,9 @@ def test_empty_result_degrades(base_solved):
     for ax in (plots.gantt(r.schedule, r.milestones, "vi"), plots.cash_flow(r, "HUYEN"),
                plots.allocation_bars(r.allocation), plots.agency_heatmap(r.agency_load)):
         assert isinstance(ax, plt.Axes)
+        # an empty figure says so, and draws no data
+        assert [t.get_text() for t in ax.texts] == [label("no_rows", "vi")]
+        assert not ax.patches and not ax.get_images()
     plt.close("all")
 
 
