@@ -1,0 +1,159 @@
+"""Mutation testing of the modules that decide what an answer means: how many small bugs do the tests catch?
+
+Runs mutmut (a benchmark-only dependency: ``pip install -e '.[mutation]'``; not part of the test
+suite) on
+
+* ``ntm_sched/domain/build.py``   the domain bridge (plan -> engine problem),
+* ``ntm_sched/domain/tables.py``  the plan's tables and the summary,
+* ``ntm_sched/domain/explain.py`` infeasibility told in the plan's terms,
+* ``ntm_sched/engine/checker.py`` the engine's independent checker,
+* ``ntm_sched/domain/verify.py``  the plan-level verifier (with ``--with-verifier``),
+
+each mutant against a fast subset of the tests (no base-plan solve, no notebooks, no ``slow`` tests:
+the checker tests, the verifier tests on small plans, the build, tables and explain tests). It
+works in a scratch copy of the project (``--workdir``, default a temporary folder), never in the
+repository, and prints per module: mutants, killed, timed out, survived, without tests, and the
+killed share ``(killed + timeout) / (mutants - skipped)``.
+
+Usage (CPU-heavy: about a mutant per 2-6 s per child process)::
+
+    .venv/bin/python benchmarks/mutation.py [--max-children 2] [--workdir DIR] [--keep] [--survivors]
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+MODULES = ["ntm_sched/domain/build.py", "ntm_sched/domain/tables.py", "ntm_sched/domain/explain.py",
+           "ntm_sched/engine/checker.py"]
+VERIFIER = "ntm_sched/domain/verify.py"
+
+# the fast tests that exercise those modules (each mutant runs the ones that reach its function)
+TESTS = [
+    "tests/engine/test_checker.py",
+    "tests/domain/test_verify.py",
+    "tests/domain/test_build.py",
+    "tests/domain/test_explain.py::test_explanations_are_told_in_the_plans_terms",
+    "tests/domain/test_explain.py::test_explanations_word_for_word",
+    "tests/domain/test_tables.py::test_summary_fields_of_a_small_plan",
+    "tests/domain/test_tables.py::test_tables_of_a_small_plan",
+    "tests/domain/test_tables.py::test_summary_without_a_schedule",
+    "tests/domain/test_tables.py::test_written_files_read_back_equal",
+    "tests/domain/test_run.py::test_solve_plan_forwards_the_solver_options_and_verifies",
+]
+# solves per mutant are what makes this slow: the small plans are solved once per process
+# (tests/solved_plans.py; mutmut forks its workers from the process that ran them) and the tests
+# that re-solve modified plans or whole scenarios are left out here (they run in the test suite)
+DESELECT = "not modified_plan"
+
+
+def _config(modules: list[str]) -> str:
+    def arr(xs: list[str]) -> str:
+        return "[" + ", ".join(f'"{x}"' for x in xs) + "]"
+
+    return (
+        "\n[tool.mutmut]\n"
+        'source_paths = ["ntm_sched"]\n'
+        f"only_mutate = {arr(modules)}\n"
+        'also_copy = ["data", "notebooks"]\n'
+        f"pytest_add_cli_args_test_selection = {arr(TESTS)}\n"
+        f'pytest_add_cli_args = ["-m", "not slow", "-k", "{DESELECT}", "-q", "-p", "no:cacheprovider"]\n'
+        "timeout_multiplier = 5.0\n"
+        "use_git_change_detection = false\n"
+    )
+
+
+def _copy_project(work: Path) -> None:
+    for name in ("ntm_sched", "tests", "data", "notebooks"):
+        shutil.copytree(ROOT / name, work / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    shutil.copy2(ROOT / "pyproject.toml", work / "pyproject.toml")
+
+
+_LINE = re.compile(r"^\s*(?P<name>[\w.]+__mutmut_\d+):\s*(?P<status>.+?)\s*$")
+
+
+def _module_of(mutant: str) -> str:
+    """``ntm_sched.engine.checker.x_check__mutmut_3`` -> ``ntm_sched/engine/checker.py``."""
+    dotted = mutant.split(".x")[0] if ".x" in mutant else mutant.rsplit(".", 1)[0]
+    parts = mutant.split(".")
+    for i in range(len(parts), 0, -1):
+        cand = "/".join(parts[:i]) + ".py"
+        if (ROOT / cand).exists():
+            return cand
+    return dotted
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--max-children", type=int, default=2, help="mutants tested at once (default 2)")
+    ap.add_argument("--workdir", type=Path, default=None, help="scratch folder (default: a temporary one)")
+    ap.add_argument("--keep", action="store_true", help="keep the scratch folder (mutmut's results)")
+    ap.add_argument("--with-verifier", action="store_true", help=f"also mutate {VERIFIER}")
+    ap.add_argument("--survivors", action="store_true", help="list the surviving mutants")
+    args = ap.parse_args(argv)
+    modules = MODULES + ([VERIFIER] if args.with_verifier else [])
+
+    work = args.workdir or Path(tempfile.mkdtemp(prefix="ntm-mutation-"))
+    work.mkdir(parents=True, exist_ok=True)
+    if not (work / "ntm_sched").exists():
+        _copy_project(work)
+        with open(work / "pyproject.toml", "a", encoding="utf-8") as f:
+            f.write(_config(modules))
+    mutmut = [sys.executable, "-m", "mutmut"]
+    t0 = time.perf_counter()
+    run = subprocess.run([*mutmut, "run", "--max-children", str(args.max_children)], cwd=work)
+    wall = time.perf_counter() - t0
+    out = subprocess.run([*mutmut, "results", "--all", "true"], cwd=work, capture_output=True, text=True)
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    survivors: list[str] = []
+    for line in out.stdout.splitlines():
+        m = _LINE.match(line)
+        if not m:
+            continue
+        status = m["status"]
+        counts[_module_of(m["name"])][status] += 1
+        if status == "survived":
+            survivors.append(m["name"])
+    print(f"\nmutation testing: {len(modules)} modules, {args.max_children} children, {wall:.0f} s wall "
+          f"(mutmut exit {run.returncode}); scratch copy: {work}")
+    print(f"{'module':34} {'mutants':>7} {'killed':>6} {'timeout':>7} {'survived':>8} {'no tests':>8} "
+          f"{'skipped':>7} {'killed share':>12}")
+    total = Counter()
+    for mod in modules:
+        c = counts.get(mod, Counter())
+        total.update(c)
+        _row(mod, c)
+    _row("all", total)
+    if args.survivors:
+        print("\nsurvivors (inspect with: cd WORKDIR && python -m mutmut show NAME):")
+        for s in survivors:
+            print("  " + s)
+    if not args.keep and args.workdir is None:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0 if total else 1
+
+
+def _row(mod: str, c: Counter[str]) -> None:
+    n = sum(c.values())
+    killed, timeout = c.get("killed", 0), c.get("timeout", 0)
+    skipped = c.get("skipped", 0)
+    share = (killed + timeout) / max(1, n - skipped)
+    print(f"{mod:34} {n:7d} {killed:6d} {timeout:7d} {c.get('survived', 0):8d} {c.get('no tests', 0):8d} "
+          f"{skipped:7d} {share:11.1%}")
+    others = {k: v for k, v in c.items() if k not in ("killed", "timeout", "survived", "no tests", "skipped")}
+    if others:
+        print(f"{'':34} other: {others}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
