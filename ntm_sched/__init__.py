@@ -13,7 +13,7 @@ Layers (imports point down; ``tests/test_imports.py`` keeps it so)::
   ``psplib``, ``bench``.
 * ``plan/``: the plan as data: ``schema``, ``cells``, ``records``, ``validate``, ``model``
   (``Plan``), ``io``, ``settings`` (typed), ``edits`` (record-level, checked once).
-* ``domain/``: the NTM bridge: ``model``, ``build``, ``tables``, ``explain``, ``run``.
+* ``domain/``: the NTM bridge: ``model``, ``build``, ``tables``, ``explain``, ``run``, ``verify``.
 * ``scenario/``: scenario files (``config``: pydantic schema, ``load``) and ``apply``.
 * ``report/``: tables, plots, context, papermill runner, batch.
 * ``studies/``: questions asked of the model: ``budget/`` (allocation, evaluate, minimum, cuts,
