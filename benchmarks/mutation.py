@@ -100,8 +100,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--keep", action="store_true", help="keep the scratch folder (mutmut's results)")
     ap.add_argument("--with-verifier", action="store_true", help=f"also mutate {VERIFIER}")
     ap.add_argument("--survivors", action="store_true", help="list the surviving mutants")
+    ap.add_argument("--modules", nargs="+", default=None, help=f"files to mutate (default: {' '.join(MODULES)})")
     args = ap.parse_args(argv)
-    modules = MODULES + ([VERIFIER] if args.with_verifier else [])
+    modules = (args.modules or MODULES) + ([VERIFIER] if args.with_verifier else [])
 
     work = args.workdir or Path(tempfile.mkdtemp(prefix="ntm-mutation-"))
     work.mkdir(parents=True, exist_ok=True)
