@@ -17,7 +17,9 @@ and :mod:`ntm_sched.units`. Its rules, in the plan's terms:
   commune and of the district is scheduled exactly once, in a mode the settings allow;
 * a work's duration is ``duration_fixed_days + duration_per_batch_days * ceil(quantity /
   parallel_per_commune)`` (an accelerated mode: ``max(1, ceil(duration * accel_duration_factor))``,
-  only when ``allow_accelerated``, the work type is ``accelerable`` and it is shorter); a task of
+  only when ``allow_accelerated``, the work type is ``accelerable`` and it is shorter); a work
+  already under way takes ``ceil(share_remaining * duration)`` and costs ``share_remaining`` of
+  its cost; a task of
   positive duration runs in the calendar its work type (or step) names, never starts on a day of
   a break of that calendar (inclusive dates) and is lengthened by every break day it spans;
   no task starts before the plan's date or its ``release_date`` nor ends after ``horizon_end``;
@@ -64,8 +66,12 @@ EXTRA = "EXTRA"
 DISTRICT = "DISTRICT"
 """The ``commune_code`` of district tasks and of the district's chain."""
 
-CHAIN_MILESTONES = ("works_done", "inspection", "appraisal", "recognition")
+CHAIN_MILESTONES = ("works_done", "inspection", "submission", "appraisal", "recognition")
 """Milestones a chain step may carry (``recognition_steps.csv``), in the communes' column order."""
+
+ALL_CRITERIA = "all"
+"""``tasks.criterion`` of work on a commune's whole criteria set (its plan, a review): it does not
+hold the commune's recognition chain."""
 
 INVALID_STATUS = "INVALID"
 """Status given to a result the verifier rejects."""
@@ -237,7 +243,10 @@ class _Rules:
             q = _exact(t.quantity)
             batches = math.ceil(q / wt.parallel_per_commune) if q > 0 else 0
             dur = wt.duration_fixed_days + wt.duration_per_batch_days * batches
-            cost = q * _exact(wt.unit_cost_mvnd)
+            share = Fraction(1) if t.share_remaining is None else _exact(t.share_remaining)
+            if share < 1:  # work under way: the share still to do, of the time and of the money
+                dur = math.ceil(dur * share)
+            cost = q * _exact(wt.unit_cost_mvnd) * share
             eff = _exact(wt.effort_per_week)
             modes = {"normal": _Mode(dur, eff, cost)}
             if self.allow_accel and wt.accelerable and dur > 1:
@@ -273,9 +282,10 @@ class _Rules:
         last: list[str] = []
         for c in self.plan.not_recognised():
             targets = {"works_done": c.target_works_done, "inspection": c.target_inspection,
-                       "appraisal": c.target_appraisal,
+                       "submission": c.target_submission, "appraisal": c.target_appraisal,
                        "recognition": c.target_recognition or self.communes_target}
-            last += self._chain("commune", c.code, targets, [t.task_id for t in self.plan.tasks_of(c.code)])
+            works = [t.task_id for t in self.plan.tasks_of(c.code) if t.criterion != ALL_CRITERIA]
+            last += self._chain("commune", c.code, targets, works)
         first = list(last) + [t.task_id for t in self.plan.tasks_of(DISTRICT)]
         first += [t.task_id for c in self.plan.communes if c.recognised for t in self.plan.tasks_of(c.code)
                   if t.work_type == "criteria_review"]
@@ -566,6 +576,9 @@ def _verify_summary(summary: Mapping[str, Any], expected: Mapping[str, Any], add
         got = summary.get(key)
         if got != expected[key]:
             add(Finding("summary", f"summary {key} = {got!r}, recomputed from the plan: {expected[key]!r}"))
+    if "first_missed" in summary and summary.get("first_missed") != expected["first_missed"]:
+        add(Finding("summary", f"summary first_missed = {summary.get('first_missed')!r}, recomputed from the plan: "
+                    f"{expected['first_missed']!r}"))
     got = summary.get("late_communes")
     if got is None or sorted(got) != expected["late_communes"]:
         add(Finding("summary", f"summary late_communes = {got!r}, recomputed from the plan "
@@ -597,7 +610,8 @@ def _verify_schedule_table(rules: _Rules, schedule: Any, valid: dict[str, Any], 
             continue
         st, _, cost = valid[tid]
         t = rules.tasks[tid]
-        want = {"start_date": st.start, "end_date": completion(st.start, st.end, rules.start),
+        done_day = completion(st.start, st.end, rules.start)
+        want = {"start_date": st.start if st.end > st.start else done_day, "end_date": done_day,
                 "commune_code": t.commune, "kind": t.kind, "agency": t.agency, "mode": st.mode,
                 "criterion": t.criterion, "work_type": t.work_type or tid.split(":", 1)[-1],
                 "name_vi": t.name_vi, "name_en": t.name_en}

@@ -115,8 +115,8 @@ def test_solve_plan_forwards_the_solver_options_and_verifies(plan, monkeypatch) 
     from ntm_sched.plan.edits import restrict_plan
     from tests.solved_plans import solved
 
-    small = restrict_plan(plan, ["07330", "07360"])
-    res = solved(small, ("late", "07330", "07360"))
+    small = restrict_plan(plan, ["07309", "07360"])
+    res = solved(small, ("late", "07309", "07360"))
     calls = []
 
     def fake_solve(problem, options, hint=None):
@@ -129,7 +129,7 @@ def test_solve_plan_forwards_the_solver_options_and_verifies(plan, monkeypatch) 
     assert opts == SolveOptions() and hint is None
     assert {t.id for t in problem.tasks} == {t.id for t in res.model.problem.tasks}
     assert out.summary["verified"] is True and out.verification.ok
-    assert out.summary["late_communes"] == ["07330", "07360"]
+    assert out.summary["late_communes"] == ["07309", "07360"]
     given = res.result.solution
     ntm.solve_plan(small, time_limit=3.5, workers=2, seed=7, hint=given, log=True)
     _, opts, hint = calls[-1]

@@ -23,7 +23,7 @@ from tests.solved_plans import solved
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data" / "tan_yen_2019"
-SMALL = ["07345", "07357"]  # Song Vân (roads, extra money) and Liên Chung (earmarked support, works over Tết)
+SMALL = ["07336", "07345", "07357"]  # Cao Xá, Song Vân (roads) and Liên Chung (earmarked support): extra money
 KW = {"time_limit": 10, "workers": 1, "seed": 0}
 
 
@@ -223,7 +223,7 @@ def _milestone_date(ans):
 
 def _milestone_missing(ans):
     ms = ans.milestones
-    return dataclasses.replace(ans, milestones=ms[ms["milestone"] != "appraisal"])
+    return dataclasses.replace(ans, milestones=ms[ms["milestone"] != "inspection"])
 
 
 def _schedule_date(ans):
@@ -411,7 +411,7 @@ def test_a_disagreement_makes_the_result_invalid_everywhere(small_plan, tmp_path
     from ntm_sched.report.tables import headline
     from ntm_sched.scenario import load_scenario
 
-    late_plan = restrict_plan(load_plan(DATA), ["07330", "07360"])  # both late
+    late_plan = restrict_plan(load_plan(DATA), ["07309", "07360"])  # both late
     real = ntm.tables.summary_dict
 
     def buggy(*args, **kwargs):
