@@ -34,8 +34,8 @@ BUGS: dict[str, tuple[str, str, str]] = {
     "break_day_early": (BUILD, "b, f = self.period(b_rec.start_date), self.period(b_rec.end_date) + 1",
                         "b, f = self.period(b_rec.start_date), self.period(b_rec.end_date)"),
     "advance_ignored": (BUILD, "advance_share=st.advance_share,", "advance_share=0.3,"),
-    "late_from_inspection": (TABLES, 'chain = milestones[milestones["milestone"].isin(MILESTONES)',
-                             'chain = milestones[(milestones["milestone"] == "inspection")'),
+    "late_from_inspection": (TABLES, 'ms = milestones[milestones["milestone"].isin(CHAIN_MILESTONES)',
+                             'ms = milestones[(milestones["milestone"] == "inspection")'),
     "capacity_changes_ignored": (BUILD, "for ch in self.plan.capacity_changes:", "for ch in ():"),
 }
 DEFAULT_TESTS = "tests/domain"
