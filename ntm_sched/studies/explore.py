@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 
 from ntm_sched.domain import CHAIN_MILESTONES, DISTRICT, PlanResult, build, on_time_table, read_settings, solve_keeping
+from ntm_sched.domain.verify import verify_result
 from ntm_sched.engine import SolveOptions
 from ntm_sched.plan import Plan
 from ntm_sched.scenario import Scenario, apply
@@ -194,6 +195,7 @@ class Explorer:
         pr, kept = solve_keeping(model, hint, self.options.with_(time_limit=self.controls.time_limit))
         if kept:
             pr.summary["kept_previous"] = True
+        pr = verify_result(plan, pr)  # against the plan's own records, as solve_plan does
         self.result = pr
         self.history.append({"controls": dataclasses.asdict(self.controls), **headline(pr)})
         return pr

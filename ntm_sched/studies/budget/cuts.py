@@ -10,6 +10,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from ntm_sched.domain import EXTRA_SOURCE, NtmModel, PlanResult, build, keep_if_valid, solve_model
+from ntm_sched.domain.verify import verify_result
 from ntm_sched.engine import Solution, SolveOptions
 from ntm_sched.engine.heuristic import lateness_value
 from ntm_sched.i18n import label
@@ -72,7 +73,7 @@ def budget_cuts(plan: Plan, levels: Sequence[float] = DEFAULT_LEVELS, options: S
         p = (own_money_edit(plan).scale_funding(level)
              .set_settings({"hard_deadlines": False, "horizon_end": horizon.isoformat()}, "budget lab").done())
         model = build(p)
-        return model, solve_model(model, opts, hint=hint)
+        return model, verify_result(p, solve_model(model, opts, hint=hint))  # checked against the level's plan
 
     solved: list[tuple[float, NtmModel, PlanResult, str]] = []
     prev: PlanResult | None = None
