@@ -5,37 +5,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-import pandas as pd
-import pytest
-
 from ntm_sched.studies import budget as B
-
-TL = 4.0
-KW = {"time_limit": TL, "workers": 1, "seed": 0}
-COMMUNES = ["07360", "07357", "07321"]
-
-
-@pytest.fixture(scope="module")
-def plan():
-    from ntm_sched.scenario import load_scenario, load_scenario_plan
-
-    return B.restrict_plan(load_scenario_plan(load_scenario("base")), COMMUNES)
-
-
-@pytest.fixture(scope="module")
-def full_plan():
-    from ntm_sched.scenario import load_scenario, load_scenario_plan
-
-    return load_scenario_plan(load_scenario("base"))
-
-
-def small_allocation() -> pd.DataFrame:
-    return pd.DataFrame([
-        {"commune_code": "07357", "source_id": "HUYEN", "quarter": "2019Q4", "amount_mvnd": 3000},
-        {"commune_code": "07357", "source_id": "XA", "quarter": "2020Q1", "amount_mvnd": 1000},
-        {"commune_code": "07321", "source_id": "HUYEN", "quarter": "2019Q3", "amount_mvnd": 800},
-        {"commune_code": "", "source_id": "NTM_TW_TINH", "quarter": "2019Q4", "amount_mvnd": 2000},
-    ])
+from tests.studies.budget.helpers import KW, small_allocation
 
 
 def test_too_small_allocation_is_never_overspent(plan):
