@@ -111,7 +111,10 @@ def run_samples(setup: RiskSetup, samples: int, client: Any = None, jobs: int | 
         t_start = time.perf_counter()
         if chunk is None:
             chunk = 1 if setup.policy == "replan" else max(1, min(50, math.ceil(samples / (8 * nworkers))))
-        [fut_setup] = client.scatter([setup], broadcast=True)
+        # hash=False: a key of its own per call. With the default content hash, a second call on
+        # the same client scattered the same key while the first call's copy was being released,
+        # and its tasks failed with "lost dependencies" (seen with benchmarks/risk.py, 2 workers)
+        [fut_setup] = client.scatter([setup], broadcast=True, hash=False)
         futs = [client.submit(simulate_chunk, fut_setup, idx, pure=False) for idx in _chunks(samples, chunk)]
         bar = None
         if progress is True:
