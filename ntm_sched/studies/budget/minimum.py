@@ -72,20 +72,7 @@ def achievable_deadlines(plan: Plan, options: SolveOptions | None = None, *, tim
         prob = scaled_tranches(model.problem, funding_scale)
     prob = with_objective(prob, Objective(tardiness=1, late_count=1, cost=0, extra_funding=0, makespan=0))
     res = solve(prob, opts)
-    rows, dues = [], {}
-    if res.solution is not None:
-        for t in prob.tasks:
-            if t.due is None:
-                continue
-            end = res.solution.tasks[t.id].end
-            dues[t.id] = max(t.due, end)
-            if end > t.due:
-                inf = model.info[t.id]
-                rows.append({"task_id": t.id, "commune_code": inf.commune_code,
-                             "milestone": inf.milestone or f"task:{t.id}", "target_date": inf.target_date,
-                             "earliest_date": model.completion_date(end, 0), "days_late": end - t.due})
-    relaxed = pd.DataFrame(rows, columns=["task_id", "commune_code", "milestone", "target_date",
-                                          "earliest_date", "days_late"])
+    dues, relaxed = _reached_dues(model, prob, res.solution)
     return Achievable(dues, relaxed, res.status.value, res.solution)
 
 
@@ -169,20 +156,7 @@ def minimum_budget(plan: Plan, options: SolveOptions | None = None, *, time_limi
     soft = with_objective(unlimited_sources(model.problem, 1),
                           Objective(tardiness=1, late_count=1, cost=0, extra_funding=1, makespan=0, lexicographic=True))
     res = solve(soft, opts)
-    rows, dues = [], {}
-    if res.solution is not None:
-        for t in soft.tasks:
-            if t.due is None:
-                continue
-            end = res.solution.tasks[t.id].end
-            dues[t.id] = max(t.due, end)
-            if end > t.due:
-                inf = model.info[t.id]
-                rows.append({"task_id": t.id, "commune_code": inf.commune_code,
-                             "milestone": inf.milestone or f"task:{t.id}", "target_date": inf.target_date,
-                             "earliest_date": model.completion_date(end, 0), "days_late": end - t.due})
-    relaxed = pd.DataFrame(rows, columns=["task_id", "commune_code", "milestone", "target_date", "earliest_date",
-                                          "days_late"])
+    dues, relaxed = _reached_dues(model, soft, res.solution)
     prob = hard_dues(unlimited_sources(model.problem, 1), dues)
     prob = with_objective(prob, Objective(tardiness=0, late_count=0, cost=0, extra_funding=1, makespan=0))
     m2 = model.with_problem(prob)
@@ -333,3 +307,23 @@ def minimum_uniform_scale(plan: Plan, options: SolveOptions | None = None, *, to
     return ScaleAnswer(hi, lo, tolerance, pd.DataFrame(trace), total, pd.DataFrame(), best,
                        target_lateness=cap, target_status=top.status.value, lower_proven=proven_lower,
                        question=SCALE_QUESTION)
+
+
+def _reached_dues(model: NtmModel, prob: Problem, solution: Solution | None) -> tuple[dict[str, int], pd.DataFrame]:
+    """Each deadline as the schedule reaches it (``max(due, end)``) and the table of the deadlines
+    it misses (commune, milestone, target, earliest date, days late); empty without a schedule."""
+    rows, dues = [], {}
+    if solution is not None:
+        for t in prob.tasks:
+            if t.due is None:
+                continue
+            end = solution.tasks[t.id].end
+            dues[t.id] = max(t.due, end)
+            if end > t.due:
+                inf = model.info[t.id]
+                rows.append({"task_id": t.id, "commune_code": inf.commune_code,
+                             "milestone": inf.milestone or f"task:{t.id}", "target_date": inf.target_date,
+                             "earliest_date": model.completion_date(end, 0), "days_late": end - t.due})
+    relaxed = pd.DataFrame(rows, columns=["task_id", "commune_code", "milestone", "target_date",
+                                          "earliest_date", "days_late"])
+    return dues, relaxed
