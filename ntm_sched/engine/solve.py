@@ -12,6 +12,7 @@ from ntm_sched.engine.builder import TIERS, BuiltModel, build_model, money_never
 from ntm_sched.engine.checker import check as run_check
 from ntm_sched.engine.explain import explain_infeasibility, infeasible_without_search
 from ntm_sched.engine.options import SolveOptions, resolve_options
+from ntm_sched.engine.patterns import deadline_targets, followers, late_roots, pattern_search
 from ntm_sched.engine.problem import Problem
 from ntm_sched.engine.result import Result, Solution, Status, TierResult
 
@@ -148,14 +149,17 @@ def solve(
         st, sol = res.status, res.solution
     else:
         warm = None
+        notes: list[str] = []
         if bm.cash is not None and present:
+            _, free = _payment_free(problem, min(5.0, 0.15 * (time_limit - (time.perf_counter() - t0))), workers,
+                                    seed)
             warm = _money_warm_start(problem, bm, hint, time_limit - (time.perf_counter() - t0), workers, seed,
-                                     bm.objective_expr())
+                                     bm.objective_expr(), free=free, notes=notes)
         solver = make_solver(max(0.01, time_limit - (time.perf_counter() - t0)), workers, seed, log)
         if is_plain_rcpsp(problem):
             _tune_rcpsp(solver)
         st, sol = run_solver(bm, solver)
-        res = Result(status=st, runtime_s=0.0, solution=sol)
+        res = Result(status=st, runtime_s=0.0, solution=sol, notes=notes)
         if sol is not None:
             res.objective = float(solver.objective_value)
             res.best_bound = float(solver.best_objective_bound)
@@ -221,8 +225,14 @@ def _complete_money(
     return [int(solver.value(m2.get_int_var_from_proto_index(k))) for k in range(len(m2.proto.variables))], solver
 
 
-_LNS_SHARE = 0.8
-"""Share of the lateness tier's time given to the deadline LNS (:mod:`ntm_sched.engine.lns`) when money binds."""
+_PATTERN_SHARE = 0.45
+"""Share of the lateness tier's time left after the warm start given to the deadline-pattern search
+(:mod:`ntm_sched.engine.patterns`) when money binds; the final CP-SAT solve, hinted with its best
+schedule, gets the rest (it needs a good schedule to close the bound: benchmarks/README.md)."""
+
+_LNS_SHARE = 0.25
+"""Share of the time left after the pattern search given to the deadline LNS (:mod:`ntm_sched.engine.lns`),
+only when the pattern search did not run or improved nothing while deadlines are past their targets."""
 
 
 def _complete_values(bm: BuiltModel, values: list[int], expr, workers: int, seed: int):
@@ -240,37 +250,43 @@ def _complete_values(bm: BuiltModel, values: list[int], expr, workers: int, seed
     return list(values), solver
 
 
-def _payment_free_bound(problem: Problem, time_limit: float, workers: int, seed: int) -> float | None:
-    """A lower bound on the lateness tier from the problem without money (a relaxation).
+def _payment_free(problem: Problem, time_limit: float, workers: int, seed: int
+                  ) -> tuple[float | None, Solution | None]:
+    """The lateness tier of the problem without money: a lower bound and a schedule.
 
     Without payments the lateness tier is the light model's, which CP-SAT proves in a
     second or two on the base plan (benchmarks/README.md); its bound (the optimum when
     proven) is a true lower bound of the tier with money, since dropping the money
-    constraints only adds schedules. ``None`` when nothing was found in ``time_limit``.
+    constraints only adds schedules. Its schedule gives the targets of the
+    deadline-pattern search (:mod:`ntm_sched.engine.patterns`). ``(None, None)`` when
+    nothing was found in ``time_limit``.
     """
     if time_limit < 0.2:
-        return None
+        return None, None
     light = build_model(problem, money=False)
     light.model.minimize(light.tier_expr("lateness"))
     solver = make_solver(time_limit, workers, seed, False)
     _tune_tier(solver, "lateness")
     st = solver.solve(light.model)
-    if st == cp_model.INFEASIBLE:
-        return None
-    return float(solver.best_objective_bound)
+    if st not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None, None
+    return float(solver.best_objective_bound), light.solution_from(solver)
 
 
 def _money_warm_start(problem: Problem, bm: BuiltModel, hint: Solution | None, left: float, workers: int,
-                      seed: int, expr=None) -> tuple[list[int], cp_model.CpSolver] | None:
-    """Hint a complete solution built by the money-aware schedule generation scheme.
+                      seed: int, expr=None, free: Solution | None = None,
+                      notes: list[str] | None = None) -> tuple[list[int], cp_model.CpSolver] | None:
+    """Hint a complete solution built by the money-aware schedule generation scheme, improved.
 
     When money binds, CP-SAT's own first schedules are poor and slow to come
     (benchmarks/README.md); :func:`ntm_sched.engine.heuristic.best_start` builds a
     checked schedule with payments in a fraction of a second. It is completed (every
-    auxiliary variable) by a solve with times and modes fixed and hinted in full, so that
-    CP-SAT starts from it. Returns the completed values and the solver holding them (so the
-    caller can fall back on this schedule if the tier's solve finds none in its time), or
-    ``None``.
+    auxiliary variable) by a solve with times and modes fixed, then improved by the
+    deadline-pattern search (:func:`ntm_sched.engine.patterns.pattern_search`, when the
+    payment-free schedule ``free`` is given) and the deadline LNS, and hinted in full, so
+    that CP-SAT starts from it. Returns the completed values and the solver holding them (so
+    the caller can fall back on this schedule if the tier's solve finds none in its time),
+    or ``None``. What the searches did is appended to ``notes``.
     """
     from ntm_sched.engine.heuristic import best_start
 
@@ -283,11 +299,25 @@ def _money_warm_start(problem: Problem, bm: BuiltModel, hint: Solution | None, l
     if done is None:
         return None
     values = done[0]
+    improved = False
+    still_late = True
+    if free is not None:
+        targets = deadline_targets(problem, free)
+        pattern_time = _PATTERN_SHARE * (left - (time.perf_counter() - t0))
+        if targets and pattern_time > 1.0:
+            values, _, plog = pattern_search(bm, values, expr, targets, pattern_time, workers, seed)
+            improved = improved or plog.improved > 0
+            if notes is not None:
+                notes.append(plog.note())
+            ends = {d: values[bm.end[d].index] for d in targets}
+            still_late = bool(late_roots(ends, targets, followers(problem)))
     lns_time = _LNS_SHARE * (left - (time.perf_counter() - t0))
-    if lns_time > 1.0:
+    if still_late and not improved and lns_time > 1.0:
         from ntm_sched.engine.lns import deadline_lns
 
-        values, _ = deadline_lns(bm, values, expr, lns_time, workers, seed)
+        values, moves = deadline_lns(bm, values, expr, lns_time, workers, seed)
+        improved = improved or moves > 0
+    if improved:
         done = _complete_values(bm, values, expr, workers, seed) or done
     _hint_all(bm.model, done[0])
     return done
@@ -311,9 +341,11 @@ def _solve_lexicographic(
         light = build_model(problem, hint=hint, money=False)
     warm = None
     relaxed_bound = None
+    notes: list[str] = []
     if present[0] == "lateness" and bm.cash is not None:
-        relaxed_bound = _payment_free_bound(problem, min(5.0, 0.15 * (deadline - time.perf_counter())), workers, seed)
-        warm = _money_warm_start(problem, bm, hint, deadline - time.perf_counter(), workers, seed)
+        relaxed_bound, free = _payment_free(problem, min(5.0, 0.15 * (deadline - time.perf_counter())), workers, seed)
+        warm = _money_warm_start(problem, bm, hint, deadline - time.perf_counter(), workers, seed, free=free,
+                                 notes=notes)
     for i, name in enumerate(present):
         expr = bm.tier_expr(name)
         if stop:
@@ -379,7 +411,7 @@ def _solve_lexicographic(
             if sol is None:
                 status = st  # INFEASIBLE, UNKNOWN or MODEL_INVALID on the first tier
             stop = True
-    res = Result(status=status, solution=sol, tiers=tiers)
+    res = Result(status=status, solution=sol, tiers=tiers, notes=notes)
     if sol is None:
         return res
     res.status = Status.OPTIMAL if all(tr.status == Status.OPTIMAL for tr in tiers) else Status.FEASIBLE

@@ -1,0 +1,219 @@
+"""Search over *which* deadlines are late: the primal heuristic used when money binds.
+
+When money binds, the lateness tier is hard for CP-SAT from scratch (benchmarks/README.md,
+"Own money"): its first schedules leave many deadlines late, its neighbourhoods rarely
+move money from one group of works to another, and its bound only closes once a good
+schedule is known. The structure of good schedules is simple, though: most deadlines are
+held exactly as in the schedule *without* money (the payment-free optimum, proven in a
+second or two), and a few chains of deadlines are given up to make the money fit.
+
+This module searches that structure directly. A *pattern* is a set of soft deadlines that
+may be late; every other soft deadline ``d`` is held to its *target*: its due date, or the
+end it has in the payment-free schedule when even that schedule misses it
+(``target(d) = max(due(d), end_free(d))``). For a pattern the full model (money included)
+is solved with ``end(d) <= target(d)`` posted as hard constraints on every deadline held:
+the presolve and the propagation then cut the search down to the deadlines given up, and
+such a solve either proves the pattern infeasible in a fraction of a second or finds the
+best schedule of the pattern in a few seconds (1 worker). Which patterns are tried:
+
+* every *root* of the incumbent's late deadlines (a late deadline none of whose
+  predecessors is late), each with every deadline that follows it (giving up a deadline
+  gives up the chain after it);
+* when no single root gives a better schedule, the pairs of the six most late roots;
+* from each improved schedule, its own roots again, until nothing improves or the time is
+  spent.
+
+Solves run ``workers`` at a time, each on 1 CP-SAT worker. Nothing here is trusted: every
+schedule found is a complete assignment of the caller's model, which the caller hints to
+its final solve, reads and checks as usual; a pattern's optimum is only a candidate (the
+final solve, not this search, gives the bound).
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from ntm_sched.engine.problem import Problem
+from ntm_sched.engine.result import Solution
+
+
+def soft_deadlines(problem: Problem) -> list[str]:
+    """Tasks with a soft due date that carries a weight, in the problem's order."""
+    return [t.id for t in problem.tasks
+            if t.due is not None and not t.due_hard and (t.late_weight > 0 or t.tardiness_weight > 0)]
+
+
+def deadline_targets(problem: Problem, free: Solution) -> dict[str, int]:
+    """``max(due, end in free)`` per soft deadline: what a deadline held in a pattern must meet.
+
+    ``free`` is a schedule of the problem without money (it meets every other rule), so the
+    targets are met together by some schedule when money is ignored.
+    """
+    due = {t.id: t.due for t in problem.tasks}
+    out: dict[str, int] = {}
+    for d in soft_deadlines(problem):
+        dd = due[d]
+        assert dd is not None
+        out[d] = max(dd, free.tasks[d].end)
+    return out
+
+
+def followers(problem: Problem) -> dict[str, frozenset[str]]:
+    """Per soft deadline, itself and every soft deadline reachable from it by precedences."""
+    soft = set(soft_deadlines(problem))
+    succ: dict[str, set[str]] = defaultdict(set)
+    for p in problem.precedences:
+        succ[p.pred].add(p.succ)
+    out: dict[str, frozenset[str]] = {}
+    for d in soft:
+        seen = {d}
+        stack = [d]
+        while stack:
+            x = stack.pop()
+            for y in succ[x]:
+                if y not in seen:
+                    seen.add(y)
+                    stack.append(y)
+        out[d] = frozenset(seen & soft)
+    return out
+
+
+def late_roots(ends: dict[str, int], targets: dict[str, int], follow: dict[str, frozenset[str]]) -> list[str]:
+    """The deadlines past their targets that follow no other such deadline, most late first."""
+    late = {d for d, T in targets.items() if ends[d] > T}
+    roots = [d for d in late if not any(d in follow[a] for a in late if a != d)]
+    return sorted(roots, key=lambda d: (-(ends[d] - targets[d]), d))
+
+
+@dataclass
+class PatternLog:
+    """What the pattern search did (for the result's notes and the benchmarks)."""
+
+    tried: int = 0
+    infeasible: int = 0
+    improved: int = 0
+    best_pattern: tuple[str, ...] = ()
+    seconds: float = 0.0
+    lines: list[str] = field(default_factory=list)
+
+    def note(self) -> str:
+        """One line for :attr:`Result.notes <ntm_sched.engine.result.Result.notes>`."""
+        pat = ", ".join(self.best_pattern) if self.best_pattern else "none"
+        return (f"deadline-pattern search: {self.tried} patterns tried ({self.infeasible} infeasible), "
+                f"{self.improved} improvements in {self.seconds:.1f} s; deadlines given up in the best: {pat}")
+
+
+def pattern_search(bm, values: list[int], expr, targets: dict[str, int], time_budget: float,
+                   workers: int = 1, seed: int = 0, sub_time: float = 4.0) -> tuple[list[int], int, PatternLog]:
+    """Improve ``values`` (a complete assignment of ``bm.model``) on ``expr`` by deadline patterns.
+
+    Parameters
+    ----------
+    bm
+        The built model (:class:`~ntm_sched.engine.builder.BuiltModel`) of the problem.
+    values
+        A complete assignment of ``bm.model`` (the incumbent).
+    expr
+        The linear expression to minimise (the lateness tier).
+    targets
+        :func:`deadline_targets` of the problem.
+    time_budget
+        Seconds for the whole search.
+    workers
+        Pattern solves run at the same time (each on one CP-SAT worker).
+    seed
+        CP-SAT's random seed.
+    sub_time
+        Time limit of one pattern solve.
+
+    Returns
+    -------
+    tuple
+        The best assignment, its value of ``expr`` and a :class:`PatternLog`.
+    """
+    t0 = time.perf_counter()
+    problem = bm.problem
+    follow = followers(problem)
+    log = PatternLog()
+    base = bm.model.clone()
+    base.minimize(expr)
+    base.clear_hints()
+    n = len(base.proto.variables)
+    ends_of = {d: bm.end[d].index for d in targets}
+
+    def value_of(solver: cp_model.CpSolver) -> tuple[list[int], int]:
+        return [int(solver.value(base.get_int_var_from_proto_index(k))) for k in range(n)], int(solver.objective_value)
+
+    def solve_pattern(given_up: frozenset[str], limit: float) -> tuple[str, list[int] | None, int | None]:
+        m2 = base.clone()
+        for d, T in targets.items():
+            if d not in given_up:
+                m2.add(m2.get_int_var_from_proto_index(ends_of[d]) <= T)
+        solver = cp_model.CpSolver()
+        p = solver.parameters
+        p.max_time_in_seconds = max(0.05, limit)
+        p.num_workers = 1
+        p.random_seed = int(seed)
+        st = solver.solve(m2)
+        if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            vals, v = value_of(solver)
+            return solver.status_name(st), vals, v
+        return solver.status_name(st), None, None
+
+    def closure(pattern: tuple[str, ...]) -> frozenset[str]:
+        return frozenset().union(*(follow[d] for d in pattern))
+
+    cur, cur_v = list(values), int(round(_value(base, values)))
+    seen: set[frozenset[str]] = set()
+    queue: list[tuple[str, ...]] = []
+
+    def enqueue_from(vals: list[int], pairs: bool) -> None:
+        roots = late_roots({d: vals[i] for d, i in ends_of.items()}, targets, follow)
+        fresh = list(itertools.combinations(roots[:6], 2)) if pairs else [(r,) for r in roots]
+        for pat in fresh:
+            key = closure(pat)
+            if key not in seen:
+                seen.add(key)
+                queue.append(pat)
+
+    enqueue_from(cur, pairs=False)
+    pairs_done = False
+    with ThreadPoolExecutor(max(1, int(workers))) as pool:
+        while True:
+            if not queue and not pairs_done and log.improved == 0:
+                enqueue_from(cur, pairs=True)  # no single chain given up helps: try two at once
+                pairs_done = True
+            left = time_budget - (time.perf_counter() - t0)
+            if not queue or left < 0.2:
+                break
+            batch = [queue.pop(0) for _ in range(min(len(queue), max(1, int(workers))))]
+            futs = [(pat, pool.submit(solve_pattern, closure(pat), min(sub_time, left))) for pat in batch]
+            for pat, fut in futs:
+                status, vals, v = fut.result()
+                log.tried += 1
+                log.lines.append(f"{time.perf_counter() - t0:5.1f} s {'+'.join(pat)}: {status} "
+                                 f"{v if v is not None else '-'}")
+                if status == "INFEASIBLE":
+                    log.infeasible += 1
+                if vals is not None and v is not None and v < cur_v:
+                    cur, cur_v = vals, v
+                    log.improved += 1
+                    log.best_pattern = tuple(sorted(closure(pat)))
+                    enqueue_from(cur, pairs=False)
+    log.seconds = time.perf_counter() - t0
+    return cur, cur_v, log
+
+
+def _value(model: cp_model.CpModel, values: list[int]) -> float:
+    """The objective of ``model`` at ``values``."""
+    obj = model.proto.objective
+    total = 0.0
+    for v, c in zip(obj.vars, obj.coeffs):
+        total += c * (values[v] if v >= 0 else 1 - values[-v - 1])
+    return (total + obj.offset) * (obj.scaling_factor or 1.0)
