@@ -29,26 +29,31 @@ MARGINAL_QUESTION = ("for each commune: the least weighted lateness of all miles
 """What :func:`marginal_value` asks (written in every row)."""
 
 
-def _earliest_at_least_lateness(model: NtmModel, task_id: str, opts: SolveOptions,
-                                hint: Solution | None) -> dict[str, Any]:
-    """Least lateness tier (a lexicographic solve), then the earliest end of ``task_id`` at that lateness."""
+def _least_lateness(model: NtmModel, opts: SolveOptions, hint: Solution | None) -> dict[str, Any]:
+    """The lexicographic solve of ``model``: its least lateness (tier value and status) and schedule."""
+    res = solve(model.problem, opts, hint=hint)
+    out: dict[str, Any] = {"lateness": None, "lateness_status": res.status.value, "solution": res.solution}
+    if res.solution is not None and res.tiers:
+        out.update(lateness=lateness_value(model.problem, res.solution), lateness_status=res.tiers[0].status.value)
+    return out
+
+
+def _earliest_end(model: NtmModel, task_id: str, least: dict[str, Any], opts: SolveOptions) -> dict[str, Any]:
+    """The earliest end of ``task_id`` among schedules whose lateness is at most ``least``'s."""
     from ntm_sched.engine.builder import build_model
     from ntm_sched.engine.solve import make_solver, run_solver
 
-    res = solve(model.problem, opts, hint=hint)
-    out: dict[str, Any] = {"lateness": None, "lateness_status": res.status.value, "end": None,
-                           "end_status": None, "solution": res.solution}
-    if res.solution is None or not res.tiers:
+    sol = least["solution"]
+    out: dict[str, Any] = {"end": None, "end_status": None, "solution": sol}
+    if sol is None or least["lateness"] is None:
         return out
-    cap = lateness_value(model.problem, res.solution)
-    out.update(lateness=cap, lateness_status=res.tiers[0].status.value, end=res.solution.tasks[task_id].end,
-               end_status="FEASIBLE")
-    bm = build_model(model.problem, hint=res.solution)
-    bm.model.add(bm.tier_expr("lateness") <= int(cap))
+    out.update(end=sol.tasks[task_id].end, end_status="FEASIBLE")
+    bm = build_model(model.problem, hint=sol)
+    bm.model.add(bm.tier_expr("lateness") <= int(least["lateness"]))
     bm.model.minimize(bm.end[task_id])
-    st, sol = run_solver(bm, make_solver(opts.time_limit, opts.workers, opts.seed, False))
-    if sol is not None and check(model.problem, sol).ok and sol.tasks[task_id].end <= out["end"]:
-        out.update(end=sol.tasks[task_id].end, end_status=st.value, solution=sol)
+    st, found = run_solver(bm, make_solver(opts.time_limit, opts.workers, opts.seed, False))
+    if found is not None and check(model.problem, found).ok and found.tasks[task_id].end <= out["end"]:
+        out.update(end=found.tasks[task_id].end, end_status=st.value, solution=found)
     return out
 
 
@@ -85,19 +90,20 @@ def marginal_value(plan: Plan, amount_mvnd: float = DEFAULT_AMOUNT, options: Sol
     names = commune_names(plan)
     start = plan.setting_date("plan_start")
     rows = []
-    hint: Solution | None = None
+    least_base = _least_lateness(base_model, opts, None)  # the same for every commune: asked once
     for code in (communes or not_recognised(plan)):
         rec_task = next((t for t, inf in base_model.info.items()
                          if inf.commune_code == code and inf.milestone == "recognition"), None)
         if rec_task is None:
             continue
-        b = _earliest_at_least_lateness(base_model, rec_task, opts, hint)
-        hint = b["solution"] or hint
+        b = {**least_base, **_earliest_end(base_model, rec_task, least_base, opts)}
         more = Tranche(tranche_id=f"MARGINAL-{code}", source_id=source_id, date_available=start,
                        amount_mvnd=float(amount_mvnd), commune_code=code,
                        source=f"budget lab: +{amount_mvnd} for {code}")
         model = build(own_money_edit(plan).add_tranches([more]).done())
-        w = _earliest_at_least_lateness(model, rec_task, opts, b["solution"])
+        # the base schedule is valid with more money: it warm-starts the second question
+        least_more = _least_lateness(model, opts, least_base["solution"])
+        w = {**least_more, **_earliest_end(model, rec_task, least_more, opts)}
         bd = base_model.completion_date(b["end"], 0) if b["end"] is not None else None
         wd = model.completion_date(w["end"], 0) if w["end"] is not None else None
         rows.append({"commune_code": code, "name": names.get(code, code), "base_date": bd, "date_with_more": wd,
