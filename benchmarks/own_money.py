@@ -7,8 +7,9 @@
 * tier: ``budget.own_money(plan)`` (extra money only from ``budget_lab_extra_funding_from``),
   ``engine.solve(time_limit, workers, seed)`` for every seed and every money formulation
   (``tranche``: the engine before issue 10; ``auto``: bucketed cash flow + money-aware
-  warm start). Per run: status, lateness tier value, its bound and gap, wall time, the late
-  communes with their recognition dates.
+  warm start + deadline-pattern search, whose note is printed under the run). Per run:
+  status, lateness tier value, its bound and gap, wall time, the late communes with their
+  recognition dates.
 * ``--small``: restricted own-money plans (:data:`SMALL_CASES`), 1 worker, seed 0, both
   formulations: status, value and bound of the lateness tier.
 * ``--marginal``: ``budget.marginal_value`` per seed (ranking of communes by days gained and
@@ -60,6 +61,9 @@ def tier_runs(plan, seeds, time_limit, workers, formulations) -> None:
                   f"{bnd if bnd is None else f'{bnd:10,.0f}'} {'-' if gap is None else f'{gap:6.1%}'} "
                   f"{wall:6.1f} s  {late or '-'}  checker {'ok' if r.check is not None and r.check.ok else 'n/a'}",
                   flush=True)
+            for n in r.notes:
+                if n.startswith("deadline-pattern"):
+                    print(f"{'':17s}{n}", flush=True)
 
 
 SMALL_CASES = ((("07321",), 0.8), (("07321",), 0.6), (("07303", "07321"), 0.8))

@@ -16,6 +16,8 @@ the presolve and the propagation then cut the search down to the deadlines given
 such a solve either proves the pattern infeasible in a fraction of a second or finds the
 best schedule of the pattern in a few seconds (1 worker). Which patterns are tried:
 
+* none given up (when that is feasible, money costs no lateness beyond the payment-free
+  optimum, which the caller's bound then proves);
 * every *root* of the incumbent's late deadlines (a late deadline none of whose
   predecessors is late), each with every deadline that follows it (giving up a deadline
   gives up the chain after it);
@@ -182,6 +184,8 @@ def pattern_search(bm, values: list[int], expr, targets: dict[str, int], time_bu
                 seen.add(key)
                 queue.append(pat)
 
+    seen.add(frozenset())
+    queue.append(())  # every deadline held: feasible only if money costs no lateness at all
     enqueue_from(cur, pairs=False)
     pairs_done = False
     with ThreadPoolExecutor(max(1, int(workers))) as pool:
@@ -197,7 +201,7 @@ def pattern_search(bm, values: list[int], expr, targets: dict[str, int], time_bu
             for pat, fut in futs:
                 status, vals, v = fut.result()
                 log.tried += 1
-                log.lines.append(f"{time.perf_counter() - t0:5.1f} s {'+'.join(pat)}: {status} "
+                log.lines.append(f"{time.perf_counter() - t0:5.1f} s {'+'.join(pat) or '(none)'}: {status} "
                                  f"{v if v is not None else '-'}")
                 if status == "INFEASIBLE":
                     log.infeasible += 1
