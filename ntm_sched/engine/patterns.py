@@ -20,12 +20,16 @@ best schedule of the pattern in a few seconds (1 worker). Which patterns are tri
   optimum, which the caller's bound then proves);
 * every *root* of the incumbent's late deadlines (a late deadline none of whose
   predecessors is late), each with every deadline that follows it (giving up a deadline
-  gives up the chain after it);
+  gives up the chain after it), the most late first;
+* a pattern whose solve stopped without a schedule once more with twice the time;
 * when no single root gives a better schedule, the pairs of the six most late roots;
 * from each improved schedule, its own roots again, until nothing improves or the time is
-  spent.
+  spent;
+* when the best pattern's solve stopped on its time limit, that pattern again, hinted with
+  its schedule, until proven optimal within the pattern, no longer improving, or out of time.
 
-Solves run ``workers`` at a time, each on 1 CP-SAT worker. Nothing here is trusted: every
+Solves run ``workers`` at a time (a new one starts as soon as one ends), each on 1 CP-SAT
+worker. Nothing here is trusted: every
 schedule found is a complete assignment of the caller's model, which the caller hints to
 its final solve, reads and checks as usual; a pattern's optimum is only a candidate (the
 final solve, not this search, gives the bound).
@@ -36,7 +40,7 @@ from __future__ import annotations
 import itertools
 import time
 from collections import defaultdict
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -152,11 +156,15 @@ def pattern_search(bm, values: list[int], expr, targets: dict[str, int], time_bu
     def value_of(solver: cp_model.CpSolver) -> tuple[list[int], int]:
         return [int(solver.value(base.get_int_var_from_proto_index(k))) for k in range(n)], int(solver.objective_value)
 
-    def solve_pattern(given_up: frozenset[str], limit: float) -> tuple[str, list[int] | None, int | None]:
+    def solve_pattern(given_up: frozenset[str], limit: float,
+                      hint: list[int] | None = None) -> tuple[str, list[int] | None, int | None]:
         m2 = base.clone()
         for d, T in targets.items():
             if d not in given_up:
                 m2.add(m2.get_int_var_from_proto_index(ends_of[d]) <= T)
+        if hint is not None:
+            for k, val in enumerate(hint):
+                m2.add_hint(m2.get_int_var_from_proto_index(k), val)
         solver = cp_model.CpSolver()
         p = solver.parameters
         p.max_time_in_seconds = max(0.05, limit)
@@ -173,43 +181,80 @@ def pattern_search(bm, values: list[int], expr, targets: dict[str, int], time_bu
 
     cur, cur_v = list(values), int(round(_value(base, values)))
     seen: set[frozenset[str]] = set()
-    queue: list[tuple[str, ...]] = []
 
-    def enqueue_from(vals: list[int], pairs: bool) -> None:
+    Item = tuple[tuple[str, ...], float]  # a pattern (the roots given up) and its time limit
+
+    def fresh_patterns(vals: list[int], pairs: bool) -> list[Item]:
         roots = late_roots({d: vals[i] for d, i in ends_of.items()}, targets, follow)
-        fresh = list(itertools.combinations(roots[:6], 2)) if pairs else [(r,) for r in roots]
-        for pat in fresh:
+        pats: list[tuple[str, ...]] = list(itertools.combinations(roots[:6], 2)) if pairs else [(r,) for r in roots]
+        out: list[Item] = []
+        for pat in pats:
             key = closure(pat)
             if key not in seen:
                 seen.add(key)
-                queue.append(pat)
+                out.append((pat, sub_time))
+        return out
 
-    seen.add(frozenset())
-    queue.append(())  # every deadline held: feasible only if money costs no lateness at all
-    enqueue_from(cur, pairs=False)
-    pairs_done = False
-    with ThreadPoolExecutor(max(1, int(workers))) as pool:
-        while True:
-            if not queue and not pairs_done and log.improved == 0:
-                enqueue_from(cur, pairs=True)  # no single chain given up helps: try two at once
-                pairs_done = True
-            left = time_budget - (time.perf_counter() - t0)
-            if not queue or left < 0.2:
+    best_status = ""
+
+    def run(items: list[Item], pool: ThreadPoolExecutor) -> list[Item]:
+        """Solve ``items`` (pattern, time limit) ``workers`` at a time, in order, keeping the best; patterns of
+        improved schedules are appended as they come. Returns the patterns stopped without a schedule."""
+        nonlocal cur, cur_v, best_status
+        timed_out: list[Item] = []
+        pending: dict = {}
+        k = 0
+        while k < len(items) or pending:
+            while k < len(items) and len(pending) < max(1, int(workers)):
+                left = time_budget - (time.perf_counter() - t0)
+                if left < 0.2:
+                    k = len(items)
+                    break
+                pat, limit = items[k]
+                k += 1
+                pending[pool.submit(solve_pattern, closure(pat), min(limit, left))] = (pat, limit)
+            if not pending:
                 break
-            batch = [queue.pop(0) for _ in range(min(len(queue), max(1, int(workers))))]
-            futs = [(pat, pool.submit(solve_pattern, closure(pat), min(sub_time, left))) for pat in batch]
-            for pat, fut in futs:
+            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in finished:
+                pat, limit = pending.pop(fut)
                 status, vals, v = fut.result()
                 log.tried += 1
                 log.lines.append(f"{time.perf_counter() - t0:5.1f} s {'+'.join(pat) or '(none)'}: {status} "
                                  f"{v if v is not None else '-'}")
                 if status == "INFEASIBLE":
                     log.infeasible += 1
+                elif vals is None:
+                    timed_out.append((pat, limit))
                 if vals is not None and v is not None and v < cur_v:
                     cur, cur_v = vals, v
                     log.improved += 1
                     log.best_pattern = tuple(sorted(closure(pat)))
-                    enqueue_from(cur, pairs=False)
+                    best_status = status
+                    items.extend(fresh_patterns(cur, pairs=False))
+        return timed_out
+
+    seen.add(frozenset())
+    with ThreadPoolExecutor(max(1, int(workers))) as pool:
+        # every deadline held (feasible only if money costs no lateness), then each late root
+        again = run([((), sub_time), *fresh_patterns(cur, pairs=False)], pool)
+        run([(pat, 2 * limit) for pat, limit in again], pool)  # stopped without a schedule: once more, longer
+        if log.improved == 0:  # no single chain given up helps: two at once
+            again = run(fresh_patterns(cur, pairs=True), pool)
+            run([(pat, 2 * limit) for pat, limit in again], pool)
+    # the best pattern's solve stopped on its time limit: go on with it from its schedule
+    while best_status == "FEASIBLE" and time_budget - (time.perf_counter() - t0) > 0.5:
+        left = time_budget - (time.perf_counter() - t0)
+        status, vals, v = solve_pattern(frozenset(log.best_pattern), min(2 * sub_time, left), cur)
+        log.tried += 1
+        log.lines.append(f"{time.perf_counter() - t0:5.1f} s {'+'.join(log.best_pattern)} (continued): "
+                         f"{status} {v if v is not None else '-'}")
+        improved = vals is not None and v is not None and v < cur_v
+        if improved:
+            assert vals is not None and v is not None
+            cur, cur_v = vals, v
+        if status == "OPTIMAL" or not improved:
+            best_status = status if status == "OPTIMAL" else "STALLED"
     log.seconds = time.perf_counter() - t0
     return cur, cur_v, log
 
