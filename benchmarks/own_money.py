@@ -8,8 +8,9 @@
   ``engine.solve(time_limit, workers, seed)`` for every seed and every money formulation
   (``tranche``: the engine before issue 10; ``auto``: bucketed cash flow + money-aware
   warm start + deadline-pattern search, whose note is printed under the run). Per run:
-  status, lateness tier value, its bound and gap, wall time, the late communes with their
-  recognition dates.
+  status, lateness tier value, its bound and gap, wall time, the late communes (the reports'
+  definition: a milestone with a target date missed) with their recognition dates, the
+  district's recognition date and the extra money the schedule needs.
 * ``--small``: restricted own-money plans (:data:`SMALL_CASES`), 1 worker, seed 0, both
   formulations: status, value and bound of the lateness tier.
 * ``--marginal``: ``budget.marginal_value`` per seed (ranking of communes by days gained and
@@ -24,6 +25,7 @@ machine the times are noisy; re-run on an idle machine for the reference figures
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import time
 
@@ -42,7 +44,8 @@ def load() -> str:
 def tier_runs(plan, seeds, time_limit, workers, formulations) -> None:
     model = ntm.build(budget.own_money(plan))
     print(f"own money: {len(model.problem.tasks)} tasks; time limit {time_limit} s, {workers} workers")
-    print("formulation seed status    lateness   bound      gap     wall  late communes (recognition date)")
+    print("formulation seed status    lateness   bound      gap     wall  late communes (recognition date), district "
+          "recognition, extra money")
     for form in formulations:
         for seed in seeds:
             t = time.perf_counter()
@@ -53,13 +56,17 @@ def tier_runs(plan, seeds, time_limit, workers, formulations) -> None:
             tier = r.tiers[0] if r.tiers else None
             val, bnd = (tier.value, tier.bound) if tier else (None, None)
             gap = (val - bnd) / val if val and bnd is not None else None
-            ms = pr.milestones
-            rec = ms[(ms["milestone"] == "recognition") & (ms["slack_days"] < 0)]
-            late = ", ".join(f"{model.commune_names.get(c, c)} {d:%d/%m/%Y}"
-                             for c, d in zip(rec["commune_code"], rec["scheduled_date"]) if c != ntm.DISTRICT)
+            s = pr.summary
+            rec = budget.recognition_dates(pr)
+            # late as the reports say it (one definition: a targeted milestone of the chain missed)
+            late = ", ".join(f"{model.commune_names.get(c, c)} {rec[c]:%d/%m/%Y}" if c in rec else str(c)
+                             for c in (s["late_communes"] or []))
+            district = s["district_recognition_date"]
+            district = f"{dt.date.fromisoformat(district):%d/%m/%Y}" if district else "-"
             print(f"{form:11s} {seed:4d} {r.status.value:9s} {val if val is None else f'{val:10,.0f}'} "
                   f"{bnd if bnd is None else f'{bnd:10,.0f}'} {'-' if gap is None else f'{gap:6.1%}'} "
-                  f"{wall:6.1f} s  {late or '-'}  checker {'ok' if r.check is not None and r.check.ok else 'n/a'}",
+                  f"{wall:6.1f} s  late: {late or '-'}; district {district}; extra {s['extra_funding_mvnd']:,.0f} M; "
+                  f"checker {'ok' if r.check is not None and r.check.ok else 'n/a'}",
                   flush=True)
             for n in r.notes:
                 if n.startswith("deadline-pattern"):
