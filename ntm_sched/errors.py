@@ -68,3 +68,35 @@ def sigterm_raises() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+@contextlib.contextmanager
+def signals_held() -> Iterator[None]:
+    """Inside the block, SIGINT and SIGTERM are held, so that a clean-up or a publication runs
+    to its end; a signal that arrived meanwhile is delivered again, to the handlers that were in
+    place, when the block ends.
+
+    A second signal during a clean-up is not rare: a batch stopped by SIGTERM terminates its
+    worker processes, and the process pool terminates its remaining workers again as soon as
+    one of them has exited; without this, a worker in the middle of removing its staging folder
+    was killed and left the folder behind. Handlers are swapped (not masked with
+    ``pthread_sigmask``) because any thread may take a process-directed signal while Python runs
+    handlers in the main thread. Only the main thread can install handlers: elsewhere this does
+    nothing.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held: list[int] = []
+
+    def hold(signum: int, frame: object) -> None:
+        held.append(signum)
+
+    previous = {int(s): signal.signal(s, hold) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for s, h in previous.items():
+            signal.signal(s, h)
+        for s in dict.fromkeys(held):  # each signal once, in the order they came
+            signal.raise_signal(s)

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from ntm_sched.errors import RunFailed, signal_name, sigterm_raises
+from ntm_sched.errors import RunFailed, signal_name, signals_held, sigterm_raises
 from ntm_sched.io import (
     OutputTargetError,
     check_name,
@@ -162,23 +162,28 @@ def run_report(scenario: str | os.PathLike[str] = "base", run: str | None = None
             if not (tmp / "summary.json").exists():
                 raise ReportError(f"{name}: the notebook wrote no summary.json")
     except BaseException as exc:
-        if isinstance(exc, KeyboardInterrupt):  # SIGINT, or SIGTERM as Interrupted
-            kill_kernels()
-            error = (f"interrupted by {signal_name(exc)}: the report was stopped (its kernel shut down) and "
-                     f"nothing was published; run it again\n")
-        else:
-            error = _error_text(exc, nb_out)
-        _write_failed(failed, nb_out if nb_out.exists() else None, error)
-        shutil.rmtree(tmp, ignore_errors=True)
-        _cleanup(staging)
+        # a second signal (a batch's process pool terminates its workers again) must not cut the
+        # clean-up short: it is held until the kernel is stopped and the staging folder removed
+        with signals_held():
+            if isinstance(exc, KeyboardInterrupt):  # SIGINT, or SIGTERM as Interrupted
+                kill_kernels()
+                error = (f"interrupted by {signal_name(exc)}: the report was stopped (its kernel shut down) and "
+                         f"nothing was published; run it again\n")
+            else:
+                error = _error_text(exc, nb_out)
+            _write_failed(failed, nb_out if nb_out.exists() else None, error)
+            shutil.rmtree(tmp, ignore_errors=True)
+            _cleanup(staging)
         if isinstance(exc, KeyboardInterrupt):
             raise
         raise ReportError(f"{name}: report failed, see {failed / 'error.txt'}", failed) from exc
-    # publish atomically: move the old report aside, rename, drop the old one
-    target.parent.mkdir(parents=True, exist_ok=True)
-    replace_dir(tmp, target, aside=staging, kind="report")
-    remove_output(failed)
-    _cleanup(staging)
+    # publish atomically: move the old report aside, rename, drop the old one; a signal meanwhile
+    # is held until the report is in place (published whole, nothing left in staging)
+    with signals_held():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        replace_dir(tmp, target, aside=staging, kind="report")
+        remove_output(failed)
+        _cleanup(staging)
     return target
 
 
