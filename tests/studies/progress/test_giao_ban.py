@@ -16,12 +16,10 @@ W1, W2 = dt.date(2019, 10, 7), dt.date(2019, 10, 14)
 
 
 @pytest.fixture(scope="module")
-def two_weeks(baseline_history, tmp_path_factory):
-    """The worked example re-planned week after week (once for this module)."""
-    history = tmp_path_factory.mktemp("two_weeks") / "history"
-    shutil.copytree(baseline_history, history)
-    replan("base", EXAMPLE / W1.isoformat(), W1, history, **SOLVER)
-    replan("base", EXAMPLE / W2.isoformat(), W2, history, **SOLVER)
+def history_of_two_weeks(two_weeks, tmp_path_factory):
+    """The worked example's two weeks (solved once per session, conftest), in a history of this module."""
+    history = tmp_path_factory.mktemp("giao_ban") / "history"
+    shutil.copytree(two_weeks.history, history)
     # the same file and date again: the nightly report re-uses the snapshot instead of adding one
     again = replan("base", EXAMPLE / W2.isoformat(), W2, history, reuse=True, **SOLVER)
     assert again.snapshot.name == W2.isoformat()
@@ -29,7 +27,8 @@ def two_weeks(baseline_history, tmp_path_factory):
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
-def test_tables_and_figures_of_the_example(two_weeks, tmp_path, lang) -> None:
+def test_tables_and_figures_of_the_example(history_of_two_weeks, tmp_path, lang) -> None:
+    two_weeks = history_of_two_weeks
     gb = gbm.load("base", two_weeks, W2, lang, {"07321": "An Dương"}, {"VH_TT": "Phòng Văn hóa - Thông tin"})
     assert gb.previous.name == W1.isoformat() and gb.baseline.name == "baseline"
     t = gb.tables
@@ -64,11 +63,18 @@ def test_tables_and_figures_of_the_example(two_weeks, tmp_path, lang) -> None:
 
 
 @pytest.mark.slow
-def test_nightly_batch_runs_the_giao_ban_when_progress_files_are_present(history, tmp_path) -> None:
-    """Batch of one scenario with progress files for two weeks: the scenario report, then the giao ban."""
+def test_nightly_batch_runs_the_giao_ban_when_progress_files_are_present(two_weeks, tmp_path) -> None:
+    """Batch of one scenario with progress files for two weeks: the scenario report, then the giao ban.
+
+    The history holds the baseline and week 1 already (re-planned once per session, conftest): the
+    batch re-uses week 1's snapshot (same file, same date) and re-plans week 2.
+    """
     from ntm_sched.cli import build_parser
     from ntm_sched.studies.progress import history as hist
 
+    history = tmp_path / "history"
+    shutil.copytree(two_weeks.after_week1, history)
+    assert [s.name for s in hist.list_snapshots(history, "base")] == ["baseline", W1.isoformat()]
     pdir = tmp_path / "progress" / "base"
     pdir.mkdir(parents=True)
     for w in (W1, W2):

@@ -14,7 +14,7 @@ from ntm_sched.engine import check
 from ntm_sched.studies.progress import history as hist
 from ntm_sched.studies.progress.files import ProgressValidationError
 from ntm_sched.studies.progress.replan import replan
-from tests.studies.progress.progress_helpers import EXAMPLE, on_baseline_progress
+from tests.studies.progress.progress_helpers import on_baseline_progress
 
 SOLVER = {"time_limit": 60.0, "workers": 1, "seed": 0}
 PLAN_DATE = dt.date(2019, 8, 5)
@@ -81,15 +81,16 @@ def test_slip_propagates_to_successors_and_the_recognition_chain(history, tmp_pa
     assert nxt["current_start"] > task["current_finish"]
 
 
-def test_finished_never_moves_and_money_is_never_spent_twice(history) -> None:
-    """The worked example, two successive weeks: week 2's file lists only what was not done."""
+def test_finished_never_moves_and_money_is_never_spent_twice(two_weeks) -> None:
+    """The worked example, two successive weeks: week 2's file lists only what was not done
+    (re-planned once per session, conftest, with this module's solver settings)."""
     from collections import defaultdict
 
     from ntm_sched.domain import build
     from ntm_sched.scenario import load_scenario_and_plan
 
-    w1 = replan("base", EXAMPLE / "2019-10-07", dt.date(2019, 10, 7), history, **SOLVER)
-    w2 = replan("base", EXAMPLE / "2019-10-14", dt.date(2019, 10, 14), history, **SOLVER)
+    history, w1, w2 = two_weeks.history, two_weeks.w1, two_weeks.w2
+    assert w1.state.status_date == dt.date(2019, 10, 7) and w2.state.status_date == dt.date(2019, 10, 14)
     assert w1.result.has_schedule and w2.result.has_schedule
     s1 = w1.result.schedule.set_index("task_id")
     s2 = w2.result.schedule.set_index("task_id")
