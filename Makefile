@@ -20,11 +20,13 @@ setup: $(STAMP)
 report: $(STAMP)
 	$(BIN)/ntm-sched report base --run base
 
-## The test suite: lint and import order (ruff), types (mypy), then the tests
+## The test suite: lint and import order (ruff), types (mypy), then the tests in two processes
+## (pytest-xdist, one module at a time per process, the slow modules first: tests/conftest.py)
+TEST_PROCESSES ?= 2
 test: $(STAMP)
 	$(BIN)/ruff check ntm_sched tests benchmarks
 	$(BIN)/mypy
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_PROCESSES) --dist loadfile --no-loadscope-reorder
 
 lint: $(STAMP)
 	$(BIN)/ruff check ntm_sched tests benchmarks

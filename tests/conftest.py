@@ -1,4 +1,5 @@
-"""Shared fixtures: a headless system Chromium driven by Playwright, and where screenshots go."""
+"""Shared fixtures: a headless system Chromium driven by Playwright, and where screenshots go; the
+order of the tests when pytest-xdist runs them in several processes (``make test``: two)."""
 
 from __future__ import annotations
 
@@ -32,3 +33,48 @@ def browser():
         b = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+# ``make test`` runs the tests in two processes (pytest-xdist, ``--dist loadfile``): each test module
+# is one unit of work, so that its module-scoped fixtures are computed once. Modules that share a
+# session fixture too slow to compute twice are one unit together (they run in the same process).
+SAME_PROCESS = (
+    # tests/studies/progress/conftest.py::two_weeks: the worked example's week-1 re-plan, about a minute
+    ("tests/studies/progress/test_giao_ban.py", "tests/studies/progress/test_replan.py"),
+)
+
+
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist: unknown without it
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+    """``--dist loadfile`` with the modules of each :data:`SAME_PROCESS` set as one file.
+
+    (``--dist loadgroup`` and ``xdist_group`` marks would say the same, but pytest 9.2 ignores
+    the node ids pytest-xdist 3.8 rewrites for them: pytest-xdist issue 1386.)
+    """
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    together = {module: group[0] for group in SAME_PROCESS for module in group}
+
+    class Scheduling(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return together.get(module, module)
+
+    return Scheduling(config, log)
+
+
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    """In a pytest-xdist worker, the modules holding ``slow`` tests first (each module kept whole).
+
+    The processes take the next module from one queue (``make test`` passes
+    ``--no-loadscope-reorder`` so that the queue keeps this order): with the long modules
+    (notebooks, the plain install, the reports) at the end of it, one process ran the last of them
+    alone while the other had finished. Started first, the short modules fill the end. A plain
+    ``pytest`` run keeps the collection order.
+    """
+    if not hasattr(config, "workerinput"):
+        return
+    slow = {item.path for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.path not in slow)  # stable: the order inside each module is kept
