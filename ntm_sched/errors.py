@@ -77,12 +77,12 @@ def signals_held() -> Iterator[None]:
     place, when the block ends.
 
     A second signal during a clean-up is not rare: a batch stopped by SIGTERM terminates its
-    worker processes, and the process pool terminates its remaining workers again as soon as
-    one of them has exited; without this, a worker in the middle of removing its staging folder
-    was killed and left the folder behind. Handlers are swapped (not masked with
-    ``pthread_sigmask``) because any thread may take a process-directed signal while Python runs
-    handlers in the main thread. Only the main thread can install handlers: elsewhere this does
-    nothing.
+    worker processes, and as soon as one of them has exited abruptly the process pool
+    (``concurrent.futures``, ``terminate_broken``) terminates the others again; without this, a
+    worker in the middle of removing its staging folder was stopped and left the folder behind.
+    Handlers are swapped (not masked with ``pthread_sigmask``) because any thread may take a
+    process-directed signal while Python runs handlers in the main thread. Only the main thread
+    can install handlers: elsewhere this does nothing.
     """
     if threading.current_thread() is not threading.main_thread():
         yield
@@ -97,6 +97,6 @@ def signals_held() -> Iterator[None]:
         yield
     finally:
         for s, h in previous.items():
-            signal.signal(s, h)
+            signal.signal(s, h if h is not None else signal.SIG_DFL)  # None: a handler not set from Python
         for s in dict.fromkeys(held):  # each signal once, in the order they came
             signal.raise_signal(s)
