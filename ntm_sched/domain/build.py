@@ -212,6 +212,7 @@ class _Builder:
                     due_hard=st.hard_deadlines and target is not None,
                     tardiness_weight=st.weight_tardiness_day if target else 0,
                     late_weight=st.weight_late_milestone if target else 0,
+                    end_weight=st.weight_recognition_day if milestone == "recognition" and owner != DISTRICT else 0,
                     calendar=s.calendar if dur > 0 else None,
                     sources=frozenset() if has_sources else None,
                     label=f"{label}: {s.name_vi}",

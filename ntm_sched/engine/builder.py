@@ -484,6 +484,10 @@ def build_model(
     # money
     if obj.cost:
         tiers["rest"].append(obj.cost * sum(cost_expr.values()))
+    # dates preferred early (weights per period of a task's end)
+    for t in problem.tasks:
+        if t.end_weight > 0:
+            tiers["rest"].append(t.end_weight * bm.end[t.id])
     if problem.sources and money:
         if cash_flow is None:
             cash_flow = not money_never_binds(problem)

@@ -147,6 +147,11 @@ class Task:
     advance_share
         When not ``None``, this task's share of cost paid at its start (overrides
         :attr:`Problem.advance_share`).
+    end_weight
+        Objective weight per period of the task's end, in the last tier (with cost and
+        makespan): "as early as the other goals allow". It makes a date that no deadline
+        pins (e.g. a milestone met with slack) part of the question, so that the answer does
+        not depend on which optimal schedule the solver returns.
     """
 
     id: str
@@ -161,6 +166,7 @@ class Task:
     label: str = ""
     fixed_start: int | None = None
     advance_share: float | None = None
+    end_weight: int = 0
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "modes", tuple(self.modes))
@@ -174,7 +180,7 @@ class Task:
             raise ProblemError(f"task {self.id!r} has no mode")
         if self.release < 0:
             raise ProblemError(f"task {self.id!r}: negative release {self.release}")
-        if self.tardiness_weight < 0 or self.late_weight < 0:
+        if self.tardiness_weight < 0 or self.late_weight < 0 or self.end_weight < 0:
             raise ProblemError(f"task {self.id!r}: negative weight")
 
 

@@ -54,6 +54,7 @@ class PlanSettings:
     extra_funding_from: dt.date | None
     lexicographic: bool
     budget_lab_extra_funding_from: dt.date | None = None
+    weight_recognition_day: int = 0
     raw: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
 
 
@@ -109,5 +110,6 @@ def _read_settings(plan: Plan) -> PlanSettings:
         extra_funding_from=_date(s, "extra_funding_from"),
         lexicographic=_bool(need("lexicographic_objective")),
         budget_lab_extra_funding_from=_date(s, "budget_lab_extra_funding_from"),
+        weight_recognition_day=int(float(s.get("weight_recognition_day") or 0)),
         raw=s,
     )

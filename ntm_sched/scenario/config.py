@@ -103,6 +103,8 @@ class ObjectiveConfig(_Section):
     weight_tardiness_day: NonNegative | None = Field(None, description="penalty per day of lateness")
     weight_cost_mvnd: NonNegative | None = Field(None, description="weight of cost, per million VND")
     weight_district_day: NonNegative | None = Field(None, description="weight per day of the district's date")
+    weight_recognition_day: NonNegative | None = Field(
+        None, description="weight per day of each commune's recognition date (as early as the other goals allow)")
     extra_funding_price: NonNegative | None = Field(
         None, description="price of one million VND of extra funding")
 

@@ -148,6 +148,8 @@ def _build_matches_the_plan(plan) -> None:
         assert t.due_hard == (hard and r.target is not None), t.id
         assert t.late_weight == (int(plan.setting("weight_late_milestone")) if r.target else 0), t.id
         assert t.tardiness_weight == (int(plan.setting("weight_tardiness_day")) if r.target else 0), t.id
+        recognition = r.kind == "step" and r.milestone == "recognition" and r.commune != "DISTRICT"
+        assert t.end_weight == (int(plan.setting("weight_recognition_day") or 0) if recognition else 0), t.id
         allowed = {name for name, (sid, ear) in m.source_map.items()
                    if sid == "EXTRA" or (r.work_type is not None and plan.source(sid).may_pay(r.work_type)
                                          and ear in (None, r.commune))}
@@ -179,10 +181,11 @@ def test_build_follows_changed_settings(plan) -> None:
         "accel_effort_factor": "2", "hard_deadlines": "true", "extra_funding_price": "7",
         "extra_funding_from": "2020-03-01", "weight_late_milestone": "5", "weight_tardiness_day": "3",
         "weight_cost_mvnd": "2", "weight_district_day": "4", "lexicographic_objective": "false",
-        "plan_start": "2019-08-01", "horizon_end": "2021-12-31"})
+        "weight_recognition_day": "6", "plan_start": "2019-08-01", "horizon_end": "2021-12-31"})
     _build_matches_the_plan(changed)
     m = ntm.build(changed)
     assert m.settings.accel_cost_factor == 1.5 and m.settings.extra_funding_from == dt.date(2020, 3, 1)
+    assert sorted({t.end_weight for t in m.problem.tasks}) == [0, 6]
     no = ntm.build(set_settings(plan, {"allow_accelerated": "false", "allow_extra_funding": "false"}))
     assert all(len(t.modes) == 1 for t in no.problem.tasks) and not any(s.unlimited for s in no.problem.sources)
     _build_matches_the_plan(set_settings(plan, {"allow_accelerated": "false", "allow_extra_funding": "false"}))

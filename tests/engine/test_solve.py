@@ -20,6 +20,7 @@ from ntm_sched.engine import (
     elapsed_end,
     solve,
 )
+from ntm_sched.engine.problem import ProblemError
 from ntm_sched.engine.result import NotSolvedError
 from tests.engine.engine_helpers import small_problem
 
@@ -263,3 +264,22 @@ def test_result_summary_and_gap(problem):
     r = solve(problem, time_limit=5)
     assert r.summary().startswith("OPTIMAL") and r.gap == 0.0 and r.check.ok
     assert r.raise_if_not_solved() is r
+
+
+def test_end_weight_asks_for_the_earliest_date_no_deadline_pins():
+    """A milestone with slack: its date is only an answer when it is asked for (issue 10)."""
+    def problem(weight: int) -> Problem:
+        return Problem(
+            tasks=(Task("work", (Mode(4),)),
+                   Task("milestone", (Mode(2),), due=30, late_weight=100, tardiness_weight=1, end_weight=weight),
+                   Task("other", (Mode(9),), due=9, late_weight=100)),
+            precedences=(Precedence("work", "milestone"),),
+            horizon=40, objective=Objective(lexicographic=True, makespan=0, cost=0),
+        )
+    r = solve(problem(3), time_limit=5, workers=1, seed=0, explain=False)
+    assert r.status == Status.OPTIMAL
+    assert r.solution.tasks["milestone"].end == 6
+    assert [t.name for t in r.tiers] == ["lateness", "rest"]
+    assert r.tiers[-1].value == 3 * 6
+    with pytest.raises(ProblemError, match="negative weight"):
+        Task("x", (Mode(1),), end_weight=-1)
