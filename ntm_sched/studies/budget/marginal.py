@@ -57,6 +57,24 @@ def _earliest_end(model: NtmModel, task_id: str, least: dict[str, Any], opts: So
     return out
 
 
+def _carry_base(model: NtmModel, task_id: str, w: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+    """``w`` or, when better, the base answer's schedule: it stays valid with more money.
+
+    When the base schedule is accepted by the checker in ``model`` (the plan with the added
+    tranche) and is no later on lateness than ``w``'s, it answers the same question there; if
+    its recognition is earlier than ``w``'s (an unproven solve), it is kept instead, so that
+    more money never shows a later date.
+    """
+    sol = b.get("solution")
+    if sol is None or b.get("end") is None or w.get("lateness") is None:
+        return w
+    if (w["end"] is not None and b["end"] >= w["end"]) or not check(model.problem, sol).ok:
+        return w
+    if lateness_value(model.problem, sol) > w["lateness"]:
+        return w
+    return {**w, "end": b["end"], "end_status": "FEASIBLE", "solution": sol}
+
+
 def marginal_value(plan: Plan, amount_mvnd: float = DEFAULT_AMOUNT, options: SolveOptions | None = None, *,
                    source_id: str | None = None, communes: Sequence[str] | None = None,
                    base: PlanResult | None = None, time_limit: float | None = None, workers: int | None = None,
@@ -71,8 +89,10 @@ def marginal_value(plan: Plan, amount_mvnd: float = DEFAULT_AMOUNT, options: Sol
     ``amount_mvnd`` from ``source_id`` (default: the first source that pays for every work
     type), earmarked to ``c`` and released at the plan's start; ``days_gained`` is the
     difference of the two dates. Both dates are numbers of the problem when every status of
-    the row is ``OPTIMAL``; otherwise the status columns say how far the solver got (a negative
-    gain then means the solves are not proven, not that money harms). ``base`` is ignored
+    the row is ``OPTIMAL``; otherwise the status columns say how far the solver got. The base
+    schedule is valid with more money: when it is as good on lateness and recognises the
+    commune earlier than the second solve found, it is kept, so a gain is never negative
+    because of an unproven solve. ``base`` is ignored
     (kept for compatibility).
 
     Returns
@@ -104,6 +124,7 @@ def marginal_value(plan: Plan, amount_mvnd: float = DEFAULT_AMOUNT, options: Sol
         # the base schedule is valid with more money: it warm-starts the second question
         least_more = _least_lateness(model, opts, least_base["solution"])
         w = {**least_more, **_earliest_end(model, rec_task, least_more, opts)}
+        w = _carry_base(model, rec_task, w, b)
         bd = base_model.completion_date(b["end"], 0) if b["end"] is not None else None
         wd = model.completion_date(w["end"], 0) if w["end"] is not None else None
         rows.append({"commune_code": code, "name": names.get(code, code), "base_date": bd, "date_with_more": wd,
