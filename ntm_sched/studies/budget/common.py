@@ -32,18 +32,28 @@ def options_of(options: SolveOptions | None, time_limit: float | None, workers: 
     return resolve_options(options, time_limit=time_limit, workers=workers, seed=seed)
 
 
+RECOGNITION_WEIGHT_SETTING = "budget_lab_weight_recognition_day"
+"""Setting the lab copies into ``weight_recognition_day``: each commune's recognition date asked
+as early as the other goals allow, so that a date no deadline pins is part of the answer."""
+
+
 def own_money_edit(plan: Plan) -> PlanEdit:
     """Pending edit of :func:`own_money` (to add further edits before the one check)."""
-    return PlanEdit(plan).set_settings({"allow_extra_funding": True,
-                                        "extra_funding_from": plan.setting(OWN_MONEY_SETTING, "") or ""},
-                                       "budget lab")
+    values: dict[str, Any] = {"allow_extra_funding": True,
+                              "extra_funding_from": plan.setting(OWN_MONEY_SETTING, "") or ""}
+    weight = plan.setting(RECOGNITION_WEIGHT_SETTING, "") or ""
+    if weight != "":
+        values["weight_recognition_day"] = weight
+    return PlanEdit(plan).set_settings(values, "budget lab")
 
 
 def own_money(plan: Plan) -> Plan:
     """The plan as the lab reads it: extra funding allowed (so every question has an answer)
     but only from the ``budget_lab_extra_funding_from`` setting on (e.g. the next budget
     year), so that money the plan's own sources lack delays works instead of being drawn
-    early. The objective is lexicographic (lateness first, then extra funding)."""
+    early. The objective is lexicographic (lateness first, then extra funding, then cost, the
+    district's date and, with the ``budget_lab_weight_recognition_day`` setting, each commune's
+    recognition date)."""
     return own_money_edit(plan).done()
 
 
