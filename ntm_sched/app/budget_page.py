@@ -172,8 +172,26 @@ def marginal_html(df: pd.DataFrame, plan: Any, lang: str = "vi") -> str:
         L("b_base_date"): [format_date(to_date(v)) or "-" for v in df["base_date"]],
         L("b_with_more"): [format_date(to_date(v)) or "-" for v in df["date_with_more"]],
         L("b_days_gained"): [int(v) if pd.notna(v) else None for v in df["days_gained"]],
+        L("h_verified"): verdict_cells(df, lang),
     })
-    return _p(L("b_marginal_answer")) + view.table_html(t, lang, "ntm-budget-marginal")
+    bad = [cn.get(c, c) for c in budget.invalid_rows(df, "commune_code")]
+    return (invalid_banner(bad, lang) + _p(L("b_marginal_answer"))
+            + view.table_html(t, lang, "ntm-budget-marginal"))
+
+
+def verdict_cells(df: pd.DataFrame, lang: str = "vi") -> list[str]:
+    """The plan-level verifier's verdict of each row of a budget table, in words ('-' without a schedule)."""
+    if "verified" not in df.columns:
+        return ["-"] * len(df)
+    words = {True: label("yes", lang), False: label("no", lang), None: "-"}
+    return [words[budget.verdict_value(v)] for v in df["verified"]]
+
+
+def invalid_banner(what: list[str], lang: str = "vi") -> str:
+    """A loud line naming the answers the plan-level verifier rejected (empty when there are none)."""
+    if not what:
+        return ""
+    return _p(f"⛔ {label('banner_invalid', lang)}: {', '.join(what)}", "ntm-msg-bad")
 
 
 class BudgetPage:

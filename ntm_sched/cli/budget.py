@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 from ntm_sched.cli.common import (
@@ -34,6 +36,7 @@ from ntm_sched.studies.budget import (
 )
 from ntm_sched.studies.budget.cuts import DEFAULT_LEVELS
 from ntm_sched.studies.budget.marginal import DEFAULT_AMOUNT
+from ntm_sched.studies.budget.verdict import invalid_rows, loud_lines
 
 HELP = "finance office: evaluate, minimum, cuts, marginal"
 LEVELS_TEXT = ",".join(f"{x:g}" for x in DEFAULT_LEVELS)
@@ -132,13 +135,23 @@ def main(args: argparse.Namespace) -> int:
         if args.amount <= 0:
             return fail("--amount must be positive")
         df = marginal_value(plan, args.amount, opts, source_id=args.source)
-        write_budget_tables(out, {"marginal": df}, {"question": MARGINAL_QUESTION, "amount_mvnd": args.amount})
+        invalid = invalid_rows(df, "commune_code")
+        write_budget_tables(out, {"marginal": df}, {"question": MARGINAL_QUESTION, "amount_mvnd": args.amount,
+                                                    "verified": not invalid, "invalid_communes": invalid})
         print(f"question: {MARGINAL_QUESTION}")
         print(df[["commune_code", "name", "base_date", "date_with_more", "days_gained", "lateness_status_base",
-                  "lateness_status_with_more"]].to_string(index=False))
+                  "lateness_status_with_more", "verified"]].to_string(index=False))
         print(f"written: {out}")
-        return 0 if df["days_gained"].notna().all() else 1
+        _say_invalid((f"commune {r.commune_code}", r.verifier_findings) for r in df.itertuples()
+                     if str(r.commune_code) in invalid)
+        return 0 if df["days_gained"].notna().all() and not invalid else 1
     return fail(f"unknown budget verb {verb!r}")  # pragma: no cover
+
+
+def _say_invalid(rows: Iterable[tuple[str, str]]) -> None:
+    """Each answer the plan-level verifier rejected, on stderr (the exit status is then 1)."""
+    for line in loud_lines(rows):
+        print(line, file=sys.stderr)
 
 
 def _write_plot(out: Path, df, lang: str) -> None:
