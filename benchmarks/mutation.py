@@ -4,20 +4,23 @@ Runs mutmut (a benchmark-only dependency: ``pip install -e '.[mutation]'``; not 
 suite) on
 
 * ``ntm_sched/domain/build.py``   the domain bridge (plan -> engine problem),
-* ``ntm_sched/domain/tables.py``  the plan's tables and the summary,
-* ``ntm_sched/domain/explain.py`` infeasibility told in the plan's terms,
+* ``ntm_sched/domain/tables.py``  the plan's tables and the summary (``summary_dict``, ``on_time_table``),
 * ``ntm_sched/engine/checker.py`` the engine's independent checker,
-* ``ntm_sched/domain/verify.py``  the plan-level verifier (with ``--with-verifier``),
+* ``ntm_sched/domain/verify.py``  the plan-level verifier,
+
+(``--modules`` mutates another choice, e.g. ``ntm_sched/domain/explain.py``, infeasibility told
+in the plan's terms)
 
 each mutant against a fast subset of the tests (no base-plan solve, no notebooks, no ``slow`` tests:
 the checker tests, the verifier tests on small plans, the build, tables and explain tests). It
 works in a scratch copy of the project (``--workdir``, default a temporary folder), never in the
-repository, and prints per module: mutants, killed, timed out, survived, without tests, and the
-killed share ``(killed + timeout) / (mutants - skipped)``.
+repository, and prints per module (and with ``--by-function`` per function): mutants, killed, timed
+out, survived, without tests, and the killed share ``(killed + timeout) / (mutants - skipped)``.
 
-Usage (CPU-heavy: about a mutant per 2-6 s per child process)::
+Usage (CPU-heavy: about a mutant per 1-6 s per child process)::
 
-    .venv/bin/python benchmarks/mutation.py [--max-children 2] [--workdir DIR] [--keep] [--survivors]
+    .venv/bin/python benchmarks/mutation.py [--max-children 1] [--modules FILE ...] [--workdir DIR] [--keep]
+                                            [--survivors] [--by-function]
 """
 
 from __future__ import annotations
@@ -34,9 +37,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
-MODULES = ["ntm_sched/domain/build.py", "ntm_sched/domain/tables.py", "ntm_sched/domain/explain.py",
-           "ntm_sched/engine/checker.py"]
-VERIFIER = "ntm_sched/domain/verify.py"
+MODULES = ["ntm_sched/domain/build.py", "ntm_sched/domain/tables.py", "ntm_sched/engine/checker.py",
+           "ntm_sched/domain/verify.py"]
 
 # the fast tests that exercise those modules (each mutant runs the ones that reach its function)
 TESTS = [
@@ -93,16 +95,27 @@ def _module_of(mutant: str) -> str:
     return dotted
 
 
+def _function_of(mutant: str) -> str:
+    """``ntm_sched.domain.verify.xǁ_Rulesǁcapacity__mutmut_3`` -> ``_Rules.capacity``."""
+    name = mutant.rsplit(".", 1)[-1].split("__mutmut_")[0]
+    if name.startswith("xǁ"):
+        return ".".join(x for x in name[2:].split("ǁ") if x)
+    return name[2:] if name.startswith("x_") else name
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--max-children", type=int, default=2, help="mutants tested at once (default 2)")
+    ap.add_argument("--max-children", type=int, default=1, help="mutants tested at once (default 1)")
     ap.add_argument("--workdir", type=Path, default=None, help="scratch folder (default: a temporary one)")
     ap.add_argument("--keep", action="store_true", help="keep the scratch folder (mutmut's results)")
-    ap.add_argument("--with-verifier", action="store_true", help=f"also mutate {VERIFIER}")
     ap.add_argument("--survivors", action="store_true", help="list the surviving mutants")
+    ap.add_argument("--by-function", action="store_true", help="also the figures of each mutated function")
     ap.add_argument("--modules", nargs="+", default=None, help=f"files to mutate (default: {' '.join(MODULES)})")
     args = ap.parse_args(argv)
-    modules = (args.modules or MODULES) + ([VERIFIER] if args.with_verifier else [])
+    modules = args.modules or MODULES
+    unknown = [m for m in modules if not (ROOT / m).is_file()]
+    if unknown:
+        ap.error(f"no such module: {', '.join(unknown)}")
 
     work = args.workdir or Path(tempfile.mkdtemp(prefix="ntm-mutation-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -116,6 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     wall = time.perf_counter() - t0
     out = subprocess.run([*mutmut, "results", "--all", "true"], cwd=work, capture_output=True, text=True)
     counts: dict[str, Counter[str]] = defaultdict(Counter)
+    by_function: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     survivors: list[str] = []
     for line in out.stdout.splitlines():
         m = _LINE.match(line)
@@ -123,11 +137,12 @@ def main(argv: list[str] | None = None) -> int:
             continue
         status = m["status"]
         counts[_module_of(m["name"])][status] += 1
+        by_function[(_module_of(m["name"]), _function_of(m["name"]))][status] += 1
         if status == "survived":
             survivors.append(m["name"])
     print(f"\nmutation testing: {len(modules)} modules, {args.max_children} children, {wall:.0f} s wall "
           f"(mutmut exit {run.returncode}); scratch copy: {work}")
-    print(f"{'module':34} {'mutants':>7} {'killed':>6} {'timeout':>7} {'survived':>8} {'no tests':>8} "
+    print(f"{'module':44} {'mutants':>7} {'killed':>6} {'timeout':>7} {'survived':>8} {'no tests':>8} "
           f"{'skipped':>7} {'killed share':>12}")
     total = Counter()
     for mod in modules:
@@ -135,6 +150,10 @@ def main(argv: list[str] | None = None) -> int:
         total.update(c)
         _row(mod, c)
     _row("all", total)
+    if args.by_function:
+        print("\nper function:")
+        for (mod, fn), c in sorted(by_function.items()):
+            _row(f"{Path(mod).stem}.{fn}", c)
     if args.survivors:
         print("\nsurvivors (inspect with: cd WORKDIR && python -m mutmut show NAME):")
         for s in survivors:
@@ -149,11 +168,11 @@ def _row(mod: str, c: Counter[str]) -> None:
     killed, timeout = c.get("killed", 0), c.get("timeout", 0)
     skipped = c.get("skipped", 0)
     share = (killed + timeout) / max(1, n - skipped)
-    print(f"{mod:34} {n:7d} {killed:6d} {timeout:7d} {c.get('survived', 0):8d} {c.get('no tests', 0):8d} "
+    print(f"{mod:44} {n:7d} {killed:6d} {timeout:7d} {c.get('survived', 0):8d} {c.get('no tests', 0):8d} "
           f"{skipped:7d} {share:11.1%}")
     others = {k: v for k, v in c.items() if k not in ("killed", "timeout", "survived", "no tests", "skipped")}
     if others:
-        print(f"{'':34} other: {others}")
+        print(f"{'':44} other: {others}")
 
 
 if __name__ == "__main__":
