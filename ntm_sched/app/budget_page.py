@@ -157,8 +157,10 @@ def cuts_html(df: pd.DataFrame, plan: Any, lang: str = "vi") -> str:
         L("h_district_date"): [format_date(to_date(v)) or "-" for v in df["district_recognition_date"]],
         L("b_extra_needed"): [int(v) if pd.notna(v) else None for v in df["extra_needed_mvnd"]],
         L("b_from"): [L("b_own") if s == "own solve" else L("b_below") for s in df["source"]],
+        L("h_verified"): verdict_cells(df, lang),
     })
-    return _p(L("b_cuts_answer")) + view.table_html(t, lang, "ntm-budget-cuts")
+    bad = [f"{round(100 * float(v))} %" for v in budget.invalid_rows(df, "level")]
+    return invalid_banner(bad, lang) + _p(L("b_cuts_answer")) + view.table_html(t, lang, "ntm-budget-cuts")
 
 
 def marginal_html(df: pd.DataFrame, plan: Any, lang: str = "vi") -> str:

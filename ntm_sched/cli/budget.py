@@ -121,16 +121,19 @@ def main(args: argparse.Namespace) -> int:
             return fail(f"--levels: expected comma-separated non-negative numbers, got {args.levels!r}")
         df = budget_cuts(plan, levels, opts)
         answered = bool(df["communes_on_time"].notna().all())
+        invalid = invalid_rows(df, "level")
         write_budget_tables(out, {"cuts": df}, {"question": CUTS_QUESTION, "levels": levels, "answered": answered,
-                                                "monotone": cuts_are_monotone(df)})
+                                                "monotone": cuts_are_monotone(df), "verified": not invalid,
+                                                "invalid_levels": invalid})
         _write_plot(out, df, str(getattr(args, "lang", None) or "vi"))
         print(f"question: {CUTS_QUESTION}")
         print(df[["level", "status", "gap", "communes_on_time", "late_recognition", "district_recognition_date",
-                  "extra_needed_mvnd", "missing_from", "horizon_end"]].to_string(index=False))
+                  "extra_needed_mvnd", "missing_from", "horizon_end", "verified"]].to_string(index=False))
         print(f"written: {out}")
+        _say_invalid((f"level {r.level:g}", r.verifier_findings) for r in df.itertuples() if str(r.level) in invalid)
         if not answered:
             return fail(f"no schedule at level(s) {df.loc[df['communes_on_time'].isna(), 'level'].tolist()}")
-        return 0
+        return 1 if invalid else 0
     if verb == "marginal":
         if args.amount <= 0:
             return fail("--amount must be positive")
