@@ -61,7 +61,8 @@ def evaluation_html(rep: Any, plan: Any, lang: str = "vi") -> str:
     L = lambda k, **kw: label(k, lang, **kw)  # noqa: E731
     s = rep.summary
     cn, sn = commune_names(plan, lang), source_names(plan, lang)
-    out = [_p(status_words(s["status"], rep.fixed.summary.get("gap"), lang))]
+    out = [invalid_banner([s.get("verifier_findings") or ""] if s.get("verified") is False else [], lang),
+           _p(status_words(s["status"], rep.fixed.summary.get("gap"), lang))]
     if s.get("missing_mvnd"):
         first = quarter_text(rep.missing["quarter"].min(), lang) if len(rep.missing) else ""
         out.append(_p(L("b_alloc_missing", amount=format_money(float(s["missing_mvnd"]), lang), first=first),

@@ -86,8 +86,11 @@ def main(args: argparse.Namespace) -> int:
         print(f"missing money (re-solve with extra funding): {s['missing_mvnd']:,.0f} M VND")
         if s.get("note"):
             print(s["note"])
+        print(f"checked against the plan: {s['verified']}")
         print(f"written: {out}")
-        return 0 if s["status"] in ("OPTIMAL", "FEASIBLE") else 1
+        if s["verified"] is False:
+            _say_invalid([("allocation", s["verifier_findings"])])
+        return 0 if s["status"] in ("OPTIMAL", "FEASIBLE") and s["verified"] is not False else 1
     if verb == "minimum":
         mb = minimum_budget(plan, opts)
         sc_ans = minimum_uniform_scale(plan, opts, tolerance=args.tolerance)
