@@ -111,7 +111,8 @@ def minimum_html(mb: Any, plan: Any, lang: str = "vi") -> str:
     L = lambda k, **kw: label(k, lang, **kw)  # noqa: E731
     cn, sn = commune_names(plan, lang), source_names(plan, lang)
     gap = getattr(mb.result, "gap", None) if mb.result is not None else None
-    out = [_p(status_words(mb.status, gap, lang))]
+    out = [invalid_banner([mb.summary.get("verifier_findings") or ""] if mb.summary.get("verified") is False else [],
+                          lang), _p(status_words(mb.status, gap, lang))]
     if mb.total_mvnd is None:
         out.append(_p(L("b_min_none"), "ntm-msg-bad"))
     else:
@@ -139,8 +140,11 @@ def scale_markdown(ans: Any, lang: str = "vi") -> str:
     if ans.scale is None:
         return label("b_scale_none", lang)
     pct = lambda v: f"{100 * float(v):.0f} %"  # noqa: E731
-    return label("b_scale", lang, scale=pct(ans.scale), budget=format_money(float(ans.budget_mvnd or 0), lang),
+    text = label("b_scale", lang, scale=pct(ans.scale), budget=format_money(float(ans.budget_mvnd or 0), lang),
                  lower=pct(ans.lower))
+    if getattr(ans, "verified", None) is False:
+        text = f"**⛔ {label('banner_invalid', lang)}: {ans.verifier_findings}**\n\n" + text
+    return text
 
 
 def cuts_html(df: pd.DataFrame, plan: Any, lang: str = "vi") -> str:

@@ -98,7 +98,8 @@ def main(args: argparse.Namespace) -> int:
                     uniform_scale_lower_proven=sc_ans.lower_proven, uniform_scale_question=sc_ans.question,
                     uniform_scale_target_lateness=sc_ans.target_lateness,
                     uniform_scale_target_status=sc_ans.target_status,
-                    uniform_budget_mvnd=sc_ans.budget_mvnd, tolerance=args.tolerance)
+                    uniform_budget_mvnd=sc_ans.budget_mvnd, tolerance=args.tolerance,
+                    uniform_scale_verified=sc_ans.verified, uniform_scale_verifier_findings=sc_ans.verifier_findings)
         write_budget_tables(out, {**mb.tables(), "uniform_scale_trace": sc_ans.trace}, summ)
         print(f"question 1: {MINIMUM_QUESTION}")
         if len(mb.relaxed):
@@ -113,8 +114,13 @@ def main(args: argparse.Namespace) -> int:
         print(f"smallest uniform scale of the current budget: {sc_ans.scale} (not feasible at {sc_ans.lower:.4f}"
               f"{'' if sc_ans.lower_proven else ', not proven: a probe timed out'}; target lateness "
               f"{sc_ans.target_lateness} ({sc_ans.target_status}); tolerance {args.tolerance:.0%})")
+        print(f"checked against the plan: minimum budget {sm.get('verified')}, uniform scale {sc_ans.verified}")
         print(f"written: {out}")
-        return 0 if mb.status in ("OPTIMAL", "FEASIBLE") and sc_ans.scale is not None else 1
+        _say_invalid([(what, str(findings)) for what, ok, findings in (
+            ("minimum budget", sm.get("verified"), sm.get("verifier_findings")),
+            ("uniform scale", sc_ans.verified, sc_ans.verifier_findings)) if ok is False])
+        return 0 if (mb.status in ("OPTIMAL", "FEASIBLE") and sc_ans.scale is not None
+                     and sc_ans.verified is not False) else 1
     if verb == "cuts":
         try:
             levels = [float(x) for x in args.levels.split(",") if x.strip()]
