@@ -195,7 +195,23 @@ def test_build_reads_added_breaks_and_capacity_changes(plan) -> None:
 
     brk = Break(calendar="office", start_date=dt.date(2019, 12, 30), end_date=dt.date(2020, 1, 2), name_vi="x",
                 name_en="x", source="test")  # overlaps New Year: merged
+    late = Break(calendar="construction", start_date=dt.date(2021, 2, 20), end_date=dt.date(2021, 2, 25),
+                 name_vi="y", name_en="y", source="test")  # overlaps the end of the Tết 2021 stop: merged too
     ch = CapacityChange(agency_id="BCD_HUYEN", start_date=dt.date(2019, 10, 7), end_date=dt.date(2019, 10, 20),
                         weekly_capacity=2.5, source="test")
-    _build_matches_the_plan(dataclasses.replace(plan, calendar=(*plan.calendar, brk),
+    _build_matches_the_plan(dataclasses.replace(plan, calendar=(*plan.calendar, brk, late),
                                                 capacity_changes=(*plan.capacity_changes, ch)))
+
+
+@pytest.mark.parametrize("start", ["2019-10-14", "2020-02-10"])
+def test_build_ignores_breaks_and_capacity_changes_before_the_plans_date(plan, start) -> None:
+    """A plan dated after National Day 2019 (a re-planned scenario) or after Tết 2020: what ended before
+    the plan's date has no effect (it once became a break on day 0, and the province's Tết pause a zero
+    capacity on day 0 that made the problem invalid)."""
+    from ntm_sched.plan.edits import set_settings
+
+    later = set_settings(plan, {"plan_start": start})
+    _build_matches_the_plan(later)
+    m = ntm.build(later)
+    assert all(b > 0 for cal in m.problem.calendars for b, _ in cal.breaks)
+    assert all(b > 0 for r in m.problem.resources for b, _, _ in r.profile)
