@@ -215,3 +215,61 @@ def test_build_ignores_breaks_and_capacity_changes_before_the_plans_date(plan, s
     m = ntm.build(later)
     assert all(b > 0 for cal in m.problem.calendars for b, _ in cal.breaks)
     assert all(b > 0 for r in m.problem.resources for b, _, _ in r.profile)
+
+
+def _edit(records, key, **changes):
+    """``records`` with the one whose first field is ``key`` changed."""
+    first = dataclasses.fields(records[0])[0].name
+    assert any(getattr(r, first) == key for r in records), key
+    return tuple(dataclasses.replace(r, **changes) if getattr(r, first) == key else r for r in records)
+
+
+def test_build_follows_records_the_shipped_plan_does_not_have(plan) -> None:
+    """Rules the shipped data never exercise, each in a record changed on purpose: a release date, a
+    task of no quantity, an appraisal target, a work type without agency effort, a 1-day work and a
+    1-day step, a light step (half a person-day a week), a commune whose works are all done."""
+    from ntm_sched.plan.edits import set_settings
+
+    steps = tuple(dataclasses.replace(s, effort_per_week=0.5) if (s.chain, s.step) == ("commune", "survey")
+                  else dataclasses.replace(s, duration_days=1) if (s.chain, s.step) == ("commune", "inspection")
+                  else s for s in plan.recognition_steps)
+    changed = dataclasses.replace(
+        plan,
+        tasks=tuple(t for t in _edit(_edit(plan.tasks, "07321-waste-area", release_date=dt.date(2019, 9, 16)),
+                                     "07321-waste-points", quantity=0.0) if t.commune_code != "07360"),
+        work_types=_edit(_edit(plan.work_types, "cultural_house_tidy", effort_per_week=0.0, duration_fixed_days=1,
+                               duration_per_batch_days=0),
+                         "cultural_house_renovation", duration_fixed_days=2, duration_per_batch_days=0),
+        communes=_edit(plan.communes, "07303", target_appraisal=dt.date(2019, 11, 20)),
+        recognition_steps=steps,
+    )
+    _build_matches_the_plan(changed)
+    # renovations take 2 days: accelerated to 1 day at half the time, not at 0.7 (ceil(1.4) = 2 is no faster)
+    _build_matches_the_plan(set_settings(changed, {"accel_duration_factor": "0.5"}))
+    m = ntm.build(changed)
+    lone = [s for s in m.problem.precedences if s.succ == "07360:works_done"]
+    assert lone == []  # Ngọc Thiện's chain starts on the plan's date
+    assert m.problem.task("07321-waste-area").release == 42
+
+
+def test_build_of_a_plan_without_money_or_district_works(plan) -> None:
+    from ntm_sched.plan.edits import set_settings
+
+    free = set_settings(dataclasses.replace(plan, funding=()), {"allow_extra_funding": "false"})
+    m = ntm.build(free)
+    assert m.problem.sources == () and all(t.sources is None for t in m.problem.tasks)  # money not modelled
+    district = {t.task_id for t in plan.tasks if t.commune_code == "DISTRICT"}
+    rest = tuple(dataclasses.replace(t, predecessors=tuple(p for p in t.predecessors if p not in district))
+                 for t in plan.tasks if t.task_id not in district)
+    m = ntm.build(dataclasses.replace(set_settings(plan, {"district_missing_criteria": ""}), tasks=rest))
+    first = {p.pred for p in m.problem.precedences if p.succ == "DISTRICT:criteria_done"}
+    assert first and not first & district and "07360:decision" in first
+
+
+def test_build_uses_the_settings_it_is_given(plan) -> None:
+    st = ntm.read_settings(plan)
+    m = ntm.build(plan, dataclasses.replace(st, advance_share=0.5))
+    assert m.problem.advance_share == 0.5 and m.settings.advance_share == 0.5
+    o = ntm.build(plan).problem.objective
+    # the weights of settings.csv are carried by each task; the objective does not scale them again
+    assert (o.tardiness, o.late_count, o.extra_funding) == (1, 1, 1)
