@@ -110,15 +110,34 @@ def test_on_time_means_every_dated_chain_milestone_met():
         ("C", "works_done", -1), ("C", "inspection", -4), ("C", "recognition", -9),
         ("DISTRICT", "works_done", -30),
     ]
+    rows += [("D", "recognition", -2), ("D", "inspection", -5)]  # listed out of chain order: inspection first
+    rows += [("E", "works_done", 1)]  # no recognition milestone in the table
     ms = pd.DataFrame([{"commune_code": c, "milestone": m, "target_date": d,
                         "scheduled_date": d - dt.timedelta(days=s), "slack_days": s, "task_id": f"{c}:{m}"}
-                       for c, m, s in rows])
-    ot = ntm.on_time_table(ms).set_index("commune_code")
-    assert list(ot.index) == ["A", "B", "C"]
+                       for c, m, s in reversed(rows)])  # communes in any order
+    table = ntm.on_time_table(ms)
+    assert list(table.columns) == ntm.ON_TIME_COLUMNS
+    ot = table.set_index("commune_code")
+    assert list(ot.index) == ["A", "B", "C", "D", "E"]
     assert ot.loc["B", "on_time"] and not ot.loc["A", "on_time"] and not ot.loc["C", "on_time"]
     assert ot.loc["A", "first_missed"] == "appraisal" and ot.loc["A", "days_late"] == 3
     assert ot.loc["C", "first_missed"] == "works_done" and ot.loc["C", "days_late"] == 1
     assert ot.loc["B", "recognition_date"] == d - dt.timedelta(days=2)
+    late = ot.loc["D"]
+    assert (late["first_missed"], late["target_date"], late["scheduled_date"], late["days_late"]) == (
+        "inspection", d, d + dt.timedelta(days=5), 5)
+    assert late["recognition_date"] == d + dt.timedelta(days=2)
+    for code in ("B", "E"):  # on time: no reason, no dates, no days late
+        row = ot.loc[code]
+        assert pd.isna(row["first_missed"]) and pd.isna(row["target_date"]) and pd.isna(row["scheduled_date"])
+        assert row["days_late"] == 0
+    assert pd.isna(ot.loc["E", "recognition_date"])
+
+
+def test_on_time_table_of_no_milestones() -> None:
+    for ms in (None, pd.DataFrame(columns=ntm.MILESTONE_COLUMNS)):
+        table = ntm.on_time_table(ms)
+        assert table.empty and list(table.columns) == ntm.ON_TIME_COLUMNS
 
 
 def test_summary_counts_on_time_by_the_one_definition(base):
@@ -133,8 +152,10 @@ def test_summary_counts_on_time_by_the_one_definition(base):
 LATE_PLAN = ["07309", "07360"]  # Tân Trung late from its works on, Ngọc Thiện on its inspection only
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def late(plan):
+    """Solved once per process; built, checked, tabulated and verified again for every test that asks
+    (so that each test exercises the build and the tables itself: benchmarks/mutation.py)."""
     from ntm_sched.plan.edits import restrict_plan
     from tests.solved_plans import solved
 
@@ -220,6 +241,8 @@ def test_summary_without_a_schedule(plan) -> None:
                 "district_target_date", "total_cost_mvnd", "extra_funding_mvnd", "checker_ok"):
         assert s[key] is None, key
     assert "An Dương" in s["explanation_vi"] and "26" in s["explanation"]
+    # the English field in English: the report's language option reads it
+    assert s["explanation"] == ntm.describe_explanation(m, expl, "en") != s["explanation_vi"]
     assert s["conflicts"][0]["id"] == "07321:decision"
     for df, cols in ((res.schedule, ntm.SCHEDULE_COLUMNS), (res.milestones, ntm.MILESTONE_COLUMNS),
                      (res.allocation, ntm.ALLOCATION_COLUMNS), (res.agency_load, ntm.AGENCY_LOAD_COLUMNS)):
@@ -242,3 +265,24 @@ def test_written_files_read_back_equal(late, tmp_path) -> None:
         assert back.to_numpy().tolist() == want.to_numpy().tolist(), name
     assert json.loads((out / "summary.json").read_text(encoding="utf-8")) == json.loads(
         json.dumps(res.summary, default=str))
+
+
+def test_summary_of_a_schedule_without_money_district_target_or_check(late) -> None:
+    """Money not modelled (no funding, no extra), no district target set, the checker not asked for."""
+    from ntm_sched.engine import Payment, Result, Solution, Status
+    from ntm_sched.plan.edits import set_settings
+
+    small, res = late
+    free = set_settings(dataclasses.replace(small, funding=()), {"allow_extra_funding": "false",
+                                                                 "district_target_works_done": ""})
+    m = ntm.build(free)
+    sol = Solution(res.result.solution.tasks, ())
+    pr = ntm.tabulate(m, Result(status=Status.FEASIBLE, solution=sol))
+    s = pr.summary
+    assert s["checker_ok"] is None and s["district_target_date"] is None
+    assert s["extra_funding_mvnd"] == 0 and s["total_cost_mvnd"] == res.summary["total_cost_mvnd"]
+    assert pr.allocation.empty and list(pr.allocation.columns) == ntm.ALLOCATION_COLUMNS
+    assert s["late_communes"] == res.summary["late_communes"]
+    paid = Solution(sol.tasks, (Payment(next(iter(sol.tasks)), "EXTRA", 0, 5),))
+    assert ntm.summary_dict(m, Result(status=Status.FEASIBLE, solution=paid), pr.schedule, pr.milestones,
+                            None)["extra_funding_mvnd"] == 0  # no allocation table given: nothing counted
