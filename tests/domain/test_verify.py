@@ -13,6 +13,7 @@ import dataclasses
 import datetime as dt
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from ntm_sched import domain as ntm
@@ -448,3 +449,202 @@ def test_a_disagreement_makes_the_result_invalid_everywhere(small_plan, tmp_path
     h = dict(zip(table.iloc[:, 0], table.iloc[:, 1]))
     assert h[label("h_verified", "en")] == label("no", "en")
     assert h[label("h_status", "en")] == label("s_INVALID", "en")
+
+
+# ---------------------------------------------------------------------------
+# one wrong cell of a table or summary: reported once, naming the table, the task and the value
+# (the corruptions above assert the kind only; these were found missing by mutation testing)
+# ---------------------------------------------------------------------------
+def _table(ans, name, change):
+    df = getattr(ans, name).copy()
+    change(df)
+    return dataclasses.replace(ans, **{name: df})
+
+
+def _row(df, **where):
+    mask = True
+    for k, v in where.items():
+        mask = mask & (df[k] == v)
+    return df.index[mask][0]
+
+
+def _set(df, where, col, value):
+    df.loc[_row(df, **where), col] = value(df.loc[_row(df, **where), col]) if callable(value) else value
+
+
+SONG_VAN_SPORTS = "07345-sports"
+
+
+def _less_used(df) -> None:
+    i = df.index[df["used"] > 0][0]
+    df.loc[i, "used"] = df.loc[i, "used"] - 0.5
+
+
+TABLE_CORRUPTIONS = {
+    "schedule_cost": (lambda a: _table(a, "schedule", lambda d: _set(d, {"task_id": SONG_VAN_SPORTS}, "cost_mvnd",
+                                                                          lambda v: v + 7)),
+                      "schedule", SONG_VAN_SPORTS, ["cost_mvnd", "should be"]),
+    "schedule_work_type_of_a_step": (lambda a: _table(a, "schedule", lambda d: _set(
+        d, {"task_id": "07345:dossier"}, "work_type", "survey")), "schedule", "07345:dossier",
+        ["work_type 'survey', should be 'dossier'"]),
+    "schedule_row_missing": (lambda a: dataclasses.replace(a, schedule=a.schedule[a.schedule["task_id"]
+                                                                                  != SONG_VAN_SPORTS]),
+                             "schedule", None, [f"missing ['{SONG_VAN_SPORTS}']"]),
+    "schedule_row_twice": (lambda a: dataclasses.replace(a, schedule=pd.concat(
+        [a.schedule, a.schedule[a.schedule["task_id"] == SONG_VAN_SPORTS]])),
+        "schedule", None, [f"twice ['{SONG_VAN_SPORTS}']"]),
+    "milestone_slack": (lambda a: _table(a, "milestones", lambda d: _set(
+        d, {"task_id": "07345:inspection"}, "slack_days", lambda v: v + 1)), "milestones", "07345:inspection",
+        ["slack"]),
+    "milestone_label": (lambda a: _table(a, "milestones", lambda d: _set(
+        d, {"task_id": "07345:inspection"}, "milestone", "appraisal")), "milestones", "07345:inspection",
+        ["appraisal target", "inspection target"]),
+    "milestone_twice": (lambda a: dataclasses.replace(a, milestones=pd.concat(
+        [a.milestones, a.milestones[a.milestones["task_id"] == "07345:inspection"]])),
+        "milestones", "07345:inspection", ["twice"]),
+    "milestone_missing": (lambda a: dataclasses.replace(a, milestones=a.milestones[a.milestones["task_id"]
+                                                                                     != "07345:inspection"]),
+                          "milestones", "07345:inspection", ["lacks 07345 inspection"]),
+    "milestone_without_target": (lambda a: dataclasses.replace(a, milestones=pd.concat(
+        [a.milestones, a.milestones[a.milestones["task_id"] == "07345:inspection"].assign(
+            task_id="07345:dossier", milestone="dossier")])),
+        "milestones", "07345:dossier", ["carries no target"]),
+    "load_used": (lambda a: _table(a, "agency_load", _less_used), "agency_load", None,
+                  ["in use, the schedule gives"]),
+    "load_row_missing": (lambda a: dataclasses.replace(a, agency_load=a.agency_load.iloc[1:]),
+                         "agency_load", None, ["lacks"]),
+    "load_row_extra": (lambda a: dataclasses.replace(a, agency_load=pd.concat(
+        [a.agency_load, a.agency_load.iloc[:1].assign(week_start=dt.date(2030, 1, 7))])),
+        "agency_load", None, ["has an extra row", "2030-01-07"]),
+    "load_week_not_a_date": (lambda a: dataclasses.replace(a, agency_load=pd.concat(
+        [a.agency_load, a.agency_load.iloc[:1].assign(week_start="next week")])),
+        "agency_load", None, ["'next week' is not a date"]),
+    "allocation_amount": (lambda a: _table(a, "allocation", lambda d: _set(
+        d, {"task_id": SONG_VAN_SPORTS, "instalment": "advance"}, "amount_mvnd", lambda v: v + 1)),
+        "allocation", SONG_VAN_SPORTS, ["the payments give"]),
+    "allocation_commune": (lambda a: _table(a, "allocation", lambda d: _set(
+        d, {"task_id": SONG_VAN_SPORTS, "instalment": "advance"}, "commune_code", "07357")),
+        "allocation", SONG_VAN_SPORTS, ["commune '07357'", "the task is 07345's"]),
+    "summary_first_missed": (lambda a: dataclasses.replace(a, summary={**a.summary,
+                                                                         "first_missed": {"07345": "inspection"}}),
+                             "summary", None, ["first_missed = {'07345': 'inspection'}"]),
+    "summary_total_cost": (lambda a: dataclasses.replace(a, summary={**a.summary, "total_cost_mvnd":
+                                                                     a.summary["total_cost_mvnd"] + 1}),
+                           "summary", None, ["total_cost_mvnd"]),
+    "summary_target": (lambda a: dataclasses.replace(a, summary={**a.summary, "district_target_date": None}),
+                       "summary", None, ["district_target_date = None"]),
+    "summary_late_communes_missing": (lambda a: dataclasses.replace(a, summary={**a.summary,
+                                                                                  "late_communes": None}),
+                                      "summary", None, ["late_communes = None"]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(TABLE_CORRUPTIONS))
+def test_a_wrong_cell_is_reported_once_by_name(small_plan, answer, name) -> None:
+    corrupt, kind, task, words = TABLE_CORRUPTIONS[name]
+    assert V.verify(small_plan, answer).ok
+    rep = V.verify(small_plan, corrupt(answer))
+    assert len(rep.findings) == 1, str(rep)
+    f = rep.findings[0]
+    assert (f.kind, f.task) == (kind, task), str(rep)
+    for w in words:
+        assert w in f.message, f.message
+
+
+def test_every_wrong_row_is_reported_not_only_the_first(small_plan, answer) -> None:
+    """A row for a task the answer does not have comes first; the rows after it are still read."""
+    bad = answer.schedule.iloc[:1].assign(task_id="NO-SUCH-TASK")
+    sch = pd.concat([bad, answer.schedule])
+    i = sch.index[sch["task_id"] == SONG_VAN_SPORTS][0]
+    sch.loc[sch["task_id"] == SONG_VAN_SPORTS, "cost_mvnd"] = sch.loc[i, "cost_mvnd"] + 1
+    ms = answer.milestones.copy()
+    ms = pd.concat([ms.iloc[:1].assign(task_id="NO-SUCH-TASK"), ms])
+    ms.loc[ms["task_id"] == "07345:inspection", "slack_days"] += 1
+    rep = V.verify(small_plan, dataclasses.replace(answer, schedule=sch, milestones=ms))
+    assert {(f.kind, f.task) for f in rep.findings} >= {("schedule", SONG_VAN_SPORTS),
+                                                        ("milestones", "07345:inspection")}
+
+
+def test_a_summary_without_first_missed_is_not_a_disagreement(small_plan, answer) -> None:
+    """Summaries written before first_missed existed are read without it; the rest is still checked."""
+    summary = {k: v for k, v in answer.summary.items() if k != "first_missed"}
+    assert V.verify(small_plan, dataclasses.replace(answer, summary=summary)).ok
+
+
+def test_report_text_lists_at_most_fifty_findings() -> None:
+    rep = V.VerifyReport([V.Finding("cost", f"f{i}") for i in range(53)])
+    assert rep.lines() == [f"[cost] f{i}" for i in range(50)] + ["... and 3 more"]
+    assert rep.lines(3) == ["[cost] f0", "[cost] f1", "[cost] f2", "... and 50 more"]
+    assert V.VerifyReport([V.Finding("cost", f"f{i}") for i in range(50)]).lines()[-1] == "[cost] f49"
+    text = str(rep).splitlines()
+    assert text[0] == "53 disagreement(s) with the plan:" and text[1] == "  [cost] f0" and len(text) == 52
+    assert str(V.VerifyReport()) == "answer agrees with the plan" and V.VerifyReport().ok
+
+
+# ---------------------------------------------------------------------------
+# verify_result: every table the user receives is checked, and the verdict is written
+# ---------------------------------------------------------------------------
+def _fresh(small_plan):
+    solved(small_plan, ("small", *SMALL))  # solved once per process
+    return solved(small_plan, ("small", *SMALL))  # built, tabulated and verified again: a result of its own
+
+
+@pytest.mark.parametrize("table", ["schedule", "milestones", "agency_load", "allocation"])
+def test_verify_result_checks_each_table_it_is_given(small_plan, table) -> None:
+    pr = _fresh(small_plan)
+    assert pr.summary["verified"] is True
+    df = getattr(pr, table)
+    col, more = {"schedule": ("end_date", dt.timedelta(days=1)), "milestones": ("slack_days", 1),
+                 "agency_load": ("capacity", 1), "allocation": ("amount_mvnd", 1)}[table]
+    df.loc[df.index[0], col] = df.loc[df.index[0], col] + more
+    V.verify_result(small_plan, pr)
+    assert pr.summary["verified"] is False and pr.status == V.INVALID_STATUS
+    kinds = {f.kind for f in pr.verification.findings}
+    assert table in kinds, kinds
+
+
+def test_verify_result_says_why_in_both_languages(small_plan) -> None:
+    pr = _fresh(small_plan)
+    solver = pr.summary["status"]
+    pr.schedule["cost_mvnd"] = pr.schedule["cost_mvnd"] + 1  # every row: many findings
+    V.verify_result(small_plan, pr)
+    s, rep = pr.summary, pr.verification
+    n = len(rep.findings)
+    assert n > 3 and s["verifier_findings"] == rep.lines() and s["solver_status"] == solver
+    first3 = "; ".join(rep.lines(3))
+    assert s["explanation"] == f"The answer disagrees with the plan ({n} finding(s)); do not use it: {first3}"
+    assert s["explanation_vi"] == (f"Kết quả không khớp với kế hoạch ({n} điểm); không dùng kết quả này: "
+                                   f"{first3}")
+
+
+def test_verify_result_without_a_schedule(small_plan) -> None:
+    from ntm_sched.engine import Result, Status
+
+    pr = ntm.tabulate(ntm.build(small_plan), Result(status=Status.UNKNOWN, runtime_s=1.0))
+    pr.verification = "not run"
+    assert V.verify_result(small_plan, pr) is pr
+    assert pr.summary["verified"] is None and pr.summary["verifier_findings"] == [] and pr.verification is None
+    assert pr.status == "UNKNOWN"
+
+
+def test_answer_from_result_keeps_what_is_wrong_for_the_verifier(small_plan) -> None:
+    """A time that is not a whole day, a payment from a source the plan does not know and a row the
+    schedule table lists twice are findings, not errors of the verifier."""
+    from ntm_sched.engine import Payment, Solution, TaskSchedule
+
+    pr = _fresh(small_plan)
+    sol = pr.result.solution
+    tid = SONG_VAN_SPORTS
+    ts = sol.tasks[tid]
+    tasks = {**sol.tasks, tid: TaskSchedule(tid, ts.start + 0.5, ts.end + 0.5, ts.mode)}
+    pr.result.solution = Solution(tasks, (*sol.payments, Payment(tid, "NOWHERE", ts.start, 0)))
+    pr.schedule = pd.concat([pr.schedule, pr.schedule[pr.schedule["task_id"] == "07345:dossier"]])
+    ans = V.answer_from_result(small_plan, pr)
+    got = next(t for t in ans.tasks if t.task_id == tid)
+    assert got.start == ts.start + 0.5  # passed on as it is, not turned into a day
+    dossier = next(t for t in ans.tasks if t.task_id == "07345:dossier")
+    assert dossier.mode == "normal" and dossier.cost_mvnd == 0  # the first of the two rows
+    assert next(p for p in ans.payments if p.source_id == "NOWHERE").earmark is None
+    rep = V.verify(small_plan, ans)
+    assert {"type", "source", "schedule"} <= rep.kinds(), str(rep)
+    assert any("twice ['07345:dossier']" in f.message for f in rep.findings)
