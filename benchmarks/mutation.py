@@ -15,12 +15,15 @@ each mutant against a fast subset of the tests (no base-plan solve, no notebooks
 the checker tests, the verifier tests on small plans, the build, tables and explain tests). It
 works in a scratch copy of the project (``--workdir``, default a temporary folder), never in the
 repository, and prints per module (and with ``--by-function`` per function): mutants, killed, timed
-out, survived, without tests, and the killed share ``(killed + timeout) / (mutants - skipped)``.
+out, survived, without tests, and the killed share ``(killed + timeout) / (mutants - skipped)``,
+also without the survivors listed in ``benchmarks/mutation_equivalent.txt`` (``--equivalent``): mutants
+shown equivalent to the code, each under a category that says why.
 
 Usage (CPU-heavy: about a mutant per 1-6 s per child process)::
 
     .venv/bin/python benchmarks/mutation.py [--max-children 1] [--modules FILE ...] [--workdir DIR] [--keep]
-                                            [--survivors] [--by-function]
+                                            [--survivors] [--by-function] [--equivalent FILE]
+    .venv/bin/python benchmarks/mutation.py --workdir DIR --report-only [...]   # an earlier run's results
 """
 
 from __future__ import annotations
@@ -111,19 +114,46 @@ def _function_of(mutant: str) -> str:
     return name[2:] if name.startswith("x_") else name
 
 
+EQUIVALENT = ROOT / "benchmarks" / "mutation_equivalent.txt"
+
+
+def read_equivalent(path: Path) -> dict[str, str]:
+    """Mutant name -> category, from a file of ``[category] reason`` headers each followed by the
+    names of the mutants it covers (``#`` starts a comment)."""
+    out: dict[str, str] = {}
+    category = None
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        if line.startswith("["):
+            category = line[1:line.index("]")]
+        elif category is None:
+            raise SystemExit(f"{path}: {line!r} before any [category] line")
+        else:
+            out[line] = category
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--max-children", type=int, default=1, help="mutants tested at once (default 1)")
     ap.add_argument("--workdir", type=Path, default=None, help="scratch folder (default: a temporary one)")
     ap.add_argument("--keep", action="store_true", help="keep the scratch folder (mutmut's results)")
-    ap.add_argument("--survivors", action="store_true", help="list the surviving mutants")
+    ap.add_argument("--report-only", action="store_true", help="report the results already in --workdir")
+    ap.add_argument("--survivors", action="store_true", help="list the surviving mutants (with their change)")
     ap.add_argument("--by-function", action="store_true", help="also the figures of each mutated function")
+    ap.add_argument("--equivalent", type=Path, default=EQUIVALENT,
+                    help=f"survivors shown equivalent, by category with the reason (default {EQUIVALENT.name})")
     ap.add_argument("--modules", nargs="+", default=None, help=f"files to mutate (default: {' '.join(MODULES)})")
     args = ap.parse_args(argv)
     modules = args.modules or MODULES
     unknown = [m for m in modules if not (ROOT / m).is_file()]
     if unknown:
         ap.error(f"no such module: {', '.join(unknown)}")
+    if args.report_only and args.workdir is None:
+        ap.error("--report-only reads an earlier run: give its --workdir")
+    equivalent = read_equivalent(args.equivalent) if args.equivalent.is_file() else {}
 
     work = args.workdir or Path(tempfile.mkdtemp(prefix="ntm-mutation-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -133,39 +163,52 @@ def main(argv: list[str] | None = None) -> int:
             f.write(_config(modules))
     mutmut = [sys.executable, "-m", "mutmut"]
     t0 = time.perf_counter()
-    run = subprocess.run([*mutmut, "run", "--max-children", str(args.max_children)], cwd=work)
+    rc = None
+    if not args.report_only:
+        rc = subprocess.run([*mutmut, "run", "--max-children", str(args.max_children)], cwd=work).returncode
     wall = time.perf_counter() - t0
     out = subprocess.run([*mutmut, "results", "--all", "true"], cwd=work, capture_output=True, text=True)
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     by_function: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    by_category: Counter[str] = Counter()
     survivors: list[str] = []
     for line in out.stdout.splitlines():
         m = _LINE.match(line)
         if not m:
             continue
         status = m["status"]
+        if status == "survived" and m["name"] in equivalent:
+            status = "equivalent"
+            by_category[equivalent[m["name"]]] += 1
         counts[_module_of(m["name"])][status] += 1
         by_function[(_module_of(m["name"]), _function_of(m["name"]))][status] += 1
         if status == "survived":
             survivors.append(m["name"])
-    print(f"\nmutation testing: {len(modules)} modules, {args.max_children} children, {wall:.0f} s wall "
-          f"(mutmut exit {run.returncode}); scratch copy: {work}")
-    print(f"{'module':44} {'mutants':>7} {'killed':>6} {'timeout':>7} {'survived':>8} {'no tests':>8} "
-          f"{'skipped':>7} {'killed share':>12}")
-    total = Counter()
+    if rc is not None:
+        print(f"\nmutation testing: {len(modules)} modules, {args.max_children} children, {wall:.0f} s wall "
+              f"(mutmut exit {rc}); scratch copy: {work}")
+    print(f"{'module':44} {'mutants':>7} {'killed':>6} {'timeout':>7} {'survived':>8} {'equiv.':>6} "
+          f"{'no tests':>8} {'skipped':>7} {'killed share':>12} {'excl. equiv.':>12}")
+    total: Counter[str] = Counter()
     for mod in modules:
         c = counts.get(mod, Counter())
         total.update(c)
         _row(mod, c)
     _row("all", total)
+    if by_category:
+        print("\nsurvivors shown equivalent, by category (" + str(args.equivalent) + "):")
+        for cat, n in sorted(by_category.items()):
+            print(f"  {n:4d}  {cat}")
     if args.by_function:
         print("\nper function:")
         for (mod, fn), c in sorted(by_function.items()):
             _row(f"{Path(mod).stem}.{fn}", c)
     if args.survivors:
-        print("\nsurvivors (inspect with: cd WORKDIR && python -m mutmut show NAME):")
+        print("\nsurvivors not shown equivalent:")
         for s in survivors:
-            print("  " + s)
+            shown = subprocess.run([*mutmut, "show", s], cwd=work, capture_output=True, text=True).stdout
+            change = [x for x in shown.splitlines() if x[:1] in "+-" and x[:3] not in ("+++", "---")]
+            print(f"  {s}\n" + "".join(f"      {x}\n" for x in change), end="")
     if not args.keep and args.workdir is None:
         shutil.rmtree(work, ignore_errors=True)
     return 0 if total else 1
@@ -174,11 +217,13 @@ def main(argv: list[str] | None = None) -> int:
 def _row(mod: str, c: Counter[str]) -> None:
     n = sum(c.values())
     killed, timeout = c.get("killed", 0), c.get("timeout", 0)
-    skipped = c.get("skipped", 0)
+    skipped, equiv = c.get("skipped", 0), c.get("equivalent", 0)
     share = (killed + timeout) / max(1, n - skipped)
-    print(f"{mod:44} {n:7d} {killed:6d} {timeout:7d} {c.get('survived', 0):8d} {c.get('no tests', 0):8d} "
-          f"{skipped:7d} {share:11.1%}")
-    others = {k: v for k, v in c.items() if k not in ("killed", "timeout", "survived", "no tests", "skipped")}
+    share_eq = (killed + timeout) / max(1, n - skipped - equiv)
+    print(f"{mod:44} {n:7d} {killed:6d} {timeout:7d} {c.get('survived', 0):8d} {equiv:6d} "
+          f"{c.get('no tests', 0):8d} {skipped:7d} {share:11.1%} {share_eq:12.1%}")
+    known = ("killed", "timeout", "survived", "equivalent", "no tests", "skipped")
+    others = {k: v for k, v in c.items() if k not in known}
     if others:
         print(f"{'':44} other: {others}")
 
