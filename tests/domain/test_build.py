@@ -227,7 +227,8 @@ def _edit(records, key, **changes):
 def test_build_follows_records_the_shipped_plan_does_not_have(plan) -> None:
     """Rules the shipped data never exercise, each in a record changed on purpose: a release date, a
     task of no quantity, an appraisal target, a work type without agency effort, a 1-day work and a
-    1-day step, a light step (half a person-day a week), a commune whose works are all done."""
+    1-day step, a light step (half a person-day a week), a commune whose works are all done, a source
+    with tranches both earmarked and not."""
     from ntm_sched.plan.edits import set_settings
 
     steps = tuple(dataclasses.replace(s, effort_per_week=0.5) if (s.chain, s.step) == ("commune", "survey")
@@ -242,6 +243,9 @@ def test_build_follows_records_the_shipped_plan_does_not_have(plan) -> None:
                          "cultural_house_renovation", duration_fixed_days=2, duration_per_batch_days=0),
         communes=_edit(plan.communes, "07303", target_appraisal=dt.date(2019, 11, 20)),
         recognition_steps=steps,
+        # commune budgets are earmarked; one tranche of the same source for any commune beside them
+        funding=(*plan.funding, dataclasses.replace(next(tr for tr in plan.funding if tr.source_id == "XA"),
+                                                    tranche_id="XA-ANY", commune_code=None)),
     )
     _build_matches_the_plan(changed)
     # renovations take 2 days: accelerated to 1 day at half the time, not at 0.7 (ceil(1.4) = 2 is no faster)
