@@ -66,8 +66,8 @@ TESTS = [
 # solves per mutant are what makes this slow: the small plans are solved once per process
 # (tests/solved_plans.py; mutmut forks its workers from the process that ran them) and the tests
 # that solve again (modified plans, whole scenarios, the command line end to end) are left out here
-# (they run in the test suite)
-DESELECT = "not modified_plan and not invalid_everywhere"
+# (they run in the test suite), as is the import test without OR-Tools (a subprocess no mutant can fail)
+DESELECT = "not modified_plan and not invalid_everywhere and not imports_without_cp_sat"
 
 
 def _config(modules: list[str]) -> str:
