@@ -756,3 +756,71 @@ def test_a_calendar_without_breaks_pauses_nothing(small_plan) -> None:
     d = dt.date(2020, 1, 20)  # inside the construction stop of Tết 2020
     assert rules.elapsed_end(d, 3, "no-such-calendar") == d + dt.timedelta(days=3)
     assert rules.elapsed_end(d, 0, "construction") == d
+
+
+# ---------------------------------------------------------------------------
+# money: each disagreement named by task, source, day and amount
+# ---------------------------------------------------------------------------
+BARE = dict(schedule=None, milestones=None, agency_load=None, allocation=None, summary=None)
+
+
+def _money_findings(plan, ans) -> list[tuple[str, str | None, str]]:
+    rep = V.verify(plan, dataclasses.replace(ans, **BARE))
+    return [(f.kind, f.task, f.message) for f in rep.findings]
+
+
+def test_money_disagreements_are_named(small_plan, answer) -> None:
+    sports = [p for p in answer.payments if p.task_id == SONG_VAN_SPORTS]
+    adv, rest = sorted(sports, key=lambda p: p.date)
+    t = _task(answer, SONG_VAN_SPORTS)
+    # not a whole number of millions: that payment is left out, so the advance is short too
+    got = _money_findings(small_plan, _repaid(answer, SONG_VAN_SPORTS, amount_mvnd=adv.amount_mvnd + 0.5))
+    assert got == [("type", SONG_VAN_SPORTS, f"payment to {SONG_VAN_SPORTS!r} from {adv.source_id!r}: amount "
+                    f"{adv.amount_mvnd + 0.5!r} on {adv.date!r} is not a whole number of millions on a day"),
+                   ("payment", SONG_VAN_SPORTS, f"task {SONG_VAN_SPORTS!r}: advance 0 paid on {t.start}, the "
+                    f"plan's advance_share 0.3 of {t.cost_mvnd} gives {adv.amount_mvnd}")]
+    # a day late: paid neither on the first day nor after the end
+    late = adv.date + dt.timedelta(days=1)
+    got = _money_findings(small_plan, _repaid(answer, SONG_VAN_SPORTS, date=late))
+    assert ("payment", SONG_VAN_SPORTS, f"task {SONG_VAN_SPORTS!r}: {adv.amount_mvnd} paid on {late}, neither its "
+            f"first day {t.start} nor the day after its end {t.end}") in got
+    # the remainder short by one million
+    got = _money_findings(small_plan, _repaid(answer, SONG_VAN_SPORTS, amount_mvnd=rest.amount_mvnd - 1)
+                          if rest is sports[0] else dataclasses.replace(answer, payments=tuple(
+                              dataclasses.replace(q, amount_mvnd=q.amount_mvnd - 1) if q is rest else q
+                              for q in answer.payments)))
+    assert ("payment", SONG_VAN_SPORTS, f"task {SONG_VAN_SPORTS!r}: remainder {rest.amount_mvnd - 1} paid on "
+            f"{t.end}, should be {rest.amount_mvnd}") in got
+    # a payment to no task, and a negative one
+    extra = (V.PlanPayment("NO-SUCH-TASK", "HUYEN", None, t.start, 1),
+             V.PlanPayment(SONG_VAN_SPORTS, "HUYEN", None, t.start, -1))
+    got = _money_findings(small_plan, dataclasses.replace(answer, payments=(*answer.payments, *extra)))
+    assert ("payment", "NO-SUCH-TASK", "payment of 1 to 'NO-SUCH-TASK', not a task of the plan") in got
+    assert ("payment", SONG_VAN_SPORTS, f"task {SONG_VAN_SPORTS!r}: negative payment -1 from 'HUYEN'") in got
+
+
+def test_money_beyond_what_was_released_is_one_finding_per_source(small_plan, answer) -> None:
+    first = min(t.start for t in answer.tasks)
+    rules = V._Rules(small_plan)
+    have = rules.released("HUYEN", None, first)
+    big = (V.PlanPayment(SONG_VAN_SPORTS, "HUYEN", None, first, int(have) + 1),
+           V.PlanPayment(SONG_VAN_SPORTS, "HUYEN", None, first + dt.timedelta(days=1), 5))
+    got = [g for g in _money_findings(small_plan, dataclasses.replace(answer, payments=(*answer.payments, *big)))
+           if g[0] == "funding"]
+    paid = sum(p.amount_mvnd for p in answer.payments if p.source_id == "HUYEN" and p.date <= first)
+    assert got == [("funding", None, f"source 'HUYEN': {paid + int(have) + 1} paid by {first}, funding.csv "
+                    f"releases {float(have):g} by then")]
+    # the earmarked support of Liên Chung is a source of its own
+    lc = rules.released("HUYEN_LC", "07357", dt.date(2020, 12, 31))
+    lien_chung = next(t.task_id for t in answer.tasks if t.task_id.startswith("07357-"))
+    over = V.PlanPayment(lien_chung, "HUYEN_LC", "07357", dt.date(2020, 12, 31), int(lc) + 1)
+    assert any(g[0] == "funding" and "source 'HUYEN_LC' (earmark 07357)" in g[2]
+               for g in _money_findings(small_plan, dataclasses.replace(answer, payments=(*answer.payments, over))))
+
+
+def test_extra_money_before_it_may_come_is_named(small_plan, answer) -> None:
+    first = min((p for p in answer.payments if p.source_id == V.EXTRA and p.amount_mvnd > 0), key=lambda p: p.date)
+    later = first.date + dt.timedelta(days=1)
+    got = _money_findings(set_settings(small_plan, {"extra_funding_from": later.isoformat()}), answer)
+    assert ("source", first.task_id, f"task {first.task_id!r} paid {first.amount_mvnd} of extra funding on "
+            f"{first.date}, before extra_funding_from {later}") in got
