@@ -88,7 +88,8 @@ def test_wrong_instalment(problem, solution):
     pays[1] = Payment("A", "S", 7, 8)
     rep = check(problem, Solution(solution.tasks, tuple(pays)))
     assert rep.kinds() == {"payment"}
-    assert len(rep.violations) == 2
+    assert [v.message for v in rep.violations] == ["task 'A': advance paid 2 at start 2, should be 3",
+                                                   "task 'A': remainder paid 8 at end 7, should be 7"]
 
 
 def test_payment_at_wrong_time_and_source(problem, solution):
@@ -316,6 +317,34 @@ def test_every_broken_task_is_reported_not_only_the_first(problem, solution):
     assert [(v.kind, v.task) for v in rep.violations if v.kind in ("schedule", "type", "mode")] == [
         ("schedule", "A"), ("type", "B"), ("mode", "C")]
     assert _only(rep, "type").message == "task 'B': start 8.0 and end 10 must be whole periods"
+    # the same kinds in another order: a mode error first does not hide the rest
+    tasks = dict(solution.tasks)
+    tasks["A"] = TaskSchedule("A", 2, 7, 3)
+    tasks["C"] = TaskSchedule("C", 0.0, 1)
+    del tasks["B"]
+    rep = check(problem, Solution(tasks, solution.payments))
+    assert [(v.kind, v.task) for v in rep.violations if v.kind in ("schedule", "type", "mode")] == [
+        ("mode", "A"), ("schedule", "B"), ("type", "C")]
+
+
+def test_every_precedence_is_checked_after_one_with_a_broken_task(problem, solution):
+    from ntm_sched.engine import Precedence
+
+    two = dataclasses.replace(problem, precedences=(Precedence("C", "A", "FS", 0), *problem.precedences))
+    tasks = dict(solution.tasks)
+    tasks["C"] = TaskSchedule("C", 0, 1, 3)  # C is broken: its precedence cannot be checked
+    tasks["B"] = TaskSchedule("B", 7, 9)  # B starts before A ends + 1
+    pays = tuple(dataclasses.replace(p, time={8: 7, 10: 9}.get(p.time, p.time)) if p.task_id == "B" else p
+                 for p in solution.payments)
+    rep = check(two, Solution(tasks, pays))
+    assert ("precedence", "B") in {(v.kind, v.task) for v in rep.violations}
+
+
+def test_every_source_is_checked_whatever_their_order(solution):
+    """An unlimited source listed first does not end the money check."""
+    p = small_problem(sources=(Source("X", unlimited=True), Source("S", (Tranche(0, 2), Tranche(3, 20)))))
+    v = _only(check(p, solution), "source")
+    assert (v.source, v.period) == ("S", 2)
 
 
 def test_start_inside_a_break_is_one_violation(problem, solution):
@@ -409,3 +438,5 @@ def test_extra_money_from_its_first_period_on(problem, solution):
     v = _only(check(small_problem(sources=at.sources, tasks=_with_tasks(problem, B={"sources": frozenset({"S", "X"})})
                                   .tasks), one), "source")
     assert (v.task, v.period) == ("B", 8)  # even one million before it is available
+    nothing = Solution(solution.tasks, (*solution.payments, Payment("B", "X", 8, 0)))
+    assert check(at, nothing).ok  # nothing drawn before it is available
