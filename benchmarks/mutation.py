@@ -61,6 +61,8 @@ TESTS = [
     "tests/domain/test_tables.py::test_summary_without_a_schedule",
     "tests/domain/test_tables.py::test_written_files_read_back_equal",
     "tests/domain/test_tables.py::test_summary_of_a_schedule_without_money_district_target_or_check",
+    "tests/domain/test_tables.py::test_a_task_on_the_plans_first_day_counts_in_its_weeks_load",
+    "tests/domain/test_tables.py::test_tables_without_targets_or_agency_effort_keep_their_columns",
     "tests/domain/test_run.py::test_solve_plan_forwards_the_solver_options_and_verifies",
 ]
 # solves per mutant are what makes this slow: the small plans are solved once per process

@@ -135,7 +135,12 @@ def test_on_time_means_every_dated_chain_milestone_met():
 
 
 def test_on_time_table_of_no_milestones() -> None:
-    for ms in (None, pd.DataFrame(columns=ntm.MILESTONE_COLUMNS)):
+    d = dt.date(2020, 1, 1)
+    district_only = pd.DataFrame([{"commune_code": "DISTRICT", "milestone": "works_done", "target_date": d,
+                                   "scheduled_date": d, "slack_days": 0, "task_id": "DISTRICT:criteria_done"},
+                                  {"commune_code": "07345", "milestone": "task:07345-sports", "target_date": d,
+                                   "scheduled_date": d, "slack_days": 0, "task_id": "07345-sports"}])
+    for ms in (None, pd.DataFrame(columns=ntm.MILESTONE_COLUMNS), district_only):
         table = ntm.on_time_table(ms)
         assert table.empty and list(table.columns) == ntm.ON_TIME_COLUMNS
 
@@ -286,3 +291,41 @@ def test_summary_of_a_schedule_without_money_district_target_or_check(late) -> N
     paid = Solution(sol.tasks, (Payment(next(iter(sol.tasks)), "EXTRA", 0, 5),))
     assert ntm.summary_dict(m, Result(status=Status.FEASIBLE, solution=paid), pr.schedule, pr.milestones,
                             None)["extra_funding_mvnd"] == 0  # no allocation table given: nothing counted
+
+
+def test_a_task_on_the_plans_first_day_counts_in_its_weeks_load(late) -> None:
+    """The week of the plan's date (a Monday) holds the load of its first day too."""
+    from ntm_sched.engine import Solution, TaskSchedule
+
+    small, res = late
+    m = res.model
+    busy = next(t for t in m.problem.tasks if t.modes[0].demands and t.modes[0].duration > 0)
+    (agency, units), = busy.modes[0].demands.items()
+    far = max(ts.end for ts in res.result.solution.tasks.values()) + 30
+    tasks = {t.id: TaskSchedule(t.id, far, far) for t in m.problem.tasks}  # everything else out of the way
+    tasks[busy.id] = TaskSchedule(busy.id, 0, 1)
+    ld = ntm.agency_load_table(m, Solution(tasks))
+    week0 = ld[(ld["agency"] == agency) & (ld["week_start"] == m.origin)]
+    from ntm_sched.units import from_model_effort
+
+    assert m.origin.weekday() == 0 and week0["used"].tolist() == [from_model_effort(units)] and units > 0
+
+
+def test_tables_without_targets_or_agency_effort_keep_their_columns(late) -> None:
+    """No dated target anywhere and no agency effort: milestones.csv and agency_load.csv are empty but
+    keep their headers (a reader of the files finds the columns it expects)."""
+    from ntm_sched.plan.edits import set_settings
+
+    small, res = late
+    bare = set_settings(small, {"communes_target": "", **{f"district_target_{m}": "" for m in ntm.MILESTONES}})
+    bare = dataclasses.replace(
+        bare,
+        communes=tuple(dataclasses.replace(c, target_works_done=None, target_inspection=None, target_submission=None,
+                                           target_appraisal=None, target_recognition=None) for c in bare.communes),
+        tasks=tuple(dataclasses.replace(t, due_date=None) for t in bare.tasks),
+        work_types=tuple(dataclasses.replace(w, effort_per_week=0.0) for w in bare.work_types),
+        recognition_steps=tuple(dataclasses.replace(r, effort_per_week=0.0) for r in bare.recognition_steps))
+    m = ntm.build(bare)
+    pr = ntm.tabulate(m, res.result)
+    assert pr.milestones.empty and list(pr.milestones.columns) == ntm.MILESTONE_COLUMNS
+    assert pr.agency_load.empty and list(pr.agency_load.columns) == ntm.AGENCY_LOAD_COLUMNS
