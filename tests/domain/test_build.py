@@ -153,7 +153,11 @@ def _build_matches_the_plan(plan) -> None:
                                          and ear in (None, r.commune))}
         assert set(t.sources) == (allowed if r.kind == "work" else set()), t.id
         inf = m.info[t.id]
+        assert inf.task_id == t.id
         assert (inf.commune_code, inf.kind, inf.agency, inf.target_date) == (r.commune, r.kind, r.agency, r.target)
+        # the name the engine's own sentences give the task: the plan's description, or owner and step
+        owner = "Huyện" if r.commune == "DISTRICT" else plan.commune(r.commune).name
+        assert t.label == (r.name_vi if r.kind == "work" else f"{owner}: {r.name_vi}"), t.id
         assert inf.milestone == (r.milestone if r.kind == "step" else None), t.id
         assert inf.modes == tuple(r.modes), t.id
     assert {(pr.pred, pr.succ) for pr in p.precedences} == {(a, s) for s, ps in rules.preds.items() for a in ps}
@@ -203,18 +207,21 @@ def test_build_reads_added_breaks_and_capacity_changes(plan) -> None:
                                                 capacity_changes=(*plan.capacity_changes, ch)))
 
 
-@pytest.mark.parametrize("start", ["2019-10-14", "2020-02-10"])
+@pytest.mark.parametrize("start", ["2019-10-14", "2020-01-25", "2020-02-02", "2020-02-03", "2020-02-08",
+                                   "2020-02-09", "2020-02-10"])
 def test_build_ignores_breaks_and_capacity_changes_before_the_plans_date(plan, start) -> None:
-    """A plan dated after National Day 2019 (a re-planned scenario) or after Tết 2020: what ended before
-    the plan's date has no effect (it once became a break on day 0, and the province's Tết pause a zero
-    capacity on day 0 that made the problem invalid)."""
+    """A plan dated after National Day 2019 (a re-planned scenario), or around Tết 2020: inside the
+    construction stop (20/01-08/02) and the province's pause (20/01-02/02), on their last days, the day
+    after. What ended before the plan's date has no effect (it once became a break on day 0, and the
+    province's pause a zero capacity on day 0 that made the problem invalid); what runs through it
+    counts from day 0."""
     from ntm_sched.plan.edits import set_settings
 
     later = set_settings(plan, {"plan_start": start})
     _build_matches_the_plan(later)
     m = ntm.build(later)
-    assert all(b > 0 for cal in m.problem.calendars for b, _ in cal.breaks)
-    assert all(b > 0 for r in m.problem.resources for b, _, _ in r.profile)
+    first_break = min(b for cal in m.problem.calendars for b, _ in cal.breaks)
+    assert (first_break == 0) == (start in ("2020-01-25", "2020-02-02", "2020-02-03", "2020-02-08"))
 
 
 def _edit(records, key, **changes):
@@ -227,8 +234,9 @@ def _edit(records, key, **changes):
 def test_build_follows_records_the_shipped_plan_does_not_have(plan) -> None:
     """Rules the shipped data never exercise, each in a record changed on purpose: a release date, a
     task of no quantity, an appraisal target, a work type without agency effort, a 1-day work and a
-    1-day step, a light step (half a person-day a week), a commune whose works are all done, a source
-    with tranches both earmarked and not."""
+    1-day step, a light step (half a person-day a week), a work that takes no time, an accelerable work
+    without agency effort, a commune whose works are all done, a source with tranches both earmarked
+    and not."""
     from ntm_sched.plan.edits import set_settings
 
     steps = tuple(dataclasses.replace(s, effort_per_week=0.5) if (s.chain, s.step) == ("commune", "survey")
@@ -238,9 +246,12 @@ def test_build_follows_records_the_shipped_plan_does_not_have(plan) -> None:
         plan,
         tasks=tuple(t for t in _edit(_edit(plan.tasks, "07321-waste-area", release_date=dt.date(2019, 9, 16)),
                                      "07321-waste-points", quantity=0.0) if t.commune_code != "07360"),
-        work_types=_edit(_edit(plan.work_types, "cultural_house_tidy", effort_per_week=0.0, duration_fixed_days=1,
+        work_types=_edit(_edit(_edit(plan.work_types, "boundary_markers", duration_fixed_days=0,
+                                     duration_per_batch_days=0),
+                               "cultural_house_tidy", effort_per_week=0.0, duration_fixed_days=1,
                                duration_per_batch_days=0),
-                         "cultural_house_renovation", duration_fixed_days=2, duration_per_batch_days=0),
+                         "cultural_house_renovation", duration_fixed_days=2, duration_per_batch_days=0,
+                         effort_per_week=0.0),
         communes=_edit(plan.communes, "07303", target_appraisal=dt.date(2019, 11, 20)),
         recognition_steps=steps,
         # commune budgets are earmarked; one tranche of the same source for any commune beside them
@@ -268,6 +279,10 @@ def test_build_of_a_plan_without_money_or_district_works(plan) -> None:
     m = ntm.build(dataclasses.replace(set_settings(plan, {"district_missing_criteria": ""}), tasks=rest))
     first = {p.pred for p in m.problem.precedences if p.succ == "DISTRICT:criteria_done"}
     assert first and not first & district and "07360:decision" in first
+    # a plan that leaves out the recognition procedure (works only): no chain step at all
+    works_only = dataclasses.replace(plan, recognition_steps=())
+    _build_matches_the_plan(works_only)
+    assert all(":" not in t.id for t in ntm.build(works_only).problem.tasks)
 
 
 def test_build_uses_the_settings_it_is_given(plan) -> None:
