@@ -1007,3 +1007,119 @@ def test_a_cost_half_way_between_two_millions_may_round_either_way(small_plan, a
     for cost in (t.cost_mvnd, t.cost_mvnd + 1):
         rep = V.verify(halfway, dataclasses.replace(_with_task(answer, t.task_id, cost_mvnd=cost), **BARE))
         assert "cost" not in rep.kinds(), str(rep)
+
+
+# ---------------------------------------------------------------------------
+# boundaries of the money, capacity and deadline rules
+# ---------------------------------------------------------------------------
+def test_a_work_that_takes_no_time_is_paid_at_once(small_plan, answer) -> None:
+    t = _costly_work(answer)
+    wt = small_plan.task(t.task_id).work_type
+    instant = dataclasses.replace(small_plan, work_types=tuple(
+        dataclasses.replace(w, duration_fixed_days=0, duration_per_batch_days=0) if w.work_type == wt else w
+        for w in small_plan.work_types))
+    paid = [p for p in answer.payments if p.task_id == t.task_id]
+    others = tuple(p for p in answer.payments if p.task_id != t.task_id)
+    at_once = tuple(dataclasses.replace(p, date=t.start) for p in paid)
+    moved = dataclasses.replace(_with_task(answer, t.task_id, end=t.start), **BARE)
+
+    def mine(pays):
+        rep = V.verify(instant, dataclasses.replace(moved, payments=others + pays))
+        return [(f.kind, f.message) for f in rep.findings if f.task == t.task_id]
+
+    assert mine(at_once) == []
+    advance_only = tuple(p for p in at_once if p.amount_mvnd != max(q.amount_mvnd for q in at_once))
+    assert mine(advance_only) == [("payment", f"task {t.task_id!r} takes no time: paid "
+                                   f"{sum(p.amount_mvnd for p in advance_only)} on {t.start}, cost {t.cost_mvnd}")]
+
+
+def test_money_rules_at_their_boundaries(small_plan, answer) -> None:
+    t = _costly_work(answer)
+    p = next(p for p in answer.payments if p.task_id == t.task_id)
+    # a payment of nothing is not a negative payment
+    zero = dataclasses.replace(answer, payments=(*answer.payments, dataclasses.replace(p, amount_mvnd=0)), **BARE)
+    assert V.verify(small_plan, zero).ok
+    # extra money on the very day it may come is allowed
+    first = min((q for q in answer.payments if q.source_id == V.EXTRA), key=lambda q: q.date)
+    on_the_day = set_settings(small_plan, {"extra_funding_from": first.date.isoformat()})
+    assert V.verify(on_the_day, dataclasses.replace(answer, **BARE)).ok
+    # bad payments first do not stop the checks of the ones after them
+    bad = (V.PlanPayment(t.task_id, "HUYEN", None, t.start, 0.5), V.PlanPayment("NO-SUCH-TASK", "HUYEN", None,
+                                                                                t.start, 1))
+    later = tuple(dataclasses.replace(q, source_id="HUYEN_LC", earmark="07357") if q is p else q
+                  for q in answer.payments)  # Liên Chung's support paid to a task of Song Vân
+    wrong = dataclasses.replace(answer, payments=(*bad, *later), **BARE)
+    got = {(f.kind, f.task) for f in V.verify(small_plan, wrong).findings}
+    assert {("type", t.task_id), ("payment", "NO-SUCH-TASK"), ("source", t.task_id)} <= got
+
+
+def test_a_precedence_broken_is_named(small_plan, answer) -> None:
+    a, d = _task(answer, "07357:appraisal"), _task(answer, "07357:decision")
+    bad = dataclasses.replace(_with_task(answer, d.task_id, start=a.start, end=a.start + (d.end - d.start)), **BARE)
+    got = [(f.kind, f.task, f.message) for f in V.verify(small_plan, bad).findings if f.kind == "precedence"]
+    assert got == [("precedence", d.task_id, f"{d.task_id!r} starts on {a.start} before '07357:appraisal' is "
+                    f"finished (last day {a.end - dt.timedelta(days=1)})")]
+
+
+def _gd_dt(answer, rules):
+    """Days on which the education office (GD_DT) has more than one work running, with their load."""
+    from collections import defaultdict
+
+    load = defaultdict(list)
+    for t in answer.tasks:
+        r = rules.tasks[t.task_id]
+        m = r.modes[t.mode]
+        if r.agency == "GD_DT" and m.effort > 0:
+            d = t.start
+            while d < t.end:
+                load[d].append((t.task_id, m.effort))
+                d += dt.timedelta(days=1)
+    return load
+
+
+def test_an_agencys_load_adds_up_the_works_it_runs(small_plan, answer) -> None:
+    """The education office runs both communes' classrooms at once (0.75 + 0.5 person-days a week, each
+    within 1): one finding per agency and week, naming the works running."""
+    rules = V._Rules(small_plan)
+    load = _gd_dt(answer, rules)
+    busy = sorted(d for d, v in load.items() if len(v) >= 2)
+    start, end = busy[0], busy[0] + dt.timedelta(days=13)
+    ch = CapacityChange(agency_id="GD_DT", start_date=start, end_date=end, weekly_capacity=1.0, source="test")
+    rep = V.verify(_plan_with(small_plan, capacity_changes=(*small_plan.capacity_changes, ch)),
+                   dataclasses.replace(answer, **BARE))
+    caps = [f.message for f in rep.findings if f.kind == "capacity"]
+    over = [d for d in sorted(load) if start <= d <= end and sum(e for _, e in load[d]) > 1]
+    weeks = sorted({d - dt.timedelta(days=d.weekday()) for d in over})
+    assert len(caps) == len(weeks) >= 2
+    first = over[0]
+    names = ", ".join(sorted(tid for tid, _ in load[first]))
+    total = float(sum(e for _, e in load[first]))
+    assert caps[0] == f"agency 'GD_DT' on {first}: {total:g} person-days/week in use > capacity 1 ({names})"
+
+
+def test_a_work_is_not_counted_on_the_day_after_its_end(small_plan, answer) -> None:
+    rules = V._Rules(small_plan)
+    yt = [t for t in answer.tasks if rules.tasks[t.task_id].agency == "YT"
+          and rules.tasks[t.task_id].modes[t.mode].effort > 0]
+    t = yt[0]
+    assert not any(s.start <= t.end < s.end for s in yt)  # nothing of the health office runs that day
+    ch = CapacityChange(agency_id="YT", start_date=t.end, end_date=t.end, weekly_capacity=0, source="test")
+    rep = V.verify(_plan_with(small_plan, capacity_changes=(*small_plan.capacity_changes, ch)),
+                   dataclasses.replace(answer, **BARE))
+    assert "capacity" not in rep.kinds(), str(rep)
+
+
+def test_a_hard_deadline_met_on_its_day(small_plan, answer) -> None:
+    d = _task(answer, "07357:decision")
+    done = V.completion(d.start, d.end, small_plan.setting_date("plan_start"))
+
+    def with_target(day):
+        communes = tuple(dataclasses.replace(c, target_recognition=day) if c.code == "07357" else c
+                         for c in small_plan.communes)
+        return set_settings(_plan_with(small_plan, communes=communes), {"hard_deadlines": "true"})
+
+    assert V.verify(with_target(done), dataclasses.replace(answer, **BARE)).ok
+    early = done - dt.timedelta(days=1)
+    got = [(f.kind, f.task, f.message) for f in V.verify(with_target(early), dataclasses.replace(answer, **BARE))
+           .findings]
+    assert got == [("deadline", d.task_id, f"task {d.task_id!r} finishes on {done}, after its hard target {early}")]
