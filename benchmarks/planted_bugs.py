@@ -31,8 +31,8 @@ TABLES = "ntm_sched/domain/tables.py"
 
 # bug name -> (file, exact text, replacement)
 BUGS: dict[str, tuple[str, str, str]] = {
-    "break_day_early": (BUILD, "b, f = self.period(b_rec.start_date), self.period(b_rec.end_date) + 1",
-                        "b, f = self.period(b_rec.start_date), self.period(b_rec.end_date)"),
+    "break_day_early": (BUILD, "date_to_period(self.origin, b_rec.end_date) + 1",
+                        "date_to_period(self.origin, b_rec.end_date)"),
     "advance_ignored": (BUILD, "advance_share=st.advance_share,", "advance_share=0.3,"),
     "late_from_inspection": (TABLES, 'ms = milestones[milestones["milestone"].isin(CHAIN_MILESTONES)',
                              'ms = milestones[(milestones["milestone"] == "inspection")'),

@@ -61,7 +61,8 @@ def evaluation_html(rep: Any, plan: Any, lang: str = "vi") -> str:
     L = lambda k, **kw: label(k, lang, **kw)  # noqa: E731
     s = rep.summary
     cn, sn = commune_names(plan, lang), source_names(plan, lang)
-    out = [_p(status_words(s["status"], rep.fixed.summary.get("gap"), lang))]
+    out = [invalid_banner([s.get("verifier_findings") or ""] if s.get("verified") is False else [], lang),
+           _p(status_words(s["status"], rep.fixed.summary.get("gap"), lang))]
     if s.get("missing_mvnd"):
         first = quarter_text(rep.missing["quarter"].min(), lang) if len(rep.missing) else ""
         out.append(_p(L("b_alloc_missing", amount=format_money(float(s["missing_mvnd"]), lang), first=first),
@@ -110,7 +111,8 @@ def minimum_html(mb: Any, plan: Any, lang: str = "vi") -> str:
     L = lambda k, **kw: label(k, lang, **kw)  # noqa: E731
     cn, sn = commune_names(plan, lang), source_names(plan, lang)
     gap = getattr(mb.result, "gap", None) if mb.result is not None else None
-    out = [_p(status_words(mb.status, gap, lang))]
+    out = [invalid_banner([mb.summary.get("verifier_findings") or ""] if mb.summary.get("verified") is False else [],
+                          lang), _p(status_words(mb.status, gap, lang))]
     if mb.total_mvnd is None:
         out.append(_p(L("b_min_none"), "ntm-msg-bad"))
     else:
@@ -138,8 +140,11 @@ def scale_markdown(ans: Any, lang: str = "vi") -> str:
     if ans.scale is None:
         return label("b_scale_none", lang)
     pct = lambda v: f"{100 * float(v):.0f} %"  # noqa: E731
-    return label("b_scale", lang, scale=pct(ans.scale), budget=format_money(float(ans.budget_mvnd or 0), lang),
+    text = label("b_scale", lang, scale=pct(ans.scale), budget=format_money(float(ans.budget_mvnd or 0), lang),
                  lower=pct(ans.lower))
+    if getattr(ans, "verified", None) is False:
+        text = f"**⛔ {label('banner_invalid', lang)}: {ans.verifier_findings}**\n\n" + text
+    return text
 
 
 def cuts_html(df: pd.DataFrame, plan: Any, lang: str = "vi") -> str:
@@ -157,8 +162,10 @@ def cuts_html(df: pd.DataFrame, plan: Any, lang: str = "vi") -> str:
         L("h_district_date"): [format_date(to_date(v)) or "-" for v in df["district_recognition_date"]],
         L("b_extra_needed"): [int(v) if pd.notna(v) else None for v in df["extra_needed_mvnd"]],
         L("b_from"): [L("b_own") if s == "own solve" else L("b_below") for s in df["source"]],
+        L("h_verified"): verdict_cells(df, lang),
     })
-    return _p(L("b_cuts_answer")) + view.table_html(t, lang, "ntm-budget-cuts")
+    bad = [f"{round(100 * float(v))} %" for v in budget.invalid_rows(df, "level")]
+    return invalid_banner(bad, lang) + _p(L("b_cuts_answer")) + view.table_html(t, lang, "ntm-budget-cuts")
 
 
 def marginal_html(df: pd.DataFrame, plan: Any, lang: str = "vi") -> str:
@@ -172,8 +179,26 @@ def marginal_html(df: pd.DataFrame, plan: Any, lang: str = "vi") -> str:
         L("b_base_date"): [format_date(to_date(v)) or "-" for v in df["base_date"]],
         L("b_with_more"): [format_date(to_date(v)) or "-" for v in df["date_with_more"]],
         L("b_days_gained"): [int(v) if pd.notna(v) else None for v in df["days_gained"]],
+        L("h_verified"): verdict_cells(df, lang),
     })
-    return _p(L("b_marginal_answer")) + view.table_html(t, lang, "ntm-budget-marginal")
+    bad = [cn.get(c, c) for c in budget.invalid_rows(df, "commune_code")]
+    return (invalid_banner(bad, lang) + _p(L("b_marginal_answer"))
+            + view.table_html(t, lang, "ntm-budget-marginal"))
+
+
+def verdict_cells(df: pd.DataFrame, lang: str = "vi") -> list[str]:
+    """The plan-level verifier's verdict of each row of a budget table, in words ('-' without a schedule)."""
+    if "verified" not in df.columns:
+        return ["-"] * len(df)
+    words = {True: label("yes", lang), False: label("no", lang), None: "-"}
+    return [words[budget.verdict_value(v)] for v in df["verified"]]
+
+
+def invalid_banner(what: list[str], lang: str = "vi") -> str:
+    """A loud line naming the answers the plan-level verifier rejected (empty when there are none)."""
+    if not what:
+        return ""
+    return _p(f"⛔ {label('banner_invalid', lang)}: {', '.join(what)}", "ntm-msg-bad")
 
 
 class BudgetPage:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 from ntm_sched.cli.common import (
@@ -34,6 +36,7 @@ from ntm_sched.studies.budget import (
 )
 from ntm_sched.studies.budget.cuts import DEFAULT_LEVELS
 from ntm_sched.studies.budget.marginal import DEFAULT_AMOUNT
+from ntm_sched.studies.budget.verdict import invalid_rows, loud_lines
 
 HELP = "finance office: evaluate, minimum, cuts, marginal"
 LEVELS_TEXT = ",".join(f"{x:g}" for x in DEFAULT_LEVELS)
@@ -83,8 +86,11 @@ def main(args: argparse.Namespace) -> int:
         print(f"missing money (re-solve with extra funding): {s['missing_mvnd']:,.0f} M VND")
         if s.get("note"):
             print(s["note"])
+        print(f"checked against the plan: {s['verified']}")
         print(f"written: {out}")
-        return 0 if s["status"] in ("OPTIMAL", "FEASIBLE") else 1
+        if s["verified"] is False:
+            _say_invalid([("allocation", s["verifier_findings"])])
+        return 0 if s["status"] in ("OPTIMAL", "FEASIBLE") and s["verified"] is not False else 1
     if verb == "minimum":
         mb = minimum_budget(plan, opts)
         sc_ans = minimum_uniform_scale(plan, opts, tolerance=args.tolerance)
@@ -92,7 +98,8 @@ def main(args: argparse.Namespace) -> int:
                     uniform_scale_lower_proven=sc_ans.lower_proven, uniform_scale_question=sc_ans.question,
                     uniform_scale_target_lateness=sc_ans.target_lateness,
                     uniform_scale_target_status=sc_ans.target_status,
-                    uniform_budget_mvnd=sc_ans.budget_mvnd, tolerance=args.tolerance)
+                    uniform_budget_mvnd=sc_ans.budget_mvnd, tolerance=args.tolerance,
+                    uniform_scale_verified=sc_ans.verified, uniform_scale_verifier_findings=sc_ans.verifier_findings)
         write_budget_tables(out, {**mb.tables(), "uniform_scale_trace": sc_ans.trace}, summ)
         print(f"question 1: {MINIMUM_QUESTION}")
         if len(mb.relaxed):
@@ -107,8 +114,13 @@ def main(args: argparse.Namespace) -> int:
         print(f"smallest uniform scale of the current budget: {sc_ans.scale} (not feasible at {sc_ans.lower:.4f}"
               f"{'' if sc_ans.lower_proven else ', not proven: a probe timed out'}; target lateness "
               f"{sc_ans.target_lateness} ({sc_ans.target_status}); tolerance {args.tolerance:.0%})")
+        print(f"checked against the plan: minimum budget {sm.get('verified')}, uniform scale {sc_ans.verified}")
         print(f"written: {out}")
-        return 0 if mb.status in ("OPTIMAL", "FEASIBLE") and sc_ans.scale is not None else 1
+        _say_invalid([(what, str(findings)) for what, ok, findings in (
+            ("minimum budget", sm.get("verified"), sm.get("verifier_findings")),
+            ("uniform scale", sc_ans.verified, sc_ans.verifier_findings)) if ok is False])
+        return 0 if (mb.status in ("OPTIMAL", "FEASIBLE") and sc_ans.scale is not None
+                     and sc_ans.verified is not False) else 1
     if verb == "cuts":
         try:
             levels = [float(x) for x in args.levels.split(",") if x.strip()]
@@ -118,27 +130,40 @@ def main(args: argparse.Namespace) -> int:
             return fail(f"--levels: expected comma-separated non-negative numbers, got {args.levels!r}")
         df = budget_cuts(plan, levels, opts)
         answered = bool(df["communes_on_time"].notna().all())
+        invalid = invalid_rows(df, "level")
         write_budget_tables(out, {"cuts": df}, {"question": CUTS_QUESTION, "levels": levels, "answered": answered,
-                                                "monotone": cuts_are_monotone(df)})
+                                                "monotone": cuts_are_monotone(df), "verified": not invalid,
+                                                "invalid_levels": invalid})
         _write_plot(out, df, str(getattr(args, "lang", None) or "vi"))
         print(f"question: {CUTS_QUESTION}")
         print(df[["level", "status", "gap", "communes_on_time", "late_recognition", "district_recognition_date",
-                  "extra_needed_mvnd", "missing_from", "horizon_end"]].to_string(index=False))
+                  "extra_needed_mvnd", "missing_from", "horizon_end", "verified"]].to_string(index=False))
         print(f"written: {out}")
+        _say_invalid((f"level {r.level:g}", r.verifier_findings) for r in df.itertuples() if str(r.level) in invalid)
         if not answered:
             return fail(f"no schedule at level(s) {df.loc[df['communes_on_time'].isna(), 'level'].tolist()}")
-        return 0
+        return 1 if invalid else 0
     if verb == "marginal":
         if args.amount <= 0:
             return fail("--amount must be positive")
         df = marginal_value(plan, args.amount, opts, source_id=args.source)
-        write_budget_tables(out, {"marginal": df}, {"question": MARGINAL_QUESTION, "amount_mvnd": args.amount})
+        invalid = invalid_rows(df, "commune_code")
+        write_budget_tables(out, {"marginal": df}, {"question": MARGINAL_QUESTION, "amount_mvnd": args.amount,
+                                                    "verified": not invalid, "invalid_communes": invalid})
         print(f"question: {MARGINAL_QUESTION}")
         print(df[["commune_code", "name", "base_date", "date_with_more", "days_gained", "lateness_status_base",
-                  "lateness_status_with_more"]].to_string(index=False))
+                  "lateness_status_with_more", "verified"]].to_string(index=False))
         print(f"written: {out}")
-        return 0 if df["days_gained"].notna().all() else 1
+        _say_invalid((f"commune {r.commune_code}", r.verifier_findings) for r in df.itertuples()
+                     if str(r.commune_code) in invalid)
+        return 0 if df["days_gained"].notna().all() and not invalid else 1
     return fail(f"unknown budget verb {verb!r}")  # pragma: no cover
+
+
+def _say_invalid(rows: Iterable[tuple[str, str]]) -> None:
+    """Each answer the plan-level verifier rejected, on stderr (the exit status is then 1)."""
+    for line in loud_lines(rows):
+        print(line, file=sys.stderr)
 
 
 def _write_plot(out: Path, df, lang: str) -> None:

@@ -93,9 +93,11 @@ class _Builder:
             for b_rec in self.plan.calendar:
                 if b_rec.calendar != name:
                     continue
-                b, f = self.period(b_rec.start_date), self.period(b_rec.end_date) + 1
+                # periods before the plan's date are not clamped first: a break that ended before it
+                # has no effect (clamped, it became a one-day break on day 0)
+                b, f = date_to_period(self.origin, b_rec.start_date), date_to_period(self.origin, b_rec.end_date) + 1
                 if f > 0 and f > b:
-                    brk.append((b, f))
+                    brk.append((max(b, 0), f))
             brk.sort()
             merged: list[tuple[int, int]] = []
             for b, f in brk:
@@ -113,9 +115,11 @@ class _Builder:
             for ch in self.plan.capacity_changes:
                 if ch.agency_id != a.agency_id:
                     continue
-                b, e = self.period(ch.start_date), self.period(ch.end_date) + 1
-                if e > b:
-                    profile.append((b, e, to_model_effort(float(ch.weekly_capacity))))
+                # as for breaks: a change that ended before the plan's date has no effect (clamped to
+                # day 0 it changed day 0, and a zero capacity there made the problem invalid)
+                b, e = date_to_period(self.origin, ch.start_date), date_to_period(self.origin, ch.end_date) + 1
+                if e > 0 and e > b:
+                    profile.append((max(b, 0), e, to_model_effort(float(ch.weekly_capacity))))
             out.append(Resource(a.agency_id, to_model_effort(float(a.weekly_capacity)), tuple(profile)))
         return out
 

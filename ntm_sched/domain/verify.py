@@ -600,10 +600,11 @@ def _date(v: Any) -> dt.date | None:
 
 def _verify_schedule_table(rules: _Rules, schedule: Any, valid: dict[str, Any], add: Any) -> None:
     ids = list(schedule["task_id"]) if len(schedule) else []
-    if sorted(ids) != sorted(valid) and sorted(set(ids)) != sorted(valid):
+    if sorted(ids) != sorted(valid):  # one row per scheduled task: none missing, none twice, none unknown
         missing = sorted(set(valid) - set(ids))
+        twice = sorted({i for i in ids if ids.count(i) > 1})
         add(Finding("schedule", f"schedule.csv lists {len(ids)} rows for {len(valid)} scheduled tasks"
-                    + (f"; missing {missing[:5]}" if missing else "")))
+                    + (f"; missing {missing[:5]}" if missing else "") + (f"; twice {twice[:5]}" if twice else "")))
     for row in schedule.itertuples(index=False):
         tid = row.task_id
         if tid not in valid:

@@ -21,10 +21,13 @@ def unlimited_sources(problem: Problem, price: int) -> Problem:
 
 
 def scaled_tranches(problem: Problem, scale: float) -> Problem:
-    """Every limited source's tranches x ``scale`` (rounded half up), same dates."""
+    """Every limited source's tranches x ``scale``, same dates, rounded **down** as every released
+    amount is: the problem never releases more than the plan's tranches x ``scale`` (rounded half up,
+    a schedule of the uniform-scale question spent up to 1.5 million VND more than that plan released)."""
     srcs = tuple(
         x if x.unlimited
-        else Source(x.name, tuple(Tranche(tr.time, int(math.floor(tr.amount * scale + 0.5))) for tr in x.tranches))
+        else Source(x.name, tuple(Tranche(tr.time, int(math.floor(round(tr.amount * scale, 9))))
+                                  for tr in x.tranches))
         for x in problem.sources
     )
     return dataclasses.replace(problem, sources=srcs)

@@ -139,7 +139,12 @@ def build_report_context(scenario: str = "base", lang: str | None = None, time_l
     lang = check_lang(lang or sc.lang)
     plan = load_scenario_plan(sc)
     res = solve_plan(plan, sc.solver_options(time_limit, workers, seed))
-    t = {
+    return ReportContext(sc, plan, res, lang, Path(output_dir), report_tables(res, plan, sc, lang))
+
+
+def report_tables(res: PlanResult, plan: Plan, scenario: Scenario, lang: str) -> dict[str, pd.DataFrame]:
+    """The report's tables (``tables/<name>.csv`` and the workbook's sheets) of a solved plan."""
+    return {
         "headline": tables.headline(res, plan, lang),
         "milestones": tables.milestone_table(res, plan, lang),
         "at_risk": tables.at_risk(res, plan, lang),
@@ -149,9 +154,8 @@ def build_report_context(scenario: str = "base", lang: str | None = None, time_l
         "cash_flow": tables.cash_flow_table(res, plan, lang),
         "schedule": tables.schedule_table(res, plan, lang),
         "assumptions": tables.assumptions(plan, lang),
-        "overrides": tables.overrides(sc, lang, plan),
+        "overrides": tables.overrides(scenario, lang, plan),
     }
-    return ReportContext(sc, plan, res, lang, Path(output_dir), t)
 
 
 def _number_format(lang: str) -> Any:

@@ -155,7 +155,11 @@ def _build_matches_the_plan(plan) -> None:
                                          and ear in (None, r.commune))}
         assert set(t.sources) == (allowed if r.kind == "work" else set()), t.id
         inf = m.info[t.id]
+        assert inf.task_id == t.id
         assert (inf.commune_code, inf.kind, inf.agency, inf.target_date) == (r.commune, r.kind, r.agency, r.target)
+        # the name the engine's own sentences give the task: the plan's description, or owner and step
+        owner = "Huyện" if r.commune == "DISTRICT" else plan.commune(r.commune).name
+        assert t.label == (r.name_vi if r.kind == "work" else f"{owner}: {r.name_vi}"), t.id
         assert inf.milestone == (r.milestone if r.kind == "step" else None), t.id
         assert inf.modes == tuple(r.modes), t.id
     assert {(pr.pred, pr.succ) for pr in p.precedences} == {(a, s) for s, ps in rules.preds.items() for a in ps}
@@ -198,7 +202,96 @@ def test_build_reads_added_breaks_and_capacity_changes(plan) -> None:
 
     brk = Break(calendar="office", start_date=dt.date(2019, 12, 30), end_date=dt.date(2020, 1, 2), name_vi="x",
                 name_en="x", source="test")  # overlaps New Year: merged
+    late = Break(calendar="construction", start_date=dt.date(2021, 2, 20), end_date=dt.date(2021, 2, 25),
+                 name_vi="y", name_en="y", source="test")  # overlaps the end of the Tết 2021 stop: merged too
     ch = CapacityChange(agency_id="BCD_HUYEN", start_date=dt.date(2019, 10, 7), end_date=dt.date(2019, 10, 20),
                         weekly_capacity=2.5, source="test")
-    _build_matches_the_plan(dataclasses.replace(plan, calendar=(*plan.calendar, brk),
+    _build_matches_the_plan(dataclasses.replace(plan, calendar=(*plan.calendar, brk, late),
                                                 capacity_changes=(*plan.capacity_changes, ch)))
+
+
+@pytest.mark.parametrize("start", ["2019-10-14", "2020-01-25", "2020-02-02", "2020-02-03", "2020-02-08",
+                                   "2020-02-09", "2020-02-10"])
+def test_build_ignores_breaks_and_capacity_changes_before_the_plans_date(plan, start) -> None:
+    """A plan dated after National Day 2019 (a re-planned scenario), or around Tết 2020: inside the
+    construction stop (20/01-08/02) and the province's pause (20/01-02/02), on their last days, the day
+    after. What ended before the plan's date has no effect (it once became a break on day 0, and the
+    province's pause a zero capacity on day 0 that made the problem invalid); what runs through it
+    counts from day 0."""
+    from ntm_sched.plan.edits import set_settings
+
+    later = set_settings(plan, {"plan_start": start})
+    _build_matches_the_plan(later)
+    m = ntm.build(later)
+    first_break = min(b for cal in m.problem.calendars for b, _ in cal.breaks)
+    assert (first_break == 0) == (start in ("2020-01-25", "2020-02-02", "2020-02-03", "2020-02-08"))
+
+
+def _edit(records, key, **changes):
+    """``records`` with the one whose first field is ``key`` changed."""
+    first = dataclasses.fields(records[0])[0].name
+    assert any(getattr(r, first) == key for r in records), key
+    return tuple(dataclasses.replace(r, **changes) if getattr(r, first) == key else r for r in records)
+
+
+def test_build_follows_records_the_shipped_plan_does_not_have(plan) -> None:
+    """Rules the shipped data never exercise, each in a record changed on purpose: a release date, a
+    task of no quantity, an appraisal target, a work type without agency effort, a 1-day work and a
+    1-day step, a light step (half a person-day a week), a work that takes no time, an accelerable work
+    without agency effort, a commune whose works are all done, a source with tranches both earmarked
+    and not."""
+    from ntm_sched.plan.edits import set_settings
+
+    steps = tuple(dataclasses.replace(s, effort_per_week=0.5) if (s.chain, s.step) == ("commune", "survey")
+                  else dataclasses.replace(s, duration_days=1) if (s.chain, s.step) == ("commune", "inspection")
+                  else s for s in plan.recognition_steps)
+    changed = dataclasses.replace(
+        plan,
+        tasks=tuple(t for t in _edit(_edit(plan.tasks, "07321-waste-area", release_date=dt.date(2019, 9, 16)),
+                                     "07321-waste-points", quantity=0.0) if t.commune_code != "07360"),
+        work_types=_edit(_edit(_edit(plan.work_types, "boundary_markers", duration_fixed_days=0,
+                                     duration_per_batch_days=0),
+                               "cultural_house_tidy", effort_per_week=0.0, duration_fixed_days=1,
+                               duration_per_batch_days=0),
+                         "cultural_house_renovation", duration_fixed_days=2, duration_per_batch_days=0,
+                         effort_per_week=0.0),
+        communes=_edit(plan.communes, "07303", target_appraisal=dt.date(2019, 11, 20)),
+        recognition_steps=steps,
+        # commune budgets are earmarked; one tranche of the same source for any commune beside them
+        funding=(*plan.funding, dataclasses.replace(next(tr for tr in plan.funding if tr.source_id == "XA"),
+                                                    tranche_id="XA-ANY", commune_code=None)),
+    )
+    _build_matches_the_plan(changed)
+    # renovations take 2 days: accelerated to 1 day at half the time, not at 0.7 (ceil(1.4) = 2 is no faster)
+    _build_matches_the_plan(set_settings(changed, {"accel_duration_factor": "0.5"}))
+    m = ntm.build(changed)
+    lone = [s for s in m.problem.precedences if s.succ == "07360:works_done"]
+    assert lone == []  # Ngọc Thiện's chain starts on the plan's date
+    assert m.problem.task("07321-waste-area").release == 42
+
+
+def test_build_of_a_plan_without_money_or_district_works(plan) -> None:
+    from ntm_sched.plan.edits import set_settings
+
+    free = set_settings(dataclasses.replace(plan, funding=()), {"allow_extra_funding": "false"})
+    m = ntm.build(free)
+    assert m.problem.sources == () and all(t.sources is None for t in m.problem.tasks)  # money not modelled
+    district = {t.task_id for t in plan.tasks if t.commune_code == "DISTRICT"}
+    rest = tuple(dataclasses.replace(t, predecessors=tuple(p for p in t.predecessors if p not in district))
+                 for t in plan.tasks if t.task_id not in district)
+    m = ntm.build(dataclasses.replace(set_settings(plan, {"district_missing_criteria": ""}), tasks=rest))
+    first = {p.pred for p in m.problem.precedences if p.succ == "DISTRICT:criteria_done"}
+    assert first and not first & district and "07360:decision" in first
+    # a plan that leaves out the recognition procedure (works only): no chain step at all
+    works_only = dataclasses.replace(plan, recognition_steps=())
+    _build_matches_the_plan(works_only)
+    assert all(":" not in t.id for t in ntm.build(works_only).problem.tasks)
+
+
+def test_build_uses_the_settings_it_is_given(plan) -> None:
+    st = ntm.read_settings(plan)
+    m = ntm.build(plan, dataclasses.replace(st, advance_share=0.5))
+    assert m.problem.advance_share == 0.5 and m.settings.advance_share == 0.5
+    o = ntm.build(plan).problem.objective
+    # the weights of settings.csv are carried by each task; the objective does not scale them again
+    assert (o.tardiness, o.late_count, o.extra_funding) == (1, 1, 1)

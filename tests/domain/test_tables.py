@@ -110,15 +110,39 @@ def test_on_time_means_every_dated_chain_milestone_met():
         ("C", "works_done", -1), ("C", "inspection", -4), ("C", "recognition", -9),
         ("DISTRICT", "works_done", -30),
     ]
+    rows += [("D", "recognition", -2), ("D", "inspection", -5)]  # listed out of chain order: inspection first
+    rows += [("E", "works_done", 1)]  # no recognition milestone in the table
     ms = pd.DataFrame([{"commune_code": c, "milestone": m, "target_date": d,
                         "scheduled_date": d - dt.timedelta(days=s), "slack_days": s, "task_id": f"{c}:{m}"}
-                       for c, m, s in rows])
-    ot = ntm.on_time_table(ms).set_index("commune_code")
-    assert list(ot.index) == ["A", "B", "C"]
+                       for c, m, s in reversed(rows)])  # communes in any order
+    table = ntm.on_time_table(ms)
+    assert list(table.columns) == ntm.ON_TIME_COLUMNS
+    ot = table.set_index("commune_code")
+    assert list(ot.index) == ["A", "B", "C", "D", "E"]
     assert ot.loc["B", "on_time"] and not ot.loc["A", "on_time"] and not ot.loc["C", "on_time"]
     assert ot.loc["A", "first_missed"] == "appraisal" and ot.loc["A", "days_late"] == 3
     assert ot.loc["C", "first_missed"] == "works_done" and ot.loc["C", "days_late"] == 1
     assert ot.loc["B", "recognition_date"] == d - dt.timedelta(days=2)
+    late = ot.loc["D"]
+    assert (late["first_missed"], late["target_date"], late["scheduled_date"], late["days_late"]) == (
+        "inspection", d, d + dt.timedelta(days=5), 5)
+    assert late["recognition_date"] == d + dt.timedelta(days=2)
+    for code in ("B", "E"):  # on time: no reason, no dates, no days late
+        row = ot.loc[code]
+        assert pd.isna(row["first_missed"]) and pd.isna(row["target_date"]) and pd.isna(row["scheduled_date"])
+        assert row["days_late"] == 0
+    assert pd.isna(ot.loc["E", "recognition_date"])
+
+
+def test_on_time_table_of_no_milestones() -> None:
+    d = dt.date(2020, 1, 1)
+    district_only = pd.DataFrame([{"commune_code": "DISTRICT", "milestone": "works_done", "target_date": d,
+                                   "scheduled_date": d, "slack_days": 0, "task_id": "DISTRICT:criteria_done"},
+                                  {"commune_code": "07345", "milestone": "task:07345-sports", "target_date": d,
+                                   "scheduled_date": d, "slack_days": 0, "task_id": "07345-sports"}])
+    for ms in (None, pd.DataFrame(columns=ntm.MILESTONE_COLUMNS), district_only):
+        table = ntm.on_time_table(ms)
+        assert table.empty and list(table.columns) == ntm.ON_TIME_COLUMNS
 
 
 def test_summary_counts_on_time_by_the_one_definition(base):
@@ -133,8 +157,10 @@ def test_summary_counts_on_time_by_the_one_definition(base):
 LATE_PLAN = ["07309", "07360"]  # Tân Trung late from its works on, Ngọc Thiện on its inspection only
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def late(plan):
+    """Solved once per process; built, checked, tabulated and verified again for every test that asks
+    (so that each test exercises the build and the tables itself: benchmarks/mutation.py)."""
     from ntm_sched.plan.edits import restrict_plan
     from tests.solved_plans import solved
 
@@ -220,6 +246,8 @@ def test_summary_without_a_schedule(plan) -> None:
                 "district_target_date", "total_cost_mvnd", "extra_funding_mvnd", "checker_ok"):
         assert s[key] is None, key
     assert "An Dương" in s["explanation_vi"] and "26" in s["explanation"]
+    # the English field in English: the report's language option reads it
+    assert s["explanation"] == ntm.describe_explanation(m, expl, "en") != s["explanation_vi"]
     assert s["conflicts"][0]["id"] == "07321:decision"
     for df, cols in ((res.schedule, ntm.SCHEDULE_COLUMNS), (res.milestones, ntm.MILESTONE_COLUMNS),
                      (res.allocation, ntm.ALLOCATION_COLUMNS), (res.agency_load, ntm.AGENCY_LOAD_COLUMNS)):
@@ -242,3 +270,62 @@ def test_written_files_read_back_equal(late, tmp_path) -> None:
         assert back.to_numpy().tolist() == want.to_numpy().tolist(), name
     assert json.loads((out / "summary.json").read_text(encoding="utf-8")) == json.loads(
         json.dumps(res.summary, default=str))
+
+
+def test_summary_of_a_schedule_without_money_district_target_or_check(late) -> None:
+    """Money not modelled (no funding, no extra), no district target set, the checker not asked for."""
+    from ntm_sched.engine import Payment, Result, Solution, Status
+    from ntm_sched.plan.edits import set_settings
+
+    small, res = late
+    free = set_settings(dataclasses.replace(small, funding=()), {"allow_extra_funding": "false",
+                                                                 "district_target_works_done": ""})
+    m = ntm.build(free)
+    sol = Solution(res.result.solution.tasks, ())
+    pr = ntm.tabulate(m, Result(status=Status.FEASIBLE, solution=sol))
+    s = pr.summary
+    assert s["checker_ok"] is None and s["district_target_date"] is None
+    assert s["extra_funding_mvnd"] == 0 and s["total_cost_mvnd"] == res.summary["total_cost_mvnd"]
+    assert pr.allocation.empty and list(pr.allocation.columns) == ntm.ALLOCATION_COLUMNS
+    assert s["late_communes"] == res.summary["late_communes"]
+    paid = Solution(sol.tasks, (Payment(next(iter(sol.tasks)), "EXTRA", 0, 5),))
+    assert ntm.summary_dict(m, Result(status=Status.FEASIBLE, solution=paid), pr.schedule, pr.milestones,
+                            None)["extra_funding_mvnd"] == 0  # no allocation table given: nothing counted
+
+
+def test_a_task_on_the_plans_first_day_counts_in_its_weeks_load(late) -> None:
+    """The week of the plan's date (a Monday) holds the load of its first day too."""
+    from ntm_sched.engine import Solution, TaskSchedule
+
+    small, res = late
+    m = res.model
+    busy = next(t for t in m.problem.tasks if t.modes[0].demands and t.modes[0].duration > 0)
+    (agency, units), = busy.modes[0].demands.items()
+    far = max(ts.end for ts in res.result.solution.tasks.values()) + 30
+    tasks = {t.id: TaskSchedule(t.id, far, far) for t in m.problem.tasks}  # everything else out of the way
+    tasks[busy.id] = TaskSchedule(busy.id, 0, 1)
+    ld = ntm.agency_load_table(m, Solution(tasks))
+    week0 = ld[(ld["agency"] == agency) & (ld["week_start"] == m.origin)]
+    from ntm_sched.units import from_model_effort
+
+    assert m.origin.weekday() == 0 and week0["used"].tolist() == [from_model_effort(units)] and units > 0
+
+
+def test_tables_without_targets_or_agency_effort_keep_their_columns(late) -> None:
+    """No dated target anywhere and no agency effort: milestones.csv and agency_load.csv are empty but
+    keep their headers (a reader of the files finds the columns it expects)."""
+    from ntm_sched.plan.edits import set_settings
+
+    small, res = late
+    bare = set_settings(small, {"communes_target": "", **{f"district_target_{m}": "" for m in ntm.MILESTONES}})
+    bare = dataclasses.replace(
+        bare,
+        communes=tuple(dataclasses.replace(c, target_works_done=None, target_inspection=None, target_submission=None,
+                                           target_appraisal=None, target_recognition=None) for c in bare.communes),
+        tasks=tuple(dataclasses.replace(t, due_date=None) for t in bare.tasks),
+        work_types=tuple(dataclasses.replace(w, effort_per_week=0.0) for w in bare.work_types),
+        recognition_steps=tuple(dataclasses.replace(r, effort_per_week=0.0) for r in bare.recognition_steps))
+    m = ntm.build(bare)
+    pr = ntm.tabulate(m, res.result)
+    assert pr.milestones.empty and list(pr.milestones.columns) == ntm.MILESTONE_COLUMNS
+    assert pr.agency_load.empty and list(pr.agency_load.columns) == ntm.AGENCY_LOAD_COLUMNS

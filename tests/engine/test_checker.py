@@ -88,7 +88,8 @@ def test_wrong_instalment(problem, solution):
     pays[1] = Payment("A", "S", 7, 8)
     rep = check(problem, Solution(solution.tasks, tuple(pays)))
     assert rep.kinds() == {"payment"}
-    assert len(rep.violations) == 2
+    assert [v.message for v in rep.violations] == ["task 'A': advance paid 2 at start 2, should be 3",
+                                                   "task 'A': remainder paid 8 at end 7, should be 7"]
 
 
 def test_payment_at_wrong_time_and_source(problem, solution):
@@ -283,3 +284,159 @@ def test_each_violation_names_what_broke(problem, solution):
     rep = check(free, solution)
     assert [str(x) for x in rep.violations] == ["[payment] payments given but the problem has no money source"]
     assert check(free, Solution(solution.tasks, ())).ok
+
+
+# ---------------------------------------------------------------------------
+# rules and boundaries the tests above left open (found by mutation testing, benchmarks/mutation.py)
+# ---------------------------------------------------------------------------
+def _with_tasks(problem, **changes):
+    """``problem`` with task fields changed: ``B={"due": 10}``."""
+    tasks = tuple(dataclasses.replace(t, **changes[t.id]) if t.id in changes else t for t in problem.tasks)
+    return dataclasses.replace(problem, tasks=tasks)
+
+
+def test_a_fixed_start_must_hold(problem, solution):
+    """Work already under way (a re-plan) is pinned where it started: any other start is a violation."""
+    assert check(_with_tasks(problem, C={"fixed_start": 0}), solution).ok
+    rep = check(_with_tasks(problem, C={"fixed_start": 1}), solution)
+    assert [(v.kind, v.task, v.period, v.message) for v in rep.violations] == [
+        ("release", "C", 0, "task 'C' starts at 0, its start is fixed at 1")]
+
+
+def test_ending_on_the_hard_due_date_is_on_time(problem, solution):
+    """``due`` is the period the task must have ended by: ending exactly there is allowed."""
+    assert check(_with_tasks(problem, B={"due": 10}), solution).ok
+    assert check(_with_tasks(problem, B={"due": 9}), solution).kinds() == {"deadline"}
+
+
+def test_every_broken_task_is_reported_not_only_the_first(problem, solution):
+    tasks = {k: t for k, t in solution.tasks.items() if k != "A"}  # A missing
+    tasks["B"] = TaskSchedule("B", 8.0, 10)  # B not in whole periods
+    tasks["C"] = TaskSchedule("C", 0, 1, 3)  # C in a mode it does not have
+    rep = check(problem, Solution(tasks, solution.payments))
+    assert [(v.kind, v.task) for v in rep.violations if v.kind in ("schedule", "type", "mode")] == [
+        ("schedule", "A"), ("type", "B"), ("mode", "C")]
+    assert _only(rep, "type").message == "task 'B': start 8.0 and end 10 must be whole periods"
+    # the same kinds in another order: a mode error first does not hide the rest
+    tasks = dict(solution.tasks)
+    tasks["A"] = TaskSchedule("A", 2, 7, 3)
+    tasks["C"] = TaskSchedule("C", 0.0, 1)
+    del tasks["B"]
+    rep = check(problem, Solution(tasks, solution.payments))
+    assert [(v.kind, v.task) for v in rep.violations if v.kind in ("schedule", "type", "mode")] == [
+        ("mode", "A"), ("schedule", "B"), ("type", "C")]
+
+
+def test_every_precedence_is_checked_after_one_with_a_broken_task(problem, solution):
+    from ntm_sched.engine import Precedence
+
+    two = dataclasses.replace(problem, precedences=(Precedence("C", "A", "FS", 0), *problem.precedences))
+    tasks = dict(solution.tasks)
+    tasks["C"] = TaskSchedule("C", 0, 1, 3)  # C is broken: its precedence cannot be checked
+    tasks["B"] = TaskSchedule("B", 7, 9)  # B starts before A ends + 1
+    pays = tuple(dataclasses.replace(p, time={8: 7, 10: 9}.get(p.time, p.time)) if p.task_id == "B" else p
+                 for p in solution.payments)
+    rep = check(two, Solution(tasks, pays))
+    assert ("precedence", "B") in {(v.kind, v.task) for v in rep.violations}
+
+
+def test_every_source_is_checked_whatever_their_order(solution):
+    """An unlimited source listed first does not end the money check."""
+    p = small_problem(sources=(Source("X", unlimited=True), Source("S", (Tranche(0, 2), Tranche(3, 20)))))
+    v = _only(check(p, solution), "source")
+    assert (v.source, v.period) == ("S", 2)
+
+
+def test_start_inside_a_break_is_one_violation(problem, solution):
+    rep = check(problem, with_task(solution, "A", 4, 7))
+    assert rep.kinds() == {"calendar"} and len(rep.violations) == 1  # no duration error on top
+
+
+def test_wrong_duration_of_a_task_without_calendar(problem, solution):
+    v = _only(check(problem, with_task(solution, "B", 8, 11)), "duration")
+    assert (v.task, v.period, v.message) == ("B", 11, "task 'B' [8, 11) should end at 10 (duration 2)")
+
+
+def test_start_to_start_precedence_counts_from_the_start(problem, solution):
+    from ntm_sched.engine import Precedence, Resource
+
+    ss = dataclasses.replace(problem, precedences=(Precedence("A", "C", "SS", 1),), resources=(Resource("R", 5),))
+    assert check(ss, with_task(solution, "C", 3, 4)).ok  # A starts at 2: C may start at 3, before A ends
+    v = _only(check(ss, with_task(solution, "C", 2, 3)), "precedence")
+    assert (v.task, v.period, v.message) == ("C", 2, "SS A->C lag 1: 'C' starts at 2, needs >= 3")
+
+
+def test_a_tasks_own_advance_share_replaces_the_problems(problem, solution):
+    """A re-planned continuation whose advance was paid already carries ``advance_share=0``."""
+    no_advance = _with_tasks(problem, A={"advance_share": 0.0})
+    pays = tuple(p for p in solution.payments if p.task_id != "A") + (Payment("A", "S", 7, 10),)
+    assert check(no_advance, Solution(solution.tasks, pays)).ok
+    rep = check(no_advance, solution)  # 3 paid in advance, 7 at the end: the task's share says 0 and 10
+    assert [(v.task, v.period, v.message) for v in rep.violations] == [
+        ("A", 2, "task 'A': advance paid 3 at start 2, should be 0"),
+        ("A", 7, "task 'A': remainder paid 7 at end 7, should be 10")]
+
+
+def test_payment_violations_name_task_source_and_period(problem, solution):
+    pays = list(solution.payments)
+    pays[1] = Payment("A", "X", 7, 7)  # A may only use S
+    pays.append(Payment("C", "S", 5, 1))  # C costs nothing and takes place at 0
+    pays.append(Payment("B", "X", 10, -1))
+    rep = check(problem, Solution(solution.tasks, tuple(pays)))
+    got = {(v.kind, v.task, v.source, v.period, v.message) for v in rep.violations}
+    assert ("payment", "A", "X", 7, "task 'A' paid from 'X', allowed ['S']") in got
+    assert ("payment", "C", "S", 5, "task 'C': payment at 5, neither its start 0 nor end 1") in got
+    assert ("payment", "B", "X", 10, "task 'B': negative payment -1 from 'X'") in got
+    # a payment of nothing is no payment: never a violation by itself
+    zero = Solution(solution.tasks, (*solution.payments, Payment("B", "X", 10, 0)))
+    assert check(problem, zero).ok
+
+
+def test_a_task_that_takes_no_time_is_paid_at_once(problem, solution):
+    instant = _with_tasks(problem, C={"modes": (dataclasses.replace(problem.tasks[2].modes[0], duration=0, cost=5),),
+                                      "sources": frozenset({"X"})})
+    tasks = dict(solution.tasks)
+    tasks["C"] = TaskSchedule("C", 1, 1)
+    assert check(instant, Solution(tasks, (*solution.payments, Payment("C", "X", 1, 5)))).ok
+    v = _only(check(instant, Solution(tasks, (*solution.payments, Payment("C", "X", 1, 4)))), "payment")
+    assert (v.task, v.period, v.message) == ("C", 1, "task 'C': paid 4 at 1, cost 5")
+
+
+def test_payments_in_whole_numbers_each_one_reported(problem, solution):
+    pays = (*solution.payments, Payment("B", "X", 10, 0.5), Payment("C", "S", 0.0, 1))
+    rep = check(problem, Solution(solution.tasks, pays))
+    types = [(v.task, v.source, v.message) for v in rep.violations if v.kind == "type"]
+    assert types == [("B", "X", "task 'B': payment 0.5 from 'X' at 10: time and amount must be whole numbers"),
+                     ("C", "S", "task 'C': payment 1 from 'S' at 0.0: time and amount must be whole numbers")]
+
+
+def test_unknown_tasks_paid_each_one_reported(problem, solution):
+    pays = (*solution.payments, Payment("Q", "X", 0, 1), Payment("P", "X", 0, 1))
+    rep = check(problem, Solution(solution.tasks, pays))
+    assert [v.task for v in rep.violations] == ["Q", "P"]
+
+
+def test_money_is_counted_cumulatively_per_source(problem, solution):
+    """Two payments at the same period add up, and so do payments over time."""
+    tight = small_problem(sources=(Source("S", (Tranche(0, 3), Tranche(3, 8))), Source("X", unlimited=True)))
+    assert check(tight, solution).ok  # 3 by period 2, 10 by 7, 11 by 8: released 3, then 11
+    same_time = Solution(solution.tasks, (*solution.payments[:1], Payment("A", "S", 2, 0), *solution.payments[1:]))
+    assert check(tight, same_time).ok
+    split = (Payment("A", "S", 2, 2), Payment("A", "S", 2, 1), *solution.payments[1:])
+    assert check(small_problem(sources=(Source("S", (Tranche(0, 2), Tranche(3, 20))), Source("X", unlimited=True))),
+                 Solution(solution.tasks, split)).kinds() == {"source"}  # 2 + 1 at period 2 > 2 released
+    later = small_problem(sources=(Source("S", (Tranche(0, 3), Tranche(3, 7))), Source("X", unlimited=True)))
+    v = _only(check(later, solution), "source")  # 3 + 7 + 1 = 11 by period 8 > 10 released
+    assert (v.source, v.period, v.message) == ("S", 8, "source 'S' overdrawn at period 8: paid 11 so far, released 10")
+
+
+def test_extra_money_from_its_first_period_on(problem, solution):
+    at = small_problem(sources=(Source("S", (Tranche(0, 3), Tranche(3, 20))),
+                                Source("X", unlimited=True, available_from=10)))
+    assert check(at, solution).ok  # B's 3 from X at period 10, the first period X is available
+    one = Solution(solution.tasks, (*solution.payments[:3], Payment("B", "X", 10, 2), Payment("B", "X", 8, 1)))
+    v = _only(check(small_problem(sources=at.sources, tasks=_with_tasks(problem, B={"sources": frozenset({"S", "X"})})
+                                  .tasks), one), "source")
+    assert (v.task, v.period) == ("B", 8)  # even one million before it is available
+    nothing = Solution(solution.tasks, (*solution.payments, Payment("B", "X", 8, 0)))
+    assert check(at, nothing).ok  # nothing drawn before it is available

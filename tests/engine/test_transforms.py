@@ -17,7 +17,11 @@ def test_unlimited_and_scaled_sources():
     u = unlimited_sources(p, 2).sources[0]
     assert u.unlimited and u.unit_price == 2
     s = scaled_tranches(p, 0.5).sources[0]
-    assert [(t.time, t.amount) for t in s.tranches] == [(0, 4), (5, 2)]  # 3.5 -> 4, 1.5 -> 2: half up
+    # 3.5 -> 3, 1.5 -> 1: rounded down, never more than the plan's tranches x 0.5 release
+    assert [(t.time, t.amount) for t in s.tranches] == [(0, 3), (5, 1)]
+    hundred = Problem(tasks=p.tasks, precedences=(), resources=(), sources=(Source("S", (Tranche(0, 100),)),),
+                      horizon=20)
+    assert scaled_tranches(hundred, 0.29).sources[0].tranches[0].amount == 29  # 28.999999999999996 in floats
     assert p.sources[0].tranches[0].amount == 7  # problems are frozen: the input is unchanged
 
 

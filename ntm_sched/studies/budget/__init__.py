@@ -14,6 +14,8 @@ Questions answered, one module each
     Per commune not yet recognised, the days gained from a further amount of
     earmarked money released at the start.
 
+``verdict`` checks every schedule they return or rank from against the plan it answers for
+(the plan-level verifier): a ``verified`` column or field, ``INVALID`` where it disagrees.
 ``common`` holds what they share (the lab's reading of the plan's own money, quarters,
 recognition dates, the output writer). Every solve is checked by the engine's independent
 checker; a level or a question whose solve found no schedule says so (``status``) instead of
@@ -53,12 +55,23 @@ from ntm_sched.studies.budget.minimum import (
     minimum_uniform_scale,
     with_tranches,
 )
+from ntm_sched.studies.budget.verdict import (
+    INVALID,
+    VERDICT_COLUMNS,
+    invalid_rows,
+    verdict_of,
+    verdict_value,
+    verified_result,
+    verified_solution,
+)
 
 __all__ = [
-    "ALLOCATION_COLUMNS", "CUTS_QUESTION", "MARGINAL_QUESTION", "MINIMUM_QUESTION", "SCALE_QUESTION",
+    "ALLOCATION_COLUMNS", "CUTS_QUESTION", "INVALID", "MARGINAL_QUESTION", "MINIMUM_QUESTION", "SCALE_QUESTION",
+    "VERDICT_COLUMNS",
     "OK_STATUSES", "OWN_MONEY_SETTING", "Achievable", "AllocationError", "AllocationReport",
     "MinimumBudget", "ScaleAnswer", "achievable_deadlines", "allocation_funding", "allocation_tranches",
     "base_solve", "budget_cuts", "cuts_are_monotone", "evaluate_allocation", "marginal_value", "minimum_budget",
     "minimum_uniform_scale", "own_money", "plot_cuts", "quarter_of", "quarter_start", "read_allocation",
     "recognition_dates", "restrict_plan", "scale_funding", "set_settings", "with_tranches", "write_budget_tables",
+    "invalid_rows", "verdict_of", "verdict_value", "verified_result", "verified_solution",
 ]

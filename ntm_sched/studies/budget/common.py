@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 from ntm_sched.domain import DISTRICT, PlanResult, build, solve_model
+from ntm_sched.domain.verify import verify_result
 from ntm_sched.engine import SolveOptions, Status
 from ntm_sched.engine.options import resolve_options
 from ntm_sched.io import write_tables
@@ -66,8 +67,10 @@ def base_solve(plan: Plan, options: SolveOptions | None = None, *, time_limit: f
                workers: int | None = None, seed: int | None = None) -> PlanResult:
     """The plan solved as the lab's reference: its own money (extra funding only from the
     ``budget_lab_extra_funding_from`` date, see :func:`own_money`), soft deadlines. Pass it as
-    ``base`` to :func:`evaluate_allocation` and :func:`marginal_value` to solve it once."""
-    return solve_model(build(own_money(plan)), options_of(options, time_limit, workers, seed))
+    ``base`` to :func:`evaluate_allocation` and :func:`marginal_value` to solve it once. Its
+    schedule is verified against that plan (:func:`~ntm_sched.domain.verify.verify_result`)."""
+    own = own_money(plan)
+    return verify_result(own, solve_model(build(own), options_of(options, time_limit, workers, seed)))
 
 
 def quarter_start(q: str) -> dt.date:

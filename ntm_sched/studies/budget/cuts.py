@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from ntm_sched.domain import EXTRA_SOURCE, NtmModel, PlanResult, build, keep_if_valid, solve_model
-from ntm_sched.domain.verify import verify_result
+from ntm_sched.domain.verify import INVALID_STATUS, verify_result
 from ntm_sched.engine import Solution, SolveOptions
 from ntm_sched.engine.heuristic import lateness_value
 from ntm_sched.i18n import label
@@ -54,12 +54,17 @@ def budget_cuts(plan: Plan, levels: Sequence[float] = DEFAULT_LEVELS, options: S
     money is at least the optimum with more, so a level's lateness bound is raised to the best
     bound of the larger levels.
 
+    Every row's schedule, the level's own or carried, is also verified against the level's plan
+    by the plan-level verifier: ``verified``; where it disagrees the status is ``INVALID`` and
+    ``verifier_findings`` says why, and a schedule it rejects is never carried to another level.
+
     Returns
     -------
     pandas.DataFrame
         ``level, budget_mvnd, status, lateness, bound, gap, communes_on_time, communes_late,
         late_communes, late_recognition, district_recognition_date, extra_needed_mvnd,
-        missing_from, horizon_end, source, question``, largest level first.
+        missing_from, horizon_end, source, verified, verifier_findings, question``, largest
+        level first.
         ``late_recognition``: each late commune's name and recognition date; ``missing_from``:
         the date of the first payment of money the plan lacks; ``source``: the level's own
         solve or the level below's schedule.
@@ -69,9 +74,12 @@ def budget_cuts(plan: Plan, levels: Sequence[float] = DEFAULT_LEVELS, options: S
     names = commune_names(plan)
     horizon = dt.date.fromisoformat(str(plan.setting("horizon_end")))
 
+    def level_plan(level: float) -> Plan:
+        return (own_money_edit(plan).scale_funding(level)
+                .set_settings({"hard_deadlines": False, "horizon_end": horizon.isoformat()}, "budget lab").done())
+
     def solve_level(level: float, hint: Solution | None) -> tuple[NtmModel, PlanResult]:
-        p = (own_money_edit(plan).scale_funding(level)
-             .set_settings({"hard_deadlines": False, "horizon_end": horizon.isoformat()}, "budget lab").done())
+        p = level_plan(level)
         model = build(p)
         return model, verify_result(p, solve_model(model, opts, hint=hint))  # checked against the level's plan
 
@@ -89,7 +97,10 @@ def budget_cuts(plan: Plan, levels: Sequence[float] = DEFAULT_LEVELS, options: S
         chosen, origin = own, "own solve"
         if prev is not None and prev.has_schedule and prev.result.solution is not None:
             carried = keep_if_valid(model, prev.result.solution, runtime_s=own.result.runtime_s)
-            if carried is not None and (not own.has_schedule or _key(carried) > _key(own)):
+            if carried is not None:  # checked against the level's plan too, never carried unverified
+                carried = verify_result(level_plan(level), carried)
+            if carried is not None and carried.status != INVALID_STATUS and (
+                    not own.has_schedule or own.status == INVALID_STATUS or _key(carried) > _key(own)):
                 carried.result.tiers = list(own.result.tiers)  # the level's own bound
                 chosen, origin = carried, f"schedule of level {solved[-1][0]}"
         solved.append((level, model, chosen, origin))
@@ -129,6 +140,8 @@ def budget_cuts(plan: Plan, levels: Sequence[float] = DEFAULT_LEVELS, options: S
             "missing_from": model.date(min(p.time for p in extra)).isoformat() if extra else None,
             "horizon_end": horizon.isoformat(),
             "source": origin,
+            "verified": s.get("verified"),
+            "verifier_findings": "; ".join((s.get("verifier_findings") or [])[:3]),
             "question": CUTS_QUESTION,
         })
     return pd.DataFrame(rows).reset_index(drop=True)

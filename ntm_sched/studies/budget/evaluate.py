@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from ntm_sched.domain import DISTRICT, EXTRA_SOURCE, PlanResult, build, read_settings, solve_model
+from ntm_sched.domain.verify import verify_result
 from ntm_sched.engine import SolveOptions, Status
 from ntm_sched.plan import Plan
 from ntm_sched.plan.edits import PlanEdit
@@ -28,6 +29,7 @@ from ntm_sched.studies.budget.common import (
     recognition_dates,
     set_settings,
 )
+from ntm_sched.studies.budget.verdict import verdict_of
 
 
 @dataclass
@@ -38,14 +40,17 @@ class AllocationReport:
     ----------
     communes
         Per commune not yet recognised: target, scheduled recognition (fixed allocation),
-        base date, slip vs the target and vs the base schedule.
+        base date, slip vs the target and vs the base schedule, and ``verified``: whether the
+        plan-level verifier accepts every schedule the dates come from.
     unspent
         Per commune x source: allocated, paid, unspent (allocated - paid).
     missing
         Extra money the plan needs on top of the allocation (commune x quarter), from the
         re-solve with extra funding on; empty when not asked or not needed.
     summary
-        Headline figures and statuses.
+        Headline figures and statuses; ``verified`` (and per solve ``verified_fixed``,
+        ``verified_with_extra``, ``verified_base``) with ``verifier_findings``: each schedule is
+        checked against the plan it answers for, and a rejected one makes its status ``INVALID``.
     fixed, with_extra, base
         The underlying solved plans (``with_extra``/``base`` may be ``None``).
     """
@@ -95,13 +100,15 @@ def evaluate_allocation(plan: Plan, allocation: str | Path | pd.DataFrame, *, ba
                   .set_settings({"allow_extra_funding": False, "hard_deadlines": False}, "budget lab").done())
     if base is None and compare_base:
         base = base_solve(plan, opts)
-    fixed = solve_model(build(fixed_plan), opts,
-                        hint=base.result.solution if base is not None and base.has_schedule else None)
+    # each schedule verified against the plan it answers for (status INVALID where the verifier disagrees)
+    fixed = verify_result(fixed_plan, solve_model(
+        build(fixed_plan), opts, hint=base.result.solution if base is not None and base.has_schedule else None))
     with_extra = None
     if find_missing:
         xplan = set_settings(fixed_plan, {"allow_extra_funding": True})
         hint = fixed.result.solution if fixed.has_schedule else None
-        with_extra = solve_model(build(xplan), opts, hint=hint)
+        with_extra = verify_result(xplan, solve_model(build(xplan), opts, hint=hint))
+    verified, findings = verdict_of({"fixed": fixed, "with extra": with_extra, "base": base})
 
     names = commune_names(plan)
     st = read_settings(plan)
@@ -123,6 +130,7 @@ def evaluate_allocation(plan: Plan, allocation: str | Path | pd.DataFrame, *, ba
             "base_date": b,
             "slip_vs_base_days": (d - b).days if d and b else None,
             "date_with_extra_money": rec_extra.get(code),
+            "verified": verified,
         })
     comm_df = pd.DataFrame(rows)
 
@@ -167,6 +175,11 @@ def evaluate_allocation(plan: Plan, allocation: str | Path | pd.DataFrame, *, ba
         "missing_mvnd": float(missing["extra_mvnd"].sum()) if len(missing) else 0.0,
         "explanation": fixed.summary.get("explanation"),
         "checker_ok": fixed.summary.get("checker_ok"),
+        "verified": verified,
+        "verified_fixed": fixed.summary.get("verified"),
+        "verified_with_extra": with_extra.summary.get("verified") if with_extra is not None else None,
+        "verified_base": base.summary.get("verified") if base is not None else None,
+        "verifier_findings": findings,
     }
     if not fixed.has_schedule:
         summary["note"] = ("no schedule within the allocation: " + ("the money cannot pay every work"

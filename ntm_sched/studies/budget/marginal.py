@@ -3,7 +3,9 @@
 Each commune's plan is one record-level edit (one added tranche) of the lab's plan, checked
 once. The question (:data:`MARGINAL_QUESTION`) is lexicographic (least lateness of all
 milestones, then the commune's earliest recognition at that lateness) so that the answer does
-not depend on which optimal schedule the solver returns.
+not depend on which optimal schedule the solver returns. Both schedules of every row are
+checked against the plan they answer for by the plan-level verifier
+(:mod:`ntm_sched.studies.budget.verdict`): a row it rejects says ``INVALID`` and is not ranked.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from ntm_sched.engine import Solution, SolveOptions, check, solve
 from ntm_sched.engine.heuristic import lateness_value
 from ntm_sched.plan import Plan, Tranche
 from ntm_sched.studies.budget.common import commune_names, not_recognised, options_of, own_money_edit
+from ntm_sched.studies.budget.verdict import INVALID, verdict_of, verified_solution
 
 DEFAULT_AMOUNT = 500.0
 """Million VND added per commune when not said otherwise."""
@@ -75,6 +78,13 @@ def _carry_base(model: NtmModel, task_id: str, w: dict[str, Any], b: dict[str, A
     return {**w, "end": b["end"], "end_status": "FEASIBLE", "solution": sol}
 
 
+def _verified(plan: Plan, model: NtmModel, answer: dict[str, Any]) -> PlanResult | None:
+    """The schedule an answer's date comes from, verified against ``plan`` (``None`` without one)."""
+    if answer["solution"] is None or answer["end"] is None:
+        return None
+    return verified_solution(plan, model, answer["solution"], answer["end_status"] or "FEASIBLE")
+
+
 def marginal_value(plan: Plan, amount_mvnd: float = DEFAULT_AMOUNT, options: SolveOptions | None = None, *,
                    source_id: str | None = None, communes: Sequence[str] | None = None,
                    base: PlanResult | None = None, time_limit: float | None = None, workers: int | None = None,
@@ -95,18 +105,25 @@ def marginal_value(plan: Plan, amount_mvnd: float = DEFAULT_AMOUNT, options: Sol
     because of an unproven solve. ``base`` is ignored
     (kept for compatibility).
 
+    Both schedules of a row are verified against the plan they answer for (the lab's plan,
+    and that plan with the added tranche): ``verified`` is ``True`` when the plan-level
+    verifier accepts both, ``False`` when it rejects either (its status column then says
+    ``INVALID``, ``verifier_findings`` says why and ``days_gained`` is empty: the row is not
+    ranked), ``None`` when there was no schedule to check.
+
     Returns
     -------
     pandas.DataFrame
         ``commune_code, name, base_date, date_with_more, days_gained, lateness_base,
         lateness_with_more, status_base, status_with_more, lateness_status_base,
-        lateness_status_with_more, question``, largest gain first.
+        lateness_status_with_more, verified, verifier_findings, question``, largest gain first.
     """
     opts = options_of(options, time_limit, workers, seed).with_(explain=False)
     if source_id is None:
         star = [s.source_id for s in plan.sources if "*" in s.pays_for]
         source_id = star[0] if star else plan.sources[0].source_id
-    base_model = build(own_money_edit(plan).done())
+    base_plan = own_money_edit(plan).done()
+    base_model = build(base_plan)
     names = commune_names(plan)
     start = plan.setting_date("plan_start")
     rows = []
@@ -120,18 +137,24 @@ def marginal_value(plan: Plan, amount_mvnd: float = DEFAULT_AMOUNT, options: Sol
         more = Tranche(tranche_id=f"MARGINAL-{code}", source_id=source_id, date_available=start,
                        amount_mvnd=float(amount_mvnd), commune_code=code,
                        source=f"budget lab: +{amount_mvnd} for {code}")
-        model = build(own_money_edit(plan).add_tranches([more]).done())
+        more_plan = own_money_edit(plan).add_tranches([more]).done()
+        model = build(more_plan)
         # the base schedule is valid with more money: it warm-starts the second question
         least_more = _least_lateness(model, opts, least_base["solution"])
         w = {**least_more, **_earliest_end(model, rec_task, least_more, opts)}
         w = _carry_base(model, rec_task, w, b)
         bd = base_model.completion_date(b["end"], 0) if b["end"] is not None else None
         wd = model.completion_date(w["end"], 0) if w["end"] is not None else None
+        # both schedules checked against the plan they answer for, not only against the engine problem
+        bv, wv = _verified(base_plan, base_model, b), _verified(more_plan, model, w)
+        ok, findings = verdict_of({"base": bv, "with more": wv})
         rows.append({"commune_code": code, "name": names.get(code, code), "base_date": bd, "date_with_more": wd,
-                     "days_gained": (bd - wd).days if bd and wd else None,
+                     "days_gained": (bd - wd).days if bd and wd and ok is not False else None,
                      "lateness_base": b["lateness"], "lateness_with_more": w["lateness"],
-                     "status_base": b["end_status"], "status_with_more": w["end_status"],
+                     "status_base": INVALID if bv is not None and bv.status == INVALID else b["end_status"],
+                     "status_with_more": INVALID if wv is not None and wv.status == INVALID else w["end_status"],
                      "lateness_status_base": b["lateness_status"], "lateness_status_with_more": w["lateness_status"],
+                     "verified": ok, "verifier_findings": findings,
                      "question": MARGINAL_QUESTION})
     df = pd.DataFrame(rows)
     if len(df):

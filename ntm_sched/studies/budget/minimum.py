@@ -31,7 +31,15 @@ from ntm_sched.engine.transforms import (
     with_tranches,
 )
 from ntm_sched.plan import Plan
+from ntm_sched.plan.edits import scale_funding
 from ntm_sched.studies.budget.common import options_of, quarter_of, quarter_start, set_settings
+from ntm_sched.studies.budget.verdict import (
+    INVALID,
+    funded_by_budget,
+    funded_by_payments,
+    verdict_of,
+    verified_solution,
+)
 
 __all__ = ["Achievable", "MinimumBudget", "ScaleAnswer", "achievable_deadlines", "minimum_budget",
            "minimum_uniform_scale", "with_tranches"]
@@ -47,6 +55,8 @@ class Achievable:
     relaxed: pd.DataFrame
     status: str
     solution: Solution | None
+    verified: bool | None = None  # the plan-level verifier's verdict on ``solution`` (None: no schedule)
+    verifier_findings: str = ""
 
 
 def achievable_deadlines(plan: Plan, options: SolveOptions | None = None, *, time_limit: float | None = None,
@@ -65,7 +75,8 @@ def achievable_deadlines(plan: Plan, options: SolveOptions | None = None, *, tim
         on the plan's dates can buy: money arriving too late counts too).
     """
     opts = options_of(options, time_limit, workers, seed).with_(explain=False)
-    model = build(set_settings(plan, {"allow_extra_funding": False, "hard_deadlines": False}))
+    soft = set_settings(plan, {"allow_extra_funding": False, "hard_deadlines": False})
+    model = build(soft)
     if funding_scale is None:
         prob = unlimited_sources(model.problem, 0)
     else:
@@ -73,7 +84,12 @@ def achievable_deadlines(plan: Plan, options: SolveOptions | None = None, *, tim
     prob = with_objective(prob, Objective(tardiness=1, late_count=1, cost=0, extra_funding=0, makespan=0))
     res = solve(prob, opts)
     dues, relaxed = _reached_dues(model, prob, res.solution)
-    return Achievable(dues, relaxed, res.status.value, res.solution)
+    ok, findings = None, ""
+    if res.solution is not None:  # against the plan funded by what it paid, or by the scaled tranches
+        funded = (funded_by_payments(soft, model, res.solution) if funding_scale is None
+                  else scale_funding(soft, funding_scale))
+        ok, findings = verdict_of({"schedule": verified_solution(funded, model, res.solution, res.status)})
+    return Achievable(dues, relaxed, INVALID if ok is False else res.status.value, res.solution, ok, findings)
 
 
 @dataclass
@@ -91,7 +107,9 @@ class MinimumBudget:
     total_mvnd, plan_total_mvnd
         The minimum found and the plan's own total funding.
     status
-        Status of the minimisation (``OPTIMAL`` means proven minimal).
+        Status of the minimisation (``OPTIMAL`` means proven minimal; ``INVALID`` when the
+        plan-level verifier rejects the schedule found, checked against the plan funded by this
+        budget: ``summary['verified']`` and ``summary['verifier_findings']``).
     problem
         The engine problem with hard (achievable) deadlines and unlimited sources; use
         :func:`with_tranches` to test a budget against it.
@@ -151,7 +169,8 @@ def minimum_budget(plan: Plan, options: SolveOptions | None = None, *, time_limi
     (kept for compatibility).
     """
     opts = options_of(options, time_limit, workers, seed).with_(explain=False)
-    model = build(set_settings(plan, {"allow_extra_funding": False, "hard_deadlines": False}))
+    soft_plan = set_settings(plan, {"allow_extra_funding": False, "hard_deadlines": False})
+    model = build(soft_plan)
     plan_total = float(sum(s.total for s in model.problem.sources))
     soft = with_objective(unlimited_sources(model.problem, 1),
                           Objective(tardiness=1, late_count=1, cost=0, extra_funding=1, makespan=0, lexicographic=True))
@@ -186,8 +205,12 @@ def minimum_budget(plan: Plan, options: SolveOptions | None = None, *, time_limi
                "money_status": money.status.value if money is not None else None,
                "unachievable_deadlines": len(relaxed),
                "checker_ok": bool(res.check.ok) if res.check is not None else None}
-    return MinimumBudget(bsq, by_source, by_quarter, relaxed, total, plan_total, res.status.value, prob, m2,
-                         res, summary)
+    # the schedule found, verified against the plan funded by the budget reported (quarter starts)
+    ok, findings = verdict_of({"schedule": verified_solution(funded_by_budget(soft_plan, bsq), model, res.solution,
+                                                             res.status)})
+    status = INVALID if ok is False else res.status.value
+    summary.update(status=status, verified=ok, verifier_findings=findings)
+    return MinimumBudget(bsq, by_source, by_quarter, relaxed, total, plan_total, status, prob, m2, res, summary)
 
 
 @dataclass
@@ -206,6 +229,8 @@ class ScaleAnswer:
     target_status: str | None = None
     lower_proven: bool | None = None
     question: str = ""
+    verified: bool | None = None  # the plan-level verifier's verdict on ``solution`` (None: no schedule)
+    verifier_findings: str = ""
 
     @property
     def budget_mvnd(self) -> float | None:
@@ -253,12 +278,15 @@ def minimum_uniform_scale(plan: Plan, options: SolveOptions | None = None, *, to
     when a probe timed out (``lower_proven`` false). The lower end starts at ``c / F`` (``c`` the
     cheapest cost of all works, ``F`` the plan's funding: below it the money cannot pay the
     works). Bisection stops when the bracket is narrower than ``tolerance`` x the upper end.
-    ``achievable`` is ignored (kept for compatibility).
+    ``achievable`` is ignored (kept for compatibility). The answer's schedule is verified
+    against the plan's tranches x ``scale`` by the plan-level verifier (``verified``,
+    ``verifier_findings``).
     """
     import time as _time
 
     opts = options_of(options, time_limit, workers, seed).with_(explain=False)
-    model = build(set_settings(plan, {"allow_extra_funding": False, "hard_deadlines": False}))
+    soft_plan = set_settings(plan, {"allow_extra_funding": False, "hard_deadlines": False})
+    model = build(soft_plan)
     base = with_objective(model.problem, Objective(1, 1, 0, 0, 0))
     total = float(sum(s.total for s in base.sources))
     min_cost = float(sum(min(m.cost for m in t.modes) for t in base.tasks))
@@ -304,9 +332,12 @@ def minimum_uniform_scale(plan: Plan, options: SolveOptions | None = None, *, to
         else:
             lo = mid
             proven_lower = proven_lower and trace[-1]["status"] == "INFEASIBLE"
+    # the answer's schedule (the last one shown feasible, at ``hi``) against the plan's tranches x hi
+    ok, findings = verdict_of({"schedule": verified_solution(scale_funding(soft_plan, hi), model, best)
+                               if best is not None else None})
     return ScaleAnswer(hi, lo, tolerance, pd.DataFrame(trace), total, pd.DataFrame(), best,
                        target_lateness=cap, target_status=top.status.value, lower_proven=proven_lower,
-                       question=SCALE_QUESTION)
+                       question=SCALE_QUESTION, verified=ok, verifier_findings=findings)
 
 
 def _reached_dues(model: NtmModel, prob: Problem, solution: Solution | None) -> tuple[dict[str, int], pd.DataFrame]:

@@ -3,13 +3,67 @@ allocation files are checked with file/row/column messages. A 3-commune plan kee
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+import json
+
+import pandas as pd
+import pytest
+
 from ntm_sched.studies import budget as B
+from ntm_sched.studies.budget import cuts as C
 from tests.studies.budget.helpers import KW
 
+LEVELS = (1.0, 0.8, 0.6, 0.5)
 
-def test_cuts_are_monotone_and_complete(plan):
-    df = B.budget_cuts(plan, (1.0, 0.8, 0.6, 0.5), **KW)
+
+@pytest.fixture(scope="module")
+def cuts(plan):
+    """``budget_cuts`` at four levels, with the engine's results recorded (to replay them below)."""
+    real = C.solve_model
+    results = []
+
+    def recording(model, *args, **kwargs):
+        pr = real(model, *args, **kwargs)
+        results.append(dataclasses.replace(pr.result, tiers=list(pr.result.tiers)))
+        return pr
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(C, "solve_model", recording)
+        df = B.budget_cuts(plan, LEVELS, **KW)
+    return df, results
+
+
+@pytest.fixture(scope="module")
+def invalid(plan, cuts):
+    """The same engine results through a summary with a bug planted for the test (the district's
+    recognition reported a day early): every level's schedule, own or carried, must be rejected."""
+    import ntm_sched.domain.tables as tables_module
+    from ntm_sched.domain import tabulate
+
+    _, results = cuts
+    replay = iter(results)
+    real = tables_module.summary_dict
+
+    def buggy(*args, **kwargs):
+        out = real(*args, **kwargs)
+        if out.get("district_recognition_date"):
+            d = dt.date.fromisoformat(out["district_recognition_date"]) - dt.timedelta(days=1)
+            out["district_recognition_date"] = d.isoformat()
+        return out
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(C, "solve_model", lambda model, *a, **k: tabulate(model, dataclasses.replace(
+            next(replay), tiers=[])))
+        mp.setattr(tables_module, "summary_dict", buggy)
+        return B.budget_cuts(plan, LEVELS, **KW)
+
+
+def test_cuts_are_monotone_and_complete(cuts):
+    df, _ = cuts
     assert list(df["level"]) == [1.0, 0.8, 0.6, 0.5]
+    # every level's schedule, its own solve's or the level below's, agrees with the level's plan
+    assert df["verified"].tolist() == [True] * 4 and (df["verifier_findings"] == "").all()
     # every level answered, with its status, gap and bound
     assert df["communes_on_time"].notna().all()
     assert df["status"].isin(["OPTIMAL", "FEASIBLE"]).all()
@@ -63,3 +117,29 @@ def test_own_money_bound_is_valid_on_a_restricted_plan(full_plan):
         assert r.check is not None and r.check.ok
         if tier.status.value == "OPTIMAL":
             assert tier.value == optimum
+
+
+def test_a_level_the_verifier_rejects_is_invalid_and_never_carried(invalid):
+    assert [B.verdict_value(v) for v in invalid["verified"]] == [False] * 4
+    assert (invalid["status"] == B.INVALID).all()
+    assert (invalid["source"] == "own solve").all()  # a rejected schedule is not carried to the next level
+    assert invalid["verifier_findings"].str.contains("summary district_recognition_date").all()
+
+
+def test_the_cuts_command_and_page_say_invalid(plan, invalid, tmp_path, monkeypatch, capsys):
+    from ntm_sched.app.budget_page import cuts_html
+    from ntm_sched.cli import main
+    from ntm_sched.i18n import label
+
+    monkeypatch.setattr("ntm_sched.cli.budget.budget_cuts", lambda *a, **k: invalid)
+    rc = main(["budget", "cuts", "--out", str(tmp_path / "o"), "--time-limit", "1", "--workers", "1"])
+    assert rc == 1
+    err = capsys.readouterr().err
+    for level in ("1", "0.8", "0.6", "0.5"):
+        assert f"INVALID level {level}: the answer disagrees with the plan" in err
+    written = pd.read_csv(tmp_path / "o" / "cuts.csv")
+    assert written["verified"].tolist() == [False] * 4
+    summary = json.loads((tmp_path / "o" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["verified"] is False and summary["invalid_levels"] == ["1.0", "0.8", "0.6", "0.5"]
+    page = cuts_html(invalid, plan, "en")
+    assert f"⛔ {label('banner_invalid', 'en')}: 100 %, 80 %, 60 %, 50 %" in page

@@ -3,15 +3,42 @@ allocation files are checked with file/row/column messages. A 3-commune plan kee
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 from collections import defaultdict
 
+import pytest
+
 from ntm_sched.studies import budget as B
+from ntm_sched.studies.budget import evaluate as E
 from tests.studies.budget.helpers import KW, small_allocation
 
 
-def test_too_small_allocation_is_never_overspent(plan):
-    rep = B.evaluate_allocation(plan, small_allocation(), compare_base=False, **KW)
+@pytest.fixture(scope="module")
+def evaluated(plan):
+    """A too small allocation evaluated, with the engine's results recorded (to replay them below)."""
+    real = E.solve_model
+    results = []
+
+    def recording(model, *args, **kwargs):
+        pr = real(model, *args, **kwargs)
+        results.append(dataclasses.replace(pr.result))
+        return pr
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(E, "solve_model", recording)
+        rep = B.evaluate_allocation(plan, small_allocation(), compare_base=False, **KW)
+    return rep, results
+
+
+def test_too_small_allocation_is_never_overspent(evaluated):
+    rep, _ = evaluated
     fixed, extra = rep.fixed, rep.with_extra
+    # both schedules agree with the plans they answer for (the allocation, and it with extra money)
+    assert rep.summary["verified"] is True and rep.summary["verifier_findings"] == ""
+    assert rep.summary["verified_with_extra"] is True and rep.summary["verified_base"] is None
+    assert rep.summary["verified_fixed"] is (True if fixed.has_schedule else None)
+    assert rep.communes["verified"].tolist() == [True] * len(rep.communes)
     # too small: the money cannot carry the plan -> late communes or missing money
     assert rep.summary["late_communes"] or rep.summary["missing_mvnd"] > 0
     solved = fixed if fixed.has_schedule else extra
@@ -33,3 +60,41 @@ def test_too_small_allocation_is_never_overspent(plan):
         alloc[r.source_id + (f"@{r.commune_code}" if r.commune_code else "")] += r.amount_mvnd
     assert paid and all(v <= alloc[k] + 1e-9 for k, v in paid.items())
     assert (rep.unspent["paid_mvnd"] <= rep.unspent["allocated_mvnd"] + 1e-9).all()
+
+
+def test_an_answer_the_verifier_rejects_is_invalid(plan, evaluated, tmp_path, monkeypatch, capsys):
+    """The same engine results through a summary with a bug planted for the test (the district's
+    recognition reported a day early): the evaluation is INVALID in its summary, table, command and page."""
+    import ntm_sched.domain.tables as tables_module
+    from ntm_sched.app.budget_page import evaluation_html
+    from ntm_sched.cli import main
+    from ntm_sched.domain import tabulate
+    from ntm_sched.i18n import label
+
+    _, results = evaluated
+    replay = iter(results)
+    real = tables_module.summary_dict
+
+    def buggy(*args, **kwargs):
+        out = real(*args, **kwargs)
+        if out.get("district_recognition_date"):
+            d = dt.date.fromisoformat(out["district_recognition_date"]) - dt.timedelta(days=1)
+            out["district_recognition_date"] = d.isoformat()
+        return out
+
+    monkeypatch.setattr(E, "solve_model", lambda model, *a, **k: tabulate(model, dataclasses.replace(next(replay))))
+    monkeypatch.setattr(tables_module, "summary_dict", buggy)
+    rep = B.evaluate_allocation(plan, small_allocation(), compare_base=False, **KW)
+    s = rep.summary
+    assert s["verified"] is False and s["verified_with_extra"] is False
+    assert "with extra: [summary] summary district_recognition_date" in s["verifier_findings"]
+    assert rep.with_extra.status == B.INVALID and (s["status"] == B.INVALID or not rep.fixed.has_schedule)
+    assert rep.communes["verified"].tolist() == [False] * len(rep.communes)
+    assert label("banner_invalid", "vi") in evaluation_html(rep, plan, "vi")
+    monkeypatch.setattr("ntm_sched.cli.budget.evaluate_allocation", lambda *a, **k: rep)
+    alloc = tmp_path / "a.csv"
+    small_allocation().to_csv(alloc, index=False)
+    assert main(["budget", "evaluate", str(alloc), "--out", str(tmp_path / "o"), "--time-limit", "1"]) == 1
+    out, err = capsys.readouterr()
+    assert "checked against the plan: False" in out
+    assert "INVALID allocation: the answer disagrees with the plan" in err

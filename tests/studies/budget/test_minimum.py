@@ -3,17 +3,42 @@ allocation files are checked with file/row/column messages. A 3-commune plan kee
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import math
+
+import pandas as pd
+import pytest
 
 from ntm_sched.engine import Status, solve
 from ntm_sched.studies import budget as B
+from ntm_sched.studies.budget import minimum as MIN
 from tests.studies.budget.helpers import KW, TL
 
 
-def test_minimum_budget_is_tight(plan):
-    mb = B.minimum_budget(plan, **KW)
+@pytest.fixture(scope="module")
+def minimum(plan):
+    """The minimum budget, with the engine's result recorded (to replay it below)."""
+    real = MIN.solve
+    results = []
+
+    def recording(*args, **kwargs):
+        res = real(*args, **kwargs)
+        results.append(dataclasses.replace(res))
+        return res
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(MIN, "solve", recording)
+        mb = B.minimum_budget(plan, **KW)
+    return mb, results
+
+
+def test_minimum_budget_is_tight(minimum):
+    mb, _ = minimum
     assert mb.status in ("OPTIMAL", "FEASIBLE")
     assert mb.result.check.ok
+    # the schedule found agrees with the plan funded by the budget reported (each quarter's money at its start)
+    assert mb.summary["verified"] is True and mb.summary["verifier_findings"] == ""
     assert mb.summary["question"] == B.MINIMUM_QUESTION  # the output says what was asked
     # Ngọc Thiện cannot be inspected by 31/08/2019 whatever the money: reported, not hidden
     assert "07360" in set(mb.relaxed["commune_code"])
@@ -48,3 +73,51 @@ def test_minimum_uniform_scale_bisection(plan):
     feas = ans.trace[ans.trace["feasible"]]
     assert math.isclose(feas["scale"].min(), round(ans.scale, 6))
     assert ans.solution is not None
+    # the answer's schedule within the plan's tranches x scale (the engine once rounded scaled tranches
+    # half up: this schedule spent up to 1.5 million more than that plan released)
+    assert ans.verified is True, ans.verifier_findings
+
+
+def test_a_minimum_the_verifier_rejects_is_invalid(plan, minimum, tmp_path, monkeypatch, capsys):
+    """The same engine result through a summary with a bug planted for the test (the district's
+    recognition reported a day early): the minimum budget is INVALID in its summary, command and page."""
+    import ntm_sched.domain.tables as tables_module
+    from ntm_sched.app.budget_page import minimum_html, scale_markdown
+    from ntm_sched.cli import main
+    from ntm_sched.i18n import label
+
+    _, results = minimum
+    replay = iter(results)
+    real = tables_module.summary_dict
+
+    def buggy(*args, **kwargs):
+        out = real(*args, **kwargs)
+        if out.get("district_recognition_date"):
+            d = dt.date.fromisoformat(out["district_recognition_date"]) - dt.timedelta(days=1)
+            out["district_recognition_date"] = d.isoformat()
+        return out
+
+    monkeypatch.setattr(MIN, "solve", lambda *a, **k: dataclasses.replace(next(replay)))
+    monkeypatch.setattr(tables_module, "summary_dict", buggy)
+    mb = B.minimum_budget(plan, **KW)
+    assert mb.status == B.INVALID and mb.summary["status"] == B.INVALID and mb.summary["verified"] is False
+    assert "schedule: [summary] summary district_recognition_date" in mb.summary["verifier_findings"]
+    assert label("banner_invalid", "vi") in minimum_html(mb, plan, "vi")
+    scale = B.ScaleAnswer(0.9, 0.8, 0.05, pd.DataFrame(), 1000.0, pd.DataFrame(), verified=False,
+                          verifier_findings="schedule: [funding] too much")
+    assert f"⛔ {label('banner_invalid', 'en')}: schedule: [funding] too much" in scale_markdown(scale, "en")
+    monkeypatch.setattr("ntm_sched.cli.budget.minimum_budget", lambda *a, **k: mb)
+    monkeypatch.setattr("ntm_sched.cli.budget.minimum_uniform_scale", lambda *a, **k: scale)
+    assert main(["budget", "minimum", "--out", str(tmp_path / "o"), "--time-limit", "1"]) == 1
+    out, err = capsys.readouterr()
+    assert "checked against the plan: minimum budget False, uniform scale False" in out
+    assert "INVALID minimum budget: the answer disagrees with the plan" in err
+    assert ("INVALID uniform scale: the answer disagrees with the plan, do not use it "
+            "(schedule: [funding] too much)") in err
+
+
+def test_achievable_deadlines_verified_against_what_they_paid(plan):
+    ach = B.achievable_deadlines(plan, **KW)
+    assert ach.status in ("OPTIMAL", "FEASIBLE") and ach.solution is not None
+    assert ach.verified is True and ach.verifier_findings == ""
+    assert "07360" in set(ach.relaxed["commune_code"])  # Ngọc Thiện's inspection: no money buys it
