@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
 import pandas as pd
 
 TL = 4.0
@@ -16,3 +20,14 @@ def small_allocation() -> pd.DataFrame:
         {"commune_code": "07321", "source_id": "HUYEN", "quarter": "2019Q3", "amount_mvnd": 800},
         {"commune_code": "", "source_id": "NTM_TW_TINH", "quarter": "2019Q4", "amount_mvnd": 2000},
     ])
+
+
+def district_date_a_day_early(real: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
+    """``real`` (the summary) with a planted bug: the district's recognition reported a day early."""
+    def buggy(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        out = real(*args, **kwargs)
+        if out.get("district_recognition_date"):
+            d = dt.date.fromisoformat(out["district_recognition_date"]) - dt.timedelta(days=1)
+            out["district_recognition_date"] = d.isoformat()
+        return out
+    return buggy

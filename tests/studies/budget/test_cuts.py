@@ -4,7 +4,6 @@ allocation files are checked with file/row/column messages. A 3-commune plan kee
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import json
 
 import pandas as pd
@@ -12,7 +11,7 @@ import pytest
 
 from ntm_sched.studies import budget as B
 from ntm_sched.studies.budget import cuts as C
-from tests.studies.budget.helpers import KW
+from tests.studies.budget.helpers import KW, district_date_a_day_early
 
 LEVELS = (1.0, 0.8, 0.6, 0.5)
 
@@ -45,12 +44,7 @@ def invalid(plan, cuts):
     replay = iter(results)
     real = tables_module.summary_dict
 
-    def buggy(*args, **kwargs):
-        out = real(*args, **kwargs)
-        if out.get("district_recognition_date"):
-            d = dt.date.fromisoformat(out["district_recognition_date"]) - dt.timedelta(days=1)
-            out["district_recognition_date"] = d.isoformat()
-        return out
+    buggy = district_date_a_day_early(real)
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(C, "solve_model", lambda model, *a, **k: tabulate(model, dataclasses.replace(

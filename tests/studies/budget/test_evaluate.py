@@ -4,14 +4,13 @@ allocation files are checked with file/row/column messages. A 3-commune plan kee
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from collections import defaultdict
 
 import pytest
 
 from ntm_sched.studies import budget as B
 from ntm_sched.studies.budget import evaluate as E
-from tests.studies.budget.helpers import KW, small_allocation
+from tests.studies.budget.helpers import KW, district_date_a_day_early, small_allocation
 
 
 @pytest.fixture(scope="module")
@@ -75,12 +74,7 @@ def test_an_answer_the_verifier_rejects_is_invalid(plan, evaluated, tmp_path, mo
     replay = iter(results)
     real = tables_module.summary_dict
 
-    def buggy(*args, **kwargs):
-        out = real(*args, **kwargs)
-        if out.get("district_recognition_date"):
-            d = dt.date.fromisoformat(out["district_recognition_date"]) - dt.timedelta(days=1)
-            out["district_recognition_date"] = d.isoformat()
-        return out
+    buggy = district_date_a_day_early(real)
 
     monkeypatch.setattr(E, "solve_model", lambda model, *a, **k: tabulate(model, dataclasses.replace(next(replay))))
     monkeypatch.setattr(tables_module, "summary_dict", buggy)

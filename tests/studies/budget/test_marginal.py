@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 
 import pandas as pd
@@ -10,6 +9,7 @@ import pytest
 
 from ntm_sched.studies import budget as B
 from ntm_sched.studies.budget import marginal as M
+from tests.studies.budget.helpers import district_date_a_day_early
 
 ENGINE_QUESTIONS = ("_least_lateness", "_earliest_end")
 
@@ -43,12 +43,7 @@ def invalid(plan, clean):
     replay = {name: iter(answers[name]) for name in ENGINE_QUESTIONS}
     real = tables_module.summary_dict
 
-    def buggy(*args, **kwargs):
-        out = real(*args, **kwargs)
-        if out.get("district_recognition_date"):
-            d = dt.date.fromisoformat(out["district_recognition_date"]) - dt.timedelta(days=1)
-            out["district_recognition_date"] = d.isoformat()
-        return out
+    buggy = district_date_a_day_early(real)
 
     with pytest.MonkeyPatch.context() as mp:
         for name in ENGINE_QUESTIONS:

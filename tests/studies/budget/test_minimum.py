@@ -4,7 +4,6 @@ allocation files are checked with file/row/column messages. A 3-commune plan kee
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import math
 
 import pandas as pd
@@ -13,7 +12,7 @@ import pytest
 from ntm_sched.engine import Status, solve
 from ntm_sched.studies import budget as B
 from ntm_sched.studies.budget import minimum as MIN
-from tests.studies.budget.helpers import KW, TL
+from tests.studies.budget.helpers import KW, TL, district_date_a_day_early
 
 
 @pytest.fixture(scope="module")
@@ -90,12 +89,7 @@ def test_a_minimum_the_verifier_rejects_is_invalid(plan, minimum, tmp_path, monk
     replay = iter(results)
     real = tables_module.summary_dict
 
-    def buggy(*args, **kwargs):
-        out = real(*args, **kwargs)
-        if out.get("district_recognition_date"):
-            d = dt.date.fromisoformat(out["district_recognition_date"]) - dt.timedelta(days=1)
-            out["district_recognition_date"] = d.isoformat()
-        return out
+    buggy = district_date_a_day_early(real)
 
     monkeypatch.setattr(MIN, "solve", lambda *a, **k: dataclasses.replace(next(replay)))
     monkeypatch.setattr(tables_module, "summary_dict", buggy)
