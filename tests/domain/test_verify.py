@@ -1123,3 +1123,56 @@ def test_a_hard_deadline_met_on_its_day(small_plan, answer) -> None:
     got = [(f.kind, f.task, f.message) for f in V.verify(with_target(early), dataclasses.replace(answer, **BARE))
            .findings]
     assert got == [("deadline", d.task_id, f"task {d.task_id!r} finishes on {done}, after its hard target {early}")]
+
+
+# ---------------------------------------------------------------------------
+# the one definition of on time, as the verifier recomputes it
+# ---------------------------------------------------------------------------
+def _targets(plan, code, **targets):
+    return _plan_with(plan, communes=tuple(dataclasses.replace(c, **targets) if c.code == code else c
+                                           for c in plan.communes))
+
+
+def _done(plan, ans, tid):
+    t = _task(ans, tid)
+    return V.completion(t.start, t.end, plan.setting_date("plan_start"))
+
+
+def test_on_time_is_recomputed_at_its_boundaries(small_plan, answer) -> None:
+    bare = dataclasses.replace(answer, **BARE)
+    rec = _done(small_plan, answer, "07357:decision")
+    # recognised on its target day: on time
+    assert "07357" not in V.verify(_targets(small_plan, "07357", target_recognition=rec), bare).expected[
+        "late_communes"]
+    # no target of its own: the communes_target setting holds it
+    fallback = set_settings(_targets(small_plan, "07357", target_recognition=None),
+                            {"communes_target": (rec - dt.timedelta(days=1)).isoformat()})
+    exp = V.verify(fallback, bare).expected
+    assert "07357" in exp["late_communes"] and exp["first_missed"]["07357"] == "recognition"
+    # a chain step the answer lacks: not on time (nothing says it was reached)
+    missing = dataclasses.replace(bare, tasks=tuple(t for t in bare.tasks if t.task_id != "07357:decision"))
+    assert "07357" in V.verify(small_plan, missing).expected["late_communes"]
+
+
+def test_the_first_missed_milestone_follows_the_plans_chain_order(small_plan, answer) -> None:
+    """With the province's appraisal before the submission in recognition_steps.csv (order 5 and 6),
+    a commune late on both is late first on the appraisal, whatever the milestones' usual order."""
+    steps = tuple(dataclasses.replace(s, order={"submission": 6, "appraisal": 5}.get(s.step, s.order))
+                  if s.chain == "commune" else s for s in small_plan.recognition_steps)
+    sub, app = _done(small_plan, answer, "07345:submission"), _done(small_plan, answer, "07345:appraisal")
+    plan = _targets(_plan_with(small_plan, recognition_steps=steps), "07345",
+                    target_submission=sub - dt.timedelta(days=1), target_appraisal=app - dt.timedelta(days=1))
+    exp = V.verify(plan, dataclasses.replace(answer, **BARE)).expected
+    assert exp["first_missed"]["07345"] == "appraisal"
+    usual = _targets(small_plan, "07345", target_submission=sub - dt.timedelta(days=1),
+                     target_appraisal=app - dt.timedelta(days=1))
+    assert V.verify(usual, dataclasses.replace(answer, **BARE)).expected["first_missed"]["07345"] == "submission"
+
+
+def test_a_plan_without_district_chain_or_target(small_plan, answer) -> None:
+    works_only = set_settings(_plan_with(small_plan, recognition_steps=()),
+                              {f"district_target_{m}": "" for m in V.CHAIN_MILESTONES})
+    ans = dataclasses.replace(answer, tasks=tuple(t for t in answer.tasks if ":" not in t.task_id), **BARE)
+    exp = V.verify(works_only, ans).expected
+    assert exp["district_recognition_date"] is None and exp["district_target_date"] is None
+    assert exp["late_communes"] == [] and exp["communes_on_time"] == 3  # no dated milestone to miss
