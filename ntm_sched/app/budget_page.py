@@ -179,6 +179,11 @@ def marginal_html(df: pd.DataFrame, plan: Any, lang: str = "vi") -> str:
         L("b_base_date"): [format_date(to_date(v)) or "-" for v in df["base_date"]],
         L("b_with_more"): [format_date(to_date(v)) or "-" for v in df["date_with_more"]],
         L("b_days_gained"): [int(v) if pd.notna(v) else None for v in df["days_gained"]],
+        L("b_gain_at_most"): [int(v) if pd.notna(v) else None
+                              for v in df.get("days_gained_at_most", pd.Series([None] * len(df)))],
+        L("b_dates_proven"): [L("b_proven_yes") if a == b == "OPTIMAL" else L("b_proven_no")
+                              for a, b in zip(df["status_base"], df["status_with_more"])]
+        if "status_base" in df.columns else ["-"] * len(df),
         L("h_verified"): verdict_cells(df, lang),
     })
     bad = [cn.get(c, c) for c in budget.invalid_rows(df, "commune_code")]

@@ -151,8 +151,8 @@ def main(args: argparse.Namespace) -> int:
         write_budget_tables(out, {"marginal": df}, {"question": MARGINAL_QUESTION, "amount_mvnd": args.amount,
                                                     "verified": not invalid, "invalid_communes": invalid})
         print(f"question: {MARGINAL_QUESTION}")
-        print(df[["commune_code", "name", "base_date", "date_with_more", "days_gained", "lateness_status_base",
-                  "lateness_status_with_more", "verified"]].to_string(index=False))
+        print(df[["commune_code", "name", "base_date", "date_with_more", "days_gained", "days_gained_at_most",
+                  "status_base", "status_with_more", "lateness_status_base", "verified"]].to_string(index=False))
         print(f"written: {out}")
         _say_invalid((f"commune {r.commune_code}", r.verifier_findings) for r in df.itertuples()
                      if str(r.commune_code) in invalid)

@@ -1,11 +1,16 @@
 """Marginal value of money: days each commune's recognition comes forward with more earmarked money.
 
 Each commune's plan is one record-level edit (one added tranche) of the lab's plan, checked
-once. The question (:data:`MARGINAL_QUESTION`) is lexicographic (least lateness of all
-milestones, then the commune's earliest recognition at that lateness) so that the answer does
-not depend on which optimal schedule the solver returns. Both schedules of every row are
-checked against the plan they answer for by the plan-level verifier
-(:mod:`ntm_sched.studies.budget.verdict`): a row it rejects says ``INVALID`` and is not ranked.
+once. The question (:data:`MARGINAL_QUESTION`) fixes one level of lateness for every row (the
+least weighted lateness of all milestones with the plan's own money, found once) and asks the
+commune's earliest recognition among schedules no worse on it, without and with the added
+money: more money only adds schedules, so a gain is never negative, and the answer does not
+depend on which optimal schedule the solver returns. Each earliest date is searched between a
+proven lower bound and the best date found (:func:`ntm_sched.engine.earliest.earliest_end`),
+so a row says whether its dates are proven and, when not, how many days it may still gain.
+Both schedules of every row are checked against the plan they answer for by the plan-level
+verifier (:mod:`ntm_sched.studies.budget.verdict`): a row it rejects says ``INVALID`` and is
+not ranked.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import pandas as pd
 
 from ntm_sched.domain import NtmModel, PlanResult, build
 from ntm_sched.engine import Solution, SolveOptions, check, solve
+from ntm_sched.engine.earliest import earliest_end
 from ntm_sched.engine.heuristic import lateness_value
 from ntm_sched.plan import Plan, Tranche
 from ntm_sched.studies.budget.common import commune_names, not_recognised, options_of, own_money_edit
@@ -26,9 +32,10 @@ DEFAULT_AMOUNT = 500.0
 """Million VND added per commune when not said otherwise."""
 
 
-MARGINAL_QUESTION = ("for each commune: the least weighted lateness of all milestones with the plan's own money "
-                     "(money it lacks only from budget_lab_extra_funding_from), then, at that lateness, the earliest "
-                     "recognition date of the commune; asked without and with the added earmarked money")
+MARGINAL_QUESTION = ("the least weighted lateness of all milestones with the plan's own money (money it lacks only "
+                     "from budget_lab_extra_funding_from) is found once; then, for each commune, its earliest "
+                     "recognition date among schedules no worse than that lateness, without and with the added "
+                     "earmarked money (days gained: the difference; at most: against the proven bound)")
 """What :func:`marginal_value` asks (written in every row)."""
 
 
@@ -41,41 +48,38 @@ def _least_lateness(model: NtmModel, opts: SolveOptions, hint: Solution | None) 
     return out
 
 
-def _earliest_end(model: NtmModel, task_id: str, least: dict[str, Any], opts: SolveOptions) -> dict[str, Any]:
-    """The earliest end of ``task_id`` among schedules whose lateness is at most ``least``'s."""
-    from ntm_sched.engine.builder import build_model
-    from ntm_sched.engine.solve import make_solver, run_solver
-
-    sol = least["solution"]
-    out: dict[str, Any] = {"end": None, "end_status": None, "solution": sol}
-    if sol is None or least["lateness"] is None:
+def _earliest_end(model: NtmModel, task_id: str, cap: int | None, hint: Solution | None, opts: SolveOptions,
+                  lower: int | None = None) -> dict[str, Any]:
+    """The earliest end of ``task_id`` among schedules whose lateness is at most ``cap`` (searched, with its bound)."""
+    out: dict[str, Any] = {"end": None, "end_status": None, "bound": None, "free_bound": lower, "solution": None,
+                           "lateness": None}
+    if cap is None:
         return out
-    out.update(end=sol.tasks[task_id].end, end_status="FEASIBLE")
-    bm = build_model(model.problem, hint=sol)
-    bm.model.add(bm.tier_expr("lateness") <= int(least["lateness"]))
-    bm.model.minimize(bm.end[task_id])
-    st, found = run_solver(bm, make_solver(opts.time_limit, opts.workers, opts.seed, False))
-    if found is not None and check(model.problem, found).ok and found.tasks[task_id].end <= out["end"]:
-        out.update(end=found.tasks[task_id].end, end_status=st.value, solution=found)
+    ans = earliest_end(model.problem, task_id, lateness_cap=int(cap), hint=hint, lower=lower,
+                       time_limit=opts.time_limit, workers=opts.workers, seed=opts.seed)
+    out.update(end=ans.end, end_status=ans.status.value, bound=ans.bound, free_bound=ans.free_bound,
+               solution=ans.solution)
+    if ans.solution is not None:
+        out["lateness"] = lateness_value(model.problem, ans.solution)
     return out
 
 
-def _carry_base(model: NtmModel, task_id: str, w: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
-    """``w`` or, when better, the base answer's schedule: it stays valid with more money.
+def _carry_base(model: NtmModel, w: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+    """``w``, or the base answer's schedule when it is earlier: it stays valid with more money.
 
-    When the base schedule is accepted by the checker in ``model`` (the plan with the added
-    tranche) and is no later on lateness than ``w``'s, it answers the same question there; if
-    its recognition is earlier than ``w``'s (an unproven solve), it is kept instead, so that
-    more money never shows a later date.
+    Both answers meet the same lateness cap; when the base schedule is accepted by the checker
+    in ``model`` (the plan with the added tranche) and recognises the commune earlier than ``w``
+    (whose search then stopped short), it answers the with-more question better and is kept,
+    so that more money never shows a later date.
     """
     sol = b.get("solution")
-    if sol is None or b.get("end") is None or w.get("lateness") is None:
+    if sol is None or b.get("end") is None or (w["end"] is not None and b["end"] >= w["end"]):
         return w
-    if (w["end"] is not None and b["end"] >= w["end"]) or not check(model.problem, sol).ok:
+    if not check(model.problem, sol).ok:
         return w
-    if lateness_value(model.problem, sol) > w["lateness"]:
-        return w
-    return {**w, "end": b["end"], "end_status": "FEASIBLE", "solution": sol}
+    proven = w.get("bound") is not None and w["bound"] >= b["end"]
+    return {**w, "end": b["end"], "end_status": "OPTIMAL" if proven else "FEASIBLE", "solution": sol,
+            "lateness": lateness_value(model.problem, sol)}
 
 
 def _verified(plan: Plan, model: NtmModel, answer: dict[str, Any]) -> PlanResult | None:
@@ -92,18 +96,20 @@ def marginal_value(plan: Plan, amount_mvnd: float = DEFAULT_AMOUNT, options: Sol
     """Days each commune's recognition comes forward with ``amount_mvnd`` more earmarked money.
 
     Question (:data:`MARGINAL_QUESTION`), asked so that the answer does not depend on which
-    optimal schedule the solver returns: for commune ``c``, first the least weighted lateness
-    of all milestones with the plan's own money (money it lacks only from the
-    ``budget_lab_extra_funding_from`` date, as in :func:`budget_cuts`), then, at that lateness,
-    the earliest recognition date of ``c``. It is asked without and with one tranche of
-    ``amount_mvnd`` from ``source_id`` (default: the first source that pays for every work
-    type), earmarked to ``c`` and released at the plan's start; ``days_gained`` is the
-    difference of the two dates. Both dates are numbers of the problem when every status of
-    the row is ``OPTIMAL``; otherwise the status columns say how far the solver got. The base
-    schedule is valid with more money: when it is as good on lateness and recognises the
-    commune earlier than the second solve found, it is kept, so a gain is never negative
-    because of an unproven solve. ``base`` is ignored
-    (kept for compatibility).
+    optimal schedule the solver returns: first, once, the least weighted lateness ``L`` of all
+    milestones with the plan's own money (money it lacks only from the
+    ``budget_lab_extra_funding_from`` date, as in :func:`budget_cuts`); then, for commune ``c``,
+    the earliest recognition date of ``c`` among schedules whose lateness is at most ``L``,
+    asked without and with one tranche of ``amount_mvnd`` from ``source_id`` (default: the
+    first source that pays for every work type), earmarked to ``c`` and released at the plan's
+    start. ``days_gained`` is the difference of the two dates found; more money only adds
+    schedules, so it is never negative. Each date is searched between a proven lower bound
+    and the best date found (:func:`ntm_sched.engine.earliest.earliest_end`): a status is
+    ``OPTIMAL`` when the two meet; otherwise ``*_earliest_possible`` is the bound and
+    ``days_gained_at_most`` the most the money could gain. A date that is the commune's
+    earliest without any money constraint is proven at once, and the same with more money.
+    ``lateness_status_*`` is the status of ``L``'s solve (``FEASIBLE``: ``L`` is the best
+    lateness found, not proven least). ``base`` is ignored (kept for compatibility).
 
     Both schedules of a row are verified against the plan they answer for (the lab's plan,
     and that plan with the added tranche): ``verified`` is ``True`` when the plan-level
@@ -114,7 +120,8 @@ def marginal_value(plan: Plan, amount_mvnd: float = DEFAULT_AMOUNT, options: Sol
     Returns
     -------
     pandas.DataFrame
-        ``commune_code, name, base_date, date_with_more, days_gained, lateness_base,
+        ``commune_code, name, base_date, date_with_more, days_gained, days_gained_at_most,
+        base_date_earliest_possible, date_with_more_earliest_possible, lateness_base,
         lateness_with_more, status_base, status_with_more, lateness_status_base,
         lateness_status_with_more, verified, verifier_findings, question``, largest gain first.
     """
@@ -128,32 +135,52 @@ def marginal_value(plan: Plan, amount_mvnd: float = DEFAULT_AMOUNT, options: Sol
     start = plan.setting_date("plan_start")
     rows = []
     least_base = _least_lateness(base_model, opts, None)  # the same for every commune: asked once
+    cap = least_base["lateness"]
     for code in (communes or not_recognised(plan)):
         rec_task = next((t for t, inf in base_model.info.items()
                          if inf.commune_code == code and inf.milestone == "recognition"), None)
         if rec_task is None:
             continue
-        b = {**least_base, **_earliest_end(base_model, rec_task, least_base, opts)}
+        b = _earliest_end(base_model, rec_task, cap, least_base["solution"], opts)
         more = Tranche(tranche_id=f"MARGINAL-{code}", source_id=source_id, date_available=start,
                        amount_mvnd=float(amount_mvnd), commune_code=code,
                        source=f"budget lab: +{amount_mvnd} for {code}")
         more_plan = own_money_edit(plan).add_tranches([more]).done()
         model = build(more_plan)
-        # the base schedule is valid with more money: it warm-starts the second question
-        least_more = _least_lateness(model, opts, least_base["solution"])
-        w = {**least_more, **_earliest_end(model, rec_task, least_more, opts)}
-        w = _carry_base(model, rec_task, w, b)
+        if b["end_status"] == "OPTIMAL" and b["end"] is not None and b["end"] == b["free_bound"]:
+            # the date is the one it has without any money constraint: more money cannot bring it forward
+            w = {**b, "end_status": "OPTIMAL", "bound": b["free_bound"]}
+            if check(model.problem, b["solution"]).ok:
+                w["lateness"] = lateness_value(model.problem, b["solution"])
+            else:  # cannot happen (more money only adds schedules); ask rather than assume
+                w = _earliest_end(model, rec_task, cap, None, opts, lower=b["free_bound"])
+        else:
+            # the base schedule is valid with more money: it is the with-more search's first incumbent
+            w = _earliest_end(model, rec_task, cap, b["solution"], opts, lower=b["free_bound"])
+        w = _carry_base(model, w, b)
+        if b["bound"] is not None and w["bound"] is not None and w["bound"] > b["bound"]:
+            # every base schedule is a schedule with more money: the with-more bound bounds the base too
+            b = {**b, "bound": w["bound"]}
+            if b["end"] is not None and b["bound"] >= b["end"]:
+                b["end_status"] = "OPTIMAL"
         bd = base_model.completion_date(b["end"], 0) if b["end"] is not None else None
         wd = model.completion_date(w["end"], 0) if w["end"] is not None else None
+        wlow = model.completion_date(w["bound"], 0) if w["bound"] is not None else None
         # both schedules checked against the plan they answer for, not only against the engine problem
         bv, wv = _verified(base_plan, base_model, b), _verified(more_plan, model, w)
         ok, findings = verdict_of({"base": bv, "with more": wv})
+        ranked = bd is not None and wd is not None and ok is not False
         rows.append({"commune_code": code, "name": names.get(code, code), "base_date": bd, "date_with_more": wd,
-                     "days_gained": (bd - wd).days if bd and wd and ok is not False else None,
-                     "lateness_base": b["lateness"], "lateness_with_more": w["lateness"],
+                     "days_gained": (bd - wd).days if bd and wd and ranked else None,
+                     "days_gained_at_most": (bd - wlow).days if bd and wlow and ranked else None,
+                     "base_date_earliest_possible": (base_model.completion_date(b["bound"], 0)
+                                                     if b["bound"] is not None else None),
+                     "date_with_more_earliest_possible": wlow,
+                     "lateness_base": cap, "lateness_with_more": w["lateness"],
                      "status_base": INVALID if bv is not None and bv.status == INVALID else b["end_status"],
                      "status_with_more": INVALID if wv is not None and wv.status == INVALID else w["end_status"],
-                     "lateness_status_base": b["lateness_status"], "lateness_status_with_more": w["lateness_status"],
+                     "lateness_status_base": least_base["lateness_status"],
+                     "lateness_status_with_more": least_base["lateness_status"],
                      "verified": ok, "verifier_findings": findings,
                      "question": MARGINAL_QUESTION})
     df = pd.DataFrame(rows)
