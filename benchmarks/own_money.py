@@ -13,8 +13,9 @@
   district's recognition date and the extra money the schedule needs.
 * ``--small``: restricted own-money plans (:data:`SMALL_CASES`), 1 worker, seed 0, both
   formulations: status, value and bound of the lateness tier.
-* ``--marginal``: ``budget.marginal_value`` per seed (ranking of communes by days gained and
-  the statuses of its solves; every solve gets ``--time-limit``).
+* ``--marginal``: ``budget.marginal_value`` per seed (each commune's days gained, with the most
+  it could gain when a date is not proven; rows proven; the same answer on every seed?); every
+  earliest-date question gets ``--time-limit``.
 * ``--cuts``: ``budget.budget_cuts`` at every level (own money), per level its status,
   gap, communes on time, late communes, district date, money missing.
 
@@ -28,6 +29,8 @@ import argparse
 import datetime as dt
 import os
 import time
+
+import pandas as pd
 
 from ntm_sched import domain as ntm
 from ntm_sched.engine import solve
@@ -97,26 +100,32 @@ def small_runs(plan, time_limit, formulations) -> None:
 def cut_runs(plan, levels, time_limit, workers, seed) -> None:
     t = time.perf_counter()
     df = budget.budget_cuts(plan, levels, time_limit=time_limit, workers=workers, seed=seed)
-    cols = [c for c in ("level", "status", "gap", "communes_on_time", "late_communes", "district_recognition_date",
+    cols = [c for c in ("level", "status", "lateness", "bound", "gap", "communes_on_time", "late_communes",
+                        "district_recognition_date",
                         "extra_needed_mvnd", "missing_from", "horizon_end", "source") if c in df.columns]
     print(df[cols].to_string(index=False))
     print(f"cuts: {len(df)} levels in {time.perf_counter() - t:.1f} s, monotone {budget.cuts_are_monotone(df)}")
 
 
 def marginal_runs(plan, seeds, time_limit, workers, amount) -> None:
-    """``budget.marginal_value`` per seed: the ranking of communes by days gained, and each row's statuses."""
-    print(f"marginal value of {amount:g} M VND per commune; {time_limit} s per solve, {workers} workers")
-    rankings = []
+    """``budget.marginal_value`` per seed: each commune's days gained (and at most, when not proven), the
+    rows proven, and whether every seed gives the same answer."""
+    print(f"marginal value of {amount:g} M VND per commune; {time_limit} s per question, {workers} workers")
+    answers = []
     for seed in seeds:
         t = time.perf_counter()
         df = budget.marginal_value(plan, amount, time_limit=time_limit, workers=workers, seed=seed)
-        ranking = [f"{r.name} {r.days_gained:+d}" if r.days_gained == r.days_gained and r.days_gained is not None
-                   else f"{r.name} ?" for r in df.itertuples()]
-        statuses = sorted({f"{a}/{b}" for a, b in zip(df["lateness_status_base"], df["lateness_status_with_more"])})
-        print(f"seed {seed}: {'; '.join(ranking)}  (lateness statuses {', '.join(statuses)}; "
+        cells = []
+        for r in df.itertuples():
+            gain = f"{r.days_gained:+d}" if pd.notna(r.days_gained) else "?"
+            proven = r.status_base == r.status_with_more == "OPTIMAL"
+            cells.append(f"{r.name} {gain}" + ("" if proven else f" (at most {r.days_gained_at_most})"))
+        n_proven = int(((df["status_base"] == "OPTIMAL") & (df["status_with_more"] == "OPTIMAL")).sum())
+        print(f"seed {seed}: {'; '.join(cells)}  ({n_proven}/{len(df)} rows proven; lateness "
+              f"{df['lateness_base'].iloc[0]:,.0f} {df['lateness_status_base'].iloc[0]}; "
               f"{time.perf_counter() - t:.0f} s)", flush=True)
-        rankings.append(list(df["commune_code"]))
-    print(f"same ranking on every seed: {all(r == rankings[0] for r in rankings)}")
+        answers.append(sorted(zip(df["commune_code"], df["days_gained"], df["base_date"], df["date_with_more"])))
+    print(f"same answer (days gained and dates) on every seed: {all(a == answers[0] for a in answers)}")
 
 
 def main() -> None:

@@ -21,6 +21,11 @@ best schedule of the pattern in a few seconds (1 worker). Which patterns are tri
 * every *root* of the incumbent's late deadlines (a late deadline none of whose
   predecessors is late), each with every deadline that follows it (giving up a deadline
   gives up the chain after it), the most late first;
+* all the roots at once, hinted with the incumbent (which meets that pattern, so the solve
+  starts from a schedule and only improves it): where money is cut deeply and many chains
+  must go, no single root is feasible; after an improvement that still leaves three roots or
+  more, all of them again and all of them but one (greedy steps down). These patterns are
+  dropped unsolved once a better schedule than the one they were built around is known;
 * a pattern whose solve stopped without a schedule once more with twice the time;
 * when no single root gives a better schedule, the pairs of the six most late roots;
 * from each improved schedule, its own roots again, until nothing improves or the time is
@@ -105,6 +110,7 @@ class PatternLog:
     infeasible: int = 0
     improved: int = 0
     best_pattern: tuple[str, ...] = ()
+    """The deadlines past their targets in the best schedule (those given up that it needed)."""
     seconds: float = 0.0
     lines: list[str] = field(default_factory=list)
 
@@ -182,17 +188,33 @@ def pattern_search(bm, values: list[int], expr, targets: dict[str, int], time_bu
     cur, cur_v = list(values), int(round(_value(base, values)))
     seen: set[frozenset[str]] = set()
 
-    Item = tuple[tuple[str, ...], float]  # a pattern (the roots given up) and its time limit
+    # a pattern (the roots given up), its time limit, a hint (a schedule meeting the pattern, or None) and,
+    # for the patterns built around one incumbent, its value (they are dropped once a better one is known)
+    Item = tuple[tuple[str, ...], float, "list[int] | None", "int | None"]
 
-    def fresh_patterns(vals: list[int], pairs: bool) -> list[Item]:
+    def fresh_patterns(vals: list[int], pairs: bool = False, first: bool = False) -> list[Item]:
+        """Patterns around the schedule ``vals``: each of its late roots alone (or pairs of roots); then, at
+        the start (``first``) or when three roots or more are still late, all of them at once, hinted with
+        ``vals`` (which meets that pattern: a solve that starts from a schedule and only improves it); then,
+        when three or more are late after an improvement, all of them but one (greedy steps down). The last
+        two are dropped unsolved once a better schedule than ``vals`` is known."""
         roots = late_roots({d: vals[i] for d, i in ends_of.items()}, targets, follow)
-        pats: list[tuple[str, ...]] = list(itertools.combinations(roots[:6], 2)) if pairs else [(r,) for r in roots]
+        v = int(round(_value(base, vals)))
+        pats: list[tuple[tuple[str, ...], list[int] | None, int | None]] = []
+        if pairs:
+            pats += [(pat, None, None) for pat in itertools.combinations(roots[:6], 2)]
+        else:
+            pats += [((r,), None, None) for r in roots]
+            if len(roots) >= (2 if first else 3):
+                pats.append((tuple(roots), vals, v))
+            if len(roots) >= 3 and not first:
+                pats += [(tuple(x for x in roots if x != r), None, v) for r in roots]
         out: list[Item] = []
-        for pat in pats:
+        for pat, hint, made_at in pats:
             key = closure(pat)
             if key not in seen:
                 seen.add(key)
-                out.append((pat, sub_time))
+                out.append((pat, sub_time, hint, made_at))
         return out
 
     best_status = ""
@@ -210,14 +232,16 @@ def pattern_search(bm, values: list[int], expr, targets: dict[str, int], time_bu
                 if left < 0.2:
                     k = len(items)
                     break
-                pat, limit = items[k]
+                pat, limit, hint, made_at = items[k]
                 k += 1
-                pending[pool.submit(solve_pattern, closure(pat), min(limit, left))] = (pat, limit)
+                if made_at is not None and cur_v < made_at:  # built around a schedule no longer the best
+                    continue
+                pending[pool.submit(solve_pattern, closure(pat), min(limit, left), hint)] = items[k - 1]
             if not pending:
                 break
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
             for fut in finished:
-                pat, limit = pending.pop(fut)
+                pat, limit, hint, made_at = pending.pop(fut)
                 status, vals, v = fut.result()
                 log.tried += 1
                 log.lines.append(f"{time.perf_counter() - t0:5.1f} s {'+'.join(pat) or '(none)'}: {status} "
@@ -225,23 +249,29 @@ def pattern_search(bm, values: list[int], expr, targets: dict[str, int], time_bu
                 if status == "INFEASIBLE":
                     log.infeasible += 1
                 elif vals is None:
-                    timed_out.append((pat, limit))
-                if vals is not None and v is not None and v < cur_v:
+                    timed_out.append((pat, limit, hint, made_at))
+                better = vals is not None and v is not None and v < cur_v
+                # as good, and proven best within a pattern: the best needs no more search of its own
+                proven_tie = vals is not None and v == cur_v and status == "OPTIMAL" and best_status == "FEASIBLE"
+                if better or proven_tie:
+                    assert vals is not None and v is not None
                     cur, cur_v = vals, v
-                    log.improved += 1
-                    log.best_pattern = tuple(sorted(closure(pat)))
+                    # the deadlines the schedule actually misses (a pattern may give up more than it needs)
+                    log.best_pattern = tuple(sorted(d for d, i in ends_of.items() if vals[i] > targets[d]))
                     best_status = status
-                    items.extend(fresh_patterns(cur, pairs=False))
+                if better:
+                    log.improved += 1
+                    items.extend(fresh_patterns(cur))
         return timed_out
 
     seen.add(frozenset())
     with ThreadPoolExecutor(max(1, int(workers))) as pool:
         # every deadline held (feasible only if money costs no lateness), then each late root
-        again = run([((), sub_time), *fresh_patterns(cur, pairs=False)], pool)
-        run([(pat, 2 * limit) for pat, limit in again], pool)  # stopped without a schedule: once more, longer
+        again = run([((), sub_time, None, None), *fresh_patterns(cur, first=True)], pool)
+        run([(pat, 2 * limit, h, m) for pat, limit, h, m in again], pool)  # stopped without a schedule: once more
         if log.improved == 0:  # no single chain given up helps: two at once
             again = run(fresh_patterns(cur, pairs=True), pool)
-            run([(pat, 2 * limit) for pat, limit in again], pool)
+            run([(pat, 2 * limit, h, m) for pat, limit, h, m in again], pool)
     # the best pattern's solve stopped on its time limit: go on with it from its schedule
     while best_status == "FEASIBLE" and time_budget - (time.perf_counter() - t0) > 0.5:
         left = time_budget - (time.perf_counter() - t0)

@@ -75,10 +75,52 @@ def test_the_cheaper_chain_is_given_up(wa, wb, given_up):
     # dossier 40-42, 30 days late
     assert optimum == 100 * min(wa, wb) + min(wa, wb) * (42 - 12)
     assert log.best_pattern == (given_up,)
-    assert log.tried == 3 and log.improved >= 1  # none given up (infeasible), A, B
+    # none given up (infeasible), A, B; the whole set {A, B}, built around the start, is dropped unsolved
+    # once A improves on the start
+    assert log.tried == 3 and log.improved >= 1
     held = _complete_values(bm, best, expr, 1, 0)  # a solver holding exactly these values
     assert held is not None
     assert check(p, bm.solution_from(held[1])).ok
+
+
+def three_chains() -> Problem:
+    """Three chains of work -> dossier (weights 1, 2, 3); the money released before the deadlines pays one
+    chain's work only, a second tranche at 40 pays one more, extra money from 60 pays the rest: two chains
+    must be given up, and no single chain given up is feasible."""
+    tasks, precs = [], []
+    for name, w in (("A", 1), ("B", 2), ("C", 3)):
+        tasks += [Task(f"{name}-work", (Mode(5, cost=10),), sources=frozenset({"S", "X"})),
+                  Task(f"{name}-dossier", (Mode(2),), due=12, late_weight=100 * w, tardiness_weight=w)]
+        precs.append(Precedence(f"{name}-work", f"{name}-dossier"))
+    return Problem(tasks=tuple(tasks), precedences=tuple(precs),
+                   sources=(Source("S", (Tranche(0, 10), Tranche(40, 10))),
+                            Source("X", unlimited=True, unit_price=1, available_from=60)),
+                   horizon=100, advance_share=0.0, objective=Objective(lexicographic=True))
+
+
+def test_when_no_single_chain_is_enough_the_whole_set_is_searched_down():
+    p = three_chains()
+    _, free = _payment_free(p, 5.0, 1, 0)
+    targets = deadline_targets(p, free)
+    bm = build_model(p)
+    expr = bm.tier_expr("lateness")
+    late = Solution(tasks={t: TaskSchedule(t, s, e) for name in "ABC"
+                           for t, s, e in ((f"{name}-work", 60, 65), (f"{name}-dossier", 65, 67))})
+    done = _complete_money(bm, late, expr, 5.0, 1, 0)
+    assert done is not None
+    values, solver = done
+    best, v, log = pattern_search(bm, values, expr, targets, time_budget=20.0, workers=1, seed=0)
+    status, optimum, _ = lateness_optimum(p, cash_flow=True)
+    assert status == "OPTIMAL" and v == optimum
+    # C (weight 3) on time; B paid by the tranche at 40 (dossier 42, 30 days late), A by the extra money
+    assert optimum == 200 + 2 * 30 + 100 + 1 * (62 - 12)  # A: work 55-60, paid at its end at 60
+    assert log.best_pattern == ("A-dossier", "B-dossier")
+    # no single chain given up is feasible; the whole set, hinted with the start, finds the optimum at once
+    # (no pairs needed: they come only when nothing improved)
+    assert [line[8:] for line in log.lines] == [
+        "(none): INFEASIBLE -", "A-dossier: INFEASIBLE -", "B-dossier: INFEASIBLE -", "C-dossier: INFEASIBLE -",
+        "A-dossier+B-dossier+C-dossier: OPTIMAL 410"]
+    assert check(p, bm.solution_from(_complete_values(bm, best, expr, 1, 0)[1])).ok
 
 
 def test_roots_and_followers():
