@@ -18,13 +18,16 @@ tranches, deadlines and objective weights; semantics in
 status period (finished, started, money paid) into the problem of the rest; a
 ``Problem.reference_starts`` schedule makes a last lexicographic tier keep what need not move.
 
+:func:`ntm_sched.engine.earliest.earliest_end` asks how early one task can end while the
+lateness tier stays within a cap (probes between a proven bound and the best end found).
+
 :func:`check` verifies any :class:`Solution` without CP-SAT; :func:`read_psplib`
 reads PSPLIB ``.sm``/``.mm`` files; :mod:`ntm_sched.engine.bench` benchmarks them;
 :mod:`ntm_sched.engine.transforms` derives problems from problems (unlimited or scaled sources,
 hard deadlines) for the studies.
 
 Imports inside the engine point one way: ``problem`` <- ``options``, ``result`` <- ``builder``,
-``checker`` <- ``explain`` <- ``solve`` <- ``transforms``, ``psplib``, ``bench``.
+``checker`` <- ``explain`` <- ``solve`` <- ``earliest``, ``transforms``, ``psplib``, ``bench``.
 """
 
 from ntm_sched.engine.checker import check
