@@ -61,6 +61,21 @@ def app_url(tmp_path_factory):
         log.close()
 
 
+def _wait(page, selector: str, timeout_ms: int, log: Path, screenshots: Path) -> None:
+    """``page.wait_for_selector`` that, on a timeout, fails with what a person would look at: the page's
+    text, the app's log and a screenshot (``outputs/browser/app-timeout.png``)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_selector(selector, timeout=timeout_ms)
+    except PlaywrightTimeout:
+        page.screenshot(path=str(screenshots / "app-timeout.png"), full_page=True)
+        text = page.inner_text("body")[-2000:] if page.locator("body").count() else "(no body)"
+        raise AssertionError(f"{selector} did not appear within {timeout_ms / 1000:g} s; "
+                             f"load average {os.getloadavg()}\n--- page ---\n{text}\n"
+                             f"--- app log ---\n{log.read_text(errors='replace')[-4000:]}") from None
+
+
 def test_move_a_slider_solve_and_see_what_changed(app_url, browser, screenshots):
     url, sdir = app_url
     page = browser.new_page(viewport={"width": 1280, "height": 1000})
@@ -68,7 +83,7 @@ def test_move_a_slider_solve_and_see_what_changed(app_url, browser, screenshots)
     # wait for the headline cards, not for the page's load event
     page.goto(url, timeout=120_000, wait_until="commit")
     cards = page.locator(".ntm-headline")
-    page.wait_for_selector(".ntm-card[data-key='on_time']", timeout=400_000)
+    _wait(page, ".ntm-card[data-key='on_time']", 400_000, sdir.parent / "app.log", screenshots)
     page.screenshot(path=str(screenshots / "app-1-opened.png"), full_page=False)
     body = page.inner_text("body")
     # no code, Vietnamese names, no codes
