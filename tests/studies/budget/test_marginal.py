@@ -117,3 +117,8 @@ def test_the_page_says_invalid(plan, clean, invalid):
     assert f"<td>{label('no', 'vi')}</td>" in page or f">{label('no', 'vi')}</td>" in page
     good = marginal_html(clean[0], plan, "en")
     assert label("banner_invalid", "en") not in good and f">{label('yes', 'en')}</td>" in good
+    # the most days the money could still gain, and whether both dates are proven, are on the page
+    row = clean[0].iloc[0]
+    assert label("b_gain_at_most", "en") in good and label("b_dates_proven", "en") in good
+    proven = row["status_base"] == row["status_with_more"] == "OPTIMAL"
+    assert f">{label('b_proven_yes' if proven else 'b_proven_no', 'en')}</td>" in good
