@@ -603,10 +603,11 @@ def test_verify_result_checks_each_table_it_is_given(small_plan) -> None:
                              ("agency_load", "capacity", 1), ("allocation", "amount_mvnd", 1)):
         df = getattr(pr, table)
         df.loc[df.index[0], col] = df.loc[df.index[0], col] + more
+    pr.summary["total_cost_mvnd"] += 1
     V.verify_result(small_plan, pr)
     assert pr.summary["verified"] is False and pr.status == V.INVALID_STATUS
     kinds = {f.kind for f in pr.verification.findings}
-    assert {"schedule", "milestones", "agency_load", "allocation"} <= kinds, kinds
+    assert {"schedule", "milestones", "agency_load", "allocation", "summary"} <= kinds, kinds
 
 
 def test_verify_result_says_why_in_both_languages(small_plan) -> None:
@@ -644,16 +645,21 @@ def test_answer_from_result_keeps_what_is_wrong_for_the_verifier(small_plan) -> 
     ts = sol.tasks[tid]
     tasks = {**sol.tasks, tid: TaskSchedule(tid, ts.start + 0.5, ts.end + 0.5, ts.mode)}
     pr.result.solution = Solution(tasks, (*sol.payments, Payment(tid, "NOWHERE", ts.start, 0)))
-    pr.schedule = pd.concat([pr.schedule, pr.schedule[pr.schedule["task_id"] == "07345:dossier"]])
+    dossier_rows = pr.schedule[pr.schedule["task_id"] == "07345:dossier"]
+    pr.schedule = pd.concat([pr.schedule[pr.schedule["task_id"] != "07345:survey"], dossier_rows,
+                             dossier_rows.assign(mode="accelerated", cost_mvnd=9)])  # twice, the second differs
     ans = V.answer_from_result(small_plan, pr)
+    survey = next(t for t in ans.tasks if t.task_id == "07345:survey")
+    assert (survey.mode, survey.cost_mvnd) == ("?", None)  # not in the table: no mode, no cost read
     got = next(t for t in ans.tasks if t.task_id == tid)
     assert got.start == ts.start + 0.5  # passed on as it is, not turned into a day
     dossier = next(t for t in ans.tasks if t.task_id == "07345:dossier")
     assert dossier.mode == "normal" and dossier.cost_mvnd == 0  # the first of the two rows
     assert next(p for p in ans.payments if p.source_id == "NOWHERE").earmark is None
     rep = V.verify(small_plan, ans)
-    assert {"type", "source", "schedule"} <= rep.kinds(), str(rep)
+    assert {"type", "source", "schedule", "mode"} <= rep.kinds(), str(rep)
     assert any("twice ['07345:dossier']" in f.message for f in rep.findings)
+    assert ("mode", "07345:survey") in {(f.kind, f.task) for f in rep.findings}  # its mode '?' is none of the plan's
 
 
 def test_load_above_capacity_in_the_table_is_a_disagreement(small_plan, answer) -> None:
@@ -900,6 +906,10 @@ def test_schedule_table_rows_named(small_plan, answer) -> None:
     first = sorted(answer.schedule["task_id"].iloc[:6])
     assert rep.findings[0].message == (f"schedule.csv lists {n - 6} rows for {n} scheduled tasks; missing "
                                        f"{first[:5]}")
+    rep = V.verify(small_plan, dataclasses.replace(answer, schedule=pd.concat([answer.schedule,
+                                                                               answer.schedule.iloc[:6]])))
+    assert rep.findings[0].message == (f"schedule.csv lists {n + 6} rows for {n} scheduled tasks; twice "
+                                       f"{first[:5]}")
 
 
 def test_milestone_rows_named(small_plan, answer) -> None:
@@ -928,6 +938,12 @@ def test_agency_load_rows_named_and_all_read(small_plan, answer) -> None:
     assert [f.message for f in rep.findings] == [
         "agency_load.csv: week_start '?' is not a date",
         f"agency_load.csv {a} week {w}: capacity {cap + 1:g}, agencies.csv and capacity_changes.csv give {cap:g}"]
+    later = ld.copy()
+    j = later.index[-1]
+    later.loc[j, "capacity"] = later.loc[j, "capacity"] + 1
+    rep = V.verify(small_plan, dataclasses.replace(answer, agency_load=later.iloc[1:]))  # first row missing
+    last = f"agency_load.csv {later.loc[j, 'agency']} week {later.loc[j, 'week_start']}"
+    assert [f.message.split(":")[0] for f in rep.findings] == [f"agency_load.csv lacks {a} week {w}", last]
     extra = pd.concat([wrong, ld.iloc[:1].assign(week_start=dt.date(2030, 1, 7))])
     rep = V.verify(small_plan, dataclasses.replace(answer, agency_load=extra))
     assert sorted(f.message for f in rep.findings) == sorted([
@@ -1176,3 +1192,23 @@ def test_a_plan_without_district_chain_or_target(small_plan, answer) -> None:
     exp = V.verify(works_only, ans).expected
     assert exp["district_recognition_date"] is None and exp["district_target_date"] is None
     assert exp["late_communes"] == [] and exp["communes_on_time"] == 3  # no dated milestone to miss
+
+
+def test_a_wrong_task_does_not_hide_the_ones_after_it(small_plan, answer) -> None:
+    """A task not in whole days, or in a mode it does not have, listed first: the tasks after it are
+    still checked (here a cost off by one)."""
+    t = _costly_work(answer)
+    other = next(s for s in answer.tasks if s.task_id != t.task_id and s.cost_mvnd > 0)
+    for broken in (dataclasses.replace(t, start=3), dataclasses.replace(t, mode="fast")):
+        rest = tuple(dataclasses.replace(s, cost_mvnd=s.cost_mvnd + 1) if s is other else s
+                     for s in answer.tasks if s.task_id != t.task_id)
+        rep = V.verify(small_plan, dataclasses.replace(answer, tasks=(broken, *rest), **BARE))
+        assert ("cost", other.task_id) in {(f.kind, f.task) for f in rep.findings}, str(rep)
+
+
+def test_a_zero_payment_with_its_row_of_nothing_agrees(small_plan, answer) -> None:
+    t = _costly_work(answer)
+    p = next(p for p in answer.payments if p.task_id == t.task_id)
+    nothing = dataclasses.replace(p, amount_mvnd=0, source_id="XA", earmark=t.task_id.split("-")[0])
+    ans = dataclasses.replace(answer, payments=(*answer.payments, nothing))
+    assert V.verify(small_plan, ans).ok  # no row in allocation.csv for it, and none needed
