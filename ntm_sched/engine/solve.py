@@ -338,10 +338,8 @@ def _held_tier_start(bm: BuiltModel, current: cp_model.CpSolver, expr, time_limi
         if t.due is not None and not t.due_hard and t.id in bm.end:
             m2.add(m2.get_int_var_from_proto_index(bm.end[t.id].index) <= int(current.value(bm.end[t.id])))
     m2.minimize(expr)
-    m2.clear_hints()
     n = len(m2.proto.variables)
-    for k in range(n):
-        m2.add_hint(m2.get_int_var_from_proto_index(k), int(current.value(bm.model.get_int_var_from_proto_index(k))))
+    _hint_all(m2, [int(current.value(bm.model.get_int_var_from_proto_index(k))) for k in range(n)])
     solver = make_solver(time_limit, workers, seed, False)
     if solver.solve(m2) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None

@@ -64,24 +64,6 @@ def _earliest_end(model: NtmModel, task_id: str, cap: int | None, hint: Solution
     return out
 
 
-def _carry_base(model: NtmModel, w: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
-    """``w``, or the base answer's schedule when it is earlier: it stays valid with more money.
-
-    Both answers meet the same lateness cap; when the base schedule is accepted by the checker
-    in ``model`` (the plan with the added tranche) and recognises the commune earlier than ``w``
-    (whose search then stopped short), it answers the with-more question better and is kept,
-    so that more money never shows a later date.
-    """
-    sol = b.get("solution")
-    if sol is None or b.get("end") is None or (w["end"] is not None and b["end"] >= w["end"]):
-        return w
-    if not check(model.problem, sol).ok:
-        return w
-    proven = w.get("bound") is not None and w["bound"] >= b["end"]
-    return {**w, "end": b["end"], "end_status": "OPTIMAL" if proven else "FEASIBLE", "solution": sol,
-            "lateness": lateness_value(model.problem, sol)}
-
-
 def _verified(plan: Plan, model: NtmModel, answer: dict[str, Any]) -> PlanResult | None:
     """The schedule an answer's date comes from, verified against ``plan`` (``None`` without one)."""
     if answer["solution"] is None or answer["end"] is None:
@@ -155,9 +137,9 @@ def marginal_value(plan: Plan, amount_mvnd: float = DEFAULT_AMOUNT, options: Sol
             else:  # cannot happen (more money only adds schedules); ask rather than assume
                 w = _earliest_end(model, rec_task, cap, None, opts, lower=b["free_bound"])
         else:
-            # the base schedule is valid with more money: it is the with-more search's first incumbent
+            # the base schedule is valid with more money: it is the with-more search's first incumbent, so
+            # the date with more money is never later than the base date
             w = _earliest_end(model, rec_task, cap, b["solution"], opts, lower=b["free_bound"])
-        w = _carry_base(model, w, b)
         if b["bound"] is not None and w["bound"] is not None and w["bound"] > b["bound"]:
             # every base schedule is a schedule with more money: the with-more bound bounds the base too
             b = {**b, "bound": w["bound"]}
