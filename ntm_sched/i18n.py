@@ -11,6 +11,7 @@ from the package, so every layer may use it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 LANGS = ("vi", "en")
@@ -118,6 +119,16 @@ VI: dict[str, str] = {
     "banner_bad": "CẢNH BÁO: không có lịch trình cho kịch bản này",
     "banner_invalid": "CẢNH BÁO: kết quả không khớp với kế hoạch — không được sử dụng",
     "banner_timeout": "Lời giải chưa chứng minh tối ưu trong thời gian cho phép",
+    "canonical_rule": ("Lịch trình và phân bổ vốn được chọn theo một quy tắc cố định, nên mỗi lần chạy cho cùng "
+                       "một kết quả: trong các lịch đạt cùng mức trễ hạn, vốn ngoài dự toán và chi phí, mỗi công "
+                       "việc bắt đầu sớm nhất có thể (tổng ngày bắt đầu nhỏ nhất); mỗi khoản chi lấy trước từ các "
+                       "nguồn vốn đứng trước trong kế hoạch."),
+    "not_repeatable": ("Lưu ý: chi tiết của lịch (ngày từng việc, nguồn vốn từng khoản) có thể khác giữa các lần "
+                       "chạy: {reasons}."),
+    "rep_tier_not_proven": "một bậc mục tiêu chưa được chứng minh tối ưu trong thời gian cho phép",
+    "rep_wall_cut": "bước chọn lịch cố định bị dừng vì máy quá bận",
+    "rep_no_schedule": "bước chọn lịch cố định không tìm được lịch trong giới hạn",
+    "rep_not_run": "bước chọn lịch cố định không chạy",
     # risk reasons
     "r_late": "trễ {days} ngày so với mốc {milestone}",
     "r_tight": "chỉ còn {days} ngày dự trữ ở mốc {milestone}",
@@ -264,6 +275,16 @@ EN: dict[str, str] = {
     "banner_bad": "WARNING: no schedule for this scenario",
     "banner_invalid": "WARNING: the answer disagrees with the plan — do not use it",
     "banner_timeout": "The answer was not proven optimal within the time limit",
+    "canonical_rule": ("The schedule and the allocation are chosen by a fixed rule, so every run gives the same "
+                       "answer: among the schedules with the same lateness, extra money and cost, each work starts "
+                       "as early as it can (the smallest sum of start dates); each payment comes first from the "
+                       "sources listed first in the plan."),
+    "not_repeatable": ("Note: the details of the schedule (each work's dates, each payment's source) may differ "
+                       "between runs: {reasons}."),
+    "rep_tier_not_proven": "a tier of the objective was not proven optimal within the time limit",
+    "rep_wall_cut": "the fixed choice of schedule was stopped because the machine was too busy",
+    "rep_no_schedule": "the fixed choice of schedule found no schedule within its limit",
+    "rep_not_run": "the fixed choice of schedule did not run",
     "r_late": "{days} days late at the {milestone} milestone",
     "r_tight": "only {days} days of slack at the {milestone} milestone",
     "r_procedure": "the recognition procedure alone takes {need} days but only {left} days are left",
@@ -886,3 +907,11 @@ def criterion_name(names: dict[tuple[str, str], str], commune_code: str, code: A
         return label("all_criteria", lang)
     cset = "district" if str(commune_code) == "DISTRICT" else "commune"
     return names.get((cset, k)) or names.get(("commune", k)) or names.get(("district", k)) or k
+
+
+def repeatability_note(summary: Mapping[str, Any], lang: str = "vi") -> str:
+    """The canonical rule when the answer is repeatable, else why its details may change (issue 25)."""
+    if summary.get("repeatable"):
+        return label("canonical_rule", lang)
+    reasons = summary.get("repeatable_reasons") or ["not_run"]
+    return label("not_repeatable", lang, reasons="; ".join(label(f"rep_{r}", lang) for r in reasons))

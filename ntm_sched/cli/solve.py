@@ -45,6 +45,8 @@ def main(args: argparse.Namespace) -> int:
               f"late: {', '.join(s['late_communes']) or '-'}")
         print(f"district recognition: {s['district_recognition_date']}  "
               f"total cost: {s['total_cost_mvnd']} million VND  extra funding: {s['extra_funding_mvnd']} million VND")
+    if res.has_schedule and not s.get("repeatable"):
+        print(f"note: the details may change between runs: {s.get('repeatable_note')}")
     if s.get("explanation"):
         print(f"why: {s['explanation']}")
     if s.get("verified") is False:

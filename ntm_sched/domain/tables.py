@@ -11,7 +11,7 @@ import pandas as pd
 
 from ntm_sched.domain.explain import describe_explanation, explanation_table
 from ntm_sched.domain.model import DISTRICT, EXTRA_SOURCE, MILESTONES, NtmModel
-from ntm_sched.engine.result import Result, Solution
+from ntm_sched.engine.result import REASONS, Result, Solution
 from ntm_sched.io import write_tables
 from ntm_sched.units import from_model_effort, month_start, week_start
 
@@ -179,6 +179,9 @@ def summary_dict(model: NtmModel, result: Result, schedule: pd.DataFrame | None,
         "extra_funding_mvnd": None,
         "checker_ok": None,
         "explanation": None,
+        "repeatable": None,
+        "repeatable_reasons": None,
+        "repeatable_note": None,
     }
     if result.explanation is not None:
         out["explanation"] = describe_explanation(model, result.explanation, "en")
@@ -186,6 +189,11 @@ def summary_dict(model: NtmModel, result: Result, schedule: pd.DataFrame | None,
         out["conflicts"] = explanation_table(model, result.explanation).to_dict(orient="records")
     if result.solution is None or schedule is None or milestones is None:
         return out
+    can = result.canonical
+    # issue 25: is the schedule shown the one every run shows (the canonical answer)?
+    out["repeatable"] = bool(can is not None and can.repeatable)
+    out["repeatable_reasons"] = [] if out["repeatable"] else list(can.reasons if can is not None else ("not_run",))
+    out["repeatable_note"] = "; ".join(REASONS[r] for r in out["repeatable_reasons"])
     check = result.check
     out["checker_ok"] = bool(check.ok) if check is not None else None
     ot = on_time_table(milestones)  # the one definition of "on time"

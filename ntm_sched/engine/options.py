@@ -52,6 +52,9 @@ class SolveOptions:
     explain: bool = True
     lexicographic: bool | None = None
     money_formulation: str = "auto"
+    canonical: bool = True
+    canonical_work: float = 10.0
+    canonical_wall: float = 120.0
 
     def __post_init__(self) -> None:
         if self.money_formulation not in ("auto", "tranche"):

@@ -216,6 +216,59 @@ class TierResult:
     runtime_s: float
 
 
+REASONS = {
+    "tier_not_proven": "a tier of the objective was not proven optimal within the time limit, so the "
+                       "dates and the allocation below it may change between runs",
+    "wall_cut": "the canonical search was stopped by its wall-clock limit (machine too busy)",
+    "no_schedule": "the canonical search found no schedule within its work limit",
+    "not_run": "the canonical search did not run",
+}
+"""Why an answer may change between runs (keys of :attr:`Canonical.reasons`)."""
+
+
+@dataclass(frozen=True)
+class Canonical:
+    """How the shown schedule and allocation were chosen (see :mod:`ntm_sched.engine.canonical`).
+
+    Attributes
+    ----------
+    applied
+        The canonical search ran and its schedule is the one shown.
+    repeatable
+        The answer shown is the same on every run: ``applied``, every tier proven optimal (so
+        the values held are unique) and the canonical search ended by proof or by its
+        deterministic work limit (not by the wall-clock safety limit).
+    schedule_proven, allocation_proven
+        The canonical search proved its step 1 (smallest sum of starts) and step 2 (sources in
+        the plan's order) optimal; when not, the answer is still repeatable (a fixed search with
+        a fixed amount of work) but another rule-following answer may be smaller.
+    reasons
+        Why the answer may change between runs, as keys of :data:`REASONS` (empty when
+        ``repeatable``).
+    runtime_s
+        Wall time of the canonical search.
+    """
+
+    applied: bool
+    repeatable: bool
+    schedule_proven: bool = False
+    allocation_proven: bool = False
+    reasons: tuple[str, ...] = ()
+    runtime_s: float = 0.0
+
+    @property
+    def reason(self) -> str:
+        """The ``reasons`` in words (English; the reports translate :data:`REASONS`' keys)."""
+        return "; ".join(REASONS.get(r, r) for r in self.reasons)
+
+    def note(self) -> str:
+        """One line for the result's notes."""
+        if self.repeatable:
+            proven = "proven" if self.schedule_proven and self.allocation_proven else "fixed search, not proven"
+            return f"canonical answer (earliest starts, sources in plan order; {proven}) in {self.runtime_s:.2f} s"
+        return f"details may change between runs: {self.reason}"
+
+
 @dataclass
 class Result:
     """Outcome of :func:`ntm_sched.engine.solve`.
@@ -239,6 +292,10 @@ class Result:
         The independent checker's report on ``solution``.
     tiers
         Per-tier results of a lexicographic solve (empty otherwise).
+    canonical
+        How the schedule shown was chosen among those reaching the tiers' values
+        (:class:`ntm_sched.engine.canonical.Canonical`); ``None`` when the canonical search
+        did not run (no schedule, or ``SolveOptions.canonical`` off).
     """
 
     status: Status
@@ -251,6 +308,7 @@ class Result:
     check: CheckReport | None = None
     notes: list[str] = field(default_factory=list)
     tiers: list[TierResult] = field(default_factory=list)
+    canonical: Canonical | None = None
 
     @property
     def ok(self) -> bool:

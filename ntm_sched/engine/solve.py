@@ -9,6 +9,7 @@ import warnings
 from ortools.sat.python import cp_model
 
 from ntm_sched.engine.builder import TIERS, BuiltModel, build_model, money_never_binds
+from ntm_sched.engine.canonical import WHOLE_OBJECTIVE, canonicalize, held_values, tiers_all_proven
 from ntm_sched.engine.checker import check as run_check
 from ntm_sched.engine.explain import explain_infeasibility, infeasible_without_search
 from ntm_sched.engine.options import SolveOptions, resolve_options
@@ -170,6 +171,8 @@ def solve(
             res.best_bound = float(solver.best_objective_bound)
     if st == Status.MODEL_INVALID:
         res.notes.append(f"CP-SAT model invalid: {bm.model.validate()}")
+    if sol is not None and opts.canonical and st in (Status.OPTIMAL, Status.FEASIBLE):
+        sol = _canonical(problem, res, present, opts)
     if sol is not None:
         if res.best_bound is not None and res.objective is not None:
             res.gap = abs(res.objective - res.best_bound) / max(1.0, abs(res.objective))
@@ -185,6 +188,38 @@ def solve(
     if st == Status.INFEASIBLE and opts.explain:
         res.explanation = explain_infeasibility(problem, time_limit=max(1.0, time_limit), workers=workers, seed=seed)
     return res
+
+
+def _canonical(problem: Problem, res: Result, present: list[str], opts: SolveOptions) -> Solution | None:
+    """Replace ``res``'s schedule by the canonical one for its tiers' values (:mod:`~ntm_sched.engine.canonical`).
+
+    The tiers' values and the objective are those of the canonical schedule (lower than the
+    values held only where a tier was not proven). Returns the schedule now in ``res``.
+    """
+    if problem.objective.lexicographic and present and res.tiers:
+        held = held_values(res.tiers, present)
+        proven = tiers_all_proven(res.tiers)
+    elif res.objective is not None:
+        held = {WHOLE_OBJECTIVE: round(res.objective)}
+        proven = res.status == Status.OPTIMAL
+    else:
+        return res.solution
+    sol, can, values = canonicalize(problem, held, tiers_proven=proven, work=opts.canonical_work,
+                                    wall=opts.canonical_wall, money_formulation=opts.money_formulation)
+    res.canonical = can
+    res.notes.append(can.note())
+    if sol is None:
+        return res.solution
+    res.solution = sol
+    if WHOLE_OBJECTIVE in values:
+        res.objective = values[WHOLE_OBJECTIVE]
+    elif values:
+        old = {tr.name: tr.value for tr in res.tiers}
+        res.tiers = [TierResult(tr.name, tr.status, values.get(tr.name, tr.value), tr.bound, tr.runtime_s)
+                     for tr in res.tiers]
+        if res.objective is not None:
+            res.objective += sum(values[n] - (old[n] or 0.0) for n in values if n != "stability")
+    return sol
 
 
 _TIER_SHARE = {0: 1.0, 1: 0.85, 2: 0.7}

@@ -9,7 +9,16 @@ from typing import Any
 import pandas as pd
 
 from ntm_sched.domain import PlanResult, solve_plan
-from ntm_sched.i18n import agency_names, check_lang, commune_names, label, localized, source_names, status_label
+from ntm_sched.i18n import (
+    agency_names,
+    check_lang,
+    commune_names,
+    label,
+    localized,
+    repeatability_note,
+    source_names,
+    status_label,
+)
 from ntm_sched.io import write_tables
 from ntm_sched.plan import Plan
 from ntm_sched.plan.settings import read_settings
@@ -69,12 +78,14 @@ class ReportContext:
             expl = localized(s, "explanation", self.lang) or ""
             return (f"## ⚠️ {label('banner_bad', self.lang)}\n\n**{label('h_status', self.lang)}: {st}**\n\n"
                     f"> {expl}\n\n{label('no_schedule', self.lang)}")
+        rule = f"\n\n> {repeatability_note(s, self.lang)}"
         if str(s["status"]) != "OPTIMAL":
             gap = s.get("gap")
             gap_txt = (f" ({label('h_gap', self.lang)}: {format_number(100 * float(gap), self.lang, 1)} %)"
                        if gap is not None else "")
-            return f"**{label('h_status', self.lang)}: {st}**{gap_txt} — {label('banner_timeout', self.lang)}"
-        return f"**{label('h_status', self.lang)}: {st}**"
+            return (f"**{label('h_status', self.lang)}: {st}**{gap_txt} — {label('banner_timeout', self.lang)}"
+                    + rule)
+        return f"**{label('h_status', self.lang)}: {st}**" + rule
 
     def figure_path(self, name: str) -> Path:
         d = self.output_dir / "figures"

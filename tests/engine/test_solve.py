@@ -13,6 +13,7 @@ from ntm_sched.engine import (
     Precedence,
     Problem,
     Resource,
+    SolveOptions,
     Source,
     Status,
     Task,
@@ -219,11 +220,30 @@ def test_checker_rejection_is_never_a_success(monkeypatch, problem):
 
     monkeypatch.setattr(solve_mod, "run_solver", broken)
     with pytest.warns(RuntimeWarning, match="rejected"):
-        r = solve(problem, time_limit=5)
+        r = solve(problem, SolveOptions(time_limit=5, canonical=False))
     assert r.status == Status.MODEL_INVALID and not r.ok
     assert "CHECKER REJECTED" in r.summary()
     with pytest.raises(NotSolvedError, match="MODEL_INVALID"):
         r.raise_if_not_solved()
+
+
+def test_a_broken_canonical_schedule_is_rejected_too(monkeypatch, problem):
+    """The canonical search replaces the schedule found: the checker judges the one shown."""
+    import sys
+
+    can_mod = sys.modules["ntm_sched.engine.canonical"]
+    real = can_mod.canonicalize
+
+    def broken(*args, **kwargs):
+        sol, can, values = real(*args, **kwargs)
+        tasks = dict(sol.tasks)
+        tasks["C"] = dataclasses.replace(tasks["C"], end=tasks["C"].end + 1)
+        return dataclasses.replace(sol, tasks=tasks), can, values
+
+    monkeypatch.setattr(sys.modules["ntm_sched.engine.solve"], "canonicalize", broken)
+    with pytest.warns(RuntimeWarning, match="rejected"):
+        r = solve(problem, time_limit=5)
+    assert r.status == Status.MODEL_INVALID and not r.ok
 
 
 def test_budget_limits_mode_choice():

@@ -1,0 +1,175 @@
+"""The canonical answer: one schedule and one allocation for the tiers' values, however they were found.
+
+The tiers of the objective (:data:`~ntm_sched.engine.builder.TIERS`) often have many optimal
+schedules, and which one a multi-worker CP-SAT search returns depends on thread timing: the
+same plan gave 40-54 of its 200 task dates and 40 billion VND of its allocation differently on
+three runs (issue 25). This module picks the one that is shown, by a rule a person can read:
+
+1. **Schedule.** Every tier is held at its value (``tier <= value``); among the schedules that
+   reach them, the one with the **smallest sum of start dates** ("each task as early as the
+   tiers allow").
+2. **Allocation.** Dates and modes held, the extra-funding tier held; each instalment is paid
+   from the **sources listed first** in the plan (the smallest sum of ``source rank x amount``).
+3. Whatever is still tied after 1 and 2 is settled by one fixed search: a fresh model (built
+   from the problem and the tiers' values only, no hint from the search that found them), one
+   CP-SAT worker, seed 0, stopped by proof or by a *deterministic* work limit (CP-SAT's
+   ``max_deterministic_time``, a count of work, not of seconds).
+
+So the answer is a function of the problem and the tiers' values alone: the seed, the number of
+workers, ``--jobs``, the scheduler and the machine's load do not change it. When every tier was
+proven optimal, those values are unique and so is the answer; when a tier was not proven, its
+value (and so every detail below it) may differ between runs, and :class:`Canonical` says so.
+
+What it costs is measured in ``benchmarks/canonical.py`` (about 1 s on the base plan).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+from ntm_sched.engine.builder import BuiltModel, build_model
+from ntm_sched.engine.problem import Problem
+from ntm_sched.engine.result import Canonical, Solution, Status, TierResult
+
+CANONICAL_SEED = 0
+"""The one seed of the canonical search (never the user's: the answer must not depend on it)."""
+
+
+def _solver(work: float, wall: float) -> cp_model.CpSolver:
+    """One worker, seed 0, stopped by proof or by ``work`` units of deterministic time."""
+    s = cp_model.CpSolver()
+    p = s.parameters
+    p.num_workers = 1
+    p.random_seed = CANONICAL_SEED
+    p.max_deterministic_time = float(work)
+    p.max_time_in_seconds = float(wall)  # a safety net only: an answer it cuts is not repeatable
+    # measured on the base plan (benchmarks/canonical.py): the sum of starts is proven in about
+    # a third of the time with the full LP relaxation
+    p.linearization_level = 2
+    return s
+
+
+WHOLE_OBJECTIVE = "objective"
+"""Key of :func:`canonicalize`'s ``held`` for the whole weighted objective (a solve without tiers)."""
+
+
+def _expr(bm: BuiltModel, name: str) -> Any:
+    return bm.objective_expr() if name == WHOLE_OBJECTIVE else bm.tier_expr(name)
+
+
+def _held_model(problem: Problem, held: dict[str, int], money_formulation: str) -> BuiltModel:
+    """A fresh model (no hint) with every tier ``<=`` its value."""
+    bm = build_model(problem, cash_flow=False if money_formulation == "tranche" else None)
+    bm.model.clear_hints()
+    for name, value in held.items():
+        expr = _expr(bm, name)
+        if not isinstance(expr, (int, float)):
+            bm.model.add(expr <= int(value))
+    return bm
+
+
+def _payment_terms(problem: Problem, bm: BuiltModel) -> list[Any]:
+    """``rank(source) x amount`` over every payment variable (rank 0 for the plan's first source)."""
+    rank = {s.name: k for k, s in enumerate(problem.sources)}
+    terms: list[Any] = []
+    if bm.cash is not None:
+        for tb in bm.cash.tasks.values():
+            terms += [rank[src] * var for (src, _), var in tb.flows.items() if rank[src]]
+    for (_, src), var in list(bm.pay_start.items()) + list(bm.pay_end.items()):
+        if rank[src] and isinstance(var, cp_model.IntVar):
+            terms.append(rank[src] * var)
+    return terms
+
+
+def held_values(tiers: list[TierResult], present: list[str]) -> dict[str, int]:
+    """The value each tier is held at: its value in the schedule found, rounded."""
+    return {tr.name: round(tr.value) for tr in tiers if tr.name in present and tr.value is not None}
+
+
+def canonicalize(
+    problem: Problem,
+    held: dict[str, int],
+    *,
+    tiers_proven: bool,
+    work: float,
+    wall: float,
+    money_formulation: str = "auto",
+) -> tuple[Solution | None, Canonical, dict[str, float]]:
+    """The canonical schedule and allocation for the tiers' values ``held`` (module docstring).
+
+    Parameters
+    ----------
+    problem
+        The problem.
+    held
+        Tier name -> value to hold (``tier <= value``); a tier not given is free;
+        :data:`WHOLE_OBJECTIVE` holds the whole weighted objective.
+    tiers_proven
+        Every tier was proven optimal (the values are the unique optima).
+    work
+        Deterministic-time limit of each of the two searches (CP-SAT units).
+    wall
+        Wall-clock safety limit of each search, in seconds.
+    money_formulation
+        As :attr:`~ntm_sched.engine.options.SolveOptions.money_formulation`.
+
+    Returns
+    -------
+    tuple
+        The canonical :class:`Solution` (``None`` when the search found none: the caller keeps
+        its own schedule), a :class:`Canonical` saying how it was chosen, and the value of each
+        held tier in that solution (below the held value only when the tier was not proven).
+    """
+    t0 = time.perf_counter()
+    bm = _held_model(problem, held, money_formulation)
+    m = bm.model
+    starts = [bm.start[t.id] for t in problem.tasks]
+    m.minimize(sum(starts))
+    s1 = _solver(work, wall)
+    st1 = s1.solve(m)
+    if st1 not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        # UNKNOWN (work limit) or INFEASIBLE (cannot happen: the schedule found reaches the values)
+        why = ("no_schedule",) if tiers_proven else ("tier_not_proven", "no_schedule")
+        return None, Canonical(False, False, reasons=why, runtime_s=time.perf_counter() - t0), {}
+    cut1 = s1.wall_time >= wall * 0.999 and st1 != cp_model.OPTIMAL
+    first = bm.solution_from(s1)
+    # step 2: dates and modes held, the sources in the plan's order
+    for t in problem.tasks:
+        ts = first.tasks[t.id]
+        m.add(bm.start[t.id] == ts.start)
+        m.add(bm.end[t.id] == ts.end)
+        for k, lit in enumerate(bm.mode_lits.get(t.id, [])):
+            m.add(lit == int(k == ts.mode))
+    terms = _payment_terms(problem, bm)
+    sol, st2, cut2, last = first, cp_model.OPTIMAL, False, s1
+    if terms:
+        m.minimize(sum(terms))
+        s2 = _solver(work, wall)
+        st2 = s2.solve(m)
+        if st2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            sol, last = bm.solution_from(s2), s2
+            cut2 = s2.wall_time >= wall * 0.999 and st2 != cp_model.OPTIMAL
+        else:  # keep step 1's payments (repeatable all the same)
+            st2 = cp_model.FEASIBLE
+    reasons: list[str] = []
+    if not tiers_proven:
+        reasons.append("tier_not_proven")
+    if cut1 or cut2:
+        reasons.append("wall_cut")
+    values = {name: float(last.value(_expr(bm, name))) for name in held}
+    return sol, Canonical(
+        applied=True,
+        repeatable=not reasons,
+        schedule_proven=st1 == cp_model.OPTIMAL,
+        allocation_proven=st2 == cp_model.OPTIMAL,
+        reasons=tuple(reasons),
+        runtime_s=time.perf_counter() - t0,
+    ), values
+
+
+def tiers_all_proven(tiers: list[TierResult]) -> bool:
+    """Every tier proven optimal."""
+    return bool(tiers) and all(tr.status == Status.OPTIMAL for tr in tiers)
