@@ -40,6 +40,21 @@ def test_solve_after_a_change_shows_what_changed(page):
     assert "Tiền chuyển giữa các nguồn vốn" in page.changes.value or "Không có thay đổi" in page.changes.value
 
 
+def test_solving_twice_changes_nothing(tmp_path):
+    """Issue 25: the same controls solved again (2 workers, warm-started from the first answer)
+    give the same schedule and allocation, so "what changed" is empty."""
+    sc = load_scenario("base")
+    ex = Explorer(load_scenario_plan(sc), workers=2, time_limit=30)
+    first = ex.solve()
+    pg = ExplorerPage(ex, lang="vi", scenario=sc, scenario_dir=tmp_path)
+    pg.on_solve()
+    second = ex.result
+    assert second is not first and second.summary["repeatable"] is True
+    assert "Không có thay đổi" in pg.changes.value and "ntm-unproven" not in pg.changes.value
+    for name in ("schedule", "allocation", "milestones", "agency_load"):
+        assert first.tables()[name].equals(second.tables()[name]), name
+
+
 def _walk(w):
     yield w
     for ch in getattr(w, "children", ()) or ():

@@ -213,6 +213,14 @@ def run_risk(scenario: str | Path = "base", samples: int | None = None, seed: in
     summ.update({"scenario": sc.name, "plan_solve_s": round(solve_s, 3), **facts,
                  "samples_per_s": round(len(outs) / max(1e-9, facts["sampling_s"]), 2),
                  "plan_gap": plan_result.summary.get("gap")})
+    # issue 25: the probabilities are conditional on this baseline (the order the fixed policy
+    # keeps): the scenario's canonical schedule, the same whatever the jobs, workers or scheduler
+    summ["baseline"] = {"schedule": "canonical (engine.canonical: earliest starts, sources in plan order)",
+                        "repeatable": bool(plan_result.summary.get("repeatable")),
+                        "reasons": list(plan_result.summary.get("repeatable_reasons") or [])}
+    if not summ["baseline"]["repeatable"]:
+        summ["notes"].append("the baseline schedule may differ between runs "
+                             f"({plan_result.summary.get('repeatable_note')}): so may these probabilities")
     if plan_result.status != "OPTIMAL":
         summ["notes"].append(f"the plan was not proven optimal (status {plan_result.status}, gap "
                              f"{plan_result.summary.get('gap')}): the samples re-time the best plan found")

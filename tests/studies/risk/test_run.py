@@ -165,3 +165,22 @@ def test_an_existing_cluster_by_its_address(small_solved):
         outs, facts = run_samples(setup, 3, scheduler=cl.scheduler_address)
         assert facts["scheduler"] == cl.scheduler_address and [o.index for o in outs] == [0, 1, 2]
         assert cl.scheduler.workers  # the cluster outlives the run
+
+
+def test_the_answer_does_not_depend_on_jobs_workers_or_the_scheduler():
+    """Issue 22/25: the fixed policy keeps the order of the baseline; the baseline is the scenario's
+    canonical schedule, so 1 job, 2 jobs (2 CP-SAT workers) and an external scheduler give the same files."""
+    from distributed import LocalCluster
+
+    from ntm_sched.studies.risk.run import run_risk
+
+    kw = dict(samples=6, seed=7, policy="fixed", processes=False)
+    one = run_risk("base", jobs=1, workers=1, **kw)
+    two = run_risk("base", jobs=2, workers=2, **kw)
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cl:
+        ext = run_risk("base", scheduler=cl.scheduler_address, **kw)
+    assert one.summary["baseline"]["repeatable"] is True
+    for other in (two, ext):
+        assert other.summary["baseline"] == one.summary["baseline"]
+        for name, table in one.tables.items():
+            pd.testing.assert_frame_equal(table, other.tables[name], obj=name)
