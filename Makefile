@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 KERNEL := ntm-sched
 
-.PHONY: setup report test lint bench clean
+.PHONY: setup report browser test lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,10 +20,27 @@ setup: $(STAMP)
 report: $(STAMP)
 	$(BIN)/ntm-sched report base --run base
 
+## The browser tests drive the system Chromium (Debian package `chromium`, tests/conftest.py).
+## The one place that obtains it (`make test` and .ci/run): present, or installed with apt-get
+## when run as root; otherwise one line saying what to install, and nothing else runs.
+CHROMIUM ?= chromium
+browser:
+	@if command -v $(CHROMIUM) >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "Chromium is missing (the browser tests drive it): apt-get install chromium"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium \
+	    && command -v $(CHROMIUM) >/dev/null 2>&1 \
+	    || { echo "error: Chromium is still missing after apt-get install chromium" >&2; exit 1; }; \
+	else \
+	  echo "error: the browser tests need Chromium: install the Debian package chromium (sudo apt-get install chromium), then run make test again" >&2; \
+	  exit 1; \
+	fi
+
 ## The test suite: lint and import order (ruff), types (mypy), then the tests in two processes
-## (pytest-xdist, one module at a time per process, the slow modules first: tests/conftest.py)
+## (pytest-xdist, one module at a time per process, the slow modules first: tests/conftest.py).
+## Chromium first (target browser), so a machine without it stops before anything is installed.
 TEST_PROCESSES ?= 2
-test: $(STAMP)
+test: browser $(STAMP)
 	$(BIN)/ruff check ntm_sched tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q -n $(TEST_PROCESSES) --dist loadfile --no-loadscope-reorder

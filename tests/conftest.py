@@ -24,11 +24,12 @@ def screenshots() -> Path:
 
 @pytest.fixture(scope="session")
 def browser():
-    """The system Chromium (Debian package ``chromium``; ``.ci/run`` installs it) under Playwright."""
+    """The system Chromium (Debian package ``chromium``; ``make test`` installs it: target ``browser``)
+    under Playwright."""
     sync_api = pytest.importorskip("playwright.sync_api")
     exe = shutil.which("chromium") or CHROMIUM
     if not Path(exe).exists():
-        pytest.fail("Chromium is not installed: apt-get install -y chromium (.ci/run does it)")
+        pytest.fail("Chromium is not installed: apt-get install -y chromium (make test does it as root)")
     with sync_api.sync_playwright() as p:
         b = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
         yield b

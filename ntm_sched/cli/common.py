@@ -134,8 +134,12 @@ def fail(message: str) -> int:
 
 
 def load(args: argparse.Namespace) -> tuple[Scenario, Plan] | int:
-    """The scenario and its plan, or exit code 2 after printing the located error."""
+    """The scenario and its plan, or exit code 2 after printing the located error; the
+    scenario's warnings (dates read from ``dd/mm/yyyy``) are printed on stderr."""
     try:
-        return load_scenario_and_plan(scenario_of(args))
+        sc, plan = load_scenario_and_plan(scenario_of(args))
     except (ScenarioError, PlanValidationError) as exc:
         return fail(str(exc))
+    for line in sc.warnings:  # a date read from dd/mm/yyyy, located
+        print(f"warning: {line}", file=sys.stderr)
+    return sc, plan

@@ -90,6 +90,8 @@ def main(args: argparse.Namespace) -> int:
     except (ScenarioError, PlanValidationError, RiskDataError, RiskError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    for line in (*res.scenario.warnings, *res.uncertainty.warnings):  # dates read from dd/mm/yyyy, located
+        print(f"warning: {line}", file=sys.stderr)
     lang = args.lang or res.scenario.lang
     report_error: list[str] = []
 

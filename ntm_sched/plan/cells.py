@@ -2,7 +2,8 @@
 
 Every cell is read as text first and converted here, so that nothing is coerced
 silently (no ``"00123"`` becoming ``123``, no ``"NA"`` becoming a missing value,
-no ``05/08/19`` guessed into some date).
+no ``05/08/19`` guessed into some date). Dates follow one rule for every input file
+(:func:`read_date`): ISO, or ``dd/mm/yyyy`` read with a warning saying so.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import datetime as dt
 import math
 import re
 import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from .schema import Column
@@ -23,6 +26,7 @@ _FLOAT = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _TWO_DIGIT_YEAR = re.compile(r"^\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2}$")
+_ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}")
 
 
 class CellError(ValueError):
@@ -38,29 +42,90 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-def parse_date(text: str) -> dt.date:
-    """``yyyy-mm-dd`` or ``dd/mm/yyyy`` (day and month may have 1 or 2 digits)."""
+_MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+              "October", "November", "December")
+
+
+@dataclass(frozen=True)
+class DateNote:
+    """How a date written in a form other than ISO was read (a warning for the reader to locate)."""
+
+    en: str
+    vi: str
+
+
+def read_date(text: str) -> tuple[dt.date, DateNote | None]:
+    """The one rule for a date written in an input file (plan, progress, scenario, risk data).
+
+    Files use ISO ``yyyy-mm-dd``, which is read without a word. ``dd/mm/yyyy`` (day and month
+    of one or two digits: the district's own way of writing dates) is read as day/month/year and
+    returned with a :class:`DateNote` saying how it was read, for the caller to report as a
+    located warning. Any other form is an error: month/day order (``03/14/2020``), two-digit
+    years, other separators, words, ISO week or compact forms (``20200304``), a time of day.
+
+    Parameters
+    ----------
+    text
+        The cell's text, stripped.
+
+    Returns
+    -------
+    tuple of (datetime.date, DateNote or None)
+        The date, and the note when the text was not ISO.
+
+    Raises
+    ------
+    CellError
+        With an English and a Vietnamese message; the caller adds file, row and column.
+    """
     m = _ISO.match(text)
     if m:
         y, mo, d = (int(g) for g in m.groups())
-    else:
-        m = _DMY.match(text)
-        if m:
-            d, mo, y = (int(g) for g in m.groups())
-        elif _TWO_DIGIT_YEAR.match(text):
+        return _make_date(text, y, mo, d), None
+    m = _DMY.match(text)
+    if m:
+        d, mo, y = (int(g) for g in m.groups())
+        if mo > 12 and 1 <= d <= 12:
             raise CellError(
-                f"ambiguous date {text!r}: two-digit year; write yyyy-mm-dd or dd/mm/yyyy",
-                f"ngày {text!r} không rõ ràng: năm chỉ có hai chữ số; hãy viết yyyy-mm-dd hoặc dd/mm/yyyy",
+                f"{text!r} is not a date dd/mm/yyyy (there is no month {mo}); month/day order is not "
+                f"accepted: write yyyy-mm-dd",
+                f"{text!r} không phải ngày dd/mm/yyyy (không có tháng {mo}); không nhận thứ tự tháng/ngày: "
+                f"hãy viết yyyy-mm-dd",
             )
-        else:
-            raise CellError(
-                f"cannot read date {text!r}: write yyyy-mm-dd or dd/mm/yyyy",
-                f"không đọc được ngày {text!r}: hãy viết yyyy-mm-dd hoặc dd/mm/yyyy",
-            )
+        value = _make_date(text, y, mo, d)
+        return value, DateNote(
+            f"{text} read as {value.day} {_MONTHS_EN[value.month - 1]} {value.year} (dd/mm/yyyy); "
+            f"files use ISO yyyy-mm-dd",
+            f"{text} được đọc là ngày {value.day} tháng {value.month} năm {value.year} (dd/mm/yyyy); "
+            f"tệp dùng dạng ISO yyyy-mm-dd",
+        )
+    if _TWO_DIGIT_YEAR.match(text):
+        raise CellError(
+            f"ambiguous date {text!r}: two-digit year; write yyyy-mm-dd",
+            f"ngày {text!r} không rõ ràng: năm chỉ có hai chữ số; hãy viết yyyy-mm-dd",
+        )
+    if _ISO_TIME.match(text):
+        raise CellError(
+            f"date {text!r} has a time of day; write the date only, yyyy-mm-dd",
+            f"ngày {text!r} có cả giờ; chỉ ghi ngày, dạng yyyy-mm-dd",
+        )
+    raise CellError(
+        f"cannot read date {text!r}: write yyyy-mm-dd",
+        f"không đọc được ngày {text!r}: hãy viết yyyy-mm-dd",
+    )
+
+
+def _make_date(text: str, y: int, mo: int, d: int) -> dt.date:
     try:
         return dt.date(y, mo, d)
     except ValueError:
         raise CellError(f"no such date {text!r}", f"ngày {text!r} không tồn tại") from None
+
+
+def parse_date(text: str) -> dt.date:
+    """The date of :func:`read_date` without its note (for callers that are not reading a file,
+    such as a status date typed on the command line, where dd/mm/yyyy is the documented form)."""
+    return read_date(text)[0]
 
 
 def parse_bool(text: str) -> bool:
@@ -75,11 +140,13 @@ def parse_bool(text: str) -> bool:
     )
 
 
-def parse_cell(col: Column, text: str) -> Any:
+def parse_cell(col: Column, text: str, note: Callable[[DateNote], None] | None = None) -> Any:
     """Convert the (stripped, NFC) text of a cell; ``None`` (or ``()`` for lists) when empty.
 
     Raises :class:`CellError` when the text does not fit the column's kind,
     minimum or choices. Emptiness of a non-nullable cell is *not* checked here.
+    A date not written in ISO form but readable (:func:`read_date`) is passed to ``note``
+    as a :class:`DateNote`, for the caller to report where it stands.
     """
     if col.kind == "list":
         items = tuple(i.strip() for i in text.split(";"))
@@ -110,7 +177,10 @@ def parse_cell(col: Column, text: str) -> Any:
         if not math.isfinite(value):
             raise CellError(f"not a finite number: {text!r}", f"không phải số hữu hạn: {text!r}")
     elif col.kind == "date":
-        return parse_date(text)
+        value, how = read_date(text)
+        if how is not None and note is not None:
+            note(how)
+        return value
     elif col.kind == "bool":
         return parse_bool(text)
     else:  # pragma: no cover - schema guards kinds

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from ntm_sched.errors import InputError
 
+from .cells import parse_date
 from .model import Plan
 
 MILESTONES = ("works_done", "inspection", "submission", "appraisal", "recognition")
@@ -28,7 +29,7 @@ def _bool(text: str) -> bool:
 
 def _date(settings: Mapping[str, str], key: str) -> dt.date | None:
     v = settings.get(key, "")
-    return dt.date.fromisoformat(v) if v else None
+    return parse_date(v) if v else None
 
 
 @dataclass(frozen=True)
@@ -91,8 +92,8 @@ def _read_settings(plan: Plan) -> PlanSettings:
         return s[key]
 
     return PlanSettings(
-        plan_start=dt.date.fromisoformat(need("plan_start")),
-        horizon_end=dt.date.fromisoformat(need("horizon_end")),
+        plan_start=parse_date(need("plan_start")),
+        horizon_end=parse_date(need("horizon_end")),
         communes_target=_date(s, "communes_target"),
         district_targets={m: _date(s, f"district_target_{m}") for m in MILESTONES},
         advance_share=float(need("advance_share")),

@@ -12,7 +12,6 @@ cells per the schema and runs the cross-table checks, collecting every :class:`I
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -21,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from ntm_sched.errors import InputError
 from ntm_sched.i18n import LANGS, label, localized
 
-from .cells import CellError, format_cell, nfc, parse_cell
+from .cells import CellError, DateNote, format_cell, nfc, parse_cell, read_date
 from .schema import TABLE_BY_NAME, TABLES, Column
 
 if TYPE_CHECKING:
@@ -242,8 +241,11 @@ def _parse_table(raw: RawTable, sink: _Sink) -> list[Row]:
                         f"chữ {text.strip()!r} không ở dạng Unicode NFC (dấu tách rời); đã chuẩn hoá về NFC",
                         "warning")
             norm = norm.strip()
+            def note(how: DateNote, row: Row = row, column: str = c.name) -> None:
+                sink.at(row, column, how.en, how.vi, "warning")
+
             try:
-                value = parse_cell(c, norm)
+                value = parse_cell(c, norm, note)
             except CellError as exc:
                 sink.at(row, c.name, exc.en, exc.vi)
                 row.values[c.name] = None
@@ -555,10 +557,14 @@ def _check_date_window(typed: dict[str, list[Row]], locate: Locator, sink: _Sink
         if r is None or not r.ok("value") or not str(r.values["value"]).strip():
             continue
         try:
-            dates[key] = dt.date.fromisoformat(str(r.values["value"]).strip())
-        except ValueError:
-            sink.at(r, "value", f"setting {key!r}: expected an ISO date yyyy-mm-dd, got {r.values['value']!r}",
-                    f"thiết lập {key!r}: cần ngày dạng yyyy-mm-dd, nhận được {r.values['value']!r}")
+            dates[key], how = read_date(str(r.values["value"]).strip())
+        except CellError as exc:
+            sink.at(r, "value", f"setting {key!r}: {exc.en}", f"thiết lập {key!r}: {exc.vi}")
+            r.bad.add("value")
+            continue
+        if how is not None:  # the plan keeps the date as read, in ISO form
+            sink.at(r, "value", f"setting {key!r}: {how.en}", f"thiết lập {key!r}: {how.vi}", "warning")
+            r.values["value"] = dates[key].isoformat()
     start, end = dates.get("plan_start"), dates.get("horizon_end")
     if start is None or end is None:
         return

@@ -40,6 +40,22 @@ class IpcKernelManager(AsyncKernelManager):
     def _transport_ipc_default(self) -> str:
         return "ipc" if sys.platform != "win32" else "tcp"
 
+    async def _async_interrupt_kernel(self) -> None:
+        """Interrupt the kernel, except while it is being shut down.
+
+        jupyter_client's ``shutdown_kernel`` sends SIGINT before asking the kernel to stop, so
+        that a busy kernel can answer. When a notebook has finished, that SIGINT may land while
+        the kernel is still inside a message handler, and ipykernel then prints
+        ``[IPKernelApp] ERROR | KeyboardInterrupt caught in kernel.`` on a successful run. A
+        finished kernel needs no interrupt: it answers the shutdown request on its control
+        channel, and one that does not is killed after ``shutdown_wait_time`` anyway. A cell
+        that fails or times out is reported by nbclient before the shutdown, and an interrupted
+        run stops its kernels with :func:`kill_kernels`; neither goes through here.
+        """
+        if self.shutting_down:
+            return
+        await super()._async_interrupt_kernel()
+
     def _ip_default(self) -> str:  # traitlets dynamic default of ``ip``
         if self.transport == "ipc":
             return os.path.join(tempfile.gettempdir(), f"ntm-kernel-{uuid.uuid4().hex[:12]}")

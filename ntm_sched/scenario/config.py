@@ -16,8 +16,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from pydantic_core import ErrorDetails
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic_core import ErrorDetails, PydanticCustomError
+
+from ntm_sched.plan.cells import CellError, read_date
 
 __all__ = [
     "CapacityConfig",
@@ -31,10 +33,27 @@ __all__ = [
     "SolverConfig",
     "TrancheAdd",
     "json_schema",
+    "read_dates",
     "validate_file",
 ]
 
 NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+
+
+def _date_text(value: Any) -> Any:
+    """A date written as text follows the one rule of input files' dates
+    (:func:`ntm_sched.plan.cells.read_date`); a YAML date passes as it is."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return read_date(value.strip())[0]
+    except CellError as exc:
+        raise PydanticCustomError("date_text", "{why}", {"why": exc.en}) from None
+
+
+FileDate = Annotated[dt.date, BeforeValidator(_date_text), Field(strict=True)]
+"""A date of a scenario file: a YAML date (``2020-03-04``), or text following the one rule
+(``dd/mm/yyyy`` read with a warning from :func:`read_dates`); never a number or a date-time."""
 WholeDays = Annotated[int, Field(ge=-3650, le=3650)]
 
 
@@ -55,7 +74,7 @@ class TrancheAdd(_Section):
     """An extra tranche of money added by the scenario."""
 
     source_id: str = Field(description="a source of sources.csv, e.g. HUYEN_LC")
-    date_available: Annotated[dt.date, Field(strict=False)] = Field(
+    date_available: FileDate = Field(
         description="ISO date (yyyy-mm-dd) from which the money may be spent")
     amount_mvnd: NonNegative = Field(description="amount in million VND")
     commune_code: str | None = Field(None, description="earmark: the commune code the money is reserved for")
@@ -179,8 +198,8 @@ class RiskEventConfig(_Section):
     communes: list[str] | None = Field(None, description="only these communes (codes)")
     agency: str | None = Field(None, description="the agency it hits (capacity_outage) or filters tasks by")
     source_id: str | None = Field(None, description="the money source it delays (release_delay_days)")
-    window_start: Annotated[dt.date, Field(strict=False)] | None = Field(None, description="window start (ISO date)")
-    window_end: Annotated[dt.date, Field(strict=False)] | None = Field(None, description="window end (ISO date)")
+    window_start: FileDate | None = Field(None, description="window start (ISO date)")
+    window_end: FileDate | None = Field(None, description="window end (ISO date)")
     effect: Literal["duration_factor", "delay_days", "cost_factor", "capacity_outage",
                     "release_delay_days"] | None = Field(None, description="what it does")
     distribution: Distribution | None = Field(None, description="'triangular' or 'pert'")
@@ -255,6 +274,8 @@ def _expected(err: ErrorDetails) -> str:
         return "a non-empty text"
     if kind == "missing":
         return "this key (it is required)"
+    if kind == "date_text":
+        return f"an ISO date yyyy-mm-dd ({ctx.get('why', '')})"
     if kind in ("date_type", "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact"):
         return "an ISO date yyyy-mm-dd"
     if kind in ("dict_type", "model_type", "model_attributes_type"):
@@ -324,6 +345,46 @@ def validate_file(data: dict[str, Any], file: str) -> ScenarioConfig:
         lines = unknown + [f"{file}: key '{k}': expected {' or '.join(expected[k])}, got {got[k]!r}"
                            for k in keys]
         raise ValueError("\n".join(lines)) from None
+
+
+DATE_KEYS = frozenset({"date_available", "window_start", "window_end"})
+"""The keys of a scenario file that hold a date (the fields typed :data:`FileDate`)."""
+
+
+def read_dates(data: Any, file: str, _key_path: str = "") -> list[str]:
+    """Read the dates written as text in a scenario file's mapping, in place, by the one rule.
+
+    A text ``dd/mm/yyyy`` under a date key becomes the date it reads as, and a warning line
+    ``<file>: key '<key>': 03/04/2020 read as 3 April 2020 (dd/mm/yyyy); files use ISO
+    yyyy-mm-dd`` is returned; any other text is left for :func:`validate_file` to refuse.
+
+    Parameters
+    ----------
+    data
+        The file's mapping as read by ``yaml.safe_load`` (changed in place).
+    file
+        The file's path, named in the warnings.
+
+    Returns
+    -------
+    list of str
+        One warning per date read from a form other than ISO.
+    """
+    notes: list[str] = []
+    items: Any = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else ()
+    for k, v in list(items):
+        here = (f"{_key_path}[{k}]" if isinstance(k, int) else f"{_key_path}.{k}" if _key_path else str(k))
+        if isinstance(v, str) and k in DATE_KEYS:
+            try:
+                value, how = read_date(v.strip())
+            except CellError:
+                continue  # refused, located, by validate_file
+            data[k] = value
+            if how is not None:
+                notes.append(f"{file}: key '{here}': {how.en}")
+        elif isinstance(v, (dict, list)):
+            notes.extend(read_dates(v, file, here))
+    return notes
 
 
 def _fields_at(key: str) -> set[str]:

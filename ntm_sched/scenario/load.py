@@ -4,7 +4,8 @@
 Every other ``data/scenarios/<name>.yaml`` holds only what differs; loading a
 scenario merges it over the base (PyPSA-Eur style). Each file is validated by the
 pydantic models of :mod:`ntm_sched.scenario.config`; an unknown key or a bad value
-raises :class:`ScenarioError` naming the file, the key and what was expected.
+raises :class:`ScenarioError` naming the file, the key and what was expected. A date
+written ``dd/mm/yyyy`` is read as day/month/year and named in :attr:`Scenario.warnings`.
 ``ntm-sched scenario schema`` writes the JSON schema of these files for editors.
 """
 
@@ -20,7 +21,7 @@ import yaml
 from ntm_sched.engine.options import SolveOptions
 from ntm_sched.errors import InputError
 from ntm_sched.io import OutputTargetError, check_name, data_dir
-from ntm_sched.scenario.config import ScenarioConfig, validate_file
+from ntm_sched.scenario.config import ScenarioConfig, read_dates, validate_file
 
 SOLVER_KEYS = ("time_limit", "seed", "workers")
 
@@ -39,6 +40,7 @@ class Scenario:
     path: Path | None
     config: dict[str, Any]
     overrides: dict[str, Any] = field(default_factory=dict)  # only what the file itself says
+    warnings: tuple[str, ...] = ()  # located: a date read from dd/mm/yyyy (see config.read_dates)
 
     @property
     def plan_path(self) -> Path:
@@ -84,7 +86,7 @@ def default_scenario_dir() -> Path:
     return data_dir() / "scenarios"
 
 
-def _read_yaml(path: Path) -> dict[str, Any]:
+def _read_yaml(path: Path, warnings: list[str] | None = None) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -95,6 +97,9 @@ def _read_yaml(path: Path) -> dict[str, Any]:
         raise ScenarioError(f"{path}: not valid YAML: {exc}") from None
     if not isinstance(data, dict):
         raise ScenarioError(f"{path}: expected a mapping of keys at the top level")
+    notes = read_dates(data, str(path))
+    if warnings is not None:
+        warnings.extend(notes)
     try:
         validate_file(data, str(path))
     except ValueError as exc:
@@ -140,13 +145,14 @@ def load_scenario(name_or_path: str | Path, scenario_dir: str | Path | None = No
         sdir = Path(scenario_dir).resolve() if scenario_dir else default_scenario_dir()
         path = sdir / f"{name_or_path}.yaml"
     base_path = sdir / f"{BASE_NAME}.yaml"
-    base = _read_yaml(base_path) if base_path.exists() else {}
-    own = _read_yaml(path) if path != base_path else {}
+    warnings: list[str] = []
+    base = _read_yaml(base_path, warnings) if base_path.exists() else {}
+    own = _read_yaml(path, warnings) if path != base_path else {}
     config = _merge(base, own)
     if "plan" not in config:
         raise ScenarioError(f"{path}: no plan named (key 'plan' in the scenario or in {base_path})")
     name = path.stem
-    return Scenario(name=name, path=path, config=config, overrides=own)
+    return Scenario(name=name, path=path, config=config, overrides=own, warnings=tuple(warnings))
 
 
 def list_scenarios(scenario_dir: str | Path | None = None) -> list[str]:

@@ -27,7 +27,7 @@ def plan_tables() -> dict[str, list[dict[str, str]]]:
         "communes": [
             {"code": "07111", "name": "Ngọc Châu", "alias": "", "status": "not_recognised", "criteria_met": "17",
              "missing_criteria": "2;17", "target_works_done": "2020-06-30", "target_inspection": "",
-             "target_appraisal": "", "target_recognition": "31/12/2020", "disadvantaged": "false",
+             "target_appraisal": "", "target_recognition": "2020-12-31", "disadvantaged": "false",
              "plan_ref": "II.1", "note": ""},
             {"code": "07114", "name": "Phúc Sơn", "alias": "Phúc Sơn xã", "status": "not_recognised",
              "criteria_met": "18", "missing_criteria": "2", "target_works_done": "",
@@ -77,7 +77,7 @@ def plan_tables() -> dict[str, list[dict[str, str]]]:
             {"task_id": "T3", "commune_code": "07114", "criterion": "2", "work_type": "road", "quantity": "1",
              "quantity_estimated": "true", "unit": "km", "description_vi": "Đường liên thôn",
              "description_en": "Village roads", "plan_ref": "II.2.a", "predecessors": "",
-             "lead_agency": "", "release_date": "05/09/2019", "due_date": "", "estimate_note": "plan gives no length"},
+             "lead_agency": "", "release_date": "2019-09-05", "due_date": "", "estimate_note": "plan gives no length"},
             {"task_id": "T4", "commune_code": "DISTRICT", "criterion": "5.1", "work_type": "dossier",
              "quantity": "1", "quantity_estimated": "false", "unit": "bộ", "description_vi": "Hồ sơ huyện",
              "description_en": "District dossier", "plan_ref": "III", "predecessors": "T2;T3",

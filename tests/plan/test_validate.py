@@ -175,6 +175,11 @@ def test_non_numeric_quantity(tmp_path, tables):
     ("5 Aug 2019", ("cannot read date",)),
     ("31/02/2020", ("no such date",)),
     ("2019-02-29", ("no such date",)),
+    ("03/14/2020", ("not a date dd/mm/yyyy", "no month 14", "month/day order")),  # mm/dd/yyyy
+    ("20200314", ("cannot read date",)),   # compact ISO, which Python's fromisoformat would take
+    ("2020-W11-6", ("cannot read date",)),  # ISO week date, likewise
+    ("03.04.2020", ("cannot read date",)),
+    ("2020-03-14 10:30", ("time of day",)),
 ])
 def test_unparsable_date(tmp_path, tables, text, words):
     tables["funding"][0]["date_available"] = text
@@ -189,12 +194,37 @@ def test_ambiguous_date_two_digit_year(tmp_path, tables, text):
     _one(errors, "calendar.csv", 2, "start_date", "two-digit year")
 
 
-def test_vietnamese_dates_accepted(tmp_path, tables):
+def test_vietnamese_dates_accepted_with_a_located_warning_saying_how_they_were_read(tmp_path, tables):
     tables["funding"][0]["date_available"] = "5/8/2019"
-    tables["funding"][1]["date_available"] = "01/01/2020"
-    plan = load_plan(_bad(tmp_path, tables))
+    tables["funding"][1]["date_available"] = "03/04/2020"
+    tables["tasks"][0]["due_date"] = "2020-04-03"  # ISO: not a word
+    path = _bad(tmp_path, tables)
+    plan = load_plan(path)
     import datetime as dt
-    assert [t.date_available for t in plan.funding] == [dt.date(2019, 8, 5), dt.date(2020, 1, 1)]
+    assert [t.date_available for t in plan.funding] == [dt.date(2019, 8, 5), dt.date(2020, 4, 3)]
+    issues = validate_path(path)
+    assert not [i for i in issues if i.is_error]
+    w = [i for i in issues if i.severity == "warning"]
+    assert [(i.file, i.row, i.column) for i in w] == [("funding.csv", 2, "date_available"),
+                                                      ("funding.csv", 3, "date_available")]
+    assert w[1].message == "03/04/2020 read as 3 April 2020 (dd/mm/yyyy); files use ISO yyyy-mm-dd"
+    assert "ngày 3 tháng 4 năm 2020" in w[1].message_vi
+    assert "funding.csv" in str(w[1]) and "date_available" in str(w[1])
+
+
+def test_dates_in_a_workbook_follow_the_same_rule(tmp_path, plan_dir):
+    book = write_plan(load_plan(plan_dir), tmp_path / "plan.xlsx")
+    wb = openpyxl.load_workbook(book)
+    ws = wb["funding"]
+    col = [c.value for c in ws[1]].index("date_available") + 1
+    ws.cell(2, col, "03/04/2020")  # typed as text, not as an Excel date
+    ws.cell(3, col, "04/13/2020")
+    wb.save(book)
+    issues = validate_path(book)
+    w = [i for i in issues if i.severity == "warning" and i.column == "date_available"]
+    assert len(w) == 1 and w[0].row == 2 and w[0].sheet == "funding" and "read as 3 April 2020" in w[0].message
+    e = [i for i in issues if i.is_error]
+    assert len(e) == 1 and e[0].row == 3 and e[0].column == "date_available" and "no month 13" in e[0].message
 
 
 def test_end_before_start(tmp_path, tables):

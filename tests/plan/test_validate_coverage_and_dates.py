@@ -111,7 +111,14 @@ def test_date_settings_are_iso_dates_and_the_horizon_follows_the_start(tmp_path)
     text = (d / "settings.csv").read_text(encoding="utf-8")
     (d / "settings.csv").write_text(text.replace("horizon_end,2021-06-30", "horizon_end,30/06/2021"),
                                     encoding="utf-8")
-    _find(_issues(d), "settings.csv", "value", "'horizon_end'", "ISO date")
+    # the one rule of dates: dd/mm/yyyy is read, with a located warning, and the plan keeps it in ISO
+    assert not _issues(d)
+    _find(_issues(d, "warning"), "settings.csv", "value", "'horizon_end'", "30/06/2021 read as 30 June 2021")
+    assert load_plan(d).setting("horizon_end") == "2021-06-30"
+    for bad, words in (("06/30/2021", ("no month 30",)), ("20210630", ("cannot read date", "yyyy-mm-dd"))):
+        (d / "settings.csv").write_text(text.replace("horizon_end,2021-06-30", f"horizon_end,{bad}"),
+                                        encoding="utf-8")
+        _find(_issues(d), "settings.csv", "value", "'horizon_end'", *words)
     (d / "settings.csv").write_text(text.replace("horizon_end,2021-06-30", "horizon_end,2019-01-01"),
                                     encoding="utf-8")
     _find(_issues(d), "settings.csv", "value", "not after plan_start")

@@ -18,3 +18,44 @@ def test_kernel_fallback_is_this_interpreter():
 
 def test_the_registered_kernel_is_used_when_installed():
     assert kernel_manager_class("ntm-sched") is IpcKernelManager  # make setup registers it in .venv
+
+
+def test_a_finished_kernel_is_shut_down_without_an_interrupt(capfd):
+    """jupyter_client interrupts (SIGINT) a kernel before shutting it down; landing inside a
+    message handler, that printed ``[IPKernelApp] ERROR | KeyboardInterrupt caught in kernel.``
+    after a successful report. The kernel is busy in a handler (a completion) when it is shut
+    down: no signal is sent, nothing alarming is printed, the kernel stops; an interrupt asked
+    for outside a shutdown still reaches the kernel."""
+    import asyncio
+
+    async def run() -> list[int]:
+        km = kernel_manager_class("ntm-sched")(kernel_name="ntm-sched")
+        await km.start_kernel()
+        sent: list[int] = []
+        provisioner = km.provisioner
+        assert provisioner is not None
+        send = provisioner.send_signal
+
+        async def record(signum: int) -> None:
+            sent.append(signum)
+            await send(signum)
+
+        provisioner.send_signal = record  # type: ignore[method-assign]
+        kc = km.client()
+        kc.start_channels()
+        try:
+            await kc.wait_for_ready(timeout=60)
+            await km._async_interrupt_kernel()  # outside a shutdown: sent (an idle kernel ignores it)
+            assert sent == [2]
+            await kc.execute_interactive("import pandas", timeout=60)
+            kc.complete("pandas.DataFrame().")  # the kernel is inside a shell handler for a while
+            await asyncio.sleep(0.3)
+            await km.shutdown_kernel(now=False)
+            assert not await km.is_alive()
+        finally:
+            kc.stop_channels()
+        return sent
+
+    assert asyncio.run(run()) == [2]  # nothing more at the shutdown
+    out, err = capfd.readouterr()
+    assert "KeyboardInterrupt" not in out + err and "ERROR" not in out + err, out + err

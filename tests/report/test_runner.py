@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -19,10 +24,50 @@ SUMMARY_FIELDS = ["status", "objective", "best_bound", "gap", "runtime_s", "comm
                   "extra_funding_mvnd", "checker_ok", "explanation"]
 
 
+@contextlib.contextmanager
+def _printed(into: list[str]) -> Iterator[None]:
+    """Everything written on file descriptors 1 and 2 meanwhile, by this process and by the
+    processes it starts (the notebook's kernel inherits them)."""
+    with tempfile.TemporaryFile() as f:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        saved = [os.dup(1), os.dup(2)]
+        os.dup2(f.fileno(), 1)
+        os.dup2(f.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            for fd in saved:
+                os.close(fd)
+            f.seek(0)
+            into.append(f.read().decode("utf-8", "replace"))
+
+
 @pytest.fixture(scope="module")
-def base_report(tmp_path_factory):
+def base_run(tmp_path_factory) -> tuple[Path, str]:
+    """The base report and what its run printed."""
     out = tmp_path_factory.mktemp("outputs")
-    return run_report("base", run="t", time_limit=8, workers=1, outputs_dir=out, timeout=300)
+    printed: list[str] = []
+    with _printed(printed):
+        d = run_report("base", run="t", time_limit=8, workers=1, outputs_dir=out, timeout=300)
+    return d, printed[0]
+
+
+@pytest.fixture(scope="module")
+def base_report(base_run) -> Path:
+    return base_run[0]
+
+
+def test_a_successful_report_prints_nothing_alarming(base_run):
+    """``make report`` printed ``[IPKernelApp] ERROR | KeyboardInterrupt caught in kernel.`` on a
+    good run (the kernel was interrupted at its shutdown: ntm_sched.report.kernel)."""
+    _, printed = base_run
+    for word in ("ERROR", "Error", "KeyboardInterrupt", "Traceback"):
+        assert word not in printed, printed
 
 
 def test_report_outputs(base_report):

@@ -3,6 +3,7 @@ accepts every shipped scenario and refuses what the loader refuses."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -47,7 +48,18 @@ def test_every_shipped_scenario_fits_the_exported_json_schema(path: Path) -> Non
         ({"deadlines": {"shift_days": "x"}}, "deadlines.shift_days", "a whole number or a mapping"),
         ({"deadlines": {"shift_days": {"07357": 1.5}}}, "deadlines.shift_days.07357", "a whole number"),
         ({"funding": {"add": [{"source_id": "HUYEN", "date_available": "2019-13-01", "amount_mvnd": 5}]}},
-         "funding.add[0].date_available", "an ISO date yyyy-mm-dd"),
+         "funding.add[0].date_available", "an ISO date yyyy-mm-dd (no such date '2019-13-01')"),
+        ({"funding": {"add": [{"source_id": "HUYEN", "date_available": "10/13/2019", "amount_mvnd": 5}]}},
+         "funding.add[0].date_available", "an ISO date yyyy-mm-dd ('10/13/2019' is not a date dd/mm/yyyy "
+         "(there is no month 13); month/day order is not accepted: write yyyy-mm-dd)"),
+        ({"funding": {"add": [{"source_id": "HUYEN", "date_available": 0, "amount_mvnd": 5}]}},
+         "funding.add[0].date_available", "an ISO date yyyy-mm-dd"),  # not a Unix time
+        ({"funding": {"add": [{"source_id": "HUYEN", "date_available": dt.datetime(2019, 10, 1, 8),
+                               "amount_mvnd": 5}]}},
+         "funding.add[0].date_available", "an ISO date yyyy-mm-dd"),  # a YAML time stamp has a time
+        ({"risk": {"events": {"E": {"window_start": "1/10/19"}}}},
+         "risk.events.E.window_start", "an ISO date yyyy-mm-dd (ambiguous date '1/10/19': two-digit year; "
+         "write yyyy-mm-dd)"),
         ({"plan": ""}, "plan", "a non-empty text"),
     ],
 )
@@ -106,6 +118,27 @@ def test_schema_verb_prints_and_writes_and_never_replaces_a_user_file(tmp_path, 
     assert user.read_text(encoding="utf-8") == '{"mine": true}'
     assert main(["scenario", "schema", "--out", str(tmp_path)]) == 2  # a folder
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.json", "scenario.schema.json"]
+
+
+def test_a_dd_mm_yyyy_date_is_read_with_a_located_warning(tmp_path, capsys) -> None:
+    """The one rule of dates in input files: dd/mm/yyyy is read as day/month/year and the
+    warning says where and how; the merged scenario holds the date."""
+    (tmp_path / "base.yaml").write_text(f"plan: {ROOT / 'data' / 'tan_yen_2019'}\n", encoding="utf-8")
+    f = tmp_path / "more.yaml"
+    f.write_text("funding:\n  add:\n    - {source_id: HUYEN, date_available: 03/04/2020, amount_mvnd: 5}\n"
+                 "risk:\n  events:\n    E1: {window_start: 2020-01-01, window_end: '15/01/2020'}\n",
+                 encoding="utf-8")
+    sc = load_scenario(f)
+    assert sc.config["funding"]["add"][0]["date_available"] == dt.date(2020, 4, 3)
+    assert sc.model.funding.add[0].date_available == dt.date(2020, 4, 3)  # type: ignore[union-attr]
+    assert sc.warnings == (
+        f"{f}: key 'funding.add[0].date_available': 03/04/2020 read as 3 April 2020 (dd/mm/yyyy); "
+        "files use ISO yyyy-mm-dd",
+        f"{f}: key 'risk.events.E1.window_end': 15/01/2020 read as 15 January 2020 (dd/mm/yyyy); "
+        "files use ISO yyyy-mm-dd")
+    assert main(["scenario", "check", str(f)]) == 0
+    err = capsys.readouterr().err
+    assert f"warning: {f}: key 'funding.add[0].date_available': 03/04/2020 read as 3 April 2020" in err
 
 
 def test_check_verb_names_the_bad_key(tmp_path, capsys) -> None:

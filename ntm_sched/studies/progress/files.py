@@ -12,7 +12,9 @@ it, ``disbursements.csv``; or a folder holding both):
     ``date, source_id, task_id, amount_mvnd, note``: money actually paid, by source
     (``task_id`` may be empty for a source not earmarked to a commune).
 
-Dates are ``yyyy-mm-dd`` or ``dd/mm/yyyy`` (or Excel dates); money in million VND.
+Dates are ``yyyy-mm-dd`` (or Excel dates); ``dd/mm/yyyy`` is read as day/month/year with a
+warning saying so, any other form is an error (the one rule of
+:func:`ntm_sched.plan.cells.read_date`); money in million VND.
 Every problem is an :class:`~ntm_sched.plan.validate.Issue` naming file, sheet, row
 and column; the user's file is only read.
 """
@@ -29,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ntm_sched.plan.cells import CellError, nfc, parse_date
+from ntm_sched.plan.cells import CellError, nfc, read_date
 from ntm_sched.plan.validate import Issue, format_issues
 
 PROGRESS_COLUMNS = ("task_id", "actual_start", "actual_finish", "percent_complete", "note")
@@ -215,10 +217,13 @@ def _date(where: Where, col: str, text: str, issues: list[Issue]) -> dt.date | N
     if not text:
         return None
     try:
-        return parse_date(text.split(" ")[0] if len(text) > 10 and text[4] == "-" else text)
+        value, how = read_date(text)  # the one rule of input files' dates
     except CellError as exc:
         issues.append(where.issue(col, exc.en, exc.vi))
         return None
+    if how is not None:
+        issues.append(where.issue(col, how.en, how.vi, "warning"))
+    return value
 
 
 def _number(where: Where, col: str, text: str, issues: list[Issue]) -> float | None:

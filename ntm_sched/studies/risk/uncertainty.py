@@ -52,6 +52,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ntm_sched.plan.cells import CellError, read_date
+
 DISTRIBUTIONS = ("triangular", "pert")
 EFFECTS = ("duration_factor", "delay_days", "cost_factor", "capacity_outage", "release_delay_days")
 TASK_EFFECTS = ("duration_factor", "delay_days", "cost_factor")
@@ -222,6 +224,7 @@ class Uncertainty:
     sources: dict[str, SourceRisk] = field(default_factory=dict)
     events: tuple[RiskEvent, ...] = ()
     origin: str = ""
+    warnings: tuple[str, ...] = ()  # located: a date read from dd/mm/yyyy (the one rule of read_date)
 
     def work_type(self, wt: str) -> WorkTypeRisk | None:
         """The work type's row, else the ``*`` row, else ``None`` (no uncertainty)."""
@@ -249,6 +252,7 @@ class Uncertainty:
              for k, v in self.sources.items()},
             tuple(replace(e, probability=min(1.0, e.probability * x)) for e in self.events),
             self.origin,
+            self.warnings,
         )
 
     def assumptions_table(self) -> pd.DataFrame:
@@ -299,6 +303,7 @@ _OPTIONAL = {"events.csv": {"work_types", "steps", "communes", "agency", "source
 class _Errors:
     def __init__(self) -> None:
         self.items: list[str] = []
+        self.warnings: list[str] = []
 
     def add(self, where: str, msg: str) -> None:
         self.items.append(f"{where}: {msg}")
@@ -412,10 +417,13 @@ class _Row:
         if not s:
             return None
         try:
-            return dt.date.fromisoformat(s)
-        except ValueError:
-            self.fail(col, f"expected an ISO date yyyy-mm-dd, got {v!r}")
+            value, how = read_date(s)  # the one rule of input files' dates
+        except CellError as exc:
+            self.fail(col, f"expected an ISO date yyyy-mm-dd: {exc.en}")
             return None
+        if how is not None:
+            self.errors.warnings.append(f"{self.where(col)}: {how.en}")
+        return value
 
     def items(self, col: str) -> tuple[str, ...]:
         v = self.row.get(col, "")
@@ -548,7 +556,7 @@ def load_uncertainty(folder: str | Path) -> Uncertainty:
             else:
                 events.append(rec)
     errors.raise_if_any(f"{folder}: the risk data have errors:")
-    return Uncertainty(wts, steps, sources, tuple(events), str(folder))
+    return Uncertainty(wts, steps, sources, tuple(events), str(folder), tuple(errors.warnings))
 
 
 def check_against_plan(unc: Uncertainty, plan: Any) -> None:
@@ -699,7 +707,7 @@ def apply_overrides(unc: Uncertainty, risk_cfg: dict[str, Any], where: str) -> U
     if pol is not None and pol not in ("fixed", "replan"):
         errors.add(f"{where}: key 'risk.policy'", f"expected 'fixed' or 'replan', got {pol!r}")
     errors.raise_if_any("the scenario's risk overrides have errors:")
-    return Uncertainty(wts, steps, sources, tuple(events.values()), unc.origin)
+    return Uncertainty(wts, steps, sources, tuple(events.values()), unc.origin, unc.warnings)
 
 
 def _tp_cols(prefix: str, suffix: str, t: ThreePoint) -> dict[str, float]:

@@ -117,9 +117,29 @@ def test_workbook_rows_are_located_by_sheet_and_row(model, tmp_path) -> None:
     assert path.read_bytes() == before  # the user's file is only read
 
 
+def test_dates_follow_the_one_rule_of_input_files(model, tmp_path) -> None:
+    """ISO without a word; dd/mm/yyyy read with a located warning saying how; mm/dd and
+    two-digit years located errors, in both tables."""
+    folder = write(tmp_path / "dates", "task_id,actual_start,actual_finish,percent_complete,note\n"
+                   "07321-waste-points,2019-08-05,03/09/2019,100,xong\n"   # line 2: 3 September
+                   "07321-grounds,08/13/2019,,40,\n"                        # line 3: month 13
+                   "07321-houses-tidy,5/8/19,,10,\n",                       # line 4: two-digit year
+                   "date,source_id,task_id,amount_mvnd,note\n05/08/2019,HUYEN,07321-grounds,30,\n")
+    issues = issues_of(model, folder)
+    w = [i for i in issues if i.severity == "warning"]
+    assert [(i.file, i.row, i.column) for i in w] == [("progress.csv", 2, "actual_finish"),
+                                                      ("disbursements.csv", 2, "date")]
+    assert w[0].message == "03/09/2019 read as 3 September 2019 (dd/mm/yyyy); files use ISO yyyy-mm-dd"
+    assert "ngày 5 tháng 8 năm 2019" in w[1].text("vi")
+    e = [i for i in issues if i.is_error and i.column == "actual_start"
+         and ("month" in i.message or "year" in i.message)]
+    assert [i.row for i in e] == [3, 4]
+    assert "no month 13" in e[0].message and "two-digit year" in e[1].message
+
+
 def test_good_files_give_progress_and_nothing_else(model, tmp_path) -> None:
     folder = write(tmp_path / "ok", "task_id,actual_start,actual_finish,percent_complete,note\n"
-                   "07321-waste-points,2019-08-05,29/08/2019,100,xong\n07321-grounds,2019-08-05,,40,\n"
+                   "07321-waste-points,2019-08-05,2019-08-29,100,xong\n07321-grounds,2019-08-05,,40,\n"
                    "07321-houses-tidy,,,,\n",
                    "date,source_id,task_id,amount_mvnd,note\n2019-08-05,HUYEN,07321-grounds,30,\n")
     state, warnings = load_progress(model, folder, STATUS, None)

@@ -47,6 +47,28 @@ def test_errors_name_file_line_and_column(tmp_path):
     assert "work_types.csv, line 4, column 'distribution'" in msg and "normal" in msg
 
 
+def test_window_dates_follow_the_one_rule_of_input_files(tmp_path):
+    """ISO as is; dd/mm/yyyy read with a located warning; month/day order a located error."""
+    import datetime as dt
+
+    for name in ("work_types.csv", "steps.csv", "sources.csv", "events.csv"):
+        (tmp_path / name).write_text((DATA / "risk" / name).read_text(encoding="utf-8"), encoding="utf-8")
+    text = (tmp_path / "events.csv").read_text(encoding="utf-8")
+    (tmp_path / "events.csv").write_text(text.replace(",2019-08-05,2019-10-31,", ",05/08/2019,2019-10-31,", 1),
+                                         encoding="utf-8")
+    unc = load_uncertainty(tmp_path)
+    e01 = next(e for e in unc.events if e.event_id == "E01")
+    assert e01.window == (dt.date(2019, 8, 5), dt.date(2019, 10, 31))
+    assert unc.warnings == (f"{tmp_path / 'events.csv'}, line 2, column 'window_start': 05/08/2019 read as "
+                            "5 August 2019 (dd/mm/yyyy); files use ISO yyyy-mm-dd",)
+    assert unc.scaled(0.5).warnings == unc.warnings
+    (tmp_path / "events.csv").write_text(text.replace(",2019-08-05,2019-10-31,", ",2019-08-05,10/31/2019,", 1),
+                                         encoding="utf-8")
+    with pytest.raises(RiskDataError) as exc:
+        load_uncertainty(tmp_path)
+    assert "events.csv, line 2, column 'window_end'" in str(exc.value) and "no month 31" in str(exc.value)
+
+
 def test_high_below_low_and_missing_file_are_errors(tmp_path):
     (tmp_path / "work_types.csv").write_text(
         "work_type,distribution,duration_low,duration_mode,duration_high,cost_low,cost_mode,cost_high,source\n"
