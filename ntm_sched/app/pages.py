@@ -21,7 +21,7 @@ def app_heading(plan: Any, lang: str = "vi") -> str:
     import html
 
     unit = plan.unit
-    text = unit_title(unit, lang) if unit is None else label("app_unit", lang, unit=unit_title(unit, lang),
+    text = unit_title(unit, lang) if unit is None else label("unit_period", lang, unit=unit_title(unit, lang),
                                                               period=unit.period)
     return f"<h2>{html.escape(text)}</h2>"
 

@@ -79,6 +79,7 @@ def test_the_renamed_copy_names_only_its_own_unit(renamed: Path, tmp_path: Path,
         ctx = build_report_context(str(renamed), lang=lang, time_limit=20, workers=1, seed=0,
                                    output_dir=tmp_path / f"report_{lang}")
         ctx.write_outputs()
+        assert NEW_UNIT in ctx.title() and "2016-2020" in ctx.title()
     shown = capsys.readouterr()
     texts = _texts(tmp_path)
     texts["console"] = shown.out + shown.err
