@@ -69,6 +69,11 @@ CRITERIA_LISTS = ("commune", "district", "commune_advanced", "commune_model")
 LIST_OF_LEVEL = {"ntm": "commune", "nang_cao": "commune_advanced", "kieu_mau": "commune_model"}
 """The criteria list a commune aiming at a level is judged against."""
 
+COVER_SHEET = "huong_dan"
+"""The instructions sheet of a plan workbook made by ``plan new``: not a table, skipped when read."""
+EXAMPLE_MARKS = ("VÍ DỤ", "EXAMPLE")
+"""A row whose first cell starts with one of these is a template's example: an error if left in."""
+
 SOURCE_DOC = "where the figure comes from: a FACTS.md item, the plan's section, or 'assumption: ...'"
 
 TABLES: tuple[Table, ...] = (

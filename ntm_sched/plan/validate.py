@@ -23,7 +23,7 @@ from ntm_sched.i18n import LANGS, label, localized
 
 from .catalog import CatalogRow, CriteriaSet, Procedure, catalog_label, criteria_sets, procedures
 from .cells import CellError, format_cell, nfc, parse_cell
-from .schema import COMMUNE_LEVELS, LIST_OF_LEVEL, TABLE_BY_NAME, TABLES, Column
+from .schema import COMMUNE_LEVELS, EXAMPLE_MARKS, LIST_OF_LEVEL, TABLE_BY_NAME, TABLES, Column
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -220,6 +220,12 @@ def _parse_table(raw: RawTable, sink: _Sink) -> list[Row]:
         if all(not c.strip() for c in cells):
             continue  # blank rows are ignored
         row = Row(raw.name, raw.file, raw.sheet, line, raw.row_kind, {})
+        first = nfc(cells[0]).strip().upper() if cells else ""
+        if any(first.startswith(m) for m in EXAMPLE_MARKS):
+            sink.at(row, raw.header[0] if raw.header else None,
+                    f"the template's example row is still here ({cells[0].strip()!r}): delete the row",
+                    f"hàng ví dụ của mẫu vẫn còn ({cells[0].strip()!r}): hãy xoá hàng này")
+            continue
         extra = [c for i, c in enumerate(cells) if i >= len(raw.header) and c.strip()]
         if extra or (raw.row_kind == "line" and len(cells) > len(raw.header)):
             # in a CSV file a longer row almost always means an unquoted separator inside a text

@@ -192,3 +192,21 @@ def procedures() -> Mapping[str, Procedure]:
             raise CatalogError(f"{s.file}, line {s.line}: procedure {s['procedure']!r} is not in "
                                f"{catalog_label('procedures.csv')}")
     return MappingProxyType(out)
+
+
+ROLE_COLUMNS = ("agency_id", "name_vi", "name_en", "kind", "source", "mark")
+SETTING_COLUMNS = ("key", "value", "description", "source", "mark")
+
+
+@functools.cache
+def agency_roles() -> tuple[CatalogRow, ...]:
+    """The agencies the catalogue's procedures name (ids, names, kinds; no capacities): what a new plan
+    starts its agency table with (``plan new``)."""
+    return tuple(_read("agencies.csv", ROLE_COLUMNS))
+
+
+@functools.cache
+def settings_defaults() -> tuple[CatalogRow, ...]:
+    """The settings a new plan starts with (``plan new``): modelling defaults with their source, and the
+    plan's own dates left empty to fill."""
+    return tuple(_read("settings_defaults.csv", SETTING_COLUMNS))
