@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from ntm_sched.errors import InputError
+from ntm_sched.i18n import LANGS, check_lang
 
 from .catalog import agency_roles, criteria_sets, procedures, settings_defaults
 from .schema import COVER_SHEET, EXAMPLE_MARKS, TABLES, UNIT_LEVELS, Column
@@ -111,6 +112,29 @@ GUIDE: tuple[tuple[str, str, str], ...] = (
      "Optional: empty = the catalogue's procedure; add a row to change a step's days."),
 )
 """What each sheet holds, in the order to fill them (vi, en)."""
+
+
+YES_NO = (("có", "không"), ("true", "false"))
+"""The yes/no words of the drop-down lists (vi, en); :func:`.cells.parse_bool` reads both."""
+COVER: dict[str, tuple[str, str]] = {
+    "title": ("Kế hoạch xây dựng nông thôn mới: {unit} (cấp {level}, mã {code}), giai đoạn {period}",
+              "New Rural Development plan: {unit} ({level} {code}), {period}"),
+    "catalogue": ("Bộ tiêu chí {cset}, quy trình công nhận {proc} (danh mục của phần mềm; V đã kiểm chứng, "
+                  "I suy ra, U chưa chắc chắn).",
+                  "Criteria set {cset}, recognition procedure {proc} (package catalogue; V verified, I inferred, "
+                  "U uncertain)."),
+    "order": ("Điền các trang tính theo thứ tự (hàng 1: tiêu đề; hàng 2: tên cột, không sửa):",
+              "Fill the sheets in this order (row 1: headings; row 2: column names, do not change them):"),
+    "examples": ("Hàng có ô đầu bắt đầu bằng 'VÍ DỤ:' (nền vàng) là ví dụ: hãy xoá. "
+                 "Kế hoạch bị từ chối khi còn hàng ví dụ.",
+                 "Rows whose first cell starts with 'EXAMPLE:' (yellow) are examples: delete them. "
+                 "The check rejects the plan while one is left."),
+    "units": ("Ngày: dd/mm/yyyy. Tiền: triệu đồng. Công sức: ngày công mỗi tuần.",
+              "Dates: dd/mm/yyyy. Money: million VND. Effort: person-days per week."),
+    "then": ("Sau đó chạy: ntm-sched validate TỆP.xlsx (mỗi lỗi có trang tính, hàng và cột).",
+             "Then run: ntm-sched validate FILE.xlsx (every problem with sheet, row and column)."),
+}
+"""The cover sheet's text (vi, en)."""
 
 
 class TemplateError(InputError):
@@ -261,10 +285,10 @@ def _workbook_bytes(unit: str, code: str, level: str, period: str, cset: str, pr
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    en = lang == "en"
+    k = LANGS.index(check_lang(lang))  # every text below is a (vi, en) pair
     year = int(period[:4])
-    yes_no = ("true", "false") if en else ("có", "không")
-    mark = f"{EXAMPLE_MARKS[1 if en else 0]}: "
+    yes_no = YES_NO[k]
+    mark = f"{EXAMPLE_MARKS[k]}: "
     unit_row = {"code": code, "name": unit, "level": level, "period": period, "criteria_set": cset,
                 "procedure": proc, "source": "ntm-sched plan new"}
     rows = _rows_of(cset, proc, unit_row, communes, level)
@@ -279,7 +303,7 @@ def _workbook_bytes(unit: str, code: str, level: str, period: str, cset: str, pr
         ws = wb.create_sheet(t.name)
         for j, c in enumerate(t.columns, start=1):
             vi_en = HEADINGS.get(c.name, (c.name, c.name))
-            head = ws.cell(row=1, column=j, value=("# " if j == 1 else "") + vi_en[1 if en else 0])
+            head = ws.cell(row=1, column=j, value=("# " if j == 1 else "") + vi_en[k])
             head.font = Font(italic=True)
             key = ws.cell(row=2, column=j, value=c.name)
             key.font = bold
@@ -307,7 +331,7 @@ def _workbook_bytes(unit: str, code: str, level: str, period: str, cset: str, pr
                     ws.cell(row=i, column=j).number_format = "dd/mm/yyyy"
         ws.freeze_panes = f"A{FIRST_DATA_ROW}"
 
-    _cover(cover, unit, code, level, period, cset, proc, en, bold, Alignment)
+    _cover(cover, unit, code, level, period, cset, proc, k, bold, Alignment)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -341,28 +365,13 @@ def _validations(ws: Any, columns: Sequence[Column], key_column: dict[str, str],
         dv.add(area)
 
 
-def _cover(ws: Any, unit: str, code: str, level: str, period: str, cset: str, proc: str, en: bool,
+def _cover(ws: Any, unit: str, code: str, level: str, period: str, cset: str, proc: str, k: int,
            bold: Any, alignment: Any) -> None:
-    title = (f"New Rural Development plan: {unit} ({level} {code}), {period}" if en else
-             f"Kế hoạch xây dựng nông thôn mới: {unit} (cấp {level}, mã {code}), giai đoạn {period}")
-    lines = [title, "",
-             (f"Criteria set {cset}, recognition procedure {proc} (package catalogue; V verified, I inferred, "
-              f"U uncertain)." if en else
-              f"Bộ tiêu chí {cset}, quy trình công nhận {proc} (danh mục của phần mềm; V đã kiểm chứng, "
-              f"I suy ra, U chưa chắc chắn)."),
-             ("Fill the sheets in this order (row 1: headings; row 2: column names, do not change them):" if en
-              else "Điền các trang tính theo thứ tự (hàng 1: tiêu đề; hàng 2: tên cột, không sửa):")]
-    for i, (sheet, vi, en_text) in enumerate(GUIDE, start=1):
-        lines.append(f"{i}. {sheet}: {en_text if en else vi}")
-    lines += ["",
-              ("Rows whose first cell starts with 'EXAMPLE:' (yellow) are examples: delete them. "
-               "The check rejects the plan while one is left." if en else
-               "Hàng có ô đầu bắt đầu bằng 'VÍ DỤ:' (nền vàng) là ví dụ: hãy xoá. "
-               "Kế hoạch bị từ chối khi còn hàng ví dụ."),
-              ("Dates: dd/mm/yyyy. Money: million VND. Effort: person-days per week." if en else
-               "Ngày: dd/mm/yyyy. Tiền: triệu đồng. Công sức: ngày công mỗi tuần."),
-              ("Then run: ntm-sched validate FILE.xlsx (every problem with sheet, row and column)." if en else
-               "Sau đó chạy: ntm-sched validate TỆP.xlsx (mỗi lỗi có trang tính, hàng và cột).")]
+    """The cover sheet in language index ``k`` of :data:`ntm_sched.i18n.LANGS`."""
+    lines = [COVER["title"][k].format(unit=unit, level=level, code=code, period=period), "",
+             COVER["catalogue"][k].format(cset=cset, proc=proc), COVER["order"][k]]
+    lines += [f"{i}. {g[0]}: {g[1 + k]}" for i, g in enumerate(GUIDE, start=1)]
+    lines += ["", COVER["examples"][k], COVER["units"][k], COVER["then"][k]]
     for i, text in enumerate(lines, start=1):
         cell = ws.cell(row=i, column=1, value=text)
         cell.alignment = alignment(wrap_text=False)
