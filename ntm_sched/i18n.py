@@ -627,6 +627,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli_communes": ("Số xã: {communes} (chưa đạt chuẩn: {not_recognised})",
                      "Communes: {communes} (not recognised: {not_recognised})"),
     "cli_tasks": ("Số công việc: {tasks}", "Tasks: {tasks}"),
+    "cli_unit": ("Đơn vị: {unit} (mã {code}), giai đoạn {period}; bộ tiêu chí: {criteria_set}; quy trình: {procedure}",
+                 "Unit: {unit} (code {code}), period {period}; criteria set: {criteria_set}; procedure: {procedure}"),
     "cli_district_owner": ("huyện", "district"),
     "cli_funding": ("Số nguồn vốn: {sources}; số đợt cấp vốn: {tranches}; tổng vốn: {total}",
                     "Sources: {sources}; tranches: {tranches}; total funding: {total}"),
