@@ -92,7 +92,11 @@ VI: dict[str, str] = {
     "runtime_s": "Thời gian giải (giây)",
     "report": "Báo cáo",
     "error": "Lỗi",
-    "district": "Huyện Tân Yên",
+    "district": "Huyện",
+    # the plan's unit (``unit.csv``) in titles: level word and name
+    "unit_province": "Tỉnh {name}",
+    "unit_district": "Huyện {name}",
+    "unit_commune": "Xã {name}",
     "deadline": "Hạn",
     # milestones
     "m_works_done": "Hoàn thành công trình",
@@ -251,7 +255,10 @@ EN: dict[str, str] = {
     "runtime_s": "Solve time (s)",
     "report": "Report",
     "error": "Error",
-    "district": "Tân Yên district",
+    "district": "The district",
+    "unit_province": "{name} province",
+    "unit_district": "{name} district",
+    "unit_commune": "{name} commune",
     "deadline": "Deadline",
     "m_works_done": "Works done",
     "m_inspection": "Inspection",
@@ -455,6 +462,7 @@ VI.update({
     "ch_diff_mvnd": "Chênh lệch (triệu đồng)",
     "app_title": "Khám phá kế hoạch xây dựng nông thôn mới",
     "app_tab_explore": "Khám phá kế hoạch", "app_tab_budget": "Ngân sách (Phòng Tài chính)",
+    "unit_period": "{unit}, giai đoạn {period}",
     "app_funding": "Vốn theo nguồn, % so với kế hoạch (100 = như kế hoạch; 80 = giảm 20%)",
     "app_capacity": "Năng lực các cơ quan (ngày công mỗi tuần)",
     "app_options": "Hạn và lựa chọn",
@@ -532,6 +540,7 @@ EN.update({
     "ch_diff_mvnd": "Difference (million VND)",
     "app_title": "New Rural Development plan explorer",
     "app_tab_explore": "Plan explorer", "app_tab_budget": "Budget (finance office)",
+    "unit_period": "{unit}, programme {period}",
     "app_funding": "Funding by source, % of the plan (100 = as planned; 80 = cut by 20%)",
     "app_capacity": "Agency capacity (person-days per week)",
     "app_options": "Deadlines and options",
@@ -639,6 +648,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli_communes": ("Số xã: {communes} (chưa đạt chuẩn: {not_recognised})",
                      "Communes: {communes} (not recognised: {not_recognised})"),
     "cli_tasks": ("Số công việc: {tasks}", "Tasks: {tasks}"),
+    "cli_unit": ("Đơn vị: {unit} (mã {code}), giai đoạn {period}; bộ tiêu chí: {criteria_set}; quy trình: {procedure}",
+                 "Unit: {unit} (code {code}), period {period}; criteria set: {criteria_set}; procedure: {procedure}"),
     "cli_district_owner": ("huyện", "district"),
     "cli_funding": ("Số nguồn vốn: {sources}; số đợt cấp vốn: {tranches}; tổng vốn: {total}",
                     "Sources: {sources}; tranches: {tranches}; total funding: {total}"),
@@ -873,10 +884,27 @@ def name_field(lang: str = "vi", stem: str = "name") -> str:
     return f"{stem}_{check_lang(lang)}"
 
 
+def unit_title(unit: Any, lang: str = "vi") -> str:
+    """The plan's unit as a title: 'Huyện <name>' / '<name> district' (the unit's ``title_vi``/``title_en``
+    when given); the bare level word when the plan does not name its unit (``unit`` is ``None``)."""
+    if unit is None:
+        return label("district", lang)
+    own = getattr(unit, f"title_{check_lang(lang)}", None)
+    return str(own) if own else label(f"unit_{unit.level}", lang, name=unit.name)
+
+
+def unit_in_sentence(unit: Any, lang: str = "vi") -> str:
+    """The unit inside a sentence: 'huyện <name>' (level word in lower case) / '<name> district'."""
+    title = unit_title(unit, lang)
+    if lang == "vi" and (unit is None or not getattr(unit, "title_vi", None)):
+        return title[:1].lower() + title[1:]
+    return title
+
+
 def commune_names(plan: Any, lang: str = "vi") -> dict[str, str]:
-    """Commune code -> name with diacritics (the plan's spelling), plus the district."""
+    """Commune code -> name with diacritics (the plan's spelling), plus the plan's own unit (``DISTRICT``)."""
     out = {c.code: c.name for c in plan.communes}
-    out["DISTRICT"] = label("district", lang)
+    out["DISTRICT"] = unit_title(getattr(plan, "unit", None), lang)
     return out
 
 

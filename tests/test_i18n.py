@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -17,6 +18,8 @@ from ntm_sched.i18n import (
     milestone_label,
     source_names,
     status_label,
+    unit_in_sentence,
+    unit_title,
 )
 from ntm_sched.plan import load_plan
 from ntm_sched.report import heading
@@ -54,7 +57,9 @@ def test_labels_statuses_and_milestones() -> None:
 def test_names_come_from_the_plan_with_diacritics() -> None:
     plan = load_plan(ROOT / "data" / "tan_yen_2019")
     communes = commune_names(plan, "vi")
-    assert communes["07357"] == "Liên Chung" and communes["DISTRICT"] == label("district", "vi")
+    assert communes["07357"] == "Liên Chung"
+    # the district's own row is named by the plan's unit (unit.csv), in each language
+    assert communes["DISTRICT"] == "Huyện Tân Yên" and commune_names(plan, "en")["DISTRICT"] == "Tân Yên district"
     assert agency_names(plan, "vi")["BCD_HUYEN"] != agency_names(plan, "en")["BCD_HUYEN"]
     names = source_names(plan, "en")
     assert names["EXTRA"] == label("h_extra", "en") and set(plan.table("sources")["source_id"]) < set(names)
@@ -79,3 +84,14 @@ def test_no_language_branch_outside_this_module():
     hits = [f"{p.relative_to(ROOT)}:{n}" for p in sorted(PKG.rglob("*.py")) if p.name != "i18n.py"
             for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if branch.search(line)]
     assert hits == []
+
+
+def test_unit_title_comes_from_the_unit_or_says_only_the_level() -> None:
+    plan = load_plan(ROOT / "data" / "tan_yen_2019")
+    unit = dataclasses.replace(plan.unit, name="Sơn Hà", level="commune", code="99999")
+    assert unit_title(unit, "vi") == "Xã Sơn Hà" and unit_title(unit, "en") == "Sơn Hà commune"
+    assert unit_in_sentence(unit, "vi") == "xã Sơn Hà"
+    own = dataclasses.replace(unit, title_vi="Thị xã Sơn Hà", title_en="Son Ha town")
+    assert unit_title(own, "vi") == unit_in_sentence(own, "vi") == "Thị xã Sơn Hà"
+    assert unit_title(own, "en") == "Son Ha town"
+    assert unit_title(None, "vi") == label("district", "vi") and "Tân Yên" not in label("district", "en")

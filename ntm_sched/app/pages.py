@@ -5,7 +5,25 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ntm_sched.i18n import label
+from ntm_sched.i18n import label, unit_title
+
+
+def app_heading(plan: Any, lang: str = "vi") -> str:
+    """The app's heading (HTML): the plan's own unit and period (``unit.csv``), escaped.
+
+    Parameters
+    ----------
+    plan
+        The :class:`~ntm_sched.plan.Plan` the app works on.
+    lang
+        ``"vi"`` or ``"en"``.
+    """
+    import html
+
+    unit = plan.unit
+    text = unit_title(unit, lang) if unit is None else label("unit_period", lang, unit=unit_title(unit, lang),
+                                                              period=unit.period)
+    return f"<h2>{html.escape(text)}</h2>"
 
 
 def app_widget(scenario: str = "base", lang: str = "vi", time_limit: float | None = None, workers: int = 1,
@@ -28,4 +46,5 @@ def app_widget(scenario: str = "base", lang: str = "vi", time_limit: float | Non
     tabs.set_title(1, label("app_tab_budget", lang))
     tabs.explorer = page
     tabs.budget = budget
+    tabs.heading = app_heading(page.plan, lang)
     return tabs

@@ -16,9 +16,10 @@ Verbs::
     ntm-sched replan [SCENARIO] --progress FILE --as-of DATE [--out DIR] [--history DIR]
     ntm-sched baseline save|list [SCENARIO] [--history DIR]
     ntm-sched report giao-ban [SCENARIO] --progress FILE --as-of DATE [--run NAME] [--lang vi|en]
+    ntm-sched plan new --unit NAME --code CODE --level LEVEL --period P [--communes FILE|CODES] --out FILE
 
 Each verb module (``validate``, ``solve``, ``report``, ``batch``, ``budget``, ``scenario``, ``risk``, ``app``,
-``bench``, ``progress``, ``replan``, ``baseline``; ``giao_ban`` for ``report giao-ban``) has
+``bench``, ``progress``, ``replan``, ``baseline``, ``plan``; ``giao_ban`` for ``report giao-ban``) has
 ``add_parser(subparsers)`` and ``main(args)``; the common options (``--scenario``,
 ``--time-limit``, ``--workers``, ``--seed``, ``--lang``, ``--out``) are declared once in the
 parent parsers of :mod:`ntm_sched.cli.common`.
@@ -45,6 +46,7 @@ from ntm_sched.cli import (
     bench,
     budget,
     giao_ban,
+    plan,
     progress,
     replan,
     report,
@@ -54,7 +56,7 @@ from ntm_sched.cli import (
     validate,
 )
 
-VERBS = (validate, solve, report, batch, budget, scenario, risk, app, bench, progress, replan, baseline)
+VERBS = (validate, solve, report, batch, budget, scenario, risk, app, bench, progress, replan, baseline, plan)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -112,7 +114,8 @@ def run_verb(func: Callable[[argparse.Namespace], int | None], args: argparse.Na
     from ntm_sched.errors import InputError, RunFailed, exit_code_of_signal, signal_name, sigterm_raises
 
     verb = " ".join(x for x in (getattr(args, "verb", None), getattr(args, "budget_verb", None),
-                                getattr(args, "scenario_verb", None), getattr(args, "bench_kind", None))
+                                getattr(args, "scenario_verb", None), getattr(args, "bench_kind", None),
+                                getattr(args, "plan_verb", None))
                     if x) or "ntm-sched"
     try:
         with sigterm_raises():

@@ -53,6 +53,7 @@ from ntm_sched.engine.problem import (
     Task,
     Tranche,
 )
+from ntm_sched.i18n import unit_in_sentence
 from ntm_sched.plan import Plan
 from ntm_sched.plan.records import PlanTask, RecognitionStep
 from ntm_sched.plan.settings import PlanSettings, read_settings
@@ -61,8 +62,6 @@ from ntm_sched.units import date_to_period, to_model_effort, to_model_money, to_
 CALENDARS = ("construction", "office")
 ALL_CRITERIA = "all"
 """``tasks.criterion`` of work on a commune's whole criteria set (reviews, plans)."""
-DISTRICT_NAME_FALLBACK = "huyện Tân Yên"
-"""Name shown for the district's own chain when ``communes.csv`` has no ``DISTRICT`` row."""
 
 
 class _Builder:
@@ -292,7 +291,8 @@ def build(plan: Plan, settings: PlanSettings | None = None) -> NtmModel:
         ),
     )
     names = {c.code: c.name for c in plan.communes}
-    names.setdefault(DISTRICT, DISTRICT_NAME_FALLBACK)
+    # the district's own chain is named by the plan's unit (unit.csv), in the words of a sentence
+    names.setdefault(DISTRICT, unit_in_sentence(plan.unit, "vi"))
     agency_res = {a.agency_id: a.agency_id for a in plan.agencies if a.agency_id in used}
     breaks: dict[str, list[tuple[dt.date, dt.date, str, str]]] = {}
     for rec in plan.calendar:

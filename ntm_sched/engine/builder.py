@@ -608,7 +608,7 @@ def _money(problem, bm: BuiltModel, cost_expr, adv_expr, es, lf, relax, obj_term
     # Disaggregated by tranche buckets: bucket j of a source holds the payment times in
     # [T_j, T_{j+1}) (T_0 = -inf, T_{n+1} = +inf over the source's positive tranche times).
     # Every instalment amount is split into y_j = amount * [time in bucket j] and the
-    # payments before T_j are the y of the buckets before it. Measured on the base Tân Yên
+    # payments before T_j are the y of the buckets before it. Measured on the shipped base
     # plan: the extra-funding tier is proven optimal in < 1 s instead of 2-47 s with one
     # half-reified product amount * [time < T] per tranche time (benchmarks/README.md).
     for k, items in flows.items():

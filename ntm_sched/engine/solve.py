@@ -226,7 +226,7 @@ _TIER_SHARE = {0: 1.0, 1: 0.85, 2: 0.7}
 
 
 def _tune_tier(solver: cp_model.CpSolver, name: str) -> None:
-    """Per-tier parameters, measured on the base Tân Yên plan (benchmarks/README.md).
+    """Per-tier parameters, measured on the shipped base plan (benchmarks/README.md).
 
     One presolve round instead of the default: the tiers re-solve the same model
     with a hint, repeated presolve rounds cost more than they save there

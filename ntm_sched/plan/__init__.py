@@ -27,6 +27,7 @@ from .records import (
     Setting,
     Source,
     Tranche,
+    Unit,
     WorkType,
 )
 from .validate import Issue, PlanValidationError, format_issues
@@ -47,6 +48,6 @@ def validate_path(path: str | os.PathLike[str]) -> list[Issue]:
 
 __all__ = [
     "Agency", "Break", "CapacityChange", "Commune", "Criterion", "Issue", "Plan", "PlanTask",
-    "PlanValidationError", "RecognitionStep", "Setting", "Source", "Tranche", "WorkType",
+    "PlanValidationError", "RecognitionStep", "Setting", "Source", "Tranche", "Unit", "WorkType",
     "format_issues", "load_plan", "load_plan_with_issues", "read_raw", "validate_path", "write_plan",
 ]

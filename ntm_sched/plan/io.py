@@ -21,7 +21,7 @@ from typing import Any
 
 from .cells import nfc
 from .model import Plan, build_plan
-from .schema import TABLE_BY_NAME, TABLES
+from .schema import COVER_SHEET, TABLE_BY_NAME, TABLES
 from .validate import Issue, PlanValidationError, RawTable
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
@@ -165,6 +165,8 @@ def _read_workbook(path: Path) -> tuple[dict[str, RawTable], list[Issue], Any]:
     try:
         for ws in wb.worksheets:
             name = nfc(ws.title).strip()
+            if name == COVER_SHEET:
+                continue  # the instructions of a workbook made by ``plan new``
             if name not in TABLE_BY_NAME:
                 issues.append(Issue(path.name, None, None, f"sheet {ws.title!r} is not a table of a plan; ignored",
                                     "warning", ws.title,
@@ -176,8 +178,8 @@ def _read_workbook(path: Path) -> tuple[dict[str, RawTable], list[Issue], Any]:
             for r, values in enumerate(ws.iter_rows(min_row=1, max_row=ws.max_row, values_only=True), start=1):
                 cells = [_excel_text(v) for v in values]
                 if header is None:
-                    if not any(c.strip() for c in cells):
-                        continue
+                    if not any(c.strip() for c in cells) or cells[0].lstrip().startswith("#"):
+                        continue  # blank, or a heading row above the column names ("# Mã xã", ...)
                     while cells and not cells[-1].strip():
                         cells.pop()
                     header, header_row = cells, r

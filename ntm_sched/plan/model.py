@@ -33,6 +33,7 @@ from .records import (
     Setting,
     Source,
     Tranche,
+    Unit,
     WorkType,
 )
 from .schema import TABLE_BY_NAME, TABLES
@@ -52,6 +53,7 @@ class Plan:
     """A whole plan: one tuple of records per table, checked across tables."""
 
     setting_rows: tuple[Setting, ...] = ()
+    unit_rows: tuple[Unit, ...] = ()
     communes: tuple[Commune, ...] = ()
     criteria: tuple[Criterion, ...] = ()
     agencies: tuple[Agency, ...] = ()
@@ -100,6 +102,11 @@ class Plan:
     def settings(self) -> Mapping[str, str]:
         """Settings as a read-only ``key -> value`` (text) mapping."""
         return self._settings
+
+    @property
+    def unit(self) -> Unit | None:
+        """Who owns the plan (``unit.csv``), or ``None`` for a plan that does not say."""
+        return self.unit_rows[0] if self.unit_rows else None
 
     @property
     def breaks(self) -> tuple[Break, ...]:

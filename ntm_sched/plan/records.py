@@ -106,6 +106,22 @@ class Setting(_Record):
 
 
 @dataclass(frozen=True, kw_only=True)
+class Unit(_Record):
+    """Who owns the plan (``unit.csv``): name, administrative code, level, period, criteria set, procedure."""
+
+    TABLE: ClassVar[str] = "unit"
+    code: str
+    name: str
+    level: str
+    period: str
+    criteria_set: str | None = None
+    procedure: str | None = None
+    title_vi: str | None = None
+    title_en: str | None = None
+    source: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
 class Commune(_Record):
     TABLE: ClassVar[str] = "communes"
     code: str
@@ -122,10 +138,17 @@ class Commune(_Record):
     disadvantaged: bool
     plan_ref: str | None = None
     note: str | None = None
+    target_level: str | None = None
+    level_reached: str | None = None
 
     @property
     def recognised(self) -> bool:
         return self.status == "recognised"
+
+    @property
+    def level(self) -> str:
+        """The level the plan aims at (``ntm`` when ``target_level`` is empty)."""
+        return self.target_level or "ntm"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -261,11 +284,12 @@ class RecognitionStep(_Record):
 
 RECORD_TYPES: dict[str, type[_Record]] = {
     cls.TABLE: cls
-    for cls in (Setting, Commune, Criterion, Agency, CapacityChange, WorkType, PlanTask,
+    for cls in (Setting, Unit, Commune, Criterion, Agency, CapacityChange, WorkType, PlanTask,
                 Source, Tranche, Break, RecognitionStep)
 }
 # Plan attribute holding each table's records (``settings`` is the key -> value mapping).
-PLAN_FIELD: dict[str, str] = {t.name: ("setting_rows" if t.name == "settings" else t.name) for t in TABLES}
+PLAN_FIELD: dict[str, str] = {t.name: {"settings": "setting_rows", "unit": "unit_rows"}.get(t.name, t.name)
+                             for t in TABLES}
 
 for _t in TABLES:  # the records follow the schema exactly
     _names = [f.name for f in fields(RECORD_TYPES[_t.name])]

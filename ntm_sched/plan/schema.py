@@ -60,6 +60,20 @@ class Table:
         raise KeyError(name)
 
 
+UNIT_LEVELS = ("province", "district", "commune")
+"""Administrative levels a plan can belong to."""
+COMMUNE_LEVELS = ("ntm", "nang_cao", "kieu_mau")
+"""Recognition levels of a commune: NTM, advanced (nâng cao), model (kiểu mẫu)."""
+CRITERIA_LISTS = ("commune", "district", "commune_advanced", "commune_model")
+"""Lists of a criteria set (``criteria.set``): one per unit level and commune target level."""
+LIST_OF_LEVEL = {"ntm": "commune", "nang_cao": "commune_advanced", "kieu_mau": "commune_model"}
+"""The criteria list a commune aiming at a level is judged against."""
+
+COVER_SHEET = "huong_dan"
+"""The instructions sheet of a plan workbook made by ``plan new``: not a table, skipped when read."""
+EXAMPLE_MARKS = ("VÍ DỤ", "EXAMPLE")
+"""A row whose first cell starts with one of these is a template's example: an error if left in."""
+
 SOURCE_DOC = "where the figure comes from: a FACTS.md item, the plan's section, or 'assumption: ...'"
 
 TABLES: tuple[Table, ...] = (
@@ -71,6 +85,33 @@ TABLES: tuple[Table, ...] = (
             Column("key", "str"),
             Column("value", "str", nullable=True, doc="empty: the setting is not set (its default applies)"),
             Column("description", "str", nullable=True),
+            Column("source", "str", nullable=True, doc=SOURCE_DOC),
+        ),
+    ),
+    Table(
+        "unit",
+        key=("code",),
+        required=False,
+        doc="Who owns the plan (one row): the unit's name, administrative code and level, the programme period, "
+            "the criteria set and the recognition procedure of the package's catalogue "
+            "(:mod:`ntm_sched.plan.catalog`). Every report, page and workbook takes the unit's name from here.",
+        columns=(
+            Column("code", "str", doc="administrative code of the statistics office: 2 digits for a province, "
+                                      "3 for a district, 5 for a commune"),
+            Column("name", "str", doc="the unit's name without its level word (NFC), e.g. the district's name"),
+            Column("level", "str", choices=UNIT_LEVELS, doc="province, district or commune"),
+            Column("period", "str", doc="programme period, 'yyyy-yyyy' (e.g. 2016-2020)"),
+            Column("criteria_set", "str", nullable=True,
+                   doc="criteria set id of the catalogue (e.g. ntm_2016_2020, ntm_2021_2025); empty: the plan's "
+                       "own criteria.csv, not checked against a catalogue set"),
+            Column("procedure", "str", nullable=True,
+                   doc="recognition procedure id of the catalogue (e.g. qd2540_2016, qd18_2022): its steps are the "
+                       "chains; rows of recognition_steps.csv override them (empty cells keep the catalogue's); "
+                       "empty: the plan's own recognition_steps.csv only"),
+            Column("title_vi", "str", required=False, nullable=True,
+                   doc="the name as written in Vietnamese titles when not '<Level> <name>' (e.g. 'Thị xã ...')"),
+            Column("title_en", "str", required=False, nullable=True,
+                   doc="the name as written in English when not '<name> <level>'"),
             Column("source", "str", nullable=True, doc=SOURCE_DOC),
         ),
     ),
@@ -98,14 +139,23 @@ TABLES: tuple[Table, ...] = (
             Column("disadvantaged", "bool"),
             Column("plan_ref", "str", nullable=True),
             Column("note", "str", nullable=True),
+            Column("target_level", "str", required=False, nullable=True, choices=COMMUNE_LEVELS,
+                   doc="the level the plan aims at: ntm (default when empty), nang_cao (advanced) or kieu_mau "
+                       "(model); it picks the commune's criteria list of the plan's criteria set"),
+            Column("level_reached", "str", required=False, nullable=True, choices=COMMUNE_LEVELS,
+                   doc="the highest level already recognised (empty: the target level when the status is "
+                       "'recognised', none otherwise); a target whose prerequisite level is not reached is an error"),
         ),
     ),
     Table(
         "criteria",
         key=("set", "code"),
-        doc="The 19 commune criteria (2016-2020) and the 9 district criteria with 5.1-5.3.",
+        required=False,
+        doc="Criteria lists: commune (NTM), commune_advanced (nâng cao), commune_model (kiểu mẫu) and district. "
+            "Optional when the unit names a catalogue criteria set (its lists are used); when present, every row "
+            "must agree with that set.",
         columns=(
-            Column("set", "str", choices=("commune", "district")),
+            Column("set", "str", choices=CRITERIA_LISTS),
             Column("code", "str"),
             Column("group", "str", nullable=True),
             Column("name_vi", "str"),
@@ -233,7 +283,10 @@ TABLES: tuple[Table, ...] = (
     Table(
         "recognition_steps",
         key=("chain", "step"),
-        doc="The recognition chain of a commune and of the district, step by step.",
+        required=False,
+        doc="The recognition chain of a commune and of the district, step by step. Optional when the unit names "
+            "a catalogue procedure: its rows then override the procedure's steps of the same chain and step "
+            "(an empty cell keeps the catalogue's value), e.g. only ``chain,step,duration_days``.",
         columns=(
             Column("chain", "str", choices=("commune", "district")),
             Column("step", "str"),

@@ -18,6 +18,7 @@ from ntm_sched.i18n import (
     repeatability_note,
     source_names,
     status_label,
+    unit_title,
 )
 from ntm_sched.io import write_tables
 from ntm_sched.plan import Plan
@@ -54,7 +55,10 @@ class ReportContext:
         """The scenario's description (in the report's language) as the title, its file name below."""
         sub = label("subtitle", self.lang, name=self.scenario.name,
                     start=format_date(read_settings(self.plan).plan_start))
-        return f"# {self.scenario.description(self.lang)}\n\n*{label('title', self.lang)} · {sub}*"
+        unit = self.plan.unit  # whose plan it is (unit.csv): never a name written in code
+        owner = unit_title(unit, self.lang) if unit is None else label(
+            "unit_period", self.lang, unit=unit_title(unit, self.lang), period=unit.period)
+        return f"# {self.scenario.description(self.lang)}\n\n*{label('title', self.lang)} · {owner} · {sub}*"
 
     def decisions(self) -> str:
         """The first section: what the committee must decide (at most a screen), and what on time means."""

@@ -340,7 +340,7 @@ def validate_file(data: dict[str, Any], file: str) -> ScenarioConfig:
             if _expected(err) not in what:
                 what.append(_expected(err))
             got.setdefault(key, err.get("input"))
-        # a union member that got further (``shift_days.07357``) says more than its parent
+        # a union member that got further (``shift_days.<commune code>``) says more than its parent
         keys = [k for k in expected if not any(o != k and o.startswith(k + ".") for o in expected)]
         lines = unknown + [f"{file}: key '{k}': expected {' or '.join(expected[k])}, got {got[k]!r}"
                            for k in keys]

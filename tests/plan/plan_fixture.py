@@ -24,6 +24,10 @@ def plan_tables() -> dict[str, list[dict[str, str]]]:
             {"key": "horizon_days", "value": "500", "description": "", "source": ""},
             {"key": "advance_share", "value": "0.3", "description": "share paid at start", "source": "assumption: 30%"},
         ],
+        "unit": [
+            {"code": "111", "name": "Thử Nghiệm", "level": "district", "period": "2019-2020", "criteria_set": "",
+             "procedure": "", "source": "invented for the tests (own criteria and steps, no catalogue)"},
+        ],
         "communes": [
             {"code": "07111", "name": "Ngọc Châu", "alias": "", "status": "not_recognised", "criteria_met": "17",
              "missing_criteria": "2;17", "target_works_done": "2020-06-30", "target_inspection": "",

@@ -40,8 +40,8 @@ def _p(v: Any) -> str:
 
 
 def _names(names: dict[str, str] | None, code: str, lang: str) -> str:
-    if code == "DISTRICT":
-        return label("district", lang)
+    if code == "DISTRICT":  # the plan's unit when the names say it (i18n.commune_names does)
+        return (names or {}).get("DISTRICT") or label("district", lang)
     return (names or {}).get(str(code), str(code))
 
 
