@@ -64,14 +64,17 @@ def parse_date(text: str) -> dt.date:
 
 
 def parse_bool(text: str) -> bool:
+    """The one reader of yes/no values (cells, settings, side files): the words of
+    :data:`TRUE_WORDS` and :data:`FALSE_WORDS`, any case; any other text raises :class:`CellError`
+    (never a silent ``False``)."""
     low = text.lower()
     if low in TRUE_WORDS:
         return True
     if low in FALSE_WORDS:
         return False
     raise CellError(
-        f"not a yes/no value: {text!r} (use true/false, yes/no, 1/0, có/không)",
-        f"không phải giá trị có/không: {text!r} (dùng true/false, yes/no, 1/0, có/không)",
+        f"not a yes/no value: {text!r} (use true/false, yes/no, 1/0, có/không, đúng/sai)",
+        f"không phải giá trị có/không: {text!r} (dùng true/false, yes/no, 1/0, có/không, đúng/sai)",
     )
 
 

@@ -52,6 +52,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ntm_sched.plan.cells import CellError, parse_bool
+
 DISTRIBUTIONS = ("triangular", "pert")
 EFFECTS = ("duration_factor", "delay_days", "cost_factor", "capacity_outage", "release_delay_days")
 TASK_EFFECTS = ("duration_factor", "delay_days", "cost_factor")
@@ -387,15 +389,14 @@ class _Row:
         v = self.row.get(col, "")
         if isinstance(v, bool):
             return v
-        s = str(v).strip().lower()
+        s = str(v).strip()
         if s == "":
             return default
-        if s in ("true", "1", "yes", "có", "co"):
-            return True
-        if s in ("false", "0", "no", "không", "khong"):
-            return False
-        self.fail(col, f"expected true or false, got {v!r}")
-        return default
+        try:
+            return parse_bool(s)
+        except CellError:
+            self.fail(col, f"expected true or false, got {v!r}")
+            return default
 
     def choice(self, col: str, choices: tuple[str, ...], default: str | None = None) -> str:
         v = self.text(col, required=default is None) or (default or "")
