@@ -20,8 +20,8 @@ from pathlib import Path
 from ntm_sched.engine import SolveOptions
 from ntm_sched.i18n import LANGS
 from ntm_sched.io import check_output_target
-from ntm_sched.plan import Plan, PlanValidationError
-from ntm_sched.scenario import Scenario, ScenarioError, load_scenario_and_plan
+from ntm_sched.plan import Plan
+from ntm_sched.scenario import Scenario, load_scenario_and_plan
 
 OK_STATUSES = ("OPTIMAL", "FEASIBLE")
 Subparsers = argparse._SubParsersAction  # type of ``parser.add_subparsers()``, where each verb mounts itself
@@ -133,9 +133,7 @@ def fail(message: str) -> int:
     return 2
 
 
-def load(args: argparse.Namespace) -> tuple[Scenario, Plan] | int:
-    """The scenario and its plan, or exit code 2 after printing the located error."""
-    try:
-        return load_scenario_and_plan(scenario_of(args))
-    except (ScenarioError, PlanValidationError) as exc:
-        return fail(str(exc))
+def load(args: argparse.Namespace) -> tuple[Scenario, Plan]:
+    """The scenario and its plan; a bad one raises its located
+    :class:`~ntm_sched.errors.InputError`, which :func:`ntm_sched.cli.run_verb` prints (exit 2)."""
+    return load_scenario_and_plan(scenario_of(args))

@@ -72,10 +72,7 @@ def add_parser(sub: Subparsers) -> None:
 
 def main(args: argparse.Namespace) -> int:
     """``ntm-sched risk``."""
-    from ntm_sched.plan import PlanValidationError
-    from ntm_sched.scenario import ScenarioError
     from ntm_sched.studies.risk.run import DEFAULT_REPLAN_TIME, RiskError, run_risk
-    from ntm_sched.studies.risk.uncertainty import RiskDataError
 
     name = scenario_of(args)
     # a user's folder is refused before the (long) analysis; the default stays inside outputs/
@@ -87,7 +84,7 @@ def main(args: argparse.Namespace) -> int:
                        workers=args.workers, check_every=args.check_every,
                        replan_time=args.replan_time if args.replan_time is not None else DEFAULT_REPLAN_TIME,
                        progress=True if sys.stderr.isatty() else _log_progress)
-    except (ScenarioError, PlanValidationError, RiskDataError, RiskError) as exc:
+    except RiskError as exc:  # bad scenario, plan or risk data: InputErrors, printed by run_verb (exit 2)
         print(f"error: {exc}", file=sys.stderr)
         return 2
     lang = args.lang or res.scenario.lang

@@ -13,6 +13,8 @@ import re
 import unicodedata
 from typing import Any
 
+from ntm_sched.errors import InputError
+
 from .schema import Column
 
 TRUE_WORDS = frozenset({"true", "yes", "1", "có", "co", "đúng"})
@@ -25,8 +27,11 @@ _DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _TWO_DIGIT_YEAR = re.compile(r"^\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2}$")
 
 
-class CellError(ValueError):
-    """A cell's text does not fit its column; carries an English and a Vietnamese message."""
+class CellError(InputError):
+    """A cell's text does not fit its column; carries an English and a Vietnamese message.
+
+    An :class:`~ntm_sched.errors.InputError` (hence a ``ValueError``): uncaught, the command line
+    reports it as bad input (exit 2)."""
 
     def __init__(self, en: str, vi: str = "") -> None:
         super().__init__(en)
