@@ -137,9 +137,31 @@ def week_start(d: dt.date) -> dt.date:
     return d - dt.timedelta(days=d.weekday())
 
 
-def to_date(v: Any) -> dt.date | None:
-    """A ``datetime.date`` from a date, datetime, pandas Timestamp or ISO text; ``None`` for empty/NaN."""
-    if v is None or v == "":
+def to_date(v: Any, *, lenient: bool = False) -> dt.date | None:
+    """A ``datetime.date`` from a value of a table: the one reader of dates already in the
+    product's own form (tables, snapshots, results); a user's cell is read by
+    :func:`ntm_sched.plan.cells.parse_date`.
+
+    Parameters
+    ----------
+    v
+        A date, a datetime or pandas Timestamp (its date), ISO text ``yyyy-mm-dd``, or an empty
+        value (``None``, ``""``, NaN, NaT).
+    lenient
+        For a checker reading tables back: text is read by its first 10 characters (a date-time
+        written as text) and text that is not a date gives ``None`` (a finding, not a crash).
+
+    Returns
+    -------
+    datetime.date or None
+        ``None`` for an empty value (and, when ``lenient``, for text that is not a date).
+
+    Raises
+    ------
+    ValueError
+        Text that is not an ISO date (unless ``lenient``).
+    """
+    if v is None or (isinstance(v, str) and v == ""):
         return None
     if isinstance(v, float) and math.isnan(v):
         return None
@@ -154,4 +176,9 @@ def to_date(v: Any) -> dt.date | None:
         return v.date()
     if isinstance(v, dt.date):
         return v
-    return dt.date.fromisoformat(str(v))
+    if not lenient:
+        return dt.date.fromisoformat(str(v))
+    try:
+        return dt.date.fromisoformat(str(v)[:10])
+    except ValueError:
+        return None

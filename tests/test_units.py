@@ -106,3 +106,22 @@ def test_to_date(value, expected) -> None:
 def test_to_date_refuses_text_that_is_not_iso() -> None:
     with pytest.raises(ValueError):
         to_date("05/08/2019x")
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("2019-08-05 00:00:00", dt.date(2019, 8, 5)), ("2019-08-05T07:30", dt.date(2019, 8, 5)), ("nan", None),
+    ("05/08/2019", None), (math.nan, None), (pd.NaT, None), (None, None), ("", None),
+    (dt.datetime(2019, 8, 5, 7), dt.date(2019, 8, 5)), (dt.date(2020, 1, 1), dt.date(2020, 1, 1))])
+def test_to_date_lenient_reads_tables_back_without_raising(value, expected) -> None:
+    """The verifier's reading of written tables (its own helper before): a date-time as text is its
+    date, anything else that is not a date is None, a finding rather than a crash."""
+    assert to_date(value, lenient=True) == expected
+
+
+def test_the_three_date_helpers_are_one() -> None:
+    """``verify._date`` and ``replan._d`` were copies of ``units.to_date`` with their own rules."""
+    import ntm_sched.domain.verify as verify
+    import ntm_sched.studies.progress.replan as replan
+
+    assert not hasattr(verify, "_date") and not hasattr(replan, "_d")
+    assert verify.to_date is to_date and replan.to_date is to_date
