@@ -98,7 +98,7 @@ def main(args: argparse.Namespace) -> int:
         if args.no_report:
             return
         from ntm_sched.report.runner import ReportError
-        from ntm_sched.studies.risk.notebook import run_risk_notebook
+        from ntm_sched.studies.risk.report import run_risk_notebook
 
         try:
             run_risk_notebook(tmp, lang=lang, scenario=scenario_of(args), failed=failed)

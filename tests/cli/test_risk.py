@@ -60,7 +60,7 @@ def test_bad_input_exits_2_and_names_the_problem(small_plan_dir, tmp_path, capsy
 
 def test_report_notebook_on_a_finished_run(small_plan_dir, tmp_path):
     """The risk report (papermill, kernel ntm-sched) executes every cell on a real run's folder."""
-    from ntm_sched.studies.risk.notebook import run_risk_notebook
+    from ntm_sched.studies.risk.report import run_risk_notebook
 
     sc = write_scenario(tmp_path / "sc", small_plan_dir, extra="risk: {samples: 5}\n")
     out = tmp_path / "out"
@@ -76,9 +76,9 @@ def test_a_failing_risk_report_leaves_failed_evidence_like_the_report(small_plan
     """The risk report kept no evidence of a failed notebook; it now runs through the one notebook
     runner: ``<out>.failed/`` holds error.txt (the failing cell) and the executed notebook, the
     tables are still published, exit 1; a later good run removes the evidence."""
-    import ntm_sched.studies.risk.notebook as risk_notebook
+    import ntm_sched.studies.risk.report as risk_report
     from ntm_sched.report.runner import ReportError
-    from ntm_sched.studies.risk.notebook import run_risk_notebook
+    from ntm_sched.studies.risk.report import run_risk_notebook
 
     empty = tmp_path / "not_a_run"
     empty.mkdir()
@@ -98,7 +98,7 @@ def test_a_failing_risk_report_leaves_failed_evidence_like_the_report(small_plan
                       '"raise RuntimeError(\'broken risk cell\')"}], "metadata": {"kernelspec": {"name": '
                       '"python3", "display_name": "Python 3", "language": "python"}}, "nbformat": 4, '
                       '"nbformat_minor": 5}', encoding="utf-8")
-    monkeypatch.setattr(risk_notebook, "run_notebook", _with_notebook(risk_notebook.run_notebook, broken))
+    monkeypatch.setattr(risk_report, "run_notebook", _with_notebook(risk_report.run_notebook, broken))
     assert main(["risk", str(sc), "--jobs", "1", "--out", str(out)]) == 1
     err = capsys.readouterr().err
     failed = tmp_path / "out.failed"
