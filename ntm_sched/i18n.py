@@ -688,7 +688,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                          "chỉ một dòng (cộng số tiền vào một dòng nếu cả hai đều đúng)",
                          "the same commune {commune}, source {source} and quarter {quarter} as row {first}: give "
                          "one row per commune x source x quarter (add the amounts into one row if both are meant)"),
-    # studies.risk: the risk report (ntm_sched/studies/risk/report.py, view.py)
+    # studies.risk: the risk report (ntm_sched/studies/risk/figures.py, notebook.py)
     "risk_title": ('Phân tích rủi ro tiến độ và nguồn vốn', 'Schedule and funding risk analysis'),
     "risk_h_headline": ('Tóm tắt', 'Headline'),
     "risk_h_probability": ('Xác suất đúng hạn theo xã và mốc', 'Probability of meeting each target'),

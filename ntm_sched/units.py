@@ -42,6 +42,38 @@ def to_model_money_released(mvnd: float) -> int:
     return int(math.floor(round(mvnd, 9)))
 
 
+RELEASE_DECIMALS: int = 3
+"""Decimals a released amount keeps in million VND (thousands of VND, as ``funding.csv``)."""
+
+
+def scaled_release(mvnd: float, factor: float) -> float:
+    """A released amount (a tranche, million VND) x ``factor``, rounded **down** to
+    :data:`RELEASE_DECIMALS` decimals: the one funding-scale rule of the product.
+
+    Used by the plan-level edit (:meth:`ntm_sched.plan.edits.PlanEdit.scale_funding`) and by the
+    studies' scaled problems (:func:`ntm_sched.domain.build.scaled_funding`), so that a scaled plan
+    and a scaled problem release the same money: 1.9 million x 0.6 is 1.14 (1 in the engine) in
+    both, where scaling the engine's already rounded 1 gave 0.
+
+    Parameters
+    ----------
+    mvnd
+        The amount released, million VND (finite, non-negative).
+    factor
+        The scale (finite, non-negative).
+
+    Returns
+    -------
+    float
+        ``mvnd * factor`` rounded down to thousands of VND (a float error below 1e-6 of a
+        thousand VND is not taken for a shortfall: 100 x 0.29 is 29, not 28.999).
+    """
+    if not (math.isfinite(mvnd) and math.isfinite(factor)) or mvnd < 0 or factor < 0:
+        raise ValueError(f"a released amount and its scale must be finite and non-negative, got {mvnd!r} x {factor!r}")
+    unit = 10 ** RELEASE_DECIMALS
+    return math.floor(round(mvnd * factor * unit, 6)) / unit
+
+
 def to_model_effort(person_days_per_week: float) -> int:
     """Effort in person-days/week to integer engine units (rounded up: never under-count)."""
     if not math.isfinite(person_days_per_week) or person_days_per_week < 0:
@@ -105,9 +137,31 @@ def week_start(d: dt.date) -> dt.date:
     return d - dt.timedelta(days=d.weekday())
 
 
-def to_date(v: Any) -> dt.date | None:
-    """A ``datetime.date`` from a date, datetime, pandas Timestamp or ISO text; ``None`` for empty/NaN."""
-    if v is None or v == "":
+def to_date(v: Any, *, lenient: bool = False) -> dt.date | None:
+    """A ``datetime.date`` from a value of a table: the one reader of dates already in the
+    product's own form (tables, snapshots, results); a user's cell is read by
+    :func:`ntm_sched.plan.cells.parse_date`.
+
+    Parameters
+    ----------
+    v
+        A date, a datetime or pandas Timestamp (its date), ISO text ``yyyy-mm-dd``, or an empty
+        value (``None``, ``""``, NaN, NaT).
+    lenient
+        For a checker reading tables back: text is read by its first 10 characters (a date-time
+        written as text) and text that is not a date gives ``None`` (a finding, not a crash).
+
+    Returns
+    -------
+    datetime.date or None
+        ``None`` for an empty value (and, when ``lenient``, for text that is not a date).
+
+    Raises
+    ------
+    ValueError
+        Text that is not an ISO date (unless ``lenient``).
+    """
+    if v is None or (isinstance(v, str) and v == ""):
         return None
     if isinstance(v, float) and math.isnan(v):
         return None
@@ -122,4 +176,9 @@ def to_date(v: Any) -> dt.date | None:
         return v.date()
     if isinstance(v, dt.date):
         return v
-    return dt.date.fromisoformat(str(v))
+    if not lenient:
+        return dt.date.fromisoformat(str(v))
+    try:
+        return dt.date.fromisoformat(str(v)[:10])
+    except ValueError:
+        return None

@@ -102,3 +102,47 @@ def test_project_root_falls_back_to_the_installed_share_folder(tmp_path, monkeyp
     monkeypatch.setattr(io.site, "USER_BASE", str(tmp_path / "nowhere"))
     with pytest.raises(FileNotFoundError, match="reinstall"):
         io.project_root()
+
+
+# --------------------------------------------------------------------------- the one CSV reader
+def test_read_csv_text_keeps_the_line_each_row_starts_on(tmp_path) -> None:
+    p = tmp_path / "t.csv"
+    p.write_bytes("\ufeff\n\na;b\n1;\"two\nlines\"\n\n3; x \n".encode())
+    t = io.read_csv_text(p)
+    assert (t.file, t.header, t.header_line) == ("t.csv", ["a", "b"], 3)
+    assert t.rows == [(4, ["1", "two\nlines"]), (6, []), (7, ["3", " x "])]  # blank rows kept, cells as written
+    assert t.where(7, "b") == "t.csv, line 7, column 'b'" == io.located("t.csv", 7, "b")
+
+
+@pytest.mark.parametrize(("data", "line", "words"), [
+    (b"a,b\n1,2\n3,\xff\n", 3, "not UTF-8"), (b"", None, "no header row"), (b"\n \n", None, "no header row")])
+def test_read_csv_text_names_file_and_line_of_what_cannot_be_read(tmp_path, data, line, words) -> None:
+    p = tmp_path / "bad.csv"
+    p.write_bytes(data)
+    with pytest.raises(io.CsvFileError) as exc:
+        io.read_csv_text(p, name="data/bad.csv")
+    assert exc.value.file == "data/bad.csv" and exc.value.line == line and words in str(exc.value)
+    assert exc.value.vi and isinstance(exc.value, ValueError)
+
+
+def test_a_progress_file_that_is_not_utf8_is_a_located_issue_not_a_crash(tmp_path) -> None:
+    """The progress reader let UnicodeDecodeError through (an internal error at the command line)."""
+    from ntm_sched.studies.progress.files import read_progress_files
+
+    (tmp_path / "progress.csv").write_bytes(
+        "task_id,actual_start,actual_finish,percent_complete,note\nT1,,,50,Tân Yên\n".encode("cp1258"))
+    issues = read_progress_files(tmp_path).issues
+    hit = [i for i in issues if i.file == "progress.csv" and i.is_error]
+    assert hit and hit[0].row == 2 and "not UTF-8" in hit[0].message
+
+
+def test_outcomes_lines_count_blank_lines(tmp_path) -> None:
+    """The outcomes reader counted records, not lines: after a blank line every line was one short."""
+    from ntm_sched.report.backtest import OUTCOME_COLUMNS, OutcomesError, load_outcomes
+
+    header = ",".join(OUTCOME_COLUMNS)
+    row = {c: "x" for c in OUTCOME_COLUMNS} | {"event": "not_an_event", "earliest_date": "", "latest_date": ""}
+    p = tmp_path / "o.csv"
+    p.write_text(f"{header}\n\n{','.join(row[c] for c in OUTCOME_COLUMNS)}\n", encoding="utf-8")
+    with pytest.raises(OutcomesError, match=r"o.csv, line 3, column 'event'"):
+        load_outcomes(p)

@@ -17,6 +17,7 @@ from ntm_sched.units import (
     from_model_effort,
     month_start,
     period_to_date,
+    scaled_release,
     to_date,
     to_model_effort,
     to_model_money,
@@ -31,6 +32,18 @@ def test_scale_factors() -> None:
 @pytest.mark.parametrize(("mvnd", "units"), [(0, 0), (0.49, 0), (0.5, 1), (2.5, 3), (1234.4, 1234), (7, 7)])
 def test_money_rounds_half_up(mvnd: float, units: int) -> None:
     assert to_model_money(mvnd) == units
+
+
+@pytest.mark.parametrize(("mvnd", "factor", "want"), [
+    (1.9, 0.6, 1.14), (100, 0.29, 29.0), (7, 0.5, 3.5), (1, 1 / 3, 0.333), (2, 2 / 3, 1.333), (432.5, 1.0, 432.5)])
+def test_a_scaled_release_is_rounded_down_to_thousands_of_vnd(mvnd: float, factor: float, want: float) -> None:
+    assert scaled_release(mvnd, factor) == want  # 2/3 x 2 = 1.3333 is 1.333, never 1.334
+
+
+@pytest.mark.parametrize(("mvnd", "factor"), [(-1, 0.5), (1, -0.5), (math.nan, 1), (1, math.inf)])
+def test_a_scaled_release_refuses_negative_and_non_finite(mvnd: float, factor: float) -> None:
+    with pytest.raises(ValueError, match="finite and non-negative"):
+        scaled_release(mvnd, factor)
 
 
 @pytest.mark.parametrize("bad", [-0.01, math.nan, math.inf])
@@ -93,3 +106,22 @@ def test_to_date(value, expected) -> None:
 def test_to_date_refuses_text_that_is_not_iso() -> None:
     with pytest.raises(ValueError):
         to_date("05/08/2019x")
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("2019-08-05 00:00:00", dt.date(2019, 8, 5)), ("2019-08-05T07:30", dt.date(2019, 8, 5)), ("nan", None),
+    ("05/08/2019", None), (math.nan, None), (pd.NaT, None), (None, None), ("", None),
+    (dt.datetime(2019, 8, 5, 7), dt.date(2019, 8, 5)), (dt.date(2020, 1, 1), dt.date(2020, 1, 1))])
+def test_to_date_lenient_reads_tables_back_without_raising(value, expected) -> None:
+    """The verifier's reading of written tables (its own helper before): a date-time as text is its
+    date, anything else that is not a date is None, a finding rather than a crash."""
+    assert to_date(value, lenient=True) == expected
+
+
+def test_the_three_date_helpers_are_one() -> None:
+    """``verify._date`` and ``replan._d`` were copies of ``units.to_date`` with their own rules."""
+    import ntm_sched.domain.verify as verify
+    import ntm_sched.studies.progress.replan as replan
+
+    assert not hasattr(verify, "_date") and not hasattr(replan, "_d")
+    assert verify.to_date is to_date and replan.to_date is to_date

@@ -215,12 +215,13 @@ class BudgetPage:
         The page (an ``ipywidgets.VBox``).
     """
 
-    def __init__(self, plan: Any, lang: str = "vi", time_limit: float = 10.0, workers: int = 1, seed: int = 0,
-                 allocation_dir: str | Path | None = None) -> None:
+    def __init__(self, plan: Any, lang: str = "vi", time_limit: float | None = None, workers: int | None = None,
+                 seed: int | None = None, allocation_dir: str | Path | None = None) -> None:
         import ipywidgets as w
 
         self.plan, self.lang = plan, lang
-        self.options = SolveOptions(time_limit=float(time_limit), workers=int(workers), seed=int(seed))
+        # None: the default of SolveOptions (the one home of solver defaults)
+        self.options = SolveOptions().with_(time_limit=time_limit, workers=workers, seed=seed)
         self._base: Any = None
         L = lambda k, **kw: label(k, lang, **kw)  # noqa: E731
         adir = Path(allocation_dir) if allocation_dir is not None else data_dir() / "budget_examples"

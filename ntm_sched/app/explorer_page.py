@@ -263,8 +263,9 @@ class ExplorerPage:
         return path
 
 
-def explorer_page(scenario: str = "base", lang: str = "vi", time_limit: float | None = None, workers: int = 1,
-                  seed: int = 0, scenario_dir: str | Path | None = None, solve_now: bool = True) -> ExplorerPage:
+def explorer_page(scenario: str = "base", lang: str = "vi", time_limit: float | None = None,
+                  workers: int | None = None, seed: int | None = None, scenario_dir: str | Path | None = None,
+                  solve_now: bool = True) -> ExplorerPage:
     """Load ``scenario``, solve it once (``solve_now``) and build the page; ``scenario_dir``
     (default: the scenarios folder the batch runs) is where the save form writes."""
     from ntm_sched.scenario import default_scenario_dir, load_scenario, load_scenario_plan

@@ -26,8 +26,8 @@ def app_heading(plan: Any, lang: str = "vi") -> str:
     return f"<h2>{html.escape(text)}</h2>"
 
 
-def app_widget(scenario: str = "base", lang: str = "vi", time_limit: float | None = None, workers: int = 1,
-               seed: int = 0, scenario_dir: str | Path | None = None) -> Any:
+def app_widget(scenario: str = "base", lang: str = "vi", time_limit: float | None = None,
+               workers: int | None = None, seed: int | None = None, scenario_dir: str | Path | None = None) -> Any:
     """Load and solve ``scenario`` once, and return the app: a ``Tab`` with the explorer
     (:class:`~ntm_sched.app.explorer_page.ExplorerPage`) and the budget page
     (:class:`~ntm_sched.app.budget_page.BudgetPage`), both on the scenario's plan. The two

@@ -24,17 +24,22 @@ DEFAULT_PORT = 8866
 
 
 def prepare_notebook(folder: Path, scenario: str = "base", lang: str = "vi", time_limit: float | None = None,
-                     workers: int = 1, seed: int = 0, scenario_dir: str | None = None) -> Path:
+                     workers: int | None = None, seed: int | None = None, scenario_dir: str | None = None) -> Path:
     """Write ``folder/app.ipynb``: the app notebook with these parameters injected and the
-    kernel to run it (``ntm-sched`` if registered, else ``python3`` = this interpreter)."""
+    kernel to run it (``ntm-sched`` if registered, else ``python3`` = this interpreter).
+    ``time_limit`` defaults to the scenario's, ``workers`` and ``seed`` to
+    :class:`~ntm_sched.engine.options.SolveOptions`'."""
     import nbformat
     from papermill.parameterize import parameterize_notebook
 
+    from ntm_sched.engine.options import SolveOptions
+
     sc_arg = str(Path(scenario).resolve()) if Path(scenario).suffix in (".yaml", ".yml") else str(scenario)
     sc = load_scenario(sc_arg)  # a wrong scenario fails here, before a server starts
+    opts = SolveOptions().with_(workers=workers, seed=seed)
     params: dict[str, Any] = {"scenario": sc_arg, "lang": lang,
                               "time_limit": float(time_limit if time_limit is not None else sc.time_limit),
-                              "workers": int(workers), "seed": int(seed),
+                              "workers": opts.workers, "seed": opts.seed,
                               "scenario_dir": str(Path(scenario_dir).resolve()) if scenario_dir else ""}
     nb = nbformat.read(str(notebooks_dir() / "app.ipynb"), as_version=4)
     kernel = "ntm-sched" if kernel_registered("ntm-sched") else "python3"
@@ -71,7 +76,7 @@ def serve(notebook: Path, port: int = DEFAULT_PORT) -> int:
 
 
 def run_app(scenario: str = "base", port: int = DEFAULT_PORT, lang: str = "vi", time_limit: float | None = None,
-            workers: int = 1, seed: int = 0, scenario_dir: str | None = None) -> int:
+            workers: int | None = None, seed: int | None = None, scenario_dir: str | None = None) -> int:
     """Prepare the app notebook in a temporary folder (removed on exit) and serve it.
 
     Raises

@@ -8,7 +8,6 @@ import argparse
 from ntm_sched.app.server import DEFAULT_PORT, run_app
 from ntm_sched.cli.common import (
     Subparsers,
-    fail,
     lang_parent,
     load,
     options_of,
@@ -16,7 +15,6 @@ from ntm_sched.cli.common import (
     scenario_parent,
     solver_parent,
 )
-from ntm_sched.scenario import ScenarioError
 
 HELP = "serve the planners' and finance office's web app on localhost (Voilà)"
 
@@ -32,13 +30,7 @@ def add_parser(sub: Subparsers) -> None:
 
 def main(args: argparse.Namespace) -> int:
     """Serve until interrupted (Ctrl+C); 2 when the scenario or its plan is wrong (nothing served)."""
-    loaded = load(args)
-    if isinstance(loaded, int):
-        return loaded
-    sc, _ = loaded
+    sc, _ = load(args)
     opts = options_of(args, sc)
-    try:
-        return run_app(scenario_of(args), port=args.port, lang=args.lang, time_limit=opts.time_limit,
-                       workers=opts.workers, seed=opts.seed, scenario_dir=args.scenario_dir)
-    except ScenarioError as exc:
-        return fail(str(exc))
+    return run_app(scenario_of(args), port=args.port, lang=args.lang, time_limit=opts.time_limit,
+                   workers=opts.workers, seed=opts.seed, scenario_dir=args.scenario_dir)

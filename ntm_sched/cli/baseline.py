@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ntm_sched.cli.common import Subparsers, fail, scenario_of, scenario_parent, solver_parent
+from ntm_sched.cli.common import Subparsers, scenario_of, scenario_parent, solver_parent
 
 HELP = "a scenario's baseline and history: save, list"
 
@@ -40,7 +40,6 @@ def list_main(args: argparse.Namespace) -> int:
 
 def save_main(args: argparse.Namespace) -> int:
     """0 when saved; 1 when a baseline exists (never overwritten) or the solve found no schedule."""
-    from ntm_sched.scenario import ScenarioError
     from ntm_sched.studies.progress import history as hist
     from ntm_sched.studies.progress.replan import save_baseline
 
@@ -49,7 +48,5 @@ def save_main(args: argparse.Namespace) -> int:
     except hist.HistoryError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    except ScenarioError as exc:
-        return fail(str(exc))
     print(f"baseline: {rp.snapshot.path if rp.snapshot else '-'}  status: {rp.result.status}")
     return 0

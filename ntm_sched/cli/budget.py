@@ -65,10 +65,7 @@ def add_parser(sub: Subparsers) -> None:
 
 def main(args: argparse.Namespace) -> int:
     """Run one ``ntm-sched budget`` verb. Exit 0 success, 1 answer not a success, 2 bad input."""
-    loaded = load(args)
-    if isinstance(loaded, int):
-        return loaded
-    sc, plan = loaded
+    sc, plan = load(args)
     opts = options_of(args, sc)
     verb = args.budget_verb
     out = out_dir(args, child_of(Path("outputs"), "budget", verb, sc.name, what="scenario name"))

@@ -20,8 +20,8 @@ from pathlib import Path
 from ntm_sched.engine import SolveOptions
 from ntm_sched.i18n import LANGS
 from ntm_sched.io import check_output_target
-from ntm_sched.plan import Plan, PlanValidationError
-from ntm_sched.scenario import Scenario, ScenarioError, load_scenario_and_plan
+from ntm_sched.plan import Plan
+from ntm_sched.scenario import Scenario, load_scenario_and_plan
 
 OK_STATUSES = ("OPTIMAL", "FEASIBLE")
 Subparsers = argparse._SubParsersAction  # type of ``parser.add_subparsers()``, where each verb mounts itself
@@ -133,13 +133,11 @@ def fail(message: str) -> int:
     return 2
 
 
-def load(args: argparse.Namespace) -> tuple[Scenario, Plan] | int:
-    """The scenario and its plan, or exit code 2 after printing the located error; the
-    scenario's warnings (dates read from ``dd/mm/yyyy``) are printed on stderr."""
-    try:
-        sc, plan = load_scenario_and_plan(scenario_of(args))
-    except (ScenarioError, PlanValidationError) as exc:
-        return fail(str(exc))
+def load(args: argparse.Namespace) -> tuple[Scenario, Plan]:
+    """The scenario and its plan; a bad one raises its located
+    :class:`~ntm_sched.errors.InputError`, which :func:`ntm_sched.cli.run_verb` prints (exit 2).
+    The scenario's warnings (dates read from ``dd/mm/yyyy``) are printed on stderr."""
+    sc, plan = load_scenario_and_plan(scenario_of(args))
     for line in sc.warnings:  # a date read from dd/mm/yyyy, located
         print(f"warning: {line}", file=sys.stderr)
     return sc, plan

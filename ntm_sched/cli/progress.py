@@ -51,12 +51,11 @@ def add_parser(sub: Subparsers) -> None:
 
 def template_main(args: argparse.Namespace) -> int:
     """0 when written, 2 when the file exists or the scenario is unreadable."""
-    from ntm_sched.scenario import ScenarioError
     from ntm_sched.studies.progress.template import write_template
 
     try:
         out = write_template(scenario_of(args), args.as_of, args.out, args.history)
-    except (FileExistsError, ScenarioError) as exc:
+    except FileExistsError as exc:
         return fail(str(exc))
     print(f"written: {out}")
     return 0
@@ -66,7 +65,7 @@ def check_main(args: argparse.Namespace) -> int:
     """0 when the file has no error (warnings are printed), 1 listing every problem otherwise."""
     from ntm_sched.domain import build
     from ntm_sched.plan.validate import format_issues
-    from ntm_sched.scenario import ScenarioError, load_scenario_and_plan
+    from ntm_sched.scenario import load_scenario_and_plan
     from ntm_sched.studies.progress import history as hist
     from ntm_sched.studies.progress.files import ProgressValidationError
     from ntm_sched.studies.progress.replan import load_progress
@@ -76,10 +75,10 @@ def check_main(args: argparse.Namespace) -> int:
         model = build(plan)
         _, issues = load_progress(model, args.progress, args.as_of,
                                   hist.latest_before(args.history, sc.name, args.as_of))
-    except ProgressValidationError as exc:
+    except ProgressValidationError as exc:  # an InputError, but listed in the user's language, exit 1
         print(format_issues(exc.issues, args.lang), file=sys.stderr)
         return 1
-    except (FileNotFoundError, ScenarioError) as exc:
+    except FileNotFoundError as exc:
         return fail(str(exc))
     print(format_issues(issues, args.lang))
     return 0

@@ -39,17 +39,16 @@ def add_parser(sub: Subparsers) -> None:
 def main(args: argparse.Namespace) -> int:
     from ntm_sched.plan.validate import format_issues
     from ntm_sched.report.runner import scenario_name
-    from ntm_sched.scenario import ScenarioError
     from ntm_sched.studies.progress.files import ProgressValidationError
     from ntm_sched.studies.progress.replan import replan, write_outputs
 
     scenario = scenario_of(args)
     try:
         rp = replan(scenario, args.progress, args.as_of, args.history, args.time_limit, args.workers, args.seed)
-    except ProgressValidationError as exc:
+    except ProgressValidationError as exc:  # an InputError, but listed in the user's language, exit 1
         print(format_issues(exc.issues, args.lang), file=sys.stderr)
         return 1
-    except (FileNotFoundError, ScenarioError) as exc:
+    except FileNotFoundError as exc:
         return fail(str(exc))
     s = rp.result.summary
     out = out_dir(args, Path("outputs") / "replan" / scenario_name(scenario) / args.as_of.isoformat())

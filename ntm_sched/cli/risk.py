@@ -10,7 +10,9 @@
 Writes ``commune_risk.csv`` and the other tables, ``risk.xlsx``, ``summary.json``, ``figures/``
 and (unless ``--no-report``) ``report.ipynb`` + ``report.html`` into ``--out`` (default
 ``outputs/risk/<scenario>``), atomically. Exit 0 on success; 1 when the checker rejected a
-sampled schedule or the report failed; 2 on bad input or a plan without a schedule.
+sampled schedule or the report failed (the tables are still published; the executed notebook and
+``error.txt`` are in ``<out>.failed/``, as for every report); 2 on bad input or a plan without a
+schedule.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from ntm_sched.cli.common import (
     scenario_of,
     scenario_parent,
 )
-from ntm_sched.io import child_of
+from ntm_sched.io import check_output_target, child_of, remove_output
 
 HELP = "schedule and funding risk: Monte Carlo samples of the plan on Dask"
 
@@ -72,22 +74,21 @@ def add_parser(sub: Subparsers) -> None:
 
 def main(args: argparse.Namespace) -> int:
     """``ntm-sched risk``."""
-    from ntm_sched.plan import PlanValidationError
-    from ntm_sched.scenario import ScenarioError
     from ntm_sched.studies.risk.run import DEFAULT_REPLAN_TIME, RiskError, run_risk
-    from ntm_sched.studies.risk.uncertainty import RiskDataError
 
     name = scenario_of(args)
     # a user's folder is refused before the (long) analysis; the default stays inside outputs/
     out = out_dir(args, child_of(Path("outputs"), "risk", Path(name).stem if name.endswith((".yaml", ".yml"))
                                  else name, what="scenario name"))
+    failed = out.with_name(f"{out.name}.failed")  # the report's evidence when its notebook fails
+    check_output_target(failed)
     try:
         res = run_risk(scenario_of(args), samples=args.samples, seed=args.seed, policy=args.policy, jobs=args.jobs,
                        scheduler=args.scheduler, spread_scale=args.spread_scale, time_limit=args.time_limit,
                        workers=args.workers, check_every=args.check_every,
                        replan_time=args.replan_time if args.replan_time is not None else DEFAULT_REPLAN_TIME,
                        progress=True if sys.stderr.isatty() else _log_progress)
-    except (ScenarioError, PlanValidationError, RiskDataError, RiskError) as exc:
+    except RiskError as exc:  # bad scenario, plan or risk data: InputErrors, printed by run_verb (exit 2)
         print(f"error: {exc}", file=sys.stderr)
         return 2
     for line in (*res.scenario.warnings, *res.uncertainty.warnings):  # dates read from dd/mm/yyyy, located
@@ -98,16 +99,19 @@ def main(args: argparse.Namespace) -> int:
     def add_report(tmp: Path) -> None:
         if args.no_report:
             return
-        from ntm_sched.studies.risk.notebook import run_risk_notebook
+        from ntm_sched.report.runner import ReportError
+        from ntm_sched.studies.risk.report import run_risk_notebook
 
         try:
-            run_risk_notebook(tmp, lang=lang, scenario=scenario_of(args))
-        except Exception as exc:  # noqa: BLE001 - the tables stand; the failed report is said loudly
-            report_error.append(f"{type(exc).__name__}: {exc}")
+            run_risk_notebook(tmp, lang=lang, scenario=scenario_of(args), failed=failed)
+        except ReportError as exc:  # the tables stand; the failed report is said loudly, evidence in .failed/
+            report_error.append(str(exc))
 
     from ntm_sched.studies.risk.outputs import write_result
 
     write_result(res, out, figures=True, lang=lang, extra=add_report)
+    if not args.no_report and not report_error:
+        remove_output(failed)  # an earlier failure's evidence, now that the report is published
     s = res.summary
     print(f"scenario {s['scenario']}: {s['samples']} samples, policy {s['policy']}, seed {s['seed']}, "
           f"spread scale {s['spread_scale']}, {s['workers']} worker(s), {s['samples_per_s']} samples/s")

@@ -56,9 +56,6 @@ def main(args: argparse.Namespace) -> int:
         for name in list_scenarios():
             print(name)
         return 0
-    loaded = load(args)
-    if isinstance(loaded, int):
-        return loaded
-    sc, _ = loaded
+    sc, _ = load(args)
     print(f"{sc.name}: valid ({sc.description('vi')})")
     return 0

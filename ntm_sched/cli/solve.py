@@ -29,10 +29,7 @@ def add_parser(sub: Subparsers) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    loaded = load(args)
-    if isinstance(loaded, int):
-        return loaded
-    sc, plan = loaded
+    sc, plan = load(args)
     # a user's folder is refused before the solve; the default stays inside outputs/
     out = out_dir(args, child_of(Path("outputs"), "solve", sc.name, what="scenario name"))
     res = solve_plan(plan, options_of(args, sc))

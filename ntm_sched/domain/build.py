@@ -36,6 +36,7 @@ money in million VND; effort scaled by :data:`ntm_sched.units.EFFORT_SCALE`):
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from collections import defaultdict
@@ -57,7 +58,13 @@ from ntm_sched.i18n import unit_in_sentence
 from ntm_sched.plan import Plan
 from ntm_sched.plan.records import PlanTask, RecognitionStep
 from ntm_sched.plan.settings import PlanSettings, read_settings
-from ntm_sched.units import date_to_period, to_model_effort, to_model_money, to_model_money_released
+from ntm_sched.units import (
+    date_to_period,
+    scaled_release,
+    to_model_effort,
+    to_model_money,
+    to_model_money_released,
+)
 
 CALENDARS = ("construction", "office")
 ALL_CRITERIA = "all"
@@ -122,16 +129,24 @@ class _Builder:
             out.append(Resource(a.agency_id, to_model_effort(float(a.weekly_capacity)), tuple(profile)))
         return out
 
-    def sources(self) -> list[Source]:
+    def tranches(self, scale: float | None = None) -> dict[str, list[Tranche]]:
+        """The engine tranches of each (source, earmark) pair, by engine source name, in the
+        sources' order; with ``scale`` every amount x ``scale`` by the one funding-scale rule
+        (:func:`ntm_sched.units.scaled_release`), as the plan edit scales them."""
         groups: dict[tuple[str, str | None], list[Tranche]] = defaultdict(list)
         for tr in self.plan.funding:
+            mvnd = float(tr.amount_mvnd) if scale is None else scaled_release(float(tr.amount_mvnd), scale)
             groups[(tr.source_id, tr.commune_code or None)].append(
-                Tranche(self.period(tr.date_available), to_model_money_released(float(tr.amount_mvnd))))
-        out = []
+                Tranche(self.period(tr.date_available), to_model_money_released(mvnd)))
+        out: dict[str, list[Tranche]] = {}
         for (sid, earmark), trs in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
             name = sid if earmark is None else f"{sid}@{earmark}"
             self.source_map[name] = (sid, earmark)
-            out.append(Source(name, tuple(trs)))
+            out[name] = trs
+        return out
+
+    def sources(self) -> list[Source]:
+        out = [Source(name, tuple(trs)) for name, trs in self.tranches().items()]
         if self.st.allow_extra_funding:
             self.source_map[EXTRA_SOURCE] = (EXTRA_SOURCE, None)
             efrom = self.st.extra_funding_from
@@ -226,6 +241,30 @@ class _Builder:
                 cur.append(sid)
             prev, last = cur, cur
         return last
+
+
+def scaled_funding(plan: Plan, problem: Problem, scale: float) -> Problem:
+    """``problem`` (built from ``plan``, perhaps derived since) with every tranche of the plan
+    x ``scale``, the same dates: the money ``build(scale_funding(plan, scale))`` releases.
+
+    Parameters
+    ----------
+    plan
+        The plan ``problem`` was built from (its tranches before any scaling).
+    problem
+        The problem to fund; its unlimited sources (extra funding, a study's free money) are kept.
+    scale
+        The factor of every tranche (one rule: :func:`ntm_sched.units.scaled_release`, rounded down).
+
+    Returns
+    -------
+    Problem
+        A new problem; a limited source the plan does not fund keeps no tranche.
+    """
+    scaled = _Builder(plan, read_settings(plan)).tranches(scale)
+    srcs = tuple(s if s.unlimited else dataclasses.replace(s, tranches=tuple(scaled.get(s.name, ())))
+                 for s in problem.sources)
+    return dataclasses.replace(problem, sources=srcs)
 
 
 def build(plan: Plan, settings: PlanSettings | None = None) -> NtmModel:

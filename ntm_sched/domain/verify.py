@@ -59,6 +59,7 @@ from fractions import Fraction
 from typing import Any
 
 from ntm_sched.plan import Plan
+from ntm_sched.units import to_date
 
 EXTRA = "EXTRA"
 """The name the answer gives to money drawn beyond ``funding.csv`` (``allocation.csv``'s ``source``)."""
@@ -585,19 +586,6 @@ def _verify_summary(summary: Mapping[str, Any], expected: Mapping[str, Any], add
                     f"(every targeted milestone of the chain on time): {expected['late_communes']!r}"))
 
 
-def _date(v: Any) -> dt.date | None:
-    if v is None:
-        return None
-    if isinstance(v, dt.datetime):
-        return v.date()
-    if isinstance(v, dt.date):
-        return v
-    try:
-        return dt.date.fromisoformat(str(v)[:10])
-    except ValueError:
-        return None
-
-
 def _verify_schedule_table(rules: _Rules, schedule: Any, valid: dict[str, Any], add: Any) -> None:
     ids = list(schedule["task_id"]) if len(schedule) else []
     if sorted(ids) != sorted(valid):  # one row per scheduled task: none missing, none twice, none unknown
@@ -616,7 +604,8 @@ def _verify_schedule_table(rules: _Rules, schedule: Any, valid: dict[str, Any], 
                 "commune_code": t.commune, "kind": t.kind, "agency": t.agency, "mode": st.mode,
                 "criterion": t.criterion, "work_type": t.work_type or tid.split(":", 1)[-1],
                 "name_vi": t.name_vi, "name_en": t.name_en}
-        got = {"start_date": _date(row.start_date), "end_date": _date(row.end_date),
+        got = {"start_date": to_date(row.start_date, lenient=True),
+               "end_date": to_date(row.end_date, lenient=True),
                "commune_code": row.commune_code, "kind": row.kind, "agency": row.agency, "mode": row.mode,
                "criterion": str(row.criterion), "work_type": row.work_type, "name_vi": row.name_vi,
                "name_en": row.name_en}
@@ -638,8 +627,8 @@ def _verify_milestones_table(rules: _Rules, ms: Any, done: Mapping[str, dt.date]
     for row in ms.itertuples(index=False):
         if row.task_id in got:
             add(Finding("milestones", f"milestones.csv lists {row.task_id!r} twice", row.task_id))
-        got[row.task_id] = (row.commune_code, row.milestone, _date(row.target_date), _date(row.scheduled_date),
-                            row.slack_days)
+        got[row.task_id] = (row.commune_code, row.milestone, to_date(row.target_date, lenient=True),
+                            to_date(row.scheduled_date, lenient=True), row.slack_days)
     for tid, (commune, label, target, day) in want.items():
         if tid not in got:
             add(Finding("milestones", f"milestones.csv lacks {commune} {label} (target {target})", tid))
@@ -679,7 +668,7 @@ def _verify_agency_load(rules: _Rules, table: Any, valid: dict[str, Any], load: 
             want[(a, wk)] = (max(used, from_model_effort(units.get(d, 0))), min(cap, float(rules.capacity(a, d))))
     got = {}
     for row in table.itertuples(index=False):
-        week = _date(row.week_start)
+        week = to_date(row.week_start, lenient=True)
         if week is None:
             add(Finding("agency_load", f"agency_load.csv: week_start {row.week_start!r} is not a date"))
             continue
@@ -712,7 +701,8 @@ def _verify_allocation_table(rules: _Rules, answer: Answer, valid: dict[str, Any
     for row in answer.allocation.itertuples(index=False):
         earmark = "" if row.earmark is None or (isinstance(row.earmark, float) and math.isnan(row.earmark)) \
             else str(row.earmark)
-        got[(row.source, earmark, row.task_id, _date(row.period_start), row.instalment)] += row.amount_mvnd
+        period = to_date(row.period_start, lenient=True)
+        got[(row.source, earmark, row.task_id, period, row.instalment)] += row.amount_mvnd
         t = rules.tasks.get(row.task_id)
         if t is not None and row.commune_code != t.commune:
             add(Finding("allocation", f"allocation.csv {row.task_id!r}: commune {row.commune_code!r}, "

@@ -58,7 +58,7 @@ def run_psplib_bench(
     reference_csv
         Optional ``instance,makespan`` CSV of reference (optimal) makespans.
     time_limit, workers
-        Per-instance solver settings (seed 0; ``None``: the defaults of
+        Per-instance solver settings (the default seed; ``None``: the defaults of
         :class:`~ntm_sched.engine.options.SolveOptions`).
     out_csv
         Where to write the table (optional); an existing file is never replaced
@@ -77,7 +77,7 @@ def run_psplib_bench(
     RuntimeError
         If the checker rejects a schedule.
     """
-    opts = resolve_options(time_limit=time_limit, workers=workers, seed=0, explain=False)
+    opts = resolve_options(time_limit=time_limit, workers=workers, explain=False)
     if out_csv is not None and Path(out_csv).exists():
         raise FileExistsError(f"{out_csv}: exists; refusing to replace it (the command line replaces only its "
                               f"own earlier table)")

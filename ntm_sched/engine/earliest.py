@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from ntm_sched.engine.builder import build_model
 from ntm_sched.engine.checker import check
 from ntm_sched.engine.heuristic import lateness_value
+from ntm_sched.engine.options import SolveOptions
 from ntm_sched.engine.problem import Problem
 from ntm_sched.engine.result import Solution, Status
 from ntm_sched.engine.solve import make_solver, run_solver
@@ -102,8 +103,7 @@ def _ceil(bound: float) -> int:
 
 
 def earliest_end(problem: Problem, task_id: str, *, lateness_cap: int | None = None, hint: Solution | None = None,
-                 lower: int | None = None, time_limit: float = 10.0, workers: int = 1, seed: int = 0,
-                 sub_time: float = 4.0) -> EarliestEnd:
+                 lower: int | None = None, options: SolveOptions | None = None) -> EarliestEnd:
     """The earliest end of ``task_id`` among schedules whose lateness tier is at most ``lateness_cap``.
 
     Parameters
@@ -121,14 +121,11 @@ def earliest_end(problem: Problem, task_id: str, *, lateness_cap: int | None = N
     lower
         A lower bound already known (e.g. the payment-free one of an earlier question on a
         problem with less money); saves its solve.
-    time_limit
-        Seconds for the whole search.
-    workers
-        Solves at the same time (each on one CP-SAT worker).
-    seed
-        CP-SAT's random seed.
-    sub_time
-        First time limit of one probe (doubled after a round that proves nothing).
+    options
+        Solver settings (default :class:`~ntm_sched.engine.options.SolveOptions`): ``time_limit``
+        seconds for the whole search, ``workers`` solves at the same time (each probe on one CP-SAT
+        worker), ``seed``; the payment-free bound gets ``earliest_free`` of the time left, the first
+        schedule ``earliest_first``.
 
     Returns
     -------
@@ -137,8 +134,10 @@ def earliest_end(problem: Problem, task_id: str, *, lateness_cap: int | None = N
     """
     if task_id not in {t.id for t in problem.tasks}:
         raise KeyError(f"earliest_end: unknown task {task_id!r}")
+    opts = options if options is not None else SolveOptions()
+    workers, seed = opts.workers, opts.seed
     t0 = time.perf_counter()
-    deadline = t0 + float(time_limit)
+    deadline = t0 + float(opts.time_limit)
     probes: list[str] = []
 
     def left() -> float:
@@ -152,7 +151,7 @@ def earliest_end(problem: Problem, task_id: str, *, lateness_cap: int | None = N
     free_bound = lower
     if free_bound is None:
         light = _capped(problem, task_id, lateness_cap, False, None)
-        solver = make_solver(max(0.1, min(3.0, 0.3 * left())), workers, seed, False)
+        solver = make_solver(opts.earliest_free.of(left()), workers, seed, False)
         st, free_sol = run_solver(light, solver)
         probes.append(f"{time.perf_counter() - t0:5.1f} s payment-free: {st.value} "
                       f"{free_sol.tasks[task_id].end if free_sol else '-'} (bound {solver.best_objective_bound:.0f})")
@@ -170,7 +169,7 @@ def earliest_end(problem: Problem, task_id: str, *, lateness_cap: int | None = N
     best: Solution | None = hint if usable(hint) else None
     if best is None:
         bm = _capped(problem, task_id, lateness_cap, True, hint)
-        solver = make_solver(max(0.1, 0.4 * left()), workers, seed, False)
+        solver = make_solver(opts.earliest_first.of(left()), workers, seed, False)
         st, sol = run_solver(bm, solver)
         probes.append(f"{time.perf_counter() - t0:5.1f} s first solve: {st.value} "
                       f"{sol.tasks[task_id].end if sol else '-'}")

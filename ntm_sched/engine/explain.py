@@ -7,6 +7,7 @@ import time
 from ortools.sat.python import cp_model
 
 from ntm_sched.engine.builder import build_model
+from ntm_sched.engine.options import SolveOptions
 from ntm_sched.engine.problem import Calendar, Problem, elapsed_end
 from ntm_sched.engine.result import ConflictItem, Explanation
 
@@ -74,8 +75,9 @@ def earliest_times(problem: Problem, without_breaks: tuple[str, frozenset[tuple[
     return es, ee, cyclic
 
 
-def _feasible(problem: Problem, core: list[str], relax=frozenset(), time_limit=5.0, seed=0, workers=1):
-    """Solve with only the deadlines of ``core`` enforced; return the CP-SAT status."""
+def _feasible(problem: Problem, core: list[str], time_limit: float, opts: SolveOptions, relax=frozenset()):
+    """Solve with only the deadlines of ``core`` enforced (one worker, ``time_limit`` seconds);
+    return the CP-SAT status."""
     bm = build_model(problem, deadline_assumptions=True, relax=frozenset(relax))
     m = bm.model
     m.clear_objective()
@@ -86,7 +88,7 @@ def _feasible(problem: Problem, core: list[str], relax=frozenset(), time_limit=5
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.05, time_limit)
     solver.parameters.num_workers = 1
-    solver.parameters.random_seed = seed
+    solver.parameters.random_seed = opts.seed
     st = solver.solve(m)
     core_out = None
     if st == cp_model.INFEASIBLE:
@@ -96,7 +98,7 @@ def _feasible(problem: Problem, core: list[str], relax=frozenset(), time_limit=5
 
 
 def explain_infeasibility(
-    problem: Problem, time_limit: float = 10.0, workers: int = 1, seed: int = 0, total_time: float | None = None
+    problem: Problem, options: SolveOptions | None = None, total_time: float | None = None
 ) -> Explanation:
     """Find the hard deadlines that cannot be met and what makes them conflict.
 
@@ -116,20 +118,23 @@ def explain_infeasibility(
     ----------
     problem
         An infeasible problem.
-    time_limit
-        Seconds per auxiliary CP-SAT solve is ``min(5, max(0.5, time_limit / 4))``.
-    workers, seed
-        Solver settings (assumption cores use one worker).
+    options
+        Solver settings (default :class:`~ntm_sched.engine.options.SolveOptions`; assumption cores
+        use one worker). From ``tl = max(options.explain_min_time, options.time_limit)``: each
+        auxiliary CP-SAT solve gets ``options.explain_probe`` of it (``max(0.5, min(5, tl / 4))``
+        seconds).
     total_time
-        Budget of the whole explanation (default ``max(10, 3 * time_limit)`` seconds);
-        steps left when it runs out are skipped and said so.
+        Budget of the whole explanation (default ``options.explain_total`` of ``tl``,
+        ``max(10, 3 * tl)`` seconds); steps left when it runs out are skipped and said so.
 
     Returns
     -------
     Explanation
     """
-    t_end = time.perf_counter() + (max(10.0, 3 * time_limit) if total_time is None else total_time)
-    tl_probe = min(5.0, max(0.5, time_limit / 4))
+    opts = options if options is not None else SolveOptions()
+    time_limit = max(opts.explain_min_time, opts.time_limit)
+    t_end = time.perf_counter() + (opts.explain_total.of(time_limit) if total_time is None else total_time)
+    tl_probe = opts.explain_probe.of(time_limit)
 
     def tl() -> float:
         return max(0.0, min(tl_probe, t_end - time.perf_counter()))
@@ -159,7 +164,7 @@ def explain_infeasibility(
     rest = [tid for tid in hard if tid not in lower]
     core: list[str] = []
     if not (cyclic or over_h or shortfall):
-        st, found = _feasible(problem, rest, time_limit=tl(), seed=seed)
+        st, found = _feasible(problem, rest, tl(), opts)
         if st == cp_model.INFEASIBLE and found:
             core = [tid for tid in rest if tid in found]
             for tid in list(core):  # deletion-based minimisation
@@ -167,7 +172,7 @@ def explain_infeasibility(
                     notes.append("core not minimised (time budget spent)")
                     break
                 trial = [x for x in core if x != tid]
-                st2, found2 = _feasible(problem, trial, time_limit=tl(), seed=seed)
+                st2, found2 = _feasible(problem, trial, tl(), opts)
                 if st2 == cp_model.INFEASIBLE:
                     core = [x for x in trial if x in found2] if found2 else trial
             for tid in core:
@@ -189,7 +194,7 @@ def explain_infeasibility(
             if tl() <= 0:
                 notes.append("not every resource, budget and source was tried (time budget spent)")
                 break
-            st3, _ = _feasible(problem, core, relax={(kind, name)}, time_limit=tl(), seed=seed)
+            st3, _ = _feasible(problem, core, tl(), opts, relax={(kind, name)})
             if st3 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 detail = {"resource": "capacity", "budget": "amount", "source": "tranche schedule"}[kind]
                 if kind == "source" and problem.source(name).unlimited:
@@ -205,8 +210,8 @@ def explain_infeasibility(
         bm.model.minimize(sum(bm.tardiness.values()))
         solver = cp_model.CpSolver()
         solver.parameters.max_time_in_seconds = tl()
-        solver.parameters.num_workers = max(1, workers)
-        solver.parameters.random_seed = seed
+        solver.parameters.num_workers = max(1, opts.workers)
+        solver.parameters.random_seed = opts.seed
         st4 = solver.solve(bm.model)
         if st4 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             for tid, v in bm.tardiness.items():

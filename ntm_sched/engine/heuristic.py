@@ -245,12 +245,14 @@ def lateness_value(problem: Problem, solution: Solution) -> int:
     return v
 
 
-def best_start(problem: Problem, tries: int = 8, time_budget: float = 2.0, seed: int = 0,
+def best_start(problem: Problem, time_budget: float, seed: int, tries: int = 8,
                extra: Solution | None = None) -> Solution | None:
     """The best (smallest lateness) of a few :func:`money_sgs` schedules and ``extra`` (a hint), or ``None``.
 
     The first try is the plain priority order; the others perturb the priorities and sometimes
-    try faster modes for tasks that end late, within ``time_budget`` seconds.
+    try faster modes for tasks that end late, within ``time_budget`` seconds (the solve's
+    :attr:`~ntm_sched.engine.options.SolveOptions.warm_start_sgs` slice), seeded by ``seed`` (the
+    solve's seed).
     """
     import time
 

@@ -23,16 +23,21 @@ from collections import defaultdict
 from ortools.sat.python import cp_model
 
 from ntm_sched.engine.cashflow import longest_tails
+from ntm_sched.engine.options import SolveOptions
 
 
-def deadline_lns(bm, values: list[int], expr, time_budget: float, workers: int = 1, seed: int = 0,
-                 sub_time: float = 1.0, extra_free: int = 2, stall: int = 25) -> tuple[list[int], int]:
+def deadline_lns(bm, values: list[int], expr, time_budget: float, options: SolveOptions,
+                 extra_free: int = 2, stall: int = 25) -> tuple[list[int], int]:
     """Improve ``values`` (a complete assignment of ``bm.model``) on ``expr`` by deadline neighbourhoods.
 
     Stops after ``time_budget`` seconds, when no deadline is late, or after ``stall`` moves in a
     row without improvement (then the caller's full solve takes over, e.g. to prove the bound).
-    Returns the best values found and the number of improving moves.
+    Each move is a CP-SAT solve of at most ``options.lns_solve_time`` seconds on
+    ``options.workers`` workers; ``options.seed`` seeds the choice of neighbourhoods and CP-SAT.
+    ``extra_free`` other costly tasks are freed with each neighbourhood. Returns the best values
+    found and the number of improving moves.
     """
+    workers, seed, sub_time = options.workers, options.seed, options.lns_solve_time
     problem = bm.problem
     t0 = time.perf_counter()
     rnd = random.Random(seed)

@@ -50,6 +50,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from ntm_sched.engine.options import SolveOptions
 from ntm_sched.engine.problem import Problem
 from ntm_sched.engine.result import Solution
 
@@ -122,7 +123,7 @@ class PatternLog:
 
 
 def pattern_search(bm, values: list[int], expr, targets: dict[str, int], time_budget: float,
-                   workers: int = 1, seed: int = 0, sub_time: float = 4.0) -> tuple[list[int], int, PatternLog]:
+                   options: SolveOptions) -> tuple[list[int], int, PatternLog]:
     """Improve ``values`` (a complete assignment of ``bm.model``) on ``expr`` by deadline patterns.
 
     Parameters
@@ -137,12 +138,10 @@ def pattern_search(bm, values: list[int], expr, targets: dict[str, int], time_bu
         :func:`deadline_targets` of the problem.
     time_budget
         Seconds for the whole search.
-    workers
-        Pattern solves run at the same time (each on one CP-SAT worker).
-    seed
-        CP-SAT's random seed.
-    sub_time
-        Time limit of one pattern solve.
+    options
+        ``workers``: pattern solves run at the same time (each on one CP-SAT worker); ``seed``:
+        CP-SAT's random seed; ``pattern_solve_time``: time limit of one pattern solve (twice that
+        when continuing the best pattern).
 
     Returns
     -------
@@ -150,6 +149,7 @@ def pattern_search(bm, values: list[int], expr, targets: dict[str, int], time_bu
         The best assignment, its value of ``expr`` and a :class:`PatternLog`.
     """
     t0 = time.perf_counter()
+    workers, seed, sub_time = options.workers, options.seed, options.pattern_solve_time
     problem = bm.problem
     follow = followers(problem)
     log = PatternLog()

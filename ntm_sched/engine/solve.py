@@ -133,30 +133,28 @@ def solve(
     if opts.lexicographic is not None and opts.lexicographic != problem.objective.lexicographic:
         problem = dataclasses.replace(
             problem, objective=dataclasses.replace(problem.objective, lexicographic=opts.lexicographic))
-    time_limit, workers, seed, log = opts.time_limit, opts.workers, opts.seed, opts.log
     t0 = time.perf_counter()
     proof = infeasible_without_search(problem)
     if proof is not None:  # proven without search: the same answer on any machine, at any load
         res = Result(status=Status.INFEASIBLE, notes=[f"infeasible without search: {proof}"])
         if opts.explain:
-            res.explanation = explain_infeasibility(problem, time_limit=max(1.0, time_limit), workers=workers,
-                                                    seed=seed)
+            res.explanation = explain_infeasibility(problem, opts)
         res.runtime_s = time.perf_counter() - t0
         return res
     bm = build_model(problem, hint=hint, cash_flow=False if opts.money_formulation == "tranche" else None)
     present = [name for name in TIERS if not isinstance(bm.tier_expr(name), (int, float))]
     if problem.objective.lexicographic and present:
-        res = _solve_lexicographic(problem, bm, present, t0, time_limit, workers, seed, log, hint)
+        res = _solve_lexicographic(problem, bm, present, t0, opts, hint)
         st, sol = res.status, res.solution
     else:
         warm = None
         notes: list[str] = []
         if bm.cash is not None and present:
-            _, free = _payment_free(problem, min(5.0, 0.15 * (time_limit - (time.perf_counter() - t0))), workers,
-                                    seed)
-            warm = _money_warm_start(problem, bm, hint, time_limit - (time.perf_counter() - t0), workers, seed,
+            _, free = _payment_free(problem, opts.payment_free.of(opts.time_limit - (time.perf_counter() - t0)), opts)
+            warm = _money_warm_start(problem, bm, hint, opts.time_limit - (time.perf_counter() - t0), opts,
                                      bm.objective_expr(), free=free, notes=notes)
-        solver = make_solver(max(0.01, time_limit - (time.perf_counter() - t0)), workers, seed, log)
+        solver = make_solver(max(0.01, opts.time_limit - (time.perf_counter() - t0)), opts.workers, opts.seed,
+                             opts.log)
         if is_plain_rcpsp(problem):
             _tune_rcpsp(solver)
         st, sol = run_solver(bm, solver)
@@ -186,7 +184,7 @@ def solve(
         res.best_bound = None
     res.runtime_s = time.perf_counter() - t0
     if st == Status.INFEASIBLE and opts.explain:
-        res.explanation = explain_infeasibility(problem, time_limit=max(1.0, time_limit), workers=workers, seed=seed)
+        res.explanation = explain_infeasibility(problem, opts)
     return res
 
 
@@ -221,10 +219,6 @@ def _canonical(problem: Problem, res: Result, present: list[str], opts: SolveOpt
             res.objective += sum(values[n] - (old[n] or 0.0) for n in values if n != "stability")
     return sol
 
-
-_TIER_SHARE = {0: 1.0, 1: 0.85, 2: 0.7}
-
-
 def _tune_tier(solver: cp_model.CpSolver, name: str) -> None:
     """Per-tier parameters, measured on the shipped base plan (benchmarks/README.md).
 
@@ -243,7 +237,7 @@ def _hint_all(m: cp_model.CpModel, values) -> None:
 
 
 def _complete_money(
-    bm: BuiltModel, sol: Solution, expr, time_limit: float, workers: int, seed: int
+    bm: BuiltModel, sol: Solution, expr, time_limit: float, opts: SolveOptions
 ) -> tuple[list[int], cp_model.CpSolver] | None:
     """Values of every variable of ``bm`` for the times and modes of ``sol``, payments minimising ``expr``."""
     m2 = bm.model.clone()
@@ -254,23 +248,13 @@ def _complete_money(
             m2.add(m2.get_int_var_from_proto_index(lit.index) == int(k == ts.mode))
     m2.minimize(expr)  # same variable indices in the clone
     m2.clear_hints()
-    solver = make_solver(time_limit, workers, seed, False)
+    solver = make_solver(time_limit, opts.workers, opts.seed, False)
     if solver.solve(m2) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     return [int(solver.value(m2.get_int_var_from_proto_index(k))) for k in range(len(m2.proto.variables))], solver
 
 
-_PATTERN_SHARE = 0.45
-"""Share of the lateness tier's time left after the warm start given to the deadline-pattern search
-(:mod:`ntm_sched.engine.patterns`) when money binds; the final CP-SAT solve, hinted with its best
-schedule, gets the rest (it needs a good schedule to close the bound: benchmarks/README.md)."""
-
-_LNS_SHARE = 0.25
-"""Share of the time left after the pattern search given to the deadline LNS (:mod:`ntm_sched.engine.lns`),
-only when the pattern search did not run or improved nothing while deadlines are past their targets."""
-
-
-def _complete_values(bm: BuiltModel, values: list[int], expr, workers: int, seed: int):
+def _complete_values(bm: BuiltModel, values: list[int], expr, opts: SolveOptions):
     """A solver holding ``values`` (a complete assignment of ``bm.model``): solve with every variable fixed."""
     m2 = bm.model.clone()
     for k, v in enumerate(values):
@@ -279,13 +263,13 @@ def _complete_values(bm: BuiltModel, values: list[int], expr, workers: int, seed
         pv.domain.extend([v, v])
     m2.minimize(expr)
     m2.clear_hints()
-    solver = make_solver(5.0, workers, seed, False)
+    solver = make_solver(opts.complete_values_time, opts.workers, opts.seed, False)
     if solver.solve(m2) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     return list(values), solver
 
 
-def _payment_free(problem: Problem, time_limit: float, workers: int, seed: int
+def _payment_free(problem: Problem, time_limit: float, opts: SolveOptions
                   ) -> tuple[float | None, Solution | None]:
     """The lateness tier of the problem without money: a lower bound and a schedule.
 
@@ -300,7 +284,7 @@ def _payment_free(problem: Problem, time_limit: float, workers: int, seed: int
         return None, None
     light = build_model(problem, money=False)
     light.model.minimize(light.tier_expr("lateness"))
-    solver = make_solver(time_limit, workers, seed, False)
+    solver = make_solver(time_limit, opts.workers, opts.seed, False)
     _tune_tier(solver, "lateness")
     st = solver.solve(light.model)
     if st not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -308,8 +292,8 @@ def _payment_free(problem: Problem, time_limit: float, workers: int, seed: int
     return float(solver.best_objective_bound), light.solution_from(solver)
 
 
-def _money_warm_start(problem: Problem, bm: BuiltModel, hint: Solution | None, left: float, workers: int,
-                      seed: int, expr=None, free: Solution | None = None,
+def _money_warm_start(problem: Problem, bm: BuiltModel, hint: Solution | None, left: float, opts: SolveOptions,
+                      expr=None, free: Solution | None = None,
                       notes: list[str] | None = None) -> tuple[list[int], cp_model.CpSolver] | None:
     """Hint a complete solution built by the money-aware schedule generation scheme, improved.
 
@@ -326,11 +310,11 @@ def _money_warm_start(problem: Problem, bm: BuiltModel, hint: Solution | None, l
     from ntm_sched.engine.heuristic import best_start
 
     t0 = time.perf_counter()
-    start = best_start(problem, time_budget=max(0.2, 0.05 * left), seed=seed, extra=hint)
+    start = best_start(problem, time_budget=opts.warm_start_sgs.of(left), seed=opts.seed, extra=hint)
     if start is None:
         return None
     expr = bm.tier_expr("lateness") if expr is None else expr
-    done = _complete_money(bm, start, expr, max(1.0, min(3.0, 0.2 * left)), workers, seed)
+    done = _complete_money(bm, start, expr, opts.complete_money.of(left), opts)
     if done is None:
         return None
     values = done[0]
@@ -338,28 +322,28 @@ def _money_warm_start(problem: Problem, bm: BuiltModel, hint: Solution | None, l
     still_late = True
     if free is not None:
         targets = deadline_targets(problem, free)
-        pattern_time = _PATTERN_SHARE * (left - (time.perf_counter() - t0))
+        pattern_time = opts.pattern_search.of(left - (time.perf_counter() - t0))
         if targets and pattern_time > 1.0:
-            values, _, plog = pattern_search(bm, values, expr, targets, pattern_time, workers, seed)
+            values, _, plog = pattern_search(bm, values, expr, targets, pattern_time, opts)
             improved = improved or plog.improved > 0
             if notes is not None:
                 notes.append(plog.note())
             ends = {d: values[bm.end[d].index] for d in targets}
             still_late = bool(late_roots(ends, targets, followers(problem)))
-    lns_time = _LNS_SHARE * (left - (time.perf_counter() - t0))
+    lns_time = opts.deadline_lns.of(left - (time.perf_counter() - t0))
     if still_late and not improved and lns_time > 1.0:
         from ntm_sched.engine.lns import deadline_lns
 
-        values, moves = deadline_lns(bm, values, expr, lns_time, workers, seed)
+        values, moves = deadline_lns(bm, values, expr, lns_time, opts)
         improved = improved or moves > 0
     if improved:
-        done = _complete_values(bm, values, expr, workers, seed) or done
+        done = _complete_values(bm, values, expr, opts) or done
     _hint_all(bm.model, done[0])
     return done
 
 
-def _held_tier_start(bm: BuiltModel, current: cp_model.CpSolver, expr, time_limit: float, workers: int,
-                     seed: int) -> list[int] | None:
+def _held_tier_start(bm: BuiltModel, current: cp_model.CpSolver, expr, time_limit: float,
+                     opts: SolveOptions) -> list[int] | None:
     """Values of every variable of ``bm.model`` minimising ``expr`` with every soft deadline's end held.
 
     ``current`` holds the schedule of the tiers so far; every task with a soft due date must end
@@ -375,7 +359,7 @@ def _held_tier_start(bm: BuiltModel, current: cp_model.CpSolver, expr, time_limi
     m2.minimize(expr)
     n = len(m2.proto.variables)
     _hint_all(m2, [int(current.value(bm.model.get_int_var_from_proto_index(k))) for k in range(n)])
-    solver = make_solver(time_limit, workers, seed, False)
+    solver = make_solver(time_limit, opts.workers, opts.seed, False)
     if solver.solve(m2) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     if solver.objective_value >= current.value(expr):
@@ -384,12 +368,12 @@ def _held_tier_start(bm: BuiltModel, current: cp_model.CpSolver, expr, time_limi
 
 
 def _solve_lexicographic(
-    problem: Problem, bm: BuiltModel, present: list[str], t0: float, time_limit: float, workers: int, seed: int,
-    log: bool, hint: Solution | None = None,
+    problem: Problem, bm: BuiltModel, present: list[str], t0: float, opts: SolveOptions,
+    hint: Solution | None = None,
 ) -> Result:
     """Tier-by-tier minimisation (see :func:`solve`); the checker is run by the caller."""
     m = bm.model
-    deadline = t0 + float(time_limit)
+    deadline = t0 + float(opts.time_limit)
     tiers: list[TierResult] = []
     sol: Solution | None = None
     last: cp_model.CpSolver | None = None
@@ -403,9 +387,8 @@ def _solve_lexicographic(
     relaxed_bound = None
     notes: list[str] = []
     if present[0] == "lateness" and bm.cash is not None:
-        relaxed_bound, free = _payment_free(problem, min(5.0, 0.15 * (deadline - time.perf_counter())), workers, seed)
-        warm = _money_warm_start(problem, bm, hint, deadline - time.perf_counter(), workers, seed, free=free,
-                                 notes=notes)
+        relaxed_bound, free = _payment_free(problem, opts.payment_free.of(deadline - time.perf_counter()), opts)
+        warm = _money_warm_start(problem, bm, hint, deadline - time.perf_counter(), opts, free=free, notes=notes)
     for i, name in enumerate(present):
         expr = bm.tier_expr(name)
         if stop:
@@ -413,7 +396,7 @@ def _solve_lexicographic(
             continue
         later = len(present) - i - 1
         left = max(0.0, deadline - time.perf_counter())
-        solver = make_solver(max(0.01, left * _TIER_SHARE.get(later, 0.7)), workers, seed, log)
+        solver = make_solver(max(0.01, left * opts.tier_share(later)), opts.workers, opts.seed, opts.log)
         _tune_tier(solver, name)
         t = time.perf_counter()
         if i == 0 and light is not None:
@@ -422,7 +405,7 @@ def _solve_lexicographic(
             if st in (Status.OPTIMAL, Status.FEASIBLE):
                 value = float(solver.objective_value)
                 done = _complete_money(bm, light.solution_from(solver), bm.tier_expr(present[1]),
-                                       max(0.1, min(2.0, 0.2 * (deadline - time.perf_counter()))), workers, seed)
+                                       opts.complete_light.of(deadline - time.perf_counter()), opts)
                 dt = time.perf_counter() - t
                 if done is None:  # cannot happen when money_never_binds; be safe
                     tiers.append(TierResult(name, Status.UNKNOWN, None, None, dt))
@@ -438,11 +421,11 @@ def _solve_lexicographic(
             if i > 0 and bm.cash is not None and last is not None:
                 # money binds: a short solve with every soft deadline held to its end in the schedule
                 # so far finds a good schedule of this tier fast (the full solve rarely does); hinted
-                held = _held_tier_start(bm, last, expr, min(3.0, 0.3 * left), workers, seed)
+                held = _held_tier_start(bm, last, expr, opts.held_tier_start.of(left), opts)
                 if held is not None:
                     _hint_all(m, held)
                 solver.parameters.max_time_in_seconds = max(
-                    0.01, max(0.0, deadline - time.perf_counter()) * _TIER_SHARE.get(later, 0.7))
+                    0.01, max(0.0, deadline - time.perf_counter()) * opts.tier_share(later))
             m.minimize(expr)
             st = _STATUS.get(solver.solve(m), Status.UNKNOWN)
         dt = time.perf_counter() - t

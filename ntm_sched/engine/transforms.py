@@ -1,14 +1,15 @@
 """Problems derived from problems: what the studies ask of the engine ("with unlimited money",
-"with every tranche scaled", "with these deadlines hard", "with these tranches").
+"with these deadlines hard", "with these tranches").
 
 Each function returns a new :class:`~ntm_sched.engine.problem.Problem` (problems are frozen);
-none knows what a commune is.
+none knows what a commune is. Scaling the money is not here: the engine holds amounts already
+rounded down to whole million VND, so a scale must start from the plan's amounts
+(:func:`ntm_sched.domain.build.scaled_funding`, one rule with the plan-level edit).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import math
 from collections.abc import Mapping, Sequence
 
 from ntm_sched.engine.problem import Objective, Problem, Source, Tranche
@@ -17,19 +18,6 @@ from ntm_sched.engine.problem import Objective, Problem, Source, Tranche
 def unlimited_sources(problem: Problem, price: int) -> Problem:
     """Every source unlimited, each unit drawn priced ``price`` in the objective."""
     srcs = tuple(Source(s.name, unlimited=True, unit_price=price) for s in problem.sources)
-    return dataclasses.replace(problem, sources=srcs)
-
-
-def scaled_tranches(problem: Problem, scale: float) -> Problem:
-    """Every limited source's tranches x ``scale``, same dates, rounded **down** as every released
-    amount is: the problem never releases more than the plan's tranches x ``scale`` (rounded half up,
-    a schedule of the uniform-scale question spent up to 1.5 million VND more than that plan released)."""
-    srcs = tuple(
-        x if x.unlimited
-        else Source(x.name, tuple(Tranche(tr.time, int(math.floor(round(tr.amount * scale, 9))))
-                                  for tr in x.tranches))
-        for x in problem.sources
-    )
     return dataclasses.replace(problem, sources=srcs)
 
 

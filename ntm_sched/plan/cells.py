@@ -16,6 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ntm_sched.errors import InputError
+
 from .schema import Column
 
 TRUE_WORDS = frozenset({"true", "yes", "1", "có", "co", "đúng"})
@@ -29,8 +31,11 @@ _TWO_DIGIT_YEAR = re.compile(r"^\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2}$")
 _ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}")
 
 
-class CellError(ValueError):
-    """A cell's text does not fit its column; carries an English and a Vietnamese message."""
+class CellError(InputError):
+    """A cell's text does not fit its column; carries an English and a Vietnamese message.
+
+    An :class:`~ntm_sched.errors.InputError` (hence a ``ValueError``): uncaught, the command line
+    reports it as bad input (exit 2)."""
 
     def __init__(self, en: str, vi: str = "") -> None:
         super().__init__(en)
@@ -129,14 +134,17 @@ def parse_date(text: str) -> dt.date:
 
 
 def parse_bool(text: str) -> bool:
+    """The one reader of yes/no values (cells, settings, side files): the words of
+    :data:`TRUE_WORDS` and :data:`FALSE_WORDS`, any case; any other text raises :class:`CellError`
+    (never a silent ``False``)."""
     low = text.lower()
     if low in TRUE_WORDS:
         return True
     if low in FALSE_WORDS:
         return False
     raise CellError(
-        f"not a yes/no value: {text!r} (use true/false, yes/no, 1/0, có/không)",
-        f"không phải giá trị có/không: {text!r} (dùng true/false, yes/no, 1/0, có/không)",
+        f"not a yes/no value: {text!r} (use true/false, yes/no, 1/0, có/không, đúng/sai)",
+        f"không phải giá trị có/không: {text!r} (dùng true/false, yes/no, 1/0, có/không, đúng/sai)",
     )
 
 

@@ -16,7 +16,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-import numpy as np
+from ntm_sched.units import scaled_release
 
 from .model import Plan
 from .records import PLAN_FIELD, Setting, Tranche
@@ -29,11 +29,6 @@ DISTRICT_TARGET_SETTINGS = ("district_target_works_done", "district_target_inspe
                             "district_target_recognition")
 RECOGNISED_CRITERIA = 19
 """Criteria a recognised commune meets (national commune criteria set 2016-2020)."""
-
-
-def _round3(x: float) -> float:
-    # numpy's rounding, as pandas' Series.round (the plan's amounts keep 3 decimals)
-    return float(np.round(x, 3))
 
 
 def _setting_text(v: Any) -> str:
@@ -94,7 +89,8 @@ class PlanEdit:
                       note: str | None = None) -> PlanEdit:
         """Every tranche's amount x ``scale`` (a number, or a factor per source id) x its
         ``tranche_scale``, released ``delay_days`` (per source) + ``tranche_delay_days`` later.
-        Amounts keep 3 decimals; with ``note`` a changed tranche's ``source`` says so."""
+        Amounts are rounded down to 3 decimals (:func:`ntm_sched.units.scaled_release`, the one
+        funding-scale rule); with ``note`` a changed tranche's ``source`` says so."""
         per_source = scale if isinstance(scale, Mapping) else None
         ts, dd, tdd = tranche_scale or {}, delay_days or {}, tranche_delay_days or {}
         if per_source is not None:
@@ -107,7 +103,7 @@ class PlanEdit:
             base = float(per_source.get(tr.source_id, 1.0)) if per_source is not None else float(scale)  # type: ignore[arg-type]
             factor = base * float(ts.get(tr.tranche_id, 1.0))
             delay = int(dd.get(tr.source_id, 0)) + int(tdd.get(tr.tranche_id, 0))
-            changes: dict[str, Any] = {"amount_mvnd": _round3(float(tr.amount_mvnd) * factor)}
+            changes: dict[str, Any] = {"amount_mvnd": scaled_release(float(tr.amount_mvnd), factor)}
             if delay:
                 changes["date_available"] = tr.date_available + dt.timedelta(days=delay)
             if note is not None and (factor != 1.0 or delay):

@@ -19,6 +19,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from ntm_sched.io import CsvFileError, read_csv_text
+
 from .cells import nfc
 from .model import Plan, build_plan
 from .schema import COVER_SHEET, TABLE_BY_NAME, TABLES
@@ -88,46 +90,13 @@ def _read_csv_folder(folder: Path) -> tuple[dict[str, RawTable], list[Issue], An
     return tables, issues, locate
 
 
-def _sniff_separator(first_line: str) -> str:
-    return ";" if first_line.count(";") > first_line.count(",") else ","
-
-
 def _read_csv_file(p: Path, name: str, issues: list[Issue]) -> RawTable | None:
-    data = p.read_bytes()
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        issues.append(Issue(p.name, line, None, f"not UTF-8 text (byte {exc.start}); save the file as CSV UTF-8",
-                            "error", None,
-                            f"không phải văn bản UTF-8 (byte {exc.start}); hãy lưu tệp dạng CSV UTF-8"))
+        t = read_csv_text(p)
+    except CsvFileError as exc:
+        issues.append(Issue(exc.file, exc.line, None, exc.en, "error", None, exc.vi))
         return None
-    first = text.split("\n", 1)[0]
-    sep = _sniff_separator(first)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
-    header: list[str] | None = None
-    header_row = 1
-    rows: list[tuple[int, list[str]]] = []
-    prev = 0
-    try:
-        for cells in reader:
-            start = prev + 1
-            prev = reader.line_num
-            if header is None:
-                if not any(c.strip() for c in cells):
-                    continue
-                header, header_row = cells, start
-                continue
-            rows.append((start, cells))
-    except csv.Error as exc:
-        issues.append(Issue(p.name, reader.line_num, None, f"cannot read CSV: {exc}", "error", None,
-                            f"không đọc được CSV: {exc}"))
-        return None
-    if header is None:
-        issues.append(Issue(p.name, None, None, "empty file: no header row", "error", None,
-                            "tệp trống: không có dòng tiêu đề"))
-        return None
-    return RawTable(name, p.name, None, header, rows, header_row=header_row, row_kind="line")
+    return RawTable(name, t.file, None, t.header, t.rows, header_row=t.header_line, row_kind="line")
 
 
 # --------------------------------------------------------------------------

@@ -14,18 +14,11 @@ from dataclasses import dataclass, field
 
 from ntm_sched.errors import InputError
 
-from .cells import parse_date
+from .cells import CellError, parse_bool, parse_date
 from .model import Plan
 
 MILESTONES = ("works_done", "inspection", "submission", "appraisal", "recognition")
 """Milestones of a recognition chain that may carry a target date."""
-
-TRUE_WORDS = ("1", "true", "yes", "có", "co")
-
-
-def _bool(text: str) -> bool:
-    return str(text).strip().lower() in TRUE_WORDS
-
 
 def _date(settings: Mapping[str, str], key: str) -> dt.date | None:
     v = settings.get(key, "")
@@ -91,6 +84,12 @@ def _read_settings(plan: Plan) -> PlanSettings:
             raise SettingError(f"settings.csv: the setting {key!r} is missing")
         return s[key]
 
+    def flag(key: str) -> bool:
+        try:
+            return parse_bool(need(key).strip())
+        except CellError as exc:
+            raise SettingError(f"settings.csv: the setting {key!r}: {exc.en}") from None
+
     return PlanSettings(
         plan_start=parse_date(need("plan_start")),
         horizon_end=parse_date(need("horizon_end")),
@@ -100,16 +99,16 @@ def _read_settings(plan: Plan) -> PlanSettings:
         accel_duration_factor=float(need("accel_duration_factor")),
         accel_cost_factor=float(need("accel_cost_factor")),
         accel_effort_factor=float(need("accel_effort_factor")),
-        allow_accelerated=_bool(need("allow_accelerated")),
-        allow_extra_funding=_bool(need("allow_extra_funding")),
+        allow_accelerated=flag("allow_accelerated"),
+        allow_extra_funding=flag("allow_extra_funding"),
         extra_funding_price=int(float(need("extra_funding_price"))),
         weight_late_milestone=int(float(need("weight_late_milestone"))),
         weight_tardiness_day=int(float(need("weight_tardiness_day"))),
         weight_cost_mvnd=int(float(need("weight_cost_mvnd"))),
         weight_district_day=int(float(need("weight_district_day"))),
-        hard_deadlines=_bool(need("hard_deadlines")),
+        hard_deadlines=flag("hard_deadlines"),
         extra_funding_from=_date(s, "extra_funding_from"),
-        lexicographic=_bool(need("lexicographic_objective")),
+        lexicographic=flag("lexicographic_objective"),
         budget_lab_extra_funding_from=_date(s, "budget_lab_extra_funding_from"),
         weight_recognition_day=int(float(s.get("weight_recognition_day") or 0)),
         raw=s,

@@ -21,7 +21,7 @@ from ntm_sched.errors import InputError
 from ntm_sched.i18n import LANGS, label, localized
 
 from .catalog import CatalogRow, CriteriaSet, Procedure, catalog_label, criteria_sets, procedures
-from .cells import CellError, DateNote, format_cell, nfc, parse_cell, read_date
+from .cells import CellError, DateNote, format_cell, nfc, parse_bool, parse_cell, read_date
 from .schema import COMMUNE_LEVELS, EXAMPLE_MARKS, LIST_OF_LEVEL, TABLE_BY_NAME, TABLES, Column
 
 if TYPE_CHECKING:
@@ -293,6 +293,7 @@ def cross_checks(typed: dict[str, list[Row]], locate: Locator, sink: _Sink) -> N
     _check_cycles(typed, sink)
     _check_works_cover_missing_criteria(typed, locate, sink)
     _check_date_window(typed, locate, sink)
+    _check_bool_settings(typed, sink)
     _check_capacity_overlaps(typed, sink)
 
 
@@ -505,6 +506,10 @@ DATE_SETTINGS = ("plan_start", "horizon_end", "communes_target", "district_targe
                  "extra_funding_from", "budget_lab_extra_funding_from")
 """Settings that hold a date (ISO ``yyyy-mm-dd``, as the model reads them)."""
 
+BOOL_SETTINGS = ("allow_accelerated", "allow_extra_funding", "hard_deadlines", "lexicographic_objective")
+"""Settings that hold a yes/no value, read by :func:`ntm_sched.plan.cells.parse_bool` (the one
+boolean parser: ``true``/``false``, ``yes``/``no``, ``1``/``0``, ``có``/``không``, ``đúng``/``sai``)."""
+
 
 def _settings_rows(typed: dict[str, list[Row]]) -> dict[str, Row]:
     return {r.values["key"]: r for r in typed.get("settings", []) if r.ok("key")}
@@ -627,6 +632,23 @@ def _check_date_window(typed: dict[str, list[Row]], locate: Locator, sink: _Sink
             continue
         late = "warning" if key.endswith("extra_funding_from") else "error"
         outside(rows[key], "value", late, "warning", value=d)
+
+
+def _check_bool_settings(typed: dict[str, list[Row]], sink: _Sink) -> None:
+    """Yes/no settings read as the model reads them (:func:`~.cells.parse_bool`): any other text is
+    an error at its cell, never a silent ``false``."""
+    rows = _settings_rows(typed)
+    for key in BOOL_SETTINGS:
+        r = rows.get(key)
+        if r is None or not r.ok("value"):
+            continue
+        text = str(r.values["value"] or "").strip()
+        if not text:
+            continue  # a missing value is named when the settings are read
+        try:
+            parse_bool(text)
+        except CellError as exc:
+            sink.at(r, "value", f"setting {key!r}: {exc.en}", f"thiết lập {key!r}: {exc.vi}")
 
 
 _WHY_LATE: dict[str, tuple[str, str]] = {

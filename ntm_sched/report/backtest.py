@@ -20,7 +20,6 @@ for the reader's trust, never for tuning durations.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +28,9 @@ from typing import Any
 import pandas as pd
 
 from ntm_sched.engine.explain import earliest_times
+from ntm_sched.errors import InputError
 from ntm_sched.i18n import check_lang, commune_names, label
+from ntm_sched.io import CsvFileError, read_csv_text
 from ntm_sched.plan.settings import read_settings
 from ntm_sched.report.context import show_table
 from ntm_sched.units import format_date
@@ -42,7 +43,7 @@ RAW_COLUMNS = ["code", "name", "target_date", "model_date", "earliest_possible",
                "outcome_vi", "outcome_en", "source", "diff_days", "verdict"]
 
 
-class OutcomesError(ValueError):
+class OutcomesError(InputError):
     """An outcomes file with problems; ``.problems`` lists each as 'file, line N, column 'c': message'."""
 
     def __init__(self, problems: list[str]) -> None:
@@ -68,42 +69,44 @@ def load_outcomes(path: str | Path) -> pd.DataFrame:
     """
     path = Path(path)
     problems: list[str] = []
-    with open(path, encoding="utf-8-sig", newline="") as fh:
-        reader = csv.DictReader(fh)
-        header = [h.strip() for h in (reader.fieldnames or [])]
-        missing = [c for c in OUTCOME_COLUMNS if c not in header]
-        if missing:
-            raise OutcomesError([f"{path.name}, line 1: missing column(s) {', '.join(missing)}"])
-        rows = []
-        for line, raw in enumerate(reader, start=2):
-            r = {k.strip(): (v or "").strip() for k, v in raw.items() if k is not None}
-            if not any(r.values()):
-                continue
+    try:
+        t = read_csv_text(path)
+    except CsvFileError as exc:
+        raise OutcomesError([str(exc)]) from None
+    header = [h.strip() for h in t.header]
+    missing = [c for c in OUTCOME_COLUMNS if c not in header]
+    if missing:
+        raise OutcomesError([f"{t.where(t.header_line)}: missing column(s) {', '.join(missing)}"])
+    rows = []
+    for line, cells in t.rows:
+        r = {h: (cells[i] if i < len(cells) else "").strip() for i, h in enumerate(header) if h}
+        if not any(r.values()):
+            continue
 
-            def bad(col: str, msg: str, line: int = line) -> None:
-                problems.append(f"{path.name}, line {line}, column '{col}': {msg}")
+        def bad(col: str, msg: str, line: int = line) -> None:
+            problems.append(f"{t.where(line, col)}: {msg}")
 
-            for col in ("code", "event", "source"):
-                if not r.get(col):
-                    bad(col, "empty cell in a required column")
-            if r.get("event") and r["event"] not in EVENTS:
-                bad("event", f"{r['event']!r} is not one of {', '.join(EVENTS)}")
-            dates: dict[str, dt.date | None] = {}
-            for col in ("earliest_date", "latest_date"):
-                text = r.get(col, "")
-                dates[col] = None
-                if text:
-                    try:
-                        dates[col] = dt.date.fromisoformat(text)
-                    except ValueError:
-                        bad(col, f"{text!r} is not an ISO date (yyyy-mm-dd)")
-            e, la = dates["earliest_date"], dates["latest_date"]
-            if bool(r.get("earliest_date")) != bool(r.get("latest_date")):
-                bad("latest_date" if r.get("earliest_date") else "earliest_date",
-                    "a window needs both earliest_date and latest_date (or neither: nothing recorded)")
-            elif e is not None and la is not None and la < e:
-                bad("latest_date", f"latest_date {la} is before earliest_date {e}")
-            rows.append({**{c: r.get(c, "") for c in OUTCOME_COLUMNS}, "earliest_date": e, "latest_date": la})
+        for col in ("code", "event", "source"):
+            if not r.get(col):
+                bad(col, "empty cell in a required column")
+        if r.get("event") and r["event"] not in EVENTS:
+            bad("event", f"{r['event']!r} is not one of {', '.join(EVENTS)}")
+        dates: dict[str, dt.date | None] = {}
+        for col in ("earliest_date", "latest_date"):
+            text = r.get(col, "")
+            dates[col] = None
+            if text:
+                try:
+                    dates[col] = dt.date.fromisoformat(text)
+                except ValueError:
+                    bad(col, f"{text!r} is not an ISO date (yyyy-mm-dd)")
+        e, la = dates["earliest_date"], dates["latest_date"]
+        if bool(r.get("earliest_date")) != bool(r.get("latest_date")):
+            bad("latest_date" if r.get("earliest_date") else "earliest_date",
+                "a window needs both earliest_date and latest_date (or neither: nothing recorded)")
+        elif e is not None and la is not None and la < e:
+            bad("latest_date", f"latest_date {la} is before earliest_date {e}")
+        rows.append({**{c: r.get(c, "") for c in OUTCOME_COLUMNS}, "earliest_date": e, "latest_date": la})
     if problems:
         raise OutcomesError(problems)
     return pd.DataFrame(rows, columns=list(OUTCOME_COLUMNS))

@@ -1,4 +1,5 @@
-"""Run the scenario report notebook with papermill into ``outputs/<run>/<scenario>/``.
+"""Run report notebooks with papermill: :func:`run_notebook` (the one runner, with the ``.failed/``
+contract) and :func:`run_report`, which publishes a scenario's report into ``outputs/<run>/<scenario>/``.
 
 The notebook runs into a temporary folder ``outputs/.<run>/<scenario>.tmp-*``; only when
 every cell succeeded and the HTML, tables and workbook are written is that folder renamed
@@ -15,6 +16,7 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -114,9 +116,6 @@ def run_report(scenario: str | os.PathLike[str] = "base", run: str | None = None
     ``notebook``, ``extra_params`` and ``report_name`` (the folder name, default the scenario's)
     run another report notebook the same way (e.g. the giao ban report).
     """
-    import papermill as pm
-
-    manager = check_kernel()
     name = report_name or scenario_name(scenario)
     run = check_name(run or name, "run name")
     outputs = Path(outputs_dir).resolve()
@@ -147,36 +146,22 @@ def run_report(scenario: str | os.PathLike[str] = "base", run: str | None = None
     staging.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=tmp_prefix(name), dir=staging))
     params["output_dir"] = str(tmp)
-    nb_out = tmp / "report.ipynb"
     t0 = time.perf_counter()
-    try:
-        with sigterm_raises():  # SIGTERM runs the clean-up below, as Ctrl-C does
-            root = project_root()
-            pm.execute_notebook(str(notebook or root / "notebooks" / "scenario_report.ipynb"), str(nb_out),
-                                parameters=params, kernel_name=KERNEL, cwd=str(root), execution_timeout=timeout,
-                                progress_bar=progress, log_output=False, kernel_manager_class=manager)
-            _export_html(nb_out, tmp / "report.html", title=sc.description(params["lang"]))
-            with open(tmp / "run.json", "w", encoding="utf-8") as f:
-                json.dump({"scenario": name, "run": run, "parameters": params | {"output_dir": str(target)},
-                           "wall_time_s": round(time.perf_counter() - t0, 2)}, f, ensure_ascii=False, indent=2)
-            if not (tmp / "summary.json").exists():
-                raise ReportError(f"{name}: the notebook wrote no summary.json")
-    except BaseException as exc:
-        # a second signal (a batch's process pool terminates its workers again) must not cut the
-        # clean-up short: it is held until the kernel is stopped and the staging folder removed
-        with signals_held():
-            if isinstance(exc, KeyboardInterrupt):  # SIGINT, or SIGTERM as Interrupted
-                kill_kernels()
-                error = (f"interrupted by {signal_name(exc)}: the report was stopped (its kernel shut down) and "
-                         f"nothing was published; run it again\n")
-            else:
-                error = _error_text(exc, nb_out)
-            _write_failed(failed, nb_out if nb_out.exists() else None, error)
-            shutil.rmtree(tmp, ignore_errors=True)
-            _cleanup(staging)
-        if isinstance(exc, KeyboardInterrupt):
-            raise
-        raise ReportError(f"{name}: report failed, see {failed / 'error.txt'}", failed) from exc
+
+    def record_run() -> None:
+        with open(tmp / "run.json", "w", encoding="utf-8") as f:
+            json.dump({"scenario": name, "run": run, "parameters": params | {"output_dir": str(target)},
+                       "wall_time_s": round(time.perf_counter() - t0, 2)}, f, ensure_ascii=False, indent=2)
+        if not (tmp / "summary.json").exists():
+            raise ReportError(f"{name}: the notebook wrote no summary.json")
+
+    def discard() -> None:
+        shutil.rmtree(tmp, ignore_errors=True)
+        _cleanup(staging)
+
+    run_notebook(notebook or project_root() / "notebooks" / "scenario_report.ipynb", tmp, params, failed,
+                 name=name, timeout=timeout, progress=progress, title=sc.description(params["lang"]),
+                 finish=record_run, discard=discard)
     # publish atomically: move the old report aside, rename, drop the old one; a signal meanwhile
     # is held until the report is in place (published whole, nothing left in staging)
     with signals_held():
@@ -185,6 +170,84 @@ def run_report(scenario: str | os.PathLike[str] = "base", run: str | None = None
         remove_output(failed)
         _cleanup(staging)
     return target
+
+
+def run_notebook(notebook: str | os.PathLike[str], folder: Path, parameters: dict[str, Any], failed: Path, *,
+                 name: str, timeout: float = DEFAULT_TIMEOUT, progress: bool = False, title: str | None = None,
+                 finish: Callable[[], None] | None = None, discard: Callable[[], None] | None = None) -> Path:
+    """Execute a report notebook with papermill: the one runner of every notebook report
+    (scenario and giao ban reports through :func:`run_report`, the risk report).
+
+    The notebook runs in the kernel ``ntm-sched`` (else this interpreter's own, see
+    :func:`check_kernel`) from the project root, into ``folder/report.ipynb``; ``folder/report.html``
+    is exported without code. On any failure (a cell, a timeout, ``finish``, SIGINT/SIGTERM) the
+    ``.failed/`` contract holds: ``failed/error.txt`` (the failing cell, its source and
+    traceback, or the signal) and the executed ``failed/report.ipynb`` are written, ``discard``
+    runs, and :class:`ReportError` (with ``failed_dir``) is raised; a signal is raised again
+    after the evidence is written (its clean-up is not cut short by a second one). On success
+    ``failed`` is left as it is: the caller removes an earlier failure once its output is
+    published.
+
+    Parameters
+    ----------
+    notebook
+        The notebook to execute.
+    folder
+        Existing folder receiving ``report.ipynb`` and ``report.html`` (usually a temporary one).
+    parameters
+        Papermill parameters.
+    failed
+        The evidence folder, ``<output>.failed`` beside the output it stands for (checked: never
+        a user's folder).
+    name
+        The report's name in messages.
+    timeout
+        Seconds per cell.
+    progress
+        Show papermill's progress bar.
+    title
+        The HTML page's title.
+    finish
+        Run after the export, inside the failure handling (e.g. check that the notebook wrote
+        what it must).
+    discard
+        Run after the evidence is written (e.g. remove the temporary folder).
+
+    Returns
+    -------
+    Path
+        ``folder/report.html``.
+    """
+    import papermill as pm
+
+    check_output_target(failed)  # a user's folder in the way is refused before the notebook runs
+    nb_out = folder / "report.ipynb"
+    try:
+        with sigterm_raises():  # SIGTERM runs the clean-up below, as Ctrl-C does
+            manager = check_kernel()
+            pm.execute_notebook(str(notebook), str(nb_out), parameters=parameters, kernel_name=KERNEL,
+                                cwd=str(project_root()), execution_timeout=timeout, progress_bar=progress,
+                                log_output=False, kernel_manager_class=manager)
+            _export_html(nb_out, folder / "report.html", title=title)
+            if finish is not None:
+                finish()
+    except BaseException as exc:
+        # a second signal (a batch's process pool terminates its workers again) must not cut the
+        # clean-up short: it is held until the kernel is stopped and the evidence written
+        with signals_held():
+            if isinstance(exc, KeyboardInterrupt):  # SIGINT, or SIGTERM as Interrupted
+                kill_kernels()
+                error = (f"interrupted by {signal_name(exc)}: the report was stopped (its kernel shut down) and "
+                         f"nothing was published; run it again\n")
+            else:
+                error = _error_text(exc, nb_out)
+            _write_failed(failed, nb_out if nb_out.exists() else None, error)
+            if discard is not None:
+                discard()
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        raise ReportError(f"{name}: report failed, see {failed / 'error.txt'}", failed) from exc
+    return folder / "report.html"
 
 
 def _write_failed(failed: Path, nb: Path | None, error: str) -> None:

@@ -126,3 +126,38 @@ def test_the_readme_states_the_exit_codes_and_the_folders_after_a_failure() -> N
         assert code in section, code
     for words in (MARKER, ".failed/", "interrupted by", "outputs/.<run>/", "--debug", "NTM_SCHED_LOG_DIR"):
         assert words in section, words
+
+
+def _input_errors() -> list:
+    from ntm_sched.plan.cells import CellError
+    from ntm_sched.plan.validate import Issue
+    from ntm_sched.report.backtest import OutcomesError
+    from ntm_sched.studies.progress.files import ProgressValidationError
+    from ntm_sched.studies.risk.uncertainty import RiskDataError
+
+    return [
+        RiskDataError("risk/sources.csv, line 3, column 'per_earmark': expected true or false, got 'x'"),
+        ProgressValidationError([Issue("progress.csv", 4, "actual_start", "cannot read date 'x'")]),
+        OutcomesError(["outcomes.csv, line 5, column 'event': 'x' is not one of recognition"]),
+        CellError("not a yes/no value: 'x'", "không phải giá trị có/không: 'x'"),
+    ]
+
+
+@pytest.mark.parametrize("error", _input_errors(), ids=lambda e: type(e).__name__)
+def test_every_input_error_is_bad_input_for_the_one_handler(error, tmp_path, capsys, monkeypatch) -> None:
+    """The side files' errors were plain ValueErrors: a verb that did not catch one by hand called
+    it a bug (exit 3, a traceback log)."""
+    import ntm_sched.cli.solve as solve_verb
+    from ntm_sched.errors import InputError
+
+    assert isinstance(error, InputError) and isinstance(error, ValueError)
+
+    def bad_input(*a, **k):
+        raise error
+
+    monkeypatch.setattr(solve_verb, "solve_plan", bad_input)
+    monkeypatch.setenv("NTM_SCHED_LOG_DIR", str(tmp_path / "logs"))
+    assert main(["solve", "base", "--out", str(tmp_path / "o"), "--time-limit", "1", "--workers", "1"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and str(error).splitlines()[0] in err and "internal error" not in err
+    assert not (tmp_path / "logs").exists()

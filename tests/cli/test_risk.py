@@ -60,7 +60,7 @@ def test_bad_input_exits_2_and_names_the_problem(small_plan_dir, tmp_path, capsy
 
 def test_report_notebook_on_a_finished_run(small_plan_dir, tmp_path):
     """The risk report (papermill, kernel ntm-sched) executes every cell on a real run's folder."""
-    from ntm_sched.studies.risk.notebook import run_risk_notebook
+    from ntm_sched.studies.risk.report import run_risk_notebook
 
     sc = write_scenario(tmp_path / "sc", small_plan_dir, extra="risk: {samples: 5}\n")
     out = tmp_path / "out"
@@ -69,3 +69,48 @@ def test_report_notebook_on_a_finished_run(small_plan_dir, tmp_path):
     text = html.read_text(encoding="utf-8")
     assert "Schedule and funding risk analysis" in text and "P(on time)" in text and "Traceback" not in text
     assert "Probabilistic cash need" in text and "<img" in text
+
+
+def test_a_failing_risk_report_leaves_failed_evidence_like_the_report(small_plan_dir, tmp_path, capsys,
+                                                                      monkeypatch):
+    """The risk report kept no evidence of a failed notebook; it now runs through the one notebook
+    runner: ``<out>.failed/`` holds error.txt (the failing cell) and the executed notebook, the
+    tables are still published, exit 1; a later good run removes the evidence."""
+    import ntm_sched.studies.risk.report as risk_report
+    from ntm_sched.report.runner import ReportError
+    from ntm_sched.studies.risk.report import run_risk_notebook
+
+    empty = tmp_path / "not_a_run"
+    empty.mkdir()
+    with pytest.raises(ReportError) as ei:
+        run_risk_notebook(empty, lang="en", timeout=300)
+    failed = tmp_path / "not_a_run.failed"
+    assert ei.value.failed_dir == failed and (failed / "report.ipynb").exists()
+    error = (failed / "error.txt").read_text(encoding="utf-8")
+    assert "failing cell:" in error and "FileNotFoundError" in error and "summary.json" in error
+
+    sc = write_scenario(tmp_path / "sc", small_plan_dir, extra="risk: {samples: 3}\n")
+    out = tmp_path / "out"
+    broken = tmp_path / "broken.ipynb"
+    broken.write_text('{"cells": [{"cell_type": "code", "execution_count": null, "id": "a", "metadata": '
+                      '{"tags": ["parameters"]}, "outputs": [], "source": "risk_dir = None"}, {"cell_type": '
+                      '"code", "execution_count": null, "id": "b", "metadata": {}, "outputs": [], "source": '
+                      '"raise RuntimeError(\'broken risk cell\')"}], "metadata": {"kernelspec": {"name": '
+                      '"python3", "display_name": "Python 3", "language": "python"}}, "nbformat": 4, '
+                      '"nbformat_minor": 5}', encoding="utf-8")
+    monkeypatch.setattr(risk_report, "run_notebook", _with_notebook(risk_report.run_notebook, broken))
+    assert main(["risk", str(sc), "--jobs", "1", "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    failed = tmp_path / "out.failed"
+    assert "the report failed" in err and str(failed / "error.txt") in err
+    assert "broken risk cell" in (failed / "error.txt").read_text(encoding="utf-8")
+    assert (out / "summary.json").exists() and not (out / "report.html").exists()
+    monkeypatch.undo()
+    assert main(["risk", str(sc), "--jobs", "1", "--out", str(out)]) == 0
+    assert (out / "report.html").exists() and not failed.exists()
+
+
+def _with_notebook(run_notebook, notebook):
+    def run(_nb, *args, **kwargs):
+        return run_notebook(notebook, *args, **kwargs)
+    return run

@@ -295,3 +295,30 @@ def test_build_uses_the_settings_it_is_given(plan) -> None:
     o = ntm.build(plan).problem.objective
     # the weights of settings.csv are carried by each task; the objective does not scale them again
     assert (o.tardiness, o.late_count, o.extra_funding) == (1, 1, 1)
+
+
+def test_a_funding_scale_releases_the_same_money_in_the_plan_and_in_the_problem(plan) -> None:
+    """1.9 million x 0.6: the problem scaled from its rounded 1 released 0, the plan edit 1.14 (1)."""
+    from ntm_sched.domain.build import scaled_funding
+    from ntm_sched.plan.edits import scale_funding
+
+    first = plan.funding[0]
+    odd = plan.with_table("funding", plan.table("funding").assign(
+        amount_mvnd=[1.9 if t.tranche_id == first.tranche_id else t.amount_mvnd for t in plan.funding]))
+    model = ntm.build(odd)
+
+    def amounts(problem):
+        return {s.name: [(t.time, t.amount) for t in s.tranches] for s in problem.sources if not s.unlimited}
+
+    for scale in (0.6, 0.8, 1 / 3, 1.0):
+        by_plan = ntm.build(scale_funding(odd, scale)).problem
+        by_problem = scaled_funding(odd, model.problem, scale)
+        assert amounts(by_problem) == amounts(by_plan), scale
+        assert [s for s in by_problem.sources if s.unlimited] == [s for s in model.problem.sources if s.unlimited]
+    name = first.source_id if not first.commune_code else f"{first.source_id}@{first.commune_code}"
+    scaled = scale_funding(odd, 0.6)
+    assert next(t.amount_mvnd for t in scaled.funding if t.tranche_id == first.tranche_id) == 1.14
+    assert (ntm.build(odd).problem.sources[[s.name for s in model.problem.sources].index(name)].tranches[0].amount
+            == 1)
+    assert min(t.amount for t in next(s for s in scaled_funding(odd, model.problem, 0.6).sources
+                                      if s.name == name).tranches) == 1

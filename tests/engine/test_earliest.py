@@ -12,6 +12,7 @@ from ntm_sched.engine import Mode, Objective, Precedence, Problem, Source, Statu
 from ntm_sched.engine.builder import build_model
 from ntm_sched.engine.earliest import earliest_end
 from ntm_sched.engine.heuristic import lateness_value
+from ntm_sched.engine.options import SolveOptions
 from ntm_sched.engine.solve import make_solver
 from tests.engine.test_cashflow import money_bound_problem
 
@@ -44,11 +45,11 @@ def waiting_for_money() -> Problem:
 def test_money_the_cap_and_the_bound():
     p = waiting_for_money()
     # no cap: the first tranche pays the work, which then ends at 5 and the dossier at 7
-    free = earliest_end(p, "dossier", time_limit=10, workers=1, seed=0)
+    free = earliest_end(p, "dossier", options=SolveOptions(time_limit=10, workers=1, seed=0))
     assert (free.status, free.end, free.bound) == (Status.OPTIMAL, 7, 7)
     # "other" on time (lateness 0) takes the first tranche: the work waits for the second, paid at its end
     # (no advance) from day 20 on, so it ends at 20 at the earliest and the dossier at 22
-    capped = earliest_end(p, "dossier", lateness_cap=0, time_limit=10, workers=2, seed=0)
+    capped = earliest_end(p, "dossier", lateness_cap=0, options=SolveOptions(time_limit=10, workers=2, seed=0))
     assert plain_earliest(p, "dossier", 0) == ("OPTIMAL", 22)
     assert (capped.status, capped.end, capped.bound, capped.free_bound) == (Status.OPTIMAL, 22, 22, 7)
     assert check(p, capped.solution).ok and lateness_value(p, capped.solution) == 0
@@ -59,11 +60,12 @@ def test_money_the_cap_and_the_bound():
                    objective=p.objective)
     later = solve(held, time_limit=5, workers=1, seed=0, explain=False).solution
     assert later is not None and later.tasks["dossier"].end == 37 and check(p, later).ok
-    probed = earliest_end(p, "dossier", lateness_cap=0, hint=later, time_limit=10, workers=1, seed=0)
+    probed = earliest_end(p, "dossier", lateness_cap=0, hint=later,
+                          options=SolveOptions(time_limit=10, workers=1, seed=0))
     assert (probed.status, probed.end, probed.bound) == (Status.OPTIMAL, 22, 22)
     assert [line[8:] for line in probed.probes] == [  # one worker: one probe, below the hint's 37
         "payment-free: OPTIMAL 7 (bound 7)", "end <= 36: OPTIMAL 22 (bound 22)"]
-    two = earliest_end(p, "dossier", lateness_cap=0, hint=later, time_limit=10, workers=2, seed=0)
+    two = earliest_end(p, "dossier", lateness_cap=0, hint=later, options=SolveOptions(time_limit=10, workers=2, seed=0))
     assert (two.status, two.end, two.bound) == (Status.OPTIMAL, 22, 22)  # the middle probe (21) is infeasible
 
 
@@ -73,7 +75,7 @@ def test_a_cap_nothing_meets_is_infeasible():
     late = Problem(tasks=(*p.tasks[:2], Task("other", (Mode(3),), due=1, late_weight=50, tardiness_weight=1)),
                    precedences=p.precedences, sources=p.sources, horizon=60, advance_share=0.0,
                    objective=p.objective)
-    ans = earliest_end(late, "dossier", lateness_cap=10, time_limit=5, workers=1, seed=0)
+    ans = earliest_end(late, "dossier", lateness_cap=10, options=SolveOptions(time_limit=5, workers=1, seed=0))
     assert ans.status == Status.INFEASIBLE and ans.solution is None and ans.end is None
 
 
@@ -92,7 +94,7 @@ def test_a_hint_that_breaks_the_cap_is_not_used():
                         precedences=p.precedences, sources=p.sources, horizon=60, advance_share=0.0,
                         objective=p.objective), time_limit=5, workers=1, seed=0, explain=False).solution
     assert bad is not None
-    ans = earliest_end(p, "dossier", lateness_cap=0, hint=bad, time_limit=10, workers=1, seed=0)
+    ans = earliest_end(p, "dossier", lateness_cap=0, hint=bad, options=SolveOptions(time_limit=10, workers=1, seed=0))
     assert ans.end == 22 and check(p, ans.solution).ok and lateness_value(p, ans.solution) == 0
 
 
@@ -108,7 +110,8 @@ def test_random_money_problems_against_plain_cp_sat(workers):
         for task in (p.tasks[-1].id, p.tasks[0].id):
             status, optimum = plain_earliest(p, task, cap)
             assert status == "OPTIMAL" and optimum is not None
-            ans = earliest_end(p, task, lateness_cap=cap, hint=r.solution, time_limit=20, workers=workers, seed=0)
+            ans = earliest_end(p, task, lateness_cap=cap, hint=r.solution,
+                               options=SolveOptions(time_limit=20, workers=workers, seed=0))
             assert ans.bound is not None and ans.bound <= optimum  # the bound is a true bound
             assert ans.free_bound is not None and ans.free_bound <= optimum
             assert ans.status == Status.OPTIMAL and ans.end == optimum, (seed, task, ans.probes)

@@ -22,9 +22,13 @@ from ntm_sched.engine import (
     solve,
 )
 from ntm_sched.engine.builder import build_model
+from ntm_sched.engine.options import SolveOptions
 from ntm_sched.engine.patterns import deadline_targets, followers, late_roots, pattern_search, soft_deadlines
 from ntm_sched.engine.solve import _complete_money, _complete_values, _payment_free
 from tests.engine.test_cashflow import lateness_optimum, money_bound_problem
+
+ONE = SolveOptions(workers=1, seed=0)
+"""One worker, seed 0: the searches are repeatable."""
 
 
 def two_chains(weight_a: int, weight_b: int) -> Problem:
@@ -53,7 +57,7 @@ def both_late_values(problem: Problem):
     late = Solution(tasks={
         "A-work": TaskSchedule("A-work", 60, 65), "A-dossier": TaskSchedule("A-dossier", 65, 67),
         "B-work": TaskSchedule("B-work", 60, 65), "B-dossier": TaskSchedule("B-dossier", 65, 67)})
-    done = _complete_money(bm, late, expr, 5.0, 1, 0)
+    done = _complete_money(bm, late, expr, 5.0, ONE)
     assert done is not None
     values, solver = done
     return bm, expr, values, solver.value(expr)
@@ -62,12 +66,12 @@ def both_late_values(problem: Problem):
 @pytest.mark.parametrize(("wa", "wb", "given_up"), [(1, 3, "A-dossier"), (3, 1, "B-dossier")])
 def test_the_cheaper_chain_is_given_up(wa, wb, given_up):
     p = two_chains(wa, wb)
-    _, free = _payment_free(p, 5.0, 1, 0)
+    _, free = _payment_free(p, 5.0, ONE)
     targets = deadline_targets(p, free)
     assert targets == {"A-dossier": 12, "B-dossier": 12}  # without money both are on time
     bm, expr, values, start_v = both_late_values(p)
     assert start_v == (100 + 55) * (wa + wb)  # both dossiers end at 67
-    best, v, log = pattern_search(bm, values, expr, targets, time_budget=10.0, workers=1, seed=0)
+    best, v, log = pattern_search(bm, values, expr, targets, time_budget=10.0, options=ONE)
     status, optimum, _ = lateness_optimum(p, cash_flow=True)
     assert status == "OPTIMAL"
     assert v == optimum
@@ -78,7 +82,7 @@ def test_the_cheaper_chain_is_given_up(wa, wb, given_up):
     # none given up (infeasible), A, B; the whole set {A, B}, built around the start, is dropped unsolved
     # once A improves on the start
     assert log.tried == 3 and log.improved >= 1
-    held = _complete_values(bm, best, expr, 1, 0)  # a solver holding exactly these values
+    held = _complete_values(bm, best, expr, ONE)  # a solver holding exactly these values
     assert held is not None
     assert check(p, bm.solution_from(held[1])).ok
 
@@ -100,16 +104,16 @@ def three_chains() -> Problem:
 
 def test_when_no_single_chain_is_enough_the_whole_set_is_searched_down():
     p = three_chains()
-    _, free = _payment_free(p, 5.0, 1, 0)
+    _, free = _payment_free(p, 5.0, ONE)
     targets = deadline_targets(p, free)
     bm = build_model(p)
     expr = bm.tier_expr("lateness")
     late = Solution(tasks={t: TaskSchedule(t, s, e) for name in "ABC"
                            for t, s, e in ((f"{name}-work", 60, 65), (f"{name}-dossier", 65, 67))})
-    done = _complete_money(bm, late, expr, 5.0, 1, 0)
+    done = _complete_money(bm, late, expr, 5.0, ONE)
     assert done is not None
     values, solver = done
-    best, v, log = pattern_search(bm, values, expr, targets, time_budget=20.0, workers=1, seed=0)
+    best, v, log = pattern_search(bm, values, expr, targets, time_budget=20.0, options=ONE)
     status, optimum, _ = lateness_optimum(p, cash_flow=True)
     assert status == "OPTIMAL" and v == optimum
     # C (weight 3) on time; B paid by the tranche at 40 (dossier 42, 30 days late), A by the extra money
@@ -120,7 +124,7 @@ def test_when_no_single_chain_is_enough_the_whole_set_is_searched_down():
     assert [line[8:] for line in log.lines] == [
         "(none): INFEASIBLE -", "A-dossier: INFEASIBLE -", "B-dossier: INFEASIBLE -", "C-dossier: INFEASIBLE -",
         "A-dossier+B-dossier+C-dossier: OPTIMAL 410"]
-    assert check(p, bm.solution_from(_complete_values(bm, best, expr, 1, 0)[1])).ok
+    assert check(p, bm.solution_from(_complete_values(bm, best, expr, ONE)[1])).ok
 
 
 def test_roots_and_followers():

@@ -1,9 +1,10 @@
-"""Derived problems for the studies: unlimited or scaled sources, hard dues, given tranches."""
+"""Derived problems for the studies: unlimited sources, hard dues, given tranches (scaled money:
+tests/domain/test_build.py, one rule with the plan edit)."""
 
 from __future__ import annotations
 
 from ntm_sched.engine import Mode, Objective, Problem, Source, Task, Tranche
-from ntm_sched.engine.transforms import hard_dues, scaled_tranches, unlimited_sources, with_objective, with_tranches
+from ntm_sched.engine.transforms import hard_dues, unlimited_sources, with_objective, with_tranches
 
 
 def _problem() -> Problem:
@@ -12,17 +13,11 @@ def _problem() -> Problem:
                    horizon=20)
 
 
-def test_unlimited_and_scaled_sources():
+def test_unlimited_sources():
     p = _problem()
     u = unlimited_sources(p, 2).sources[0]
     assert u.unlimited and u.unit_price == 2
-    s = scaled_tranches(p, 0.5).sources[0]
-    # 3.5 -> 3, 1.5 -> 1: rounded down, never more than the plan's tranches x 0.5 release
-    assert [(t.time, t.amount) for t in s.tranches] == [(0, 3), (5, 1)]
-    hundred = Problem(tasks=p.tasks, precedences=(), resources=(), sources=(Source("S", (Tranche(0, 100),)),),
-                      horizon=20)
-    assert scaled_tranches(hundred, 0.29).sources[0].tranches[0].amount == 29  # 28.999999999999996 in floats
-    assert p.sources[0].tranches[0].amount == 7  # problems are frozen: the input is unchanged
+    assert not p.sources[0].unlimited and p.sources[0].tranches[0].amount == 7  # problems are frozen
 
 
 def test_hard_dues_and_tranches_and_objective():

@@ -27,3 +27,44 @@ def test_a_missing_setting_is_named():
     cut = dataclasses.replace(plan, setting_rows=tuple(s for s in plan.setting_rows if s.key != "advance_share"))
     with pytest.raises(KeyError, match="advance_share"):
         read_settings(cut)
+
+
+def _with_setting(plan, key: str, value: str):
+    return dataclasses.replace(plan, setting_rows=tuple(
+        dataclasses.replace(s, value=value) if s.key == key else s for s in plan.setting_rows))
+
+
+@pytest.mark.parametrize(("text", "want"), [("true", True), ("đúng", True), ("Có", True), (" 1 ", True),
+                                            ("false", False), ("sai", False), ("không", False)])
+def test_yes_no_settings_read_by_the_cells_parser(text, want):
+    st = read_settings(_with_setting(load_plan(DATA), "hard_deadlines", text))
+    assert st.hard_deadlines is want
+
+
+def test_hard_deadlines_in_vietnamese_are_hard_in_the_build_and_the_verifier():
+    """"đúng" was soft in the build (settings' own parser) and hard in the verifier (the cells')."""
+    from ntm_sched.domain import build
+    from ntm_sched.domain.verify import _Rules
+
+    plan = load_plan(DATA)
+    viet, english = _with_setting(plan, "hard_deadlines", "đúng"), _with_setting(plan, "hard_deadlines", "true")
+    hard = [t.id for t in build(viet).problem.tasks if t.due_hard]
+    assert hard and hard == [t.id for t in build(english).problem.tasks if t.due_hard]
+    assert _Rules(viet).hard is True
+
+
+def test_an_unreadable_yes_no_setting_is_named_not_false():
+    """Refused where the plan is checked, and named where the settings are read (a plan built
+    without checks, as a trusted writer does)."""
+    from ntm_sched.plan import PlanValidationError
+    from ntm_sched.plan.model import trusted_plan
+    from ntm_sched.plan.records import PLAN_FIELD
+
+    plan = load_plan(DATA)
+    with pytest.raises(PlanValidationError, match=r"'hard_deadlines'.*'maybe'"):
+        _with_setting(plan, "hard_deadlines", "maybe")
+    records = {attr: getattr(plan, attr) for attr in PLAN_FIELD.values()}
+    records["setting_rows"] = tuple(dataclasses.replace(s, value="maybe") if s.key == "hard_deadlines" else s
+                                for s in plan.setting_rows)
+    with pytest.raises(KeyError, match=r"hard_deadlines.*maybe"):
+        read_settings(trusted_plan(records))

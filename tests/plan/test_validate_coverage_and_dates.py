@@ -137,3 +137,21 @@ def test_overlapping_capacity_changes_of_one_agency_are_an_error(tmp_path) -> No
     _write(d, "capacity_changes", header, rows)
     e = _find(_issues(d), "capacity_changes.csv", "start_date", "BCD_TINH", "overlaps", "line 3")
     assert e.row == 2
+
+
+def test_a_yes_no_setting_that_is_neither_is_an_error_at_its_cell(tmp_path) -> None:
+    """``hard_deadlines = maybe`` validated and was read as false; ``đúng`` is a valid yes."""
+    d = _copy(tmp_path)
+    header, rows = _rows(d, "settings")
+    line = next(i for i, r in enumerate(rows) if r["key"] == "hard_deadlines") + 2  # header is line 1
+    for r in rows:
+        if r["key"] == "hard_deadlines":
+            r["value"] = "maybe"
+    _write(d, "settings", header, rows)
+    issue = _find(_issues(d), "settings.csv", "value", "hard_deadlines", "maybe")
+    assert issue.row == line
+    for r in rows:
+        if r["key"] == "hard_deadlines":
+            r["value"] = "đúng"
+    _write(d, "settings", header, rows)
+    assert _issues(d) == []

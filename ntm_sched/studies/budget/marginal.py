@@ -55,8 +55,7 @@ def _earliest_end(model: NtmModel, task_id: str, cap: int | None, hint: Solution
                            "lateness": None}
     if cap is None:
         return out
-    ans = earliest_end(model.problem, task_id, lateness_cap=int(cap), hint=hint, lower=lower,
-                       time_limit=opts.time_limit, workers=opts.workers, seed=opts.seed)
+    ans = earliest_end(model.problem, task_id, lateness_cap=int(cap), hint=hint, lower=lower, options=opts)
     out.update(end=ans.end, end_status=ans.status.value, bound=ans.bound, free_bound=ans.free_bound,
                solution=ans.solution)
     if ans.solution is not None:

@@ -22,10 +22,10 @@ from typing import Any
 import pandas as pd
 
 from ntm_sched.domain import NtmModel, build
+from ntm_sched.domain.build import scaled_funding
 from ntm_sched.engine import Objective, Problem, Result, Solution, SolveOptions, Status, Tranche, check, solve
 from ntm_sched.engine.transforms import (
     hard_dues,
-    scaled_tranches,
     unlimited_sources,
     with_objective,
     with_tranches,
@@ -80,7 +80,7 @@ def achievable_deadlines(plan: Plan, options: SolveOptions | None = None, *, tim
     if funding_scale is None:
         prob = unlimited_sources(model.problem, 0)
     else:
-        prob = scaled_tranches(model.problem, funding_scale)
+        prob = scaled_funding(soft, model.problem, funding_scale)
     prob = with_objective(prob, Objective(tardiness=1, late_count=1, cost=0, extra_funding=0, makespan=0))
     res = solve(prob, opts)
     dues, relaxed = _reached_dues(model, prob, res.solution)
@@ -291,7 +291,7 @@ def minimum_uniform_scale(plan: Plan, options: SolveOptions | None = None, *, to
     total = float(sum(s.total for s in base.sources))
     min_cost = float(sum(min(m.cost for m in t.modes) for t in base.tasks))
     trace: list[dict[str, Any]] = []
-    top = solve(scaled_tranches(base, max_scale), opts)
+    top = solve(scaled_funding(soft_plan, base, max_scale), opts)
     if top.solution is None or top.objective is None:
         trace.append({"scale": max_scale, "budget_mvnd": round(max_scale * total, 1), "status": top.status.value,
                       "feasible": False, "runtime_s": round(top.runtime_s, 2), "target_lateness": None})
@@ -307,7 +307,7 @@ def minimum_uniform_scale(plan: Plan, options: SolveOptions | None = None, *, to
     def probe(s: float) -> bool:
         nonlocal best
         t0 = _time.perf_counter()
-        st, sol = _capped_solve(scaled_tranches(base, s), cap, opts, best)
+        st, sol = _capped_solve(scaled_funding(soft_plan, base, s), cap, opts, best)
         trace.append({"scale": round(s, 6), "budget_mvnd": round(s * total, 1), "status": st.value,
                       "feasible": sol is not None, "runtime_s": round(_time.perf_counter() - t0, 2),
                       "target_lateness": cap})

@@ -21,7 +21,6 @@ and column; the user's file is only read.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
 import io
@@ -31,6 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ntm_sched.errors import InputError
+from ntm_sched.io import CsvFileError, read_csv_text
 from ntm_sched.plan.cells import CellError, nfc, read_date
 from ntm_sched.plan.validate import Issue, format_issues
 
@@ -39,7 +40,7 @@ DISBURSEMENT_COLUMNS = ("date", "source_id", "task_id", "amount_mvnd", "note")
 FILL_COLUMNS = ("actual_start", "actual_finish", "percent_complete", "note")
 
 
-class ProgressValidationError(ValueError):
+class ProgressValidationError(InputError):
     """The progress files have errors; ``issues`` lists every problem found (warnings too)."""
 
     def __init__(self, issues: list[Issue]) -> None:
@@ -120,20 +121,13 @@ RawRows = tuple[list[str], list[tuple[Where, list[str]]]]
 
 
 def _read_csv(path: Path) -> RawRows:
-    text = path.read_bytes().decode("utf-8-sig")
-    first = text.split("\n", 1)[0]
-    sep = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=sep)
-    header: list[str] = []
+    t = read_csv_text(path)
     rows: list[tuple[Where, list[str]]] = []
-    for i, cells in enumerate(reader, start=1):
+    for line, cells in t.rows:
         cells = [nfc(c).strip() for c in cells]
-        if i == 1:
-            header = cells
-            continue
         if any(cells):
-            rows.append((Where(path.name, None, i, "line"), cells))
-    return header, rows
+            rows.append((Where(t.file, None, line, "line"), cells))
+    return [nfc(c).strip() for c in t.header], rows
 
 
 def _read_sheets(path: Path) -> dict[str, RawRows]:
@@ -189,7 +183,10 @@ def locate_tables(path: str | os.PathLike[str]) -> tuple[dict[str, RawRows], lis
         for name, p in files.items():
             if p.exists():
                 h.update(name.encode() + b"\0" + p.read_bytes())
-                tables[name] = _read_csv(p)
+                try:
+                    tables[name] = _read_csv(p)
+                except CsvFileError as exc:  # not UTF-8, broken quoting, empty: located like any problem
+                    issues.append(Issue(exc.file, exc.line, None, exc.en, "error", None, exc.vi))
             else:
                 issues.append(Issue(p.name, None, None, f"file {p.name} not found in {folder}",
                                     "error" if name == "progress" else "warning", None,

@@ -369,6 +369,7 @@ def write_outputs(gb: GiaoBan, out: str | os.PathLike[str]) -> Path:
     import matplotlib.pyplot as plt
 
     from ntm_sched.io import write_tables
+    from ntm_sched.report.plots import save
 
     out = Path(out)
     (out / "figures").mkdir(parents=True, exist_ok=True)
@@ -378,7 +379,7 @@ def write_outputs(gb: GiaoBan, out: str | os.PathLike[str]) -> Path:
         if not gb.ok and name != "slip_trend":
             continue
         fig = make(gb)
-        fig.savefig(out / "figures" / f"{name}.png", dpi=100)
+        save(fig, out / "figures" / f"{name}.png", dpi=100)  # as every report figure is saved
         plt.close(fig)
     for f in ("schedule.csv", "milestones.csv", "allocation.csv", "agency_load.csv", "summary.json", "variance.csv",
               "checker.txt"):

@@ -42,7 +42,7 @@ from ntm_sched.studies.progress.files import (
     check_progress,
     read_progress_files,
 )
-from ntm_sched.units import to_model_money
+from ntm_sched.units import to_date, to_model_money
 
 PAYMENT_COLUMNS = ["task_id", "commune_code", "source", "engine_source", "date", "amount_mvnd", "kind"]
 VARIANCE_COLUMNS = ["level", "id", "commune_code", "milestone", "agency", "name_vi", "state", "percent_complete",
@@ -141,34 +141,19 @@ def _state_of(snapshot: hist.Snapshot | None) -> tuple[dict[str, ProgressRow], l
     for _, r in pf.iterrows():
         pct = r.get("percent_complete")
         prog[str(r["task_id"])] = ProgressRow(
-            str(r["task_id"]), _d(r.get("actual_start")), _d(r.get("actual_finish")),
+            str(r["task_id"]), to_date(r.get("actual_start")), to_date(r.get("actual_finish")),
             None if pct is None or pd.isna(pct) else float(pct), "" if pd.isna(r.get("note")) else str(r.get("note")))
     pays = []
     df = snapshot.table("disbursements")
     for _, r in df.iterrows():
         tid = r.get("task_id")
-        day = _d(r["date"])
+        day = to_date(r["date"])
         if day is None:  # cannot happen in a snapshot written by this module
             raise hist.HistoryError(f"{snapshot.path / 'disbursements.csv'}: a payment without a date")
         pays.append(DisbursementRow(day, str(r["source_id"]),
                                     None if tid is None or pd.isna(tid) or tid == "" else str(tid),
                                     float(r["amount_mvnd"]), "" if pd.isna(r.get("note")) else str(r.get("note"))))
     return prog, pays
-
-
-def _d(v: Any) -> dt.date | None:
-    if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NaT or v == "":
-        return None
-    if isinstance(v, dt.datetime):
-        return v.date()
-    if isinstance(v, dt.date):
-        return v
-    try:
-        if pd.isna(v):
-            return None
-    except (TypeError, ValueError):
-        pass
-    return dt.date.fromisoformat(str(v))
 
 
 def load_progress(model: NtmModel, path: str | os.PathLike[str] | None, status: dt.date,

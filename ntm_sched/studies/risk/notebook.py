@@ -1,26 +1,120 @@
-"""Execute the risk report notebook (``notebooks/risk_report.ipynb``) on a finished run's folder."""
+"""The report of a finished risk run, as the notebook shows it (:class:`RiskReport`)."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import Any
 
-from ntm_sched.io import notebooks_dir, project_root
-from ntm_sched.report.runner import KERNEL, _export_html, check_kernel
+import pandas as pd
+
+from ntm_sched.studies.risk.figures import (
+    _plt,
+    assumptions_table,
+    cash_table,
+    criticality_table,
+    figure,
+    headline,
+    label,
+    probability_table,
+)
+from ntm_sched.studies.risk.outputs import TABLES, read_tables
 
 
-def run_risk_notebook(folder: str | Path, lang: str = "vi", scenario: str = "base", timeout: float = 600) -> Path:
-    """Run the notebook with ``risk_dir=folder`` into ``folder/report.ipynb`` and export
-    ``folder/report.html`` (without code). Raises the papermill error when a cell fails."""
-    import papermill as pm
+class RiskReport:
+    """A finished risk run read back from its folder, with localized tables and figures."""
 
-    manager = check_kernel()  # the registered kernel, else this interpreter's own (plain pip install)
-    folder = Path(folder).resolve()
-    nb_out = folder / "report.ipynb"
-    pm.execute_notebook(str(notebooks_dir() / "risk_report.ipynb"), str(nb_out), kernel_name=KERNEL,
-                        cwd=str(project_root()),
-                        parameters={"risk_dir": str(folder), "output_dir": str(folder), "lang": lang,
-                                    "scenario": scenario},
-                        execution_timeout=timeout, progress_bar=False, log_output=False,
-                        kernel_manager_class=manager)
-    _export_html(nb_out, folder / "report.html")
-    return folder / "report.html"
+    def __init__(self, tables: dict[str, pd.DataFrame], summary: dict[str, Any], lang: str = "vi",
+                 names: dict[str, str] | None = None, source_names: dict[str, str] | None = None) -> None:
+        self.tables, self.summary, self.lang = tables, summary, lang
+        self.names, self.source_names = names or {}, source_names or {}
+
+    error: str = ""
+
+    @classmethod
+    def failed(cls, message: str, lang: str = "vi") -> RiskReport:
+        """A report that says loudly why there is no analysis (e.g. the plan has no schedule)."""
+        rep = cls({name: pd.DataFrame() for name in TABLES}, {}, lang)
+        rep.error = message
+        return rep
+
+    @classmethod
+    def from_parameters(cls, risk_dir: str, scenario: str, lang: str, output_dir: str,
+                        **run_kwargs: Any) -> RiskReport:
+        """The notebook's entry: read ``risk_dir``, or (when empty) run the analysis into ``output_dir``
+        first. When the analysis cannot run, a :meth:`failed` report says why."""
+        if not risk_dir:
+            from ntm_sched.studies.risk.run import RiskError, run_risk
+
+            try:
+                res = run_risk(scenario, **run_kwargs)
+            except RiskError as exc:
+                return cls.failed(str(exc), lang)
+            risk_dir = str(res.write(output_dir, lang=lang))
+        return cls.load(risk_dir, lang=lang, scenario=scenario)
+
+    @classmethod
+    def load(cls, folder: str | Any, lang: str = "vi", scenario: str | None = None) -> RiskReport:
+        """Read ``folder`` (written by ``ntm-sched risk``); names come from the scenario's plan."""
+        tables, summary = read_tables(folder)
+        names: dict[str, str] = {}
+        srcs: dict[str, str] = {}
+        sc_name = scenario or summary.get("scenario")
+        if sc_name:
+            from ntm_sched.i18n import agency_names, commune_names, source_names
+            from ntm_sched.scenario import load_scenario_and_plan
+
+            _, plan = load_scenario_and_plan(sc_name)
+            names, srcs = commune_names(plan, lang), {**agency_names(plan, lang), **source_names(plan, lang)}
+        return cls(tables, summary, lang, names, srcs)
+
+    def heading(self, key: str) -> str:
+        return f"## {label(key, self.lang)}"
+
+    def title(self) -> str:
+        return f"# {label('title', self.lang)}: {self.summary.get('scenario', '')}"
+
+    def headline(self) -> str:
+        if self.error:
+            return f"## ⚠️ {label('no_analysis', self.lang)}\n\n> {self.error}"
+        return headline(self.summary, self.lang)
+
+    def probability_table(self) -> pd.DataFrame:
+        if self.error:
+            return pd.DataFrame()
+        return probability_table(self.tables["commune_risk"], self.lang, self.names)
+
+    def cash_table(self) -> pd.DataFrame:
+        if self.error:
+            return pd.DataFrame()
+        return cash_table(self.tables["extra_money"], self.lang, self.source_names)
+
+    def criticality_table(self, top: int = 15) -> pd.DataFrame:
+        if self.error:
+            return pd.DataFrame()
+        return criticality_table(self.tables["criticality"], self.lang, top, self.names, self.source_names)
+
+    def assumptions_table(self) -> pd.DataFrame:
+        if self.error:
+            return pd.DataFrame()
+        return assumptions_table(self.tables["assumptions"], self.lang)
+
+    def figure(self, name: str) -> Any:
+        if self.error:
+            plt = _plt()
+            fig, ax = plt.subplots(figsize=(6, 1.5))
+            ax.text(0.5, 0.5, label("no_rows", self.lang), ha="center", va="center", transform=ax.transAxes)
+            ax.set_axis_off()
+            return fig
+        return figure(name, self.tables, self.summary, self.lang, self.names, self.source_names)
+
+    def notes(self) -> str:
+        if self.error:
+            return f"- {self.error}"
+        s = self.summary
+        lines = [label("note_plan", self.lang, status=s.get("plan_status"), seconds=s.get("plan_solve_s")),
+                 label("note_rate", self.lang, rate=s.get("samples_per_s"), workers=s.get("workers"),
+                       scheduler=s.get("scheduler")),
+                 label("note_unfinished", self.lang, n=s.get("samples_not_finished"))]
+        if s.get("policy") == "replan":
+            lines.append(f"- replan: {s.get('replan_statuses')}; fallbacks {s.get('replan_fallbacks')}")
+        lines += [f"- {n}" for n in s.get("notes") or []]
+        return "\n".join(lines)

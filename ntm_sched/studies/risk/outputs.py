@@ -33,9 +33,9 @@ def write_tables(folder: Path, tables: dict[str, pd.DataFrame], summary: dict[st
 
 def write_figures(folder: Path, tables: dict[str, pd.DataFrame], summary: dict[str, Any], lang: str,
                   names: dict[str, str] | None = None, others: dict[str, str] | None = None) -> list[Path]:
-    """Every figure of :data:`ntm_sched.studies.risk.report.FIGURES` as PNG under ``folder/figures``."""
+    """Every figure of :data:`ntm_sched.studies.risk.figures.FIGURES` as PNG under ``folder/figures``."""
     from ntm_sched.report.plots import plt, save
-    from ntm_sched.studies.risk.report import FIGURES, figure
+    from ntm_sched.studies.risk.figures import FIGURES, figure
 
     d = folder / "figures"
     d.mkdir(parents=True, exist_ok=True)

@@ -164,7 +164,7 @@ def _month_index(origin: dt.date, horizon: int) -> tuple[list[dt.date], np.ndarr
     return months, idx
 
 
-def make_setup(plan_result: Any, unc: Uncertainty, seed: int = 0, policy: str = "fixed",
+def make_setup(plan_result: Any, unc: Uncertainty, seed: int, policy: str = "fixed",
                spread_scale: float = 1.0, check_every: int = 0, replan_time: float = 1.0,
                replan_wall: float = 900.0, hold_plan: bool = True) -> RiskSetup:
     """Prepare a solved plan for sampling.

@@ -41,7 +41,6 @@ file and key) and never modifies a file.
 from __future__ import annotations
 
 import copy
-import csv
 import datetime as dt
 import math
 import unicodedata
@@ -52,7 +51,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ntm_sched.plan.cells import CellError, read_date
+from ntm_sched.errors import InputError
+from ntm_sched.io import CsvFileError, located, read_csv_text
+from ntm_sched.plan.cells import CellError, parse_bool, read_date
 
 DISTRIBUTIONS = ("triangular", "pert")
 EFFECTS = ("duration_factor", "delay_days", "cost_factor", "capacity_outage", "release_delay_days")
@@ -60,7 +61,7 @@ TASK_EFFECTS = ("duration_factor", "delay_days", "cost_factor")
 FILES = ("work_types.csv", "steps.csv", "sources.csv", "events.csv")
 
 
-class RiskDataError(ValueError):
+class RiskDataError(InputError):
     """Uncertainty data are wrong: the message names the file, line and column (or key)."""
 
 
@@ -320,30 +321,23 @@ def _nfc(s: str) -> str:
 def _read_rows(path: Path, errors: _Errors) -> list[tuple[int, dict[str, str]]]:
     name = path.name
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        errors.add(str(path), f"not UTF-8 text (byte {exc.start}); save the file as CSV UTF-8")
+        t = read_csv_text(path, name=str(path))
+    except CsvFileError as exc:
+        errors.add(located(exc.file, exc.line), exc.en)
         return []
-    lines = text.splitlines()
-    sep = ";" if lines and lines[0].count(";") > lines[0].count(",") else ","
-    reader = csv.reader(text.splitlines(True), delimiter=sep)
-    header: list[str] | None = None
+    header = [_nfc(c) for c in t.header]
+    missing = [c for c in _COLUMNS[name] if c not in header and c not in _OPTIONAL.get(name, set())]
+    unknown = [c for c in header if c not in _COLUMNS[name]]
+    for c in missing:
+        errors.add(t.where(t.header_line, c), "missing column")
+    for c in unknown:
+        errors.add(t.where(t.header_line, c), f"unknown column (expected {_COLUMNS[name]})")
     out = []
-    for cells in reader:
-        line = reader.line_num
-        if header is None:
-            header = [_nfc(c) for c in cells]
-            missing = [c for c in _COLUMNS[name] if c not in header and c not in _OPTIONAL.get(name, set())]
-            unknown = [c for c in header if c not in _COLUMNS[name]]
-            for c in missing:
-                errors.add(f"{path}, line 1, column '{c}'", "missing column")
-            for c in unknown:
-                errors.add(f"{path}, line 1, column '{c}'", f"unknown column (expected {_COLUMNS[name]})")
-            continue
+    for line, cells in t.rows:
         if not any(c.strip() for c in cells):
             continue
         if len(cells) > len(header):
-            errors.add(f"{path}, line {line}", f"{len(cells)} cells but {len(header)} columns")
+            errors.add(t.where(line), f"{len(cells)} cells but {len(header)} columns")
             continue
         out.append((line, {h: _nfc(cells[i]) if i < len(cells) else "" for i, h in enumerate(header)}))
     return out
@@ -359,7 +353,7 @@ class _Row:
     def where(self, col: str) -> str:
         if self.line is None:  # a scenario key
             return f"{self.path}: key '{col}'"
-        return f"{self.path}, line {self.line}, column '{col}'"
+        return located(str(self.path), self.line, col)
 
     def fail(self, col: str, msg: str) -> None:
         self.errors.add(self.where(col), msg)
@@ -392,15 +386,14 @@ class _Row:
         v = self.row.get(col, "")
         if isinstance(v, bool):
             return v
-        s = str(v).strip().lower()
+        s = str(v).strip()
         if s == "":
             return default
-        if s in ("true", "1", "yes", "có", "co"):
-            return True
-        if s in ("false", "0", "no", "không", "khong"):
-            return False
-        self.fail(col, f"expected true or false, got {v!r}")
-        return default
+        try:
+            return parse_bool(s)
+        except CellError:
+            self.fail(col, f"expected true or false, got {v!r}")
+            return default
 
     def choice(self, col: str, choices: tuple[str, ...], default: str | None = None) -> str:
         v = self.text(col, required=default is None) or (default or "")
@@ -542,7 +535,7 @@ def load_uncertainty(folder: str | Path) -> Uncertainty:
                         "sources.csv": lambda x: x.source_id, "events.csv": lambda x: x.event_id}[name](rec)
             if key in seen:
                 first = _nfc(str(key if not isinstance(key, tuple) else ':'.join(key)))
-                errors.add(f"{path}, line {line}", f"duplicate {first!r} (first on line {seen[key]})")
+                errors.add(located(str(path), line), f"duplicate {first!r} (first on line {seen[key]})")
                 continue
             seen[key] = line
             if not r.ok:

@@ -92,3 +92,23 @@ def test_nightly_batch_runs_the_giao_ban_when_progress_files_are_present(two_wee
     html = (gb / "report.html").read_text(encoding="utf-8")
     assert "Báo cáo giao ban" in html and "Các xã chậm" in html
     assert [s.name for s in hist.list_snapshots(history, "base")] == ["baseline", W1.isoformat(), W2.isoformat()]
+
+
+def test_a_failing_giao_ban_notebook_leaves_failed_evidence_like_the_report(tmp_path) -> None:
+    """The giao ban runs through the one notebook runner: a failing cell leaves ``.failed/``
+    (error.txt naming the cell and the error, the executed notebook) and publishes nothing."""
+    from ntm_sched.report.runner import ReportError
+    from ntm_sched.studies.progress.report import run_giao_ban
+
+    progress = tmp_path / "progress"
+    progress.mkdir()
+    (progress / "progress.csv").write_text(
+        "task_id,actual_start,actual_finish,percent_complete,note\nNO_SUCH_TASK,2019-09-01,,50,\n", encoding="utf-8")
+    with pytest.raises(ReportError) as ei:
+        run_giao_ban("base", progress, W1, run="gb", history_root=tmp_path / "history",
+                     outputs_dir=tmp_path / "outputs", time_limit=5, workers=1, seed=0, timeout=300)
+    failed = tmp_path / "outputs" / "gb" / "base.giao_ban.failed"
+    assert ei.value.failed_dir == failed
+    error = (failed / "error.txt").read_text(encoding="utf-8")
+    assert "failing cell:" in error and "ProgressValidationError" in error and "NO_SUCH_TASK" in error
+    assert (failed / "report.ipynb").exists() and not (tmp_path / "outputs" / "gb" / "base.giao_ban").exists()

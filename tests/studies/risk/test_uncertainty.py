@@ -155,3 +155,27 @@ def test_a_scenario_overrides_the_risk_data(small_plan_dir, tmp_path):
     with pytest.raises(ScenarioError) as exc:
         load_scenario_and_plan(bad)
     assert "risk.samples" in str(exc.value) and "risk.policy" in str(exc.value)
+
+
+def test_yes_no_cells_use_the_plan_cells_parser(tmp_path):
+    """``per_earmark`` reads yes/no as the plan's cells do ("đúng"/"sai" too); other text is located."""
+    for name in ("work_types.csv", "steps.csv", "sources.csv", "events.csv"):
+        (tmp_path / name).write_text((DATA / "risk" / name).read_text(encoding="utf-8"), encoding="utf-8")
+    lines = (tmp_path / "sources.csv").read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    col = header.index("per_earmark")
+    row = next(i for i, line in enumerate(lines) if line.startswith("DAN,"))
+
+    def with_value(text: str) -> None:
+        cells = lines[row].split(",")
+        cells[col] = text
+        out = [*lines[:row], ",".join(cells), *lines[row + 1:]]
+        (tmp_path / "sources.csv").write_text("\n".join(out) + "\n", encoding="utf-8")
+
+    with_value("đúng")
+    assert load_uncertainty(tmp_path).sources["DAN"].per_earmark is True
+    with_value("sai")
+    assert load_uncertainty(tmp_path).sources["DAN"].per_earmark is False
+    with_value("maybe")
+    with pytest.raises(RiskDataError, match=rf"sources.csv, line {row + 1}, column 'per_earmark'.*'maybe'"):
+        load_uncertainty(tmp_path)
