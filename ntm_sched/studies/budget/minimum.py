@@ -332,6 +332,17 @@ def minimum_uniform_scale(plan: Plan, options: SolveOptions | None = None, *, to
         else:
             lo = mid
             proven_lower = proven_lower and trace[-1]["status"] == "INFEASIBLE"
+    if best is not None and opts.canonical:
+        # issue 25: the schedule shown at ``hi`` is the canonical one for "lateness <= cap", not the
+        # last probe's (which depends on the search); repeatable when the target and every probe are proven
+        from ntm_sched.engine.canonical import canonicalize
+
+        canon, _, _ = canonicalize(scaled_funding(soft_plan, base, hi), {"lateness": cap},
+                                   tiers_proven=top.status == Status.OPTIMAL and proven_lower,
+                                   work=opts.canonical_work, wall=opts.canonical_wall,
+                                   money_formulation=opts.money_formulation)
+        if canon is not None and check(scaled_funding(soft_plan, base, hi), canon).ok:
+            best = canon
     # the answer's schedule (the last one shown feasible, at ``hi``) against the plan's tranches x hi
     ok, findings = verdict_of({"schedule": verified_solution(scale_funding(soft_plan, hi), model, best)
                                if best is not None else None})

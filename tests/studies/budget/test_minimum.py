@@ -61,6 +61,9 @@ def test_minimum_budget_does_not_depend_on_the_seed(plan):
     assert a.status == "OPTIMAL" and b.status == "OPTIMAL"  # proven in ~1.5 s on this 3-commune plan
     assert a.total_mvnd == b.total_mvnd
     assert a.summary["least_lateness"] == b.summary["least_lateness"]
+    # and the same plan is shown: the canonical schedule and allocation (issue 25)
+    assert a.result.solution == b.result.solution
+    assert a.result.canonical.repeatable and b.result.canonical.repeatable
 
 
 def test_minimum_uniform_scale_bisection(plan):
@@ -75,6 +78,10 @@ def test_minimum_uniform_scale_bisection(plan):
     # the answer's schedule within the plan's tranches x scale (the engine once rounded scaled tranches
     # half up: this schedule spent up to 1.5 million more than that plan released)
     assert ans.verified is True, ans.verifier_findings
+    # the schedule shown is the canonical one for the target, not the last probe's (issue 25)
+    other = B.minimum_uniform_scale(plan, tolerance=0.05, time_limit=4.0, workers=2, seed=5)
+    if other.scale == ans.scale and other.lower_proven and ans.lower_proven:
+        assert other.solution == ans.solution
 
 
 def test_a_minimum_the_verifier_rejects_is_invalid(plan, minimum, tmp_path, monkeypatch, capsys):
