@@ -11,7 +11,8 @@ three runs (issue 25). This module picks the one that is shown, by a rule a pers
 2. **Allocation.** Dates and modes held, the extra-funding tier held; each instalment is paid
    from the **sources listed first** in the plan (the smallest sum of ``source rank x amount``).
 3. Whatever is still tied after 1 and 2 is settled by one fixed search: a fresh model (built
-   from the problem and the tiers' values only, no hint from the search that found them), one
+   from the problem and the tiers' values only: no hint from the search that found them, only
+   each task's earliest start by releases and precedences), one
    CP-SAT worker, seed 0, stopped by proof or by a *deterministic* work limit (CP-SAT's
    ``max_deterministic_time``, a count of work, not of seconds).
 
@@ -128,7 +129,13 @@ def canonicalize(
     m = bm.model
     starts = [bm.start[t.id] for t in problem.tasks]
     m.minimize(sum(starts))
+    # a hint made from the problem alone (each task at its earliest start by releases and
+    # precedences), repaired by the search: it guides "as early as possible" and keeps the
+    # answer a function of the problem (0.79 -> 0.61 units of work on the base plan)
+    for t in problem.tasks:
+        m.add_hint(bm.start[t.id], bm.earliest_start[t.id])
     s1 = _solver(work, wall)
+    s1.parameters.repair_hint = True
     st1 = s1.solve(m)
     if st1 not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         # UNKNOWN (work limit) or INFEASIBLE (cannot happen: the schedule found reaches the values)
