@@ -10,7 +10,9 @@ and the engine tests' small problem with variants that reach every branch of the
 (multi-mode tasks across calendar breaks, soft deadlines with tardiness and late counts, a
 reference schedule, fixed starts, extra money from a date, a problem whose bounds are
 infeasible). The warm-start hint is the money-aware serial schedule
-(:func:`ntm_sched.engine.heuristic.money_sgs`), so the serial generator is fingerprinted too.
+(:func:`ntm_sched.engine.heuristic.money_sgs`). The answers of both serial schedule generators are
+hashed too (:func:`sgs_fingerprints`: the warm start's with several seeds, the risk analysis'
+re-timing of random samples), so a change to either shows.
 
     PYTHONPATH=$PWD .venv/bin/python benchmarks/model_fingerprint.py --save /tmp/before.json
     # ... change the code ...
@@ -32,6 +34,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from ortools.sat.python import cp_model
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -121,6 +124,54 @@ def flag_sets(problem: Problem, hint: Solution | None) -> Iterator[tuple[str, di
         yield "hint,cash_flow=False", {"hint": hint, "cash_flow": False}
 
 
+def _perturbation(rt: Any, rng: np.random.Generator) -> Any:
+    """A random sample: durations, costs, a capacity cut and late, smaller tranches (as the risk tests)."""
+    from ntm_sched.studies.risk.retime import Perturbation
+
+    base = np.array(rt.base_duration)
+    dur = np.where(base > 0, np.maximum(1, np.round(base * rng.uniform(0.7, 1.8, rt.n))), 0).astype(int)
+    cost = np.round(np.array(rt.base_cost) * rng.uniform(0.9, 1.4, rt.n)).astype(int)
+    caps = [c.copy() for c in rt.base_capacity]
+    if caps:
+        r = int(rng.integers(len(caps)))
+        t0 = int(rng.integers(0, max(1, rt.horizon // 3)))
+        caps[r][t0:t0 + int(rng.integers(2, 60))] = 0
+    trs = [[(t + int(rng.integers(0, 120)), int(a * rng.uniform(0.6, 1.0))) for t, a in tr] for tr in rt.tranches]
+    return Perturbation(dur, cost, caps or None, trs)
+
+
+def sgs_fingerprints(skip_plan: bool = False, samples: int = 8) -> dict[str, str]:
+    """Hashes of the two serial schedule generators' answers: the warm start's
+    (:func:`~ntm_sched.engine.heuristic.money_sgs`, several seeds, noises and accelerations) and
+    the risk analysis' re-timing (:func:`~ntm_sched.studies.risk.retime.retime` of random samples,
+    with and without holding the plan), with a reference schedule from ``money_sgs``."""
+    from ntm_sched.studies.risk.retime import prepare, retime
+
+    out: dict[str, str] = {}
+    for name, problem in problems(skip_plan):
+        ref = None
+        for seed, noise, acc in ((0, 0, 0.0), (1, 20, 0.0), (2, 40, 0.2), (3, 60, 1.0)):
+            sol = money_sgs(problem, seed=seed, noise=noise, accelerate=acc)
+            ref = ref or sol
+            text = "None" if sol is None else repr((sorted(sol.tasks.items()), sol.payments))
+            out[f"{name} [money_sgs seed={seed} noise={noise} accelerate={acc}]"] = _h(text.encode())
+        if ref is None or not problem.tasks:
+            continue
+        rt = prepare(problem, ref)
+        rng = np.random.default_rng(11)
+        for k in range(samples):
+            pert = _perturbation(rt, rng)
+            for hold in (True, False):
+                r = retime(rt, pert, hold_plan=hold)
+                text = repr((r.start.tolist(), r.end.tolist(), r.payments, r.extra, r.driver, r.unplaced))
+                out[f"{name} [retime sample={k} hold_plan={hold}]"] = _h(text.encode())
+    return out
+
+
+def _h(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
 def model_bytes(model: cp_model.CpModel) -> bytes:
     """The model's proto serialised in binary (``SerializeToString`` where the proto is a Python
     protobuf; newer OR-Tools wrap it in C++, then ``export_to_file`` writes the same bytes)."""
@@ -140,7 +191,7 @@ def fingerprints(skip_plan: bool = False) -> dict[str, str]:
         hint = valid_solution() if name == "small" else money_sgs(problem)
         for flags, kw in flag_sets(problem, hint):
             bm = build_model(problem, **kw)
-            out[f"{name} [{flags}]"] = hashlib.sha256(model_bytes(bm.model)).hexdigest()[:16]
+            out[f"{name} [{flags}]"] = _h(model_bytes(bm.model))
     return out
 
 
@@ -149,14 +200,22 @@ def main() -> int:
     ap.add_argument("--save", type=Path, help="write the fingerprints to this JSON file")
     ap.add_argument("--compare", type=Path, help="compare with the fingerprints saved in this JSON file")
     ap.add_argument("--skip-plan", action="store_true", help="leave out the shipped plan (faster)")
+    ap.add_argument("--skip-sgs", action="store_true", help="leave out the serial schedule generators' answers")
     a = ap.parse_args()
+    import ntm_sched
+
+    print(f"ntm_sched from {Path(ntm_sched.__file__).parent}")
     got = fingerprints(a.skip_plan)
+    if not a.skip_sgs:
+        got.update(sgs_fingerprints(a.skip_plan))
     if a.save:
         a.save.write_text(json.dumps(got, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     if a.compare:
         want = json.loads(a.compare.read_text(encoding="utf-8"))
         if a.skip_plan:
             want = {k: v for k, v in want.items() if not k.startswith("plan_")}
+        if a.skip_sgs:
+            want = {k: v for k, v in want.items() if "[money_sgs " not in k and "[retime " not in k}
         diff = sorted(k for k in set(want) | set(got) if want.get(k) != got.get(k))
         for k in diff:
             print(f"DIFFERS {k}: {want.get(k)} -> {got.get(k)}")
