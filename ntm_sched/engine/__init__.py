@@ -28,7 +28,8 @@ hard deadlines) for the studies.
 
 Imports inside the engine point one way: ``problem`` <- ``options``, ``result`` <- ``model``,
 ``families`` (one module per constraint family: its model part, check, explanation and warm-start
-treatment) <- ``builder``, ``checker`` <- ``explain`` <- ``solve`` <- ``earliest``, ``transforms``,
+treatment), ``sgs`` (the serial generators' placement step) <- ``builder``, ``checker``, ``heuristic``
+<- ``explain`` <- ``solve`` <- ``earliest``, ``transforms``,
 ``psplib``, ``bench``.
 """
 

@@ -17,6 +17,7 @@ from ntm_sched.engine.families import FAMILIES
 from ntm_sched.engine.options import SolveOptions
 from ntm_sched.engine.problem import Calendar, Problem, elapsed_end
 from ntm_sched.engine.result import ConflictItem, Explanation
+from ntm_sched.engine.sgs import step_out_of_breaks
 
 # the explanation types live in result.py (no import loop); importable from here too
 __all__ = ["ConflictItem", "Explanation", "earliest_times", "explain_infeasibility", "infeasible_without_search",
@@ -56,9 +57,7 @@ def earliest_times(problem: Problem, without_breaks: tuple[str, frozenset[tuple[
         c = cal[tid]
         s = es[tid]
         if c is not None:
-            for b, e in c.breaks:  # sorted: step over breaks containing s
-                if b <= s < e:
-                    s = e
+            s = step_out_of_breaks(s, c.breaks)
             es[tid] = s
         ee[tid] = min(elapsed_end(s, d, c) for d in dmode[tid])
 
