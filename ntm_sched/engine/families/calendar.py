@@ -19,8 +19,9 @@ Explanation
     turn from :func:`~ntm_sched.engine.explain.earliest_times` and names those whose removal lets
     tasks end by the horizon; the bounds of hard deadlines count the breaks.
 Serial generator
-    A start inside a break is skipped; the end is ``elapsed_end`` (pauses across breaks), and
-    resources are held over the whole elapsed interval.
+    :func:`ntm_sched.engine.sgs.first_fit`: a start inside a break moves to the break's end; the
+    end is :func:`~ntm_sched.engine.problem.pause_end` (pauses across breaks), and resources are
+    held over the whole elapsed interval.
 """
 
 from __future__ import annotations
@@ -146,5 +147,5 @@ FAMILY = Family(
     add_task=add_task,
     check_task=check_task,
     explain="calendar_causes: a break whose removal (earliest_times without it) lets tasks end by the horizon",
-    sgs="no start inside a break; end = elapsed_end(start, duration, calendar); resources held while paused",
+    sgs="sgs.first_fit: a start inside a break moves to its end; end = pause_end (pauses); resources held while paused",
 )
