@@ -132,6 +132,42 @@ def test_no_import_loops():
         pytest.fail(f"import loop: {' -> '.join(exc.args[1])}")
 
 
+# inside the engine: the constraint families sit below the builder, the checker and the explainer
+# that loop over them, and use only the problem data, the result types, the model handle and the
+# cash-flow formulation
+FAMILIES_MAY_IMPORT = {"ntm_sched.engine.problem", "ntm_sched.engine.result", "ntm_sched.engine.model",
+                       "ntm_sched.engine.cashflow"}
+
+
+def _family_wrong_arrows(module: str, path: Path) -> list[str]:
+    bad = []
+    seen = set()
+    for name, line in _imports(path, module):
+        target = _internal(name)
+        if target is None or target.startswith("ntm_sched.engine.families") or target in FAMILIES_MAY_IMPORT:
+            continue
+        if (line, target) in seen:
+            continue
+        seen.add((line, target))
+        bad.append(f"{path.name}:{line} imports {target}")
+    return bad
+
+
+@pytest.mark.parametrize("module", sorted(m for m in MODULES if m.startswith("ntm_sched.engine.families")))
+def test_the_constraint_families_sit_below_the_engine_that_uses_them(module):
+    bad = _family_wrong_arrows(module, MODULES[module])
+    assert not bad, "\n".join(bad)
+
+
+def test_a_family_importing_the_builder_is_reported(tmp_path):
+    fake = tmp_path / "budget.py"
+    fake.write_text((PKG / "engine" / "families" / "budget.py").read_text(encoding="utf-8")
+                    + "\n\ndef _f():\n    from ntm_sched.engine.builder import build_model\n    return build_model\n",
+                    encoding="utf-8")
+    bad = _family_wrong_arrows("ntm_sched.engine.families.budget", fake)
+    assert len(bad) == 1 and "ntm_sched.engine.builder" in bad[0]
+
+
 def test_the_checker_finds_a_wrong_arrow(tmp_path):
     """The test itself can fail: an engine module importing the plan, even inside a function, is reported."""
     fake = tmp_path / "problem.py"

@@ -26,8 +26,11 @@ reads PSPLIB ``.sm``/``.mm`` files; :mod:`ntm_sched.engine.bench` benchmarks the
 :mod:`ntm_sched.engine.transforms` derives problems from problems (unlimited or scaled sources,
 hard deadlines) for the studies.
 
-Imports inside the engine point one way: ``problem`` <- ``options``, ``result`` <- ``builder``,
-``checker`` <- ``explain`` <- ``solve`` <- ``earliest``, ``transforms``, ``psplib``, ``bench``.
+Imports inside the engine point one way: ``problem`` <- ``options``, ``result`` <- ``model``,
+``families`` (one module per constraint family: its model part, check, explanation and warm-start
+treatment), ``sgs`` (the serial generators' placement step) <- ``builder``, ``checker``, ``heuristic``
+<- ``explain`` <- ``solve`` <- ``earliest``, ``transforms``,
+``psplib``, ``bench``.
 """
 
 from ntm_sched.engine.checker import check

@@ -1,6 +1,6 @@
 """Money as a time-bucketed cash flow: the formulation used when money binds.
 
-The tranche-bucket model of :func:`ntm_sched.engine.builder._money` first splits each
+The tranche-bucket model of :func:`ntm_sched.engine.families.money._money` first splits each
 instalment among its sources (integer amounts) and then multiplies every amount by a
 "paid in bucket j" literal (``y = amount * [time in bucket j]``). Its LP relaxation is
 weak: with the literal at 1/2 the product may be anything between ``amount - ub/2`` and

@@ -1,4 +1,10 @@
-"""Explain why a problem is infeasible: which hard deadlines, resources, budgets or money conflict."""
+"""Explain why a problem is infeasible: which hard deadlines, resources, budgets or money conflict.
+
+How each constraint family is relaxed or blamed is declared beside it
+(:attr:`~ntm_sched.engine.families.base.Family.explain`); the limits tried one by one are the
+``relax`` keys of the families that have one (:attr:`~ntm_sched.engine.families.base.Family.relax`:
+resources, budgets, sources), in the order of :data:`~ntm_sched.engine.families.FAMILIES`.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +13,11 @@ import time
 from ortools.sat.python import cp_model
 
 from ntm_sched.engine.builder import build_model
+from ntm_sched.engine.families import FAMILIES
 from ntm_sched.engine.options import SolveOptions
 from ntm_sched.engine.problem import Calendar, Problem, elapsed_end
 from ntm_sched.engine.result import ConflictItem, Explanation
+from ntm_sched.engine.sgs import step_out_of_breaks
 
 # the explanation types live in result.py (no import loop); importable from here too
 __all__ = ["ConflictItem", "Explanation", "earliest_times", "explain_infeasibility", "infeasible_without_search",
@@ -49,9 +57,7 @@ def earliest_times(problem: Problem, without_breaks: tuple[str, frozenset[tuple[
         c = cal[tid]
         s = es[tid]
         if c is not None:
-            for b, e in c.breaks:  # sorted: step over breaks containing s
-                if b <= s < e:
-                    s = e
+            s = step_out_of_breaks(s, c.breaks)
             es[tid] = s
         ee[tid] = min(elapsed_end(s, d, c) for d in dmode[tid])
 
@@ -188,18 +194,15 @@ def explain_infeasibility(
     # which limits matter for the CP-SAT core (bound-impossible deadlines never depend on a limit)
     limit_items: list[ConflictItem] = []
     if core or any(i.kind in ("structure", "money") for i in items) and not (cyclic or over_h):
-        limits = [("resource", r.name) for r in problem.resources] + [("budget", b.name) for b in problem.budgets]
-        limits += [("source", s.name) for s in problem.sources if not s.unlimited or s.available_from]
-        for kind, name in limits:
+        limits = [(f.relax, name) for f in FAMILIES if f.relax is not None for name in f.relax.names(problem)]
+        for rx, name in limits:
             if tl() <= 0:
                 notes.append("not every resource, budget and source was tried (time budget spent)")
                 break
-            st3, _ = _feasible(problem, core, tl(), opts, relax={(kind, name)})
+            st3, _ = _feasible(problem, core, tl(), opts, relax={(rx.kind, name)})
             if st3 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                detail = {"resource": "capacity", "budget": "amount", "source": "tranche schedule"}[kind]
-                if kind == "source" and problem.source(name).unlimited:
-                    detail = "availability date"
-                limit_items.append(ConflictItem(kind, name, f"relaxing its {detail} alone removes the conflict"))
+                detail = rx.detail(problem, name)
+                limit_items.append(ConflictItem(rx.kind, name, f"relaxing its {detail} alone removes the conflict"))
     items += limit_items
     # a relaxation of the deadlines
     extra: dict[str, int] = dict(lower)

@@ -10,7 +10,8 @@ When money released late restricts the schedule, CP-SAT's own first solutions ar
   given, always after their predecessors;
 * each task is placed at the earliest start that respects its release, its precedences,
   its calendar (no start inside a break, pauses across breaks), every renewable resource
-  over its elapsed interval, the horizon, and the money: with the instalments of the tasks
+  over its elapsed interval, the horizon (the placement step shared with the risk analysis'
+  re-timing, :func:`ntm_sched.engine.sgs.first_fit`), and the money: with the instalments of the tasks
   already placed, a max-flow from every source's releases to the instalments (an
   instalment at time ``t`` may take money of an allowed source released at or before
   ``t``; an unlimited source from its ``available_from`` on) must pay everything. Moving a
@@ -29,8 +30,9 @@ from collections import defaultdict
 
 from ortools.graph.python import max_flow
 
-from ntm_sched.engine.problem import Problem, elapsed_end
+from ntm_sched.engine.problem import Problem
 from ntm_sched.engine.result import Payment, Solution, TaskSchedule
+from ntm_sched.engine.sgs import first_fit
 
 _BIG = 10**12
 
@@ -165,23 +167,14 @@ def money_sgs(problem: Problem, seed: int | None = None, noise: int = 0,
             ps = placed[p.pred]
             est = max(est, (ps.end if p.kind == "FS" else ps.start) + p.lag)
         cal = problem.calendar(t.calendar)
+        breaks = cal.breaks if cal else None
         srcs = problem.sources_for(t)
         best = None
         for mi, md in enumerate(t.modes):
             adv = problem.advance_of(t, md.cost)
-            s = max(est, 0)
-            while s <= H:
-                if t.fixed_start is not None and s != t.fixed_start:
-                    s = H + 1  # a fixed start that does not fit: this mode cannot be placed
-                    break
-                try:
-                    e = elapsed_end(s, md.duration, cal)
-                except ValueError:
-                    s += 1
-                    continue
-                if e > H:
-                    s = H + 1
-                    break
+            box: list = [[]]  # the instalments of the last start tried
+
+            def resources_fit(s: int, e: int, md=md) -> tuple[int, tuple] | None:
                 clash = None
                 for r, q in md.demands.items():
                     if not q:
@@ -192,24 +185,27 @@ def money_sgs(problem: Problem, seed: int | None = None, noise: int = 0,
                             clash = x
                             break
                     if clash is not None:
-                        break
-                if clash is not None:
-                    s = clash + 1 if md.duration > 0 else s + 1
-                    continue
+                        return (clash + 1 if md.duration > 0 else s + 1), ("resource", r)
+                return None
+
+            def money_fits(s: int, e: int, t=t, md=md, adv=adv, srcs=srcs, box=box) -> tuple[int, tuple] | None:
                 items = [(t.id, s, adv, srcs), (t.id, e, md.cost - adv, srcs)] if md.cost else []
+                box[0] = items
                 if items and s != e and not money.fits(items):
                     nxt = [T for T in tranche_times if s < T] + [T - (e - s) for T in tranche_times if T - (e - s) > s]
-                    s = min(nxt) if nxt else H + 1
-                    continue
+                    return (min(nxt) if nxt else H + 1), ("money",)
                 if items and s == e:
                     items = [(t.id, s, md.cost, srcs)]
+                    box[0] = items
                     if not money.fits(items):
                         nxt = [T for T in tranche_times if s < T]
-                        s = min(nxt) if nxt else H + 1
-                        continue
-                break
-            if s <= H and (best is None or e < best[2]):
-                best = (mi, s, e, items)
+                        return (min(nxt) if nxt else H + 1), ("money",)
+                return None
+
+            s, e, _ = first_fit(max(est, 0), md.duration, breaks, last_start=H, last_end=H,
+                                pushes=(resources_fit, money_fits), fixed=t.fixed_start)
+            if s is not None and e is not None and (best is None or e < best[2]):
+                best = (mi, s, e, box[0])
             if best is not None and t.id not in fast and (best[2] <= prio[t.id] or rnd.random() >= accelerate):
                 break  # the first mode that fits, unless it ends late and a faster one is tried
         if best is None:

@@ -1,6 +1,6 @@
 """Problem data of the generic scheduling engine.
 
-Size (~450 lines): the data classes and the semantics they promise (this docstring) are one
+Size (~500 lines): the data classes and the semantics they promise (this docstring) are one
 contract; each class validates itself, and about half the file is that validation.
 
 The engine knows tasks, modes, renewable resources with capacity profiles,
@@ -471,13 +471,24 @@ def elapsed_end(start: int, duration: int, calendar: Calendar | None) -> int:
     inside the task extends it by the break's length. Raises :class:`ValueError`
     if ``start`` lies inside a break.
     """
-    end = start + duration
     if calendar is None:
-        return end
+        return start + duration
     for b, e in calendar.breaks:
         if b <= start < e:
             raise ValueError(f"start {start} lies inside break [{b}, {e})")
-    for b, e in calendar.breaks:  # sorted
+    return pause_end(start, duration, calendar.breaks)
+
+
+def pause_end(start: int, duration: int, breaks: tuple[tuple[int, int], ...] | None) -> int:
+    """The pause rule alone: :func:`elapsed_end` of a start known to lie outside ``breaks`` (sorted).
+
+    The serial schedule generators (:mod:`ntm_sched.engine.sgs`) call it once they have stepped
+    the start out of the breaks.
+    """
+    end = start + duration
+    if not breaks:
+        return end
+    for b, e in breaks:  # sorted
         if start < b and end > b:
             # work reaches into the break: it pauses and resumes at e
             end += e - b

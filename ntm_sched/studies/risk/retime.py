@@ -1,7 +1,8 @@
 """Re-time a reference schedule for changed durations, costs, capacities and money (no CP-SAT).
 
-A serial schedule generation scheme: the tasks of a reference schedule (the optimal plan)
-are placed one by one in the order of their reference start dates, each in its reference
+A serial schedule generation scheme (its placement step is the engine's,
+:func:`ntm_sched.engine.sgs.first_fit`, shared with the warm start): the tasks of a reference
+schedule (the optimal plan) are placed one by one in the order of their reference start dates, each in its reference
 mode, at the earliest period that respects
 
 * its release and its precedences (``FS``/``SS`` with lags),
@@ -42,6 +43,7 @@ from ntm_sched.engine.problem import (
     advance_payment,
 )
 from ntm_sched.engine.result import Payment, Solution, TaskSchedule
+from ntm_sched.engine.sgs import first_fit
 
 
 class RetimeError(ValueError):
@@ -206,17 +208,6 @@ def prepare(problem: Problem, reference: Solution, horizon: int | None = None) -
     return model
 
 
-def elapsed_end(start: int, duration: int, breaks: tuple[tuple[int, int], ...] | None) -> int:
-    """End of a task started at ``start`` (same pause rule as :func:`ntm_sched.engine.problem.elapsed_end`)."""
-    end = start + duration
-    if not breaks or duration == 0:
-        return end
-    for b, e in breaks:
-        if start < b and end > b:
-            end += e - b
-    return end
-
-
 def _split(amount: int, weights: list[tuple[int, float]]) -> list[tuple[int, int]]:
     """``amount`` split by ``weights`` into integers (largest remainder; ties by source order)."""
     if amount <= 0 or not weights:
@@ -298,45 +289,28 @@ def retime(model: RetimeModel, pert: Perturbation, hold_plan: bool = True) -> Re
             es = base
         brk = model.breaks[i] if d > 0 else None
         c = int(cost[i])
-        s = es
-        blocked: tuple | None = None
-        plan: tuple[list, list, list] | None = None
-        while True:
-            if s >= H:
-                break
-            if brk:
-                moved = False
-                for b, e in brk:
-                    if b <= s < e:
-                        s, moved = e, True
-                if moved:
-                    blocked = ("calendar",)
-                    continue
-            e = elapsed_end(s, d, brk)
-            if e > H:
-                s = H
-                break
-            ok = True
+        box: list = [None]  # the payment plan of the last start tried
+
+        def resources_fit(s: int, e: int, i=i) -> tuple[int, tuple] | None:
             if e > s:
                 for r, q in model.demands[i]:
                     seg = free[r][s:e]
                     bad = np.flatnonzero(seg < q)
                     if bad.size:
-                        s = s + int(bad[-1]) + 1
-                        blocked, ok = ("resource", r), False
-                        break
-            if not ok:
-                continue
+                        return s + int(bad[-1]) + 1, ("resource", r)
+            return None
+
+        def money_fits(s: int, e: int, i=i, c=c, box=box) -> tuple[int, tuple] | None:
             plan, nxt, who = _pay_plan(model, i, s, e, c, share, avail, extra_source)
+            box[0] = plan
             if plan is None:
-                blocked = ("money", who)
-                if nxt is None or nxt <= s:
-                    s = H
-                    break
-                s = nxt
-                continue
-            break
-        if s >= H or plan is None:
+                return (H if nxt is None or nxt <= s else nxt), ("money", who)
+            return None
+
+        s_fit, e_fit, blocked = first_fit(es, d, brk, last_start=H - 1, last_end=H,
+                                          pushes=(resources_fit, money_fits))
+        plan = box[0]
+        if s_fit is None or e_fit is None or plan is None:
             dead[i] = True
             unplaced += 1
             stack = list(model.succs[i])
@@ -346,7 +320,7 @@ def retime(model: RetimeModel, pert: Perturbation, hold_plan: bool = True) -> Re
                     dead[j] = True
                     stack.extend(model.succs[j])
             continue
-        e = elapsed_end(s, d, brk)
+        s, e = s_fit, e_fit
         start[i], end[i], placed[i] = s, e, True
         for r, q in model.demands[i]:
             if e > s:
