@@ -10,7 +10,7 @@ row the appendix shows
 * the date the model schedules the recognition decision,
 * the earliest date the model's assumptions allow at all: releases, precedences, durations and
   calendars only, with every work in its fastest mode and money and agencies unlimited
-  (:func:`ntm_sched.engine.explain.earliest_times`),
+  (:func:`ntm_sched.engine.bounds.earliest_times`),
 * what happened, and the difference in days between the model's date and that window
   (positive: the model is later; 0: within).
 
@@ -28,7 +28,7 @@ from typing import Any
 
 import pandas as pd
 
-from ntm_sched.engine.explain import earliest_times
+from ntm_sched.engine.bounds import earliest_times
 from ntm_sched.i18n import check_lang, commune_names, label
 from ntm_sched.plan.settings import read_settings
 from ntm_sched.report.context import show_table
