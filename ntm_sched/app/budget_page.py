@@ -152,7 +152,9 @@ def minimum_html(mb: Any, plan: Any, lang: str = "vi") -> str:
         t = pd.DataFrame({L("commune"): [cn.get(str(x), str(x)) for x in r["commune_code"]],
                           L("milestone"): [_milestone_name(str(m), plan, lang) for m in r["milestone"]],
                           L("target_date"): [format_date(to_date(x)) for x in r["target_date"]],
-                          L("b_earliest"): [format_date(to_date(x)) for x in r["earliest_date"]]})
+                          L("b_earliest"): [format_date(to_date(x)) for x in r["earliest_date"]],
+                          L("earliest_possible_date"): [format_date(to_date(x)) for x in r["earliest_possible_date"]],
+                          L("late_cause"): [tables.late_cause_text(x, lang) for x in r["late_cause"]]})
         out.append(f"<h4>{view.esc(L('b_unreachable'))}</h4>" + view.table_html(t, lang, "ntm-budget-unreachable"))
     return "".join(out)
 

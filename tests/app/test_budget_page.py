@@ -88,3 +88,15 @@ def test_budget_answers_say_why_late(plan):
         html = bp.evaluation_html(rep, plan, lang)
         assert words in html, html
         assert "Ngày sớm nhất có thể" in html if lang == "vi" else "Earliest possible" in html
+
+
+def test_minimum_budget_says_which_missed_deadlines_are_out_of_reach(plan):
+    d = dt.date
+    relaxed = pd.DataFrame([{"task_id": "07360:inspection", "commune_code": "07360", "milestone": "inspection",
+                             "target_date": d(2019, 8, 31), "earliest_date": d(2019, 9, 10), "days_late": 10,
+                             "earliest_possible_date": d(2019, 9, 10), "late_cause": "out_of_reach"}])
+    mb = SimpleNamespace(result=None, summary={"verified": True}, status="OPTIMAL", total_mvnd=None,
+                         by_source_quarter=pd.DataFrame(), relaxed=relaxed)
+    html = bp.minimum_html(mb, plan, "vi")
+    assert "Ngọc Thiện" in html and "Ngày sớm nhất có thể" in html and "10/09/2019" in html
+    assert "không thể kịp với thời gian thực hiện giả định" in html
