@@ -843,6 +843,45 @@ for _key, (_vi, _en) in MESSAGES.items():
         raise AssertionError(f"i18n: message key {_key!r} defined twice")
     VI[_key], EN[_key] = _vi, _en
 
+# issue 22: "late" apart from "impossible" (Vietnamese first, then English)
+LATENESS: dict[str, tuple[str, str]] = {
+    "earliest_possible_date": ("Ngày sớm nhất có thể", "Earliest possible"),
+    "late_cause": ("Vì sao trễ", "Why late"),
+    "lc_out_of_reach": ("không thể kịp với thời gian thực hiện giả định",
+                        "out of reach under these durations"),
+    "lc_resources_or_money": ("trễ vì thiếu vốn / nhân lực / năng lực thẩm tra",
+                              "late for lack of money / staff / inspection capacity"),
+    "lc_money": ("trễ vì thiếu vốn", "late for lack of money"),
+    "lc_agency": ("trễ vì thiếu nhân lực / năng lực thẩm tra", "late for lack of staff / inspection capacity"),
+    "lc_other_milestone": ("{text} (mốc {milestone}: sớm nhất {earliest})",
+                           "{text} ({milestone}: earliest {earliest})"),
+    "lc_item_out": (" Ngày sớm nhất có thể là {earliest}, đã sau mục tiêu: {why}.",
+                    " The earliest possible date is {earliest}, already after the target: {why}."),
+    "lc_item_fixable": (" Ngày sớm nhất có thể là {earliest}, vẫn kịp mục tiêu: {why}.",
+                        " The earliest possible date is {earliest}, which meets the target: {why}."),
+    "lc_explain": ("Ngày sớm nhất có thể: ngày mà riêng trình tự công việc, thời gian thực hiện giả định (kể cả "
+                   "thi công tăng tốc) và lịch nghỉ cho phép, khi vốn và nhân lực không giới hạn. Khi ngày này đã "
+                   "sau mục tiêu thì không lịch nào kịp: mục tiêu ngoài tầm với với thời gian thực hiện giả định; "
+                   "ngược lại, việc trễ là do thiếu vốn, nhân lực hoặc năng lực thẩm tra.",
+                   "Earliest possible: the date that the order of the work, the assumed durations (accelerated "
+                   "works included) and the calendar's breaks alone allow, with unlimited money and staff. When it "
+                   "is already after the target no schedule can meet it: the target is out of reach under these "
+                   "durations; otherwise the lateness comes from a lack of money, staff or inspection capacity."),
+    "b_late_causes": ("Vì sao trễ: {items}.", "Why late: {items}."),
+    "b_late_cause_item": ("{commune} {cause} (sớm nhất {earliest})", "{commune} {cause} (earliest {earliest})"),
+    "bt_contradicted": ("Thực tế mâu thuẫn với thời gian giả định ở {unit}: đã được công nhận chậm nhất {actual}, "
+                        "trong khi sớm nhất theo giả định là {earliest}. Chuỗi việc quyết định ngày sớm nhất "
+                        "đó: {items}; ít nhất một thời gian trong chuỗi dài hơn thực tế.",
+                        "History contradicts the assumed durations for {unit}: recognised by {actual}, while "
+                        "the earliest date they allow is {earliest}. The chain that sets that earliest date: "
+                        "{items}; at least one duration on it is longer than what took place."),
+    "bt_chain_item": ("{task} {days} ngày", "{task} {days} days"),
+}
+for _key, (_vi, _en) in LATENESS.items():
+    if _key in VI or _key in EN:  # pragma: no cover - a typo in this file
+        raise AssertionError(f"i18n: lateness key {_key!r} defined twice")
+    VI[_key], EN[_key] = _vi, _en
+
 LABELS: dict[str, dict[str, str]] = {"vi": VI, "en": EN}
 
 

@@ -33,3 +33,16 @@ def solved(plan: Any, key: tuple[str, ...]) -> Any:
     if not result.check.ok:
         result.status = Status.MODEL_INVALID
     return verify_result(plan, ntm.tabulate(model, result))
+
+
+MONEY_LATE = ("07303", "07360")
+"""Lan Giới and Ngọc Thiện with none of the plan's money and extra money only from 01/11/2019: Lan
+Giới's works wait for money (late, but its dates were reachable), Ngọc Thiện's inspection of
+31/08/2019 is out of reach whatever the money (earliest 10/09/2019 under the assumed durations)."""
+
+
+def money_late_plan(plan: Any) -> Any:
+    """The plan of :data:`MONEY_LATE`: late for lack of money beside late out of reach."""
+    from ntm_sched.plan.edits import restrict_plan, scale_funding, set_settings
+
+    return set_settings(scale_funding(restrict_plan(plan, MONEY_LATE), 0.0), {"extra_funding_from": "2019-11-01"})

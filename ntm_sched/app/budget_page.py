@@ -17,6 +17,7 @@ from ntm_sched.app import view
 from ntm_sched.engine import SolveOptions
 from ntm_sched.i18n import commune_names, label, milestone_label, name_field, source_names, status_label
 from ntm_sched.io import data_dir
+from ntm_sched.report import tables
 from ntm_sched.studies import budget
 from ntm_sched.units import format_date, format_money, format_number, to_date
 
@@ -56,6 +57,18 @@ def _names(codes: Any, plan: Any, lang: str) -> str:
     return ", ".join(n.get(str(c), str(c)) for c in codes)
 
 
+def _causes(cell: Any, plan: Any, lang: str) -> str:
+    """``code:cause;...`` of :func:`~ntm_sched.studies.budget.cuts.budget_cuts` in words, by name."""
+    if not isinstance(cell, str) or not cell:
+        return "-"
+    n = commune_names(plan, lang)
+    out = []
+    for item in cell.split(";"):
+        code, _, cause = item.partition(":")
+        out.append(f"{n.get(code, code)}: {tables.late_cause_text(cause, lang) or '-'}")
+    return "; ".join(out)
+
+
 def evaluation_html(rep: Any, plan: Any, lang: str = "vi") -> str:
     """An allocation's answer: status, money short (by quarter), late communes, unspent money."""
     L = lambda k, **kw: label(k, lang, **kw)  # noqa: E731
@@ -75,6 +88,13 @@ def evaluation_html(rep: Any, plan: Any, lang: str = "vi") -> str:
     else:
         out.append(_p(L("b_alloc_late", communes=_names(late, plan, lang)) if late else L("b_alloc_none_late"),
                       "ntm-msg-bad" if late else "ntm-msg-ok"))
+        if late:  # issue 22: could money have made them on time?
+            c = rep.communes.set_index("commune_code")
+            items = [L("b_late_cause_item", commune=cn.get(str(x), str(x)),
+                       cause=tables.late_cause_text(c.loc[x, "late_cause"], lang),
+                       earliest=format_date(to_date(c.loc[x, "earliest_possible_date"])))
+                     for x in late if x in c.index]
+            out.append(_p(L("b_late_causes", items="; ".join(items)), "ntm-late-causes"))
     if s.get("unspent_mvnd"):
         out.append(_p(L("b_unspent", amount=format_money(float(s["unspent_mvnd"]), lang))))
     c = rep.communes
@@ -83,6 +103,8 @@ def evaluation_html(rep: Any, plan: Any, lang: str = "vi") -> str:
                           L("target_date"): [format_date(to_date(x)) for x in c["target_date"]],
                           L("scheduled_date"): [format_date(to_date(x)) for x in c["scheduled_date"]],
                           L("b_late_days"): [max(int(x), 0) if pd.notna(x) else None for x in c["late_days"]],
+                          L("earliest_possible_date"): [format_date(to_date(x)) for x in c["earliest_possible_date"]],
+                          L("late_cause"): [tables.late_cause_text(x, lang) for x in c["late_cause"]],
                           L("b_slip"): [int(x) if pd.notna(x) else None for x in c["slip_vs_base_days"]]})
         out.append(view.table_html(t, lang, "ntm-budget-communes"))
     if len(rep.missing):
@@ -130,7 +152,9 @@ def minimum_html(mb: Any, plan: Any, lang: str = "vi") -> str:
         t = pd.DataFrame({L("commune"): [cn.get(str(x), str(x)) for x in r["commune_code"]],
                           L("milestone"): [_milestone_name(str(m), plan, lang) for m in r["milestone"]],
                           L("target_date"): [format_date(to_date(x)) for x in r["target_date"]],
-                          L("b_earliest"): [format_date(to_date(x)) for x in r["earliest_date"]]})
+                          L("b_earliest"): [format_date(to_date(x)) for x in r["earliest_date"]],
+                          L("earliest_possible_date"): [format_date(to_date(x)) for x in r["earliest_possible_date"]],
+                          L("late_cause"): [tables.late_cause_text(x, lang) for x in r["late_cause"]]})
         out.append(f"<h4>{view.esc(L('b_unreachable'))}</h4>" + view.table_html(t, lang, "ntm-budget-unreachable"))
     return "".join(out)
 
@@ -159,6 +183,7 @@ def cuts_html(df: pd.DataFrame, plan: Any, lang: str = "vi") -> str:
         L("h_on_time"): [f"{int(v)}" if pd.notna(v) else "-" for v in df["communes_on_time"]],
         L("b_late_communes"): [_names(str(v).split(";"), plan, lang) if isinstance(v, str) and v else "-"
                                for v in df["late_communes"]],
+        L("late_cause"): [_causes(v, plan, lang) for v in df.get("late_causes", [None] * len(df))],
         L("h_district_date"): [format_date(to_date(v)) or "-" for v in df["district_recognition_date"]],
         L("b_extra_needed"): [int(v) if pd.notna(v) else None for v in df["extra_needed_mvnd"]],
         L("b_from"): [L("b_own") if s == "own solve" else L("b_below") for s in df["source"]],

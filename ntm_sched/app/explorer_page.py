@@ -170,7 +170,10 @@ class ExplorerPage:
             self.changes.value = self.risk.value = ""
         else:
             self.changes.value = self.changes_html()
-            self.risk.value = view.table_html(tables.at_risk(pr, self.plan, self.lang), self.lang, "ntm-risk-table")
+            risk = tables.at_risk(pr, self.plan, self.lang)
+            self.risk.value = view.table_html(risk, self.lang, "ntm-risk-table")
+            if (risk[label("late_cause", self.lang)] != "").any():  # issue 22: what the two kinds of late mean
+                self.risk.value += f'<p class="ntm-note ntm-late-cause">{view.esc(label("lc_explain", self.lang))}</p>'
         self.draw_gantt()
 
     def changes_html(self) -> str:

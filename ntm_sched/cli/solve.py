@@ -39,7 +39,7 @@ def main(args: argparse.Namespace) -> int:
           f"gap: {s['gap']}  runtime: {s['runtime_s']} s")
     if res.has_schedule:
         print(f"communes on time: {s['communes_on_time']}/{s['communes_on_time'] + s['communes_late']}  "
-              f"late: {', '.join(s['late_communes']) or '-'}")
+              f"late: {', '.join(_late_words(s)) or '-'}")
         print(f"district recognition: {s['district_recognition_date']}  "
               f"total cost: {s['total_cost_mvnd']} million VND  extra funding: {s['extra_funding_mvnd']} million VND")
     if res.has_schedule and not s.get("repeatable"):
@@ -51,3 +51,9 @@ def main(args: argparse.Namespace) -> int:
               + "\n  ".join(s["verifier_findings"]), file=sys.stderr)
     print(f"written: {out}")
     return 0 if s["status"] in OK_STATUSES else 1
+
+
+def _late_words(summary: dict) -> list[str]:
+    """Each late commune with why: ``07309 (out of reach)`` or ``07303 (resources or money)`` (issue 22)."""
+    causes = summary.get("late_cause") or {}
+    return [f"{c} ({causes[c].replace('_', ' ')})" if causes.get(c) else c for c in summary["late_communes"]]

@@ -11,13 +11,22 @@ import pandas as pd
 
 from ntm_sched.domain.explain import describe_explanation, explanation_table
 from ntm_sched.domain.model import DISTRICT, EXTRA_SOURCE, MILESTONES, NtmModel
+from ntm_sched.engine.bounds import earliest_times
 from ntm_sched.engine.result import REASONS, Result, Solution
 from ntm_sched.io import write_tables
 from ntm_sched.units import from_model_effort, month_start, week_start
 
 SCHEDULE_COLUMNS = ["task_id", "commune_code", "criterion", "start_date", "end_date", "mode",
                     "cost_mvnd", "kind", "work_type", "agency", "name_vi", "name_en"]
-MILESTONE_COLUMNS = ["commune_code", "milestone", "target_date", "scheduled_date", "slack_days", "task_id"]
+MILESTONE_COLUMNS = ["commune_code", "milestone", "target_date", "scheduled_date", "slack_days", "task_id",
+                     "earliest_possible_date", "late_cause"]
+OUT_OF_REACH = "out_of_reach"
+"""``late_cause`` of a late milestone whose earliest possible date (precedences, durations and
+calendars alone, unlimited money and staff) is already after its target: no schedule meets it."""
+RESOURCES_OR_MONEY = "resources_or_money"
+"""``late_cause`` of a late milestone that some schedule could meet with more money, staff or
+inspection capacity: its earliest possible date is on or before its target."""
+LATE_CAUSES = (OUT_OF_REACH, RESOURCES_OR_MONEY)
 ALLOCATION_COLUMNS = ["source", "commune_code", "task_id", "period_start", "amount_mvnd", "earmark", "instalment"]
 AGENCY_LOAD_COLUMNS = ["agency", "week_start", "used", "capacity"]
 
@@ -47,22 +56,52 @@ def schedule_table(model: NtmModel, solution: Solution) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=SCHEDULE_COLUMNS)
 
 
+def earliest_dates(model: NtmModel) -> dict[str, dt.date]:
+    """Per task, the earliest day it can be complete under the plan's durations: releases,
+    precedences, the fastest mode and the calendars' breaks alone, with unlimited money and staff
+    (:func:`ntm_sched.engine.bounds.earliest_times`). No schedule completes a task earlier.
+
+    Raises
+    ------
+    ValueError
+        When the precedences form a cycle (no earliest date exists).
+    """
+    es, ee, cyclic = earliest_times(model.problem)
+    if cyclic:
+        raise ValueError("the precedences form a cycle: no earliest possible date exists")
+    return {tid: model.completion_date(ee[tid], es[tid]) for tid in ee}
+
+
+def late_cause(slack_days: int, target: dt.date, earliest: dt.date) -> str | None:
+    """Why a milestone is late: :data:`OUT_OF_REACH` when even its earliest possible date is after
+    its target, else :data:`RESOURCES_OR_MONEY`; ``None`` when it is not late (slack >= 0)."""
+    if slack_days >= 0:
+        return None
+    return OUT_OF_REACH if earliest > target else RESOURCES_OR_MONEY
+
+
 def milestones_table(model: NtmModel, solution: Solution) -> pd.DataFrame:
-    """``milestones.csv``: every dated target with its scheduled date and slack (negative = late)."""
+    """``milestones.csv``: every dated target with its scheduled date and slack (negative = late),
+    the earliest date the plan's durations allow at all (:func:`earliest_dates`) and, when late,
+    whether that date is already after the target (``late_cause``: :data:`LATE_CAUSES`)."""
     rows = []
+    earliest = earliest_dates(model)
     for t in model.problem.tasks:
         inf = model.info[t.id]
         if inf.target_date is None:
             continue
         ts = solution.tasks[t.id]
         sched = model.completion_date(ts.end, ts.start)
+        slack = (inf.target_date - sched).days
         rows.append({
             "commune_code": inf.commune_code,
             "milestone": inf.milestone or f"task:{t.id}",
             "target_date": inf.target_date,
             "scheduled_date": sched,
-            "slack_days": (inf.target_date - sched).days,
+            "slack_days": slack,
             "task_id": t.id,
+            "earliest_possible_date": earliest[t.id],
+            "late_cause": late_cause(slack, inf.target_date, earliest[t.id]),
         })
     return pd.DataFrame(rows, columns=MILESTONE_COLUMNS)
 
@@ -115,7 +154,7 @@ CHAIN_MILESTONES = MILESTONES
 inspection, submission to the province, provincial appraisal, recognition: ``plan.settings``)."""
 
 ON_TIME_COLUMNS = ["commune_code", "on_time", "first_missed", "target_date", "scheduled_date", "days_late",
-                   "recognition_date"]
+                   "recognition_date", "earliest_possible_date", "late_cause", "out_of_reach_milestone"]
 
 
 def on_time_table(milestones: pd.DataFrame | None) -> pd.DataFrame:
@@ -138,26 +177,52 @@ def on_time_table(milestones: pd.DataFrame | None) -> pd.DataFrame:
     pandas.DataFrame
         One row per commune (the district excluded) with ``on_time`` and, when late, the first
         missed milestone, its target and scheduled dates and its ``days_late``;
-        ``recognition_date`` is the scheduled recognition (or ``None``).
+        ``recognition_date`` is the scheduled recognition (or ``None``). When the table carries
+        the earliest possible dates (:func:`milestones_table`): ``earliest_possible_date`` of the
+        first missed milestone, and the commune's ``late_cause``: :data:`OUT_OF_REACH` when any
+        milestone of its chain cannot be met by any schedule (``out_of_reach_milestone``, the
+        first in chain order), else :data:`RESOURCES_OR_MONEY`; all ``None`` when on time.
     """
     if milestones is None or not len(milestones):
         return pd.DataFrame(columns=ON_TIME_COLUMNS)
     order = {m: i for i, m in enumerate(CHAIN_MILESTONES)}
     ms = milestones[milestones["milestone"].isin(CHAIN_MILESTONES) & (milestones["commune_code"] != DISTRICT)]
     rows = []
+    with_earliest = "late_cause" in ms.columns and "earliest_possible_date" in ms.columns
     for code, grp in ms.groupby("commune_code", sort=True):
         grp = grp.assign(_o=grp["milestone"].map(order)).sort_values("_o")
         missed = grp[grp["slack_days"] < 0]
         rec = grp.loc[grp["milestone"] == "recognition", "scheduled_date"]
         row: dict[str, Any] = {"commune_code": str(code), "on_time": missed.empty, "first_missed": None,
                                "target_date": None, "scheduled_date": None, "days_late": 0,
-                               "recognition_date": rec.iloc[0] if len(rec) else None}
+                               "recognition_date": rec.iloc[0] if len(rec) else None,
+                               "earliest_possible_date": None, "late_cause": None, "out_of_reach_milestone": None}
         if not missed.empty:
             first = missed.iloc[0]
             row.update(first_missed=str(first["milestone"]), target_date=first["target_date"],
                        scheduled_date=first["scheduled_date"], days_late=int(-first["slack_days"]))
+            if with_earliest:
+                unreachable = missed[missed["late_cause"] == OUT_OF_REACH]
+                row.update(earliest_possible_date=first["earliest_possible_date"],
+                           late_cause=OUT_OF_REACH if len(unreachable) else RESOURCES_OR_MONEY,
+                           out_of_reach_milestone=str(unreachable["milestone"].iloc[0]) if len(unreachable) else None)
         rows.append(row)
     return pd.DataFrame(rows, columns=ON_TIME_COLUMNS)
+
+
+def late_milestones(milestones: pd.DataFrame) -> list[dict[str, Any]]:
+    """Every late milestone of the milestones table (communes, district and per-task due dates),
+    in the table's order, as ``summary.json`` lists them: ``commune_code, milestone, task_id,
+    target_date, scheduled_date, earliest_possible_date`` (ISO) and ``late_cause``."""
+    late = milestones[milestones["slack_days"] < 0]
+    return [{"commune_code": str(r.commune_code), "milestone": str(r.milestone), "task_id": str(r.task_id),
+             "target_date": _iso(r.target_date), "scheduled_date": _iso(r.scheduled_date),
+             "earliest_possible_date": _iso(r.earliest_possible_date), "late_cause": r.late_cause}
+            for r in late.itertuples()]
+
+
+def _iso(d: Any) -> str:
+    return pd.Timestamp(d).date().isoformat()
 
 
 def summary_dict(model: NtmModel, result: Result, schedule: pd.DataFrame | None,
@@ -202,6 +267,9 @@ def summary_dict(model: NtmModel, result: Result, schedule: pd.DataFrame | None,
     out["communes_late"] = int(len(late))
     out["late_communes"] = late
     out["first_missed"] = {str(r.commune_code): str(r.first_missed) for r in ot.itertuples() if not r.on_time}
+    # issue 22: late because no schedule can make it, or for lack of money / staff / inspection capacity?
+    out["late_cause"] = {str(r.commune_code): r.late_cause for r in ot.itertuples() if not r.on_time}
+    out["late_milestones"] = late_milestones(milestones)
     dist = schedule[(schedule["commune_code"] == DISTRICT) & (schedule["kind"] == "step")]
     if len(dist):
         out["district_recognition_date"] = max(dist["end_date"]).isoformat()

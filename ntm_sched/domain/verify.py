@@ -41,7 +41,14 @@ and :mod:`ntm_sched.units`. Its rules, in the plan's terms:
 * the milestones table and the summary are recomputed: a commune is **on time** when every
   milestone of its chain that carries a target date finishes on or before that target; otherwise
   it is late, and the first missed milestone is the reason. The district's date is the last day
-  of its chain; the extra money is what the extra source paid.
+  of its chain; the extra money is what the extra source paid;
+* the earliest possible date of every milestone (``earliest_possible_date``) is recomputed by a
+  pass of its own over these rules with unlimited money and agencies: each task starts on the
+  plan's date, its ``release_date`` or the day after its last predecessor's last day, whichever
+  is latest (and, taking time, not on a break day), in its fastest mode. A late milestone is
+  ``out_of_reach`` when that date is after its target, else ``resources_or_money``; a late commune
+  is ``out_of_reach`` when one of its missed milestones is (``summary.late_cause``,
+  ``summary.late_milestones``).
 
 Use :func:`verify` on an :class:`Answer`, or :func:`verify_result` on a solved
 :class:`~ntm_sched.domain.tables.PlanResult` (it also marks the result invalid, loudly, on a disagreement).
@@ -292,6 +299,38 @@ class _Rules:
                   if t.work_type == "criteria_review"]
         self._chain("district", DISTRICT, self.district_targets, first)
 
+    # -- earliest possible dates ---------------------------------------------
+    def earliest(self) -> dict[str, tuple[dt.date, dt.date]]:
+        """Per task ``(start, end)`` of the earliest schedule with unlimited money and agencies.
+
+        Each task starts on the plan's date, its release date or its predecessors' ``end`` (the day
+        after their last working day), whichever is latest; a task that takes time moves past break
+        days of its calendar; it ends after its fastest mode's working days.
+
+        Raises
+        ------
+        ValueError
+            When the predecessors form a cycle.
+        """
+        import graphlib
+
+        order = graphlib.TopologicalSorter({tid: set(self.preds.get(tid, ())) for tid in self.tasks})
+        try:
+            ids = [t for t in order.static_order() if t in self.tasks]
+        except graphlib.CycleError as exc:
+            raise ValueError(f"the predecessors form a cycle: {exc.args[1]}") from exc
+        out: dict[str, tuple[dt.date, dt.date]] = {}
+        for tid in ids:
+            t = self.tasks[tid]
+            start = max([self.start, *([t.release] if t.release else []),
+                         *(out[p][1] for p in self.preds.get(tid, ()) if p in out)])
+            dmin = min(m.duration for m in t.modes.values())
+            if dmin > 0:
+                while start in self.off.get(t.calendar, ()):
+                    start += _DAY
+            out[tid] = (start, self.elapsed_end(start, dmin, t.calendar))
+        return out
+
     # -- calendar and capacity ----------------------------------------------
     def elapsed_end(self, start: dt.date, duration: int, calendar: str) -> dt.date:
         """The day after the last of ``duration`` working days from ``start`` (break days pause the work)."""
@@ -465,11 +504,17 @@ def verify(plan: Plan, answer: Answer) -> VerifyReport:
             tgt = exp[tid].target
             if tgt is not None and day > tgt:
                 add(Finding("deadline", f"task {tid!r} finishes on {day}, after its hard target {tgt}", tid))
-    rep.expected = _expected_summary(rules, answer, valid, done)
+    try:
+        earliest: dict[str, dt.date] | None = {tid: completion(s, e, rules.start)
+                                               for tid, (s, e) in rules.earliest().items()}
+    except ValueError as exc:
+        add(Finding("precedence", f"no earliest possible date: {exc}"))
+        earliest = None
+    rep.expected = _expected_summary(rules, answer, valid, done, earliest or {})
     if answer.schedule is not None:
         _verify_schedule_table(rules, answer.schedule, valid, add)
     if answer.milestones is not None:
-        _verify_milestones_table(rules, answer.milestones, done, add)
+        _verify_milestones_table(rules, answer.milestones, done, add, earliest)
     if answer.agency_load is not None:
         _verify_agency_load(rules, answer.agency_load, valid, load, add)
     if answer.allocation is not None:
@@ -551,9 +596,40 @@ def _chain_status(rules: _Rules, done: Mapping[str, dt.date]) -> dict[str, tuple
     return out
 
 
+def _late_cause(target: dt.date, day: dt.date, earliest: dt.date | None) -> str | None:
+    """``None`` when on time; ``out_of_reach`` when even the earliest possible date is after the
+    target; else ``resources_or_money`` (``?`` when the earliest date is unknown)."""
+    if day <= target:
+        return None
+    if earliest is None:
+        return "?"
+    return "out_of_reach" if earliest > target else "resources_or_money"
+
+
+def _expected_late(rules: _Rules, done: Mapping[str, dt.date],
+                   earliest: Mapping[str, dt.date]) -> tuple[dict[str, str], list[dict[str, Any]]]:
+    """Per late commune its cause (``out_of_reach`` when one of its missed chain milestones is), and
+    every late milestone (chain steps and per-task due dates) as ``summary.late_milestones`` lists it."""
+    causes: dict[str, str] = {}
+    late: list[dict[str, Any]] = []
+    for tid, t in rules.tasks.items():
+        if t.target is None or tid not in done or done[tid] <= t.target:
+            continue
+        cause = _late_cause(t.target, done[tid], earliest.get(tid))
+        late.append({"commune_code": t.commune, "milestone": str(t.milestone) if t.kind == "step" else f"task:{tid}",
+                     "task_id": tid, "target_date": t.target.isoformat(), "scheduled_date": done[tid].isoformat(),
+                     "earliest_possible_date": earliest[tid].isoformat() if tid in earliest else None,
+                     "late_cause": cause})
+        if (t.kind == "step" and t.milestone and t.commune != DISTRICT and cause is not None
+                and causes.get(t.commune) != "out_of_reach"):
+            causes[t.commune] = cause
+    return causes, sorted(late, key=lambda r: r["task_id"])
+
+
 def _expected_summary(rules: _Rules, answer: Answer, valid: dict[str, Any],
-                      done: Mapping[str, dt.date]) -> dict[str, Any]:
+                      done: Mapping[str, dt.date], earliest: Mapping[str, dt.date]) -> dict[str, Any]:
     status = _chain_status(rules, done)
+    causes, late_ms = _expected_late(rules, done, earliest)
     late = sorted(c for c, (ok, _) in status.items() if not ok)
     dist = [done[t] for t in done if rules.tasks[t].kind == "step" and rules.tasks[t].commune == DISTRICT]
     extra = sum(p.amount_mvnd for p in answer.payments if p.source_id == EXTRA and _is_int(p.amount_mvnd))
@@ -568,6 +644,8 @@ def _expected_summary(rules: _Rules, answer: Answer, valid: dict[str, Any],
         "district_target_date": tgt.isoformat() if tgt else None,
         "total_cost_mvnd": int(sum(c for c in costs if c is not None)),
         "extra_funding_mvnd": int(extra),
+        "late_cause": {c: causes.get(c, "?") for c in late},
+        "late_milestones": late_ms,
     }
 
 
@@ -580,6 +658,13 @@ def _verify_summary(summary: Mapping[str, Any], expected: Mapping[str, Any], add
     if "first_missed" in summary and summary.get("first_missed") != expected["first_missed"]:
         add(Finding("summary", f"summary first_missed = {summary.get('first_missed')!r}, recomputed from the plan: "
                     f"{expected['first_missed']!r}"))
+    for key in ("late_cause", "late_milestones"):  # issue 22: out of reach, or for lack of money / staff?
+        got_v = summary.get(key)
+        if key == "late_milestones" and isinstance(got_v, list):
+            got_v = sorted(got_v, key=lambda r: str(r.get("task_id")) if isinstance(r, dict) else "")
+        if got_v != expected[key]:
+            add(Finding("summary", f"summary {key} = {summary.get(key)!r}, recomputed from the plan (earliest "
+                        f"dates from its durations and calendars alone): {expected[key]!r}"))
     got = summary.get("late_communes")
     if got is None or sorted(got) != expected["late_communes"]:
         add(Finding("summary", f"summary late_communes = {got!r}, recomputed from the plan "
@@ -616,7 +701,10 @@ def _verify_schedule_table(rules: _Rules, schedule: Any, valid: dict[str, Any], 
             add(Finding("schedule", f"schedule.csv {tid!r}: cost_mvnd {row.cost_mvnd!r}, should be {cost}", tid))
 
 
-def _verify_milestones_table(rules: _Rules, ms: Any, done: Mapping[str, dt.date], add: Any) -> None:
+def _verify_milestones_table(rules: _Rules, ms: Any, done: Mapping[str, dt.date], add: Any,
+                             earliest: Mapping[str, dt.date] | None = None) -> None:
+    if earliest is not None:
+        _verify_milestone_reach(rules, ms, done, earliest, add)
     want: dict[str, tuple[str, str, dt.date, dt.date]] = {}
     for tid, t in rules.tasks.items():
         if t.target is None or tid not in done:
@@ -640,6 +728,30 @@ def _verify_milestones_table(rules: _Rules, ms: Any, done: Mapping[str, dt.date]
                         f"{(target - day).days}", tid))
     for tid in set(got) - set(want):
         add(Finding("milestones", f"milestones.csv lists {tid!r}, which carries no target in the plan", tid))
+
+
+def _verify_milestone_reach(rules: _Rules, ms: Any, done: Mapping[str, dt.date], earliest: Mapping[str, dt.date],
+                            add: Any) -> None:
+    """``milestones.csv``'s ``earliest_possible_date`` and ``late_cause`` against the verifier's own
+    earliest pass (missing columns are a finding: the table people read must carry them)."""
+    missing = [c for c in ("earliest_possible_date", "late_cause") if c not in ms.columns]
+    if missing:
+        add(Finding("milestones", f"milestones.csv lacks column(s) {', '.join(missing)}"))
+        return
+    for row in ms.itertuples(index=False):
+        tid = row.task_id
+        t = rules.tasks.get(tid)
+        if t is None or t.target is None or tid not in done or tid not in earliest:
+            continue  # reported by the table's own check
+        got_e = to_date(row.earliest_possible_date, lenient=True)
+        cause = row.late_cause if isinstance(row.late_cause, str) and row.late_cause else None
+        want_c = _late_cause(t.target, done[tid], earliest[tid])
+        if got_e != earliest[tid]:
+            add(Finding("milestones", f"milestones.csv {tid!r}: earliest_possible_date {got_e}, the plan's "
+                        f"durations, predecessors and calendars give {earliest[tid]}", tid))
+        if cause != want_c:
+            add(Finding("milestones", f"milestones.csv {tid!r}: late_cause {cause!r}, should be {want_c!r} (target "
+                        f"{t.target}, scheduled {done[tid]}, earliest possible {earliest[tid]})", tid))
 
 
 def _verify_agency_load(rules: _Rules, table: Any, valid: dict[str, Any], load: Mapping[str, Any], add: Any) -> None:

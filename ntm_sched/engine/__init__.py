@@ -21,12 +21,15 @@ status period (finished, started, money paid) into the problem of the rest; a
 :func:`ntm_sched.engine.earliest.earliest_end` asks how early one task can end while the
 lateness tier stays within a cap (probes between a proven bound and the best end found).
 
+:func:`ntm_sched.engine.bounds.earliest_times` gives every task's earliest start and end from releases,
+precedences, modes and calendars alone (no resources, no money, no CP-SAT): what no schedule can beat.
+
 :func:`check` verifies any :class:`Solution` without CP-SAT; :func:`read_psplib`
 reads PSPLIB ``.sm``/``.mm`` files; :mod:`ntm_sched.engine.bench` benchmarks them;
 :mod:`ntm_sched.engine.transforms` derives problems from problems (unlimited or scaled sources,
 hard deadlines) for the studies.
 
-Imports inside the engine point one way: ``problem`` <- ``options``, ``result`` <- ``model``,
+Imports inside the engine point one way: ``problem`` <- ``bounds``, ``options``, ``result`` <- ``model``,
 ``families`` (one module per constraint family: its model part, check, explanation and warm-start
 treatment), ``sgs`` (the serial generators' placement step) <- ``builder``, ``checker``, ``heuristic``
 <- ``explain`` <- ``solve`` <- ``earliest``, ``transforms``,

@@ -12,73 +12,17 @@ import time
 
 from ortools.sat.python import cp_model
 
+from ntm_sched.engine.bounds import earliest_times
 from ntm_sched.engine.builder import build_model
 from ntm_sched.engine.families import FAMILIES
 from ntm_sched.engine.options import SolveOptions
-from ntm_sched.engine.problem import Calendar, Problem, elapsed_end
+from ntm_sched.engine.problem import Problem
 from ntm_sched.engine.result import ConflictItem, Explanation
-from ntm_sched.engine.sgs import step_out_of_breaks
 
-# the explanation types live in result.py (no import loop); importable from here too
+# the explanation types live in result.py (no import loop), earliest_times in bounds.py (no CP-SAT);
+# both importable from here too
 __all__ = ["ConflictItem", "Explanation", "earliest_times", "explain_infeasibility", "infeasible_without_search",
            "money_shortfall"]
-
-
-def earliest_times(problem: Problem, without_breaks: tuple[str, frozenset[tuple[int, int]]] | None = None
-                   ) -> tuple[dict[str, int], dict[str, int], bool]:
-    """Earliest start and end of every task from releases (or fixed starts), precedences and
-    calendars alone.
-
-    A forward pass over the precedence network (resources, budgets, money and
-    deadlines ignored). A task on a calendar starts at the first working period
-    at or after its earliest start and ends at :func:`elapsed_end` of that start
-    (non-decreasing in the start, so this is the earliest end over its modes).
-
-    ``without_breaks`` = ``(calendar name, breaks)`` computes the same with those breaks of that
-    calendar removed (to tell whether they cause a conflict).
-
-    Returns
-    -------
-    (es, ee, cyclic)
-        ``cyclic`` is true when the pass did not settle (a cycle with positive lags).
-    """
-    dmode = {t.id: [md.duration for md in t.modes] for t in problem.tasks}
-    cal = {t.id: problem.calendar(t.calendar) for t in problem.tasks}
-    if without_breaks is not None:
-        name, drop = without_breaks
-        c = problem.calendar(name)
-        if c is not None:
-            lighter = Calendar(c.name, tuple(b for b in c.breaks if b not in drop))
-            cal = {tid: (lighter if c2 is not None and c2.name == name else c2) for tid, c2 in cal.items()}
-    es = {t.id: t.release if t.fixed_start is None else t.fixed_start for t in problem.tasks}
-    ee: dict[str, int] = {}
-
-    def settle(tid: str) -> None:
-        c = cal[tid]
-        s = es[tid]
-        if c is not None:
-            s = step_out_of_breaks(s, c.breaks)
-            es[tid] = s
-        ee[tid] = min(elapsed_end(s, d, c) for d in dmode[tid])
-
-    for tid in es:
-        settle(tid)
-    by_pred: dict[str, list] = {}
-    for p in problem.precedences:
-        by_pred.setdefault(p.pred, []).append(p)
-    cyclic = True
-    for _ in range(len(problem.tasks) + 1):
-        changed = False
-        for p in problem.precedences:
-            v = (ee[p.pred] if p.kind == "FS" else es[p.pred]) + p.lag
-            if v > es[p.succ]:
-                es[p.succ] = v
-                settle(p.succ)
-                changed = True
-        if not changed:
-            cyclic = False
-            break
-    return es, ee, cyclic
 
 
 def _feasible(problem: Problem, core: list[str], time_limit: float, opts: SolveOptions, relax=frozenset()):

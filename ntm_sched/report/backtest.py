@@ -10,9 +10,13 @@ row the appendix shows
 * the date the model schedules the recognition decision,
 * the earliest date the model's assumptions allow at all: releases, precedences, durations and
   calendars only, with every work in its fastest mode and money and agencies unlimited
-  (:func:`ntm_sched.engine.explain.earliest_times`),
+  (:func:`ntm_sched.engine.bounds.earliest_times`),
 * what happened, and the difference in days between the model's date and that window
-  (positive: the model is later; 0: within).
+  (positive: the model is later; 0: within),
+* where what happened is earlier than the earliest possible date, the assumed durations that
+  history contradicts: the chain of tasks that sets that earliest date
+  (:func:`ntm_sched.engine.bounds.driving_chain`), each with its duration (``contradicted``):
+  at least one of them is longer than what took place.
 
 A closing paragraph says what the differences say about the default assumptions. The figures are
 for the reader's trust, never for tuning durations.
@@ -27,7 +31,7 @@ from typing import Any
 
 import pandas as pd
 
-from ntm_sched.engine.explain import earliest_times
+from ntm_sched.engine.bounds import driving_chain, earliest_times
 from ntm_sched.errors import InputError
 from ntm_sched.i18n import check_lang, commune_names, label
 from ntm_sched.io import CsvFileError, read_csv_text
@@ -40,7 +44,7 @@ OUTCOME_COLUMNS = ("code", "name", "event", "earliest_date", "latest_date", "out
 EVENTS = ("recognition",)
 DISTRICT = "DISTRICT"
 RAW_COLUMNS = ["code", "name", "target_date", "model_date", "earliest_possible", "earliest_date", "latest_date",
-               "outcome_vi", "outcome_en", "source", "diff_days", "verdict"]
+               "outcome_vi", "outcome_en", "source", "diff_days", "verdict", "contradicted"]
 
 
 class OutcomesError(InputError):
@@ -112,14 +116,26 @@ def load_outcomes(path: str | Path) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(OUTCOME_COLUMNS))
 
 
-def _earliest_possible(model: Any) -> dict[str, dt.date]:
-    """Earliest completion date of every recognition decision from durations and calendars alone."""
-    _, ee, _ = earliest_times(model.problem)
-    out = {}
+def _earliest_possible(model: Any) -> tuple[dict[str, dt.date], dict[str, list[dict[str, Any]]]]:
+    """Earliest completion date of every recognition decision from durations and calendars alone,
+    and the chain of tasks taking time that sets it (first task first), each with its duration in
+    days of work (its fastest mode) and its names."""
+    es, ee, cyclic = earliest_times(model.problem)
+    if cyclic:
+        raise ValueError("the precedences form a cycle: no earliest possible date exists")
+    out: dict[str, dt.date] = {}
+    chains: dict[str, list[dict[str, Any]]] = {}
     for tid, inf in model.info.items():
         if inf.kind == "step" and inf.milestone == "recognition":
-            out[inf.commune_code] = model.completion_date(ee[tid], 0)
-    return out
+            out[inf.commune_code] = model.completion_date(ee[tid], es[tid])
+            chain = []
+            for t in reversed(driving_chain(model.problem, es, ee, tid)):
+                days = min(m.duration for m in model.problem.task(t).modes)
+                if days > 0:
+                    chain.append({"task_id": t, "name_vi": model.info[t].name_vi, "name_en": model.info[t].name_en,
+                                  "duration_days": days})
+            chains[inf.commune_code] = chain
+    return out, chains
 
 
 def backtest_rows(res: Any, plan: Any, outcomes: pd.DataFrame) -> pd.DataFrame:
@@ -128,11 +144,15 @@ def backtest_rows(res: Any, plan: Any, outcomes: pd.DataFrame) -> pd.DataFrame:
     ``diff_days`` is the model's date minus ``latest_date`` when later, minus ``earliest_date`` when
     earlier (negative), 0 inside the window, ``None`` when there is no record or no schedule;
     ``verdict`` is ``within``, ``later``, ``earlier``, ``unknown`` (no record) or ``none`` (no schedule).
+    ``contradicted``: when what happened (``latest_date``) is before the earliest possible date, the
+    tasks of the chain that sets that date (``task_id, name_vi, name_en, duration_days``, first task
+    first): durations that history contradicts; else empty.
     """
     st = read_settings(plan)
     communes = {c.code: c for c in plan.communes}
     model_dates: dict[str, dt.date] = {}
     earliest: dict[str, dt.date] = {}
+    chains: dict[str, list[dict[str, Any]]] = {}
     if res.has_schedule:
         ms = res.milestones
         for code, d in zip(ms.loc[ms["milestone"] == "recognition", "commune_code"],
@@ -140,7 +160,7 @@ def backtest_rows(res: Any, plan: Any, outcomes: pd.DataFrame) -> pd.DataFrame:
             model_dates[str(code)] = pd.Timestamp(d).date()
         if res.summary.get("district_recognition_date"):
             model_dates[DISTRICT] = dt.date.fromisoformat(str(res.summary["district_recognition_date"]))
-        earliest = _earliest_possible(res.model)
+        earliest, chains = _earliest_possible(res.model)
     rows = []
     for _, o in outcomes.iterrows():
         code = str(o["code"])
@@ -165,8 +185,14 @@ def backtest_rows(res: Any, plan: Any, outcomes: pd.DataFrame) -> pd.DataFrame:
         rows.append({"code": code, "name": o["name"], "target_date": target, "model_date": m,
                      "earliest_possible": earliest.get(code), "earliest_date": e, "latest_date": la,
                      "outcome_vi": o["outcome_vi"], "outcome_en": o["outcome_en"], "source": o["source"],
-                     "diff_days": diff, "verdict": verdict})
+                     "diff_days": diff, "verdict": verdict,
+                     "contradicted": chains.get(code, []) if _contradicted(earliest.get(code), la) else []})
     return pd.DataFrame(rows, columns=RAW_COLUMNS)
+
+
+def _contradicted(earliest: Any, latest: Any) -> bool:
+    """History contradicts the assumed durations: it happened before the earliest date they allow."""
+    return isinstance(earliest, dt.date) and isinstance(latest, dt.date) and latest < earliest
 
 
 def backtest_table(rows: pd.DataFrame, lang: str = "vi", plan: Any = None) -> pd.DataFrame:
@@ -221,6 +247,12 @@ def backtest_verdict(rows: pd.DataFrame, lang: str = "vi", plan: Any = None) -> 
                       if isinstance(r["earliest_possible"], dt.date) and isinstance(r["latest_date"], dt.date)
                       and r["earliest_possible"] > r["latest_date"]]
         parts.append(label("bt_bound_late", lang, k=len(bound_late)) if bound_late else label("bt_bound_ok", lang))
+        for r in bound_late:  # which assumed durations history contradicts (issue 22)
+            items = "; ".join(label("bt_chain_item", lang, task=c[f"name_{lang}"], days=c["duration_days"])
+                              for c in (r.get("contradicted") or []))
+            parts.append(label("bt_contradicted", lang, unit=names.get(str(r["code"]), r["name"]),
+                               actual=format_date(r["latest_date"]), earliest=format_date(r["earliest_possible"]),
+                               items=items or "—"))
         if len(later) > earlier:
             parts.append(label("bt_cautious", lang))
         elif earlier > len(later):

@@ -67,8 +67,9 @@ class ReportContext:
                 f"> {label('on_time_def', self.lang)}")
 
     def on_time_definition(self) -> str:
-        """The one definition of on time, as a Markdown note."""
-        return f"> {label('on_time_def', self.lang)}"
+        """The one definition of on time, and what the earliest possible date and the two kinds of
+        lateness mean (issue 22), as a Markdown note."""
+        return f"> {label('on_time_def', self.lang)}\n>\n> {label('lc_explain', self.lang)}"
 
     def status_markdown(self) -> str:
         """Loud banner when there is no schedule or it is not optimal."""

@@ -16,7 +16,15 @@ from typing import Any
 
 import pandas as pd
 
-from ntm_sched.domain import CHAIN_MILESTONES, DISTRICT, EXTRA_SOURCE, on_time_table
+from ntm_sched.domain import (
+    CHAIN_MILESTONES,
+    DISTRICT,
+    EXTRA_SOURCE,
+    LATE_CAUSES,
+    OUT_OF_REACH,
+    RESOURCES_OR_MONEY,
+    on_time_table,
+)
 from ntm_sched.i18n import (
     VI,
     agency_names,
@@ -106,7 +114,7 @@ def milestone_table(res: Any, plan: Any, lang: str = "vi", include_tasks: bool =
     milestone is met (the commune is on time only when all of its chain milestones are, see
     :func:`ntm_sched.domain.on_time_table`)."""
     cols = [label(k, lang) for k in ("commune", "milestone", "target_date", "scheduled_date",
-                                      "slack_days", "status_col")]
+                                      "slack_days", "status_col", "earliest_possible_date", "late_cause")]
     ms = res.milestones
     if not include_tasks and len(ms):
         ms = ms[~ms["milestone"].astype(str).str.startswith("task:")]
@@ -124,8 +132,29 @@ def milestone_table(res: Any, plan: Any, lang: str = "vi", include_tasks: bool =
         cols[4]: ms["slack_days"].astype(int).to_numpy(),
         cols[5]: [label("late_by", lang, days=-int(s)) if s < 0 else label("st_on_time", lang)
                   for s in ms["slack_days"]],
+        cols[6]: [_fd(d) for d in ms["earliest_possible_date"]],
+        cols[7]: [late_cause_text(c, lang) for c in ms["late_cause"]],
     })
     return out.reset_index(drop=True)
+
+
+def late_cause_text(cause: Any, lang: str = "vi", kinds: Any = ()) -> str:
+    """A late milestone's cause in words: out of reach under the assumed durations, or late for lack
+    of money / staff / inspection capacity (only money, or only staff, when the causes found,
+    ``kinds`` of :func:`explain_task_chain_kinds`, name only that); empty when not late."""
+    if not isinstance(cause, str) or not cause:
+        return ""
+    if cause == OUT_OF_REACH:
+        return label("lc_out_of_reach", lang)
+    if cause != RESOURCES_OR_MONEY:
+        raise ValueError(f"unknown late cause {cause!r} (expected one of {LATE_CAUSES})")
+    found = set(kinds)
+    agency, money = "r_agency" in found, bool(found & {"r_money", "r_extra"})
+    if agency and not money:
+        return label("lc_agency", lang)
+    if money and not agency:
+        return label("lc_money", lang)
+    return label("lc_resources_or_money", lang)
 
 
 # ---------------------------------------------------------------------------
@@ -322,12 +351,18 @@ def risk_rows(res: Any, plan: Any, lang: str = "vi", tight_days: int = TIGHT_DAY
     """Communes late (by the one definition: the first missed milestone) or tight (on time with a
     milestone less than ``tight_days`` ahead of its target), then the district if late or tight;
     each with its milestone, dates, days and causes (the binding one first). Late before tight,
-    most days late first."""
+    most days late first.
+
+    Issue 22: each row also carries ``earliest_possible_date`` (of its milestone: precedences,
+    durations and calendars alone) and, when late, ``late_cause`` (the commune's
+    :data:`~ntm_sched.domain.OUT_OF_REACH` or ``resources_or_money``) and ``lateness`` (it in words,
+    :func:`late_cause_text`, naming money or staff when the causes found name only that)."""
     ms = res.milestones
     if not res.has_schedule or not len(ms):
         return []
     ms = ms[ms["milestone"].isin(CHAIN_MILESTONES)]
     ot = on_time_table(ms).set_index("commune_code") if len(ms) else None
+    names = commune_names(plan, lang)
     rows = []
     for code, grp in ms.groupby("commune_code", sort=True):
         code = str(code)
@@ -348,10 +383,24 @@ def risk_rows(res: Any, plan: Any, lang: str = "vi", tight_days: int = TIGHT_DAY
                 left = (_d(worst["target_date"]) - _d(wd["scheduled_date"].iloc[0])).days
                 if need > left:
                     causes.append(("r_procedure", label("r_procedure", lang, need=need, left=max(left, 0))))
-        ranked = _rank(causes + explain_task_chain_kinds(res, plan, str(worst["task_id"]), lang))
+        found = causes + explain_task_chain_kinds(res, plan, str(worst["task_id"]), lang)
+        ranked = _rank(found)
+        # issue 22: late out of reach (no schedule makes it), or for lack of money / staff?
+        cause = worst.get("late_cause")
+        if code != DISTRICT and slack < 0 and ot is not None and code in ot.index:
+            cause = ot.loc[code, "late_cause"]  # the commune's: out of reach when any missed milestone is
+        lateness = late_cause_text(cause, lang, (k for k, _ in found)) if slack < 0 else ""
+        other = ot.loc[code, "out_of_reach_milestone"] if (ot is not None and code in ot.index) else None
+        if lateness and isinstance(other, str) and other != m:
+            row_o = grp[grp["milestone"] == other].iloc[0]
+            lateness = label("lc_other_milestone", lang, text=lateness, milestone=milestone_label(other, lang),
+                             earliest=_fd(row_o["earliest_possible_date"]))
         rows.append({"commune_code": code, "late": slack < 0, "milestone": m, "target_date": _d(worst["target_date"]),
                      "scheduled_date": _d(worst["scheduled_date"]), "slack_days": slack,
-                     "cause": ranked[0] if ranked else label("c_unknown", lang), "causes": ranked})
+                     "cause": ranked[0] if ranked else label("c_unknown", lang), "causes": ranked,
+                     "earliest_possible_date": to_date(worst.get("earliest_possible_date")),
+                     "late_cause": cause if slack < 0 and isinstance(cause, str) else None,
+                     "lateness": lateness, "name": names.get(code, code)})
     rows.sort(key=lambda r: (r["commune_code"] == DISTRICT, not r["late"], r["slack_days"]))
     return rows
 
@@ -360,7 +409,7 @@ def at_risk(res: Any, plan: Any, lang: str = "vi", tight_days: int = TIGHT_DAYS)
     """Communes late (first missed milestone, by the one definition of on time) or tight (slack
     < ``tight_days``), each with its binding cause and every cause found."""
     cols = [label(k, lang) for k in ("commune", "status_col", "milestone", "target_date", "scheduled_date",
-                                      "days_text", "cause", "details")]
+                                      "days_text", "earliest_possible_date", "late_cause", "cause", "details")]
     names = commune_names(plan, lang)
     out = []
     for r in risk_rows(res, plan, lang, tight_days):
@@ -370,7 +419,8 @@ def at_risk(res: Any, plan: Any, lang: str = "vi", tight_days: int = TIGHT_DAYS)
                     cols[2]: milestone_label(r["milestone"], lang),
                     cols[3]: _fd(r["target_date"]), cols[4]: _fd(r["scheduled_date"]),
                     cols[5]: label("late_by", lang, days=-slack) if slack < 0 else label("slack_of", lang, days=slack),
-                    cols[6]: r["cause"], cols[7]: "; ".join(r["causes"][1:] if r["causes"] and
+                    cols[6]: _fd(r["earliest_possible_date"]), cols[7]: r["lateness"],
+                    cols[8]: r["cause"], cols[9]: "; ".join(r["causes"][1:] if r["causes"] and
                                                             r["causes"][0] == r["cause"] else r["causes"])})
     return pd.DataFrame(out, columns=cols)
 
@@ -404,10 +454,15 @@ def decisions_markdown(res: Any, plan: Any, lang: str = "vi", max_communes: int 
         for r in rows[:max_communes]:
             key = "d_late_item" if r["late"] else "d_tight_item"
             cause = r["cause"]
-            items.append("- " + label(key, lang, commune=names.get(r["commune_code"], r["commune_code"]),
-                                      days=abs(r["slack_days"]), milestone=milestone_label(r["milestone"], lang),
-                                      target=_fd(r["target_date"]), date=_fd(r["scheduled_date"]),
-                                      cause=cause[:1].lower() + cause[1:] if cause else cause))
+            text = "- " + label(key, lang, commune=names.get(r["commune_code"], r["commune_code"]),
+                                days=abs(r["slack_days"]), milestone=milestone_label(r["milestone"], lang),
+                                target=_fd(r["target_date"]), date=_fd(r["scheduled_date"]),
+                                cause=cause[:1].lower() + cause[1:] if cause else cause)
+            if r["late"] and r["lateness"] and r["earliest_possible_date"] is not None:
+                beyond = r["earliest_possible_date"] > r["target_date"]
+                text += label("lc_item_out" if beyond else "lc_item_fixable", lang,
+                              earliest=_fd(r["earliest_possible_date"]), why=r["lateness"])
+            items.append(text)
         if len(rows) > max_communes:
             items.append("- " + label("d_more", lang, n=len(rows) - max_communes))
         parts.append("\n".join(items))

@@ -140,8 +140,11 @@ def headline(pr: PlanResult) -> dict[str, Any]:
 def at_risk(pr: PlanResult, margin_days: int = 14) -> pd.DataFrame:
     """Communes late (by the one definition of on time, :func:`ntm_sched.domain.on_time_table`) or
     with a chain milestone less than ``margin_days`` ahead of its target; per commune its
-    recognition target and date and the least slack over its chain milestones, least first."""
-    cols = ["commune_code", "target_date", "scheduled_date", "slack_days", "late"]
+    recognition target and date and the least slack over its chain milestones, least first; for a
+    late commune its first missed milestone's ``earliest_possible_date`` and its ``late_cause``
+    (``out_of_reach`` or ``resources_or_money``, :func:`ntm_sched.domain.on_time_table`)."""
+    cols = ["commune_code", "target_date", "scheduled_date", "slack_days", "late", "earliest_possible_date",
+            "late_cause"]
     if not pr.has_schedule:
         return pd.DataFrame(columns=cols)
     ms = pr.milestones
@@ -157,7 +160,9 @@ def at_risk(pr: PlanResult, margin_days: int = 14) -> pd.DataFrame:
         rows.append({"commune_code": str(code),
                      "target_date": rec["target_date"].iloc[0] if len(rec) else None,
                      "scheduled_date": rec["scheduled_date"].iloc[0] if len(rec) else None,
-                     "slack_days": slack, "late": late})
+                     "slack_days": slack, "late": late,
+                     "earliest_possible_date": ot.loc[code, "earliest_possible_date"] if late else None,
+                     "late_cause": ot.loc[code, "late_cause"] if late else None})
     return pd.DataFrame(rows, columns=cols).sort_values("slack_days").reset_index(drop=True)
 
 

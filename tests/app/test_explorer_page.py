@@ -59,3 +59,22 @@ def _walk(w):
     yield w
     for ch in getattr(w, "children", ()) or ():
         yield from _walk(ch)
+
+
+def test_late_communes_say_whether_their_dates_were_within_reach(page, tmp_path):
+    """Issue 22: the late/at-risk table shows each late commune's earliest possible date and whether
+    its lateness is out of reach under the assumed durations or for lack of money / staff."""
+    from ntm_sched.plan import load_plan
+    from tests.solved_plans import money_late_plan
+
+    base_html = page.risk.value
+    assert "Ngày sớm nhất có thể" in base_html and "Vì sao trễ" in base_html
+    assert "không thể kịp với thời gian thực hiện giả định" in base_html  # Tân Trung, Ngọc Thiện
+    assert "29/11/2019" in base_html and "ntm-late-cause" in base_html
+    sc = load_scenario("base")
+    ex = Explorer(money_late_plan(load_plan(sc.plan_path)), time_limit=10)
+    ex.solve()
+    en = ExplorerPage(ex, lang="en", scenario=sc, scenario_dir=tmp_path)
+    html = en.risk.value
+    assert "late for lack of money" in html and "out of reach under these durations" in html
+    assert "15/09/2019" in html  # Lan Giới's works could have been done by then

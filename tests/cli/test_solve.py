@@ -30,9 +30,14 @@ def test_solve_writes_the_five_files(tmp_path, capsys) -> None:
     assert sorted(p.name for p in out.iterdir()) == [".ntm-sched-output", "agency_load.csv", "allocation.csv",
                                                      "milestones.csv", "schedule.csv", "summary.json"]
     for key in ("status", "objective", "best_bound", "gap", "runtime_s", "communes_on_time", "communes_late",
-                "district_recognition_date", "total_cost_mvnd", "extra_funding_mvnd"):
+                "district_recognition_date", "total_cost_mvnd", "extra_funding_mvnd", "late_cause",
+                "late_milestones"):
         assert key in summary
-    assert "status:" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "status:" in printed
+    if summary["late_communes"]:  # issue 22: each late commune printed with why (the base plan: out of reach)
+        assert all(f"{c} ({summary['late_cause'][c].replace('_', ' ')})" in printed
+                   for c in summary["late_communes"]), printed
 
 
 def test_solve_with_a_bad_scenario_exits_2(tmp_path, capsys) -> None:

@@ -329,3 +329,86 @@ def test_tables_without_targets_or_agency_effort_keep_their_columns(late) -> Non
     pr = ntm.tabulate(m, res.result)
     assert pr.milestones.empty and list(pr.milestones.columns) == ntm.MILESTONE_COLUMNS
     assert pr.agency_load.empty and list(pr.agency_load.columns) == ntm.AGENCY_LOAD_COLUMNS
+
+
+# ---------------------------------------------------------------------------
+# issue 22: late out of reach, or late for lack of money / staff?
+# ---------------------------------------------------------------------------
+def test_late_milestones_out_of_reach_say_their_earliest_date(late) -> None:
+    """Tân Trung's works and inspection and Ngọc Thiện's inspection cannot be met by any schedule
+    under the assumed durations (issue 22's dates): late ``out_of_reach``, earliest date shown."""
+    _, res = late
+    ms = res.milestones.set_index("task_id")
+    want = {"07309:works_done": dt.date(2019, 11, 29), "07309:inspection": dt.date(2020, 1, 3),
+            "07360:inspection": dt.date(2019, 9, 10)}
+    for tid, day in want.items():
+        assert ms.loc[tid, "earliest_possible_date"] == day
+        assert ms.loc[tid, "late_cause"] == ntm.OUT_OF_REACH
+        assert ms.loc[tid, "scheduled_date"] >= day > ms.loc[tid, "target_date"]
+    on_time = ms[ms["slack_days"] >= 0]
+    assert on_time["late_cause"].isna().all()  # no cause where nothing is late
+    assert (ms["earliest_possible_date"] <= ms["scheduled_date"]).all()  # never later than a real schedule
+    s = res.summary
+    assert s["late_cause"] == {"07309": ntm.OUT_OF_REACH, "07360": ntm.OUT_OF_REACH}
+    listed = {r["task_id"]: r for r in s["late_milestones"]}
+    assert set(listed) == set(ms.index[ms["slack_days"] < 0])
+    assert listed["07360:inspection"] == {
+        "commune_code": "07360", "milestone": "inspection", "task_id": "07360:inspection",
+        "target_date": "2019-08-31", "scheduled_date": ms.loc["07360:inspection", "scheduled_date"].isoformat(),
+        "earliest_possible_date": "2019-09-10", "late_cause": "out_of_reach"}
+    ot = ntm.on_time_table(res.milestones).set_index("commune_code")
+    assert ot.loc["07360", "earliest_possible_date"] == dt.date(2019, 9, 10)
+    assert ot.loc["07309", "late_cause"] == ntm.OUT_OF_REACH
+    assert ot.loc["07309", "out_of_reach_milestone"] == "works_done"
+
+
+@pytest.fixture
+def money_late(plan):
+    from tests.solved_plans import MONEY_LATE, money_late_plan, solved
+
+    small = money_late_plan(plan)
+    return small, solved(small, ("money_late", *MONEY_LATE))
+
+
+def test_late_for_lack_of_money_beside_late_out_of_reach(money_late) -> None:
+    """Without money until 01/11/2019 Lan Giới's works wait: late, yet every one of its dates was
+    reachable (``resources_or_money``); Ngọc Thiện stays out of reach whatever the money."""
+    _, res = money_late
+    assert res.summary["verified"] is True
+    ms = res.milestones.set_index("task_id")
+    lg = ms.loc["07303:works_done"]
+    assert lg["slack_days"] < 0 and lg["earliest_possible_date"] <= lg["target_date"]
+    assert lg["late_cause"] == ntm.RESOURCES_OR_MONEY
+    assert ms.loc["07360:inspection", "late_cause"] == ntm.OUT_OF_REACH
+    assert res.summary["late_cause"] == {"07303": ntm.RESOURCES_OR_MONEY, "07360": ntm.OUT_OF_REACH}
+    ot = ntm.on_time_table(res.milestones).set_index("commune_code")
+    assert ot.loc["07303", "late_cause"] == ntm.RESOURCES_OR_MONEY
+    assert pd.isna(ot.loc["07303", "out_of_reach_milestone"])
+    assert ot.loc["07303", "earliest_possible_date"] == lg["earliest_possible_date"]
+
+
+def test_a_commune_is_out_of_reach_when_any_missed_milestone_is() -> None:
+    """The first missed milestone may be late for lack of money while a later one is out of reach:
+    no money makes the commune on time, so the commune is ``out_of_reach``, naming that milestone."""
+    d = dt.date(2020, 1, 1)
+    rows = [("A", "works_done", -3, d), ("A", "inspection", -9, d + dt.timedelta(days=4)),
+            ("B", "works_done", -2, d - dt.timedelta(days=10)), ("C", "works_done", 1, d)]
+    causes = [ntm.late_cause(s, d, e) for _, _, s, e in rows]
+    assert causes == [ntm.RESOURCES_OR_MONEY, ntm.OUT_OF_REACH, ntm.RESOURCES_OR_MONEY, None]
+    ms = pd.DataFrame([{"commune_code": c, "milestone": m, "target_date": d,
+                        "scheduled_date": d - dt.timedelta(days=s), "slack_days": s, "task_id": f"{c}:{m}",
+                        "earliest_possible_date": e, "late_cause": k} for (c, m, s, e), k in zip(rows, causes)])
+    ot = ntm.on_time_table(ms).set_index("commune_code")
+    assert (ot.loc["A", "first_missed"], ot.loc["A", "late_cause"], ot.loc["A", "out_of_reach_milestone"]) == (
+        "works_done", ntm.OUT_OF_REACH, "inspection")
+    assert ot.loc["A", "earliest_possible_date"] == d  # of the first missed milestone, beside its dates
+    assert ot.loc["B", "late_cause"] == ntm.RESOURCES_OR_MONEY
+    assert pd.isna(ot.loc["C", "late_cause"]) and pd.isna(ot.loc["C", "earliest_possible_date"])
+
+
+def test_earliest_dates_bound_every_task_of_the_base_plan(base) -> None:
+    """No task of the solved base plan completes before its earliest possible date."""
+    earliest = ntm.earliest_dates(base.model)
+    sch = base.schedule.set_index("task_id")
+    assert all(sch.loc[t, "end_date"] >= e for t, e in earliest.items())
+    assert sum(sch.loc[t, "end_date"] == e for t, e in earliest.items()) > 10  # and often reached

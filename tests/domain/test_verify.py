@@ -1216,3 +1216,55 @@ def test_a_zero_payment_with_its_row_of_nothing_agrees(small_plan, answer) -> No
     nothing = dataclasses.replace(p, amount_mvnd=0, source_id="XA", earmark=t.task_id.split("-")[0])
     ans = dataclasses.replace(answer, payments=(*answer.payments, nothing))
     assert V.verify(small_plan, ans).ok  # no row in allocation.csv for it, and none needed
+
+
+# ---------------------------------------------------------------------------
+# issue 22: the earliest possible dates and the cause of lateness, recomputed from the plan
+# ---------------------------------------------------------------------------
+def test_the_verifiers_earliest_dates_are_the_engines(full_plan) -> None:
+    """Two passes written apart (the verifier's over the plan's records in days, the engine's over
+    the problem in periods) give every task of the shipped plan the same earliest date."""
+    rules = V._Rules(full_plan)
+    mine = {tid: V.completion(s, e, rules.start) for tid, (s, e) in rules.earliest().items()}
+    assert mine == ntm.earliest_dates(ntm.build(full_plan))
+    assert mine["07360:inspection"] == dt.date(2019, 9, 10) and mine["07309:inspection"] == dt.date(2020, 1, 3)
+
+
+def _ms_cell(ans: V.Answer, tid: str, col: str, value) -> V.Answer:
+    ms = ans.milestones.copy()
+    ms.loc[ms["task_id"] == tid, col] = value
+    return dataclasses.replace(ans, milestones=ms)
+
+
+@pytest.mark.parametrize("corrupt, words", [
+    (lambda a: _ms_cell(a, "07345:inspection", "earliest_possible_date", dt.date(2019, 8, 6)),
+     "earliest_possible_date 2019-08-06"),
+    (lambda a: _ms_cell(a, "07345:inspection", "late_cause", "out_of_reach"), "late_cause 'out_of_reach'"),
+    (lambda a: dataclasses.replace(a, milestones=a.milestones.drop(columns=["late_cause"])),
+     "lacks column(s) late_cause"),
+    (lambda a: dataclasses.replace(a, summary={**a.summary, "late_cause": {"07345": "resources_or_money"}}),
+     "summary late_cause"),
+    (lambda a: dataclasses.replace(a, summary={**a.summary, "late_milestones": [
+        {**r, "late_cause": "resources_or_money"} for r in a.summary["late_milestones"]] or [{"task_id": "x"}]}),
+     "summary late_milestones"),
+])
+def test_a_wrong_earliest_date_or_cause_is_found(small_plan, answer, corrupt, words) -> None:
+    rep = V.verify(small_plan, corrupt(answer))
+    assert not rep.ok and any(words in str(f) for f in rep.findings), str(rep)
+
+
+def test_the_cause_of_lateness_is_verified_on_both_kinds(full_plan) -> None:
+    """A plan late for lack of money beside late out of reach: the verifier recomputes each cause and
+    a swapped one is found."""
+    from tests.solved_plans import MONEY_LATE, money_late_plan
+
+    p = money_late_plan(full_plan)
+    res = solved(p, ("money_late", *MONEY_LATE))
+    assert res.summary["verified"] is True
+    ans = V.answer_from_result(p, res)
+    assert V.verify(p, ans).expected["late_cause"] == {"07303": "resources_or_money", "07360": "out_of_reach"}
+    swapped = dataclasses.replace(ans, summary={**ans.summary, "late_cause": {"07303": "out_of_reach",
+                                                                              "07360": "out_of_reach"}})
+    assert any("summary late_cause" in str(f) for f in V.verify(p, swapped).findings)
+    bad = _ms_cell(ans, "07303:works_done", "late_cause", "out_of_reach")
+    assert any("'07303:works_done': late_cause" in str(f) for f in V.verify(p, bad).findings)

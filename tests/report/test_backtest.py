@@ -132,3 +132,25 @@ def test_no_schedule_and_no_outcomes(plan, outcomes, tmp_path) -> None:
     vi = backtest_verdict(rows, "vi", plan)
     assert "Không có lịch trình" in vi and "6 đơn vị" in vi and "3 đơn vị chưa có dữ liệu" in vi
     assert backtest(res, plan, path=tmp_path / "absent.csv") is None
+
+
+def test_the_appendix_names_the_durations_history_contradicts(plan, outcomes) -> None:
+    """Issue 22: Tân Trung and Cao Xá were recognised by the end of 2019, earlier than the earliest date
+    the assumed durations allow: the appendix lists the chain of durations that sets that date (the
+    site clearance and waste area; the 9 cemeteries, 3 at a time); units within reach list nothing."""
+    rows = backtest_rows(_fake_result(plan, {"07309": dt.date(2020, 2, 4), "07336": dt.date(2020, 1, 10),
+                                             "07330": dt.date(2019, 12, 11)}, None), plan, outcomes)
+    r = rows.set_index("code")
+    tt = [c["task_id"] for c in r.loc["07309", "contradicted"]]
+    assert tt[:2] == ["07309-waste-clearance", "07309-waste-area"] and tt[-1] == "07309:decision"
+    assert [c["duration_days"] for c in r.loc["07309", "contradicted"]][:2] == [30, 84]
+    cx = r.loc["07336", "contradicted"]
+    assert cx[0]["task_id"] == "07336-cemeteries" and r.loc["07336", "earliest_possible"] == dt.date(2020, 1, 6)
+    assert r.loc["07330", "contradicted"] == [] and r.loc["07360", "contradicted"] == []
+    en = backtest_verdict(rows, "en", plan)
+    assert ("History contradicts the assumed durations for Cao Xá: recognised by 31/12/2019, while the earliest "
+            "date they allow is 06/01/2020. The chain that sets that earliest date: Tidy 9 cemeteries 95 days;") in en
+    assert "Clear the site of the commune waste treatment area 30 days; Build the commune waste treatment" in en
+    vi = backtest_verdict(rows, "vi", plan)
+    assert "Thực tế mâu thuẫn với thời gian giả định ở Tân Trung" in vi and "Chỉnh trang 9 nghĩa trang" in vi
+    assert "Hợp Đức" not in en.split("History contradicts")[1]

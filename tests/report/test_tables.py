@@ -116,3 +116,61 @@ def test_assumptions_and_overrides(base_solved):
     o = tables.overrides(load_scenario("programme_cut_20"), "vi", plan)
     assert o.iloc[0].tolist() == ["Hệ số vốn: Vốn CTMTQG xây dựng NTM (Trung ương và tỉnh)", "0,8"]
     assert len(tables.overrides(sc, "en")) == 0
+
+
+# ---------------------------------------------------------------------------
+# issue 22: late out of reach, or late for lack of money / staff / inspection capacity
+# ---------------------------------------------------------------------------
+def test_base_report_says_the_late_milestones_are_out_of_reach(base_solved):
+    """The base plan's late milestones (Tân Trung's works and inspection, Ngọc Thiện's inspection)
+    cannot be met by any schedule: the tables say so with the earliest possible date."""
+    sc, plan, res = base_solved
+    for lang, out in (("vi", "không thể kịp với thời gian thực hiện giả định"),
+                      ("en", "out of reach under these durations")):
+        m = tables.milestone_table(res, plan, lang)
+        early, why = label("earliest_possible_date", lang), label("late_cause", lang)
+        late = m[m[label("slack_days", lang)] < 0]
+        assert len(late) >= 3 and (late[why] == out).all()
+        assert (m.loc[m[label("slack_days", lang)] >= 0, why] == "").all()
+        row = late[(late[label("commune", lang)] == "Ngọc Thiện")].iloc[0]
+        assert row[early] == "10/09/2019"
+        risk = tables.at_risk(res, plan, lang)
+        tt = risk[risk[label("commune", lang)] == "Tân Trung"].iloc[0]
+        assert (tt[early], tt[why]) == ("29/11/2019", out)
+    md = tables.decisions_markdown(res, plan, "en")
+    assert "The earliest possible date is 29/11/2019, already after the target: out of reach" in md
+
+
+@pytest.fixture(scope="module")
+def money_late():
+    from ntm_sched.plan import load_plan
+    from ntm_sched.scenario import load_scenario
+    from tests.solved_plans import MONEY_LATE, money_late_plan, solved
+
+    plan = money_late_plan(load_plan(load_scenario("base").plan_path))
+    return plan, solved(plan, ("money_late", *MONEY_LATE))
+
+
+def test_report_tells_late_for_lack_of_money_from_out_of_reach(money_late):
+    plan, res = money_late
+    for lang in ("vi", "en"):
+        risk = tables.at_risk(res, plan, lang).set_index(label("commune", lang))
+        why = label("late_cause", lang)
+        assert risk.loc["Lan Giới", why] == label("lc_money", lang)  # the binding cause the walk found: money
+        assert risk.loc["Lan Giới", label("earliest_possible_date", lang)] == "15/09/2019"
+        assert risk.loc["Ngọc Thiện", why] == label("lc_out_of_reach", lang)
+    md = tables.decisions_markdown(res, plan, "vi")
+    assert "Ngày sớm nhất có thể là 15/09/2019, vẫn kịp mục tiêu: trễ vì thiếu vốn." in md
+    m = tables.milestone_table(res, plan, "en")
+    lg = m[(m["Commune"] == "Lan Giới") & (m["Slack (days)"] < 0)]
+    assert set(lg["Why late"]) == {label("lc_resources_or_money", "en")}
+
+
+def test_late_cause_words() -> None:
+    assert tables.late_cause_text(None, "en") == "" == tables.late_cause_text(float("nan"), "en")
+    assert tables.late_cause_text("out_of_reach", "en", ["r_money"]) == "out of reach under these durations"
+    assert tables.late_cause_text("resources_or_money", "en", ["r_agency", "r_chain"]) == (
+        "late for lack of staff / inspection capacity")
+    assert tables.late_cause_text("resources_or_money", "en", ["r_extra"]) == "late for lack of money"
+    assert tables.late_cause_text("resources_or_money", "vi", ["r_agency", "r_money"]) == (
+        "trễ vì thiếu vốn / nhân lực / năng lực thẩm tra")

@@ -62,3 +62,18 @@ def test_at_risk_uses_the_one_definition_of_on_time(plan):
     ot = on_time_table(pr.milestones)
     assert set(risk["commune_code"]) == set(ot.loc[~ot["on_time"].astype(bool), "commune_code"])
     assert risk["late"].all() if len(risk) else True
+
+
+def test_at_risk_says_whether_a_late_commune_was_within_reach(plan):
+    """Issue 22: Ngọc Thiện (07360) is late on its inspection, out of reach under the assumed durations
+    (earliest 10/09/2019 against 31/08/2019); a commune on time carries no cause."""
+    import datetime as dt
+
+    ex = E.Explorer(plan, time_limit=3)
+    ex.solve()
+    risk = ex.at_risk(margin_days=10_000).set_index("commune_code")
+    assert risk.loc["07360", "late"]
+    assert (risk.loc["07360", "late_cause"], risk.loc["07360", "earliest_possible_date"]) == (
+        "out_of_reach", dt.date(2019, 9, 10))
+    on_time = risk[~risk["late"].astype(bool)]
+    assert on_time["late_cause"].isna().all() and on_time["earliest_possible_date"].isna().all()

@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from ntm_sched.domain import DISTRICT, PlanResult, build, solve_model
+from ntm_sched.domain import DISTRICT, NtmModel, PlanResult, build, earliest_dates, late_cause, solve_model
 from ntm_sched.domain.verify import verify_result
 from ntm_sched.engine import SolveOptions, Status
 from ntm_sched.engine.options import resolve_options
@@ -110,6 +110,33 @@ def recognition_dates(pr: PlanResult) -> dict[str, dt.date]:
             if len(steps):
                 out[str(code)] = max(steps["end_date"])
     return out
+
+
+def earliest_recognition_dates(model: NtmModel) -> dict[str, dt.date]:
+    """The earliest recognition date the plan's durations, precedences and calendars allow each commune
+    (and the district: the end of its chain) with unlimited money and staff
+    (:func:`ntm_sched.domain.earliest_dates`); a recognition later than its target because of this
+    date is out of reach, not for lack of money (issue 22)."""
+    earliest = earliest_dates(model)
+    out: dict[str, dt.date] = {}
+    steps: dict[str, list[dt.date]] = {}
+    for tid, inf in model.info.items():
+        if inf.kind != "step":
+            continue
+        if inf.milestone == "recognition" and inf.target_date is not None:
+            out[inf.commune_code] = earliest[tid]
+        steps.setdefault(inf.commune_code, []).append(earliest[tid])
+    for code, days in steps.items():
+        out.setdefault(code, max(days))
+    return out
+
+
+def recognition_late_cause(date: dt.date | None, target: dt.date | None, earliest: dt.date | None) -> str | None:
+    """Why a recognition ``date`` is after its ``target`` (:func:`ntm_sched.domain.late_cause`):
+    ``out_of_reach`` or ``resources_or_money``; ``None`` when on time or when a date is unknown."""
+    if date is None or target is None or earliest is None:
+        return None
+    return late_cause((target - date).days, target, earliest)
 
 
 def write_budget_tables(out: str | Path, tables: Mapping[str, pd.DataFrame],

@@ -62,10 +62,12 @@ def budget_cuts(plan: Plan, levels: Sequence[float] = DEFAULT_LEVELS, options: S
     -------
     pandas.DataFrame
         ``level, budget_mvnd, status, lateness, bound, gap, communes_on_time, communes_late,
-        late_communes, late_recognition, district_recognition_date, extra_needed_mvnd,
+        late_communes, late_recognition, late_causes, district_recognition_date, extra_needed_mvnd,
         missing_from, horizon_end, source, verified, verifier_findings, question``, largest
         level first.
-        ``late_recognition``: each late commune's name and recognition date; ``missing_from``:
+        ``late_recognition``: each late commune's name and recognition date; ``late_causes``:
+        ``code:cause;...`` per late commune, ``out_of_reach`` when no money could make it on time
+        under the assumed durations, else ``resources_or_money`` (issue 22); ``missing_from``:
         the date of the first payment of money the plan lacks; ``source``: the level's own
         solve or the level below's schedule.
     """
@@ -135,6 +137,9 @@ def budget_cuts(plan: Plan, levels: Sequence[float] = DEFAULT_LEVELS, options: S
             "late_communes": ";".join(late) if late is not None else None,
             "late_recognition": ("; ".join(f"{names.get(c, c)} {rec[c].isoformat()}" for c in late if c in rec)
                                  if late is not None else None),
+            # issue 22: per late commune, out of reach whatever the money, or late for lack of it
+            "late_causes": (";".join(f"{c}:{(s.get('late_cause') or {}).get(c) or ''}" for c in late)
+                            if late is not None else None),
             "district_recognition_date": s["district_recognition_date"],
             "extra_needed_mvnd": s["extra_funding_mvnd"],
             "missing_from": model.date(min(p.time for p in extra)).isoformat() if extra else None,

@@ -23,10 +23,12 @@ from ntm_sched.studies.budget.allocation import allocation_tranches, read_alloca
 from ntm_sched.studies.budget.common import (
     base_solve,
     commune_names,
+    earliest_recognition_dates,
     not_recognised,
     options_of,
     quarter_of,
     recognition_dates,
+    recognition_late_cause,
     set_settings,
 )
 from ntm_sched.studies.budget.verdict import verdict_of
@@ -40,7 +42,10 @@ class AllocationReport:
     ----------
     communes
         Per commune not yet recognised: target, scheduled recognition (fixed allocation),
-        base date, slip vs the target and vs the base schedule, and ``verified``: whether the
+        base date, slip vs the target and vs the base schedule, the earliest recognition the plan's
+        durations and calendars allow with unlimited money and staff (``earliest_possible_date``)
+        and, when late, ``late_cause`` (``out_of_reach``: that date is already after the target;
+        ``resources_or_money``: this allocation makes it late), and ``verified``: whether the
         plan-level verifier accepts every schedule the dates come from.
     unspent
         Per commune x source: allocated, paid, unspent (allocated - paid).
@@ -48,8 +53,9 @@ class AllocationReport:
         Extra money the plan needs on top of the allocation (commune x quarter), from the
         re-solve with extra funding on; empty when not asked or not needed.
     summary
-        Headline figures and statuses; ``verified`` (and per solve ``verified_fixed``,
-        ``verified_with_extra``, ``verified_base``) with ``verifier_findings``: each schedule is
+        Headline figures and statuses (``late_cause``: per late commune, as in ``communes``);
+        ``verified`` (and per solve ``verified_fixed``, ``verified_with_extra``, ``verified_base``)
+        with ``verifier_findings``: each schedule is
         checked against the plan it answers for, and a rejected one makes its status ``INVALID``.
     fixed, with_extra, base
         The underlying solved plans (``with_extra``/``base`` may be ``None``).
@@ -115,6 +121,7 @@ def evaluate_allocation(plan: Plan, allocation: str | Path | pd.DataFrame, *, ba
     rec_fixed = recognition_dates(fixed)
     rec_base = recognition_dates(base) if base is not None else {}
     rec_extra = recognition_dates(with_extra) if with_extra is not None else {}
+    earliest = earliest_recognition_dates(fixed.model)  # issue 22: out of reach, or for lack of money?
     rows = []
     for code in not_recognised(plan) + [DISTRICT]:
         if code == DISTRICT:
@@ -130,6 +137,8 @@ def evaluate_allocation(plan: Plan, allocation: str | Path | pd.DataFrame, *, ba
             "base_date": b,
             "slip_vs_base_days": (d - b).days if d and b else None,
             "date_with_extra_money": rec_extra.get(code),
+            "earliest_possible_date": earliest.get(code),
+            "late_cause": recognition_late_cause(d, tgt, earliest.get(code)),
             "verified": verified,
         })
     comm_df = pd.DataFrame(rows)
@@ -171,6 +180,7 @@ def evaluate_allocation(plan: Plan, allocation: str | Path | pd.DataFrame, *, ba
                          "re-solve with extra funding" if un["paid_mvnd"].notna().all() else None),
         "communes_on_time": fixed.summary["communes_on_time"],
         "late_communes": list(late["commune_code"]),
+        "late_cause": {str(c): k for c, k in zip(late["commune_code"], late["late_cause"])},
         "district_recognition_date": fixed.summary["district_recognition_date"],
         "missing_mvnd": float(missing["extra_mvnd"].sum()) if len(missing) else 0.0,
         "explanation": fixed.summary.get("explanation"),

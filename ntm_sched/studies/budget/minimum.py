@@ -21,7 +21,7 @@ from typing import Any
 
 import pandas as pd
 
-from ntm_sched.domain import NtmModel, build
+from ntm_sched.domain import NtmModel, build, earliest_dates, late_cause
 from ntm_sched.domain.build import scaled_funding
 from ntm_sched.engine import Objective, Problem, Result, Solution, SolveOptions, Status, Tranche, check, solve
 from ntm_sched.engine.transforms import (
@@ -353,9 +353,12 @@ def minimum_uniform_scale(plan: Plan, options: SolveOptions | None = None, *, to
 
 def _reached_dues(model: NtmModel, prob: Problem, solution: Solution | None) -> tuple[dict[str, int], pd.DataFrame]:
     """Each deadline as the schedule reaches it (``max(due, end)``) and the table of the deadlines
-    it misses (commune, milestone, target, earliest date, days late); empty without a schedule."""
+    it misses (commune, milestone, target, earliest date reached, days late, the earliest possible
+    date with unlimited money and staff and ``late_cause``: ``out_of_reach`` when that date is after
+    the target, else ``resources_or_money``); empty without a schedule."""
     rows, dues = [], {}
     if solution is not None:
+        possible = earliest_dates(model.with_problem(prob))
         for t in prob.tasks:
             if t.due is None:
                 continue
@@ -365,7 +368,11 @@ def _reached_dues(model: NtmModel, prob: Problem, solution: Solution | None) -> 
                 inf = model.info[t.id]
                 rows.append({"task_id": t.id, "commune_code": inf.commune_code,
                              "milestone": inf.milestone or f"task:{t.id}", "target_date": inf.target_date,
-                             "earliest_date": model.completion_date(end, 0), "days_late": end - t.due})
+                             "earliest_date": model.completion_date(end, 0), "days_late": end - t.due,
+                             "earliest_possible_date": possible[t.id],
+                             "late_cause": (late_cause((inf.target_date - model.completion_date(end, 0)).days,
+                                                       inf.target_date, possible[t.id])
+                                            if inf.target_date is not None else None)})
     relaxed = pd.DataFrame(rows, columns=["task_id", "commune_code", "milestone", "target_date",
-                                          "earliest_date", "days_late"])
+                                          "earliest_date", "days_late", "earliest_possible_date", "late_cause"])
     return dues, relaxed

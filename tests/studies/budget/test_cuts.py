@@ -137,3 +137,19 @@ def test_the_cuts_command_and_page_say_invalid(plan, invalid, tmp_path, monkeypa
     assert summary["verified"] is False and summary["invalid_levels"] == ["1.0", "0.8", "0.6", "0.5"]
     page = cuts_html(invalid, plan, "en")
     assert f"⛔ {label('banner_invalid', 'en')}: 100 %, 80 %, 60 %, 50 %" in page
+
+
+def test_each_level_says_why_its_late_communes_are_late(plan, cuts):
+    """Issue 22: per level, every late commune with its cause; Ngọc Thiện (07360), whose inspection
+    target is out of reach under the assumed durations, is out of reach at every level, whatever the
+    money; a commune late only at lower levels is late for lack of money."""
+    df, _ = cuts
+    full = df.set_index("level")
+    for level, row in full.iterrows():
+        late = [c for c in str(row["late_communes"] or "").split(";") if c]
+        causes = dict(item.split(":") for item in str(row["late_causes"] or "").split(";") if item)
+        assert list(causes) == late, level
+        assert set(causes.values()) <= {"out_of_reach", "resources_or_money"}
+        assert causes.get("07360") == "out_of_reach"
+        on_time_at_full = set(late) - {c for c in str(full.loc[1.0, "late_communes"] or "").split(";") if c}
+        assert all(causes[c] == "resources_or_money" for c in on_time_at_full), (level, causes)

@@ -92,3 +92,41 @@ def test_an_answer_the_verifier_rejects_is_invalid(plan, evaluated, tmp_path, mo
     out, err = capsys.readouterr()
     assert "checked against the plan: False" in out
     assert "INVALID allocation: the answer disagrees with the plan" in err
+
+
+def test_late_communes_say_whether_money_could_have_made_them(evaluated, plan):
+    """Issue 22: each commune's earliest possible recognition (durations and calendars alone) and, when
+    late, whether it is out of reach or late for this allocation's lack of money."""
+    import pandas as pd
+
+    from ntm_sched.domain import build, earliest_dates
+
+    rep, _ = evaluated
+    c = rep.communes.set_index("commune_code")
+    model = build(plan)
+    earliest = earliest_dates(model)
+    for code in c.index:
+        if code == "DISTRICT":
+            want = max(d for t, d in earliest.items() if model.info[t].commune_code == code
+                       and model.info[t].kind == "step")
+        else:
+            want = earliest[f"{code}:decision"]
+        assert c.loc[code, "earliest_possible_date"] == want, code
+        late = pd.notna(c.loc[code, "late_days"]) and c.loc[code, "late_days"] > 0
+        cause = c.loc[code, "late_cause"]
+        if late:
+            assert cause == ("out_of_reach" if want > c.loc[code, "target_date"] else "resources_or_money")
+        else:
+            assert cause is None or pd.isna(cause)
+    assert set(rep.summary["late_cause"]) == set(rep.summary["late_communes"])
+    assert all(rep.summary["late_cause"][k] == c.loc[k, "late_cause"] for k in rep.summary["late_cause"])
+    assert B.recognition_late_cause(None, None, None) is None
+
+
+def test_recognition_late_cause_words() -> None:
+    import datetime as dt
+
+    d = dt.date(2020, 1, 1)
+    assert B.recognition_late_cause(d + dt.timedelta(days=3), d, d + dt.timedelta(days=1)) == "out_of_reach"
+    assert B.recognition_late_cause(d + dt.timedelta(days=3), d, d) == "resources_or_money"
+    assert B.recognition_late_cause(d, d, d + dt.timedelta(days=9)) is None  # on time: no cause

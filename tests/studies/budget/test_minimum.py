@@ -4,6 +4,7 @@ allocation files are checked with file/row/column messages. A 3-commune plan kee
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import math
 
 import pandas as pd
@@ -41,6 +42,11 @@ def test_minimum_budget_is_tight(minimum):
     assert mb.summary["question"] == B.MINIMUM_QUESTION  # the output says what was asked
     # Ngọc Thiện cannot be inspected by 31/08/2019 whatever the money: reported, not hidden
     assert "07360" in set(mb.relaxed["commune_code"])
+    # issue 22: and said to be out of reach under the assumed durations, with its earliest possible date
+    nt = mb.relaxed.set_index("task_id").loc["07360:inspection"]
+    assert (nt["late_cause"], nt["earliest_possible_date"]) == ("out_of_reach", dt.date(2019, 9, 10))
+    assert set(mb.relaxed["late_cause"]) <= {"out_of_reach", "resources_or_money"}
+    assert (mb.relaxed["earliest_possible_date"] <= mb.relaxed["earliest_date"]).all()
     assert math.isclose(mb.by_quarter["amount_mvnd"].sum(), mb.total_mvnd)
     # applied as tranches at each quarter's start, it keeps the least lateness
     applied = B.with_tranches(mb.problem, mb.tranches())
