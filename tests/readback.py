@@ -82,12 +82,18 @@ def solve_folder(plan: Any, folder: Path) -> Any:
     from ntm_sched import domain as ntm
     from ntm_sched.domain.verify import verify_result
     from ntm_sched.engine import Result, Status, check
+    from ntm_sched.engine.result import Canonical
 
     summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
     model = ntm.build(plan)
     sol = solution_from_files(model, folder)
     res = Result(status=Status(summary.get("solver_status") or summary["status"]), objective=summary["objective"],
                  best_bound=summary["best_bound"], gap=summary["gap"], runtime_s=summary["runtime_s"], solution=sol)
+    # how the schedule was chosen (issue 25) is a solver's figure too: taken from the summary
+    reasons = tuple(summary.get("repeatable_reasons") or ())
+    if reasons != ("not_run",):
+        res.canonical = Canonical(applied="no_schedule" not in reasons, repeatable=bool(summary["repeatable"]),
+                                  reasons=reasons)
     res.check = check(model.problem, sol)
     assert res.check.ok, f"the written schedule breaks the engine's rules:\n{res.check}"
     return verify_result(plan, ntm.tabulate(model, res))
