@@ -76,9 +76,9 @@ def main() -> None:
 
     from ntm_sched.domain import solve_plan
     from ntm_sched.scenario import load_scenario_and_plan
+    from ntm_sched.studies.risk.overrides import scenario_uncertainty
     from ntm_sched.studies.risk.run import DEFAULT_CHECK_EVERY, run_risk
     from ntm_sched.studies.risk.sampling import make_setup
-    from ntm_sched.studies.risk.uncertainty import scenario_uncertainty
 
     print(f"# benchmarks/risk.py  ({load()})")
     sc, plan = load_scenario_and_plan("base")

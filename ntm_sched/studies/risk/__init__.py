@@ -9,7 +9,8 @@ into probabilities, P-dates, cash need, criticality and a tornado; :mod:`.output
 :mod:`.report` write and draw them; :mod:`.view` reads a finished run for the notebook.
 """
 
+from ntm_sched.studies.risk.risk_files import load_uncertainty
 from ntm_sched.studies.risk.run import RiskError, RiskResult, run_risk, run_samples
-from ntm_sched.studies.risk.uncertainty import RiskDataError, Uncertainty, load_uncertainty
+from ntm_sched.studies.risk.uncertainty import RiskDataError, Uncertainty
 
 __all__ = ["RiskDataError", "RiskError", "RiskResult", "Uncertainty", "load_uncertainty", "run_risk", "run_samples"]

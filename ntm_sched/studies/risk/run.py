@@ -25,8 +25,9 @@ import numpy as np
 import pandas as pd
 
 from ntm_sched.studies.risk import analysis
+from ntm_sched.studies.risk.overrides import scenario_uncertainty
 from ntm_sched.studies.risk.sampling import Outcome, RiskSetup, make_setup, simulate_chunk
-from ntm_sched.studies.risk.uncertainty import Uncertainty, scenario_uncertainty
+from ntm_sched.studies.risk.uncertainty import Uncertainty
 
 DEFAULT_SAMPLES = {"fixed": 1000, "replan": 40}
 DEFAULT_CHECK_EVERY = 10

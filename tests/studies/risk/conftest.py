@@ -47,7 +47,7 @@ def base_solved_1w():
 
 @pytest.fixture(scope="session")
 def base_uncertainty(base_solved_1w):
-    from ntm_sched.studies.risk.uncertainty import scenario_uncertainty
+    from ntm_sched.studies.risk.overrides import scenario_uncertainty
 
     sc, plan, _ = base_solved_1w
     return scenario_uncertainty(sc, plan)

@@ -9,9 +9,10 @@ import pandas as pd
 import pytest
 
 from ntm_sched.studies.risk import analysis
+from ntm_sched.studies.risk.overrides import apply_overrides
+from ntm_sched.studies.risk.risk_files import load_uncertainty
 from ntm_sched.studies.risk.run import plan_extra_cube, run_samples
 from ntm_sched.studies.risk.sampling import DISTRICT, make_setup
-from ntm_sched.studies.risk.uncertainty import apply_overrides, load_uncertainty
 
 from .helpers import DATA
 

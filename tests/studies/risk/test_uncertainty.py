@@ -5,13 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ntm_sched.studies.risk.uncertainty import (
-    RiskDataError,
-    ThreePoint,
-    apply_overrides,
-    check_against_plan,
-    load_uncertainty,
-)
+from ntm_sched.studies.risk.overrides import apply_overrides
+from ntm_sched.studies.risk.risk_files import check_against_plan, load_uncertainty
+from ntm_sched.studies.risk.uncertainty import RiskDataError, ThreePoint
 
 from .helpers import DATA
 
@@ -136,7 +132,7 @@ def test_spread_scale_zero_removes_every_spread_and_probability():
 
 def test_a_scenario_overrides_the_risk_data(small_plan_dir, tmp_path):
     from ntm_sched.scenario import ScenarioError, json_schema, load_scenario_and_plan
-    from ntm_sched.studies.risk.uncertainty import scenario_uncertainty
+    from ntm_sched.studies.risk.overrides import scenario_uncertainty
 
     from .helpers import write_scenario
 
