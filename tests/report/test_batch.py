@@ -30,10 +30,9 @@ def base_report(tmp_path_factory):
 def test_batch_with_a_broken_scenario(tmp_path, capsys):
     sdir = tmp_path / "scenarios"
     sdir.mkdir()
-    base = (ROOT / "data" / "scenarios" / "base.yaml").read_text(encoding="utf-8")
-    (sdir / "base.yaml").write_text(base.replace("../tan_yen_2019", str(ROOT / "data" / "tan_yen_2019")),
-                                    encoding="utf-8")
-    shutil.copy(ROOT / "data" / "scenarios" / "second_inspection_team.yaml", sdir)
+    base = (ROOT / "data" / "tan_yen_2019" / "scenarios" / "base.yaml").read_text(encoding="utf-8")
+    (sdir / "base.yaml").write_text(base + f"plan: {ROOT / 'data' / 'tan_yen_2019'}\n", encoding="utf-8")
+    shutil.copy(ROOT / "data" / "tan_yen_2019" / "scenarios" / "second_inspection_team.yaml", sdir)
     (sdir / "broken.yaml").write_text("no_such_key: 1\n", encoding="utf-8")
     out = tmp_path / "outputs"
     (out / "b" / "old_scenario").mkdir(parents=True)  # from an earlier batch with this run name
