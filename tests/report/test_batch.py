@@ -65,3 +65,22 @@ def test_run_batch_returns_frame_for_single_scenario(tmp_path):
     df = run_batch(["programme_cut_20"], run="one", jobs=1, time_limit=2, workers=1, outputs_dir=tmp_path,
                    progress=False)
     assert bool(df["ok"].iloc[0])
+
+
+def test_batch_over_both_plans_names_each_scenarios_unit(tmp_path):
+    """One scenario of each shipped plan in one batch: two 'base' files, two report folders, and the
+    summary and index say whose plan each scenario is."""
+    df = run_batch(["base", "example_2021_2025.base"], run="both", jobs=2, time_limit=3, workers=1,
+                   outputs_dir=tmp_path, progress=False)
+    assert list(df["scenario"]) == ["base", "example_2021_2025.base"] and df["ok"].all(), df.to_dict("records")
+    run = tmp_path / "both"
+    assert (run / "base" / "report.html").exists() and (run / "example_2021_2025.base" / "report.html").exists()
+    s = pd.read_csv(run / "summary.csv", dtype={"unit_code": str})
+    assert list(s["unit"]) == ["Huyện Tân Yên", "Huyện Mẫu (ví dụ)"]
+    assert list(s["unit_code"]) == ["216", "999"] and list(s["period"]) == ["2016-2020", "2021-2025"]
+    assert list(s["invented"]) == [False, True]
+    index = (run / "index.html").read_text(encoding="utf-8")
+    assert "Huyện Tân Yên (216), 2016-2020" in index and "Huyện Mẫu (ví dụ) (999), 2021-2025" in index
+    assert "example_2021_2025.base/report.html" in index
+    assert "KẾ HOẠCH VÍ DỤ GIẢ ĐỊNH" in (run / "example_2021_2025.base" / "report.html").read_text(encoding="utf-8")
+    assert "KẾ HOẠCH VÍ DỤ GIẢ ĐỊNH" not in (run / "base" / "report.html").read_text(encoding="utf-8")
