@@ -71,6 +71,7 @@ def test_validate_solve_and_report_name_only_the_invented_unit(tmp_path: Path, c
     from ntm_sched.report.context import build_report_context
 
     assert main(["validate", str(PLAN)]) == 0
+    assert BANNER["vi"] in capsys.readouterr().out  # validate says so too (what it printed is checked below)
     assert main(["validate", str(PLAN), "--lang", "en"]) == 0
     assert main(["solve", SCENARIO, "--out", str(tmp_path / "solve"), *TIME]) == 0
     summary = json.loads((tmp_path / "solve" / "summary.json").read_text(encoding="utf-8"))
