@@ -273,6 +273,14 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _not_found(stem: str, path: Path) -> str:
+    """No scenario of that name: the file looked for, and the shipped scenarios of that stem in other plans."""
+    others = [f"{p.name}{QUALIFIER}{stem}" if not p.default else stem for p in shipped_plans()
+              if (p.scenario_dir / f"{stem}.yaml").exists() and (p.scenario_dir / f"{stem}.yaml") != path]
+    hint = f" (did you mean {' or '.join(others)}?)" if others else " (ntm-sched scenario list shows them)"
+    return f"{path}: no such scenario file{hint}"
+
+
 def load_scenario(name_or_path: str | Path, scenario_dir: str | Path | None = None) -> Scenario:
     """Load a scenario by name or path, merged over the ``base.yaml`` of its folder.
 
@@ -298,6 +306,8 @@ def load_scenario(name_or_path: str | Path, scenario_dir: str | Path | None = No
             sdir, stem = Path(scenario_dir).resolve(), str(name_or_path)
         else:
             sdir, stem = _resolve_name(str(name_or_path))
+            if not (sdir / f"{stem}.yaml").exists():
+                raise ScenarioError(_not_found(stem, sdir / f"{stem}.yaml"))
         path = sdir / f"{stem}.yaml"
     base_path = sdir / f"{BASE_NAME}.yaml"
     warnings: list[str] = []

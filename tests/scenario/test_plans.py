@@ -36,8 +36,10 @@ def test_the_shipped_plans_and_the_names_of_their_scenarios() -> None:
     assert scenario_name(DATA / EXAMPLE / "scenarios" / "base.yaml") == f"{EXAMPLE}.base"
     assert load_scenario(DATA / EXAMPLE / "scenarios" / "base.yaml").name == f"{EXAMPLE}.base"
     assert scenario_name("tan_yen_2019.base") == "base" and scenario_name("base") == "base"
-    with pytest.raises(ScenarioError, match="no such scenario file"):
+    with pytest.raises(ScenarioError, match=r"no such scenario file \(did you mean programme_cut_20\?\)"):
         load_scenario(f"{EXAMPLE}.programme_cut_20")  # a Tân Yên scenario is not the example's
+    with pytest.raises(ScenarioError, match=rf"did you mean {EXAMPLE}\.programme_cut_30\?"):
+        load_scenario("programme_cut_30")
 
 
 def test_every_shipped_scenario_belongs_to_its_plan_and_applies_to_it() -> None:
