@@ -92,3 +92,26 @@ def test_nightly_batch_runs_the_giao_ban_when_progress_files_are_present(two_wee
     html = (gb / "report.html").read_text(encoding="utf-8")
     assert "Báo cáo giao ban" in html and "Các xã chậm" in html
     assert [s.name for s in hist.list_snapshots(history, "base")] == ["baseline", W1.isoformat(), W2.isoformat()]
+
+
+class _Stored:
+    """A stored plan as the headline reads it: its summary and status date."""
+
+    def __init__(self, summary: dict, status_date: dt.date = W1) -> None:
+        self._summary, self.status_date = summary, status_date
+
+    def summary(self) -> dict:
+        return self._summary
+
+
+@pytest.mark.parametrize(("invented", "lang", "shown"), [
+    (True, "vi", True), (True, "en", True), (False, "vi", False), (None, "vi", False)])
+def test_the_headline_of_an_invented_plan_opens_with_its_warning(invented, lang, shown) -> None:
+    unit = None if invented is None else {"name": "Mẫu (ví dụ)", "code": "999", "level": "district",
+                                           "period": "2021-2025", "invented": invented}
+    summ = {"unit": unit, "status": "OPTIMAL", "checker_ok": True, "district_recognition_date": "2025-02-23"}
+    stored = _Stored(summ)
+    gb = gbm.GiaoBan("example_2021_2025.base", lang, stored, stored, None, [stored])
+    first = gb.headline().split("\n\n")[0]
+    banner = {"vi": "KẾ HOẠCH VÍ DỤ GIẢ ĐỊNH", "en": "INVENTED EXAMPLE PLAN"}[lang]
+    assert (banner in first) is shown and (banner in gb.headline()) is shown
