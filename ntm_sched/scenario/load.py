@@ -201,8 +201,7 @@ def scenario_name(scenario: str | os.PathLike[str]) -> str:
         stem = check_name(p.stem, f"scenario file {str(scenario)!r}: its name")
         return _qualified(p.resolve().parent, stem)
     name = check_name(str(scenario), "scenario name")
-    head, sep, _ = name.partition(QUALIFIER)
-    if sep:  # a plan-qualified name of the default plan is its bare name
+    if QUALIFIER in name:  # a plan-qualified name of the default plan is its bare name
         try:
             sdir, stem = _resolve_name(name)
         except (ScenarioError, FileNotFoundError):
