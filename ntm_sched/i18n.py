@@ -89,6 +89,9 @@ VI: dict[str, str] = {
     "start": "Bắt đầu",
     "end": "Kết thúc",
     "scenario": "Kịch bản",
+    "plan_unit": "Kế hoạch (đơn vị, giai đoạn)",
+    "invented_banner": ("KẾ HOẠCH VÍ DỤ GIẢ ĐỊNH: đơn vị, các xã và mọi số liệu của kế hoạch này là bịa ra để minh "
+                        "họa cách dùng công cụ, không phải kế hoạch của một đơn vị có thật."),
     "runtime_s": "Thời gian giải (giây)",
     "report": "Báo cáo",
     "error": "Lỗi",
@@ -252,6 +255,9 @@ EN: dict[str, str] = {
     "start": "Start",
     "end": "End",
     "scenario": "Scenario",
+    "plan_unit": "Plan (unit, period)",
+    "invented_banner": ("INVENTED EXAMPLE PLAN: the unit, its communes and every figure of this plan are made up to "
+                        "show how the tool is used; it is not the plan of a real unit."),
     "runtime_s": "Solve time (s)",
     "report": "Report",
     "error": "Error",
@@ -925,11 +931,23 @@ def name_field(lang: str = "vi", stem: str = "name") -> str:
 
 def unit_title(unit: Any, lang: str = "vi") -> str:
     """The plan's unit as a title: 'Huyện <name>' / '<name> district' (the unit's ``title_vi``/``title_en``
-    when given); the bare level word when the plan does not name its unit (``unit`` is ``None``)."""
+    when given); the bare level word when the plan does not name its unit (``unit`` is ``None``).
+    ``unit`` is a :class:`~ntm_sched.plan.records.Unit` or a mapping with its fields (``summary.json``'s
+    ``unit``)."""
     if unit is None:
         return label("district", lang)
-    own = getattr(unit, f"title_{check_lang(lang)}", None)
-    return str(own) if own else label(f"unit_{unit.level}", lang, name=unit.name)
+    get = unit.get if isinstance(unit, Mapping) else (lambda k, d=None: getattr(unit, k, d))
+    own = get(f"title_{check_lang(lang)}", None)
+    return str(own) if own else label(f"unit_{get('level')}", lang, name=get("name"))
+
+
+def invented_banner(unit: Any, lang: str = "vi") -> str | None:
+    """The warning every page of an invented example plan opens with (``unit.csv``: ``invented`` true), or
+    ``None`` for a real plan (or one that does not name its unit). ``unit`` as in :func:`unit_title`."""
+    if unit is None:
+        return None
+    flag = unit.get("invented") if isinstance(unit, Mapping) else getattr(unit, "invented", None)
+    return label("invented_banner", lang) if flag is True else None
 
 
 def unit_in_sentence(unit: Any, lang: str = "vi") -> str:

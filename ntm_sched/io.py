@@ -486,7 +486,7 @@ SHARE_NAME = "ntm-sched"
 
 
 def _complete(root: Path) -> bool:
-    return (root / "data" / "scenarios").is_dir() and (root / "notebooks").is_dir()
+    return (root / "data" / "plans.csv").is_file() and (root / "notebooks").is_dir()
 
 
 def project_root() -> Path:
@@ -499,7 +499,8 @@ def project_root() -> Path:
     Returns
     -------
     pathlib.Path
-        The first of those folders that has ``data/scenarios/`` and ``notebooks/``.
+        The first of those folders that has ``data/plans.csv`` (the shipped plans, each with its
+        ``scenarios/``) and ``notebooks/``.
 
     Raises
     ------

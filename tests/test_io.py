@@ -85,14 +85,16 @@ def test_write_tables_replaces_its_own_folder_or_writes_into_a_shared_one(tmp_pa
 
 def test_project_root_in_a_checkout_holds_data_and_notebooks():
     root = io.project_root()
-    assert (root / "data" / "scenarios" / "base.yaml").exists()
+    assert (root / "data" / "plans.csv").exists()
+    assert (root / "data" / "tan_yen_2019" / "scenarios" / "base.yaml").exists()
     assert (root / "notebooks" / "scenario_report.ipynb").exists()
     assert io.data_dir() == root / "data" and io.notebooks_dir() == root / "notebooks"
 
 
 def test_project_root_falls_back_to_the_installed_share_folder(tmp_path, monkeypatch):
     share = tmp_path / "share" / "ntm-sched"
-    (share / "data" / "scenarios").mkdir(parents=True)
+    (share / "data").mkdir(parents=True)
+    (share / "data" / "plans.csv").write_text("plan,default,note\n", encoding="utf-8")
     (share / "notebooks").mkdir()
     monkeypatch.setattr(io, "__file__", str(tmp_path / "site-packages" / "ntm_sched" / "io.py"))
     monkeypatch.setattr(sys, "prefix", str(tmp_path))

@@ -64,3 +64,23 @@ def test_nothing_reads_the_shared_folder_at_run_or_test_time() -> None:
                 if "shared/" in p.read_text(encoding="utf-8", errors="ignore"):
                     offenders.append(str(p.relative_to(ROOT)))
     assert not offenders, offenders
+
+
+def test_every_data_file_travels_with_a_plain_install_to_the_same_place() -> None:
+    """Each file under ``data/`` (every shipped plan with its scenarios, risk data and budget examples,
+    ``plans.csv``) matches a ``data-files`` pattern whose target folder mirrors its own, so a plain
+    install finds it where the checkout has it (a new plan folder cannot be forgotten)."""
+    from pathlib import PurePosixPath
+
+    data_files = _pyproject()["tool"]["setuptools"]["data-files"]
+    missing = []
+    for p in sorted((ROOT / "data").rglob("*")):
+        if not p.is_file() or any(part.startswith(".") for part in p.relative_to(ROOT).parts) or p.suffix == ".py":
+            continue  # a script that made an example (data/examples/progress/generate.py) is not data
+        rel = PurePosixPath(p.relative_to(ROOT).as_posix())
+        if not any(rel.match(pat) and len(PurePosixPath(pat).parts) == len(rel.parts)
+                   and target == f"share/ntm-sched/{rel.parent}"
+                   for target, pats in data_files.items() for pat in pats):
+            missing.append(str(rel))
+    assert not missing, missing
+    assert "share/ntm-sched/data/example_2021_2025/scenarios" in data_files

@@ -58,3 +58,15 @@ def test_fresh_venv_pip_install_then_report_base(tmp_path):
     assert summ["status"] in ("OPTIMAL", "FEASIBLE") and summ["checker_ok"] is True
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "Kế hoạch gốc 116/KH-BCĐ" in html and "Tân Trung" in html
+    # both shipped plans travel with the install, each with its scenarios, and the invented one solves
+    r = subprocess.run([str(venv / "bin" / "ntm-sched"), "scenario", "list"], capture_output=True, text=True,
+                       env=env, cwd=work, timeout=300)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert "tan_yen_2019: Huyện Tân Yên" in r.stdout and "example_2021_2025: Huyện Mẫu (ví dụ)" in r.stdout
+    assert "example_2021_2025.programme_cut_30" in r.stdout, r.stdout
+    r = subprocess.run([str(venv / "bin" / "ntm-sched"), "solve", "example_2021_2025.base", "--out",
+                        str(work / "example"), "--time-limit", "30", "--workers", "1"], capture_output=True,
+                       text=True, env=env, cwd=work, timeout=300)
+    assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-2000:]
+    summ = json.loads((work / "example" / "summary.json").read_text(encoding="utf-8"))
+    assert summ["unit"]["invented"] is True and summ["verified"] is True

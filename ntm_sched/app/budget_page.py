@@ -231,6 +231,26 @@ def invalid_banner(what: list[str], lang: str = "vi") -> str:
     return _p(f"⛔ {label('banner_invalid', lang)}: {', '.join(what)}", "ntm-msg-bad")
 
 
+EXAMPLES_FOLDER = "budget_examples"
+
+
+def allocation_examples_dir(plan: Any) -> Path | None:
+    """Where the page finds allocation files for ``plan``: the plan folder's ``budget_examples/``; for the
+    shipped default plan, which keeps them in ``data/budget_examples/``, that folder; otherwise ``None``
+    (no examples: another plan's allocations would name communes and sources this plan does not have)."""
+    folder = getattr(plan, "source_path", None)
+    if folder is None:
+        return None
+    folder = Path(folder)
+    if (folder / EXAMPLES_FOLDER).is_dir():
+        return folder / EXAMPLES_FOLDER
+    from ntm_sched.scenario import default_plan
+
+    if folder.resolve() == default_plan().folder.resolve():
+        return data_dir() / EXAMPLES_FOLDER
+    return None
+
+
 class BudgetPage:
     """The finance office's questions behind forms (each runs when its button is pressed).
 
@@ -249,8 +269,8 @@ class BudgetPage:
         self.options = SolveOptions().with_(time_limit=time_limit, workers=workers, seed=seed)
         self._base: Any = None
         L = lambda k, **kw: label(k, lang, **kw)  # noqa: E731
-        adir = Path(allocation_dir) if allocation_dir is not None else data_dir() / "budget_examples"
-        files = sorted(adir.glob("*.csv"))
+        adir = Path(allocation_dir) if allocation_dir is not None else allocation_examples_dir(plan)
+        files = sorted(adir.glob("*.csv")) if adir is not None else []
         self.alloc_file = w.Dropdown(options=[(f.name, str(f)) for f in files], description=L("b_file"),
                                      style={"description_width": "initial"}, layout=w.Layout(width="520px"))
         self.levels = w.Text(value="100, 90, 80, 70", description=L("b_levels"),
@@ -273,7 +293,8 @@ class BudgetPage:
             b.on_click(self._runner(run, ans, b))
             sections.append(w.VBox([w.HTML(f'<div class="ntm-page"><h3>{view.esc(title)}</h3></div>'),
                                     *inputs, b, ans]))
-        self.widget = w.VBox([w.HTML(view.CSS + f'<p class="ntm-note">{view.esc(L("b_intro"))}</p>'), *sections],
+        self.widget = w.VBox([w.HTML(view.CSS + view.invented_html(plan, lang)
+                                     + f'<p class="ntm-note">{view.esc(L("b_intro"))}</p>'), *sections],
                              layout=w.Layout(max_width="1200px"))
 
     def _runner(self, fn: Any, out: Any, button: Any) -> Any:

@@ -110,7 +110,8 @@ class ExplorerPage:
 
         title = scenario.description(lang) if scenario is not None else L("app_title")
         parts: list[Any] = [
-            w.HTML(view.CSS + f'<div class="ntm-page"><h2>{view.esc(title)}</h2></div>'),
+            w.HTML(view.CSS + view.invented_html(plan, lang)
+                   + f'<div class="ntm-page"><h2>{view.esc(title)}</h2></div>'),
             controls, w.HBox([self.button, self.message]),
             w.HTML(f'<div class="ntm-page"><h3>{view.esc(L("app_cards"))}</h3></div>'), self.cards,
             w.HTML(f'<div class="ntm-page"><h3>{view.esc(L("app_changes"))}</h3></div>'), self.changes,
@@ -270,7 +271,8 @@ def explorer_page(scenario: str = "base", lang: str = "vi", time_limit: float | 
                   workers: int | None = None, seed: int | None = None, scenario_dir: str | Path | None = None,
                   solve_now: bool = True) -> ExplorerPage:
     """Load ``scenario``, solve it once (``solve_now``) and build the page; ``scenario_dir``
-    (default: the scenarios folder the batch runs) is where the save form writes."""
+    (default: the folder of the scenario's file, i.e. its plan's ``scenarios/``, which the batch runs)
+    is where the save form writes."""
     from ntm_sched.scenario import default_scenario_dir, load_scenario, load_scenario_plan
 
     sc = load_scenario(scenario)
@@ -280,4 +282,5 @@ def explorer_page(scenario: str = "base", lang: str = "vi", time_limit: float | 
     if solve_now:
         ex.solve()
     return ExplorerPage(ex, lang=lang, scenario=sc,
-                        scenario_dir=scenario_dir if scenario_dir is not None else default_scenario_dir())
+                        scenario_dir=scenario_dir if scenario_dir is not None else (
+                            sc.path.parent if sc.path is not None else default_scenario_dir()))

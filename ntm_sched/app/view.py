@@ -7,13 +7,15 @@ from typing import Any
 
 import pandas as pd
 
-from ntm_sched.i18n import commune_names, label, localized, status_label
+from ntm_sched.i18n import commune_names, invented_banner, label, localized, status_label
 from ntm_sched.units import format_date, format_money, format_number, to_date
 
 CSS = """
 <style>
 .ntm-page { font-family: 'DejaVu Sans', Arial, sans-serif; max-width: 1200px; }
 .ntm-page h2 { font-size: 1.35em; margin: 14px 0 6px 0; }
+.ntm-invented { background: #fff3cd; border: 2px solid #b7791f; border-radius: 6px; padding: 8px 12px;
+                margin: 8px 0; font-weight: bold; color: #744210; }
 .ntm-page h3 { font-size: 1.1em; margin: 12px 0 4px 0; }
 .ntm-cards { display: flex; flex-wrap: wrap; gap: 10px; margin: 6px 0 10px 0; }
 .ntm-card { border: 1px solid #c9d3df; border-radius: 8px; padding: 8px 14px; min-width: 170px;
@@ -118,3 +120,18 @@ def cards_html(pr: Any, plan: Any, lang: str = "vi") -> str:
         extra += f'<p class="ntm-msg-bad">{esc(label("card_no_schedule", lang))}</p>'
 
     return f'<div class="ntm-cards">{"".join(cards)}</div>{extra}'
+
+
+def invented_html(plan: Any, lang: str = "vi") -> str:
+    """The banner an invented example plan (``unit.csv``: ``invented`` true) shows at the top of every app
+    page (HTML, escaped); empty for a real plan.
+
+    Parameters
+    ----------
+    plan
+        The :class:`~ntm_sched.plan.Plan` the page works on.
+    lang
+        ``"vi"`` or ``"en"``.
+    """
+    text = invented_banner(getattr(plan, "unit", None), lang)
+    return f'<div class="ntm-page ntm-invented">⚠ {esc(text)}</div>' if text else ""

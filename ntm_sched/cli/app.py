@@ -24,7 +24,8 @@ def add_parser(sub: Subparsers) -> None:
                                                   solver_parent()])
     p.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port on localhost (default: {DEFAULT_PORT})")
     p.add_argument("--scenario-dir", default=None,
-                   help="where 'save as a scenario' writes (default: the scenarios the nightly batch runs)")
+                   help="where 'save as a scenario' writes (default: the scenario's own plan's scenarios/ folder, "
+                        "which the nightly batch runs)")
     p.set_defaults(func=main)
 
 

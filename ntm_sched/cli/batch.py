@@ -23,7 +23,8 @@ HELP = "run many scenarios' reports and compare them (and giao ban reports where
 
 def add_parser(sub: Subparsers) -> None:
     p = sub.add_parser("batch", help=HELP, parents=[solver_parent(), lang_parent()])
-    p.add_argument("scenarios", nargs="*", help="scenario names, YAML files or a folder (default: every scenario)")
+    p.add_argument("scenarios", nargs="*",
+                   help="scenario names, YAML files or a folder (default: every scenario of every shipped plan)")
     p.add_argument("--run", default="batch", help="run name: outputs/<run>/ (default: batch)")
     p.add_argument("--jobs", type=positive_int, default=2, help="reports run at the same time (default: 2)")
     p.add_argument("--outputs", default="outputs")

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ntm_sched.cli.common import Subparsers, lang_parent
-from ntm_sched.i18n import label, name_field, unit_title
+from ntm_sched.i18n import invented_banner, label, name_field, unit_title
 from ntm_sched.plan import Issue, Plan, format_issues, load_plan_with_issues, validate_path
 from ntm_sched.units import format_money
 
@@ -35,6 +35,9 @@ def plan_summary(plan: Plan, lang: str = "vi") -> str:
         lines.append(label("cli_unit", lang, unit=unit_title(unit, lang), code=unit.code, period=unit.period,
                            criteria_set=unit.criteria_set or "criteria.csv",
                            procedure=unit.procedure or "recognition_steps.csv"))
+        banner = invented_banner(unit, lang)
+        if banner:  # a made-up example plan says so here as on every page
+            lines.append(f"! {banner}")
     lines += [label("cli_communes", lang, **s), label("cli_tasks", lang, **s)]
     owners = [(c.code, c.name) for c in plan.communes] + [("DISTRICT", unit_title(unit, lang) if unit else
                                                            label("cli_district_owner", lang))]

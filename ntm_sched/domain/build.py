@@ -42,7 +42,7 @@ import math
 from collections import defaultdict
 from collections.abc import Sequence
 
-from ntm_sched.domain.model import DISTRICT, EXTRA_SOURCE, NtmModel, TaskInfo
+from ntm_sched.domain.model import DISTRICT, EXTRA_SOURCE, NtmModel, TaskInfo, unit_summary
 from ntm_sched.engine.problem import (
     Calendar,
     Mode,
@@ -336,4 +336,5 @@ def build(plan: Plan, settings: PlanSettings | None = None) -> NtmModel:
     breaks: dict[str, list[tuple[dt.date, dt.date, str, str]]] = {}
     for rec in plan.calendar:
         breaks.setdefault(rec.calendar, []).append((rec.start_date, rec.end_date, rec.name_vi, rec.name_en))
-    return NtmModel(problem, st.plan_start, b.info, b.source_map, agency_res, st, names, breaks)
+    return NtmModel(problem, st.plan_start, b.info, b.source_map, agency_res, st, names, breaks,
+                    unit_summary(plan))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from ntm_sched.engine.problem import Problem
 from ntm_sched.plan.settings import MILESTONES, PlanSettings
@@ -35,6 +36,27 @@ class TaskInfo:
     modes: tuple[str, ...] = ("normal",)
 
 
+UNIT_FIELDS = ("name", "code", "level", "period", "criteria_set", "procedure", "invented")
+"""What ``summary.json`` says of the plan's unit (``unit.csv``)."""
+
+
+def unit_summary(plan: Any) -> dict[str, Any] | None:
+    """The plan's unit as ``summary.json`` names it (:data:`UNIT_FIELDS`; ``invented`` true/false), or
+    ``None`` when the plan does not name its unit.
+
+    Parameters
+    ----------
+    plan
+        A :class:`~ntm_sched.plan.Plan`.
+    """
+    unit = plan.unit
+    if unit is None:
+        return None
+    out = {k: getattr(unit, k) for k in UNIT_FIELDS}
+    out["invented"] = bool(unit.invented)
+    return out
+
+
 @dataclass(frozen=True)
 class NtmModel:
     """An engine problem plus the mapping back to the plan's terms."""
@@ -48,6 +70,9 @@ class NtmModel:
     commune_names: dict[str, str] = field(default_factory=dict)  # code -> name (NFC), "DISTRICT" -> "huyện"
     # calendar -> its breaks as in calendar.csv: (start_date, end_date, name_vi, name_en)
     breaks: dict[str, list[tuple[dt.date, dt.date, str, str]]] = field(default_factory=dict)
+    # whose plan (unit.csv), as summary.json names it: name, code, level, period, criteria set, procedure,
+    # invented; None for a plan that does not name its unit
+    unit: dict[str, Any] | None = None
 
     def period(self, d: dt.date) -> int:
         """Engine period of date ``d``."""

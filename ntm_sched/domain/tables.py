@@ -227,9 +227,12 @@ def _iso(d: Any) -> str:
 
 def summary_dict(model: NtmModel, result: Result, schedule: pd.DataFrame | None,
                  milestones: pd.DataFrame | None, allocation: pd.DataFrame | None) -> dict[str, Any]:
-    """``summary.json``: status and headline figures (``None`` where there is no schedule)."""
+    """``summary.json``: whose plan it is (``unit``: name, code, level, period, criteria set, procedure,
+    invented; ``None`` when the plan does not say), status and headline figures (``None`` where there is
+    no schedule)."""
     status = result.status.value
     out: dict[str, Any] = {
+        "unit": model.unit,  # whose plan: name, code, level, period, criteria set, procedure, invented
         "status": status,
         "objective": result.objective,
         "best_bound": result.best_bound,

@@ -41,7 +41,8 @@ and :mod:`ntm_sched.units`. Its rules, in the plan's terms:
 * the milestones table and the summary are recomputed: a commune is **on time** when every
   milestone of its chain that carries a target date finishes on or before that target; otherwise
   it is late, and the first missed milestone is the reason. The district's date is the last day
-  of its chain; the extra money is what the extra source paid;
+  of its chain; the extra money is what the extra source paid; the unit the summary names is the
+  plan's own (``unit.csv``: name, code, level, period, criteria set, procedure, invented);
 * the earliest possible date of every milestone (``earliest_possible_date``) is recomputed by a
   pass of its own over these rules with unlimited money and agencies: each task starts on the
   plan's date, its ``release_date`` or the day after its last predecessor's last day, whichever
@@ -635,7 +636,11 @@ def _expected_summary(rules: _Rules, answer: Answer, valid: dict[str, Any],
     extra = sum(p.amount_mvnd for p in answer.payments if p.source_id == EXTRA and _is_int(p.amount_mvnd))
     costs = [c for (_, _, c) in valid.values()]
     tgt = rules.district_targets.get("works_done")
+    unit = rules.plan.unit
     return {
+        "unit": None if unit is None else {
+            "name": unit.name, "code": unit.code, "level": unit.level, "period": unit.period,
+            "criteria_set": unit.criteria_set, "procedure": unit.procedure, "invented": unit.invented is True},
         "communes_on_time": len(status) - len(late),
         "communes_late": len(late),
         "late_communes": late,
@@ -655,6 +660,8 @@ def _verify_summary(summary: Mapping[str, Any], expected: Mapping[str, Any], add
         got = summary.get(key)
         if got != expected[key]:
             add(Finding("summary", f"summary {key} = {got!r}, recomputed from the plan: {expected[key]!r}"))
+    if "unit" in summary and summary.get("unit") != expected["unit"]:  # the summary names the plan's own unit
+        add(Finding("summary", f"summary unit = {summary.get('unit')!r}, the plan's unit.csv: {expected['unit']!r}"))
     if "first_missed" in summary and summary.get("first_missed") != expected["first_missed"]:
         add(Finding("summary", f"summary first_missed = {summary.get('first_missed')!r}, recomputed from the plan: "
                     f"{expected['first_missed']!r}"))

@@ -118,6 +118,7 @@ class Unit(_Record):
     procedure: str | None = None
     title_vi: str | None = None
     title_en: str | None = None
+    invented: bool | None = None  # an invented example plan: reports and pages say so (empty: false)
     source: str | None = None
 
 

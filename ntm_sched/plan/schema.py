@@ -112,6 +112,9 @@ TABLES: tuple[Table, ...] = (
                    doc="the name as written in Vietnamese titles when not '<Level> <name>' (e.g. 'Thị xã ...')"),
             Column("title_en", "str", required=False, nullable=True,
                    doc="the name as written in English when not '<name> <level>'"),
+            Column("invented", "bool", required=False, nullable=True,
+                   doc="true for an invented example plan (a demonstration, not a real unit's plan): every report, "
+                       "app page and budget page then opens with a banner saying so; empty: false"),
             Column("source", "str", nullable=True, doc=SOURCE_DOC),
         ),
     ),

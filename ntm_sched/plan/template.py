@@ -47,7 +47,8 @@ HEADINGS: dict[str, tuple[str, str]] = {
     "level": ("Cấp / mức", "Level"), "period": ("Giai đoạn", "Period"),
     "criteria_set": ("Bộ tiêu chí", "Criteria set"), "procedure": ("Quy trình công nhận", "Recognition procedure"),
     "title_vi": ("Tên đầy đủ (tiếng Việt)", "Title (vi)"),
-    "title_en": ("Tên đầy đủ (tiếng Anh)", "Title (en)"), "alias": ("Tên khác trong kế hoạch", "Alias"),
+    "title_en": ("Tên đầy đủ (tiếng Anh)", "Title (en)"),
+    "invented": ("Kế hoạch ví dụ (giả định)", "Invented example"), "alias": ("Tên khác trong kế hoạch", "Alias"),
     "status": ("Tình trạng", "Status"), "criteria_met": ("Số tiêu chí đã đạt", "Criteria met"),
     "missing_criteria": ("Tiêu chí chưa đạt (cách nhau bởi ;)", "Missing criteria (; separated)"),
     "target_works_done": ("Hạn hoàn thành công trình", "Works done by"),
@@ -119,10 +120,10 @@ YES_NO = (("có", "không"), ("true", "false"))
 COVER: dict[str, tuple[str, str]] = {
     "title": ("Kế hoạch xây dựng nông thôn mới: {unit} (cấp {level}, mã {code}), giai đoạn {period}",
               "New Rural Development plan: {unit} ({level} {code}), {period}"),
-    "catalogue": ("Bộ tiêu chí {cset}, quy trình công nhận {proc} (danh mục của phần mềm; V đã kiểm chứng, "
-                  "I suy ra, U chưa chắc chắn).",
-                  "Criteria set {cset}, recognition procedure {proc} (package catalogue; V verified, I inferred, "
-                  "U uncertain)."),
+    "catalogue": ("Bộ tiêu chí {cset}, quy trình công nhận {proc} (danh mục của phần mềm).",
+                  "Criteria set {cset}, recognition procedure {proc} (the package's catalogue)."),
+    "marks": ("Mức tin cậy trong cột nguồn: V đã kiểm chứng, I suy ra, U chưa chắc chắn.",
+              "Confidence in the source column: V verified, I inferred, U uncertain."),
     "order": ("Điền các trang tính theo thứ tự (hàng 1: tiêu đề; hàng 2: tên cột, không sửa):",
               "Fill the sheets in this order (row 1: headings; row 2: column names, do not change them):"),
     "examples": ("Hàng có ô đầu bắt đầu bằng 'VÍ DỤ:' (nền vàng) là ví dụ: hãy xoá. "
@@ -135,6 +136,9 @@ COVER: dict[str, tuple[str, str]] = {
              "Then run: ntm-sched validate FILE.xlsx (every problem with sheet, row and column)."),
 }
 """The cover sheet's text (vi, en)."""
+LEVEL_WORDS: dict[str, tuple[str, str]] = {"province": ("tỉnh", "province"), "district": ("huyện", "district"),
+                                          "commune": ("xã", "commune")}
+"""The unit's level as the cover sheet writes it (vi, en)."""
 
 
 class TemplateError(InputError):
@@ -368,16 +372,22 @@ def _validations(ws: Any, columns: Sequence[Column], key_column: dict[str, str],
 def _cover(ws: Any, unit: str, code: str, level: str, period: str, cset: str, proc: str, k: int,
            bold: Any, alignment: Any) -> None:
     """The cover sheet in language index ``k`` of :data:`ntm_sched.i18n.LANGS`."""
-    lines = [COVER["title"][k].format(unit=unit, level=level, code=code, period=period), "",
-             COVER["catalogue"][k].format(cset=cset, proc=proc), COVER["order"][k]]
+    words = LEVEL_WORDS.get(level, (level, level))
+    lines = [COVER["title"][k].format(unit=unit, level=words[k], code=code, period=period), "",
+             COVER["catalogue"][k].format(cset=cset, proc=proc), COVER["marks"][k], "", COVER["order"][k]]
     lines += [f"{i}. {g[0]}: {g[1 + k]}" for i, g in enumerate(GUIDE, start=1)]
     lines += ["", COVER["examples"][k], COVER["units"][k], COVER["then"][k]]
     for i, text in enumerate(lines, start=1):
         cell = ws.cell(row=i, column=1, value=text)
-        cell.alignment = alignment(wrap_text=False)
+        cell.alignment = alignment(wrap_text=True, vertical="top")
         if i == 1:
             cell.font = bold
     ws.column_dimensions["A"].width = 110
+    # printed, the instructions fit one page wide (landscape), as the office reads them before filling
+    ws.page_setup.orientation = "landscape"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
 
 
 __all__ = ["TemplateError", "new_plan_workbook", "read_commune_codes"]

@@ -1,5 +1,7 @@
 """Unattended batch runs: many scenarios' reports, N at a time, and a comparison index.
 
+With no scenario named, every shipped plan's scenarios run (``data/plans.csv`` order, each plan's
+``base`` first); the index and ``summary.csv`` name each scenario's unit, code and period.
 ``outputs/<run>/`` gets one folder per scenario (see :mod:`ntm_sched.report.runner`),
 ``index.html`` (links, headline figures side by side, a comparison chart, failures with
 their errors), ``summary.csv`` (one row per scenario) and ``batch.log``. Re-running a run
@@ -22,7 +24,7 @@ from typing import Any
 import pandas as pd
 
 from ntm_sched.errors import signal_name, sigterm_raises
-from ntm_sched.i18n import label, status_label
+from ntm_sched.i18n import label, status_label, unit_title
 from ntm_sched.io import (
     OutputTargetError,
     check_output_target,
@@ -33,10 +35,11 @@ from ntm_sched.io import (
 )
 from ntm_sched.report import plots
 from ntm_sched.report.runner import DEFAULT_TIMEOUT, ReportError, check_kernel, run_report, scenario_name
-from ntm_sched.scenario import default_scenario_dir, list_scenarios
+from ntm_sched.scenario import list_scenarios, scenario_groups
 from ntm_sched.units import format_date, format_money
 
-SUMMARY_COLUMNS = ["scenario", "ok", "status", "communes_on_time", "communes_late", "district_recognition_date",
+SUMMARY_COLUMNS = ["scenario", "unit", "unit_code", "period", "invented", "ok", "status", "communes_on_time",
+                   "communes_late", "district_recognition_date",
                    "total_cost_mvnd", "extra_funding_mvnd", "runtime_s", "wall_time_s", "error"]
 
 
@@ -51,6 +54,10 @@ def _one(scenario: str, run: str, lang: str | None, time_limit: float | None, ou
                          timeout=timeout, workers=workers, seed=seed)
         summ = json.loads((out / "summary.json").read_text(encoding="utf-8"))
         row.update({k: summ.get(k) for k in SUMMARY_COLUMNS if k in summ})
+        unit = summ.get("unit") or {}
+        if unit:  # whose plan: the unit as titled in the report's language, its code and period
+            row.update({"unit": unit_title(unit, lang or "vi"), "unit_code": unit.get("code"),
+                        "period": unit.get("period"), "invented": unit.get("invented")})
         row["ok"] = summ.get("verified") is not False  # an answer the plan-level verifier rejects is a failure
         if not row["ok"]:
             row["error"] = "the answer disagrees with the plan: " + "; ".join(summ.get("verifier_findings") or [])
@@ -66,10 +73,10 @@ def _one(scenario: str, run: str, lang: str | None, time_limit: float | None, ou
 
 
 def resolve_scenarios(items: list[str] | None) -> list[str]:
-    """Scenario names/paths: none -> every scenario in data/scenarios; a folder -> its YAML files."""
+    """Scenario names/paths: none -> every scenario of every shipped plan (``data/plans.csv``); a folder
+    -> its YAML files."""
     if not items:
-        d = default_scenario_dir()
-        return [str(d / f"{n}.yaml") for n in list_scenarios(d)]
+        return [str(f) for _, files in scenario_groups() for f in files]
     out: list[str] = []
     for it in items:
         p = Path(it)
@@ -206,6 +213,13 @@ def _line(row: dict[str, Any]) -> str:
     return f"FAILED {row['scenario']}: {' | '.join(first[:2])}"
 
 
+def _unit_cell(r: Any) -> str:
+    """'Huyện Mẫu (ví dụ) (999), 2021-2025' from a summary row (``-`` when the plan names no unit)."""
+    if not isinstance(r.get("unit"), str) or not r.get("unit"):
+        return "-"
+    return f"{r['unit']} ({r['unit_code']}), {r['period']}"
+
+
 def _write_index(run_dir: Path, df: pd.DataFrame, run: str, lang: str) -> None:
     import matplotlib
 
@@ -219,7 +233,8 @@ def _write_index(run_dir: Path, df: pd.DataFrame, run: str, lang: str) -> None:
     plots.save(ax.figure, figs / "comparison.png")
     plt.close(ax.figure)
     e = html.escape
-    head = [label("scenario", lang), label("h_status", lang), label("h_on_time", lang), label("h_district_date", lang),
+    head = [label("scenario", lang), label("plan_unit", lang), label("h_status", lang), label("h_on_time", lang),
+            label("h_district_date", lang),
             label("h_total_cost", lang), label("h_extra", lang), label("runtime_s", lang), label("report", lang)]
     rows = []
     for _, r in ok.iterrows():
@@ -230,7 +245,7 @@ def _write_index(run_dir: Path, df: pd.DataFrame, run: str, lang: str) -> None:
             return format_money(float(v), lang) if pd.notna(v) else "-"
 
         rows.append("<tr>" + "".join(f"<td>{e(str(x))}</td>" for x in (
-            r["scenario"], status_label(str(r["status"]), lang),
+            r["scenario"], _unit_cell(r), status_label(str(r["status"]), lang),
             "-" if pd.isna(r["communes_on_time"]) else int(r["communes_on_time"]), dd,
             money(r["total_cost_mvnd"]), money(r["extra_funding_mvnd"]),
             "-" if pd.isna(r["runtime_s"]) else f"{float(r['runtime_s']):.1f}"))

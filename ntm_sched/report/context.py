@@ -13,6 +13,7 @@ from ntm_sched.i18n import (
     agency_names,
     check_lang,
     commune_names,
+    invented_banner,
     label,
     localized,
     repeatability_note,
@@ -58,7 +59,9 @@ class ReportContext:
         unit = self.plan.unit  # whose plan it is (unit.csv): never a name written in code
         owner = unit_title(unit, self.lang) if unit is None else label(
             "unit_period", self.lang, unit=unit_title(unit, self.lang), period=unit.period)
-        return f"# {self.scenario.description(self.lang)}\n\n*{label('title', self.lang)} · {owner} · {sub}*"
+        banner = invented_banner(unit, self.lang)  # an invented example plan says so on every report page
+        return (f"# {self.scenario.description(self.lang)}\n\n*{label('title', self.lang)} · {owner} · {sub}*"
+                + (f"\n\n> ⚠️ **{banner}**" if banner else ""))
 
     def decisions(self) -> str:
         """The first section: what the committee must decide (at most a screen), and what on time means."""

@@ -35,6 +35,7 @@ from ntm_sched.io import (
 )
 from ntm_sched.report.kernel import kill_kernels
 from ntm_sched.scenario import load_scenario
+from ntm_sched.scenario import scenario_name as _scenario_name
 
 KERNEL = "ntm-sched"
 DEFAULT_TIMEOUT = 900
@@ -58,13 +59,11 @@ def check_kernel(kernel_name: str = KERNEL) -> type:
 
 
 def scenario_name(scenario: str | os.PathLike[str]) -> str:
-    """``base`` for ``base`` or ``.../base.yaml``; a name that is not one plain path component
-    (``../x``, ``/tmp/x``) raises :class:`~ntm_sched.io.OutputTargetError`: names are never
-    used as paths."""
-    p = Path(scenario)
-    if p.suffix in (".yaml", ".yml"):
-        return check_name(p.stem, f"scenario file {str(scenario)!r}: its name")
-    return check_name(str(scenario), "scenario name")
+    """``base`` for ``base`` or ``.../base.yaml``; ``example_2021_2025.base`` for a scenario of a plan other
+    than the default (:func:`ntm_sched.scenario.scenario_name`, the one rule); a name that is not one
+    plain path component (``../x``, ``/tmp/x``) raises :class:`~ntm_sched.io.OutputTargetError`: names
+    are never used as paths."""
+    return _scenario_name(scenario)
 
 
 def _export_html(nb_path: Path, html_path: Path, title: str | None = None) -> None:

@@ -1,6 +1,6 @@
 """The scenario file's schema: one pydantic model per section, each field described and bounded.
 
-A scenario file (``data/scenarios/<name>.yaml``) holds only overrides of ``base.yaml``; every
+A scenario file (``data/<plan>/scenarios/<name>.yaml``) holds only overrides of ``base.yaml``; every
 key is optional in it. The same models validate the base and the overrides, so an unknown key or
 a bad value is refused wherever it stands, with an error naming the file, the key and what was
 expected (:func:`validate_file`). :func:`json_schema` exports the schema for editors

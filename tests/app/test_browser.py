@@ -31,7 +31,7 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory):
     sdir = tmp_path_factory.mktemp("scenarios")  # "save as a scenario" writes here, not into data/
-    base = yaml.safe_load((ROOT / "data" / "scenarios" / "base.yaml").read_text(encoding="utf-8"))
+    base = yaml.safe_load((ROOT / "data" / "tan_yen_2019" / "scenarios" / "base.yaml").read_text(encoding="utf-8"))
     base["plan"] = str((ROOT / "data" / "tan_yen_2019").resolve())
     (sdir / "base.yaml").write_text(yaml.safe_dump(base, allow_unicode=True), encoding="utf-8")
     port = _free_port()

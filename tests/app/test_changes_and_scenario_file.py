@@ -22,8 +22,8 @@ def plan():
 
 @pytest.fixture()
 def sdir(tmp_path):
-    """A scenarios folder like data/scenarios (base.yaml naming the repo's plan by absolute path)."""
-    base = yaml.safe_load((ROOT / "data" / "scenarios" / "base.yaml").read_text(encoding="utf-8"))
+    """A scenarios folder of its own like the shipped plan's (base.yaml naming the repo's plan by absolute path)."""
+    base = yaml.safe_load((ROOT / "data" / "tan_yen_2019" / "scenarios" / "base.yaml").read_text(encoding="utf-8"))
     base["plan"] = str((ROOT / "data" / "tan_yen_2019").resolve())
     (tmp_path / "base.yaml").write_text(yaml.safe_dump(base, allow_unicode=True), encoding="utf-8")
     return tmp_path

@@ -34,7 +34,7 @@ from ntm_sched.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data" / "tan_yen_2019"
-SCENARIOS = ROOT / "data" / "scenarios"
+SCENARIOS = ROOT / "data" / "tan_yen_2019" / "scenarios"
 N = int(os.environ.get("NTM_FUZZ_EXAMPLES", "30"))
 FUZZ = settings(max_examples=N, deadline=None, derandomize=os.environ.get("NTM_FUZZ_RANDOM") is None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

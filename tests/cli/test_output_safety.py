@@ -238,7 +238,7 @@ def test_outputs_of_earlier_versions_without_the_marker_are_still_recognised(tmp
     ["batch", "../../somewhere", "--jobs", "1"],
     ["batch", "base", "--run", "../escape", "--jobs", "1"],
     ["batch", "base", "--run", "..", "--jobs", "1"],
-    ["solve", "../../data/scenarios/base"],
+    ["solve", "../../data/tan_yen_2019/scenarios/base"],
     ["budget", "cuts", "--scenario", "../scenarios/base"],
 ])
 def test_names_that_climb_or_are_paths_are_refused(argv, tmp_path, capsys) -> None:
@@ -267,7 +267,7 @@ def test_a_run_folder_that_links_outside_is_refused(tmp_path, capsys) -> None:
 def test_a_scenario_file_with_a_yaml_path_is_accepted(tmp_path) -> None:
     from ntm_sched.scenario import ScenarioError, load_scenario
 
-    sc = load_scenario(ROOT / "data" / "scenarios" / "programme_cut_20.yaml")
+    sc = load_scenario(ROOT / "data" / "tan_yen_2019" / "scenarios" / "programme_cut_20.yaml")
     assert sc.name == "programme_cut_20"
     assert load_scenario("programme_cut_20").path == sc.path
     with pytest.raises(ScenarioError, match="plain name"):

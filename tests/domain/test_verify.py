@@ -71,8 +71,9 @@ def test_solved_answer_agrees_with_the_plan(small_plan, small, answer) -> None:
     assert small.summary["verified"] is True and small.summary["verifier_findings"] == []
     assert small.verification is not None and small.verification.ok
     for key in ("communes_on_time", "communes_late", "late_communes", "district_recognition_date",
-                "total_cost_mvnd", "extra_funding_mvnd"):
+                "total_cost_mvnd", "extra_funding_mvnd", "unit"):
         assert small.summary[key] == rep.expected[key], key
+    assert small.summary["unit"]["period"] == "2016-2020" and small.summary["unit"]["invented"] is False
     # this plan's answer exercises money beyond the tranches and the earmarked Liên Chung support
     assert rep.expected["extra_funding_mvnd"] > 0
     assert any(p.earmark == "07357" for p in answer.payments)
@@ -216,6 +217,15 @@ def _summary_extra(ans):
     return dataclasses.replace(ans, summary={**ans.summary, "extra_funding_mvnd": extra})
 
 
+def _summary_other_unit(ans):
+    return dataclasses.replace(ans, summary={**ans.summary, "unit": {**ans.summary["unit"], "name": "Sơn Hà"}})
+
+
+def _summary_unit_missing_field(ans):
+    unit = {k: v for k, v in ans.summary["unit"].items() if k != "procedure"}
+    return dataclasses.replace(ans, summary={**ans.summary, "unit": unit})
+
+
 def _milestone_date(ans):
     ms = ans.milestones.copy()
     ms.loc[ms.index[0], "scheduled_date"] = ms.loc[ms.index[0], "scheduled_date"] - dt.timedelta(days=1)
@@ -246,6 +256,7 @@ def _load_capacity(ans):
     (_paid_on_another_day, "payment"), (_other_communes_earmark, "source"), (_unknown_source, "source"),
     (_overdrawn, "funding"), (_negative_payment, "payment"), (_chain_out_of_order, "precedence"),
     (_summary_late, "summary"), (_summary_district_date, "summary"), (_summary_extra, "summary"),
+    (_summary_other_unit, "summary"), (_summary_unit_missing_field, "summary"),
     (_milestone_date, "milestones"), (_milestone_missing, "milestones"), (_schedule_date, "schedule"),
     (_load_capacity, "agency_load"),
 ], ids=lambda x: getattr(x, "__name__", str(x)).strip("_"))

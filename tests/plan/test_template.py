@@ -88,7 +88,9 @@ def _fill_plan(path: Path) -> None:
 def test_the_workbook_has_every_sheet_lists_and_examples(tmp_path: Path) -> None:
     wb = openpyxl.load_workbook(_new(tmp_path))
     assert wb.sheetnames == [COVER_SHEET] + [t.name for t in TABLES]
-    assert "Sơn Hà" in wb[COVER_SHEET]["A1"].value
+    assert "Sơn Hà (cấp huyện, mã 299)" in wb[COVER_SHEET]["A1"].value  # the level in the cover's language
+    setup = wb[COVER_SHEET].page_setup  # printed: one page wide
+    assert wb[COVER_SHEET].sheet_properties.pageSetUpPr.fitToPage and setup.fitToWidth == 1
     assert wb["communes"]["A1"].value.startswith("# ")  # Vietnamese headings above the column names
     assert [c.value for c in wb["tasks"][2]][:3] == ["task_id", "commune_code", "criterion"]
     lists = {str(dv.sqref): dv.formula1 for dv in wb["tasks"].data_validations.dataValidation}

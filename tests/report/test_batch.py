@@ -30,10 +30,9 @@ def base_report(tmp_path_factory):
 def test_batch_with_a_broken_scenario(tmp_path, capsys):
     sdir = tmp_path / "scenarios"
     sdir.mkdir()
-    base = (ROOT / "data" / "scenarios" / "base.yaml").read_text(encoding="utf-8")
-    (sdir / "base.yaml").write_text(base.replace("../tan_yen_2019", str(ROOT / "data" / "tan_yen_2019")),
-                                    encoding="utf-8")
-    shutil.copy(ROOT / "data" / "scenarios" / "second_inspection_team.yaml", sdir)
+    base = (ROOT / "data" / "tan_yen_2019" / "scenarios" / "base.yaml").read_text(encoding="utf-8")
+    (sdir / "base.yaml").write_text(base + f"plan: {ROOT / 'data' / 'tan_yen_2019'}\n", encoding="utf-8")
+    shutil.copy(ROOT / "data" / "tan_yen_2019" / "scenarios" / "second_inspection_team.yaml", sdir)
     (sdir / "broken.yaml").write_text("no_such_key: 1\n", encoding="utf-8")
     out = tmp_path / "outputs"
     (out / "b" / "old_scenario").mkdir(parents=True)  # from an earlier batch with this run name
@@ -66,3 +65,22 @@ def test_run_batch_returns_frame_for_single_scenario(tmp_path):
     df = run_batch(["programme_cut_20"], run="one", jobs=1, time_limit=2, workers=1, outputs_dir=tmp_path,
                    progress=False)
     assert bool(df["ok"].iloc[0])
+
+
+def test_batch_over_both_plans_names_each_scenarios_unit(tmp_path):
+    """One scenario of each shipped plan in one batch: two 'base' files, two report folders, and the
+    summary and index say whose plan each scenario is."""
+    df = run_batch(["base", "example_2021_2025.base"], run="both", jobs=2, time_limit=3, workers=1,
+                   outputs_dir=tmp_path, progress=False)
+    assert list(df["scenario"]) == ["base", "example_2021_2025.base"] and df["ok"].all(), df.to_dict("records")
+    run = tmp_path / "both"
+    assert (run / "base" / "report.html").exists() and (run / "example_2021_2025.base" / "report.html").exists()
+    s = pd.read_csv(run / "summary.csv", dtype={"unit_code": str})
+    assert list(s["unit"]) == ["Huyện Tân Yên", "Huyện Mẫu (ví dụ)"]
+    assert list(s["unit_code"]) == ["216", "999"] and list(s["period"]) == ["2016-2020", "2021-2025"]
+    assert list(s["invented"]) == [False, True]
+    index = (run / "index.html").read_text(encoding="utf-8")
+    assert "Huyện Tân Yên (216), 2016-2020" in index and "Huyện Mẫu (ví dụ) (999), 2021-2025" in index
+    assert "example_2021_2025.base/report.html" in index
+    assert "KẾ HOẠCH VÍ DỤ GIẢ ĐỊNH" in (run / "example_2021_2025.base" / "report.html").read_text(encoding="utf-8")
+    assert "KẾ HOẠCH VÍ DỤ GIẢ ĐỊNH" not in (run / "base" / "report.html").read_text(encoding="utf-8")

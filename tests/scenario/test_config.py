@@ -16,7 +16,7 @@ from ntm_sched.scenario import ScenarioConfig, json_schema, load_scenario
 from ntm_sched.scenario.config import validate_file
 
 ROOT = Path(__file__).resolve().parents[2]
-SCEN = ROOT / "data" / "scenarios"
+SCEN = ROOT / "data" / "tan_yen_2019" / "scenarios"
 
 
 def _json_validate(data: dict) -> None:
@@ -28,7 +28,8 @@ def _yaml(path: Path) -> dict:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
-@pytest.mark.parametrize("path", sorted(SCEN.glob("*.yaml")), ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", sorted(ROOT.glob("data/*/scenarios/*.yaml")),
+                         ids=lambda p: f"{p.parent.parent.name}/{p.stem}")
 def test_every_shipped_scenario_fits_the_exported_json_schema(path: Path) -> None:
     data = _yaml(path)
     # YAML dates are date objects; the JSON an editor sees holds them as ISO text

@@ -11,7 +11,7 @@ from ntm_sched.plan import load_plan
 from ntm_sched.scenario import ScenarioError, apply, list_scenarios, load_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
-SCEN = ROOT / "data" / "scenarios"
+SCEN = ROOT / "data" / "tan_yen_2019" / "scenarios"
 
 
 @pytest.fixture(scope="module")

@@ -21,7 +21,7 @@ from typing import Any
 
 import pandas as pd
 
-from ntm_sched.i18n import label, localized, name_field, status_label
+from ntm_sched.i18n import invented_banner, label, localized, name_field, status_label
 from ntm_sched.studies.progress import history as hist
 from ntm_sched.units import format_date
 
@@ -66,6 +66,9 @@ class GiaoBan:
         checker = t("checker_ok" if s.get("checker_ok") else "checker_failed", lang)
         lines = [f"**{t('as_of', lang)}: {_fmt(self.status_date)}** — "
                  f"{t('status_word', lang)}: {status_label(s['status'], lang)}, {t('checker_word', lang)}: {checker}"]
+        banner = invented_banner(s.get("unit"), lang)  # an invented example plan says so on its report
+        if banner:
+            lines.insert(0, f"> ⚠️ **{banner}**")
         if not self.ok:
             lines.append(f"⚠️ {t('no_schedule', lang)} {localized(s, 'explanation', lang) or ''}")
             return "\n\n".join(lines)

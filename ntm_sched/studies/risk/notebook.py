@@ -28,6 +28,7 @@ class RiskReport:
         self.names, self.source_names = names or {}, source_names or {}
 
     error: str = ""
+    unit: Any = None  # the plan's unit (unit.csv) when the plan was loaded: its own titles
 
     @classmethod
     def failed(cls, message: str, lang: str = "vi") -> RiskReport:
@@ -64,13 +65,27 @@ class RiskReport:
 
             _, plan = load_scenario_and_plan(sc_name)
             names, srcs = commune_names(plan, lang), {**agency_names(plan, lang), **source_names(plan, lang)}
+            rep = cls(tables, summary, lang, names, srcs)
+            rep.unit = plan.unit
+            return rep
         return cls(tables, summary, lang, names, srcs)
 
     def heading(self, key: str) -> str:
         return f"## {label(key, self.lang)}"
 
     def title(self) -> str:
-        return f"# {label('title', self.lang)}: {self.summary.get('scenario', '')}"
+        """The report's title: the scenario, whose plan it is (the summary's ``unit``) and, for an invented
+        example plan, the warning that it is one."""
+        from ntm_sched.i18n import invented_banner, unit_title
+
+        head = f"# {label('title', self.lang)}: {self.summary.get('scenario', '')}"
+        unit = self.unit if self.unit is not None else self.summary.get("unit")
+        if not unit:
+            return head
+        code, period = (unit.get("code"), unit.get("period")) if isinstance(unit, dict) else (unit.code, unit.period)
+        head += f"\n\n*{unit_title(unit, self.lang)} ({code}), {period}*"
+        banner = invented_banner(unit, self.lang)
+        return head + (f"\n\n> ⚠️ **{banner}**" if banner else "")
 
     def headline(self) -> str:
         if self.error:

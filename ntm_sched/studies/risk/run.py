@@ -211,7 +211,8 @@ def run_risk(scenario: str | Path = "base", samples: int | None = None, seed: in
                               processes=processes, progress=progress)
     plan_extra = plan_extra_cube(setup)
     summ = analysis.summary(setup, outs, plan_result.summary, plan_extra)
-    summ.update({"scenario": sc.name, "plan_solve_s": round(solve_s, 3), **facts,
+    summ.update({"scenario": sc.name, "unit": plan_result.summary.get("unit"), "plan_solve_s": round(solve_s, 3),
+                 **facts,
                  "samples_per_s": round(len(outs) / max(1e-9, facts["sampling_s"]), 2),
                  "plan_gap": plan_result.summary.get("gap")})
     # issue 25: the probabilities are conditional on this baseline (the order the fixed policy

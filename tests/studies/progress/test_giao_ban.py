@@ -112,3 +112,26 @@ def test_a_failing_giao_ban_notebook_leaves_failed_evidence_like_the_report(tmp_
     error = (failed / "error.txt").read_text(encoding="utf-8")
     assert "failing cell:" in error and "ProgressValidationError" in error and "NO_SUCH_TASK" in error
     assert (failed / "report.ipynb").exists() and not (tmp_path / "outputs" / "gb" / "base.giao_ban").exists()
+
+
+class _Stored:
+    """A stored plan as the headline reads it: its summary and status date."""
+
+    def __init__(self, summary: dict, status_date: dt.date = W1) -> None:
+        self._summary, self.status_date = summary, status_date
+
+    def summary(self) -> dict:
+        return self._summary
+
+
+@pytest.mark.parametrize(("invented", "lang", "shown"), [
+    (True, "vi", True), (True, "en", True), (False, "vi", False), (None, "vi", False)])
+def test_the_headline_of_an_invented_plan_opens_with_its_warning(invented, lang, shown) -> None:
+    unit = None if invented is None else {"name": "Mẫu (ví dụ)", "code": "999", "level": "district",
+                                           "period": "2021-2025", "invented": invented}
+    summ = {"unit": unit, "status": "OPTIMAL", "checker_ok": True, "district_recognition_date": "2025-02-23"}
+    stored = _Stored(summ)
+    gb = gbm.GiaoBan("example_2021_2025.base", lang, stored, stored, None, [stored])
+    first = gb.headline().split("\n\n")[0]
+    banner = {"vi": "KẾ HOẠCH VÍ DỤ GIẢ ĐỊNH", "en": "INVENTED EXAMPLE PLAN"}[lang]
+    assert (banner in first) is shown and (banner in gb.headline()) is shown
