@@ -45,6 +45,10 @@ def plan_summary(plan: Plan, lang: str = "vi") -> str:
         n = len(plan.tasks_of(code))
         if n:
             lines.append(f"  {code} {name}: {n}")
+    if plan.step_progress:  # steps the plan says are partly or wholly done: each shortens that commune's chain
+        lines.append(label("cli_step_progress", lang, n=len(plan.step_progress)))
+        lines += [label("cli_step_left", lang, code=p.commune_code, name=plan.commune(p.commune_code).name,
+                        step=p.step, share=p.share_remaining) for p in plan.step_progress]
     lines.append(label("cli_funding", lang, sources=s["sources"], tranches=s["tranches"],
                        total=format_money(s["funding_mvnd"], lang)))
     col = name_field(lang)

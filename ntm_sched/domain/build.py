@@ -14,6 +14,8 @@ money in million VND; effort scaled by :data:`ntm_sched.units.EFFORT_SCALE`):
   ``recognition_steps.csv`` (steps of equal ``order`` run side by side, each order
   after the previous one; the first order waits for all the commune's works on its
   criteria, not for work on the whole set, criterion ``all``, such as its 2020 plan);
+  a step the plan says is under way for that commune (``step_progress.csv``) takes
+  ``ceil(share_remaining * duration_days)`` days (0 = done: a step that takes no time);
 * the district chain starts when every not-yet-recognised commune is recognised,
   every district task is done and every recognised commune's review is done;
 * milestone steps are held to the communes' target dates (``communes.csv``: a step whose
@@ -41,6 +43,7 @@ import datetime as dt
 import math
 from collections import defaultdict
 from collections.abc import Sequence
+from fractions import Fraction
 
 from ntm_sched.domain.model import DISTRICT, EXTRA_SOURCE, NtmModel, TaskInfo, unit_summary
 from ntm_sched.engine.problem import (
@@ -69,6 +72,15 @@ from ntm_sched.units import (
 CALENDARS = ("construction", "office")
 ALL_CRITERIA = "all"
 """``tasks.criterion`` of work on a commune's whole criteria set (reviews, plans)."""
+
+
+def remaining_days(duration: int, share: float) -> int:
+    """Whole days left of a ``duration``-day work or step of which ``share`` is still to do:
+    ``ceil(share * duration)``, computed on the share as written (``0.3`` of 10 days is 3 days, not
+    the 4 that the binary float ``0.3 * 10`` would round up to)."""
+    if share >= 1:
+        return duration
+    return math.ceil(Fraction(repr(float(share))) * duration)
 
 
 class _Builder:
@@ -170,8 +182,7 @@ class _Builder:
         batches = math.ceil(q / int(wt.parallel_per_commune)) if q > 0 else 0
         dur = int(wt.duration_fixed_days) + int(wt.duration_per_batch_days) * batches
         share = t.share
-        if share < 1:
-            dur = math.ceil(dur * share)
+        dur = remaining_days(dur, share)
         cost = to_model_money(q * float(wt.unit_cost_mvnd) * share)
         agency = t.lead_agency or wt.lead_agency
         effort = float(wt.effort_per_week)
@@ -219,7 +230,7 @@ class _Builder:
             cur: list[str] = []
             for s in by_order[order]:
                 sid = f"{owner}:{s.step}"
-                dur = int(s.duration_days)
+                dur = remaining_days(int(s.duration_days), self.plan.step_share(owner, s.step))
                 milestone = s.milestone or None
                 target = targets.get(milestone) if milestone else None
                 eff = float(s.effort_per_week)

@@ -6,7 +6,8 @@ break ending a day early, a setting ignored, a capacity change lost) nor one mad
 answer was turned back into the plan's tables and headline figures. This module re-derives
 every rule from the plan's records (:class:`ntm_sched.plan.Plan`: ``tasks.csv``,
 ``work_types.csv``, ``calendar.csv``, ``agencies.csv``, ``capacity_changes.csv``,
-``sources.csv``, ``funding.csv``, ``recognition_steps.csv``, ``communes.csv``, ``settings.csv``)
+``sources.csv``, ``funding.csv``, ``recognition_steps.csv``, ``step_progress.csv``, ``communes.csv``,
+``settings.csv``)
 and checks the answer as the user receives it: dates, modes, costs, payments by source and
 date, the milestones table and the summary.
 
@@ -23,6 +24,8 @@ and :mod:`ntm_sched.units`. Its rules, in the plan's terms:
   positive duration runs in the calendar its work type (or step) names, never starts on a day of
   a break of that calendar (inclusive dates) and is lengthened by every break day it spans;
   no task starts before the plan's date or its ``release_date`` nor ends after ``horizon_end``;
+* a chain step takes its ``duration_days``; for a commune whose step ``step_progress.csv`` says is
+  under way, ``ceil(share_remaining * duration_days)`` (0 = done);
 * ``predecessors`` finish before their successors start; the chain steps run in the order of
   ``recognition_steps.csv`` (equal ``order`` side by side), the first after all the commune's
   works; the district's chain after every commune's chain, every district task and every
@@ -238,6 +241,9 @@ class _Rules:
             while d <= b.end_date:
                 self.off[b.calendar].add(d)
                 d += _DAY
+        # recognition steps under way at the plan's date: (commune, step) -> share still to do
+        self.step_left: dict[tuple[str, str], Fraction] = {
+            (p.commune_code, p.step): _exact(p.share_remaining) for p in plan.step_progress}
         self.tasks: dict[str, _Task] = {}
         self.preds: dict[str, set[str]] = defaultdict(set)  # successor -> predecessors (finish before start)
         self._works()
@@ -278,8 +284,12 @@ class _Rules:
             for s in (s for s in steps if s.order == o):
                 sid = f"{owner}:{s.step}"
                 target = targets.get(s.milestone) if s.milestone else None
+                dur = s.duration_days
+                left = self.step_left.get((owner, s.step), Fraction(1))
+                if left < 1:  # under way at the plan's date: the share still to do, in whole days
+                    dur = math.ceil(dur * left)
                 self.tasks[sid] = _Task(sid, owner, "step", None, s.agency_id, s.calendar,
-                                        {"normal": _Mode(s.duration_days, _exact(s.effort_per_week), Fraction(0))},
+                                        {"normal": _Mode(dur, _exact(s.effort_per_week), Fraction(0))},
                                         target=target, milestone=s.milestone, chain_order=o,
                                         name_vi=s.name_vi, name_en=s.name_en)
                 self.preds[sid].update(prev)

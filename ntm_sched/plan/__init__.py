@@ -26,6 +26,7 @@ from .records import (
     RecognitionStep,
     Setting,
     Source,
+    StepProgress,
     Tranche,
     Unit,
     WorkType,
@@ -48,6 +49,6 @@ def validate_path(path: str | os.PathLike[str]) -> list[Issue]:
 
 __all__ = [
     "Agency", "Break", "CapacityChange", "Commune", "Criterion", "Issue", "Plan", "PlanTask",
-    "PlanValidationError", "RecognitionStep", "Setting", "Source", "Tranche", "Unit", "WorkType",
+    "PlanValidationError", "RecognitionStep", "Setting", "Source", "StepProgress", "Tranche", "Unit", "WorkType",
     "format_issues", "load_plan", "load_plan_with_issues", "read_raw", "validate_path", "write_plan",
 ]

@@ -166,8 +166,8 @@ class PlanEdit:
     # communes -------------------------------------------------------------------
     def restrict_to_communes(self, communes: Iterable[str]) -> PlanEdit:
         """Keep only the listed not-yet-recognised communes: the others are treated as
-        recognised, their works and earmarked money dropped (the district's chain then waits
-        only for the communes kept)."""
+        recognised, their works, earmarked money and recognition steps in progress dropped (the
+        district's chain then waits only for the communes kept)."""
         keep = {str(c) for c in communes}
         drop = {c.code for c in self.records("communes") if c.status == "not_recognised" and c.code not in keep}
         if not drop:
@@ -177,6 +177,7 @@ class PlanEdit:
                                 **dict.fromkeys(COMMUNE_TARGETS))
             if c.code in drop else c for c in self.records("communes")])
         self._set("tasks", [t for t in self.records("tasks") if t.commune_code not in drop])
+        self._set("step_progress", [p for p in self.records("step_progress") if p.commune_code not in drop])
         return self._set("funding", [f for f in self.records("funding") if f.commune_code not in drop])
 
     def done(self) -> Plan:

@@ -32,6 +32,7 @@ from .records import (
     RecognitionStep,
     Setting,
     Source,
+    StepProgress,
     Tranche,
     Unit,
     WorkType,
@@ -64,6 +65,7 @@ class Plan:
     funding: tuple[Tranche, ...] = ()
     calendar: tuple[Break, ...] = ()
     recognition_steps: tuple[RecognitionStep, ...] = ()
+    step_progress: tuple[StepProgress, ...] = ()
     source_path: Path | None = field(default=None, compare=False)
     _settings: Mapping[str, str] = field(init=False, repr=False, compare=False, hash=False)
     _index: Mapping[str, Mapping[Any, Any]] = field(init=False, repr=False, compare=False, hash=False)
@@ -95,6 +97,7 @@ class Plan:
             "tasks": MappingProxyType({t.task_id: t for t in self.tasks}),
             "sources": MappingProxyType({s.source_id: s for s in self.sources}),
             "tasks_of": MappingProxyType({k: tuple(v) for k, v in tasks_by_commune.items()}),
+            "step_progress": MappingProxyType({(p.commune_code, p.step): p for p in self.step_progress}),
         }))
 
     # -- lookups -----------------------------------------------------------
@@ -136,6 +139,12 @@ class Plan:
 
     def not_recognised(self) -> tuple[Commune, ...]:
         return tuple(c for c in self.communes if c.status == "not_recognised")
+
+    def step_share(self, commune: str, step: str) -> float:
+        """The share of a recognition step still to do for ``commune`` at the plan's date
+        (``step_progress.csv``; 1.0, the whole step, when the plan has no row for it)."""
+        row = self._index["step_progress"].get((commune, step))
+        return 1.0 if row is None else float(row.share_remaining)
 
     def lead_agency_of(self, task: PlanTask) -> str:
         return task.lead_agency or self.work_type(task.work_type).lead_agency

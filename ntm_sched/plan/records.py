@@ -283,10 +283,21 @@ class RecognitionStep(_Record):
     source: str
 
 
+@dataclass(frozen=True, kw_only=True)
+class StepProgress(_Record):
+    """A recognition step of one commune partly or wholly done at the plan's date (``step_progress.csv``)."""
+
+    TABLE: ClassVar[str] = "step_progress"
+    commune_code: str
+    step: str
+    share_remaining: float
+    source: str
+
+
 RECORD_TYPES: dict[str, type[_Record]] = {
     cls.TABLE: cls
     for cls in (Setting, Unit, Commune, Criterion, Agency, CapacityChange, WorkType, PlanTask,
-                Source, Tranche, Break, RecognitionStep)
+                Source, Tranche, Break, RecognitionStep, StepProgress)
 }
 # Plan attribute holding each table's records (``settings`` is the key -> value mapping).
 PLAN_FIELD: dict[str, str] = {t.name: {"settings": "setting_rows", "unit": "unit_rows"}.get(t.name, t.name)

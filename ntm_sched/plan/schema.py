@@ -306,6 +306,25 @@ TABLES: tuple[Table, ...] = (
             Column("source", "str", doc=SOURCE_DOC),
         ),
     ),
+    Table(
+        "step_progress",
+        key=("commune_code", "step"),
+        required=False,
+        doc="Recognition steps a commune has partly or wholly done at the plan's date (the plan's 'đang hoàn "
+            "thiện hồ sơ', 'đã lấy ý kiến'): one row per commune and step of the commune chain. The step's "
+            "duration for that commune is ceil(share_remaining * duration_days) (whole days, rounded up, as for "
+            "a work's share_remaining); 0 = done. A commune without a row runs its whole chain.",
+        columns=(
+            Column("commune_code", "str", ref="communes.code",
+                   doc="a commune not yet recognised (communes.csv)"),
+            Column("step", "str", doc="a step of the commune chain (recognition_steps.csv, chain 'commune', or "
+                                      "the unit's catalogue procedure)"),
+            Column("share_remaining", "float", minimum=0,
+                   doc="share (0 to 1) of the step still to do at the plan's date: 0 = done, 1 = not started; "
+                       "the step takes ceil(share_remaining * duration_days) days"),
+            Column("source", "str", doc=SOURCE_DOC),
+        ),
+    ),
 )
 
 TABLE_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}

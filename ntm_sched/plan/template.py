@@ -14,9 +14,9 @@ read), the column names, then rows:
   ``VÍ DỤ:`` (``EXAMPLE:``): :mod:`.validate` rejects it while it is there.
 
 Drop-down lists (Excel data validation) for every column with fixed choices, yes/no, and for the
-references (agencies, work types, sources, communes, criteria), date cells formatted as dates, and a
-cover sheet (:data:`.schema.COVER_SHEET`) saying what to fill and in which order. An existing file is
-never replaced.
+references (agencies, work types, sources, communes, criteria, the procedure's commune steps), date
+cells formatted as dates, and a cover sheet (:data:`.schema.COVER_SHEET`) saying what to fill and in
+which order. An existing file is never replaced.
 """
 
 from __future__ import annotations
@@ -86,6 +86,13 @@ HEADINGS: dict[str, tuple[str, str]] = {
     "milestone": ("Mốc", "Milestone"),
 }
 """Heading of each column in the workbook (Vietnamese, English)."""
+TABLE_HEADINGS: dict[tuple[str, str], tuple[str, str]] = {
+    ("step_progress", "commune_code"): ("Mã xã", "Commune code"),
+    ("step_progress", "step"): ("Bước công nhận", "Recognition step"),
+    ("step_progress", "share_remaining"): ("Phần còn lại của bước (0 = đã xong, 1 = chưa làm)",
+                                           "Share of the step left (0 = done, 1 = not started)"),
+}
+"""Headings of a column that means something else in one table (``(table, column)``: (vi, en))."""
 
 GUIDE: tuple[tuple[str, str, str], ...] = (
     ("unit", "Đơn vị chủ quản: đã điền theo lệnh; kiểm tra tên, mã, cấp, giai đoạn.",
@@ -111,6 +118,13 @@ GUIDE: tuple[tuple[str, str, str], ...] = (
     ("recognition_steps",
      "Không bắt buộc: để trống thì dùng quy trình trong danh mục; thêm hàng để sửa số ngày một bước.",
      "Optional: empty = the catalogue's procedure; add a row to change a step's days."),
+    ("step_progress",
+     "Không bắt buộc: bước công nhận một xã đã làm một phần hoặc đã xong khi lập kế hoạch (ví dụ 'đang hoàn "
+     "thiện hồ sơ'): mỗi xã và bước một hàng, phần còn lại từ 0 (đã xong) đến 1; số ngày của bước được nhân "
+     "với phần này (làm tròn lên ngày).",
+     "Optional: a commune's recognition step partly or wholly done at the plan's date (e.g. 'dossier being "
+     "finished'): one row per commune and step, the share left from 0 (done) to 1; the step's days are "
+     "multiplied by it (rounded up to whole days)."),
 )
 """What each sheet holds, in the order to fill them (vi, en)."""
 
@@ -210,6 +224,8 @@ def _examples(year: int) -> dict[str, dict[str, Any]]:
                      "name_vi": "Nghỉ Tết", "name_en": "Tết break", "source": "lịch nghỉ"},
         "recognition_steps": {"chain": "commune", "step": "appraisal", "duration_days": 20,
                               "source": "kế hoạch của tỉnh: 20 ngày"},
+        "step_progress": {"commune_code": "00001", "step": "dossier", "share_remaining": 0.5,
+                          "source": "giả định: kế hoạch ghi 'đang hoàn thiện hồ sơ', còn khoảng một nửa"},
     }
 
 
@@ -306,7 +322,7 @@ def _workbook_bytes(unit: str, code: str, level: str, period: str, cset: str, pr
     for t in TABLES:
         ws = wb.create_sheet(t.name)
         for j, c in enumerate(t.columns, start=1):
-            vi_en = HEADINGS.get(c.name, (c.name, c.name))
+            vi_en = TABLE_HEADINGS.get((t.name, c.name)) or HEADINGS.get(c.name, (c.name, c.name))
             head = ws.cell(row=1, column=j, value=("# " if j == 1 else "") + vi_en[k])
             head.font = Font(italic=True)
             key = ws.cell(row=2, column=j, value=c.name)
@@ -329,6 +345,12 @@ def _workbook_bytes(unit: str, code: str, level: str, period: str, cset: str, pr
                 if is_example:
                     cell.fill = example_fill
         _validations(ws, t.columns, key_column, yes_no, DataValidation)
+        if t.name == "step_progress":  # the steps of the commune chain of the unit's procedure
+            steps = ",".join(s["step"] for s in procedures()[proc].steps if s["chain"] == "commune")
+            letter = ws.cell(row=2, column=[c.name for c in t.columns].index("step") + 1).column_letter
+            dv = DataValidation(type="list", formula1=f'"{steps}"', allow_blank=False, errorStyle="stop")
+            ws.add_data_validation(dv)
+            dv.add(f"{letter}{FIRST_DATA_ROW}:{letter}{LAST_VALIDATED_ROW}")
         for j, c in enumerate(t.columns, start=1):
             if c.kind == "date":
                 for i in range(FIRST_DATA_ROW, FIRST_DATA_ROW + 200):

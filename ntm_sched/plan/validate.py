@@ -295,6 +295,7 @@ def cross_checks(typed: dict[str, list[Row]], locate: Locator, sink: _Sink) -> N
     _check_date_window(typed, locate, sink)
     _check_bool_settings(typed, sink)
     _check_capacity_overlaps(typed, sink)
+    _check_step_progress(typed, locate, sink)
 
 
 def _rowname(r: Row, lang: str = "en") -> str:
@@ -680,6 +681,41 @@ def _check_capacity_overlaps(typed: dict[str, list[Row]], sink: _Sink) -> None:
                         f"{_rowname(prev)} ({prev.values['start_date']} .. {prev.values['end_date']})",
                         f"thay đổi năng lực của {agency} từ {r.values['start_date']} trùng với thay đổi ở "
                         f"{_rowname(prev, 'vi')} ({prev.values['start_date']} .. {prev.values['end_date']})")
+
+
+def _check_step_progress(typed: dict[str, list[Row]], locate: Locator, sink: _Sink) -> None:
+    """Each row of ``step_progress`` names a step of the commune chain (the plan's recognition steps, the
+    catalogue procedure's included), a commune that still has a chain (not recognised) and a share in
+    [0, 1]; an unknown commune code and a duplicate (commune, step) are caught by the reference and key
+    checks."""
+    rows = typed.get("step_progress") or []
+    if not rows:
+        return
+    steps = list(dict.fromkeys(r.values["step"] for r in typed.get("recognition_steps", [])
+                               if r.ok("chain", "step") and r.values["chain"] == "commune"))
+    communes = {r.values["code"]: r for r in typed.get("communes", []) if r.ok("code")}
+    where_en, where_vi = _label(locate, "recognition_steps"), _label(locate, "recognition_steps", "vi")
+    for r in rows:
+        if r.ok("step") and r.values["step"] not in steps:
+            shown = ", ".join(steps) or "none"
+            sink.at(r, "step", f"unknown step {r.values['step']!r}: not a step of the commune chain "
+                    f"(chain 'commune' of {where_en} or the unit's procedure: {shown})",
+                    f"bước {r.values['step']!r} không thuộc chuỗi công nhận của xã (chuỗi 'commune' của "
+                    f"{where_vi} hoặc quy trình của đơn vị: {shown})")
+        c = communes.get(r.values["commune_code"]) if r.ok("commune_code") else None
+        if c is not None and c.ok("status") and c.values["status"] == "recognised":
+            sink.at(r, "commune_code", f"commune {c.values['code']} {c.values.get('name') or ''} is recognised "
+                    f"already (status in {_label(locate, 'communes')}): it has no recognition chain, so no step "
+                    f"in progress",
+                    f"xã {c.values['code']} {c.values.get('name') or ''} đã đạt chuẩn (cột status trong "
+                    f"{_label(locate, 'communes', 'vi')}): không còn chuỗi công nhận nên không có bước đang làm")
+        share = r.values.get("share_remaining") if "share_remaining" not in r.bad else None
+        if share is not None and not 0 <= share <= 1:
+            sink.at(r, "share_remaining",
+                    f"share_remaining {share:g} must be between 0 and 1 (the share of the step still to do: "
+                    f"0 = done, 1 = not started)",
+                    f"share_remaining {share:g} phải từ 0 đến 1 (phần còn lại của bước: 0 = đã xong, "
+                    f"1 = chưa làm)")
 
 
 def _check_cycles(typed: dict[str, list[Row]], sink: _Sink) -> None:

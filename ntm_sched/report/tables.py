@@ -234,13 +234,16 @@ def cash_flow_table(res: Any, plan: Any, lang: str = "vi") -> pd.DataFrame:
 # ---------------------------------------------------------------------------
 # risks
 # ---------------------------------------------------------------------------
-def _procedure_days(plan: Any, milestone: str) -> int:
-    """Working days of the commune recognition chain after the works, up to ``milestone``."""
+def _procedure_days(res: Any, plan: Any, milestone: str, commune: str) -> int:
+    """Working days of ``commune``'s recognition chain after the works, up to ``milestone``: each
+    step as the solved problem has it (a step the plan says is under way takes only what is left,
+    ``step_progress.csv``), the plan's ``duration_days`` where the problem has no such step."""
+    built = {t.id: t.modes[0].duration for t in res.model.problem.tasks}
     st = plan.table("recognition_steps")
     st = st[st["chain"] == "commune"]
     total = 0
     for _order, grp in st.groupby("order", sort=True):
-        total += int(grp["duration_days"].max())
+        total += max(int(built.get(f"{commune}:{step}", days)) for step, days in zip(grp["step"], grp["duration_days"]))
         if (grp["milestone"].astype(str) == milestone).any():
             break
     return total
@@ -379,7 +382,7 @@ def risk_rows(res: Any, plan: Any, lang: str = "vi", tight_days: int = TIGHT_DAY
         if code != DISTRICT and m != "works_done":
             wd = grp[grp["milestone"] == "works_done"]
             if len(wd):
-                need = _procedure_days(plan, m)
+                need = _procedure_days(res, plan, m, code)
                 left = (_d(worst["target_date"]) - _d(wd["scheduled_date"].iloc[0])).days
                 if need > left:
                     causes.append(("r_procedure", label("r_procedure", lang, need=need, left=max(left, 0))))
@@ -520,7 +523,7 @@ def bottlenecks(res: Any, plan: Any, lang: str = "vi") -> pd.DataFrame:
 # ---------------------------------------------------------------------------
 _ID_COLUMNS = {"agencies": "agency_id", "calendar": "name_en", "criteria": "code", "funding": "tranche_id",
                "recognition_steps": "step", "settings": "key", "sources": "source_id", "work_types": "work_type",
-               "capacity_changes": "agency_id", "communes": "code", "tasks": "task_id"}
+               "capacity_changes": "agency_id", "communes": "code", "tasks": "task_id", "step_progress": "step"}
 
 
 def source_kind(text: str) -> str:
@@ -562,6 +565,10 @@ def _row_name(name: str, r: Any, plan: Any, lang: str, names: dict[str, dict[Any
         return str(r[nm])
     if name == "settings":
         return str(r.get("description") or r["key"])
+    if name == "step_progress":
+        steps = {(s.chain, s.step): getattr(s, nm) for s in plan.recognition_steps}
+        step = steps.get(("commune", str(r["step"])), str(r["step"]))
+        return f"{names['commune'].get(str(r['commune_code']), str(r['commune_code']))}: {step}"
     if name == "tasks":
         desc = r.get(name_field(lang, "description"))
         return f"{names['commune'].get(str(r['commune_code']), str(r['commune_code']))}: {desc}"

@@ -24,6 +24,10 @@ def _tree_hash(folder: Path) -> str:
 def test_validate_exits_0_on_the_plan_and_1_on_a_corrupted_copy(tmp_path, capsys) -> None:
     before = _tree_hash(DATA)
     assert main(["validate", str(DATA)]) == 0
+    out = capsys.readouterr().out
+    # the steps the plan says are under way are in the summary: Ngọc Thiện's dossier, half left
+    assert "Bước công nhận đang làm khi lập kế hoạch (step_progress): 1" in out
+    assert "  07360 Ngọc Thiện: dossier, còn 0.5" in out
     bad = tmp_path / "bad"
     shutil.copytree(DATA, bad)
     tasks = (bad / "tasks.csv").read_text(encoding="utf-8").replace("07330-markers,07330", "07330-markers,99999")

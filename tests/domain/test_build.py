@@ -58,6 +58,55 @@ def test_share_remaining_scales_cost_and_duration(plan) -> None:
     assert whole.modes[0].duration == 15 + 90 and whole.modes[0].cost == 1200
 
 
+def test_a_step_under_way_takes_what_is_left_of_it_for_that_commune_only(plan) -> None:
+    """step_progress.csv: Ngọc Thiện's dossier is being finished (half of its 10 days left, rounded up to
+    whole days); a step done takes no time and runs in no calendar; the other communes run the whole step."""
+    from ntm_sched.plan import StepProgress
+
+    m = ntm.build(plan)
+    assert plan.step_share("07360", "dossier") == 0.5
+    assert m.problem.task("07360:dossier").modes[0].duration == 5
+    assert m.problem.task("07345:dossier").modes[0].duration == 10
+    assert m.problem.task("07360:survey").modes[0].duration == 21  # not said to be under way
+
+    def built(share: float, step: str = "dossier") -> tuple[int, str | None]:
+        rows = (StepProgress(commune_code="07360", step=step, share_remaining=share, source="test"),)
+        t = ntm.build(dataclasses.replace(plan, step_progress=rows)).problem.task(f"07360:{step}")
+        return t.modes[0].duration, t.calendar
+
+    assert built(0.0) == (0, None)  # done: no time, so no break can lengthen it
+    assert built(1.0) == (10, "office")
+    assert built(0.25) == (3, "office")  # 2.5 days rounded up
+    # the share as written, not its binary float: 0.3 and 0.7 of 10 days are 3 and 7 days (a float
+    # product gives 3.0000000000000004 and 7.000000000000001, which ceil makes 4 and 8)
+    assert built(0.3) == (3, "office") and built(0.7) == (7, "office")
+    assert built(0.5, "survey") == (11, "office")  # 10.5 days rounded up
+    # without the rows (a plan without the table) Ngọc Thiện runs its whole dossier
+    assert ntm.build(dataclasses.replace(plan, step_progress=())).problem.task("07360:dossier").modes[0].duration == 10
+
+
+def test_build_reads_step_progress_as_the_verifier_does(plan) -> None:
+    """The build and the verifier's own reading agree on every share, rounding included."""
+    from ntm_sched.plan import StepProgress
+
+    rows = tuple(StepProgress(commune_code=c, step=s, share_remaining=x, source="test") for c, s, x in (
+        ("07360", "dossier", 0.3), ("07360", "survey", 0.7), ("07345", "inspection", 0.0),
+        ("07357", "appraisal", 0.35), ("07357", "works_done", 0.5), ("07309", "decision", 1.0)))
+    _build_matches_the_plan(dataclasses.replace(plan, step_progress=rows))
+
+
+def test_a_works_share_is_rounded_on_the_share_as_written(plan) -> None:
+    """tasks.csv's share_remaining, by the same rule: 0.3 of a 10-day work is 3 days (the float product
+    rounded up gave 4, and the verifier, exact, 3: the answer was INVALID)."""
+    changed = dataclasses.replace(
+        plan, work_types=_edit(plan.work_types, "commune_grounds", duration_fixed_days=10,
+                               duration_per_batch_days=0),
+        tasks=_edit(plan.tasks, "07321-grounds", share_remaining=0.3))
+    assert plan.task("07321-grounds").work_type == "commune_grounds"
+    assert ntm.build(changed).problem.task("07321-grounds").modes[0].duration == 3
+    _build_matches_the_plan(changed)
+
+
 def test_submission_is_the_day_the_inspection_ends_held_to_the_plans_date(plan) -> None:
     m = ntm.build(plan)
     sub = m.problem.task("07330:submission")
@@ -283,7 +332,7 @@ def test_build_of_a_plan_without_money_or_district_works(plan) -> None:
     first = {p.pred for p in m.problem.precedences if p.succ == "DISTRICT:criteria_done"}
     assert first and not first & district and "07360:decision" in first
     # a plan that leaves out the recognition procedure (works only): no chain step at all
-    works_only = dataclasses.replace(plan, recognition_steps=())
+    works_only = dataclasses.replace(plan, recognition_steps=(), step_progress=())  # no chain, no step under way
     _build_matches_the_plan(works_only)
     assert all(":" not in t.id for t in ntm.build(works_only).problem.tasks)
 

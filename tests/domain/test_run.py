@@ -65,8 +65,8 @@ def test_base_plan_is_proven_optimal(base) -> None:
     assert all(t.status.value == "OPTIMAL" for t in base.result.tiers)
     # the fewest late milestones are the ones no money can save: Tân Trung's works cannot end by
     # 15/11/2019 (site clearance, then the waste area) nor leave the 34 days of procedure before
-    # 30/11/2019; Ngọc Thiện cannot be inspected by 31/08/2019 (dossier, survey and inspection
-    # take 34 days from 05/08/2019)
+    # 30/11/2019; Ngọc Thiện cannot be inspected by 31/08/2019 (what is left of its dossier, 5 days
+    # by step_progress.csv, the 21-day survey and the 3-day inspection, across the 31/08-02/09 holiday)
     ms = base.milestones
     late = ms[(ms["slack_days"] < 0) & ~ms["milestone"].str.startswith("task:")]
     assert set(zip(late["commune_code"], late["milestone"])) == {

@@ -393,6 +393,33 @@ def test_modified_plan_a_capacity_change(small_plan, small) -> None:
     assert len(load) and (load["capacity"] == 0).all() and (load["used"] == 0).all()
 
 
+def test_a_step_under_way_is_verified_from_the_plans_own_step_progress(full_plan) -> None:
+    """step_progress.csv: Ngọc Thiện's dossier is half done at the plan's date. The answer built with it
+    is accepted; the same answer against the plan without the row, and the answer of the plan without
+    it against the plan with it, are rejected at the dossier's duration."""
+    with_progress = restrict_plan(full_plan, ["07360"])
+    assert [(p.commune_code, p.step, p.share_remaining) for p in with_progress.step_progress] == [
+        ("07360", "dossier", 0.5)]
+    without = _plan_with(with_progress, step_progress=())
+    res = _solve_verified(with_progress)
+    ans = V.answer_from_result(with_progress, res)
+    dossier = _task(ans, "07360:dossier")
+    assert (dossier.end - dossier.start).days == 5  # ceil(0.5 * 10 days), no break in August
+    rep = V.verify(without, ans)
+    assert "duration" in rep.kinds()
+    assert any(f.task == "07360:dossier" and "(10 working days" in f.message
+               for f in rep.findings if f.kind == "duration"), str(rep)
+    res_without = _solve_verified(without)
+    rep = V.verify(with_progress, V.answer_from_result(without, res_without))
+    assert any(f.kind == "duration" and f.task == "07360:dossier" and "(5 working days" in f.message
+               for f in rep.findings), str(rep)
+    # the inspection (31/08/2019) is missed by 5 days with the progress, by 10 without it
+    slack = {n: r.milestones.set_index("task_id").loc["07360:inspection", "slack_days"]
+             for n, r in (("with", res), ("without", res_without))}
+    assert slack == {"with": -5, "without": -10}
+    assert V.verify(with_progress, ans).expected["first_missed"] == {"07360": "inspection"}
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("name", ["base", "programme_cut_20", "residents_late", "second_inspection_team",
                                   "all_hard", "lien_chung_support"])

@@ -65,6 +65,15 @@ def test_restrict_keeps_only_the_listed_communes(plan):
     assert not any(f.commune_code in dropped for f in out.funding)
 
 
+def test_restrict_keeps_the_steps_under_way_of_the_communes_kept_only(plan):
+    """A commune dropped is treated as recognised, which has no chain: its step_progress row goes too
+    (kept, it would make the smaller plan invalid)."""
+    assert [(p.commune_code, p.step) for p in plan.step_progress] == [("07360", "dossier")]
+    assert restrict_plan(plan, ["07345"]).step_progress == ()
+    kept = restrict_plan(plan, ["07345", "07360"])
+    assert kept.step_progress == plan.step_progress and kept.step_share("07360", "dossier") == 0.5
+
+
 def test_unknown_ids_and_bad_results_are_refused(plan):
     with pytest.raises(KeyError, match="NOPE"):
         PlanEdit(plan).set_capacity({"NOPE": 3})

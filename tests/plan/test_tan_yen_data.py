@@ -55,6 +55,19 @@ def test_ngoc_thien_keeps_the_plans_spelling_as_alias(plan) -> None:
     assert c.name == "Ngọc Thiện" and c.alias == "Ngọc Thiệp"
 
 
+def test_ngoc_thiens_dossier_under_way_is_a_marked_assumption_citing_the_plan(plan) -> None:
+    """Plan II.1.1: 'Đã cơ bản hoàn thành 19/19 tiêu chí, đang hoàn thiện hồ sơ chứng minh tiêu chí': the
+    dossier is under way on 05/08/2019; how much is left the plan does not say, so the row says it assumes,
+    where the words are, and which share would let the inspection make its 31/08/2019 target."""
+    [row] = plan.step_progress
+    assert (row.commune_code, row.step, row.share_remaining) == ("07360", "dossier", 0.5)
+    assert row.source.startswith("ASSUMPTION") and "II.1.1" in row.source
+    assert "đang hoàn thiện hồ sơ chứng minh tiêu chí" in row.source and "Ngọc Thiệp" in row.source
+    assert "at most 0.2" in row.source and "31/08/2019" in row.source
+    note = plan.commune("07360").note or ""
+    assert "step_progress.csv" in note and "Not modelled" not in note
+
+
 def test_lien_chung_is_the_disadvantaged_commune(plan) -> None:
     assert [c.code for c in plan.communes if c.disadvantaged] == ["07357"]
 
@@ -292,7 +305,7 @@ def test_recognised_communes_review_and_model_village_and_advanced_commune(plan)
 
 
 def test_every_assumption_names_its_source() -> None:
-    for name in ("work_types", "agencies", "funding", "sources", "calendar", "recognition_steps"):
+    for name in ("work_types", "agencies", "funding", "sources", "calendar", "recognition_steps", "step_progress"):
         df = pd.read_csv(DATA / f"{name}.csv", dtype=str, keep_default_na=False)
         assert (df["source"].str.len() > 0).all(), name
 

@@ -79,6 +79,9 @@ def _fill_plan(path: Path) -> None:
                           "source": "kế hoạch vốn"})
     _fill(wb["funding"], {"tranche_id": "NS-1", "source_id": "NS", "date_available": dt.date(2022, 3, 1),
                           "amount_mvnd": 5000, "source": "kế hoạch vốn"})
+    # Thử Hai's dossier is being finished (the plan's 'đang hoàn thiện hồ sơ'): 3 of its 10 days left
+    _fill(wb["step_progress"], {"commune_code": "90002", "step": "dossier", "share_remaining": 0.25,
+                                "source": "giả định: hồ sơ đang hoàn thiện"})
     ws = wb["settings"]
     for key, value in (("plan_start", dt.date(2022, 3, 1)), ("horizon_end", dt.date(2024, 12, 31))):
         _fill(ws, {"value": value}, row=_row_of(ws, "key", key))
@@ -101,10 +104,28 @@ def test_the_workbook_has_every_sheet_lists_and_examples(tmp_path: Path) -> None
     assert wb["unit"]["E3"].value == "ntm_2021_2025" and wb["unit"]["F3"].value == "qd18_2022"
 
 
+def test_the_step_progress_sheet_has_vietnamese_headings_the_procedures_steps_and_an_example(tmp_path: Path) -> None:
+    wb = openpyxl.load_workbook(_new(tmp_path))
+    ws = wb["step_progress"]
+    assert [c.value for c in ws[1]] == ["# Mã xã", "Bước công nhận",
+                                        "Phần còn lại của bước (0 = đã xong, 1 = chưa làm)", "Nguồn / căn cứ"]
+    assert [c.value for c in ws[2]] == ["commune_code", "step", "share_remaining", "source"]
+    lists = {str(dv.sqref): dv.formula1 for dv in ws.data_validations.dataValidation}
+    # the commune chain of the period's procedure (qd18_2022), and the communes of the communes sheet
+    assert lists["B3:B1000"] == '"works_done,dossier,survey,inspection,public_posting,submission,appraisal,decision"'
+    assert lists["A3:A1000"].startswith("communes!$A$3")
+    assert _example_rows(ws) == [FIRST_DATA_ROW] and ws["C3"].value == 0.5
+    cover = " ".join(str(c.value) for c in wb[COVER_SHEET]["A"] if c.value)
+    assert "step_progress: Không bắt buộc" in cover and "đang hoàn thiện hồ sơ" in cover
+    english = openpyxl.load_workbook(new_plan_workbook(tmp_path / "en.xlsx", **UNIT, lang="en"))["step_progress"]
+    assert english["A1"].value == "# Commune code" and english["A3"].value.startswith("EXAMPLE")
+
+
 def test_examples_left_in_are_located_errors(tmp_path: Path) -> None:
     path = _new(tmp_path)
     errors = [i for i in validate_path(path) if i.is_error and "example row" in i.message]
-    assert {(i.sheet, i.row) for i in errors} >= {("tasks", 3), ("work_types", 3), ("communes", 5)}
+    assert {(i.sheet, i.row) for i in errors} >= {("tasks", 3), ("work_types", 3), ("communes", 5),
+                                                   ("step_progress", 3)}
 
 
 def test_a_workbook_filled_cell_by_cell_validates_solves_and_names_its_unit(tmp_path: Path) -> None:
@@ -118,8 +139,11 @@ def test_a_workbook_filled_cell_by_cell_validates_solves_and_names_its_unit(tmp_
     plan = load_plan(path)
     assert plan.unit is not None and plan.unit.name == "Sơn Hà"
     assert {s.step for s in plan.recognition_steps if s.chain == "commune"} >= {"inspection", "public_posting"}
+    assert plan.step_share("90002", "dossier") == 0.25 and plan.step_share("90001", "dossier") == 1.0
     res = solve_plan(plan, time_limit=20, workers=1, seed=0)
     assert res.status in ("OPTIMAL", "FEASIBLE") and res.summary["verified"], res.summary
+    days = {t.id: t.modes[0].duration for t in res.model.problem.tasks}
+    assert (days["90002:dossier"], days["90001:dossier"]) == (3, 10)  # ceil(0.25 * 10 days)
     assert commune_names(plan, "vi")["DISTRICT"] == "Huyện Sơn Hà"
 
 

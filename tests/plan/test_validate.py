@@ -385,3 +385,60 @@ def test_blank_lines_are_skipped_but_counted(tmp_path, tables):
     (path / "agencies.csv").write_text("\n".join(text) + "\n", encoding="utf-8")
     errors = _errors(path)
     _one(errors, "agencies.csv", 4, "weekly_capacity", "minimum")
+
+
+# --------------------------------------------------------------------------
+# step_progress.csv: recognition steps under way at the plan's date
+# --------------------------------------------------------------------------
+
+def _progress(*rows: tuple[str, str, str]) -> list[dict[str, str]]:
+    return [{"commune_code": c, "step": s, "share_remaining": x, "source": "assumption: test"} for c, s, x in rows]
+
+
+def test_step_progress_rows_are_read_and_a_commune_without_one_runs_its_whole_step(plan_dir, tables):
+    tables["step_progress"] = _progress(("07111", "self_check", "0.5"), ("07114", "district_check", "0"))
+    path = write_tables(plan_dir, tables)
+    assert validate_path(path) == []
+    plan = load_plan(path)
+    assert plan.step_share("07111", "self_check") == 0.5 and plan.step_share("07114", "district_check") == 0.0
+    assert plan.step_share("07111", "district_check") == 1.0  # no row: the whole step
+    # an empty table (header only) is a plan without progress
+    tables["step_progress"] = []
+    assert validate_path(write_tables(plan_dir, tables)) == []
+
+
+@pytest.mark.parametrize("row,column,words", [
+    (("07999", "self_check", "0.5"), "commune_code", ("unknown commune code", "'07999'", "communes.csv")),
+    (("07111", "province_appraisal", "0.5"), "step",  # a step of the district chain, not the commune's
+     ("unknown step 'province_appraisal'", "commune chain", "self_check, district_check")),
+    (("07111", "self_check", "1.5"), "share_remaining", ("share_remaining 1.5", "between 0 and 1")),
+    (("07111", "self_check", "-0.2"), "share_remaining", ("below the minimum 0",)),
+    (("07111", "self_check", "half"), "share_remaining", ("not a number",)),
+    (("07117", "self_check", "0.5"), "commune_code", ("commune 07117 Cao Xá is recognised", "no recognition chain")),
+])
+def test_a_bad_step_progress_row_is_a_located_error(tmp_path, tables, row, column, words):
+    tables["step_progress"] = _progress(("07114", "district_check", "0.5"), row)
+    errors = _errors(_bad(tmp_path, tables))
+    _one(errors, "step_progress.csv", 3, column, *words)
+    assert not [e for e in errors if e.row == 2 and e.file == "step_progress.csv"], errors  # the good row
+
+
+def test_a_step_given_twice_for_one_commune_names_both_rows(tmp_path, tables):
+    tables["step_progress"] = _progress(("07111", "self_check", "0.5"), ("07114", "self_check", "0.5"),
+                                        ("07111", "self_check", "0.2"))
+    errors = _errors(_bad(tmp_path, tables))
+    e = _one(errors, "step_progress.csv", 4, "step", "duplicate key", "commune_code='07111'", "step='self_check'")
+    assert "line 2" in e.message and "line 4" in e.message
+
+
+def test_step_progress_errors_in_a_workbook_name_sheet_row_and_column(tmp_path, plan_dir, tables):
+    tables["step_progress"] = _progress(("07111", "self_check", "0.5"))
+    xlsx = write_plan(load_plan(write_tables(plan_dir, tables)), tmp_path / "plan.xlsx")
+    wb = openpyxl.load_workbook(xlsx)
+    ws = wb["step_progress"]
+    header = [c.value for c in ws[1]]
+    ws.cell(row=2, column=header.index("step") + 1, value="appraisal")
+    wb.save(xlsx)
+    e = _one(_errors(xlsx), "plan.xlsx", 2, "step", "unknown step 'appraisal'")
+    assert e.sheet == "step_progress" and "sheet 'step_progress'" in str(e) and "row 2" in str(e)
+    assert "bước 'appraisal'" in e.text("vi")

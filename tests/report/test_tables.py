@@ -44,6 +44,11 @@ def test_at_risk_reasons(base_solved):
     assert (risk["Main cause"].str.len() > 0).all()
     causes = ("waited for", "break", "procedure alone", "beyond the budget", "starts at the plan's start")
     assert any(any(c in r for c in causes) for r in risk["Main cause"])
+    # the procedure a commune's chain needs is its own: half of Ngọc Thiện's dossier is done at the plan's
+    # date (step_progress.csv), so its inspection needs 5 + 21 + 3 days, not the 10 + 21 + 3 of the others
+    assert tables._procedure_days(res, plan, "inspection", "07360") == 29
+    assert tables._procedure_days(res, plan, "inspection", "07345") == 34
+    assert tables._procedure_days(res, plan, "recognition", "07360") == 29 + 15 + 7
 
 
 def test_decisions_section_is_short_and_names_things(base_solved):
@@ -113,6 +118,11 @@ def test_assumptions_and_overrides(base_solved):
     # names, never codes
     assert "District budget" in set(a["Assumption"]) and "HUYEN" not in set(a["Assumption"])
     assert "Agencies" in set(a["Table"]) and "agencies" not in set(a["Table"])
+    # a recognition step under way (step_progress.csv) is listed by commune and step, as an assumption
+    row = a[a["Table"] == "Recognition steps under way"]
+    assert row["Assumption"].tolist() == ["Ngọc Thiện: Proof dossier complete"]
+    assert row["Kind"].tolist() == ["assumption"] and "II.1.1" in row["Where it comes from"].iloc[0]
+    assert "Ngọc Thiện: Hoàn thiện hồ sơ chứng minh tiêu chí" in set(tables.assumptions(plan, "vi").iloc[:, 1])
     o = tables.overrides(load_scenario("programme_cut_20"), "vi", plan)
     assert o.iloc[0].tolist() == ["Hệ số vốn: Vốn CTMTQG xây dựng NTM (Trung ương và tỉnh)", "0,8"]
     assert len(tables.overrides(sc, "en")) == 0
