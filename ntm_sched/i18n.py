@@ -128,8 +128,9 @@ VI: dict[str, str] = {
     "banner_timeout": "Lời giải chưa chứng minh tối ưu trong thời gian cho phép",
     "canonical_rule": ("Lịch trình và phân bổ vốn được chọn theo một quy tắc cố định, nên mỗi lần chạy cho cùng "
                        "một kết quả: trong các lịch đạt cùng mức trễ hạn, vốn ngoài dự toán và chi phí, mỗi công "
-                       "việc bắt đầu sớm nhất có thể (tổng ngày bắt đầu nhỏ nhất); mỗi khoản chi lấy trước từ các "
-                       "nguồn vốn đứng trước trong kế hoạch."),
+                       "việc bắt đầu sớm nhất có thể (tổng ngày bắt đầu nhỏ nhất); vốn ngoài dự toán được dùng muộn "
+                       "nhất có thể (các đợt vốn đã có trong kế hoạch được chi trước); mỗi khoản chi lấy trước từ "
+                       "các nguồn vốn đứng trước trong kế hoạch."),
     "not_repeatable": ("Lưu ý: chi tiết của lịch (ngày từng việc, nguồn vốn từng khoản) có thể khác giữa các lần "
                        "chạy: {reasons}."),
     "rep_tier_not_proven": "một bậc mục tiêu chưa được chứng minh tối ưu trong thời gian cho phép",
@@ -290,7 +291,8 @@ EN: dict[str, str] = {
     "banner_timeout": "The answer was not proven optimal within the time limit",
     "canonical_rule": ("The schedule and the allocation are chosen by a fixed rule, so every run gives the same "
                        "answer: among the schedules with the same lateness, extra money and cost, each work starts "
-                       "as early as it can (the smallest sum of start dates); each payment comes first from the "
+                       "as early as it can (the smallest sum of start dates); money beyond the plan's sources is drawn "
+                       "as late as it can (the planned tranches pay first); each payment comes first from the "
                        "sources listed first in the plan."),
     "not_repeatable": ("Note: the details of the schedule (each work's dates, each payment's source) may differ "
                        "between runs: {reasons}."),

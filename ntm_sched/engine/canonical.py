@@ -8,8 +8,11 @@ three runs (issue 25). This module picks the one that is shown, by a rule a pers
 1. **Schedule.** Every tier is held at its value (``tier <= value``); among the schedules that
    reach them, the one with the **smallest sum of start dates** ("each task as early as the
    tiers allow").
-2. **Allocation.** Dates and modes held, the extra-funding tier held; each instalment is paid
-   from the **sources listed first** in the plan (the smallest sum of ``source rank x amount``).
+2. **Allocation.** Dates and modes held, the extra-funding tier held: money beyond the plan's
+   sources (an unlimited source) is **drawn as late as the schedule allows**, so the planned
+   tranches pay first (the smallest sum of ``amount x days before the horizon`` of those draws);
+   then each instalment is paid from the **sources listed first** in the plan (the smallest sum
+   of ``source rank x amount``).
 3. Whatever is still tied after 1 and 2 is settled by one fixed search: a fresh model (built
    from the problem and the tiers' values only: no hint from the search that found them, only
    each task's earliest start by releases and precedences), one
@@ -72,17 +75,34 @@ def _held_model(problem: Problem, held: dict[str, int], money_formulation: str) 
     return bm
 
 
-def _payment_terms(problem: Problem, bm: BuiltModel) -> list[Any]:
-    """``rank(source) x amount`` over every payment variable (rank 0 for the plan's first source)."""
-    rank = {s.name: k for k, s in enumerate(problem.sources)}
-    terms: list[Any] = []
+def _payments(problem: Problem, bm: BuiltModel, sol: Solution) -> list[tuple[str, int, Any]]:
+    """``(source, day paid, amount variable)`` of every payment variable, the schedule ``sol`` held."""
+    out: list[tuple[str, int, Any]] = []
     if bm.cash is not None:
-        for tb in bm.cash.tasks.values():
-            terms += [rank[src] * var for (src, _), var in tb.flows.items() if rank[src]]
-    for (_, src), var in list(bm.pay_start.items()) + list(bm.pay_end.items()):
-        if rank[src] and isinstance(var, cp_model.IntVar):
-            terms.append(rank[src] * var)
-    return terms
+        for tid, tb in bm.cash.tasks.items():
+            ts = sol.tasks[tid]
+            for (src, b), var in tb.flows.items():
+                lo, hi = tb.money_buckets[b]
+                out.append((src, ts.start if lo <= ts.start <= hi else ts.end, var))
+    for which, pays in (("start", bm.pay_start), ("end", bm.pay_end)):
+        for (tid, src), var in pays.items():
+            if isinstance(var, cp_model.IntVar):
+                ts = sol.tasks[tid]
+                out.append((src, ts.start if which == "start" else ts.end, var))
+    return out
+
+
+def _extra_early_terms(problem: Problem, pays: list[tuple[str, int, Any]]) -> list[Any]:
+    """``amount x days before the horizon`` of every draw on an unlimited source: smallest when the
+    money beyond the plan's sources is drawn as late as the schedule allows (planned money first)."""
+    unlimited = {s.name for s in problem.sources if s.unlimited}
+    return [max(0, problem.horizon - t) * var for src, t, var in pays if src in unlimited and problem.horizon > t]
+
+
+def _rank_terms(problem: Problem, pays: list[tuple[str, int, Any]]) -> list[Any]:
+    """``rank(source) x amount`` over every payment (rank 0 for the plan's first source)."""
+    rank = {s.name: k for k, s in enumerate(problem.sources)}
+    return [rank[src] * var for src, _, var in pays if rank[src]]
 
 
 def held_values(tiers: list[TierResult], present: list[str]) -> dict[str, int]:
@@ -150,17 +170,25 @@ def canonicalize(
         m.add(bm.end[t.id] == ts.end)
         for k, lit in enumerate(bm.mode_lits.get(t.id, [])):
             m.add(lit == int(k == ts.mode))
-    terms = _payment_terms(problem, bm)
+    pays = _payments(problem, bm, first)
     sol, st2, cut2, last = first, cp_model.OPTIMAL, False, s1
-    if terms:
+    # step 2a: money beyond the plan's sources as late as possible; 2b: sources in the plan's order
+    for terms in (_extra_early_terms(problem, pays), _rank_terms(problem, pays)):
+        if not terms:
+            continue
         m.minimize(sum(terms))
+        m.clear_hints()
         s2 = _solver(work, wall)
-        st2 = s2.solve(m)
-        if st2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            sol, last = bm.solution_from(s2), s2
-            cut2 = s2.wall_time >= wall * 0.999 and st2 != cp_model.OPTIMAL
-        else:  # keep step 1's payments (repeatable all the same)
+        st = s2.solve(m)
+        if st not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            st2 = cp_model.FEASIBLE  # keep the payments so far (repeatable all the same)
+            break
+        sol, last = bm.solution_from(s2), s2
+        cut2 = cut2 or (s2.wall_time >= wall * 0.999 and st != cp_model.OPTIMAL)
+        if st != cp_model.OPTIMAL:
             st2 = cp_model.FEASIBLE
+            break
+        m.add(sum(terms) <= round(s2.objective_value))
     reasons: list[str] = []
     if not tiers_proven:
         reasons.append("tier_not_proven")

@@ -135,3 +135,17 @@ def test_a_weighted_objective_is_held_whole() -> None:
 def test_canonical_can_be_turned_off(flag: bool) -> None:
     r = solve(tied_problem(), SolveOptions(time_limit=10, workers=1, seed=0, canonical=flag))
     assert (r.canonical is not None) == flag
+
+
+def test_money_beyond_the_plan_is_drawn_as_late_as_possible() -> None:
+    """Two works paid at their end (days 2 and 8), one limited source of 10 that could pay either:
+    the money beyond the plan's sources pays the later one, whatever the seed (the planned tranche first)."""
+    tasks = (Task("P", (Mode(2, cost=10),), due=2, tardiness_weight=1),
+             Task("Q", (Mode(2, cost=10),), release=6, due=8, tardiness_weight=1))
+    p = Problem(tasks=tasks, sources=(Source("S", (Tranche(0, 10),)), Source("X", unlimited=True, unit_price=1)),
+                horizon=20, advance_share=0.0, objective=LEX)
+    for workers, seed in ((1, 0), (2, 4)):
+        r = solve(p, SolveOptions(time_limit=10, workers=workers, seed=seed))
+        assert r.canonical.repeatable and r.check.ok
+        paid = {(pay.task_id, pay.source): pay.amount for pay in r.solution.payments}
+        assert paid == {("P", "S"): 10, ("Q", "X"): 10}, paid
