@@ -38,7 +38,7 @@ def solved(plan: Any, key: tuple[str, ...]) -> Any:
 MONEY_LATE = ("07303", "07360")
 """Lan Giới and Ngọc Thiện with none of the plan's money and extra money only from 01/11/2019: Lan
 Giới's works wait for money (late, but its dates were reachable), Ngọc Thiện's inspection of
-31/08/2019 is out of reach whatever the money (earliest 10/09/2019 under the assumed durations)."""
+31/08/2019 is out of reach whatever the money (earliest 05/09/2019 under the assumed durations)."""
 
 
 def money_late_plan(plan: Any) -> Any:

@@ -145,7 +145,7 @@ class SolveOptions:
     pattern_solve_time: float = 4.0
     lns_solve_time: float = 1.0
     canonical: bool = True
-    canonical_work: float = 10.0
+    canonical_work: float = 2.0
     canonical_wall: float = 120.0
 
     def __post_init__(self) -> None:

@@ -171,3 +171,22 @@ def test_commune_codes_come_from_text_or_a_file(tmp_path: Path) -> None:
     f.write_text("code,name\n90001,Một\n90002,Hai\n", encoding="utf-8")
     assert read_commune_codes(str(f)) == ["90001", "90002"]
     assert read_commune_codes("90001; 90002,90003") == ["90001", "90002", "90003"]
+
+
+def test_the_filled_workbook_reports(tmp_path: Path, monkeypatch) -> None:
+    """The office's next step after solving: the scenario report of its own workbook (a scenario file
+    beside it), in its own name and nobody else's."""
+    import json
+
+    path = _new(tmp_path)
+    _fill_plan(path)
+    (tmp_path / "base.yaml").write_text("plan: plan.xlsx\nsolver:\n  time_limit: 20\n  workers: 1\n",
+                                        encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["report", str(tmp_path / "base.yaml"), "--run", "office"]) == 0
+    out = tmp_path / "outputs" / "office" / "base"
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["status"] in ("OPTIMAL", "FEASIBLE") and summary["verified"] is True
+    assert summary["unit"]["name"] == "Sơn Hà" and summary["repeatable"] is True
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "Sơn Hà" in html and "Tân Yên" not in html

@@ -131,7 +131,7 @@ def test_app_and_budget_pages_show_the_banner_and_only_their_unit(tmp_path: Path
 
 
 def test_risk_outputs_name_only_the_invented_unit(tmp_path: Path, capsys) -> None:
-    from ntm_sched.studies.risk.view import RiskReport
+    from ntm_sched.studies.risk.notebook import RiskReport
 
     out = tmp_path / "risk"
     assert main(["risk", SCENARIO, "--samples", "40", "--jobs", "1", "--seed", "1", "--out", str(out),
