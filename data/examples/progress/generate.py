@@ -83,10 +83,13 @@ def main(history: str = "history") -> None:
         done = {x["task_id"] for x in rows if x["actual_finish"]}
         done |= {k for k, v in previous.items() if v["actual_finish"]}
         start = WEEKS[0] if week == WEEKS[1] else dt.date(1900, 1, 1)
+        started = {x["task_id"] for x in rows} | set(previous)
         paid = []
         for _, p in pays.iterrows():
             if p["source"] == "EXTRA":
                 continue  # money beyond the plan's sources was not found: it is still owed
+            if p["task_id"] not in started:
+                continue  # a work not reported as started (its predecessor behind) has been paid nothing
             d = p["date"]
             if d > week:
                 continue
