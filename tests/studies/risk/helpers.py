@@ -27,6 +27,9 @@ def make_small_plan(folder: Path, communes: tuple[str, ...] = SMALL_COMMUNES) ->
     keep = set(t["task_id"])
     t["predecessors"] = [";".join(x for x in p.split(";") if x in keep) for p in t["predecessors"]]
     t.to_csv(folder / "tasks.csv", index=False)
+    if (folder / "step_progress.csv").exists():  # steps under way of the communes kept only
+        sp = pd.read_csv(folder / "step_progress.csv", **rd)
+        sp[sp["commune_code"].isin(communes)].to_csv(folder / "step_progress.csv", index=False)
     f = pd.read_csv(folder / "funding.csv", **rd)
     # the communes' own money (commune budgets, residents) plus one district tranche: money is tight,
     # so the plan must use the residents' contributions and their delay matters
