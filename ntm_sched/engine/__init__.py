@@ -21,6 +21,11 @@ status period (finished, started, money paid) into the problem of the rest; a
 :func:`ntm_sched.engine.earliest.earliest_end` asks how early one task can end while the
 lateness tier stays within a cap (probes between a proven bound and the best end found).
 
+:class:`ntm_sched.engine.groups.GroupSearch` asks which groups of deadlines can be met together:
+the largest sets, searched exactly across a chain of problems that differ only in money (each set
+a feasibility question settled by a checked schedule or a CP-SAT proof, or said unsettled).
+:class:`ntm_sched.engine.stop.StopFlag` stops every CP-SAT search started while it is current.
+
 :func:`check` verifies any :class:`Solution` without CP-SAT; :func:`read_psplib`
 reads PSPLIB ``.sm``/``.mm`` files; :mod:`ntm_sched.engine.bench` benchmarks them;
 :mod:`ntm_sched.engine.transforms` derives problems from problems (unlimited or scaled sources,
