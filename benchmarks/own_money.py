@@ -16,8 +16,10 @@
 * ``--marginal``: ``budget.marginal_value`` per seed (each commune's days gained, with the most
   it could gain when a date is not proven; rows proven; the same answer on every seed?); every
   earliest-date question gets ``--time-limit``.
-* ``--cuts``: ``budget.budget_cuts`` at every level (own money), per level its status,
-  gap, communes on time, late communes, district date, money missing.
+* ``--cuts``: ``budget.budget_cuts`` at every level (own money) for every seed: per level and seed
+  the largest set of communes that can make every dated milestone, proven or with its unsettled
+  sets, the others' lateness status and gap, the time of the search and of the solve; whether
+  every seed gives the same set at every level.
 
 The machine's load (``/proc/loadavg``) is printed before and after each block: on a shared
 machine the times are noisy; re-run on an idle machine for the reference figures.
@@ -97,14 +99,28 @@ def small_runs(plan, time_limit, formulations) -> None:
                   flush=True)
 
 
-def cut_runs(plan, levels, time_limit, workers, seed) -> None:
-    t = time.perf_counter()
-    df = budget.budget_cuts(plan, levels, time_limit=time_limit, workers=workers, seed=seed)
-    cols = [c for c in ("level", "status", "lateness", "bound", "gap", "communes_on_time", "late_communes",
-                        "district_recognition_date",
-                        "extra_needed_mvnd", "missing_from", "horizon_end", "source") if c in df.columns]
-    print(df[cols].to_string(index=False))
-    print(f"cuts: {len(df)} levels in {time.perf_counter() - t:.1f} s, monotone {budget.cuts_are_monotone(df)}")
+def cut_runs(plan, levels, time_limit, workers, seeds, search_time, question_time) -> None:
+    """``budget.budget_cuts`` per seed: per level the largest set of communes on time, whether it is proven, the
+    others' lateness status and gap, and the time; then whether every seed gives the same set at every level."""
+    sets = {}
+    for seed in seeds:
+        t = time.perf_counter()
+        df = budget.budget_cuts(plan, levels, time_limit=time_limit, workers=workers, seed=seed,
+                                search_time=search_time, question_time=question_time)
+        print(f"seed {seed} (load {load()}):")
+        for r in df.itertuples():
+            n_unsettled = len(r.unsettled_sets.split(" | ")) if isinstance(r.unsettled_sets, str) else 0
+            n_other = len(r.other_largest.split(" | ")) if isinstance(r.other_largest, str) else 0
+            gap = f"{r.gap:.1%}" if pd.notna(r.gap) else "-"
+            print(f"  {r.level:4.2f}  {r.set_size} {r.set_status:9s} {r.on_time_names}"
+                  f"{f' (+{n_other} other sets of that size)' if n_other else ''}"
+                  f"{f', {n_unsettled} sets unsettled' if n_unsettled else ''}; others {r.status} gap {gap}; "
+                  f"district {r.district_recognition_date}; missing {r.missing_by_month or 0}; "
+                  f"{r.questions} questions, search {r.search_s:.0f} s + solve {r.solve_s or 0:.0f} s", flush=True)
+        print(f"  cuts: {len(df)} levels in {time.perf_counter() - t:.1f} s, horizon {df['horizon_end'].iloc[0]}")
+        sets[seed] = [(r.level, r.on_time_set, r.other_largest, r.set_status) for r in df.itertuples()]
+    same = all(v == sets[seeds[0]] for v in sets.values())
+    print(f"same on-time set (and the other largest sets) at every level on every seed: {same}")
 
 
 def marginal_runs(plan, seeds, time_limit, workers, amount) -> None:
@@ -138,6 +154,8 @@ def main() -> None:
     ap.add_argument("--no-tier", action="store_true", help="skip the own-money tier runs")
     ap.add_argument("--cuts", action="store_true", help="also run budget cuts at --levels")
     ap.add_argument("--levels", default="1,0.9,0.8,0.7,0.6,0.5")
+    ap.add_argument("--search-time", type=float, default=30.0, help="--cuts: seconds per level for the set search")
+    ap.add_argument("--question-time", type=float, default=6.0, help="--cuts: seconds of one feasibility question")
     ap.add_argument("--small", action="store_true", help="also the restricted plans (1 worker, --time-limit)")
     ap.add_argument("--marginal", action="store_true", help="also budget marginal per seed (--time-limit per solve)")
     ap.add_argument("--amount", type=float, default=500.0, help="million VND per commune for --marginal")
@@ -157,7 +175,8 @@ def main() -> None:
         print(f"load after marginal: {load()}")
     if args.cuts:
         print(f"load before cuts: {load()}")
-        cut_runs(plan, [float(x) for x in args.levels.split(",")], args.time_limit, args.workers, args.seeds[0])
+        cut_runs(plan, [float(x) for x in args.levels.split(",")], args.time_limit, args.workers, args.seeds,
+                 args.search_time, args.question_time)
         print(f"load after cuts: {load()}")
 
 

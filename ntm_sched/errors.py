@@ -39,6 +39,10 @@ class Interrupted(KeyboardInterrupt):
         super().__init__(f"interrupted by {signal.Signals(self.signum).name}")
 
 
+class Cancelled(Exception):
+    """The person who started a long question (a page's Cancel button) asked it to stop; nothing was answered."""
+
+
 def signal_name(exc: BaseException) -> str:
     """``SIGTERM`` for an :class:`Interrupted`, ``SIGINT`` for a plain ``KeyboardInterrupt``."""
     return signal.Signals(getattr(exc, "signum", signal.SIGINT)).name

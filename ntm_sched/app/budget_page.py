@@ -8,6 +8,8 @@ second tab).
 
 from __future__ import annotations
 
+import tempfile
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -15,10 +17,14 @@ import pandas as pd
 
 from ntm_sched.app import view
 from ntm_sched.engine import SolveOptions
+from ntm_sched.engine.stop import StopFlag
+from ntm_sched.errors import Cancelled
 from ntm_sched.i18n import commune_names, label, milestone_label, name_field, source_names, status_label
 from ntm_sched.io import data_dir
+from ntm_sched.plan.validate import format_issues
 from ntm_sched.report import tables
 from ntm_sched.studies import budget
+from ntm_sched.studies.budget import AllocationError
 from ntm_sched.units import format_date, format_money, format_number, to_date
 
 
@@ -172,25 +178,53 @@ def scale_markdown(ans: Any, lang: str = "vi") -> str:
 
 
 def cuts_html(df: pd.DataFrame, plan: Any, lang: str = "vi") -> str:
-    """Budget cuts: communes on time, late communes by name, district date, money missing, per level."""
+    """Budget cuts, per level: the communes that can still make it (by name, the set proven or not), those that
+    cannot with their days late and first missed milestone, the district's date, money missing by month, the
+    others' lateness proven or its gap, and the sets left unsettled."""
     L = lambda k, **kw: label(k, lang, **kw)  # noqa: E731
     if df is None or not len(df):
         return _p(L("no_rows"))
+    cn = commune_names(plan, lang)
+
+    def names(codes: Any) -> str:
+        return ", ".join(cn.get(c, c) for c in str(codes).split(";") if c) if isinstance(codes, str) and codes else "-"
+
+    def late(detail: Any) -> str:
+        if not isinstance(detail, str) or not detail:
+            return "-"
+        out = []
+        for item in detail.split(";"):
+            code, days, milestone = item.split(":", 2)
+            out.append(f"{cn.get(code, code)}: {days} ({milestone_label(milestone, lang)})")
+        return "; ".join(out)
+
+    def others(st: Any, gap: Any) -> str:
+        if str(st) == "OPTIMAL":
+            return L("b_others_proven")
+        txt = status_label(str(st), lang)
+        return txt + (", " + L("b_others_gap", gap=format_number(100 * float(gap), lang, 1)) if pd.notna(gap) else "")
+
     t = pd.DataFrame({
         L("b_level"): [f"{round(100 * float(v))} %" for v in df["level"]],
-        L("b_budget"): df["budget_mvnd"].round().astype(int),
-        L("h_status"): [status_label(str(s), lang) for s in df["status"]],
-        L("h_on_time"): [f"{int(v)}" if pd.notna(v) else "-" for v in df["communes_on_time"]],
-        L("b_late_communes"): [_names(str(v).split(";"), plan, lang) if isinstance(v, str) and v else "-"
-                               for v in df["late_communes"]],
+        L("b_can_make"): [names(v) for v in df["on_time_set"]],
+        L("b_set_status"): [L("b_set_proven") if s == "proven" else L("b_set_unsettled") for s in df["set_status"]],
+        L("b_cannot_make"): [late(v) for v in df["late_detail_codes"]],
         L("late_cause"): [_causes(v, plan, lang) for v in df.get("late_causes", [None] * len(df))],
         L("h_district_date"): [format_date(to_date(v)) or "-" for v in df["district_recognition_date"]],
-        L("b_extra_needed"): [int(v) if pd.notna(v) else None for v in df["extra_needed_mvnd"]],
-        L("b_from"): [L("b_own") if s == "own solve" else L("b_below") for s in df["source"]],
+        L("b_missing_by_month"): [str(v) if isinstance(v, str) and v else "-" for v in df["missing_by_month"]],
+        L("b_others"): [others(s, g) for s, g in zip(df["status"], df["gap"])],
         L("h_verified"): verdict_cells(df, lang),
     })
+    notes = []
+    for r in df.itertuples():
+        lvl = f"{round(100 * float(r.level))} %"
+        if isinstance(r.other_largest, str) and r.other_largest:
+            notes.append(_p(L("b_other_sets", level=lvl, size=r.set_size, sets=r.other_largest)))
+        if isinstance(r.unsettled_sets, str) and r.unsettled_sets:
+            notes.append(_p(L("b_unsettled_sets", level=lvl, sets=r.unsettled_sets), "ntm-msg-bad"))
     bad = [f"{round(100 * float(v))} %" for v in budget.invalid_rows(df, "level")]
-    return invalid_banner(bad, lang) + _p(L("b_cuts_answer")) + view.table_html(t, lang, "ntm-budget-cuts")
+    return (invalid_banner(bad, lang) + _p(L("b_cuts_answer")) + _p(L("b_cuts_method"), "ntm-note")
+            + view.table_html(t, lang, "ntm-budget-cuts") + "".join(notes))
 
 
 def marginal_html(df: pd.DataFrame, plan: Any, lang: str = "vi") -> str:
@@ -273,14 +307,35 @@ class BudgetPage:
         files = sorted(adir.glob("*.csv")) if adir is not None else []
         self.alloc_file = w.Dropdown(options=[(f.name, str(f)) for f in files], description=L("b_file"),
                                      style={"description_width": "initial"}, layout=w.Layout(width="520px"))
+        # an allocation from the officer's own computer (CSV or Excel), checked as soon as it arrives
+        self.upload = w.FileUpload(accept=".csv,.xlsx,.xls", multiple=False, description=L("b_upload"),
+                                   layout=w.Layout(width="320px"))
+        self.upload.add_class("ntm-budget-upload")
+        self.upload_msg = w.HTML()
+        self.upload_msg.add_class("ntm-upload-message")
+        self.uploaded: Path | None = None
+        self._upload_dir: Any = None
+        self.upload.observe(lambda ch: self.receive_upload(), names="value")
         self.levels = w.Text(value="100, 90, 80, 70", description=L("b_levels"),
                              style={"description_width": "initial"}, layout=w.Layout(width="420px"))
         self.amount = w.BoundedFloatText(value=500, min=1, max=100000, step=100, description=L("b_amount"),
                                          style={"description_width": "initial"}, layout=w.Layout(width="420px"))
         self.answers: dict[str, Any] = {}
+        self.downloads: dict[str, Any] = {}
+        self.tables: dict[str, dict[str, pd.DataFrame]] = {}  # the last answer of each question, for its workbook
+        # the cuts question runs for minutes: a progress bar, what it is doing, and a Cancel button
+        self.cuts_bar = w.IntProgress(value=0, min=0, max=1, layout=w.Layout(width="420px", visibility="hidden"))
+        self.cuts_bar.add_class("ntm-cuts-progress")
+        self.cuts_status = w.HTML()
+        self.cuts_status.add_class("ntm-cuts-status")
+        self.cuts_cancel = w.Button(description=L("b_cancel"), button_style="warning", disabled=True)
+        self.cuts_cancel.add_class("ntm-cuts-cancel")
+        self.cuts_cancel.on_click(lambda _: self._stop.set() if self._stop is not None else None)
+        self._stop: StopFlag | None = None
+        self.cuts_thread: threading.Thread | None = None
         sections = []
         for key, title, inputs, run in (
-            ("evaluate", L("b_evaluate"), [self.alloc_file], self.evaluate),
+            ("evaluate", L("b_evaluate"), [self.alloc_file, w.HBox([self.upload]), self.upload_msg], self.evaluate),
             ("minimum", L("b_minimum"), [], self.minimum),
             ("cuts", L("b_cuts"), [self.levels], self.cuts),
             ("marginal", L("b_marginal"), [self.amount], self.marginal),
@@ -290,24 +345,107 @@ class BudgetPage:
             ans = w.HTML()
             ans.add_class(f"ntm-answer-{key}")
             self.answers[key] = ans
-            b.on_click(self._runner(run, ans, b))
+            dl = w.HTML()
+            dl.add_class(f"ntm-download-{key}")
+            self.downloads[key] = dl
+            extra: list[Any] = []
+            if key == "cuts":
+                b.on_click(self._cuts_runner(ans, b))
+                extra = [w.HBox([self.cuts_bar, self.cuts_cancel]), self.cuts_status]
+            else:
+                b.on_click(self._runner(run, ans, b, key))
             sections.append(w.VBox([w.HTML(f'<div class="ntm-page"><h3>{view.esc(title)}</h3></div>'),
-                                    *inputs, b, ans]))
+                                    *inputs, b, *extra, ans, dl]))
         self.widget = w.VBox([w.HTML(view.CSS + view.invented_html(plan, lang)
                                      + f'<p class="ntm-note">{view.esc(L("b_intro"))}</p>'), *sections],
                              layout=w.Layout(max_width="1200px"))
 
-    def _runner(self, fn: Any, out: Any, button: Any) -> Any:
+    def _runner(self, fn: Any, out: Any, button: Any, key: str) -> Any:
         def go(_: Any = None) -> None:
             button.disabled = True
             out.value = f'<p class="ntm-note">{view.esc(label("b_working", self.lang))}</p>'
+            self.downloads[key].value = ""
             try:
                 out.value = fn()
+                self._offer(key)
             except Exception as exc:  # noqa: BLE001 - shown to the user, the page stays usable
                 out.value = f'<p class="ntm-msg-bad">{view.esc(label("app_error", self.lang, error=exc))}</p>'
             finally:
                 button.disabled = False
         return go
+
+    def _cuts_runner(self, out: Any, button: Any) -> Any:
+        """Run the cuts question in a thread (the page stays live: the Cancel button works), saying what it does."""
+        def go(_: Any = None) -> None:
+            if self.cuts_thread is not None and self.cuts_thread.is_alive():
+                return
+            try:
+                levels = self.cut_levels()
+            except ValueError as exc:
+                out.value = f'<p class="ntm-msg-bad">{view.esc(label("app_error", self.lang, error=exc))}</p>'
+                return
+            button.disabled = True
+            self._stop = StopFlag()
+            self.cuts_cancel.disabled = False
+            self.cuts_bar.max, self.cuts_bar.value = 2 * len(levels), 0
+            self.cuts_bar.layout.visibility = "visible"
+            out.value = f'<p class="ntm-note">{view.esc(label("b_working", self.lang))}</p>'
+
+            self.downloads["cuts"].value = ""
+
+            def work() -> None:
+                try:
+                    out.value = self.cuts(levels, self._stop)
+                    self._offer("cuts")
+                except Cancelled as exc:
+                    out.value = f'<p class="ntm-msg-bad">{view.esc(label("b_cancelled", self.lang, what=exc))}</p>'
+                except Exception as exc:  # noqa: BLE001 - shown to the user, the page stays usable
+                    out.value = f'<p class="ntm-msg-bad">{view.esc(label("app_error", self.lang, error=exc))}</p>'
+                finally:
+                    button.disabled = False
+                    self.cuts_cancel.disabled = True
+                    self.cuts_bar.layout.visibility = "hidden"
+
+            self.cuts_thread = threading.Thread(target=work, name="ntm-budget-cuts", daemon=True)
+            self.cuts_thread.start()
+        return go
+
+    def _offer(self, key: str) -> None:
+        """The last answer of ``key`` as an XLSX download link under it."""
+        if key in self.tables:
+            self.downloads[key].value = view.download_link(self.tables[key], f"{key}.xlsx",
+                                                           label("b_download", self.lang))
+
+    def receive_upload(self) -> None:
+        """Check the file the officer uploaded with the ``budget evaluate`` reader; errors are shown with their row
+        and column, a valid file is used by the evaluation instead of the list."""
+        files = self.upload.value
+        if not files:
+            return
+        f = files[0]
+        name = Path(str(f["name"])).name or "allocation.csv"
+        if self._upload_dir is None:
+            self._upload_dir = tempfile.TemporaryDirectory(prefix="ntm-upload-")
+        target = Path(self._upload_dir.name) / name
+        target.write_bytes(bytes(f["content"]))
+        try:
+            budget.read_allocation(target, self.plan)
+        except AllocationError as exc:
+            self.uploaded = None
+            text = format_issues(exc.issues, self.lang).replace(str(target), name)
+            self.upload_msg.value = f'<pre class="ntm-msg-bad">{view.esc(text)}</pre>'
+            return
+        self.uploaded = target
+        self.upload_msg.value = _p(label("b_upload_ok", self.lang, name=name), "ntm-msg-ok")
+
+    def show_progress(self, p: Any) -> None:
+        """A :class:`~ntm_sched.studies.budget.cuts.CutsProgress` on the page: bar, level k of n, phase, time."""
+        step = {"search": 0, "solve": 1, "done": 2}[p.phase]
+        self.cuts_bar.value = min(self.cuts_bar.max, 2 * (p.level_index - 1) + step)
+        self.cuts_status.value = '<p class="ntm-note">' + view.esc(label(
+            "b_cuts_progress", self.lang, k=p.level_index, n=p.levels, level=round(100 * p.level),
+            phase=label(f"b_phase_{p.phase}", self.lang), questions=p.questions,
+            elapsed=format_number(p.elapsed_s, self.lang, 0))) + "</p>"
 
     def base(self) -> Any:
         if self._base is None:
@@ -315,13 +453,18 @@ class BudgetPage:
         return self._base
 
     def evaluate(self) -> str:
-        rep = budget.evaluate_allocation(self.plan, self.alloc_file.value, base=self.base(), options=self.options)
+        path = self.uploaded if self.uploaded is not None else self.alloc_file.value
+        rep = budget.evaluate_allocation(self.plan, path, base=self.base(), options=self.options)
+        self.tables["evaluate"] = rep.tables()
         return evaluation_html(rep, self.plan, self.lang)
 
     def minimum(self) -> str:
-        return minimum_html(budget.minimum_budget(self.plan, self.options), self.plan, self.lang)
+        mb = budget.minimum_budget(self.plan, self.options)
+        self.tables["minimum"] = mb.tables()
+        return minimum_html(mb, self.plan, self.lang)
 
-    def cuts(self) -> str:
+    def cut_levels(self) -> list[float]:
+        """The levels typed in the form ('100, 90, 80' percent), checked."""
         try:
             levels = [float(x.strip().rstrip("%")) / 100 for x in self.levels.value.replace(";", ",").split(",")
                       if x.strip()]
@@ -329,8 +472,16 @@ class BudgetPage:
             raise ValueError(f"{label('b_levels', self.lang)}: {self.levels.value!r}") from None
         if not levels or any(not 0 < v <= 4 for v in levels):
             raise ValueError(f"{label('b_levels', self.lang)}: {self.levels.value!r}")
-        return cuts_html(budget.budget_cuts(self.plan, levels, self.options), self.plan, self.lang)
+        return levels
+
+    def cuts(self, levels: list[float] | None = None, stop: StopFlag | None = None) -> str:
+        """The cut table as HTML (progress shown on the page; ``stop`` cancels between questions and solves)."""
+        levels = self.cut_levels() if levels is None else levels
+        df = budget.budget_cuts(self.plan, levels, self.options, progress=self.show_progress, stop=stop)
+        self.tables["cuts"] = {"cuts": df}
+        return cuts_html(df, self.plan, self.lang)
 
     def marginal(self) -> str:
         df = budget.marginal_value(self.plan, float(self.amount.value), self.options, base=self.base())
+        self.tables["marginal"] = {"marginal": df}
         return marginal_html(df, self.plan, self.lang)

@@ -135,3 +135,19 @@ def invented_html(plan: Any, lang: str = "vi") -> str:
     """
     text = invented_banner(getattr(plan, "unit", None), lang)
     return f'<div class="ntm-page ntm-invented">⚠ {esc(text)}</div>' if text else ""
+
+
+def download_link(tables: dict[str, pd.DataFrame], filename: str, text: str) -> str:
+    """A link that downloads ``tables`` as one XLSX workbook (a sheet per table), carried in the page itself
+    (a ``data:`` address: nothing is written on the server, and it works in Voilà and JupyterLab alike)."""
+    import base64
+    import io
+
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as xw:
+        for name, df in tables.items():
+            df.to_excel(xw, sheet_name=str(name)[:31], index=False)
+    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return (f'<a class="ntm-download" download="{esc(filename)}" href="data:{mime};base64,{data}">'
+            f"⬇ {esc(text)}</a>")

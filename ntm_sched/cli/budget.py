@@ -56,6 +56,10 @@ def add_parser(sub: Subparsers) -> None:
     p.add_argument("--tolerance", type=fraction, default=0.01, help="tolerance of the uniform-scale bisection")
     p = bsub.add_parser("cuts", help="communes on time per budget level", parents=parents)
     p.add_argument("--levels", default=LEVELS_TEXT, help=f"comma-separated levels (default {LEVELS_TEXT})")
+    p.add_argument("--search-time", type=positive_float, default=30.0,
+                   help="seconds per level for the search of the largest sets of communes (default 30)")
+    p.add_argument("--question-time", type=positive_float, default=6.0,
+                   help="seconds of one feasibility question before it is retried or left unsettled (default 6)")
     p = bsub.add_parser("marginal", help="days gained per commune from more earmarked money", parents=parents)
     p.add_argument("--amount", type=positive_float, default=DEFAULT_AMOUNT,
                    help=f"million VND per commune (default {DEFAULT_AMOUNT:g})")
@@ -125,20 +129,26 @@ def main(args: argparse.Namespace) -> int:
                 raise ValueError
         except ValueError:
             return fail(f"--levels: expected comma-separated non-negative numbers, got {args.levels!r}")
-        df = budget_cuts(plan, levels, opts)
-        answered = bool(df["communes_on_time"].notna().all())
+        df = budget_cuts(plan, levels, opts, search_time=args.search_time, question_time=args.question_time)
+        answered = bool(df["set_size"].notna().all())
         invalid = invalid_rows(df, "level")
         write_budget_tables(out, {"cuts": df}, {"question": CUTS_QUESTION, "levels": levels, "answered": answered,
                                                 "monotone": cuts_are_monotone(df), "verified": not invalid,
                                                 "invalid_levels": invalid})
         _write_plot(out, df, str(getattr(args, "lang", None) or "vi"))
         print(f"question: {CUTS_QUESTION}")
-        print(df[["level", "status", "gap", "communes_on_time", "late_recognition", "district_recognition_date",
-                  "extra_needed_mvnd", "missing_from", "horizon_end", "verified"]].to_string(index=False))
+        print(df[["level", "set_status", "set_size", "on_time_names", "status", "gap", "late_detail",
+                  "district_recognition_date", "missing_by_month", "questions", "search_s", "solve_s",
+                  "verified"]].to_string(index=False))
+        for r in df.itertuples():
+            if isinstance(r.other_largest, str):
+                print(f"level {r.level:g}: other sets of {r.set_size}: {r.other_largest}")
+            if isinstance(r.unsettled_sets, str):
+                print(f"level {r.level:g}: UNSETTLED (a larger or another set may be feasible): {r.unsettled_sets}")
         print(f"written: {out}")
         _say_invalid((f"level {r.level:g}", r.verifier_findings) for r in df.itertuples() if str(r.level) in invalid)
         if not answered:
-            return fail(f"no schedule at level(s) {df.loc[df['communes_on_time'].isna(), 'level'].tolist()}")
+            return fail(f"no schedule at level(s) {df.loc[df['set_size'].isna(), 'level'].tolist()}")
         return 1 if invalid else 0
     if verb == "marginal":
         if args.amount <= 0:

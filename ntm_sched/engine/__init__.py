@@ -24,6 +24,11 @@ lateness tier stays within a cap (probes between a proven bound and the best end
 :func:`ntm_sched.engine.bounds.earliest_times` gives every task's earliest start and end from releases,
 precedences, modes and calendars alone (no resources, no money, no CP-SAT): what no schedule can beat.
 
+:class:`ntm_sched.engine.groups.GroupSearch` asks which groups of deadlines can be met together:
+the largest sets, searched exactly across a chain of problems that differ only in money (each set
+a feasibility question settled by a checked schedule or a CP-SAT proof, or said unsettled).
+:class:`ntm_sched.engine.stop.StopFlag` stops every CP-SAT search started while it is current.
+
 :func:`check` verifies any :class:`Solution` without CP-SAT; :func:`read_psplib`
 reads PSPLIB ``.sm``/``.mm`` files; :mod:`ntm_sched.engine.bench` benchmarks them;
 :mod:`ntm_sched.engine.transforms` derives problems from problems (unlimited or scaled sources,

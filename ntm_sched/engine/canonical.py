@@ -37,6 +37,7 @@ from ortools.sat.python import cp_model
 from ntm_sched.engine.builder import BuiltModel, build_model
 from ntm_sched.engine.problem import Problem
 from ntm_sched.engine.result import Canonical, Solution, Status, TierResult
+from ntm_sched.engine.stop import attach
 
 CANONICAL_SEED = 0
 """The one seed of the canonical search (never the user's: the answer must not depend on it)."""
@@ -53,7 +54,7 @@ def _solver(work: float, wall: float) -> cp_model.CpSolver:
     # measured on the base plan (benchmarks/canonical.py): the sum of starts is proven in about
     # a third of the time with the full LP relaxation
     p.linearization_level = 2
-    return s
+    return attach(s)
 
 
 WHOLE_OBJECTIVE = "objective"

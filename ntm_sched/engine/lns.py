@@ -24,6 +24,7 @@ from ortools.sat.python import cp_model
 
 from ntm_sched.engine.cashflow import longest_tails
 from ntm_sched.engine.options import SolveOptions
+from ntm_sched.engine.stop import attach
 
 
 def deadline_lns(bm, values: list[int], expr, time_budget: float, options: SolveOptions,
@@ -95,7 +96,7 @@ def deadline_lns(bm, values: list[int], expr, time_budget: float, options: Solve
         p.max_time_in_seconds = max(0.05, min(sub_time, time_budget - (time.perf_counter() - t0)))
         p.num_workers = int(workers)
         p.random_seed = int(seed)
-        st = solver.solve(m2)
+        st = attach(solver).solve(m2)
         if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             new = [int(solver.value(m2.get_int_var_from_proto_index(k))) for k in range(len(cur))]
             v = value_of(new)

@@ -53,6 +53,7 @@ from ortools.sat.python import cp_model
 from ntm_sched.engine.options import SolveOptions
 from ntm_sched.engine.problem import Problem
 from ntm_sched.engine.result import Solution
+from ntm_sched.engine.stop import attach
 
 
 def soft_deadlines(problem: Problem) -> list[str]:
@@ -176,7 +177,7 @@ def pattern_search(bm, values: list[int], expr, targets: dict[str, int], time_bu
         p.max_time_in_seconds = max(0.05, limit)
         p.num_workers = 1
         p.random_seed = int(seed)
-        st = solver.solve(m2)
+        st = attach(solver).solve(m2)
         if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             vals, v = value_of(solver)
             return solver.status_name(st), vals, v

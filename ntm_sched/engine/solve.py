@@ -20,6 +20,7 @@ from ntm_sched.engine.options import SolveOptions, resolve_options
 from ntm_sched.engine.patterns import deadline_targets, followers, late_roots, pattern_search
 from ntm_sched.engine.problem import Problem
 from ntm_sched.engine.result import Result, Solution, Status, TierResult
+from ntm_sched.engine.stop import attach
 
 _STATUS = {
     cp_model.OPTIMAL: Status.OPTIMAL,
@@ -41,14 +42,14 @@ def is_plain_rcpsp(problem: Problem) -> bool:
 
 
 def make_solver(time_limit: float, workers: int, seed: int, log: bool) -> cp_model.CpSolver:
-    """A CP-SAT solver with deterministic settings."""
+    """A CP-SAT solver with deterministic settings, attached to the current stop flag (:mod:`.stop`)."""
     solver = cp_model.CpSolver()
     p = solver.parameters
     p.max_time_in_seconds = float(time_limit)
     p.num_workers = int(workers)
     p.random_seed = int(seed)
     p.log_search_progress = bool(log)
-    return solver
+    return attach(solver)
 
 
 def _tune_rcpsp(solver: cp_model.CpSolver) -> None:

@@ -25,13 +25,20 @@ def test_status_and_gap_in_words():
 
 def test_cuts_and_marginal_tables_have_names_and_vietnamese_headers(plan):
     cuts = pd.DataFrame({"level": [1.0, 0.8], "budget_mvnd": [80000.0, 64000.0], "status": ["OPTIMAL", "FEASIBLE"],
-                         "communes_on_time": [3, 2], "communes_late": [5, 6],
-                         "late_communes": ["07303;07321", "07303;07321;07360"],
-                         "district_recognition_date": ["2020-09-24", "2020-10-01"], "extra_needed_mvnd": [0, 1200],
-                         "source": ["own solve", "schedule of level 1.0"]})
+                         "gap": [0.0, 0.031], "set_status": ["proven", "unsettled"], "set_size": [2, 1],
+                         "on_time_set": ["07303;07321", "07321"], "other_largest": [None, "Lan Giới"],
+                         "unsettled_sets": [None, "Lan Giới, An Dương"],
+                         "late_detail_codes": ["07360:10:inspection", "07303:14:works_done;07360:10:inspection"],
+                         "district_recognition_date": ["2020-09-24", "2020-10-01"],
+                         "missing_by_month": [None, "2021-01: 1200"]})
     html = bp.cuts_html(cuts, plan)
     assert "Lan Giới, An Dương" in html and "07303" not in html
-    assert "Mức ngân sách" in html and "80 %" in html and "1.200" in html and "lịch của mức thấp hơn" in html
+    assert "Mức ngân sách" in html and "80 %" in html and "2021-01: 1200" in html
+    assert "đã chứng minh" in html and "chưa xác định hết" in html and "sai số 3,1 %" in html
+    assert "Ngọc Thiện: 10 (" in html and "tối ưu (đã chứng minh)" in html
+    assert "Mức 80 %: chưa xác định được các tập" in html and "Mức 80 %: các tập khác cùng 1 xã: Lan Giới" in html
+    en = bp.cuts_html(cuts, plan, "en")
+    assert "Communes that can still make it" in en and "unsettled" in en
     mv = pd.DataFrame({"commune_code": ["07357"], "base_date": [dt.date(2020, 2, 24)],
                        "date_with_more": [dt.date(2020, 2, 10)], "days_gained": [14]})
     html = bp.marginal_html(mv, plan)
@@ -55,10 +62,16 @@ def test_evaluation_without_a_schedule_says_so(plan):
 def test_budget_answers_say_why_late(plan):
     """Issue 22: the cuts table names each late commune's cause, the evaluation lists them with the
     earliest possible date (answers built by hand: the pages only put words on them)."""
-    df = pd.DataFrame([{"level": 1.0, "budget_mvnd": 1000.0, "status": "OPTIMAL", "communes_on_time": 6,
-                        "late_communes": "07360;07303", "late_causes": "07360:out_of_reach;07303:resources_or_money",
-                        "district_recognition_date": "2020-10-03", "extra_needed_mvnd": 0, "source": "own solve",
-                        "verified": True, "verifier_findings": ""}])
+    from ntm_sched.studies.budget.cuts import CUTS_COLUMNS
+
+    row = {c: None for c in CUTS_COLUMNS}
+    row.update({"level": 1.0, "budget_mvnd": 1000.0, "status": "OPTIMAL", "gap": 0.0, "communes_on_time": 6,
+                "set_status": "proven", "set_size": 6, "on_time_set": "07321",
+                "late_communes": "07360;07303", "late_detail_codes": "07360:5:inspection;07303:9:works_done",
+                "late_causes": "07360:out_of_reach;07303:resources_or_money",
+                "district_recognition_date": "2020-10-03", "extra_needed_mvnd": 0, "source": "own solve",
+                "verified": True, "verifier_findings": ""})
+    df = pd.DataFrame([row])
     html = bp.cuts_html(df, plan, "vi")
     assert "Vì sao trễ" in html
     assert "Ngọc Thiện: không thể kịp với thời gian thực hiện giả định" in html
@@ -100,3 +113,85 @@ def test_minimum_budget_says_which_missed_deadlines_are_out_of_reach(plan):
     html = bp.minimum_html(mb, plan, "vi")
     assert "Ngọc Thiện" in html and "Ngày sớm nhất có thể" in html and "10/09/2019" in html
     assert "không thể kịp với thời gian thực hiện giả định" in html
+
+
+def _upload(page, name: str, content: bytes) -> None:
+    import datetime as dt_
+
+    page.upload.value = ({"name": name, "type": "text/csv", "size": len(content), "content": memoryview(content),
+                          "last_modified": dt_.datetime(2026, 1, 1)},)
+
+
+def test_an_uploaded_allocation_is_checked_with_located_errors(plan, tmp_path):
+    page = bp.BudgetPage(plan, allocation_dir=tmp_path)
+    _upload(page, "phan_bo.csv", b"commune_code,source_id,quarter,amount_mvnd\n07303,NOPE,2019Q4,100\n"
+                                 b"07303,HUYEN,2019Q9,-5\n")
+    msg = page.upload_msg.value
+    assert page.uploaded is None
+    assert "phan_bo.csv" in msg and "NOPE" in msg and "2019Q9" in msg  # named file, the bad values
+    assert "ntm-upload-" not in msg  # the server's temporary folder is not shown
+    assert "phan_bo.csv, hàng 2, cột &#x27;source_id&#x27;" in msg  # file, row and column of each problem
+    assert "phan_bo.csv, hàng 3, cột &#x27;amount_mvnd&#x27;" in msg
+    _upload(page, "phan_bo.csv", b"commune_code,source_id,quarter,amount_mvnd\n07303,HUYEN,2019Q4,100\n")
+    assert page.uploaded is not None and page.uploaded.name == "phan_bo.csv"
+    assert "phan_bo.csv" in page.upload_msg.value and "hợp lệ" in page.upload_msg.value
+
+
+def test_cuts_say_what_they_do_can_be_cancelled_and_download_as_xlsx(plan, tmp_path, monkeypatch):
+    import base64
+    import io
+    import re
+    import threading
+
+    from ntm_sched.errors import Cancelled
+    from ntm_sched.studies.budget.cuts import CutsProgress
+
+    page = bp.BudgetPage(plan, allocation_dir=tmp_path)
+    started, release = threading.Event(), threading.Event()
+    table = pd.DataFrame({"level": [1.0], "budget_mvnd": [1.0], "status": ["OPTIMAL"], "gap": [0.0],
+                          "set_status": ["proven"], "set_size": [1], "on_time_set": ["07303"],
+                          "other_largest": [None], "unsettled_sets": [None], "late_detail_codes": [None],
+                          "district_recognition_date": [None], "missing_by_month": [None]})
+
+    def fake_cuts(plan_, levels, options, progress, stop):
+        progress(CutsProgress(1, len(levels), levels[0], "search", 3, 12.0))
+        started.set()
+        release.wait(10)
+        if stop.is_set():
+            raise Cancelled("budget cuts cancelled at level 1 (1 of 2)")
+        return table
+
+    monkeypatch.setattr(bp.budget, "budget_cuts", fake_cuts)
+    page.levels.value = "100, 80"
+    button = [b for b in _buttons(page.widget) if "ntm-budget-cuts" in b._dom_classes][0]
+    button.click()
+    assert started.wait(10)
+    assert page.cuts_bar.max == 4 and page.cuts_bar.layout.visibility == "visible"
+    assert "Mức 1/2 (100 %)" in page.cuts_status.value and "3 câu hỏi" in page.cuts_status.value
+    assert not page.cuts_cancel.disabled
+    page.cuts_cancel.click()
+    release.set()
+    page.cuts_thread.join(10)
+    assert "Đã dừng theo yêu cầu" in page.answers["cuts"].value and page.cuts_cancel.disabled
+    assert page.downloads["cuts"].value == ""
+    started.clear()
+    release.clear()
+    button.click()
+    assert started.wait(10)
+    release.set()
+    page.cuts_thread.join(10)
+    assert "Lan Giới" in page.answers["cuts"].value
+    link = page.downloads["cuts"].value
+    assert 'download="cuts.xlsx"' in link
+    data = base64.b64decode(re.search(r"base64,([^\"]+)", link).group(1))
+    back = pd.read_excel(io.BytesIO(data), sheet_name="cuts", dtype=str)
+    assert list(back["on_time_set"]) == ["07303"]
+
+
+def _buttons(widget):
+    import ipywidgets as w
+
+    if isinstance(widget, w.Button):
+        yield widget
+    for child in getattr(widget, "children", ()):
+        yield from _buttons(child)

@@ -2,161 +2,322 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from ntm_sched.domain import EXTRA_SOURCE, NtmModel, PlanResult, build, keep_if_valid, solve_model
+from ntm_sched.domain import (
+    DISTRICT,
+    EXTRA_SOURCE,
+    MILESTONES,
+    NtmModel,
+    build,
+    keep_if_valid,
+    on_time_table,
+    solve_model,
+)
 from ntm_sched.domain.verify import INVALID_STATUS, verify_result
-from ntm_sched.engine import Solution, SolveOptions
+from ntm_sched.engine import SolveOptions
+from ntm_sched.engine.groups import FEASIBLE, GroupSearch, LevelAnswer, Question
 from ntm_sched.engine.heuristic import lateness_value
+from ntm_sched.engine.stop import StopFlag, stopping
+from ntm_sched.errors import Cancelled
 from ntm_sched.i18n import label
 from ntm_sched.plan import Plan
-from ntm_sched.studies.budget.common import commune_names, options_of, own_money_edit, recognition_dates
+from ntm_sched.studies.budget.common import (
+    commune_names,
+    not_recognised,
+    options_of,
+    own_money_edit,
+    recognition_dates,
+)
 
 DEFAULT_LEVELS = (1.0, 0.9, 0.8, 0.7, 0.6, 0.5)
 
 CUTS_QUESTION = ("every tranche x level, same dates; money the plan lacks only from budget_lab_extra_funding_from; "
-                 "soft deadlines; least weighted lateness of the milestones, then least extra money, then cost "
-                 "and the district's date")
+                 "1) the largest sets of communes (and the district) that can meet every targeted milestone of their "
+                 "recognition chain together, searched exactly over sets; 2) with the set shown held, the least "
+                 "weighted lateness of the other milestones; 3) then least extra money, then cost and the district's "
+                 "date")
 """What :func:`budget_cuts` asks at each level (written in every table and summary)."""
+
+SET_CHOICE = ("of several largest sets the one shown is the first in the plan's order of commune codes; "
+              "the others are listed in other_largest")
+"""How the set shown is chosen when several sets of communes share the largest size."""
+
+PROVEN, UNSETTLED_SETS = "proven", "unsettled"
+
+CANONICAL_WALL = 15.0
+"""Wall-clock cap (s) of the canonical search of each level's schedule: the level's time goal is 60 s; the
+canonical search stops on its deterministic work limit well before on an idle machine, and a cut says so
+(the summary's ``repeatable``)."""
+
+
+@dataclass
+class CutsProgress:
+    """What :func:`budget_cuts` is doing, passed to its ``progress`` callback.
+
+    Attributes
+    ----------
+    level_index, levels
+        The level being answered (1-based) and how many there are.
+    level
+        Its share of the money.
+    phase
+        ``"search"`` (which communes can make it), ``"solve"`` (lateness of the others, cost and dates)
+        or ``"done"``.
+    questions
+        Feasibility questions answered so far at this level.
+    elapsed_s
+        Seconds since :func:`budget_cuts` began.
+    """
+
+    level_index: int
+    levels: int
+    level: float
+    phase: str
+    questions: int
+    elapsed_s: float
+
+
+def cut_groups(model: NtmModel, plan: Plan) -> dict[str, tuple[str, ...]]:
+    """Commune code (and ``DISTRICT``) -> the engine tasks of its chain milestones that carry a target date.
+
+    These are the milestones of the project's one definition of *on time*
+    (:func:`ntm_sched.domain.on_time_table`), for every commune not yet recognised and for the district.
+    """
+    owners = set(not_recognised(plan)) | {DISTRICT}
+    out: dict[str, list[str]] = {}
+    for t in model.problem.tasks:
+        inf = model.info[t.id]
+        if t.due is not None and inf.milestone in MILESTONES and inf.commune_code in owners:
+            out.setdefault(inf.commune_code, []).append(t.id)
+    order = {c: k for k, c in enumerate([*not_recognised(plan), DISTRICT])}
+    return {c: tuple(out[c]) for c in sorted(out, key=lambda c: order[c])}
 
 
 def budget_cuts(plan: Plan, levels: Sequence[float] = DEFAULT_LEVELS, options: SolveOptions | None = None, *,
                 time_limit: float | None = None, workers: int | None = None, seed: int | None = None,
-                horizon_extension_days: int = 365, max_extensions: int = 2) -> pd.DataFrame:
-    """Communes on time and the district's recognition date when every tranche is cut to a level.
+                search_time: float = 30.0, question_time: float = 6.0,
+                horizon_extension_days: int = 365, max_extensions: int = 2,
+                progress: Callable[[CutsProgress], None] | None = None, stop: StopFlag | None = None,
+                search: list[GroupSearch] | None = None) -> pd.DataFrame:
+    """Per budget level: the largest sets of communes that can still make every targeted milestone, proven.
 
-    Question asked at each level (:data:`CUTS_QUESTION`): every tranche of the plan is
-    multiplied by the level (same dates); money missing can only come from the
-    ``budget_lab_extra_funding_from`` date on (:func:`~ntm_sched.studies.budget.common.own_money`);
-    deadlines are soft; the answer is a lexicographically best schedule (least weighted
-    lateness of the milestones, then least extra money, then cost and the district's date) as
-    far as the solver proved it: ``status`` and ``gap`` (of the lateness tier,
-    ``(lateness - bound) / lateness``) say how far.
+    Question asked at each level (:data:`CUTS_QUESTION`): every tranche of the plan is multiplied
+    by the level (same dates); money missing can only come from the ``budget_lab_extra_funding_from``
+    date on (:func:`~ntm_sched.studies.budget.common.own_money`). Then, in order:
 
-    Every level is answered. When no schedule fits before the plan's horizon at some level
-    (works waiting for next year's money cannot finish in time) the horizon is extended by
-    ``horizon_extension_days`` (at most ``max_extensions`` times in all) and the table says so
-    (``horizon_end``); every level is then solved with the same horizon, so the levels stay
-    comparable.
+    1. **Which communes can make it.** The largest sets of communes (and the district) that can meet
+       every targeted milestone of their chain together (:func:`cut_groups`), searched exactly over
+       sets by :class:`~ntm_sched.engine.groups.GroupSearch`: each set is a feasibility question the
+       engine settles with a checked schedule or a CP-SAT proof, or reports unsettled (never guessed).
+       The levels form a nested chain (less money releases less by every date), so a set infeasible
+       at a level is infeasible at every lower level and a schedule of a lower level is re-checked
+       and reused at every higher one. ``set_status`` is ``proven`` when every set of that size or
+       larger was settled; otherwise ``unsettled_sets`` names the sets left open (a larger set, or
+       another set of that size, may be feasible). Several largest sets: :data:`SET_CHOICE`.
+    2. **The others.** With the set shown held (its milestones as hard deadlines), the least weighted
+       lateness of every other milestone: ``lateness``, ``bound``, ``gap``, ``status``.
+    3. **Money, cost and dates** as in every solve (the engine's later tiers, canonical schedule).
 
-    Monotone by construction: levels are solved from the smallest to the largest, each one
-    warm-started with the schedule of the level below; that schedule is also valid at the
-    higher level (every tranche is at least as large), so it is checked there by the engine's
-    checker and kept if it is better than the level's own solve, comparing (communes on time,
-    then earlier district recognition, then less extra money). Hence more money never gives
-    fewer communes on time, nor (at equal count) a later district date. Every row's schedule
-    is a checked schedule of its own level. Bounds are monotone too: the optimum with less
-    money is at least the optimum with more, so a level's lateness bound is raised to the best
-    bound of the larger levels.
+    Time per level: ``search_time`` seconds for step 1 (each question at most ``question_time``,
+    the unsettled ones retried with twice the time while it lasts), ``options.time_limit`` for steps
+    2 and 3 (one lexicographic solve, hinted with the set's schedule). The horizon is the plan's extended
+    by ``horizon_extension_days`` (the works outside the set need only to finish: the question is about
+    the dated milestones), the same for every level and every run; when not even then a schedule is
+    found at the lowest level, it is extended again (at most ``max_extensions`` times in all) for every
+    level (``horizon_end``).
 
-    Every row's schedule, the level's own or carried, is also verified against the level's plan
-    by the plan-level verifier: ``verified``; where it disagrees the status is ``INVALID`` and
-    ``verifier_findings`` says why, and a schedule it rejects is never carried to another level.
+    ``progress`` is called with a :class:`CutsProgress` after every question and phase; ``stop``
+    (a :class:`~ntm_sched.engine.stop.StopFlag`) stops the search between questions and the engine's
+    solves within a fraction of a second; a stopped run raises :class:`~ntm_sched.errors.Cancelled`.
+    ``search`` (a list) receives the :class:`GroupSearch` used (for its question log).
+
+    Every row's schedule is checked by the engine's checker and verified against the level's plan
+    (``verified``; ``INVALID`` where the plan-level verifier disagrees, or where the schedule meets more
+    groups than a proven search allows).
 
     Returns
     -------
     pandas.DataFrame
-        ``level, budget_mvnd, status, lateness, bound, gap, communes_on_time, communes_late,
-        late_communes, late_recognition, late_causes, district_recognition_date, extra_needed_mvnd,
-        missing_from, horizon_end, source, verified, verifier_findings, question``, largest
-        level first.
-        ``late_recognition``: each late commune's name and recognition date; ``late_causes``:
-        ``code:cause;...`` per late commune, ``out_of_reach`` when no money could make it on time
-        under the assumed durations, else ``resources_or_money`` (issue 22); ``missing_from``:
-        the date of the first payment of money the plan lacks; ``source``: the level's own
-        solve or the level below's schedule.
+        One row per level, largest first, with :data:`CUTS_COLUMNS`.
     """
     opts = options_of(options, time_limit, workers, seed)
-    lv = sorted({float(x) for x in levels})
+    lv = sorted({float(x) for x in levels}, reverse=True)
+    if not lv:
+        raise ValueError("budget_cuts: no level")
     names = commune_names(plan)
-    horizon = dt.date.fromisoformat(str(plan.setting("horizon_end")))
+    # the question is about the dated milestones; the other works need only to finish, so the horizon is the
+    # plan's a year later, for every level and run alike (a horizon that depended on whether a first solve
+    # found a schedule in time would change the answer from run to run)
+    horizon = dt.date.fromisoformat(str(plan.setting("horizon_end"))) + dt.timedelta(days=horizon_extension_days)
+    t_start = time.perf_counter()
 
-    def level_plan(level: float) -> Plan:
+    def level_plan(level: float, end: dt.date) -> Plan:
         return (own_money_edit(plan).scale_funding(level)
-                .set_settings({"hard_deadlines": False, "horizon_end": horizon.isoformat()}, "budget lab").done())
+                .set_settings({"hard_deadlines": False, "horizon_end": end.isoformat()}, "budget lab").done())
 
-    def solve_level(level: float, hint: Solution | None) -> tuple[NtmModel, PlanResult]:
-        p = level_plan(level)
-        model = build(p)
-        return model, verify_result(p, solve_model(model, opts, hint=hint))  # checked against the level's plan
+    def tell(k: int, phase: str, questions: int) -> None:
+        if progress is not None:
+            progress(CutsProgress(k + 1, len(lv), lv[k], phase, questions, time.perf_counter() - t_start))
 
-    solved: list[tuple[float, NtmModel, PlanResult, str]] = []
-    prev: PlanResult | None = None
-    extensions = 0
-    for level in lv:
-        model, own = solve_level(level, prev.result.solution if prev is not None and prev.has_schedule else None)
-        while not own.has_schedule and extensions < max_extensions:
+    counter = {"n": 0, "k": 0}
+
+    def on_question(q: Question) -> None:
+        counter["n"] += 1
+        tell(counter["k"], "search", counter["n"])
+
+    with stopping(stop):
+        extensions = 0
+        while True:
+            plans = [level_plan(x, horizon) for x in lv]
+            models = [build(p) for p in plans]
+            groups = cut_groups(models[0], plan)
+            gs = GroupSearch([m.problem for m in models], groups, question_time=question_time,
+                             workers=opts.workers, seed=opts.seed, progress=on_question)
+            empty, _ = gs.ask(len(lv) - 1, frozenset(), max(question_time, 10.0))  # anything at all at the lowest
+            if empty == FEASIBLE or extensions + 1 >= max_extensions or _stopped(stop):
+                break
             extensions += 1
             horizon = horizon + dt.timedelta(days=horizon_extension_days)
-            solved = [(lv_, *solve_level(lv_, None), "own solve") for lv_, *_ in solved]  # same horizon for all
-            prev = solved[-1][2] if solved and solved[-1][2].has_schedule else None
-            model, own = solve_level(level, prev.result.solution if prev is not None else None)
-        chosen, origin = own, "own solve"
-        if prev is not None and prev.has_schedule and prev.result.solution is not None:
-            carried = keep_if_valid(model, prev.result.solution, runtime_s=own.result.runtime_s)
-            if carried is not None:  # checked against the level's plan too, never carried unverified
-                carried = verify_result(level_plan(level), carried)
-            if carried is not None and carried.status != INVALID_STATUS and (
-                    not own.has_schedule or own.status == INVALID_STATUS or _key(carried) > _key(own)):
-                carried.result.tiers = list(own.result.tiers)  # the level's own bound
-                chosen, origin = carried, f"schedule of level {solved[-1][0]}"
-        solved.append((level, model, chosen, origin))
-        prev = chosen if chosen.has_schedule else prev
-    rows: list[dict[str, Any]] = []
-    best_bound: float | None = None
-    for level, model, pr, origin in sorted(solved, key=lambda x: -x[0]):
-        res = pr.result
-        tier = res.tiers[0] if res.tiers else None
-        bound = tier.bound if tier is not None else None
-        if best_bound is not None and (bound is None or best_bound > bound):
-            bound = best_bound  # less money cannot do better than more money
-        best_bound = bound if bound is not None else best_bound
-        value = float(lateness_value(model.problem, res.solution)) if res.solution is not None else None
-        gap = None if value is None or bound is None else (0.0 if value == 0 else max(0.0, (value - bound) / value))
-        s = pr.summary
-        rec = recognition_dates(pr)
-        late = list(s["late_communes"] or []) if pr.has_schedule else None
-        extra = [p for p in (res.solution.payments if res.solution is not None else ())
-                 if p.source == EXTRA_SOURCE and p.amount > 0]
-        status = pr.status if origin == "own solve" else "FEASIBLE"
-        if status == "OPTIMAL" and gap:
-            status = "FEASIBLE"
-        rows.append({
-            "level": level,
-            "budget_mvnd": float(sum(x.total for x in model.problem.sources if not x.unlimited)),
-            "status": status,
-            "lateness": value,
-            "bound": bound,
-            "gap": None if gap is None else round(gap, 4),
-            "communes_on_time": s["communes_on_time"], "communes_late": s["communes_late"],
-            "late_communes": ";".join(late) if late is not None else None,
-            "late_recognition": ("; ".join(f"{names.get(c, c)} {rec[c].isoformat()}" for c in late if c in rec)
-                                 if late is not None else None),
-            # issue 22: per late commune, out of reach whatever the money, or late for lack of it
-            "late_causes": (";".join(f"{c}:{(s.get('late_cause') or {}).get(c) or ''}" for c in late)
-                            if late is not None else None),
-            "district_recognition_date": s["district_recognition_date"],
-            "extra_needed_mvnd": s["extra_funding_mvnd"],
-            "missing_from": model.date(min(p.time for p in extra)).isoformat() if extra else None,
-            "horizon_end": horizon.isoformat(),
-            "source": origin,
-            "verified": s.get("verified"),
-            "verifier_findings": "; ".join((s.get("verifier_findings") or [])[:3]),
-            "question": CUTS_QUESTION,
-        })
-    return pd.DataFrame(rows).reset_index(drop=True)
+        if search is not None:
+            search.append(gs)
+        rows: list[dict[str, Any]] = []
+        for k, level in enumerate(lv):
+            if _stopped(stop):
+                raise Cancelled(f"budget cuts cancelled at level {level:g} ({k + 1} of {len(lv)})")
+            counter["k"], counter["n"] = k, 0
+            tell(k, "search", 0)
+            t0 = time.perf_counter()
+            ans = gs.largest(k, time_budget=search_time)
+            search_s = time.perf_counter() - t0
+            if _stopped(stop):
+                raise Cancelled(f"budget cuts cancelled at level {level:g} ({k + 1} of {len(lv)})")
+            tell(k, "solve", counter["n"])
+            rows.append(_level_row(plans[k], models[k], gs, ans, level, horizon, names, opts, search_s))
+            tell(k, "done", counter["n"])
+    return pd.DataFrame(rows, columns=CUTS_COLUMNS).reset_index(drop=True)
 
 
-def _key(pr: PlanResult) -> tuple[int, int, int]:
+CUTS_COLUMNS = [
+    "level", "budget_mvnd", "set_status", "set_size", "on_time_set", "on_time_names", "other_largest",
+    "unsettled_sets", "status", "lateness", "bound", "gap", "communes_on_time", "communes_late", "late_communes",
+    "late_detail", "late_detail_codes", "late_recognition", "late_causes", "district_on_time",
+    "district_recognition_date", "extra_needed_mvnd", "missing_from", "missing_by_month", "horizon_end",
+    "questions", "search_s", "solve_s", "source", "verified", "verifier_findings", "question",
+]
+"""Columns of the :func:`budget_cuts` table.
+
+``set_status`` ``proven`` | ``unsettled``; ``on_time_set`` the codes of the set shown (``;``, the
+district as ``DISTRICT``), ``on_time_names`` their names; ``other_largest`` the other sets of that size
+(names, ``|`` between sets); ``unsettled_sets`` the sets left open; ``status``/``lateness``/``bound``/``gap``
+the lateness of the others with the set held (step 2); ``late_detail`` each late commune with its days
+late and first missed milestone (``late_detail_codes``: ``code:days:milestone;...``);
+``missing_by_month`` money the plan lacks by month (``2021-01: 1234; ...``); ``late_causes``
+``code:cause;...`` per late commune, ``out_of_reach`` when no money could make it on time under the
+assumed durations, else ``resources_or_money`` (issue 22)."""
+
+
+def _stopped(stop: StopFlag | None) -> bool:
+    return stop is not None and stop.is_set()
+
+
+def _names_of(codes: Sequence[str] | frozenset[str], names: dict[str, str], order: Sequence[str]) -> str:
+    pos = {c: k for k, c in enumerate(order)}
+    return ", ".join(names.get(c, c) for c in sorted(codes, key=lambda c: pos.get(c, len(pos))))
+
+
+def _level_row(level_plan: Plan, model: NtmModel, gs: GroupSearch, ans: LevelAnswer, level: float,
+               horizon: dt.date, names: dict[str, str], opts: SolveOptions, search_s: float) -> dict[str, Any]:
+    """Steps 2 and 3 at one level (the set shown held hard) and the level's row."""
+    order = list(gs.groups)
+    pos = {c: k for k, c in enumerate(order)}
+    largest = sorted(ans.largest, key=lambda c: sorted(pos[x] for x in c))
+    chosen = largest[0] if largest else None
+    row: dict[str, Any] = {c: None for c in CUTS_COLUMNS}
+    row.update(level=level, horizon_end=horizon.isoformat(), question=CUTS_QUESTION, questions=len(ans.questions),
+               search_s=round(search_s, 1), source="own solve",
+               budget_mvnd=float(sum(x.total for x in model.problem.sources if not x.unlimited)),
+               set_status=PROVEN if ans.proven else UNSETTLED_SETS, set_size=ans.size,
+               unsettled_sets=" | ".join(_names_of(c, names, order) for c in ans.unsettled) or None)
+    if chosen is None:
+        row.update(status="UNKNOWN", verified=None, verifier_findings="")
+        return row
+    row.update(on_time_set=";".join(sorted(chosen, key=lambda c: pos[c])),
+               on_time_names=_names_of(chosen, names, order),
+               other_largest=" | ".join(_names_of(c, names, order) for c in largest[1:]) or None)
+    held = {t for g in chosen for t in gs.groups[g]}
+    problem = dataclasses.replace(model.problem, tasks=tuple(
+        dataclasses.replace(t, due_hard=True) if t.id in held else t for t in model.problem.tasks))
+    t0 = time.perf_counter()
+    held_model = model.with_problem(problem)
+    pr = solve_model(held_model, opts.with_(explain=False,
+                                            canonical_wall=min(opts.canonical_wall, CANONICAL_WALL)),
+                     hint=ans.solutions[chosen])
+    if not pr.has_schedule:  # the set's own schedule (checked) answers, with the solve's status said
+        kept = keep_if_valid(held_model, ans.solutions[chosen], runtime_s=pr.result.runtime_s)
+        if kept is not None:
+            kept.result.tiers = list(pr.result.tiers)
+            pr = kept
+    pr = verify_result(level_plan, pr)
+    row["solve_s"] = round(time.perf_counter() - t0, 1)
+    res = pr.result
+    tier = res.tiers[0] if res.tiers else None
+    if res.solution is None:
+        row.update(status=pr.status, verified=pr.summary.get("verified"),
+                   verifier_findings="; ".join((pr.summary.get("verifier_findings") or [])[:3]))
+        return row
+    value = float(lateness_value(problem, res.solution))
+    bound = tier.bound if tier is not None else None
+    gap = None if bound is None else (0.0 if value == 0 else max(0.0, (value - bound) / value))
+    status = pr.status
+    if status == "OPTIMAL" and gap:
+        status = "FEASIBLE"
+    findings = list(pr.summary.get("verifier_findings") or [])
+    met = gs.met(res.solution)
+    if not chosen <= met:
+        findings.append(f"the schedule misses a milestone of the set held: {sorted(chosen - met)}")
+    if ans.proven and len(met) > (ans.size or 0):
+        findings.append(f"the schedule meets {len(met)} groups, more than the proven largest set ({ans.size})")
+    if findings:
+        status = INVALID_STATUS
     s = pr.summary
-    d = s["district_recognition_date"]
-    dn = dt.date.fromisoformat(d).toordinal() if d else 10**9
-    return (int(s["communes_on_time"] or 0), -dn, -int(s["extra_funding_mvnd"] or 0))
+    ot = on_time_table(pr.milestones)
+    late = ot[~ot["on_time"].astype(bool)]
+    rec = recognition_dates(pr)
+    extra = [p for p in res.solution.payments if p.source == EXTRA_SOURCE and p.amount > 0]
+    by_month: dict[str, int] = {}
+    for p in sorted(extra, key=lambda p: p.time):
+        key = model.date(p.time).strftime("%Y-%m")
+        by_month[key] = by_month.get(key, 0) + int(p.amount)
+    row.update(
+        status=status, lateness=value, bound=bound, gap=None if gap is None else round(gap, 4),
+        communes_on_time=s["communes_on_time"], communes_late=s["communes_late"],
+        late_communes=";".join(late["commune_code"].astype(str)),
+        late_detail="; ".join(f"{names.get(str(r.commune_code), r.commune_code)}: {int(r.days_late)} d, "
+                              f"{r.first_missed}" for r in late.itertuples()),
+        late_detail_codes=";".join(f"{r.commune_code}:{int(r.days_late)}:{r.first_missed}" for r in late.itertuples()),
+        late_recognition="; ".join(f"{names.get(c, c)} {rec[c].isoformat()}" for c in late["commune_code"].astype(str)
+                                   if c in rec),
+        # issue 22: per late commune, out of reach whatever the money, or late for lack of it
+        late_causes=";".join(f"{c}:{(s.get('late_cause') or {}).get(c) or ''}"
+                             for c in late["commune_code"].astype(str)) or None,
+        district_on_time=DISTRICT in met,
+        district_recognition_date=s["district_recognition_date"],
+        extra_needed_mvnd=s["extra_funding_mvnd"],
+        missing_from=model.date(min(p.time for p in extra)).isoformat() if extra else None,
+        missing_by_month="; ".join(f"{m}: {v}" for m, v in by_month.items()) or None,
+        verified=False if findings else s.get("verified"),
+        verifier_findings="; ".join(findings[:3]),
+    )
+    return row
 
 
 def cuts_are_monotone(df: pd.DataFrame) -> bool:
@@ -167,9 +328,9 @@ def cuts_are_monotone(df: pd.DataFrame) -> bool:
 
 
 def plot_cuts(df: pd.DataFrame, ax: Any = None, lang: str = "en") -> Any:
-    """Bar chart of communes on time per budget level, with the district's recognition date,
-    the money still missing and the row's status and gap written on each bar (pale bars: not
-    proven optimal). Returns the axes."""
+    """Bar chart of communes on time per budget level (the largest set held), with whether that set is proven,
+    the district's recognition date, the money still missing and the others' status and gap written on each bar
+    (pale bars: not proven). Returns the axes."""
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 3.5))
     d = df.sort_values("level")
@@ -177,9 +338,14 @@ def plot_cuts(df: pd.DataFrame, ax: Any = None, lang: str = "en") -> Any:
     y = [0 if v is None or pd.isna(v) else int(v) for v in d["communes_on_time"]]
     status = list(d["status"]) if "status" in d.columns else ["" for _ in y]
     gaps = list(d["gap"]) if "gap" in d.columns else [None for _ in y]
-    bars = ax.bar(x, y, color=["#4c78a8" if st == "OPTIMAL" else "#9ecae9" for st in status])
-    for b, date, extra, st, gp in zip(bars, d["district_recognition_date"], d["extra_needed_mvnd"], status, gaps):
+    sets = list(d["set_status"]) if "set_status" in d.columns else [None for _ in y]
+    bars = ax.bar(x, y, color=["#4c78a8" if st == "OPTIMAL" and ss in (PROVEN, None) else "#9ecae9"
+                               for st, ss in zip(status, sets)])
+    for b, date, extra, st, gp, ss in zip(bars, d["district_recognition_date"], d["extra_needed_mvnd"], status,
+                                          gaps, sets):
         txt = dt.date.fromisoformat(str(date)).strftime("%d/%m/%Y") if date and not pd.isna(date) else "-"
+        if ss is not None:
+            txt = label("cuts_set_proven" if ss == PROVEN else "cuts_set_unsettled", lang) + "\n" + txt
         if extra and not pd.isna(extra) and extra > 0:
             txt += "\n" + label("cuts_extra", lang, amount=int(extra))
         if st == "OPTIMAL":

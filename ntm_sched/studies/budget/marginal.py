@@ -11,6 +11,11 @@ so a row says whether its dates are proven and, when not, how many days it may s
 Both schedules of every row are checked against the plan they answer for by the plan-level
 verifier (:mod:`ntm_sched.studies.budget.verdict`): a row it rejects says ``INVALID`` and is
 not ranked.
+
+Not the set search of the cut table (:class:`ntm_sched.engine.groups.GroupSearch`, issue 23): the
+question here is a date under a lateness cap, not which communes can meet their dates; its exact
+method is the probe search of :mod:`ntm_sched.engine.earliest` (each probe a hard cap, as each set
+there is a hard set of deadlines).
 """
 
 from __future__ import annotations

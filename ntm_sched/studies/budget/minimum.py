@@ -10,6 +10,13 @@ quarter. :func:`minimum_uniform_scale` (:data:`SCALE_QUESTION`): the least laten
 with the tranches x ``max_scale``, then the smallest uniform scale of the tranches that keeps
 it, by bisection with a stated tolerance. :func:`achievable_deadlines` (deadlines missed by
 one least-lateness schedule, and the dates reached) is kept for callers that want it.
+
+Neither uses the set search of the cut table (:class:`ntm_sched.engine.groups.GroupSearch`, issue
+23), and why: :func:`minimum_budget` has unlimited money, so its lateness tier is the payment-free
+one (proven in seconds) and there is no chain of money levels to search; :func:`minimum_uniform_scale`
+asks for a lateness value (days included), not for which communes meet their dates, and its probes
+are already feasibility questions on a nested chain (scales), an unproven one reported as such
+(``lower_proven``).
 """
 
 from __future__ import annotations

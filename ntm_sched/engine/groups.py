@@ -1,0 +1,440 @@
+"""Which groups of deadlines can be met together: the largest sets, searched exactly, across a chain of problems.
+
+A *group* is a named set of tasks with due dates (the caller's meaning: e.g. the dated
+milestones of one owner). A set ``S`` of groups is *feasible* in a problem when some schedule
+ends every task of every group of ``S`` by its due date (the other deadlines free: their due
+dates are dropped). :class:`GroupSearch` answers "which sets of groups of the largest size are
+feasible?" for each problem of a *chain*: problems that differ only in their money, each
+releasing at most what the one before it releases, at every date, from every source (so every
+schedule of ``problems[k + 1]`` is a schedule of ``problems[k]``; :func:`check_nested` verifies
+this before anything is asked).
+
+Each set is a **feasibility question**, settled in one of three ways and never guessed:
+
+* **feasible**: a schedule meeting every deadline of the set, checked by the engine's
+  independent checker (:func:`ntm_sched.engine.checker.check`) against the problem asked;
+* **infeasible**: proven by CP-SAT, on the model with the set's deadlines hard (``INFEASIBLE``)
+  or on the model minimising their lateness (optimum above 0);
+* **unsettled**: neither within the question's time (or the search's budget, or a stop request),
+  and reported as such.
+
+How a question is answered (:meth:`GroupSearch.ask`): first from what is known (monotonicity,
+below); then a money-aware schedule generation scheme (:mod:`ntm_sched.engine.heuristic`) with
+only the set's deadlines (a schedule that meets them is checked and settles the question in a
+fraction of a second); then two CP-SAT searches race, one worker each: the set's deadlines as
+hard constraints without objective (presolve and propagation prove most infeasible sets in
+0.3-2 s, as the deadline patterns of :mod:`ntm_sched.engine.patterns` do) and their lateness
+minimised from the best schedule known (value 0: feasible; a bound above 0: infeasible).
+
+**Monotone pruning** (the chain's order is the caller's "more money first"):
+
+* a set infeasible in ``problems[k]`` makes every superset infeasible in ``problems[k]`` and in
+  every later problem (less money);
+* a schedule of ``problems[k]`` is re-checked (checker) in every earlier problem (more money), where
+  it meets the same deadlines: every set of groups it meets is feasible there, and their subsets.
+
+Schedules are never carried unchecked; infeasibility is carried by the chain's nesting, which
+:func:`check_nested` proves from the data.
+
+The search of the largest sets at one problem (:meth:`GroupSearch.largest`): every single group
+first, then the sizes from an upper bound downwards (the number of groups feasible alone; the
+largest size of the previous, richer problem when that was settled), each size's candidates being
+the sets of that size with no known-infeasible subset. The first size with a feasible set is the
+answer; every candidate of that size is settled (or reported unsettled), so *every* largest set is
+listed, and a larger unsettled set is reported as such (the answer is then not proven). The number
+of candidates grows as ``C(n, size)``: the search is meant for a few groups (tens at most).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from ntm_sched.engine.builder import build_model
+from ntm_sched.engine.checker import check
+from ntm_sched.engine.heuristic import money_sgs
+from ntm_sched.engine.problem import Objective, Problem, ProblemError
+from ntm_sched.engine.result import Solution
+from ntm_sched.engine.solve import make_solver
+from ntm_sched.engine.stop import stop_requested
+
+FEASIBLE, INFEASIBLE, UNSETTLED = "feasible", "infeasible", "unsettled"
+"""The three answers of a feasibility question."""
+
+
+def check_nested(problems: Sequence[Problem]) -> None:
+    """Raise :class:`ProblemError` unless every schedule of ``problems[k + 1]`` is one of ``problems[k]``.
+
+    Sufficient condition checked: the same tasks, precedences, resources, budgets, calendars,
+    horizon and advance share, the same sources (names, unlimited ones identical) and, for every
+    limited source, at every release date of either problem, the money released so far by
+    ``problems[k + 1]`` at most that of ``problems[k]``.
+    """
+    for k in range(len(problems) - 1):
+        a, b = problems[k], problems[k + 1]
+        for name in ("tasks", "precedences", "resources", "budgets", "calendars", "horizon", "advance_share"):
+            if getattr(a, name) != getattr(b, name):
+                raise ProblemError(f"group search: problems {k} and {k + 1} differ in {name}, not only in money")
+        if [s.name for s in a.sources] != [s.name for s in b.sources]:
+            raise ProblemError(f"group search: problems {k} and {k + 1} have different sources")
+        for sa, sb in zip(a.sources, b.sources):
+            if sa.unlimited or sb.unlimited:
+                if sa != sb:
+                    raise ProblemError(f"group search: source {sa.name!r} differs between problems {k} and {k + 1}")
+                continue
+            for t in sorted({tr.time for tr in sa.tranches} | {tr.time for tr in sb.tranches}):
+                ra = sum(tr.amount for tr in sa.tranches if tr.time <= t)
+                rb = sum(tr.amount for tr in sb.tranches if tr.time <= t)
+                if rb > ra:
+                    raise ProblemError(f"group search: source {sa.name!r} releases more by period {t} in problem "
+                                       f"{k + 1} ({rb}) than in problem {k} ({ra}): the chain is not nested")
+
+
+@dataclass
+class Question:
+    """One feasibility question and its answer (for logs, tables and benchmarks)."""
+
+    level: int
+    groups: frozenset[str]
+    answer: str
+    how: str
+    """``asked`` (CP-SAT), ``heuristic`` (a checked schedule generation scheme), ``known`` (a checked
+    schedule of this or a poorer problem meets it), ``carried`` (a subset infeasible here or in a
+    richer problem), ``not asked`` (budget spent or stopped)."""
+    seconds: float = 0.0
+
+
+@dataclass
+class LevelAnswer:
+    """The largest feasible sets of groups of one problem of the chain.
+
+    Attributes
+    ----------
+    level
+        Index of the problem in the chain.
+    size
+        The largest number of groups met together by a schedule found (``None``: not even the
+        empty set was shown feasible).
+    largest
+        Every feasible set of that size found, sorted.
+    solutions
+        A checked schedule of the problem per set of :attr:`largest`.
+    unsettled
+        Sets of that size or larger left unsettled (a larger set may be feasible; another set of
+        that size may be feasible too).
+    questions
+        Every question asked or answered from what was known, in order.
+    seconds
+        Wall time of the search at this level.
+    """
+
+    level: int
+    size: int | None
+    largest: list[frozenset[str]]
+    solutions: dict[frozenset[str], Solution]
+    unsettled: list[frozenset[str]]
+    questions: list[Question] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def proven(self) -> bool:
+        """Every set of the size found and larger is settled: the size and the list are exact."""
+        return self.size is not None and not self.unsettled
+
+
+class GroupSearch:
+    """Feasibility of sets of deadline groups across a nested chain of problems, with caching.
+
+    Parameters
+    ----------
+    problems
+        The chain, richest first (:func:`check_nested` is run on it).
+    groups
+        Group name -> the ids of its tasks (each with a due date).
+    question_time
+        Seconds of one feasibility question's CP-SAT race.
+    workers
+        CP-SAT workers a question uses (2: the hard and the lateness searches race in two threads;
+        1: the hard search, then the lateness search, each half the time).
+    seed
+        CP-SAT's random seed (and the heuristic's).
+    stop
+        Called between steps; ``True`` stops the search (the questions left are unsettled). The
+        engine's current :class:`~ntm_sched.engine.stop.StopFlag` is polled as well.
+    progress
+        Called with each :class:`Question` once answered.
+    """
+
+    def __init__(self, problems: Sequence[Problem], groups: Mapping[str, Sequence[str]], *,
+                 question_time: float = 6.0, workers: int = 2, seed: int = 0,
+                 stop: Callable[[], bool] | None = None, progress: Callable[[Question], None] | None = None) -> None:
+        if not problems:
+            raise ProblemError("group search: no problem")
+        check_nested(problems)
+        self.problems = list(problems)
+        due = {t.id: t.due for t in problems[0].tasks}
+        for g, ids in groups.items():
+            for tid in ids:
+                if tid not in due:
+                    raise ProblemError(f"group search: group {g!r} names unknown task {tid!r}")
+                if due[tid] is None:
+                    raise ProblemError(f"group search: task {tid!r} of group {g!r} has no due date")
+        self.groups = {g: tuple(ids) for g, ids in groups.items()}
+        self.names = sorted(self.groups)
+        self._due = {tid: int(d) for tid, d in due.items() if d is not None}
+        self.question_time = float(question_time)
+        self.workers = max(1, int(workers))
+        self.seed = int(seed)
+        self._stop = stop
+        self._progress = progress
+        self._infeasible: list[tuple[int, frozenset[str]]] = []  # (level, set): infeasible there and below
+        self._schedules: list[tuple[int, Solution]] = []  # (level where checked, schedule)
+        self._valid: dict[tuple[int, int], frozenset[str] | None] = {}  # (schedule, level) -> groups met / None
+        self._unsettled: dict[tuple[int, frozenset[str]], float] = {}  # (level, set) -> seconds tried
+        self.questions: list[Question] = []
+
+    # ------------------------------------------------------------------ what is known
+    def stopped(self) -> bool:
+        """A stop was requested (the caller's callback or the engine's current stop flag)."""
+        return bool(stop_requested() or (self._stop is not None and self._stop()))
+
+    def met(self, solution: Solution) -> frozenset[str]:
+        """The groups every deadline of which ``solution`` meets."""
+        return frozenset(g for g, ids in self.groups.items()
+                         if all(solution.tasks[t].end <= self._due[t] for t in ids))
+
+    def _met_at(self, i: int, level: int) -> frozenset[str] | None:
+        """Groups met by schedule ``i`` if it is a checked schedule of ``problems[level]``, else ``None``."""
+        key = (i, level)
+        if key not in self._valid:
+            k, sol = self._schedules[i]
+            ok = k == level or (k > level and check(self.problems[level], sol).ok)
+            self._valid[key] = self.met(sol) if ok else None
+        return self._valid[key]
+
+    def known(self, level: int, s: frozenset[str]) -> tuple[str, Solution | None] | None:
+        """``(FEASIBLE, schedule)`` or ``(INFEASIBLE, None)`` when known without a question, else ``None``."""
+        if any(k <= level and bad <= s for k, bad in self._infeasible):
+            return INFEASIBLE, None
+        for i in range(len(self._schedules)):
+            if self._schedules[i][0] >= level:
+                m = self._met_at(i, level)
+                if m is not None and s <= m:
+                    return FEASIBLE, self._schedules[i][1]
+        return None
+
+    def record_schedule(self, level: int, solution: Solution) -> bool:
+        """Add a schedule of ``problems[level]`` found elsewhere (e.g. a solve); kept when the checker accepts it."""
+        if not check(self.problems[level], solution).ok:
+            return False
+        self._schedules.append((level, solution))
+        return True
+
+    # ------------------------------------------------------------------ one question
+    def ask(self, level: int, s: frozenset[str] | set[str],
+            time_limit: float | None = None) -> tuple[str, Solution | None]:
+        """Is the set ``s`` of groups feasible in ``problems[level]``? ``(answer, schedule or None)``."""
+        s = frozenset(s)
+        t0 = time.perf_counter()
+        got = self.known(level, s)
+        if got is not None:
+            how = "known" if got[0] == FEASIBLE else "carried"
+            self._log(Question(level, s, got[0], how, time.perf_counter() - t0))
+            return got
+        if self.stopped():
+            self._log(Question(level, s, UNSETTLED, "not asked", 0.0))
+            return UNSETTLED, None
+        limit = self.question_time if time_limit is None else float(time_limit)
+        answer, sol, how = self._decide(level, s, limit)
+        if answer == FEASIBLE:
+            assert sol is not None
+            self._schedules.append((level, sol))
+        elif answer == INFEASIBLE:
+            self._infeasible.append((level, s))
+        else:
+            self._unsettled[(level, s)] = self._unsettled.get((level, s), 0.0) + limit
+        self._log(Question(level, s, answer, how, time.perf_counter() - t0))
+        return answer, sol
+
+    def _log(self, q: Question) -> None:
+        self.questions.append(q)
+        if self._progress is not None:
+            self._progress(q)
+
+    def _variant(self, level: int, s: frozenset[str], hard: bool) -> Problem:
+        """The level's problem with only the deadlines of ``s`` (hard, or soft with weight 1), others dropped."""
+        held = {t for g in s for t in self.groups[g]}
+        tasks = []
+        for t in self.problems[level].tasks:
+            if t.id in held:
+                tasks.append(dataclasses.replace(t, due_hard=hard, late_weight=0 if hard else 1,
+                                                 tardiness_weight=0 if hard else 1))
+            elif t.due is not None:
+                tasks.append(dataclasses.replace(t, due=None, due_hard=False, late_weight=0, tardiness_weight=0))
+            else:
+                tasks.append(t)
+        obj = Objective(tardiness=0 if hard else 1, late_count=0 if hard else 1, cost=0, extra_funding=0, makespan=0)
+        return dataclasses.replace(self.problems[level], tasks=tuple(tasks), objective=obj)
+
+    def _decide(self, level: int, s: frozenset[str], limit: float) -> tuple[str, Solution | None, str]:
+        """Race a CP-SAT search on the hard deadlines of ``s`` (one worker, in a thread) against randomised
+        money-aware schedule generation (this thread) until one settles the question or ``limit`` is spent."""
+        problem = self.problems[level]
+        soft = self._variant(level, s, False)
+        t0 = time.perf_counter()
+
+        def heuristic(k: int) -> Solution | None:
+            """The ``k``-th variant of the schedule generation scheme: plain orders first, then perturbed ones;
+            faster modes first (they often meet a deadline the normal modes miss by days)."""
+            noise = 0 if k < 3 else 30
+            accelerate = (1.0, 0.0, 0.5)[k % 3]
+            sol = money_sgs(soft, seed=self.seed * 1000 + k, noise=noise, accelerate=accelerate)
+            if sol is not None and self._lateness(s, sol) == 0 and check(problem, sol).ok:
+                return sol
+            return None
+
+        first = heuristic(0)  # settles most feasible questions in a fraction of a second, before any model is built
+        if first is not None:
+            return FEASIBLE, first, "heuristic (1 try)"
+        bm = build_model(self._variant(level, s, True))
+        bm.model.clear_objective()
+        solver = make_solver(max(1e-4, limit - (time.perf_counter() - t0)), 1, self.seed, False)
+
+        def run_hard() -> tuple[str, Solution | None]:
+            st = solver.solve(bm.model)
+            if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                return FEASIBLE, bm.solution_from(solver)
+            return (INFEASIBLE if st == cp_model.INFEASIBLE else UNSETTLED), None
+
+        if self.workers < 2:  # one thread: the heuristic's first tries, then CP-SAT
+            for k in range(1, 3):
+                sol = heuristic(k)
+                if sol is not None:
+                    return FEASIBLE, sol, "heuristic"
+            solver.parameters.max_time_in_seconds = max(1e-4, limit - (time.perf_counter() - t0))
+            answer, sol = run_hard()
+            return self._checked(problem, s, answer, sol, "asked (hard)")
+        with ThreadPoolExecutor(1) as pool:
+            fut = pool.submit(run_hard)
+            k = 1
+            found: Solution | None = None
+            while not fut.done() and time.perf_counter() - t0 < limit and not self.stopped():
+                found = heuristic(k)
+                k += 1
+                if found is not None:
+                    break
+            while not fut.done():
+                solver.stop_search()  # again on every pass: a stop asked before the solve began is lost
+                time.sleep(0.02)
+            answer, sol = fut.result()
+        if found is not None:
+            return FEASIBLE, found, f"heuristic ({k} tries)"
+        return self._checked(problem, s, answer, sol, "asked (hard)")
+
+    def _checked(self, problem: Problem, s: frozenset[str], answer: str, sol: Solution | None,
+                 how: str) -> tuple[str, Solution | None, str]:
+        """A CP-SAT answer, its schedule checked (a schedule the checker rejects settles nothing)."""
+        if answer == FEASIBLE:
+            assert sol is not None
+            if not check(problem, sol).ok or self._lateness(s, sol) != 0:
+                return UNSETTLED, None, f"{how}: schedule rejected by the checker"
+        return answer, sol, how
+
+    def _lateness(self, s: frozenset[str], sol: Solution) -> int:
+        """Periods late summed over the deadlines of ``s`` in ``sol``."""
+        return sum(max(0, sol.tasks[t].end - self._due[t]) for g in s for t in self.groups[g])
+
+    # ------------------------------------------------------------------ the largest sets
+    def largest(self, level: int, time_budget: float | None = None) -> LevelAnswer:
+        """Every feasible set of groups of the largest size in ``problems[level]`` (module docstring).
+
+        Parameters
+        ----------
+        level
+            Index of the problem in the chain.
+        time_budget
+            Seconds for this level's questions; a candidate not settled within it is reported unsettled.
+        """
+        t0 = time.perf_counter()
+        first_q = len(self.questions)
+
+        def left() -> float:
+            return float("inf") if time_budget is None else time_budget - (time.perf_counter() - t0)
+
+        self._seed(level, min(3.0, 0.1 * left()))
+        limit = self.question_time
+        while True:
+            size, found, unsettled = self._levelwise(level, limit, left)
+            # time left: the unsettled questions once more with twice the time (what is settled stays)
+            if not unsettled or self.stopped() or left() < 2 * limit or limit >= 4 * self.question_time:
+                break
+            limit *= 2
+        return LevelAnswer(level, size, sorted(found, key=sorted) if size is not None else [],
+                           {c: found[c] for c in found}, sorted(unsettled, key=lambda c: (-len(c), sorted(c))),
+                           self.questions[first_q:], time.perf_counter() - t0)
+
+    def _seed(self, level: int, seconds: float) -> None:
+        """Schedules meeting many groups at once, so that their subsets need no question: the schedule generation
+        scheme with every group's deadlines (each variant checked and kept)."""
+        t0 = time.perf_counter()
+        every = self._variant(level, frozenset(self.names), False)
+        k = 0
+        while k < 3 or (time.perf_counter() - t0 < seconds and k < 12):
+            if self.stopped():
+                return
+            sol = money_sgs(every, seed=self.seed * 1000 + 500 + k, noise=0 if k < 3 else 30,
+                            accelerate=(1.0, 0.0, 0.5)[k % 3])
+            k += 1
+            if sol is not None and check(self.problems[level], sol).ok:
+                self._schedules.append((level, sol))
+
+    def _levelwise(self, level: int, limit: float, left: Callable[[], float]
+                   ) -> tuple[int | None, dict[frozenset[str], Solution], list[frozenset[str]]]:
+        """One pass of the level-wise search: sets of size ``k + 1`` are asked only when none of their subsets of
+        size ``k`` is infeasible. Returns the largest size with a feasible set, those sets with schedules, and the
+        sets of that size or larger left unsettled."""
+        def settle(s: frozenset[str]) -> tuple[str, Solution | None]:
+            got = self.known(level, s)
+            if got is not None:
+                return got
+            if (level, s) in self._unsettled and self._unsettled[(level, s)] >= limit:
+                return UNSETTLED, None  # already tried this long in this search
+            if left() <= 0.2 or self.stopped():
+                self._log(Question(level, s, UNSETTLED, "not asked", 0.0))
+                return UNSETTLED, None
+            return self.ask(level, s, min(limit, max(0.2, left())))
+
+        answer, sol = settle(frozenset())
+        if answer != FEASIBLE:
+            return None, {}, [frozenset()] if answer == UNSETTLED else []
+        assert sol is not None
+        best: dict[frozenset[str], Solution] = {frozenset(): sol}
+        size = 0
+        unsettled: list[tuple[int, frozenset[str]]] = []
+        layer: list[frozenset[str]] = [frozenset()]  # the sets of the current size not known infeasible
+        while layer:
+            alive = set(layer)
+            k = len(next(iter(layer)))
+            cands = sorted({s | {g} for s in layer for g in self.names if g not in s}, key=sorted)
+            # every subset one smaller must still be possible (not infeasible)
+            cands = [c for c in cands if all(c - {g} in alive for g in c)]
+            next_layer: list[frozenset[str]] = []
+            found: dict[frozenset[str], Solution] = {}
+            for c in cands:
+                answer, sol = settle(c)
+                if answer == FEASIBLE:
+                    assert sol is not None
+                    found[c] = sol
+                    next_layer.append(c)
+                elif answer == UNSETTLED:
+                    unsettled.append((k + 1, c))
+                    next_layer.append(c)  # may be feasible: its supersets are asked too
+            if found:
+                size, best = k + 1, found
+            layer = next_layer
+        return size, best, [c for n, c in unsettled if n >= size]

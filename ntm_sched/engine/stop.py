@@ -1,0 +1,106 @@
+"""Stopping CP-SAT searches from another thread (a Cancel button, a signal handler).
+
+A :class:`StopFlag` is made current with :func:`stopping`; every CP-SAT solver the engine
+creates while it is current (:func:`ntm_sched.engine.solve.make_solver`, the deadline-pattern
+solves, the canonical search, the group search) is attached to it. :meth:`StopFlag.set` then
+stops every attached search (``CpSolver.stop_search``) and makes every search started afterwards
+stop at once: its time limit is set to a millisecond when it is attached, and, because CP-SAT
+forgets a stop asked before its search begins and callers may still change a solver's time limit
+after creating it, a watcher thread repeats ``stop_search`` on every attached solver every 50 ms
+until the flag's block ends. A solve in progress returns within a fraction of a second with what
+it has (usually ``UNKNOWN`` or ``FEASIBLE``), and the callers that loop over questions check
+:meth:`StopFlag.is_set` between them.
+
+A stopped search is never mistaken for an answer: CP-SAT reports what it proved before the
+stop, and the callers report an unfinished question as unsettled.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+
+class StopFlag:
+    """A flag that stops the CP-SAT searches attached to it when set (thread-safe)."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+        self._done = threading.Event()
+        self._lock = threading.Lock()
+        self._solvers: list[Any] = []
+
+    def set(self) -> None:
+        """Stop every attached search now and every search attached later at once."""
+        first = not self._event.is_set()
+        self._event.set()
+        self._stop_all()
+        if first:
+            threading.Thread(target=self._watch, name="ntm-stop-watch", daemon=True).start()
+
+    def _stop_all(self) -> None:
+        with self._lock:
+            solvers = list(self._solvers)
+        for s in solvers:
+            s.stop_search()
+
+    def _watch(self) -> None:
+        """Repeat the stop on every attached solver until the flag's block ends (a stop before a search began is
+        forgotten by CP-SAT)."""
+        while not self._done.wait(0.05):
+            self._stop_all()
+
+    def is_set(self) -> bool:
+        """Whether :meth:`set` was called."""
+        return self._event.is_set()
+
+    def attach(self, solver: Any) -> None:
+        """Attach a ``cp_model.CpSolver`` before its ``solve``: stopped when the flag is (or gets) set."""
+        with self._lock:
+            self._solvers.append(solver)
+        if self._event.is_set():
+            # a stop asked before the solve begins is lost by CP-SAT: make the search end at once instead
+            solver.parameters.max_time_in_seconds = 0.001
+            solver.stop_search()
+
+    def detach_all(self) -> None:
+        """Forget the attached solvers (they have finished) and end the watcher."""
+        with self._lock:
+            self._solvers.clear()
+        self._done.set()
+
+
+_current: StopFlag | None = None
+
+
+@contextmanager
+def stopping(flag: StopFlag | None) -> Iterator[StopFlag | None]:
+    """Make ``flag`` the current one while the block runs (``None``: no flag; the previous one is restored)."""
+    global _current
+    previous = _current
+    _current = flag
+    try:
+        yield flag
+    finally:
+        _current = previous
+        if flag is not None:
+            flag.detach_all()
+
+
+def current() -> StopFlag | None:
+    """The current flag, if any."""
+    return _current
+
+
+def attach(solver: Any) -> Any:
+    """Attach ``solver`` to the current flag (if any); returns the solver."""
+    if _current is not None:
+        _current.attach(solver)
+    return solver
+
+
+def stop_requested() -> bool:
+    """Whether the current flag is set."""
+    return _current is not None and _current.is_set()
