@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
@@ -91,6 +92,5 @@ class NtmModel:
         return self.date(max(end - 1, 0))
 
     def with_problem(self, problem: Problem) -> NtmModel:
-        """The same maps around another (derived) engine problem."""
-        return NtmModel(problem, self.origin, self.info, self.source_map, self.agency_resources, self.settings,
-                        self.commune_names)
+        """The same maps (calendars' breaks and the plan's unit included) around another (derived) engine problem."""
+        return dataclasses.replace(self, problem=problem)

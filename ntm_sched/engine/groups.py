@@ -58,6 +58,7 @@ from ortools.sat.python import cp_model
 from ntm_sched.engine.builder import build_model
 from ntm_sched.engine.checker import check
 from ntm_sched.engine.heuristic import money_sgs
+from ntm_sched.engine.options import SolveOptions
 from ntm_sched.engine.problem import Objective, Problem, ProblemError
 from ntm_sched.engine.result import Solution
 from ntm_sched.engine.solve import make_solver
@@ -159,8 +160,9 @@ class GroupSearch:
     question_time
         Seconds of one feasibility question's CP-SAT race.
     workers
-        CP-SAT workers a question uses (2: the hard and the lateness searches race in two threads;
-        1: the hard search, then the lateness search, each half the time).
+        CP-SAT workers a question uses (``None``: :class:`SolveOptions`' default; 2: the hard and the
+        lateness searches race in two threads; 1: the hard search, then the lateness search, each half
+        the time).
     seed
         CP-SAT's random seed (and the heuristic's).
     stop
@@ -171,7 +173,7 @@ class GroupSearch:
     """
 
     def __init__(self, problems: Sequence[Problem], groups: Mapping[str, Sequence[str]], *,
-                 question_time: float = 6.0, workers: int = 2, seed: int = 0,
+                 question_time: float = 6.0, workers: int | None = None, seed: int | None = None,
                  stop: Callable[[], bool] | None = None, progress: Callable[[Question], None] | None = None) -> None:
         if not problems:
             raise ProblemError("group search: no problem")
@@ -188,8 +190,9 @@ class GroupSearch:
         self.names = sorted(self.groups)
         self._due = {tid: int(d) for tid, d in due.items() if d is not None}
         self.question_time = float(question_time)
-        self.workers = max(1, int(workers))
-        self.seed = int(seed)
+        opts = SolveOptions().with_(workers=workers, seed=seed)  # the one home of the defaults
+        self.workers = opts.workers
+        self.seed = opts.seed
         self._stop = stop
         self._progress = progress
         self._infeasible: list[tuple[int, frozenset[str]]] = []  # (level, set): infeasible there and below

@@ -12,9 +12,19 @@ from ortools.sat.python import cp_model
 from ntm_sched.engine import Mode, Problem, ProblemError, Resource, Source, Task, Tranche, check
 from ntm_sched.engine.groups import FEASIBLE, INFEASIBLE, UNSETTLED, GroupSearch, check_nested
 from ntm_sched.engine.stop import StopFlag, stopping
-from ntm_sched.engine.transforms import scaled_tranches
 
 LEVELS = (1.0, 0.8, 0.7)
+
+
+def scaled_tranches(problem, x: float):
+    """Every tranche of every limited source times ``x``, rounded down to whole units (same dates)."""
+    import dataclasses
+    import math
+
+    return dataclasses.replace(problem, sources=tuple(
+        s if s.unlimited else dataclasses.replace(
+            s, tranches=tuple(dataclasses.replace(tr, amount=math.floor(tr.amount * x)) for tr in s.tranches))
+        for s in problem.sources))
 
 
 def money_problem(seed: int) -> tuple[Problem, dict[str, tuple[str, ...]]]:

@@ -56,6 +56,11 @@ def test_a_finished_kernel_is_shut_down_without_an_interrupt(capfd):
             kc.stop_channels()
         return sent
 
-    assert asyncio.run(run()) == [2]  # nothing more at the shutdown
+    # in a thread of its own: another test module in this process may have left an event loop running
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        signals = pool.submit(asyncio.run, run()).result()
+    assert signals == [2]  # nothing more at the shutdown
     out, err = capfd.readouterr()
     assert "KeyboardInterrupt" not in out + err and "ERROR" not in out + err, out + err
