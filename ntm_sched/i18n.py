@@ -904,7 +904,7 @@ LATENESS: dict[str, tuple[str, str]] = {
                         " The earliest possible date is {earliest}, which meets the target: {why}."),
     "lc_explain": ("Ngày sớm nhất có thể: ngày mà riêng trình tự công việc, thời gian thực hiện giả định (kể cả "
                    "thi công tăng tốc) và lịch nghỉ cho phép, khi vốn và nhân lực không giới hạn. Khi ngày này đã "
-                   "sau mục tiêu thì không lịch nào kịp: mục tiêu ngoài tầm với với thời gian thực hiện giả định; "
+                   "sau mục tiêu thì không lịch nào kịp: mục tiêu không thể kịp với thời gian thực hiện giả định; "
                    "ngược lại, việc trễ là do thiếu vốn, nhân lực hoặc năng lực thẩm tra.",
                    "Earliest possible: the date that the order of the work, the assumed durations (accelerated "
                    "works included) and the calendar's breaks alone allow, with unlimited money and staff. When it "
