@@ -63,10 +63,10 @@ def textbook(problem: Problem, time_limit: float) -> tuple[int | None, int, bool
 
 def engine(problem: Problem, time_limit: float) -> tuple[int | None, int, bool, float]:
     """The engine, checker on."""
-    from ntm_sched.engine import check, solve
+    from ntm_sched.engine import SolveOptions, check, solve
 
     t0 = time.perf_counter()
-    r = solve(problem, time_limit=time_limit, workers=1, seed=0, explain=False)
+    r = solve(problem, SolveOptions(time_limit=time_limit, workers=1, seed=0, explain=False, canonical=False))
     dt = time.perf_counter() - t0
     if r.solution is None:
         return None, int(r.best_bound or 0), False, dt
