@@ -118,3 +118,20 @@ def assert_figure(path: Path, min_px: int = 200) -> None:
     img = mpimg.imread(str(path))
     assert img.shape[0] >= min_px and img.shape[1] >= min_px, (path.name, img.shape)
     assert float(img[..., :3].std()) > 0.01, f"{path.name} is blank"
+
+
+def output_texts(out: Path) -> dict[str, str]:
+    """The text of every output file under ``out`` (a workbook's XML parts included, images left out),
+    by path: what the renamed- and invented-plan tests search for names that are not the plan's."""
+    import zipfile
+
+    texts = {}
+    for p in sorted(out.rglob("*")):
+        if not p.is_file() or p.suffix in (".png", ".pdf"):
+            continue
+        if p.suffix == ".xlsx":
+            with zipfile.ZipFile(p) as z:
+                texts[str(p)] = "\n".join(z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xml"))
+        else:
+            texts[str(p)] = p.read_text(encoding="utf-8-sig")
+    return texts

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import json
 import re
-import zipfile
 from pathlib import Path
 
 import pytest
 
 from ntm_sched.cli import main
+from tests.readback import output_texts
 
 pytestmark = pytest.mark.slow
 
@@ -24,19 +24,6 @@ OLD_WORDS = ("Tân Yên", "Tan Yen", "tan_yen", "Bắc Giang", "116/KH-BCĐ", "L
 BANNER = {"vi": "KẾ HOẠCH VÍ DỤ GIẢ ĐỊNH", "en": "INVENTED EXAMPLE PLAN"}
 TIME = ["--time-limit", "20", "--workers", "1", "--seed", "0"]
 
-
-def _texts(out: Path) -> dict[str, str]:
-    """The text of every output file under ``out`` (a workbook's XML parts included, images left out)."""
-    texts = {}
-    for p in sorted(out.rglob("*")):
-        if not p.is_file() or p.suffix in (".png", ".pdf"):
-            continue
-        if p.suffix == ".xlsx":
-            with zipfile.ZipFile(p) as z:
-                texts[str(p)] = "\n".join(z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xml"))
-        else:
-            texts[str(p)] = p.read_text(encoding="utf-8-sig")
-    return texts
 
 
 def _assert_only_its_own_unit(texts: dict[str, str]) -> None:
@@ -84,7 +71,7 @@ def test_validate_solve_and_report_name_only_the_invented_unit(tmp_path: Path, c
         ctx.write_outputs()
         assert BANNER[lang] in ctx.title() and "2021-2025" in ctx.title()
     shown = capsys.readouterr()
-    texts = _texts(tmp_path)
+    texts = output_texts(tmp_path)
     texts["console"] = shown.out + shown.err
     assert len(texts) > 15, sorted(texts)
     _assert_only_its_own_unit(texts)
@@ -100,7 +87,7 @@ def test_the_html_report_opens_with_the_invented_banner(tmp_path: Path) -> None:
     assert out == tmp_path / "t" / SCENARIO
     html = (out / "report.html").read_text(encoding="utf-8")
     assert html.index(BANNER["vi"]) < html.index("Huyện Mẫu (ví dụ)", html.index(BANNER["vi"]) - 2000) + 3000
-    _assert_only_its_own_unit(_texts(out))
+    _assert_only_its_own_unit(output_texts(out))
 
 
 def test_app_and_budget_pages_show_the_banner_and_only_their_unit(tmp_path: Path, capsys) -> None:
@@ -124,7 +111,7 @@ def test_app_and_budget_pages_show_the_banner_and_only_their_unit(tmp_path: Path
     alloc = PLAN / "budget_examples" / "allocation_example.csv"
     assert main(["budget", "evaluate", str(alloc), "--scenario", SCENARIO, "--out", str(tmp_path / "eval"),
                  "--no-missing", *TIME]) == 0
-    texts = _texts(tmp_path / "eval")
+    texts = output_texts(tmp_path / "eval")
     texts["console"] = capsys.readouterr().out
     assert any("An Mẫu" in t for t in texts.values())
     _assert_only_its_own_unit(texts)
@@ -140,7 +127,7 @@ def test_risk_outputs_name_only_the_invented_unit(tmp_path: Path, capsys) -> Non
     assert summary["unit"]["name"] == "Mẫu (ví dụ)" and summary["unit"]["invented"] is True
     title = RiskReport.load(out, lang="en").title()
     assert BANNER["en"] in title and "Mẫu district (invented example)" in title
-    texts = _texts(out)
+    texts = output_texts(out)
     texts["console"] = "".join(capsys.readouterr())
     assert "commune_risk.csv" in " ".join(texts) and any("99904" in t for t in texts.values())
     _assert_only_its_own_unit(texts)

@@ -4,7 +4,6 @@ gives validation, solve, report tables, workbook and summary that name only thei
 from __future__ import annotations
 
 import re
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,7 @@ import pytest
 from ntm_sched.cli import main
 from ntm_sched.plan import load_plan, write_plan
 from ntm_sched.plan.edits import restrict_plan
+from tests.readback import output_texts
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data" / "tan_yen_2019"
@@ -38,19 +38,6 @@ def _rename(folder: Path) -> dict[str, str]:
         path.write_text(text, encoding="utf-8")
     return {v: k for k, v in codes.items()}
 
-
-def _texts(out: Path) -> dict[str, str]:
-    """The text of every output file (a workbook's XML parts included)."""
-    texts = {}
-    for p in sorted(out.rglob("*")):
-        if not p.is_file():
-            continue
-        if p.suffix == ".xlsx":
-            with zipfile.ZipFile(p) as z:
-                texts[str(p)] = "\n".join(z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xml"))
-        else:
-            texts[str(p)] = p.read_text(encoding="utf-8-sig")
-    return texts
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +68,7 @@ def test_the_renamed_copy_names_only_its_own_unit(renamed: Path, tmp_path: Path,
         ctx.write_outputs()
         assert NEW_UNIT in ctx.title() and "2016-2020" in ctx.title()
     shown = capsys.readouterr()
-    texts = _texts(tmp_path)
+    texts = output_texts(tmp_path)
     texts["console"] = shown.out + shown.err
     assert len(texts) > 15, sorted(texts)
     for name, text in texts.items():
