@@ -10,12 +10,13 @@ When money released late restricts the schedule, CP-SAT's own first solutions ar
   given, always after their predecessors;
 * each task is placed at the earliest start that respects its release, its precedences,
   its calendar (no start inside a break, pauses across breaks), every renewable resource
-  over its elapsed interval, the horizon (the placement step shared with the risk analysis'
-  re-timing, :func:`ntm_sched.engine.sgs.first_fit`), and the money: with the instalments of the tasks
-  already placed, a max-flow from every source's releases to the instalments (an
-  instalment at time ``t`` may take money of an allowed source released at or before
-  ``t``; an unlimited source from its ``available_from`` on) must pay everything. Moving a
-  task later never makes the money harder (more is released by then), so the start is
+  over its elapsed interval, its council session if it has one (the first session with room whose
+  cut-off its dossier meets, :func:`ntm_sched.engine.families.sessions.session_push`), the horizon
+  (the placement step shared with the risk analysis' re-timing, :func:`ntm_sched.engine.sgs.first_fit`),
+  and the money: with the instalments of the tasks already placed, a max-flow from every
+  source's releases to the instalments (an instalment at time ``t`` may take money of an allowed
+  source released at or before ``t``; an unlimited source from its ``available_from`` on)
+  must pay everything. Moving a task later never makes the money harder (more is released by then), so the start is
   pushed to the next release date while the money does not fit.
 
 The payment split is read from the final max-flow, so the schedule comes with payments
@@ -30,6 +31,7 @@ from collections import defaultdict
 
 from ortools.graph.python import max_flow
 
+from ntm_sched.engine.families.sessions import session_of, session_push
 from ntm_sched.engine.problem import Problem
 from ntm_sched.engine.result import Payment, Solution, TaskSchedule
 from ntm_sched.engine.sgs import first_fit
@@ -159,13 +161,18 @@ def money_sgs(problem: Problem, seed: int | None = None, noise: int = 0,
     ready = [t for t in problem.tasks if waiting[t.id] == 0]
     tranche_times = sorted({tr.time for s in problem.sources for tr in s.tranches}
                            | {s.available_from for s in problem.sources if s.unlimited})
+    taken: dict[str, int] = defaultdict(int)  # tasks each session has taken
     while ready:
         ready.sort(key=lambda t: (prio[t.id], order_idx[t.id]))
         t = ready.pop(0)
         est = t.release if t.fixed_start is None else t.fixed_start
+        dossier_end = 0
         for p in preds[t.id]:
             ps = placed[p.pred]
             est = max(est, (ps.end if p.kind == "FS" else ps.start) + p.lag)
+            if p.kind == "FS":
+                dossier_end = max(dossier_end, ps.end)
+        session_fits = session_push(problem, t, dossier_end, taken)
         cal = problem.calendar(t.calendar)
         breaks = cal.breaks if cal else None
         srcs = problem.sources_for(t)
@@ -202,8 +209,9 @@ def money_sgs(problem: Problem, seed: int | None = None, noise: int = 0,
                         return (min(nxt) if nxt else H + 1), ("money",)
                 return None
 
+            pushes = (resources_fit, money_fits) if session_fits is None else (session_fits, resources_fit, money_fits)
             s, e, _ = first_fit(max(est, 0), md.duration, breaks, last_start=H, last_end=H,
-                                pushes=(resources_fit, money_fits), fixed=t.fixed_start)
+                                pushes=pushes, fixed=t.fixed_start)
             if s is not None and e is not None and (best is None or e < best[2]):
                 best = (mi, s, e, box[0])
             if best is not None and t.id not in fast and (best[2] <= prio[t.id] or rnd.random() >= accelerate):
@@ -218,6 +226,10 @@ def money_sgs(problem: Problem, seed: int | None = None, noise: int = 0,
                 for x in range(s, e):
                     u[x] += q
         money.add(items)
+        if session_fits is not None:
+            sess = session_of(problem, t, s)
+            if sess is not None:
+                taken[sess.name] += 1
         placed[t.id] = TaskSchedule(t.id, s, e, mi)
         for p in succs[t.id]:
             waiting[p.succ] -= 1

@@ -38,6 +38,7 @@ def is_plain_rcpsp(problem: Problem) -> bool:
         and not problem.sources
         and not problem.budgets
         and all(not r.profile for r in problem.resources)
+        and not problem.sessions
     )
 
 

@@ -19,7 +19,7 @@ explanation and a serial-generator treatment.
 
 from __future__ import annotations
 
-from ntm_sched.engine.families import budget, calendar, capacity, deadlines, modes, money, precedence
+from ntm_sched.engine.families import budget, calendar, capacity, deadlines, modes, money, precedence, sessions
 from ntm_sched.engine.families.base import Family, Relax
 
 FAMILIES: tuple[Family, ...] = (
@@ -30,6 +30,7 @@ FAMILIES: tuple[Family, ...] = (
     budget.FAMILY,
     money.FAMILY,
     deadlines.FAMILY,
+    sessions.FAMILY,
 )
 """Every constraint family, in the order the builder and the checker visit them."""
 
