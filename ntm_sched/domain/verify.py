@@ -40,6 +40,10 @@ and :mod:`ntm_sched.units`. Its rules, in the plan's terms:
   earmark, if any, is the task's commune; extra funding only when ``allow_extra_funding`` and not
   before ``extra_funding_from``; the money paid from a source (and earmark) up to any day is at
   most what ``funding.csv`` has released by that day;
+* with ``council_sessions.csv`` (province plans), every commune's appraisal step starts on the date of
+  a council session, no session takes more than its ``capacity`` dossiers, and the steps before an
+  appraisal end at least ``cutoff_days`` before its session; a tranche earmarked for a district
+  (``funding.district_code``) pays only tasks of that district's communes;
 * hard deadlines (``hard_deadlines``) hold;
 * the milestones table and the summary are recomputed: a commune is **on time** when every
   milestone of its chain that carries a target date finishes on or before that target; otherwise
@@ -137,7 +141,7 @@ class Finding:
     """One disagreement between the answer and the plan.
 
     ``kind``: ``type``, ``tasks``, ``mode``, ``calendar``, ``duration``, ``release``, ``horizon``,
-    ``precedence``, ``capacity``, ``cost``, ``payment``, ``source``, ``funding``, ``deadline``,
+    ``precedence``, ``session``, ``capacity``, ``cost``, ``payment``, ``source``, ``funding``, ``deadline``,
     ``milestones``, ``schedule``, ``agency_load``, ``allocation``, ``summary``.
     """
 
@@ -244,6 +248,8 @@ class _Rules:
         # recognition steps under way at the plan's date: (commune, step) -> share still to do
         self.step_left: dict[tuple[str, str], Fraction] = {
             (p.commune_code, p.step): _exact(p.share_remaining) for p in plan.step_progress}
+        # province plans: each commune's district (a district earmark pays its communes' tasks)
+        self.district_of: dict[str, str] = {c.code: c.district_code for c in plan.communes if c.district_code}
         self.tasks: dict[str, _Task] = {}
         self.preds: dict[str, set[str]] = defaultdict(set)  # successor -> predecessors (finish before start)
         self._works()
@@ -370,16 +376,16 @@ class _Rules:
             return f"source {source_id!r} is not in sources.csv"
         if task.work_type is None or not src.may_pay(task.work_type):
             return f"source {source_id!r} may not pay work type {task.work_type!r} (pays_for {list(src.pays_for)})"
-        if earmark is not None and earmark != task.commune:
+        if earmark is not None and earmark != task.commune and earmark != self.district_of.get(task.commune):
             return f"money earmarked for {earmark} paid to a task of {task.commune}"
-        if not any(tr.source_id == source_id and (tr.commune_code or None) == earmark for tr in self.plan.funding):
+        if not any(tr.source_id == source_id and tr.earmark == earmark for tr in self.plan.funding):
             return f"funding.csv has no tranche of {source_id!r} with earmark {earmark!r}"
         return None
 
     def released(self, source_id: str, earmark: str | None, day: dt.date) -> Fraction:
         """What ``funding.csv`` has released of ``(source_id, earmark)`` by ``day``."""
         return sum((_exact(tr.amount_mvnd) for tr in self.plan.funding
-                    if tr.source_id == source_id and (tr.commune_code or None) == earmark
+                    if tr.source_id == source_id and tr.earmark == earmark
                     and tr.date_available <= day), Fraction(0))
 
 
@@ -485,6 +491,9 @@ def verify(plan: Plan, answer: Answer) -> VerifyReport:
                 add(Finding("precedence", f"{succ!r} starts on {s_start} before {p!r} is finished "
                             f"(last day {valid[p][0].end - _DAY})", succ))
 
+    # council sessions --------------------------------------------------------------------
+    _verify_sessions(rules, valid, add)
+
     # agencies' weekly capacity, day by day -------------------------------------------
     load: dict[str, dict[dt.date, Fraction]] = defaultdict(lambda: defaultdict(Fraction))
     for tid, (st, mode, _) in valid.items():
@@ -533,6 +542,35 @@ def verify(plan: Plan, answer: Answer) -> VerifyReport:
     if answer.summary is not None and answer.summary.get("communes_on_time") is not None:
         _verify_summary(answer.summary, rep.expected, add)
     return rep
+
+
+def _verify_sessions(rules: _Rules, valid: Mapping[str, tuple[ScheduledTask, _Mode, int | None]], add: Any) -> None:
+    """With ``council_sessions.csv``: every commune's appraisal step starts on a session's date, a session
+    takes at most its ``capacity`` dossiers, and the steps before the appraisal end at least
+    ``cutoff_days`` before the session (their ``end``, the day after their last day, is on or before
+    the session's date minus ``cutoff_days``)."""
+    sessions = {s.date: s for s in rules.plan.council_sessions if s.date >= rules.start}
+    if not rules.plan.council_sessions:
+        return
+    count: dict[str, list[str]] = defaultdict(list)
+    for tid, t in rules.tasks.items():
+        if t.kind != "step" or t.milestone != "appraisal" or t.commune == DISTRICT or tid not in valid:
+            continue
+        st = valid[tid][0]
+        s = sessions.get(st.start)
+        if s is None:
+            add(Finding("session", f"{tid!r} is appraised on {st.start}, when the council does not sit", tid))
+            continue
+        count[s.session_id].append(t.commune)
+        cutoff = s.date - dt.timedelta(days=s.cutoff_days)
+        for p in sorted(rules.preds.get(tid, ())):
+            if p in valid and valid[p][0].end > cutoff:
+                add(Finding("session", f"{tid!r} at session {s.session_id} ({s.date}): {p!r} ends on "
+                            f"{valid[p][0].end - _DAY}, the dossier was due by {cutoff - _DAY}", tid))
+    for s in rules.plan.council_sessions:
+        if len(count[s.session_id]) > s.capacity:
+            add(Finding("session", f"session {s.session_id} ({s.date}) takes {len(count[s.session_id])} dossiers, "
+                        f"capacity {s.capacity}: {', '.join(sorted(count[s.session_id]))}"))
 
 
 def _verify_money(rules: _Rules, answer: Answer, valid: dict[str, tuple[ScheduledTask, _Mode, int | None]],

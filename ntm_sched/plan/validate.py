@@ -296,6 +296,7 @@ def cross_checks(typed: dict[str, list[Row]], locate: Locator, sink: _Sink) -> N
     _check_bool_settings(typed, sink)
     _check_capacity_overlaps(typed, sink)
     _check_step_progress(typed, locate, sink)
+    _check_province(typed, locate, sink)
 
 
 def _rowname(r: Row, lang: str = "en") -> str:
@@ -716,6 +717,37 @@ def _check_step_progress(typed: dict[str, list[Row]], locate: Locator, sink: _Si
                     f"0 = done, 1 = not started)",
                     f"share_remaining {share:g} phải từ 0 đến 1 (phần còn lại của bước: 0 = đã xong, "
                     f"1 = chưa làm)")
+
+
+def _check_province(typed: dict[str, list[Row]], locate: Locator, sink: _Sink) -> None:
+    """A province plan names each commune's district; district earmarks and council sessions are well formed."""
+    unit = _unit_row(typed)
+    province = unit is not None and unit.ok("level") and unit.values["level"] == "province"
+    communes = typed.get("communes", [])
+    named = [r for r in communes if r.ok("district_code") and r.values.get("district_code")]
+    if (named or province) and "districts" not in typed:
+        file, sheet = locate("districts")
+        sink.file(file, sheet, None, "the communes' districts are not listed: add the districts table "
+                  "(code, name, source)", "chưa liệt kê các huyện của xã: thêm bảng districts (code, name, source)")
+    if province:
+        for r in communes:
+            if "district_code" not in r.bad and not r.values.get("district_code"):
+                sink.at(r, "district_code", "a province plan says which district each commune belongs to",
+                        "kế hoạch cấp tỉnh phải ghi xã thuộc huyện nào")
+    for r in typed.get("funding", []):
+        if r.values.get("commune_code") and r.values.get("district_code"):
+            sink.at(r, "district_code", "a tranche is earmarked for a commune or for a district, not both",
+                    "một đợt vốn chỉ dành cho một xã hoặc một huyện, không cả hai")
+    seen: dict[Any, Row] = {}
+    for r in typed.get("council_sessions", []):
+        if not r.ok("date"):
+            continue
+        d = r.values["date"]
+        if d in seen:
+            sink.at(r, "date", f"the council already sits on {d:%d/%m/%Y} ({_rowname(seen[d])})",
+                    f"hội đồng đã họp ngày {d:%d/%m/%Y} ({_rowname(seen[d], 'vi')})")
+        else:
+            seen[d] = r
 
 
 def _check_cycles(typed: dict[str, list[Row]], sink: _Sink) -> None:
