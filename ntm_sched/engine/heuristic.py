@@ -46,6 +46,9 @@ class _Money:
         self.problem = problem
         self.sources = [s for s in problem.sources]
         self.items: list[tuple[str, int, int, tuple[str, ...]]] = []  # (task, time, amount, sources)
+        # unlimited sources by name -> the first period they pay (an instalment one of them may pay
+        # always fits: the max-flow routes it there, whatever the other items take)
+        self.open_from = {s.name: s.available_from for s in problem.sources if s.unlimited}
 
     def _solve(self, items):
         f = max_flow.SimpleMaxFlow()
@@ -92,6 +95,8 @@ class _Money:
     def fits(self, extra) -> bool:
         if not any(a for _, _, a, _ in extra):
             return True
+        if all(a == 0 or any(self.open_from.get(n, t + 1) <= t for n in srcs) for _, t, a, srcs in extra):
+            return True  # every instalment may take unlimited money (the max-flow would find it)
         ok, _, _ = self._solve(self.items + list(extra))
         return ok
 
