@@ -19,6 +19,14 @@ each method then runs in a fresh subprocess (so that the peak memory, ``ru_maxrs
 ``sgs+cpsat``
     ``sgs``, then the engine's solve hinted with it for the rest of the time limit; the better of
     the two plans is kept (the hinted solve may find nothing in its time).
+``sgs+lns``
+    ``sgs``, then districts as large neighbourhoods (:func:`ntm_sched.engine.neighbourhoods.group_lns`:
+    one district's tasks re-solved by CP-SAT with every other district held, the council's seats and
+    the pooled agencies' capacity they leave, passes while one improves) for the rest of the time
+    limit, then the checker and the verifier again.
+
+Every plan of ``sgs`` and ``sgs+lns`` is paid by :func:`ntm_sched.engine.heuristic.cheapest_payments`
+(the least priced extra funding for its schedule).
 
 Columns: tasks; seconds to load and build; seconds (from the start of the load) to the first plan
 that passes the checker and the verifier; that plan's full objective (the engine's weighted sum,
@@ -43,7 +51,7 @@ import tempfile
 import time
 from pathlib import Path
 
-METHODS = ("sgs", "cpsat", "sgs+cpsat")
+METHODS = ("sgs", "cpsat", "sgs+cpsat", "sgs+lns")
 
 
 def objective_of(problem, solution) -> float:
@@ -82,10 +90,11 @@ def lower_bound(problem, seconds: float, workers: int, seed: int) -> float:
 
 def run_one(folder: str, method: str, time_limit: float, workers: int, seed: int, bound_time: float) -> dict:
     """One method on one province (in this process): the row of the table as a dict."""
-    from ntm_sched.domain.build import build
+    from ntm_sched.domain.build import build, district_groups
     from ntm_sched.domain.run import keep_if_valid, solve_keeping, solve_model
     from ntm_sched.domain.verify import verify_result
-    from ntm_sched.engine.heuristic import money_sgs
+    from ntm_sched.engine.heuristic import cheapest_payments, money_sgs
+    from ntm_sched.engine.neighbourhoods import group_lns
     from ntm_sched.engine.options import SolveOptions
     from ntm_sched.plan import load_plan
 
@@ -97,8 +106,10 @@ def run_one(folder: str, method: str, time_limit: float, workers: int, seed: int
     row: dict = {"method": method, "tasks": len(p.tasks), "sessions": len(p.sessions), "build_s": t_build,
                  "first_s": None, "first_obj": None, "obj": None, "bound": None, "late": None, "status": None}
     sgs = None
-    if method in ("sgs", "sgs+cpsat"):
+    if method.startswith("sgs"):
         sgs = money_sgs(p)
+        if sgs is not None and method != "sgs+cpsat":
+            sgs = cheapest_payments(p, sgs.tasks) or sgs
         first = keep_if_valid(model, sgs, time.perf_counter() - t0) if sgs is not None else None
         if first is not None:
             first = verify_result(plan, first)
@@ -107,6 +118,16 @@ def run_one(folder: str, method: str, time_limit: float, workers: int, seed: int
                 row["first_obj"] = row["obj"] = objective_of(p, sgs)
                 row["late"] = first.summary["communes_late"]
                 row["status"] = "SGS"
+    if method == "sgs+lns" and sgs is not None:
+        left = max(1.0, time_limit - (time.perf_counter() - t0))
+        best, log = group_lns(p, sgs, district_groups(plan, model), left, workers=workers, seed=seed)
+        res = keep_if_valid(model, best, time.perf_counter() - t0)
+        if res is not None:
+            res = verify_result(plan, res)
+            if res.summary["verified"]:
+                row["obj"] = objective_of(p, best)
+                row["late"] = res.summary["communes_late"]
+                row["status"] = f"LNS {log.kept}/{log.tried}"
     if method in ("cpsat", "sgs+cpsat"):
         left = max(1.0, time_limit - (time.perf_counter() - t0))
         opts = SolveOptions(time_limit=left, workers=workers, seed=seed)

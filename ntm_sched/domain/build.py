@@ -362,3 +362,16 @@ def build(plan: Plan, settings: PlanSettings | None = None) -> NtmModel:
         breaks.setdefault(rec.calendar, []).append((rec.start_date, rec.end_date, rec.name_vi, rec.name_en))
     return NtmModel(problem, st.plan_start, b.info, b.source_map, agency_res, st, names, breaks,
                     unit_summary(plan))
+
+
+def district_groups(plan: Plan, model: NtmModel) -> list[list[str]]:
+    """The engine task ids of each district's communes (works and chains), districts by code: the large
+    neighbourhoods of :func:`ntm_sched.engine.neighbourhoods.group_lns` on a province plan. Tasks of the
+    plan's own (``DISTRICT``) chain and works belong to no group; a plan without districts has none."""
+    district_of = {c.code: c.district_code for c in plan.communes if c.district_code}
+    groups: dict[str, list[str]] = defaultdict(list)
+    for t in model.problem.tasks:
+        d = district_of.get(model.info[t.id].commune_code)
+        if d is not None:
+            groups[d].append(t.id)
+    return [groups[d] for d in sorted(groups)]

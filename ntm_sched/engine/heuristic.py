@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
+from collections.abc import Mapping
 
 from ortools.graph.python import max_flow
 
@@ -243,6 +244,73 @@ def money_sgs(problem: Problem, seed: int | None = None, noise: int = 0,
     if len(placed) < len(problem.tasks):
         return None  # a precedence cycle
     return Solution(placed, tuple(money.payments()))
+
+
+def cheapest_payments(problem: Problem, tasks: Mapping[str, TaskSchedule]) -> Solution | None:
+    """The schedule ``tasks`` with the payments that draw the least priced extra funding.
+
+    The instalments are those of :mod:`ntm_sched.engine.problem` ("Money": the advance at the start,
+    the rest at the end, all at once for a task that takes no time); they are paid by a min-cost
+    flow from every source's releases (money released earlier carries forward; an unlimited source
+    costs ``unit_price`` per unit from its ``available_from`` on) to the instalments. The serial
+    generator's max-flow pays the same instalments with no regard to price; this gives the same
+    schedule its cheapest money. ``None`` when the sources cannot pay it.
+    """
+    from ortools.graph.python import min_cost_flow
+
+    items: list[tuple[str, int, int, tuple[str, ...]]] = []
+    for t in problem.tasks:
+        ts = tasks[t.id]
+        cost = t.modes[ts.mode].cost
+        if not cost:
+            continue
+        srcs = problem.sources_for(t)
+        if ts.start == ts.end:
+            items.append((t.id, ts.start, cost, srcs))
+        else:
+            adv = problem.advance_of(t, cost)
+            items += [x for x in ((t.id, ts.start, adv, srcs), (t.id, ts.end, cost - adv, srcs)) if x[2] > 0]
+    total = sum(a for _, _, a, _ in items)
+    f = min_cost_flow.SimpleMinCostFlow()
+    nid = 2  # 0: every source, 1: every instalment
+    rel: dict[str, list[tuple[int, int]]] = {}
+    for src in problem.sources:
+        if src.unlimited:
+            rel[src.name] = [(src.available_from, nid)]
+            f.add_arc_with_capacity_and_unit_cost(0, nid, total, src.unit_price * problem.objective.extra_funding)
+            nid += 1
+            continue
+        lst: list[tuple[int, int]] = []
+        for T in sorted({tr.time for tr in src.tranches}):
+            f.add_arc_with_capacity_and_unit_cost(0, nid, sum(tr.amount for tr in src.tranches if tr.time == T), 0)
+            if lst:
+                f.add_arc_with_capacity_and_unit_cost(lst[-1][1], nid, _BIG, 0)
+            lst.append((T, nid))
+            nid += 1
+        rel[src.name] = lst
+    arcs = []
+    for k, (_tid, when, amt, srcs) in enumerate(items):
+        node = nid
+        nid += 1
+        f.add_arc_with_capacity_and_unit_cost(node, 1, amt, 0)
+        for name in srcs:
+            last = None
+            for T, n in rel.get(name, []):
+                if when >= T:
+                    last = n
+            if last is not None:
+                arcs.append((k, name, f.add_arc_with_capacity_and_unit_cost(last, node, amt, 0)))
+    f.set_node_supply(0, total)
+    f.set_node_supply(1, -total)
+    if total and (f.solve_max_flow_with_min_cost() != f.OPTIMAL or f.maximum_flow() != total):
+        return None
+    agg: dict[tuple[str, str, int], int] = defaultdict(int)
+    for k, name, arc in arcs:
+        v = f.flow(arc)
+        if v:
+            tid, when, _, _ = items[k]
+            agg[(tid, name, when)] += v
+    return Solution(dict(tasks), tuple(Payment(tid, name, t, a) for (tid, name, t), a in sorted(agg.items()) if a))
 
 
 def lateness_value(problem: Problem, solution: Solution) -> int:
