@@ -80,3 +80,22 @@ def test_district_groups_cover_each_districts_communes(province) -> None:
     assert all(model.info[t.id].commune_code == "DISTRICT" for t in model.problem.tasks if t.id not in grouped)
     tan_yen = load_plan(ROOT / "data" / "tan_yen_2019")
     assert district_groups(tan_yen, build(tan_yen)) == []
+
+
+def test_a_commune_waiting_behind_a_full_session_is_said_in_words(province) -> None:
+    from ntm_sched.domain.explain import session_wait_table
+
+    plan, _, _ = province
+    fields = {f.name: getattr(plan, f.name) for f in dataclasses.fields(plan) if f.init}
+    one_seat = plan.__class__(**{**fields, "council_sessions": tuple(dataclasses.replace(s, capacity=1)
+                                                                     for s in plan.council_sessions)})
+    model = build(one_seat)
+    sol = money_sgs(model.problem)
+    assert sol is not None
+    table = session_wait_table(model, sol)
+    assert len(table) > 0
+    row = table.iloc[0]
+    assert row["session_date"] > row["full_session_date"]
+    assert row["what_en"] == (f"{row['commune']} waits for the {row['session_date']:%d/%m} session: "
+                              f"the {row['full_session_date']:%d/%m} one is full")
+    assert row["what_vi"].startswith(f"{row['commune']} chờ phiên họp")
