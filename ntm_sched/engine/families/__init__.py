@@ -12,9 +12,9 @@ Shared by every family: the task variables and bounds (:mod:`~ntm_sched.engine.f
 and the build state (:mod:`~ntm_sched.engine.families.context`). The objective's own terms are in
 :mod:`~ntm_sched.engine.families.objective`.
 
-To add a rule (council sessions, shared money, ...): write its module with a ``FAMILY`` and list
-it here; ``tests/engine/test_families.py`` fails until it has a model part, a check, an
-explanation and a serial-generator treatment.
+To add a rule (as council sessions were, :mod:`~ntm_sched.engine.families.sessions`): write its
+module with a ``FAMILY`` and list it here; ``tests/engine/test_families.py`` fails until it has a
+model part, a check, an explanation and a serial-generator treatment.
 """
 
 from __future__ import annotations
