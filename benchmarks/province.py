@@ -36,10 +36,13 @@ method's process (MB, ``ru_maxrss``, the bound's CP-SAT run included).
 
 The **bound** (the best of every method's at that size: it holds for the problem) is the engine
 solve's ``best_bound`` where it has one, else ``lateness bound + cost bound + makespan bound``:
-the CP-SAT bound of the lateness tier on the model without money (a relaxation) after
-``--bound-time`` seconds, plus the cheapest mode of every task times the cost weight, plus the
-critical-path bound of the last end times the makespan weight (every other term is >= 0). It is
-weak where the objective is mostly money and dates; it is what can be proven in the time.
+the larger of the seat-counting lateness bound
+(:func:`ntm_sched.engine.session_bound.session_lateness_bound`: earliest times, sessions assigned by
+a min-cost flow under their capacities) and the CP-SAT bound of the lateness tier on the model
+without money (a relaxation) after ``--bound-time`` seconds (0: not run), plus the cheapest mode
+of every task times the cost weight, plus the critical-path bound of the last end times the
+makespan weight (every other term is >= 0). It says nothing of extra funding (>= 0 is all it
+assumes), so a plan that must draw extra money keeps a gap however good its dates.
 """
 
 from __future__ import annotations
@@ -83,11 +86,16 @@ def lower_bound(problem, seconds: float, workers: int, seed: int) -> float:
     if o.makespan:
         _, ef, _ = earliest_times(problem)
         fixed += o.makespan * max(ef.values())
-    light = build_model(problem, money=False)
-    light.model.minimize(light.tier_expr("lateness"))
-    solver = make_solver(seconds, workers, seed, False)
-    solver.solve(light.model)
-    return fixed + max(0.0, float(solver.best_objective_bound))
+    from ntm_sched.engine.session_bound import session_lateness_bound
+
+    late = float(session_lateness_bound(problem))
+    if seconds > 0:
+        light = build_model(problem, money=False)
+        light.model.minimize(light.tier_expr("lateness"))
+        solver = make_solver(seconds, workers, seed, False)
+        solver.solve(light.model)
+        late = max(late, float(solver.best_objective_bound))
+    return fixed + late
 
 
 def run_one(folder: str, method: str, time_limit: float, workers: int, seed: int, bound_time: float) -> dict:

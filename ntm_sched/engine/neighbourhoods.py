@@ -15,7 +15,9 @@ of the whole model (``benchmarks/README.md``); a district's few hundred tasks it
   restricts the schedule (:func:`~ntm_sched.engine.builder.money_never_binds`).
 
 The sub-problem's lateness tier is minimised from the current schedule (hinted in full); a move is
-kept when it lowers the group's lateness, so the whole schedule's lateness never rises. Every
+kept when it lowers the group's lateness, so the whole schedule's lateness never rises. Passes go
+over the late groups, the latest first, while one improves; when none does, the groups are paired
+(the latest two together, ...) once, so that council seats can move between two groups. Every
 schedule returned passes the checker. Tasks linked start-to-start across groups stay where they are.
 """
 
@@ -186,7 +188,7 @@ def group_lns(problem: Problem, start: Solution, groups: Sequence[Sequence[str]]
         return v
 
     best = start
-    improved = True
+    improved, merged = True, False
     while improved:  # passes over the late groups, the latest first, while one improves and time is left
         improved = False
         todo = sorted((i for i in range(len(groups)) if group_late(groups[i]) > 0),
@@ -211,6 +213,12 @@ def group_lns(problem: Problem, start: Solution, groups: Sequence[Sequence[str]]
             cur, best = trial, paid
             log.kept += 1
             improved = True
+        if not improved and not merged and len(groups) > 1 and time_limit - (time.perf_counter() - t0) >= 4.0:
+            # single groups are stuck (each holds the others' council seats): pairs, the latest together
+            order = sorted(range(len(groups)), key=lambda i: -group_late(groups[i]))
+            groups = [[*groups[order[k]], *(groups[order[k + 1]] if k + 1 < len(order) else [])]
+                      for k in range(0, len(order), 2)]
+            merged = improved = True
     log.after = lateness_value(problem, best)
     log.seconds = time.perf_counter() - t0
     return best, log
