@@ -41,8 +41,8 @@ the larger of the seat-counting lateness bound
 a min-cost flow under their capacities) and the CP-SAT bound of the lateness tier on the model
 without money (a relaxation) after ``--bound-time`` seconds (0: not run), plus the cheapest mode
 of every task times the cost weight, plus the critical-path bound of the last end times the
-makespan weight (every other term is >= 0). It says nothing of extra funding (>= 0 is all it
-assumes), so a plan that must draw extra money keeps a gap however good its dates.
+makespan weight, plus what the limited sources cannot pay at all times the extra-funding price
+(:func:`ntm_sched.engine.session_bound.extra_funding_bound`, times ignored).
 """
 
 from __future__ import annotations
@@ -86,8 +86,9 @@ def lower_bound(problem, seconds: float, workers: int, seed: int) -> float:
     if o.makespan:
         _, ef, _ = earliest_times(problem)
         fixed += o.makespan * max(ef.values())
-    from ntm_sched.engine.session_bound import session_lateness_bound
+    from ntm_sched.engine.session_bound import extra_funding_bound, session_lateness_bound
 
+    fixed += extra_funding_bound(problem)
     late = float(session_lateness_bound(problem))
     if seconds > 0:
         light = build_model(problem, money=False)

@@ -1,4 +1,4 @@
-"""A lower bound of the lateness tier that counts the council's seats (no CP-SAT).
+"""Lower bounds without CP-SAT: the lateness tier counting the council's seats, and the extra funding.
 
 CP-SAT proves no useful bound of the lateness tier on a province within a minute (thousands of tasks);
 this bound is computed in a second and holds for every schedule:
@@ -18,6 +18,9 @@ this bound is computed in a second and holds for every schedule:
 Each part bounds a disjoint set of tasks from below, so their sum bounds the lateness tier (the
 tardiness and late-count terms of soft due dates, weighted as in
 :func:`~ntm_sched.engine.heuristic.lateness_value`). Resources and money are ignored.
+
+:func:`extra_funding_bound` bounds the extra-funding tier by what the limited sources cannot pay at
+all (times ignored).
 """
 
 from __future__ import annotations
@@ -138,3 +141,38 @@ def session_lateness_bound(problem: Problem) -> int:
     if f.solve_max_flow_with_min_cost() != f.OPTIMAL or f.maximum_flow() != len(ruled):
         return bound + cheapest  # the seats cannot take every task: no schedule; still a bound
     return bound + int(f.optimal_cost())
+
+
+def extra_funding_bound(problem: Problem) -> int:
+    """A lower bound of the extra-funding tier (priced draws on unlimited sources) of every schedule.
+
+    Times ignored: a max-flow from every limited source's total to the tasks it may pay, each task
+    asking the cost of its cheapest mode; what no limited source can pay must come from an unlimited
+    one, at the lowest unit price among them (0 when there is none or the limited money covers all).
+    """
+    from ortools.graph.python import max_flow
+
+    priced = [s for s in problem.sources if s.unlimited]
+    if not priced:
+        return 0
+    price = min(s.unit_price for s in priced) * problem.objective.extra_funding
+    f = max_flow.SimpleMaxFlow()
+    limited = [s for s in problem.sources if not s.unlimited]
+    node = {s.name: 2 + k for k, s in enumerate(limited)}
+    for s in limited:
+        f.add_arc_with_capacity(0, node[s.name], s.total)
+    nxt = 2 + len(limited)
+    need = 0
+    for t in problem.tasks:
+        c = min(m.cost for m in t.modes)
+        if not c:
+            continue
+        need += c
+        f.add_arc_with_capacity(nxt, 1, c)
+        for name in problem.sources_for(t):
+            if name in node:
+                f.add_arc_with_capacity(node[name], nxt, c)
+        nxt += 1
+    if not need or f.solve(0, 1) != f.OPTIMAL:
+        return 0
+    return price * max(0, need - f.optimal_flow())

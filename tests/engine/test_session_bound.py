@@ -28,3 +28,15 @@ def test_the_bound_never_exceeds_a_schedule_and_works_without_sessions() -> None
         assert sol is not None and session_lateness_bound(p) <= lateness_value(p, sol)
     plain = dataclasses.replace(council(2, due=3), sessions=())
     assert session_lateness_bound(plain) == lateness_value(plain, money_sgs(plain)) > 0
+
+
+def test_extra_funding_bound_is_what_the_limited_money_cannot_pay() -> None:
+    from ntm_sched.engine import Mode, Problem, Source, Task, Tranche
+    from ntm_sched.engine.session_bound import extra_funding_bound
+
+    p = Problem((Task("A", (Mode(2, cost=10), Mode(1, cost=14))), Task("B", (Mode(1, cost=6),),
+                                                                    sources=frozenset({"S", "X"}))),
+                horizon=10, sources=(Source("S", (Tranche(0, 4), Tranche(5, 4))), Source("X", unlimited=True,
+                                                                                       unit_price=3)))
+    assert extra_funding_bound(p) == 3 * (10 + 6 - 8)
+    assert extra_funding_bound(dataclasses.replace(p, sources=(p.sources[0],), tasks=(p.tasks[0],))) == 0
