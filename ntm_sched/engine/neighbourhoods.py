@@ -151,8 +151,8 @@ def _solve_sub(sub: Problem, current: dict[str, TaskSchedule], seconds: float, w
     return int(solver.objective_value), {k: v for k, v in sol.tasks.items() if not k.startswith("__fence_")}
 
 
-def group_lns(problem: Problem, start: Solution, groups: Sequence[Sequence[str]], time_limit: float,
-              workers: int = 1, seed: int = 0) -> tuple[Solution, GroupLog]:
+def group_lns(problem: Problem, start: Solution, groups: Sequence[Sequence[str]], time_limit: float, *,
+              workers: int, seed: int) -> tuple[Solution, GroupLog]:
     """Improve ``start`` group by group within ``time_limit`` seconds (module docstring).
 
     Parameters

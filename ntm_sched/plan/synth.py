@@ -104,7 +104,7 @@ class SynthSpec:
 
     communes: int
     districts: int
-    seed: int = 0
+    seed: int
 
     def __post_init__(self) -> None:
         if self.districts < 1 or self.districts > len(DISTRICT_CODES):

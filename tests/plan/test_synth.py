@@ -98,9 +98,9 @@ def test_a_folder_it_made_is_rewritten_but_not_one_with_a_user_file_added(tmp_pa
 
 def test_bad_sizes_are_refused() -> None:
     with pytest.raises(SynthError, match="districts"):
-        SynthSpec(10, 21)
+        SynthSpec(10, 21, 0)
     with pytest.raises(SynthError, match="at least"):
-        SynthSpec(2, 3)
+        SynthSpec(2, 3, 0)
 
 
 def test_draws_follow_the_shipped_plan(shipped) -> None:
