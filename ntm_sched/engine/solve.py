@@ -364,10 +364,17 @@ def _warm_start_fallback(problem: Problem, bm: BuiltModel, hint: Solution | None
                        seed=opts.seed, extra=hint)
     if start is None:
         return None
-    left = max(0.0, deadline - time.perf_counter())
-    # the lateness tier's own expression: with times fixed it is the schedule's lateness (its "late"
-    # literals and tardiness variables at their least); the next tiers then improve the payments
-    return _complete_money(bm, start, bm.tier_expr(present[0]), max(1.0, opts.complete_light.of(left)), opts)
+    # the lateness tier's own expression first: with times fixed it is the schedule's lateness (its
+    # "late" literals and tardiness variables at their least); then, that lateness held (the caller
+    # holds it too), the payments that minimise the next tier (the least extra funding)
+    expr = bm.tier_expr(present[0])
+    done = _complete_money(bm, start, expr, max(1.0, opts.complete_light.of(deadline - time.perf_counter())), opts)
+    if done is None or len(present) < 2:
+        return done
+    bm.model.add(expr <= round(done[1].value(expr)))
+    cheaper = _complete_money(bm, start, bm.tier_expr(present[1]),
+                              max(1.0, opts.complete_light.of(deadline - time.perf_counter())), opts)
+    return cheaper or done
 
 
 def _held_tier_start(bm: BuiltModel, current: cp_model.CpSolver, expr, time_limit: float,
