@@ -256,9 +256,14 @@ def _holidays(plan: Any, lang: str) -> list[tuple[str, dt.date, dt.date, str]]:
             zip(cal["calendar"], cal["start_date"], cal["end_date"], cal[col])]
 
 
-CAUSE_RANK = ("r_procedure", "r_agency", "r_money", "r_extra", "r_start", "r_chain", "r_calendar")
+CAUSE_RANK = ("r_procedure", "r_agency", "r_money", "r_extra", "r_holiday", "r_start", "r_chain", "r_calendar")
 """Which kind of cause binds first: a procedure that cannot fit, an agency at capacity, money,
-money beyond the budget, a long first work, the chain, a holiday."""
+money beyond the budget, a wait for the end of a holiday, a long first work, the chain, a holiday
+inside a work."""
+
+WAITING = ("r_agency", "r_money", "r_extra")
+"""Causes that delay a task beyond what precedences, durations and calendars allow: never the cause
+of a milestone scheduled at its earliest possible date (:func:`risk_rows`)."""
 
 
 def explain_task_chain(res: Any, plan: Any, task_id: str, lang: str = "vi", max_steps: int = 30) -> list[str]:
@@ -301,7 +306,13 @@ def explain_task_chain_kinds(res: Any, plan: Any, task_id: str, lang: str = "vi"
         if row["kind"] == "work" or (end - start).days > 0:
             chain.append(name)
         tname = f"«{name}»"
+        cal = tasks[cur].calendar
         if start > ready:  # it waited: for what?
+            for c, hs, he, hn in holidays:  # a break of its calendar up to the day before it started
+                if c == cal and hs < start and he >= ready and he + dt.timedelta(days=7) >= start:
+                    reasons.append(("r_holiday", label("r_holiday", lang, task=tname, holiday=hn,
+                                                       date=format_date(he))))
+                    break
             ag = row["agency"]
             if isinstance(ag, str) and len(load):
                 lw = load[(load["agency"] == ag)]
@@ -322,7 +333,6 @@ def explain_task_chain_kinds(res: Any, plan: Any, task_id: str, lang: str = "vi"
                         reasons.append(("r_money", label("r_money", lang, task=tname, source=snames.get(sid, sid),
                                                          date=format_date(min(trs)))))
                         break
-        cal = tasks[cur].calendar
         for c, hs, he, hn in holidays:
             if c == cal and hs <= end and he >= start and (end - start).days > 0:
                 reasons.append(("r_calendar", label("r_calendar", lang, task=tname, holiday=hn)))
@@ -387,6 +397,10 @@ def risk_rows(res: Any, plan: Any, lang: str = "vi", tight_days: int = TIGHT_DAY
                 if need > left:
                     causes.append(("r_procedure", label("r_procedure", lang, need=need, left=max(left, 0))))
         found = causes + explain_task_chain_kinds(res, plan, str(worst["task_id"]), lang)
+        earliest = to_date(worst.get("earliest_possible_date"))
+        if earliest is not None and _d(worst["scheduled_date"]) <= earliest:
+            # at its earliest possible date: no agency or money delays it, whatever its tasks waited for
+            found = [(k, t) for k, t in found if k not in WAITING]
         ranked = _rank(found)
         # issue 22: late out of reach (no schedule makes it), or for lack of money / staff?
         cause = worst.get("late_cause")
@@ -401,7 +415,7 @@ def risk_rows(res: Any, plan: Any, lang: str = "vi", tight_days: int = TIGHT_DAY
         rows.append({"commune_code": code, "late": slack < 0, "milestone": m, "target_date": _d(worst["target_date"]),
                      "scheduled_date": _d(worst["scheduled_date"]), "slack_days": slack,
                      "cause": ranked[0] if ranked else label("c_unknown", lang), "causes": ranked,
-                     "earliest_possible_date": to_date(worst.get("earliest_possible_date")),
+                     "earliest_possible_date": earliest,
                      "late_cause": cause if slack < 0 and isinstance(cause, str) else None,
                      "lateness": lateness, "name": names.get(code, code)})
     rows.sort(key=lambda r: (r["commune_code"] == DISTRICT, not r["late"], r["slack_days"]))

@@ -149,6 +149,14 @@ def test_base_report_says_the_late_milestones_are_out_of_reach(base_solved):
         assert (tt[early], tt[why]) == ("29/11/2019", out)
     md = tables.decisions_markdown(res, plan, "en")
     assert "The earliest possible date is 29/11/2019, already after the target: out of reach" in md
+    # at their earliest possible dates, no agency or money delays them: Ngọc Thiện's inspection waits for
+    # the end of the National Day break (31/08-02/09/2019), Tân Trung's works for the site clearance
+    rows = {r["name"]: r for r in tables.risk_rows(res, plan, "en")}
+    assert rows["Ngọc Thiện"]["cause"] == ("«District inspection» waited for the end of the National Day 2019 "
+                                          "break (02/09/2019)")
+    for name in ("Ngọc Thiện", "Tân Trung"):
+        assert not any("beyond the budget" in c or "waited for money" in c or "at capacity" in c
+                       for c in rows[name]["causes"]), rows[name]["causes"]
 
 
 @pytest.fixture(scope="module")
