@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from ntm_sched.errors import InputError
-from ntm_sched.i18n import LANGS, label, localized
+from ntm_sched.i18n import LANGS, current_lang, label, localized
 
 from .catalog import CatalogRow, CriteriaSet, Procedure, catalog_label, criteria_sets, procedures
 from .cells import CellError, DateNote, format_cell, nfc, parse_bool, parse_cell, read_date
@@ -77,8 +77,9 @@ class Issue:
         return self.text("en")
 
 
-def format_issues(issues: Sequence[Issue], lang: str = "vi", title: str | None = None) -> str:
-    """A readable report of ``issues`` in Vietnamese (``"vi"``, default) or English."""
+def format_issues(issues: Sequence[Issue], lang: str | None = None, title: str | None = None) -> str:
+    """A readable report of ``issues`` in Vietnamese (``"vi"``) or English (``None``: the run's language)."""
+    lang = lang or current_lang()
     if lang not in LANGS:
         raise ValueError(f"lang must be 'vi' or 'en', not {lang!r}")
     n_err = sum(1 for i in issues if i.is_error)

@@ -31,6 +31,7 @@ from ntm_sched.i18n import (
     commune_names,
     criterion_name,
     criterion_names,
+    current_lang,
     label,
     localized,
     milestone_label,
@@ -61,8 +62,9 @@ def _fd(v: Any) -> str:
 # ---------------------------------------------------------------------------
 # headline
 # ---------------------------------------------------------------------------
-def extra_by_month(res: Any, lang: str = "vi") -> pd.DataFrame:
+def extra_by_month(res: Any) -> pd.DataFrame:
     """Money needed beyond the budget (the EXTRA source) by month."""
+    lang = current_lang()
     cols = [label("month", lang), label("extra_mvnd", lang)]
     al = res.allocation
     if not len(al):
@@ -74,8 +76,9 @@ def extra_by_month(res: Any, lang: str = "vi") -> pd.DataFrame:
     return pd.DataFrame({cols[0]: [_d(m).strftime("%m/%Y") for m in g.index], cols[1]: g.values.astype(int)})
 
 
-def headline(res: Any, plan: Any, lang: str = "vi") -> pd.DataFrame:
+def headline(res: Any, plan: Any) -> pd.DataFrame:
     """Headline figures as two columns (item, value)."""
+    lang = current_lang()
     s = res.summary
     names = commune_names(plan, lang)
     n_total = len(plan.not_recognised())
@@ -93,7 +96,7 @@ def headline(res: Any, plan: Any, lang: str = "vi") -> pd.DataFrame:
         rows.append((label("h_total_cost", lang), format_money(float(s["total_cost_mvnd"]), lang)))
     if s.get("extra_funding_mvnd") is not None:
         rows.append((label("h_extra", lang), format_money(float(s["extra_funding_mvnd"]), lang)))
-        ex = extra_by_month(res, lang)
+        ex = extra_by_month(res)
         if len(ex):
             rows.append((label("h_extra_first", lang), str(ex.iloc[0, 0])))
     if s.get("checker_ok") is not None:
@@ -109,10 +112,11 @@ def headline(res: Any, plan: Any, lang: str = "vi") -> pd.DataFrame:
 # ---------------------------------------------------------------------------
 # milestones
 # ---------------------------------------------------------------------------
-def milestone_table(res: Any, plan: Any, lang: str = "vi", include_tasks: bool = False) -> pd.DataFrame:
+def milestone_table(res: Any, plan: Any, include_tasks: bool = False) -> pd.DataFrame:
     """Per commune: plan target, scheduled date and slack of each milestone, and whether the
     milestone is met (the commune is on time only when all of its chain milestones are, see
     :func:`ntm_sched.domain.on_time_table`)."""
+    lang = current_lang()
     cols = [label(k, lang) for k in ("commune", "milestone", "target_date", "scheduled_date",
                                       "slack_days", "status_col", "earliest_possible_date", "late_cause")]
     ms = res.milestones
@@ -133,15 +137,16 @@ def milestone_table(res: Any, plan: Any, lang: str = "vi", include_tasks: bool =
         cols[5]: [label("late_by", lang, days=-int(s)) if s < 0 else label("st_on_time", lang)
                   for s in ms["slack_days"]],
         cols[6]: [_fd(d) for d in ms["earliest_possible_date"]],
-        cols[7]: [late_cause_text(c, lang) for c in ms["late_cause"]],
+        cols[7]: [late_cause_text(c) for c in ms["late_cause"]],
     })
     return out.reset_index(drop=True)
 
 
-def late_cause_text(cause: Any, lang: str = "vi", kinds: Any = ()) -> str:
+def late_cause_text(cause: Any, kinds: Any = ()) -> str:
     """A late milestone's cause in words: out of reach under the assumed durations, or late for lack
     of money / staff / inspection capacity (only money, or only staff, when the causes found,
     ``kinds`` of :func:`explain_task_chain_kinds`, name only that); empty when not late."""
+    lang = current_lang()
     if not isinstance(cause, str) or not cause:
         return ""
     if cause == OUT_OF_REACH:
@@ -160,8 +165,9 @@ def late_cause_text(cause: Any, lang: str = "vi", kinds: Any = ()) -> str:
 # ---------------------------------------------------------------------------
 # money
 # ---------------------------------------------------------------------------
-def allocation_matrix(res: Any, plan: Any, lang: str = "vi") -> pd.DataFrame:
+def allocation_matrix(res: Any, plan: Any) -> pd.DataFrame:
     """Money (million VND) by commune (rows) and source (columns), with totals."""
+    lang = current_lang()
     al = res.allocation
     com = label("commune", lang)
     if not len(al):
@@ -216,8 +222,9 @@ def cash_flow_data(res: Any) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=cols)
 
 
-def cash_flow_table(res: Any, plan: Any, lang: str = "vi") -> pd.DataFrame:
+def cash_flow_table(res: Any, plan: Any) -> pd.DataFrame:
     """Cumulative releases vs spending per source and month, localized."""
+    lang = current_lang()
     df = cash_flow_data(res)
     snames = source_names(plan, lang)
     cols = [label("source", lang), label("month", lang), label("released", lang), label("spent", lang)]
@@ -249,7 +256,8 @@ def _procedure_days(res: Any, plan: Any, milestone: str, commune: str) -> int:
     return total
 
 
-def _holidays(plan: Any, lang: str) -> list[tuple[str, dt.date, dt.date, str]]:
+def _holidays(plan: Any) -> list[tuple[str, dt.date, dt.date, str]]:
+    lang = current_lang()
     cal = plan.table("calendar")
     col = name_field(lang)
     return [(str(c), _d(s), _d(e), str(n)) for c, s, e, n in
@@ -261,16 +269,17 @@ CAUSE_RANK = ("r_procedure", "r_agency", "r_money", "r_extra", "r_start", "r_cha
 money beyond the budget, a long first work, the chain, a holiday."""
 
 
-def explain_task_chain(res: Any, plan: Any, task_id: str, lang: str = "vi", max_steps: int = 30) -> list[str]:
+def explain_task_chain(res: Any, plan: Any, task_id: str, max_steps: int = 30) -> list[str]:
     """The reasons of :func:`explain_task_chain_kinds`, as text."""
-    return [t for _, t in explain_task_chain_kinds(res, plan, task_id, lang, max_steps)]
+    return [t for _, t in explain_task_chain_kinds(res, plan, task_id, max_steps)]
 
 
-def explain_task_chain_kinds(res: Any, plan: Any, task_id: str, lang: str = "vi",
+def explain_task_chain_kinds(res: Any, plan: Any, task_id: str,
                              max_steps: int = 30) -> list[tuple[str, str]]:
     """Walk back from ``task_id`` through its latest-finishing predecessor; say why each
     task on the way started late (agency at capacity, money, calendar) and what the
     chain was."""
+    lang = current_lang()
     if not res.has_schedule:
         return []
     model = res.model
@@ -280,7 +289,7 @@ def explain_task_chain_kinds(res: Any, plan: Any, task_id: str, lang: str = "vi"
         preds.setdefault(p.succ, []).append(p.pred)
     agencies = agency_names(plan, lang)
     snames = source_names(plan, lang)
-    holidays = _holidays(plan, lang)
+    holidays = _holidays(plan)
     tasks = {t.id: t for t in model.problem.tasks}
     load = res.agency_load
     al = res.allocation
@@ -350,7 +359,7 @@ def _rank(kinds: list[tuple[str, str]]) -> list[str]:
     return [t for _, t in sorted(kinds, key=lambda kt: order.get(kt[0], len(order)))]
 
 
-def risk_rows(res: Any, plan: Any, lang: str = "vi", tight_days: int = TIGHT_DAYS) -> list[dict[str, Any]]:
+def risk_rows(res: Any, plan: Any, tight_days: int = TIGHT_DAYS) -> list[dict[str, Any]]:
     """Communes late (by the one definition: the first missed milestone) or tight (on time with a
     milestone less than ``tight_days`` ahead of its target), then the district if late or tight;
     each with its milestone, dates, days and causes (the binding one first). Late before tight,
@@ -360,6 +369,7 @@ def risk_rows(res: Any, plan: Any, lang: str = "vi", tight_days: int = TIGHT_DAY
     durations and calendars alone) and, when late, ``late_cause`` (the commune's
     :data:`~ntm_sched.domain.OUT_OF_REACH` or ``resources_or_money``) and ``lateness`` (it in words,
     :func:`late_cause_text`, naming money or staff when the causes found name only that)."""
+    lang = current_lang()
     ms = res.milestones
     if not res.has_schedule or not len(ms):
         return []
@@ -386,13 +396,13 @@ def risk_rows(res: Any, plan: Any, lang: str = "vi", tight_days: int = TIGHT_DAY
                 left = (_d(worst["target_date"]) - _d(wd["scheduled_date"].iloc[0])).days
                 if need > left:
                     causes.append(("r_procedure", label("r_procedure", lang, need=need, left=max(left, 0))))
-        found = causes + explain_task_chain_kinds(res, plan, str(worst["task_id"]), lang)
+        found = causes + explain_task_chain_kinds(res, plan, str(worst["task_id"]))
         ranked = _rank(found)
         # issue 22: late out of reach (no schedule makes it), or for lack of money / staff?
         cause = worst.get("late_cause")
         if code != DISTRICT and slack < 0 and ot is not None and code in ot.index:
             cause = ot.loc[code, "late_cause"]  # the commune's: out of reach when any missed milestone is
-        lateness = late_cause_text(cause, lang, (k for k, _ in found)) if slack < 0 else ""
+        lateness = late_cause_text(cause, (k for k, _ in found)) if slack < 0 else ""
         other = ot.loc[code, "out_of_reach_milestone"] if (ot is not None and code in ot.index) else None
         if lateness and isinstance(other, str) and other != m:
             row_o = grp[grp["milestone"] == other].iloc[0]
@@ -408,14 +418,15 @@ def risk_rows(res: Any, plan: Any, lang: str = "vi", tight_days: int = TIGHT_DAY
     return rows
 
 
-def at_risk(res: Any, plan: Any, lang: str = "vi", tight_days: int = TIGHT_DAYS) -> pd.DataFrame:
+def at_risk(res: Any, plan: Any, tight_days: int = TIGHT_DAYS) -> pd.DataFrame:
     """Communes late (first missed milestone, by the one definition of on time) or tight (slack
     < ``tight_days``), each with its binding cause and every cause found."""
+    lang = current_lang()
     cols = [label(k, lang) for k in ("commune", "status_col", "milestone", "target_date", "scheduled_date",
                                       "days_text", "earliest_possible_date", "late_cause", "cause", "details")]
     names = commune_names(plan, lang)
     out = []
-    for r in risk_rows(res, plan, lang, tight_days):
+    for r in risk_rows(res, plan, tight_days):
         slack = r["slack_days"]
         out.append({cols[0]: names.get(r["commune_code"], r["commune_code"]),
                     cols[1]: label("st_late" if r["late"] else "st_tight", lang),
@@ -441,13 +452,14 @@ def bottleneck_agencies(res: Any) -> pd.DataFrame:
         .reset_index(drop=True)
 
 
-def decisions_markdown(res: Any, plan: Any, lang: str = "vi", max_communes: int = 5) -> str:
+def decisions_markdown(res: Any, plan: Any, max_communes: int = 5) -> str:
     """The report's first section, at most a screen: communes at risk with their binding cause,
     money missing by month, and the bottleneck agency."""
+    lang = current_lang()
     names = commune_names(plan, lang)
     agencies = agency_names(plan, lang)
     parts = [f"### {label('d_communes', lang)}"]
-    rows = risk_rows(res, plan, lang)
+    rows = risk_rows(res, plan)
     if not res.has_schedule:
         parts.append(label("no_schedule", lang))
     elif not rows:
@@ -470,7 +482,7 @@ def decisions_markdown(res: Any, plan: Any, lang: str = "vi", max_communes: int 
             items.append("- " + label("d_more", lang, n=len(rows) - max_communes))
         parts.append("\n".join(items))
     parts.append(f"### {label('d_money', lang)}")
-    ex = extra_by_month(res, lang)
+    ex = extra_by_month(res)
     if not len(ex):
         parts.append(label("d_no_money_gap", lang) if res.has_schedule else label("no_schedule", lang))
     else:
@@ -489,8 +501,9 @@ def decisions_markdown(res: Any, plan: Any, lang: str = "vi", max_communes: int 
     return "\n\n".join(parts)
 
 
-def bottlenecks(res: Any, plan: Any, lang: str = "vi") -> pd.DataFrame:
+def bottlenecks(res: Any, plan: Any) -> pd.DataFrame:
     """Agencies that hit their weekly capacity and sources that ran dry, with why."""
+    lang = current_lang()
     cols = [label("kind", lang), label("name", lang), label("reason", lang)]
     if not res.has_schedule:
         return pd.DataFrame(columns=cols)
@@ -503,7 +516,7 @@ def bottlenecks(res: Any, plan: Any, lang: str = "vi") -> pd.DataFrame:
             weeks = sorted(_d(w) for w in grp["week_start"])
             txt = label("b_agency_full", lang, n=len(weeks), first=format_date(weeks[0]), last=format_date(weeks[-1]))
             rows.append({cols[0]: label("agency", lang), cols[1]: agencies.get(ag, ag), cols[2]: txt})
-    ex = extra_by_month(res, lang)
+    ex = extra_by_month(res)
     if len(ex):
         total = float(res.summary.get("extra_funding_mvnd") or 0)
         txt = label("b_budget_short", lang, amount=format_money(total, lang), month=ex.iloc[0, 0])
@@ -541,8 +554,9 @@ def source_kind(text: str) -> str:
     return "plan"
 
 
-def _row_name(name: str, r: Any, plan: Any, lang: str, names: dict[str, dict[Any, str]]) -> str:
+def _row_name(name: str, r: Any, plan: Any, names: dict[str, dict[Any, str]]) -> str:
     """The name of one row of a plan table (never its code when a name exists)."""
+    lang = current_lang()
     nm = name_field(lang)
     if name == "agencies" or name == "capacity_changes":
         txt = names["agency"].get(str(r["agency_id"]), str(r["agency_id"]))
@@ -577,8 +591,9 @@ def _row_name(name: str, r: Any, plan: Any, lang: str, names: dict[str, dict[Any
     return str(r.get(_ID_COLUMNS.get(name, ""), ""))
 
 
-def assumptions(plan: Any, lang: str = "vi") -> pd.DataFrame:
+def assumptions(plan: Any) -> pd.DataFrame:
     """Every row of every plan table that has a ``source`` column: what it is (by name) and where it comes from."""
+    lang = current_lang()
     cols = [label("table", lang), label("assumption", lang), label("kind", lang), label("origin", lang)]
     names = {"agency": agency_names(plan, lang), "source": source_names(plan, lang),
              "commune": commune_names(plan, lang)}
@@ -595,7 +610,7 @@ def assumptions(plan: Any, lang: str = "vi") -> pd.DataFrame:
             s = r[src_col]
             if s is None or (isinstance(s, float) and pd.isna(s)) or str(s).strip() == "":
                 continue
-            rows.append({cols[0]: label(f"t_{name}", lang), cols[1]: _row_name(name, r, plan, lang, names),
+            rows.append({cols[0]: label(f"t_{name}", lang), cols[1]: _row_name(name, r, plan, names),
                          cols[2]: label(f"k_{source_kind(str(s))}", lang), cols[3]: str(s)})
     return pd.DataFrame(rows, columns=cols)
 
@@ -609,7 +624,8 @@ def _flatten(d: Any, prefix: str = "") -> list[tuple[str, Any]]:
     return [(prefix, d)]
 
 
-def _value_text(v: Any, lang: str) -> str:
+def _value_text(v: Any) -> str:
+    lang = current_lang()
     if isinstance(v, bool):
         return label("true" if v else "false", lang)
     if isinstance(v, float):
@@ -617,9 +633,10 @@ def _value_text(v: Any, lang: str) -> str:
     return str(v)
 
 
-def overrides(scenario: Any, lang: str = "vi", plan: Any = None) -> pd.DataFrame:
+def overrides(scenario: Any, plan: Any = None) -> pd.DataFrame:
     """The scenario's own overrides in words (sources, agencies and communes by name), without
     its description."""
+    lang = current_lang()
     cols = [label("key", lang), label("value", lang)]
     own = {k: v for k, v in (scenario.overrides or {}).items() if k != "description"}
     names: dict[str, str] = {}
@@ -645,12 +662,13 @@ def overrides(scenario: Any, lang: str = "vi", plan: Any = None) -> pd.DataFrame
             txt = label(f"o_{parts[0]}", lang, name=".".join(parts[1:]))
         else:
             txt = key
-        rows.append((txt, _value_text(v, lang)))
+        rows.append((txt, _value_text(v)))
     return pd.DataFrame(rows, columns=cols)
 
 
-def schedule_table(res: Any, plan: Any, lang: str = "vi") -> pd.DataFrame:
+def schedule_table(res: Any, plan: Any) -> pd.DataFrame:
     """The schedule with names and dd/mm/yyyy dates."""
+    lang = current_lang()
     cols = [label(k, lang) for k in ("commune", "criterion", "task", "agency", "start", "end")]
     sch = res.schedule
     if not len(sch):

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from ntm_sched.app import budget_page as bp
+from ntm_sched.i18n import in_lang
 from ntm_sched.scenario import load_scenario, load_scenario_plan
 
 
@@ -20,7 +21,7 @@ def plan():
 def test_status_and_gap_in_words():
     assert bp.status_words("OPTIMAL", None) == "Tình trạng lời giải: Tối ưu."
     assert "12,5 %" in bp.status_words("FEASIBLE", 0.125)
-    assert bp.quarter_text("2019Q3") == "Quý 3/2019" and bp.quarter_text("2019Q3", "en") == "Q3 2019"
+    assert bp.quarter_text("2019Q3") == "Quý 3/2019" and in_lang("en", bp.quarter_text, "2019Q3") == "Q3 2019"
 
 
 def test_cuts_and_marginal_tables_have_names_and_vietnamese_headers(plan):
@@ -37,7 +38,7 @@ def test_cuts_and_marginal_tables_have_names_and_vietnamese_headers(plan):
     assert "đã chứng minh" in html and "chưa xác định hết" in html and "sai số 3,1 %" in html
     assert "Ngọc Thiện: 10 (" in html and "tối ưu (đã chứng minh)" in html
     assert "Mức 80 %: chưa xác định được các tập" in html and "Mức 80 %: các tập khác cùng 1 xã: Lan Giới" in html
-    en = bp.cuts_html(cuts, plan, "en")
+    en = in_lang("en", bp.cuts_html, cuts, plan)
     assert "Communes that can still make it" in en and "unsettled" in en
     mv = pd.DataFrame({"commune_code": ["07357"], "base_date": [dt.date(2020, 2, 24)],
                        "date_with_more": [dt.date(2020, 2, 10)], "days_gained": [14]})
@@ -72,13 +73,13 @@ def test_budget_answers_say_why_late(plan):
                 "district_recognition_date": "2020-10-03", "extra_needed_mvnd": 0, "source": "own solve",
                 "verified": True, "verifier_findings": ""})
     df = pd.DataFrame([row])
-    html = bp.cuts_html(df, plan, "vi")
+    html = in_lang("vi", bp.cuts_html, df, plan)
     assert "Vì sao trễ" in html
     assert "Ngọc Thiện: không thể kịp với thời gian thực hiện giả định" in html
     assert "Lan Giới: trễ vì thiếu vốn / nhân lực / năng lực thẩm tra" in html
-    assert bp._causes("07360:", plan, "en") == "Ngọc Thiện: -"
+    assert in_lang("en", bp._causes, "07360:", plan) == "Ngọc Thiện: -"
     with pytest.raises(ValueError, match="unknown late cause"):
-        bp._causes("07360:None", plan, "en")
+        in_lang("en", bp._causes, "07360:None", plan)
     d = dt.date
     communes = pd.DataFrame([
         {"commune_code": "07360", "target_date": d(2019, 12, 31), "scheduled_date": d(2020, 1, 9), "late_days": 9,
@@ -98,7 +99,7 @@ def test_budget_answers_say_why_late(plan):
                                "10/11/2019)."),
                         ("en", "Why late: Ngọc Thiện out of reach under these durations (earliest 02/01/2020); Lan "
                                "Giới late for lack of money / staff / inspection capacity (earliest 10/11/2019).")):
-        html = bp.evaluation_html(rep, plan, lang)
+        html = in_lang(lang, bp.evaluation_html, rep, plan)
         assert words in html, html
         assert "Ngày sớm nhất có thể" in html if lang == "vi" else "Earliest possible" in html
 
@@ -110,7 +111,7 @@ def test_minimum_budget_says_which_missed_deadlines_are_out_of_reach(plan):
                              "earliest_possible_date": d(2019, 9, 10), "late_cause": "out_of_reach"}])
     mb = SimpleNamespace(result=None, summary={"verified": True}, status="OPTIMAL", total_mvnd=None,
                          by_source_quarter=pd.DataFrame(), relaxed=relaxed)
-    html = bp.minimum_html(mb, plan, "vi")
+    html = in_lang("vi", bp.minimum_html, mb, plan)
     assert "Ngọc Thiện" in html and "Ngày sớm nhất có thể" in html and "10/09/2019" in html
     assert "không thể kịp với thời gian thực hiện giả định" in html
 

@@ -18,6 +18,7 @@ import pytest
 
 from ntm_sched import domain as ntm
 from ntm_sched.domain import verify as V
+from ntm_sched.i18n import in_lang
 from ntm_sched.plan import Break, CapacityChange, load_plan
 from ntm_sched.plan.edits import restrict_plan, set_settings
 from tests.solved_plans import solved
@@ -483,7 +484,7 @@ def test_a_disagreement_makes_the_result_invalid_everywhere(small_plan, tmp_path
     banner = ctx.status_markdown()
     assert banner.startswith("## ⛔ " + label("banner_invalid", "vi")) and "late_communes" in banner
     assert label("s_INVALID", "vi") in banner
-    table = headline(res, late_plan, "en")
+    table = in_lang("en", headline, res, late_plan)
     h = dict(zip(table.iloc[:, 0], table.iloc[:, 1]))
     assert h[label("h_verified", "en")] == label("no", "en")
     assert h[label("h_status", "en")] == label("s_INVALID", "en")
