@@ -48,8 +48,8 @@ ENTRY_POINTS = {
 SPEAKERS = {
     # words in a chosen language (``None`` or no default: never a silent Vietnamese)
     "units.format_money", "units.format_number", "units.format_date",
-    "report.heading", "plan.validate.format_issues", "plan.validate.Issue.where", "plan.validate.Issue.text",
-    "plan.validate._label", "plan.validate._rowname", "plan.template._workbook_bytes",
+    "report.heading", "plan.issues.format_issues", "plan.issues.Issue.where", "plan.issues.Issue.text",
+    "plan.issues.table_label", "plan.issues.row_name", "plan.template._workbook_bytes",
     "scenario.load.Scenario.description", "domain.explain.describe_explanation",
     "studies.risk.figures.label", "studies.progress.giao_ban.t",
     # a worker process of the batch: the language crosses the process boundary as an argument

@@ -31,7 +31,7 @@ from ntm_sched.i18n import (
     status_label,
 )
 from ntm_sched.io import data_dir
-from ntm_sched.plan.validate import format_issues
+from ntm_sched.plan.issues import format_issues
 from ntm_sched.report import tables
 from ntm_sched.studies import budget
 from ntm_sched.studies.budget import AllocationError

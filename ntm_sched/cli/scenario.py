@@ -50,7 +50,7 @@ def list_text() -> str:
     lang = current_lang()
     from ntm_sched.i18n import invented_banner, label, unit_title
     from ntm_sched.plan import load_plan
-    from ntm_sched.plan.validate import PlanValidationError
+    from ntm_sched.plan.issues import PlanValidationError
 
     lines: list[str] = []
     for plan, files in scenario_groups():

@@ -31,7 +31,7 @@ from ntm_sched.domain import NtmModel, PlanResult, build
 from ntm_sched.engine import Problem, SolveOptions
 from ntm_sched.engine.status import SETTLEMENT_SUFFIX, Spending, TaskProgress, restrict_to_status
 from ntm_sched.i18n import label
-from ntm_sched.plan.validate import Issue
+from ntm_sched.plan.issues import Issue
 from ntm_sched.studies.progress import history as hist
 from ntm_sched.studies.progress.files import (
     CheckContext,
