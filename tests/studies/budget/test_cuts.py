@@ -183,7 +183,7 @@ def test_a_level_the_verifier_rejects_is_invalid_and_never_carried(invalid):
 
 
 def test_the_cuts_command_and_page_say_invalid(plan, invalid, tmp_path, monkeypatch, capsys):
-    from ntm_sched.app.budget_page import cuts_html
+    from ntm_sched.app.budget_answers import cuts_html
     from ntm_sched.cli import main
     from ntm_sched.i18n import label
 

@@ -66,7 +66,7 @@ def test_an_answer_the_verifier_rejects_is_invalid(plan, evaluated, tmp_path, mo
     """The same engine results through a summary with a bug planted for the test (the district's
     recognition reported a day early): the evaluation is INVALID in its summary, table, command and page."""
     import ntm_sched.domain.tables as tables_module
-    from ntm_sched.app.budget_page import evaluation_html
+    from ntm_sched.app.budget_answers import evaluation_html
     from ntm_sched.cli import main
     from ntm_sched.domain import tabulate
     from ntm_sched.i18n import label

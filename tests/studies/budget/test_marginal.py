@@ -110,7 +110,7 @@ def test_the_command_says_invalid_and_fails(invalid, tmp_path, monkeypatch, caps
 
 
 def test_the_page_says_invalid(plan, clean, invalid):
-    from ntm_sched.app.budget_page import marginal_html
+    from ntm_sched.app.budget_answers import marginal_html
     from ntm_sched.i18n import label
 
     page = in_lang("vi", marginal_html, invalid, plan)

@@ -95,7 +95,7 @@ def test_a_minimum_the_verifier_rejects_is_invalid(plan, minimum, tmp_path, monk
     """The same engine result through a summary with a bug planted for the test (the district's
     recognition reported a day early): the minimum budget is INVALID in its summary, command and page."""
     import ntm_sched.domain.tables as tables_module
-    from ntm_sched.app.budget_page import minimum_html, scale_markdown
+    from ntm_sched.app.budget_answers import minimum_html, scale_markdown
     from ntm_sched.cli import main
     from ntm_sched.i18n import label
 
