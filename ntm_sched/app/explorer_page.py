@@ -20,7 +20,7 @@ from ntm_sched.i18n import (
     speaks_own_lang,
     status_label,
 )
-from ntm_sched.report import tables
+from ntm_sched.report import risk_tables
 from ntm_sched.studies.explore import Controls, Explorer
 
 
@@ -180,7 +180,7 @@ class ExplorerPage:
             self.changes.value = self.risk.value = ""
         else:
             self.changes.value = self.changes_html()
-            risk = tables.at_risk(pr, self.plan)
+            risk = risk_tables.at_risk(pr, self.plan)
             self.risk.value = view.table_html(risk, "ntm-risk-table")
             if (risk[label("late_cause", self.lang)] != "").any():  # issue 22: what the two kinds of late mean
                 self.risk.value += f'<p class="ntm-note ntm-late-cause">{view.esc(label("lc_explain", self.lang))}</p>'

@@ -27,7 +27,7 @@ from ntm_sched.i18n import (
 from ntm_sched.io import write_tables
 from ntm_sched.plan import Plan
 from ntm_sched.plan.settings import read_settings
-from ntm_sched.report import plots, tables
+from ntm_sched.report import assumption_tables, plots, risk_tables, tables
 from ntm_sched.scenario import Scenario, load_scenario, load_scenario_plan
 from ntm_sched.units import format_date, format_number
 
@@ -70,7 +70,7 @@ class ReportContext:
     def decisions(self) -> str:
         """The first section: what the committee must decide (at most a screen), and what on time means."""
         return (f"## {label('decisions', self.lang)}\n\n"
-                f"{tables.decisions_markdown(self.result, self.plan)}\n\n"
+                f"{risk_tables.decisions_markdown(self.result, self.plan)}\n\n"
                 f"> {label('on_time_def', self.lang)}")
 
     def on_time_definition(self) -> str:
@@ -172,14 +172,14 @@ def report_tables(res: PlanResult, plan: Plan, scenario: Scenario) -> dict[str, 
     return {
         "headline": tables.headline(res, plan),
         "milestones": tables.milestone_table(res, plan),
-        "at_risk": tables.at_risk(res, plan),
-        "bottlenecks": tables.bottlenecks(res, plan),
+        "at_risk": risk_tables.at_risk(res, plan),
+        "bottlenecks": risk_tables.bottlenecks(res, plan),
         "allocation": tables.allocation_matrix(res, plan),
         "extra_by_month": tables.extra_by_month(res),
         "cash_flow": tables.cash_flow_table(res, plan),
         "schedule": tables.schedule_table(res, plan),
-        "assumptions": tables.assumptions(plan),
-        "overrides": tables.overrides(scenario, plan),
+        "assumptions": assumption_tables.assumptions(plan),
+        "overrides": assumption_tables.overrides(scenario, plan),
     }
 
 
