@@ -68,7 +68,7 @@ def check_main(args: argparse.Namespace) -> int:
     from ntm_sched.scenario import load_scenario_and_plan
     from ntm_sched.studies.progress import history as hist
     from ntm_sched.studies.progress.files import ProgressValidationError
-    from ntm_sched.studies.progress.replan import load_progress
+    from ntm_sched.studies.progress.progress_state import load_progress
 
     try:
         sc, plan = load_scenario_and_plan(scenario_of(args))
