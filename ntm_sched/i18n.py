@@ -1,5 +1,8 @@
 """Every Vietnamese and English string shown to people: one dictionary per language.
 
+Size (~1100 lines): a string table; each key sits once in each language, side by side, so
+a new label is added in both at once (splitting it would put the two languages apart).
+
 Vietnamese is the default. The language is set once per run by its entry point
 (:func:`using_lang`, :func:`set_lang`) and read with :func:`current_lang`; the functions
 here take an optional ``lang`` only to speak another language than the run's (an English
