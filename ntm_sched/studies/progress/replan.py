@@ -83,7 +83,7 @@ def solve_status(model: NtmModel, state: ProgressState, reference: hist.Snapshot
     if any(p.started for p in prog.values()):
         # in-progress work resumes on the status date; if capacity or money make that impossible,
         # let it pause (and say so) rather than answer "infeasible"
-        pr = solve_model(_with_settlements(model, problem), options, explain=False)
+        pr = solve_model(_with_settlements(model, problem), options.with_(explain=False))
         if pr.status in ("INFEASIBLE", "UNKNOWN"):  # impossible, or not found in time
             problem = restrict_to_status(model.problem, status, prog, spend, ref_starts, ref_modes, resume_fixed=False)
             notes.append("gb_note_resume")
