@@ -1,6 +1,6 @@
 """Solve a problem with CP-SAT, check the schedule independently, explain failures.
 
-Size (~490 lines): one solve sequence (lexicographic tiers, money warm start and completion, canonical
+Size (~540 lines): one solve sequence (lexicographic tiers, money warm start and completion, canonical
 pass) whose steps share one deadline and the built model; the model itself is built by the families.
 """
 
@@ -205,8 +205,8 @@ def _canonical(problem: Problem, res: Result, present: list[str], opts: SolveOpt
     """Replace ``res``'s schedule by the canonical one for its tiers' values (:mod:`~ntm_sched.engine.canonical`).
 
     Only when every tier was proven optimal (else the schedule found is kept, marked as not
-    repeatable: ``tier_not_proven``). The tiers' values and the objective are those of the canonical schedule (lower than the
-    values held only where a tier was not proven). Returns the schedule now in ``res``.
+    repeatable: ``tier_not_proven``). The tiers' values and the objective are those of the
+    canonical schedule. Returns the schedule now in ``res``.
     """
     if problem.objective.lexicographic and present and res.tiers:
         held = held_values(res.tiers, present)

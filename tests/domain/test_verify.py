@@ -18,6 +18,7 @@ import pytest
 
 from ntm_sched import domain as ntm
 from ntm_sched.domain import verify as V
+from ntm_sched.i18n import in_lang
 from ntm_sched.plan import Break, CapacityChange, load_plan
 from ntm_sched.plan.edits import restrict_plan, set_settings
 from tests.solved_plans import solved
@@ -269,7 +270,7 @@ def test_corrupted_answer_is_found(small_plan, answer, corrupt, kind) -> None:
 def test_start_on_a_break_day_is_found(small_plan, answer) -> None:
     """A construction work moved to start on the last day of the Tết 2020 construction stop."""
     t = _costly_work(answer, "07357")
-    rules = V._Rules(small_plan)
+    rules = V.Rules(small_plan)
     day = dt.date(2020, 2, 8)
     assert day in rules.off["construction"]
     dur = rules.tasks[t.task_id].modes[t.mode].duration
@@ -315,7 +316,7 @@ def test_a_capacity_change_limits_the_agency_on_its_days(small_plan, answer) -> 
 
 def test_shipped_capacity_changes_are_read(small_plan, answer) -> None:
     """The provincial committee does not sit around Tết 2020 (capacity_changes.csv)."""
-    rules = V._Rules(small_plan)
+    rules = V.Rules(small_plan)
     assert rules.capacity("BCD_TINH", dt.date(2020, 1, 25)) == 0
     assert rules.capacity("BCD_TINH", dt.date(2020, 2, 3)) == small_plan.agency("BCD_TINH").weekly_capacity
 
@@ -483,7 +484,7 @@ def test_a_disagreement_makes_the_result_invalid_everywhere(small_plan, tmp_path
     banner = ctx.status_markdown()
     assert banner.startswith("## ⛔ " + label("banner_invalid", "vi")) and "late_communes" in banner
     assert label("s_INVALID", "vi") in banner
-    table = headline(res, late_plan, "en")
+    table = in_lang("en", headline, res, late_plan)
     h = dict(zip(table.iloc[:, 0], table.iloc[:, 1]))
     assert h[label("h_verified", "en")] == label("no", "en")
     assert h[label("h_status", "en")] == label("s_INVALID", "en")
@@ -785,7 +786,7 @@ def test_money_released_per_source_and_earmark_by_day(small_plan) -> None:
     plan = dataclasses.replace(small_plan, funding=(tr(1, "HUYEN_LC", d1, 100, "07357"),
                                                     tr(2, "HUYEN_LC", d2, 50, "07357"),
                                                     tr(3, "XA", d1, 30, "07357"), tr(4, "XA", d1, 7)))
-    rules = V._Rules(plan)
+    rules = V.Rules(plan)
     assert rules.released("HUYEN_LC", "07357", d1 - dt.timedelta(days=1)) == 0
     assert rules.released("HUYEN_LC", "07357", d1) == 100
     assert rules.released("HUYEN_LC", "07357", d2) == 150
@@ -794,7 +795,7 @@ def test_money_released_per_source_and_earmark_by_day(small_plan) -> None:
 
 
 def test_a_calendar_without_breaks_pauses_nothing(small_plan) -> None:
-    rules = V._Rules(small_plan)
+    rules = V.Rules(small_plan)
     d = dt.date(2020, 1, 20)  # inside the construction stop of Tết 2020
     assert rules.elapsed_end(d, 3, "no-such-calendar") == d + dt.timedelta(days=3)
     assert rules.elapsed_end(d, 0, "construction") == d
@@ -843,7 +844,7 @@ def test_money_disagreements_are_named(small_plan, answer) -> None:
 
 def test_money_beyond_what_was_released_is_one_finding_per_source(small_plan, answer) -> None:
     first = min(t.start for t in answer.tasks)
-    rules = V._Rules(small_plan)
+    rules = V.Rules(small_plan)
     have = rules.released("HUYEN", None, first)
     big = (V.PlanPayment(SONG_VAN_SPORTS, "HUYEN", None, first, int(have) + 1),
            V.PlanPayment(SONG_VAN_SPORTS, "HUYEN", None, first + dt.timedelta(days=1), 5))
@@ -993,7 +994,7 @@ def test_agency_load_rows_named_and_all_read(small_plan, answer) -> None:
 
 def test_task_findings_named(small_plan, answer) -> None:
     t = _costly_work(answer)
-    rules = V._Rules(small_plan)
+    rules = V.Rules(small_plan)
     mode = rules.tasks[t.task_id].modes[t.mode]
     cal = rules.tasks[t.task_id].calendar
 
@@ -1026,7 +1027,7 @@ def test_release_dates_and_the_horizon(small_plan, answer) -> None:
     got = [(f.kind, f.task, f.message) for f in V.verify(after, dataclasses.replace(answer, **BARE)).findings]
     assert got == [("release", t.task_id, f"task {t.task_id!r} starts on {t.start}, before its release date {later}")]
     # the district's decision moved to finish on horizon_end (30/06/2021), then a day later
-    rules = V._Rules(small_plan)
+    rules = V.Rules(small_plan)
     d = _task(answer, "DISTRICT:decision")
     cal, dur = rules.tasks[d.task_id].calendar, rules.tasks[d.task_id].modes["normal"].duration
     h = rules.horizon_end
@@ -1137,7 +1138,7 @@ def test_an_agencys_load_adds_up_the_works_it_runs(small_plan, answer) -> None:
     """The education office runs both communes' classrooms at once (each within its capacity, not
     together, once the capacity is lowered to just below their sum): one finding per agency and
     week, naming the works running."""
-    rules = V._Rules(small_plan)
+    rules = V.Rules(small_plan)
     load = _gd_dt(answer, rules)
     busy = sorted(d for d, v in load.items() if sum(e for _, e in v) > 1)  # above a capacity of 1
     start, end = busy[0], busy[0] + dt.timedelta(days=13)
@@ -1156,7 +1157,7 @@ def test_an_agencys_load_adds_up_the_works_it_runs(small_plan, answer) -> None:
 
 
 def test_a_work_is_not_counted_on_the_day_after_its_end(small_plan, answer) -> None:
-    rules = V._Rules(small_plan)
+    rules = V.Rules(small_plan)
     yt = [t for t in answer.tasks if rules.tasks[t.task_id].agency == "YT"
           and rules.tasks[t.task_id].modes[t.mode].effort > 0]
     t = yt[0]
@@ -1262,7 +1263,7 @@ def test_a_zero_payment_with_its_row_of_nothing_agrees(small_plan, answer) -> No
 def test_the_verifiers_earliest_dates_are_the_engines(full_plan) -> None:
     """Two passes written apart (the verifier's over the plan's records in days, the engine's over
     the problem in periods) give every task of the shipped plan the same earliest date."""
-    rules = V._Rules(full_plan)
+    rules = V.Rules(full_plan)
     mine = {tid: V.completion(s, e, rules.start) for tid, (s, e) in rules.earliest().items()}
     assert mine == ntm.earliest_dates(ntm.build(full_plan))
     assert mine["07360:inspection"] == dt.date(2019, 9, 5) and mine["07309:inspection"] == dt.date(2020, 1, 3)
