@@ -86,7 +86,9 @@ def test_cuts_are_monotone_and_complete(cuts):
     import matplotlib
 
     matplotlib.use("Agg")
-    ax = B.plot_cuts(df)
+    from ntm_sched.i18n import in_lang
+
+    ax = in_lang("en", B.plot_cuts, df)  # the figure's words are the run's language
     assert len(ax.patches) == 4
     texts = " ".join(t.get_text() for t in ax.texts)
     for st, gap in zip(df["status"], df["gap"]):
