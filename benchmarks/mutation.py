@@ -6,7 +6,7 @@ suite) on
 * ``ntm_sched/domain/build.py``   the domain bridge (plan -> engine problem),
 * ``ntm_sched/domain/tables.py``  the plan's tables and the summary (``summary_dict``, ``on_time_table``),
 * ``ntm_sched/engine/checker.py`` the engine's independent checker,
-* ``ntm_sched/domain/verify.py``  the plan-level verifier,
+* ``ntm_sched/domain/verify*.py`` the plan-level verifier (``verify``, ``verify_rules``, ``verify_checks``),
 
 (``--modules`` mutates another choice, e.g. ``ntm_sched/domain/explain.py``, infeasibility told
 in the plan's terms)
@@ -41,7 +41,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 MODULES = ["ntm_sched/domain/build.py", "ntm_sched/domain/tables.py", "ntm_sched/engine/checker.py",
-           "ntm_sched/domain/verify.py"]
+           "ntm_sched/domain/verify.py", "ntm_sched/domain/verify_rules.py", "ntm_sched/domain/verify_checks.py"]
 
 # the fast tests that exercise those modules (each mutant runs the ones that reached its function in
 # mutmut's first run: a function called only while a shared fixture is built counts for the first test
@@ -109,7 +109,7 @@ def _module_of(mutant: str) -> str:
 
 
 def _function_of(mutant: str) -> str:
-    """``ntm_sched.domain.verify.xǁ_Rulesǁcapacity__mutmut_3`` -> ``_Rules.capacity``."""
+    """``ntm_sched.domain.verify_rules.xǁRulesǁcapacity__mutmut_3`` -> ``Rules.capacity``."""
     name = mutant.rsplit(".", 1)[-1].split("__mutmut_")[0]
     if name.startswith("xǁ"):
         return ".".join(x for x in name[2:].split("ǁ") if x)

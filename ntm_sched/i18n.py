@@ -1,6 +1,12 @@
 """Every Vietnamese and English string shown to people: one dictionary per language.
 
-Vietnamese is the default. Every heading, column, status, message and explanation of
+Size (~1100 lines): a string table; each key sits once in each language, side by side, so
+a new label is added in both at once (splitting it would put the two languages apart).
+
+Vietnamese is the default. The language is set once per run by its entry point
+(:func:`using_lang`, :func:`set_lang`) and read with :func:`current_lang`; the functions
+here take an optional ``lang`` only to speak another language than the run's (an English
+message beside a Vietnamese one). Every heading, column, status, message and explanation of
 every layer comes from here (:func:`label`, with ``str.format`` fields), so a report in
 ``lang="en"`` has no Vietnamese headings and vice versa, and no other module branches
 on the language. Commune, agency and source names come from the plan (with their
@@ -11,8 +17,13 @@ from the package, so every layer may use it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+import functools
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 LANGS = ("vi", "en")
 ENGINE_LANG = "en"
@@ -145,6 +156,7 @@ VI: dict[str, str] = {
     "r_money": "{task} chờ vốn: nguồn {source} đã hết đến đợt cấp ngày {date}",
     "r_extra": "{task} phải dùng vốn ngoài dự toán ({amount})",
     "r_calendar": "{task} bị gián đoạn vì {holiday}",
+    "r_holiday": "{task} chờ hết {holiday} (đến {date})",
     "r_chain": "chuỗi công việc dài nhất: {chain}",
     "r_start": "{task} làm ngay từ đầu kế hoạch ({start}) nhưng đến {end} mới xong",
     "r_unknown": "không xác định được nguyên nhân đơn lẻ",
@@ -307,6 +319,7 @@ EN: dict[str, str] = {
     "r_money": "{task} waited for money: {source} was exhausted until the tranche of {date}",
     "r_extra": "{task} needs money beyond the budget ({amount})",
     "r_calendar": "{task} is interrupted by the {holiday} break",
+    "r_holiday": "{task} waited for the end of the {holiday} break ({date})",
     "r_chain": "longest chain: {chain}",
     "r_start": "{task} starts at the plan's start ({start}) but only ends on {end}",
     "r_unknown": "no single cause found",
@@ -930,45 +943,138 @@ for _key, (_vi, _en) in LATENESS.items():
 LABELS: dict[str, dict[str, str]] = {"vi": VI, "en": EN}
 
 
+_RUN_LANG: ContextVar[str] = ContextVar("ntm_sched_lang", default="vi")
+"""The language of the current run: set once by its entry point (:func:`using_lang`,
+:func:`set_lang`), read by every text-making function (:func:`current_lang`). Vietnamese
+when no entry point set it. Context variables do not cross into thread pools, Dask workers
+or notebook kernels by themselves: whoever starts one passes the language along and sets
+it there."""
+
+
+def current_lang() -> str:
+    """The language of the current run ('vi' unless an entry point set another)."""
+    return _RUN_LANG.get()
+
+
+@contextmanager
+def using_lang(lang: str | None) -> Iterator[str]:
+    """Run the ``with`` block in ``lang`` (``None``: keep the current language).
+
+    Parameters
+    ----------
+    lang
+        ``"vi"``, ``"en"`` or ``None``.
+
+    Yields
+    ------
+    str
+        The language in force inside the block.
+    """
+    token = _RUN_LANG.set(check_lang(lang))
+    try:
+        yield _RUN_LANG.get()
+    finally:
+        _RUN_LANG.reset(token)
+
+
+def set_lang(lang: str | None) -> str:
+    """Set the language for the rest of the current context (a notebook kernel, a worker).
+
+    Parameters
+    ----------
+    lang
+        ``"vi"``, ``"en"`` or ``None`` (keep the current language).
+
+    Returns
+    -------
+    str
+        The language now in force.
+    """
+    _RUN_LANG.set(check_lang(lang))
+    return _RUN_LANG.get()
+
+
+def in_lang(lang: str | None, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+    """``fn(*args, **kwargs)`` run in ``lang`` (see :func:`using_lang`).
+
+    Parameters
+    ----------
+    lang
+        ``"vi"``, ``"en"`` or ``None`` (the current language).
+    fn, args, kwargs
+        The call.
+
+    Returns
+    -------
+    T
+        What ``fn`` returns.
+    """
+    with using_lang(lang):
+        return fn(*args, **kwargs)
+
+
+def speaks_own_lang(method: Callable[..., T]) -> Callable[..., T]:
+    """Decorate a method of an object that holds its ``lang`` (a page, a report): the method
+    runs in that language, whoever calls it (a widget's callback, a notebook cell).
+
+    Parameters
+    ----------
+    method
+        A method of an object with a ``lang`` attribute.
+
+    Returns
+    -------
+    Callable
+        The method, run inside :func:`using_lang` of ``self.lang``.
+    """
+    @functools.wraps(method)
+    def run(self: Any, *args: Any, **kwargs: Any) -> T:
+        with using_lang(self.lang):
+            return method(self, *args, **kwargs)
+    return run
+
+
 def check_lang(lang: str | None) -> str:
-    """``lang`` or ``'vi'``; raises ``ValueError`` for anything but 'vi'/'en'."""
-    lang = lang or "vi"
+    """``lang``, or the current run's language when ``None``/empty; raises ``ValueError`` for
+    anything but 'vi'/'en'."""
+    lang = lang or current_lang()
     if lang not in LABELS:
         raise ValueError(f"language must be 'vi' or 'en', got {lang!r}")
     return lang
 
 
-def label(key: str, lang: str = "vi", **fmt: Any) -> str:
+def label(key: str, lang: str | None = None, **fmt: Any) -> str:
     """The label ``key`` in ``lang`` (formatted with ``fmt``); the key itself if unknown."""
     text = LABELS[check_lang(lang)].get(key, LABELS["en"].get(key, key))
     return text.format(**fmt) if fmt else text
 
 
-def status_label(status: str, lang: str = "vi") -> str:
+def status_label(status: str, lang: str | None = None) -> str:
     """Solver status in words."""
     return label(f"s_{status}", lang) if f"s_{status}" in LABELS[check_lang(lang)] else str(status)
 
 
-def milestone_label(milestone: str, lang: str = "vi") -> str:
+def milestone_label(milestone: str, lang: str | None = None) -> str:
     """``works_done`` -> 'Hoàn thành công trình'; ``task:<id>`` -> 'Hạn công việc <id>'."""
     if milestone.startswith("task:"):
         return f"{label('m_task', lang)} {milestone[5:]}"
     return label(f"m_{milestone}", lang) if f"m_{milestone}" in LABELS[check_lang(lang)] else milestone
 
 
-def localized(mapping: Any, key: str, lang: str = "vi") -> Any:
+def localized(mapping: Any, key: str, lang: str | None = None) -> Any:
     """``mapping[key + "_vi"]`` in Vietnamese when present and not empty, else ``mapping[key]``
     (e.g. a summary's ``explanation`` / ``explanation_vi``)."""
-    own = mapping.get(f"{key}_{check_lang(lang)}") if lang != ENGINE_LANG else None
+    lang = check_lang(lang)
+    own = mapping.get(f"{key}_{lang}") if lang != ENGINE_LANG else None
     return own or mapping.get(key)
 
 
-def name_field(lang: str = "vi", stem: str = "name") -> str:
+def name_field(lang: str | None = None, stem: str = "name") -> str:
     """The column or attribute holding a name in ``lang``: ``name_vi`` or ``name_en``."""
     return f"{stem}_{check_lang(lang)}"
 
 
-def unit_title(unit: Any, lang: str = "vi") -> str:
+def unit_title(unit: Any, lang: str | None = None) -> str:
     """The plan's unit as a title: 'Huyện <name>' / '<name> district' (the unit's ``title_vi``/``title_en``
     when given); the bare level word when the plan does not name its unit (``unit`` is ``None``).
     ``unit`` is a :class:`~ntm_sched.plan.records.Unit` or a mapping with its fields (``summary.json``'s
@@ -980,7 +1086,7 @@ def unit_title(unit: Any, lang: str = "vi") -> str:
     return str(own) if own else label(f"unit_{get('level')}", lang, name=get("name"))
 
 
-def invented_banner(unit: Any, lang: str = "vi") -> str | None:
+def invented_banner(unit: Any, lang: str | None = None) -> str | None:
     """The warning every page of an invented example plan opens with (``unit.csv``: ``invented`` true), or
     ``None`` for a real plan (or one that does not name its unit). ``unit`` as in :func:`unit_title`."""
     if unit is None:
@@ -989,28 +1095,29 @@ def invented_banner(unit: Any, lang: str = "vi") -> str | None:
     return label("invented_banner", lang) if flag is True else None
 
 
-def unit_in_sentence(unit: Any, lang: str = "vi") -> str:
+def unit_in_sentence(unit: Any, lang: str | None = None) -> str:
     """The unit inside a sentence: 'huyện <name>' (level word in lower case) / '<name> district'."""
+    lang = check_lang(lang)
     title = unit_title(unit, lang)
     if lang == "vi" and (unit is None or not getattr(unit, "title_vi", None)):
         return title[:1].lower() + title[1:]
     return title
 
 
-def commune_names(plan: Any, lang: str = "vi") -> dict[str, str]:
+def commune_names(plan: Any, lang: str | None = None) -> dict[str, str]:
     """Commune code -> name with diacritics (the plan's spelling), plus the plan's own unit (``DISTRICT``)."""
     out = {c.code: c.name for c in plan.communes}
     out["DISTRICT"] = unit_title(getattr(plan, "unit", None), lang)
     return out
 
 
-def agency_names(plan: Any, lang: str = "vi") -> dict[str, str]:
+def agency_names(plan: Any, lang: str | None = None) -> dict[str, str]:
     """Agency id -> name in ``lang``."""
     col = name_field(lang)
     return {a.agency_id: str(getattr(a, col)) for a in plan.agencies}
 
 
-def source_names(plan: Any, lang: str = "vi") -> dict[str, str]:
+def source_names(plan: Any, lang: str | None = None) -> dict[str, str]:
     """Funding source id -> name in ``lang`` (plus the extra-funding source)."""
     col = name_field(lang)
     out = {s.source_id: str(getattr(s, col)) for s in plan.sources}
@@ -1018,13 +1125,13 @@ def source_names(plan: Any, lang: str = "vi") -> dict[str, str]:
     return out
 
 
-def criterion_names(plan: Any, lang: str = "vi") -> dict[tuple[str, str], str]:
+def criterion_names(plan: Any, lang: str | None = None) -> dict[tuple[str, str], str]:
     """(criteria set, code) -> '2. Giao thông' (the criterion's number and name in ``lang``)."""
     col = name_field(lang)
     return {(str(c.set), str(c.code)): f"{c.code}. {getattr(c, col)}" for c in plan.criteria}
 
 
-def criterion_name(names: dict[tuple[str, str], str], commune_code: str, code: Any, lang: str = "vi") -> str:
+def criterion_name(names: dict[tuple[str, str], str], commune_code: str, code: Any, lang: str | None = None) -> str:
     """The name of criterion ``code`` of a commune (or of the district when ``commune_code`` is DISTRICT)."""
     k = str(code)
     if k in ("all", "", "nan", "None"):
@@ -1033,7 +1140,7 @@ def criterion_name(names: dict[tuple[str, str], str], commune_code: str, code: A
     return names.get((cset, k)) or names.get(("commune", k)) or names.get(("district", k)) or k
 
 
-def repeatability_note(summary: Mapping[str, Any], lang: str = "vi") -> str:
+def repeatability_note(summary: Mapping[str, Any], lang: str | None = None) -> str:
     """The canonical rule when the answer is repeatable, else why its details may change (issue 25)."""
     if summary.get("repeatable"):
         return label("canonical_rule", lang)

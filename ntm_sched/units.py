@@ -86,7 +86,7 @@ def from_model_effort(units: float) -> float:
     return units / EFFORT_SCALE
 
 
-def format_money(mvnd: float, lang: str = "vi") -> str:
+def format_money(mvnd: float, lang: str | None = None) -> str:
     """Human-readable money from million VND: billions when large.
 
     Vietnamese uses ``.`` as thousands separator and ``,`` as decimal mark.
@@ -102,7 +102,7 @@ def format_money(mvnd: float, lang: str = "vi") -> str:
     return f"{text} {unit}"
 
 
-def format_number(value: float, lang: str = "vi", decimals: int = 0) -> str:
+def format_number(value: float, lang: str | None = None, decimals: int = 0) -> str:
     """A number for people: thousands grouped (``.`` in Vietnamese, ``,`` in English), decimal
     mark ``,`` in Vietnamese; as in the reports' money (:func:`format_money`)."""
     text = f"{value:,.{decimals}f}"
@@ -110,7 +110,7 @@ def format_number(value: float, lang: str = "vi", decimals: int = 0) -> str:
     return text.replace(",", "\u2009").replace(".", decimal).replace("\u2009", thousands)
 
 
-def format_date(d: dt.date | None, lang: str = "vi") -> str:
+def format_date(d: dt.date | None, lang: str | None = None) -> str:
     """``dd/mm/yyyy`` (both languages: the district's convention); empty for ``None``."""
     if d is None:
         return ""

@@ -176,3 +176,15 @@ def test_the_checker_finds_a_wrong_arrow(tmp_path):
                     encoding="utf-8")
     bad = _wrong_arrows("ntm_sched.engine.problem", fake)
     assert len(bad) == 1 and "engine -> plan" in bad[0]
+
+
+def test_the_verifier_stays_independent_of_the_engine_and_the_build():
+    """The plan-level verifier re-derives every rule from the plan's records on purpose (a mistake
+    in an engine family or in the build must not be copied into its check): its modules import
+    neither the engine nor the domain build. Its rules are second writings by design, not copies
+    to fold into the families' one home."""
+    verifier = sorted(m for m in MODULES if m.startswith("ntm_sched.domain.verify"))
+    assert len(verifier) >= 4
+    bad = [f"{m}:{line} imports {target}" for m in verifier for target, line in _imports(MODULES[m], m)
+           if target.startswith(("ntm_sched.engine", "ntm_sched.domain.build"))]
+    assert bad == []

@@ -11,6 +11,7 @@ import pytest
 
 from ntm_sched import io
 from ntm_sched.io import MARKER, atomic_dir, atomic_write_text, write_json
+from ntm_sched.io import paths as io_paths
 
 
 def test_atomic_dir_publishes_only_on_success(tmp_path) -> None:
@@ -96,12 +97,12 @@ def test_project_root_falls_back_to_the_installed_share_folder(tmp_path, monkeyp
     (share / "data").mkdir(parents=True)
     (share / "data" / "plans.csv").write_text("plan,default,note\n", encoding="utf-8")
     (share / "notebooks").mkdir()
-    monkeypatch.setattr(io, "__file__", str(tmp_path / "site-packages" / "ntm_sched" / "io.py"))
+    monkeypatch.setattr(io_paths, "__file__", str(tmp_path / "site-packages" / "ntm_sched" / "io" / "paths.py"))
     monkeypatch.setattr(sys, "prefix", str(tmp_path))
     assert io.project_root() == share
     monkeypatch.setattr(sys, "prefix", str(tmp_path / "nowhere"))
     monkeypatch.setattr(sys, "base_prefix", str(tmp_path / "nowhere"))
-    monkeypatch.setattr(io.site, "USER_BASE", str(tmp_path / "nowhere"))
+    monkeypatch.setattr(io_paths.site, "USER_BASE", str(tmp_path / "nowhere"))
     with pytest.raises(FileNotFoundError, match="reinstall"):
         io.project_root()
 

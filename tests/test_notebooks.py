@@ -25,6 +25,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from ntm_sched.i18n import in_lang
 from tests.readback import (
     ENGINE_FILES,
     assert_figure,
@@ -185,7 +186,7 @@ def test_report_tables_workbook_and_figures(small, report) -> None:
     from ntm_sched.report.context import report_tables
 
     pr = solve_folder(small.plan, report.out)
-    tables = report_tables(pr, small.plan, small.scenario, "vi")
+    tables = in_lang("vi", report_tables, pr, small.plan, small.scenario)
     for name, df in tables.items():
         assert_written(report.out / "tables" / f"{name}.csv", df, encoding="utf-8-sig")
         assert len(df), f"tables/{name}.csv is empty"
@@ -232,7 +233,7 @@ def test_the_explorer_shows_the_packages_answer(page, small, reference, request)
 
     nb = request.getfixturevalue(page)
     shown = _shown_cards(nb)
-    assert shown == _cards(cards_html(reference, small.plan, "vi"))
+    assert shown == _cards(in_lang("vi", cards_html, reference, small.plan))
     assert set(shown) == {"on_time", "district", "cost", "extra", "status"}
     gantt = [w for w in _widgets(nb, "OutputModel") if "ntm-gantt" in w.get("_dom_classes", [])]
     assert len(gantt) == 1 and any("image/png" in o.get("data", {}) for o in gantt[0]["outputs"])

@@ -121,7 +121,9 @@ def test_to_date_lenient_reads_tables_back_without_raising(value, expected) -> N
 def test_the_three_date_helpers_are_one() -> None:
     """``verify._date`` and ``replan._d`` were copies of ``units.to_date`` with their own rules."""
     import ntm_sched.domain.verify as verify
+    import ntm_sched.domain.verify_checks as verify_checks
+    import ntm_sched.studies.progress.progress_state as progress_state
     import ntm_sched.studies.progress.replan as replan
 
     assert not hasattr(verify, "_date") and not hasattr(replan, "_d")
-    assert verify.to_date is to_date and replan.to_date is to_date
+    assert verify_checks.to_date is to_date and progress_state.to_date is to_date

@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 
 from ntm_sched.domain import DISTRICT, on_time_table
-from ntm_sched.i18n import commune_names, label, source_names
+from ntm_sched.i18n import commune_names, current_lang, label, source_names
 from ntm_sched.units import format_date, to_date
 
 
@@ -31,9 +31,10 @@ def _on_time(pr: Any) -> dict[str, bool]:
     return {str(c): bool(v) for c, v in zip(ot["commune_code"], ot["on_time"])}
 
 
-def date_changes(prev: Any, cur: Any, plan: Any, lang: str = "vi") -> pd.DataFrame:
+def date_changes(prev: Any, cur: Any, plan: Any) -> pd.DataFrame:
     """Communes (and the district) whose recognition date or on-time status moved from ``prev``
     to ``cur``: name, date before, date now, days moved (+ later, − earlier), status before/now."""
+    lang = current_lang()
     cols = [label(k, lang) for k in ("commune", "ch_before", "ch_now", "ch_moved", "ch_status_before",
                                       "ch_status_now")]
     a, b = _recognition_dates(prev), _recognition_dates(cur)
@@ -64,9 +65,10 @@ def _money_by_source(pr: Any) -> dict[str, float]:
     return {str(k): float(v) for k, v in g.items()}
 
 
-def money_changes(prev: Any, cur: Any, plan: Any, lang: str = "vi") -> pd.DataFrame:
+def money_changes(prev: Any, cur: Any, plan: Any) -> pd.DataFrame:
     """Money paid from each source (million VND) before and now, and the difference; only the
     sources whose amount moved (the extra money beyond the budget included, by name)."""
+    lang = current_lang()
     cols = [label(k, lang) for k in ("source", "ch_before_mvnd", "ch_now_mvnd", "ch_diff_mvnd")]
     a, b = _money_by_source(prev), _money_by_source(cur)
     names = source_names(plan, lang)

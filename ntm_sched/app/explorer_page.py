@@ -11,8 +11,16 @@ from typing import Any
 
 from ntm_sched.app import changes, view
 from ntm_sched.app.scenario_file import ScenarioExists, save_scenario
-from ntm_sched.i18n import agency_names, commune_names, label, source_names, status_label
-from ntm_sched.report import tables
+from ntm_sched.i18n import (
+    agency_names,
+    commune_names,
+    in_lang,
+    label,
+    source_names,
+    speaks_own_lang,
+    status_label,
+)
+from ntm_sched.report import risk_tables
 from ntm_sched.studies.explore import Controls, Explorer
 
 
@@ -110,7 +118,7 @@ class ExplorerPage:
 
         title = scenario.description(lang) if scenario is not None else L("app_title")
         parts: list[Any] = [
-            w.HTML(view.CSS + view.invented_html(plan, lang)
+            w.HTML(view.CSS + in_lang(lang, view.invented_html, plan)
                    + f'<div class="ntm-page"><h2>{view.esc(title)}</h2></div>'),
             controls, w.HBox([self.button, self.message]),
             w.HTML(f'<div class="ntm-page"><h3>{view.esc(L("app_cards"))}</h3></div>'), self.cards,
@@ -163,20 +171,22 @@ class ExplorerPage:
             self.button.disabled = False
         self.render()
 
+    @speaks_own_lang
     def render(self) -> None:
         """Redraw cards, what changed, communes at risk and the Gantt from the last solve."""
         pr = self.explorer.result
-        self.cards.value = view.cards_html(pr, self.plan, self.lang)
+        self.cards.value = view.cards_html(pr, self.plan)
         if pr is None:
             self.changes.value = self.risk.value = ""
         else:
             self.changes.value = self.changes_html()
-            risk = tables.at_risk(pr, self.plan, self.lang)
-            self.risk.value = view.table_html(risk, self.lang, "ntm-risk-table")
+            risk = risk_tables.at_risk(pr, self.plan)
+            self.risk.value = view.table_html(risk, "ntm-risk-table")
             if (risk[label("late_cause", self.lang)] != "").any():  # issue 22: what the two kinds of late mean
                 self.risk.value += f'<p class="ntm-note ntm-late-cause">{view.esc(label("lc_explain", self.lang))}</p>'
         self.draw_gantt()
 
+    @speaks_own_lang
     def changes_html(self) -> str:
         """The "what changed" section: dates moved and money moved, against the previous solve."""
         L = lambda k, **kw: label(k, self.lang, **kw)  # noqa: E731
@@ -185,8 +195,8 @@ class ExplorerPage:
         cur = self.explorer.result
         if cur is None or not cur.has_schedule or not self.previous.has_schedule:
             return f'<p class="ntm-note ntm-no-change">{view.esc(L("no_schedule"))}</p>'
-        d = changes.date_changes(self.previous, cur, self.plan, self.lang)
-        m = changes.money_changes(self.previous, cur, self.plan, self.lang)
+        d = changes.date_changes(self.previous, cur, self.plan)
+        m = changes.money_changes(self.previous, cur, self.plan)
         if not len(d) and not len(m):
             return f'<p class="ntm-note ntm-no-change">{view.esc(L("app_changes_none"))}</p>'
         out = ""
@@ -194,11 +204,12 @@ class ExplorerPage:
         if unproven:
             out += f'<p class="ntm-note ntm-unproven">{view.esc(L("app_changes_unproven"))}</p>'
         if len(d):
-            out += f"<h4>{view.esc(L('app_changes_dates'))}</h4>" + view.table_html(d, self.lang, "ntm-changes-dates")
+            out += f"<h4>{view.esc(L('app_changes_dates'))}</h4>" + view.table_html(d, "ntm-changes-dates")
         if len(m):
-            out += f"<h4>{view.esc(L('app_changes_money'))}</h4>" + view.table_html(m, self.lang, "ntm-changes-money")
+            out += f"<h4>{view.esc(L('app_changes_money'))}</h4>" + view.table_html(m, "ntm-changes-money")
         return out
 
+    @speaks_own_lang
     def draw_gantt(self) -> None:
         """The Gantt of the last solve, for every commune or the one chosen; sized to its rows."""
         import matplotlib.pyplot as plt
@@ -212,7 +223,7 @@ class ExplorerPage:
             return
         code = self.gantt_filter.value
         with self.gantt:
-            ax = plots.gantt(pr.schedule, pr.milestones, self.lang, names=commune_names(self.plan, self.lang),
+            ax = plots.gantt(pr.schedule, pr.milestones, names=commune_names(self.plan, self.lang),
                              communes=[code] if code else None)
             display(ax.figure)
             plt.close(ax.figure)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ntm_sched.i18n import label, unit_title
+from ntm_sched.i18n import current_lang, in_lang, label, unit_title
 
 
-def app_heading(plan: Any, lang: str = "vi") -> str:
+def app_heading(plan: Any) -> str:
     """The app's heading (HTML): the plan's own unit and period (``unit.csv``), escaped.
 
     Parameters
@@ -18,6 +18,7 @@ def app_heading(plan: Any, lang: str = "vi") -> str:
     lang
         ``"vi"`` or ``"en"``.
     """
+    lang = current_lang()
     import html
 
     unit = plan.unit
@@ -46,5 +47,5 @@ def app_widget(scenario: str = "base", lang: str = "vi", time_limit: float | Non
     tabs.set_title(1, label("app_tab_budget", lang))
     tabs.explorer = page
     tabs.budget = budget
-    tabs.heading = app_heading(page.plan, lang)
+    tabs.heading = in_lang(lang, app_heading, page.plan)
     return tabs

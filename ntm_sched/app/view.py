@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from ntm_sched.i18n import commune_names, invented_banner, label, localized, status_label
+from ntm_sched.i18n import commune_names, current_lang, invented_banner, label, localized, status_label
 from ntm_sched.units import format_date, format_money, format_number, to_date
 
 CSS = """
@@ -41,7 +41,8 @@ def esc(text: Any) -> str:
     return html.escape(str(text))
 
 
-def _cell(v: Any, lang: str) -> tuple[str, bool]:
+def _cell(v: Any) -> tuple[str, bool]:
+    lang = current_lang()
     if isinstance(v, (int, float)) and not isinstance(v, bool) and not pd.isna(v):
         return format_number(float(v), lang, 0 if float(v).is_integer() or abs(v) >= 100 else 2), True
     if v is None or (isinstance(v, float) and pd.isna(v)):
@@ -49,9 +50,10 @@ def _cell(v: Any, lang: str) -> tuple[str, bool]:
     return str(v), False
 
 
-def table_html(df: pd.DataFrame, lang: str = "vi", css_class: str = "", max_rows: int = 200) -> str:
+def table_html(df: pd.DataFrame, css_class: str = "", max_rows: int = 200) -> str:
     """A table for people: headers as given (already in the page's language), no index, text
     left-aligned, numbers right-aligned with thousands separators; a note when empty."""
+    lang = current_lang()
     if df is None or not len(df):
         return f'<p class="ntm-note {css_class}">{esc(label("no_rows", lang))}</p>'
     head = "".join(f"<th>{esc(c)}</th>" for c in df.columns)
@@ -61,7 +63,7 @@ def table_html(df: pd.DataFrame, lang: str = "vi", css_class: str = "", max_rows
     for row in d.itertuples(index=False):
         cells = []
         for v, one_line in zip(row, short):
-            txt, num = _cell(v, lang)
+            txt, num = _cell(v)
             style = ' style="white-space: nowrap"' if one_line else ""
             cells.append(f'<td class="ntm-num"{style}>{esc(txt)}</td>' if num else f"<td{style}>{esc(txt)}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
@@ -74,9 +76,10 @@ def _card(lbl: str, value: str, note: str = "", kind: str = "", key: str = "") -
             f'<div class="ntm-card-value">{esc(value)}</div><div class="ntm-card-note">{esc(note)}</div></div>')
 
 
-def cards_html(pr: Any, plan: Any, lang: str = "vi") -> str:
+def cards_html(pr: Any, plan: Any) -> str:
     """The headline as a few cards: communes on time, district recognition, total cost, money
     beyond the budget, the answer's status (and gap)."""
+    lang = current_lang()
     if pr is None:
         return f'<p class="ntm-note">{esc(label("app_not_solved", lang))}</p>'
     s = pr.summary
@@ -122,7 +125,7 @@ def cards_html(pr: Any, plan: Any, lang: str = "vi") -> str:
     return f'<div class="ntm-cards">{"".join(cards)}</div>{extra}'
 
 
-def invented_html(plan: Any, lang: str = "vi") -> str:
+def invented_html(plan: Any) -> str:
     """The banner an invented example plan (``unit.csv``: ``invented`` true) shows at the top of every app
     page (HTML, escaped); empty for a real plan.
 
@@ -133,6 +136,7 @@ def invented_html(plan: Any, lang: str = "vi") -> str:
     lang
         ``"vi"`` or ``"en"``.
     """
+    lang = current_lang()
     text = invented_banner(getattr(plan, "unit", None), lang)
     return f'<div class="ntm-page ntm-invented">⚠ {esc(text)}</div>' if text else ""
 

@@ -112,13 +112,16 @@ def run_verb(func: Callable[[argparse.Namespace], int | None], args: argparse.Na
     holds the traceback, exit 3 (``--debug`` also prints the traceback).
     """
     from ntm_sched.errors import InputError, RunFailed, exit_code_of_signal, signal_name, sigterm_raises
+    from ntm_sched.i18n import using_lang
 
     verb = " ".join(x for x in (getattr(args, "verb", None), getattr(args, "budget_verb", None),
                                 getattr(args, "scenario_verb", None), getattr(args, "bench_kind", None),
                                 getattr(args, "plan_verb", None))
                     if x) or "ntm-sched"
     try:
-        with sigterm_raises():
+        # the run's language, set once (--lang; a verb without it, or without a value, speaks the
+        # default, or sets its scenario's own language itself)
+        with sigterm_raises(), using_lang(getattr(args, "lang", None)):
             return int(func(args) or 0)
     except KeyboardInterrupt as exc:  # SIGINT, or SIGTERM as Interrupted
         print(f"{verb}: interrupted by {signal_name(exc)}; stopped, nothing half-written was published",

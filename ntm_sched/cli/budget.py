@@ -135,7 +135,7 @@ def main(args: argparse.Namespace) -> int:
         write_budget_tables(out, {"cuts": df}, {"question": CUTS_QUESTION, "levels": levels, "answered": answered,
                                                 "monotone": cuts_are_monotone(df), "verified": not invalid,
                                                 "invalid_levels": invalid})
-        _write_plot(out, df, str(getattr(args, "lang", None) or "vi"))
+        _write_plot(out, df)
         print(f"question: {CUTS_QUESTION}")
         print(df[["level", "set_status", "set_size", "on_time_names", "status", "gap", "late_detail",
                   "district_recognition_date", "missing_by_month", "questions", "search_s", "solve_s",
@@ -173,7 +173,7 @@ def _say_invalid(rows: Iterable[tuple[str, str]]) -> None:
         print(line, file=sys.stderr)
 
 
-def _write_plot(out: Path, df, lang: str) -> None:
+def _write_plot(out: Path, df) -> None:
     """``cuts.png`` (bars with each level's status and gap) into the folder just written, atomically."""
     import io
 
@@ -184,7 +184,7 @@ def _write_plot(out: Path, df, lang: str) -> None:
 
     from ntm_sched.io import atomic_write_bytes
 
-    ax = plot_cuts(df, lang=lang if lang in ("vi", "en") else "vi")
+    ax = plot_cuts(df)
     buf = io.BytesIO()
     ax.figure.savefig(buf, format="png", dpi=120, bbox_inches="tight")
     plt.close(ax.figure)

@@ -64,11 +64,11 @@ def template_main(args: argparse.Namespace) -> int:
 def check_main(args: argparse.Namespace) -> int:
     """0 when the file has no error (warnings are printed), 1 listing every problem otherwise."""
     from ntm_sched.domain import build
-    from ntm_sched.plan.validate import format_issues
+    from ntm_sched.plan.issues import format_issues
     from ntm_sched.scenario import load_scenario_and_plan
     from ntm_sched.studies.progress import history as hist
     from ntm_sched.studies.progress.files import ProgressValidationError
-    from ntm_sched.studies.progress.replan import load_progress
+    from ntm_sched.studies.progress.progress_state import load_progress
 
     try:
         sc, plan = load_scenario_and_plan(scenario_of(args))

@@ -37,7 +37,7 @@ def add_parser(sub: Subparsers) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    from ntm_sched.plan.validate import format_issues
+    from ntm_sched.plan.issues import format_issues
     from ntm_sched.report.runner import scenario_name
     from ntm_sched.studies.progress.files import ProgressValidationError
     from ntm_sched.studies.progress.replan import replan, write_outputs

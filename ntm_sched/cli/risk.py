@@ -33,6 +33,7 @@ from ntm_sched.cli.common import (
     scenario_of,
     scenario_parent,
 )
+from ntm_sched.i18n import using_lang
 from ntm_sched.io import check_output_target, child_of, remove_output
 
 HELP = "schedule and funding risk: Monte Carlo samples of the plan on Dask"
@@ -109,7 +110,8 @@ def main(args: argparse.Namespace) -> int:
 
     from ntm_sched.studies.risk.outputs import write_result
 
-    write_result(res, out, figures=True, lang=lang, extra=add_report)
+    with using_lang(lang):
+        write_result(res, out, figures=True, extra=add_report)
     if not args.no_report and not report_error:
         remove_output(failed)  # an earlier failure's evidence, now that the report is published
     s = res.summary

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from ntm_sched.cli.common import Subparsers, fail, lang_parent, load
+from ntm_sched.i18n import current_lang
 from ntm_sched.io import publish_file
 from ntm_sched.scenario import json_schema, load_scenario, scenario_groups, scenario_name
 
@@ -43,12 +44,13 @@ def write_schema(out: Path, text: str) -> None:
     publish_file(out, text, _is_schema)
 
 
-def list_text(lang: str = "vi") -> str:
+def list_text() -> str:
     """The shipped scenarios grouped by plan: a line per plan (folder, unit, code, period; the warning of an
     invented example), then one indented line per scenario (the name it answers to, its description)."""
+    lang = current_lang()
     from ntm_sched.i18n import invented_banner, label, unit_title
     from ntm_sched.plan import load_plan
-    from ntm_sched.plan.validate import PlanValidationError
+    from ntm_sched.plan.issues import PlanValidationError
 
     lines: list[str] = []
     for plan, files in scenario_groups():
@@ -84,7 +86,7 @@ def main(args: argparse.Namespace) -> int:
         print(f"written: {args.out}")
         return 0
     if args.scenario_verb == "list":
-        print(list_text(args.lang or "vi"))
+        print(list_text())
         return 0
     sc, _ = load(args)
     print(f"{sc.name}: valid ({sc.description('vi')})")

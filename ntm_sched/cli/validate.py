@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ntm_sched.cli.common import Subparsers, lang_parent
-from ntm_sched.i18n import invented_banner, label, name_field, unit_title
+from ntm_sched.i18n import current_lang, in_lang, invented_banner, label, name_field, unit_title
 from ntm_sched.plan import Issue, Plan, format_issues, load_plan_with_issues, validate_path
 from ntm_sched.units import format_money
 
@@ -26,8 +26,9 @@ def add_parser(sub: Subparsers) -> None:
     p.set_defaults(func=main)
 
 
-def plan_summary(plan: Plan, lang: str = "vi") -> str:
+def plan_summary(plan: Plan) -> str:
     """Counts of the plan's communes, tasks and money, in ``lang``."""
+    lang = current_lang()
     s = plan.summary()
     lines = []
     unit = plan.unit
@@ -71,7 +72,7 @@ def main(args: argparse.Namespace, out: TextIO | None = None) -> int:
         issues = validate_path(path)
     print(format_issues(issues, lang=lang, title=label("cli_checking", lang, path=path)), file=out)
     if plan is not None and not any(i.is_error for i in issues):
-        print(plan_summary(plan, lang), file=out)
+        print(in_lang(lang, plan_summary, plan), file=out)
         print(label("cli_valid", lang), file=out)
         return 0
     print(label("cli_invalid", lang), file=out)

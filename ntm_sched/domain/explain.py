@@ -85,8 +85,9 @@ def _calendar_row(model: NtmModel, calendar: str, periods: tuple[int, int]) -> d
     return out
 
 
-def describe_explanation(model: NtmModel, explanation: Explanation, lang: str = "vi") -> str:
-    """One paragraph saying why no schedule meets the hard deadlines, with names and dates."""
+def describe_explanation(model: NtmModel, explanation: Explanation, lang: str) -> str:
+    """One paragraph saying why no schedule meets the hard deadlines, with names and dates, in
+    ``lang`` (asked for explicitly: a summary holds it in both languages)."""
     df = explanation_table(model, explanation)
     if df.empty:
         # the engine's own sentence is in the engine's language

@@ -16,16 +16,25 @@ from ntm_sched.engine.result import Result, Solution, Status
 from ntm_sched.plan import Plan
 
 
-def solve_model(model: NtmModel, options: SolveOptions | None = None, *, hint: Solution | None = None,
-                time_limit: float | None = None, workers: int | None = None, seed: int | None = None,
-                log: bool | None = None, explain: bool | None = None) -> PlanResult:
+def solve_model(model: NtmModel, options: SolveOptions | None = None, *, hint: Solution | None = None) -> PlanResult:
     """Solve a built model (the engine checks the schedule) and tabulate the answer.
 
-    ``options`` default to :class:`~ntm_sched.engine.options.SolveOptions`; the keyword
-    arguments override single fields of it when not ``None``.
+    Parameters
+    ----------
+    model
+        The built model.
+    options
+        Solver options, passed whole (default :class:`~ntm_sched.engine.options.SolveOptions`;
+        a caller changing one field passes ``options.with_(...)``).
+    hint
+        A previous :class:`ntm_sched.engine.Solution` to warm-start from.
+
+    Returns
+    -------
+    PlanResult
+        The tabulated answer.
     """
-    opts = resolve_options(options, time_limit=time_limit, workers=workers, seed=seed, log=log, explain=explain)
-    return tabulate(model, solve(model.problem, opts, hint=hint))
+    return tabulate(model, solve(model.problem, resolve_options(options), hint=hint))
 
 
 def solve_plan(plan: Plan, options: SolveOptions | None = None, *, hint: Solution | None = None,
@@ -52,7 +61,8 @@ def solve_plan(plan: Plan, options: SolveOptions | None = None, *, hint: Solutio
         plan's own records (:func:`ntm_sched.domain.verify.verify_result`): ``summary['verified']``,
         and status ``INVALID`` when the verifier disagrees.
     """
-    res = solve_model(build(plan), options, hint=hint, time_limit=time_limit, workers=workers, seed=seed, log=log)
+    opts = resolve_options(options, time_limit=time_limit, workers=workers, seed=seed, log=log)
+    res = solve_model(build(plan), opts, hint=hint)
     # checked against the plan's own records too: a disagreement makes the result INVALID
     return verify_result(plan, res)
 

@@ -119,6 +119,7 @@ def canonicalize(
     work: float,
     wall: float,
     money_formulation: str = "auto",
+    fold: str | None = None,
 ) -> tuple[Solution | None, Canonical, dict[str, float]]:
     """The canonical schedule and allocation for the tiers' values ``held`` (module docstring).
 
@@ -137,6 +138,13 @@ def canonicalize(
         Wall-clock safety limit of each search, in seconds.
     money_formulation
         As :attr:`~ntm_sched.engine.options.SolveOptions.money_formulation`.
+    fold
+        A tier not in ``held`` that step 1 minimises first (the objective ``W x tier + sum of
+        starts`` with ``W`` above any sum of starts is the lexicographic order "tier, then
+        starts"): the last tier of a lexicographic solve and the canonical schedule in one
+        search (:func:`~ntm_sched.engine.solve.solve` does this; one search instead of two, and
+        the tier proven by the same fixed search). The tier is proven optimal when, and only
+        when, ``Canonical.schedule_proven``; its value is in the values returned.
 
     Returns
     -------
@@ -149,7 +157,11 @@ def canonicalize(
     bm = _held_model(problem, held, money_formulation)
     m = bm.model
     starts = [bm.start[t.id] for t in problem.tasks]
-    m.minimize(sum(starts))
+    if fold is None:
+        m.minimize(sum(starts))
+    else:  # "the tier, then the starts": every start lies in [0, horizon], so their sum is below w
+        w = len(starts) * (problem.horizon + 1) + 1
+        m.minimize(w * _expr(bm, fold) + sum(starts))
     # a hint made from the problem alone (each task at its earliest start by releases and
     # precedences), repaired by the search: it guides "as early as possible" and keeps the
     # answer a function of the problem (0.79 -> 0.61 units of work on the base plan)
@@ -164,6 +176,8 @@ def canonicalize(
         return None, Canonical(False, False, reasons=why, runtime_s=time.perf_counter() - t0), {}
     cut1 = s1.wall_time >= wall * 0.999 and st1 != cp_model.OPTIMAL
     first = bm.solution_from(s1)
+    if fold is not None:  # held from here on, as the other tiers are
+        m.add(_expr(bm, fold) <= round(s1.value(_expr(bm, fold))))
     # step 2: dates and modes held, the sources in the plan's order
     for t in problem.tasks:
         ts = first.tasks[t.id]
@@ -195,7 +209,7 @@ def canonicalize(
         reasons.append("tier_not_proven")
     if cut1 or cut2:
         reasons.append("wall_cut")
-    values = {name: float(last.value(_expr(bm, name))) for name in held}
+    values = {name: float(last.value(_expr(bm, name))) for name in (*held, *([fold] if fold else []))}
     return sol, Canonical(
         applied=True,
         repeatable=not reasons,

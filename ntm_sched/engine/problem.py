@@ -1,6 +1,6 @@
 """Problem data of the generic scheduling engine.
 
-Size (~500 lines): the data classes and the semantics they promise (this docstring) are one
+Size (~560 lines): the data classes and the semantics they promise (this docstring) are one
 contract; each class validates itself, and about half the file is that validation.
 
 The engine knows tasks, modes, renewable resources with capacity profiles,

@@ -59,7 +59,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
-from ntm_sched.engine.problem import Calendar, Mode, Precedence, Problem, ProblemError, Source, Task, Tranche
+from ntm_sched.engine.families.precedence import earliest_successor_start
+from ntm_sched.engine.problem import Mode, Precedence, Problem, ProblemError, Source, Task, Tranche
+from ntm_sched.engine.sgs import step_out_of_breaks
 
 SETTLEMENT_SUFFIX = "~settlement"
 """Suffix of the zero-length task that pays what a finished task still owes."""
@@ -107,16 +109,6 @@ class Spending:
     time: int
     amount: int
     task_id: str | None = None
-
-
-def next_working_period(t: int, calendar: Calendar | None) -> int:
-    """The first period ``>= t`` that lies in no break of ``calendar``."""
-    if calendar is None:
-        return t
-    for b, e in calendar.breaks:  # sorted
-        if b <= t < e:
-            t = e
-    return t
 
 
 def remaining_duration(duration: int, fraction_done: float) -> int:
@@ -233,7 +225,8 @@ def restrict_to_status(
                 q = prog.get(link.pred)
                 if q is None or q.actual_end is None or link.kind != "FS":
                     break
-                ends.append(q.actual_end + link.lag)
+                started = q.actual_start if q.actual_start is not None else q.actual_end  # finished: it started
+                ends.append(earliest_successor_start(link, started, q.actual_end))  # the precedence family's rule
             else:
                 # when the predecessors finished (no earlier than its release), or later if the
                 # reference plan had it later (a milestone may wait there for the next step)
@@ -269,7 +262,8 @@ def restrict_to_status(
                 Mode(remaining_duration(m.duration, f), m.demands,
                      max(0, round(f * c0 + (1.0 - f) * m.cost) - paid.get(t.id, 0)), m.nonrenewable, m.name)
                 for m in kept)
-            resume[t.id] = next_working_period(status, cal)
+            # the calendar family's rule: a start inside a break moves to the break's end
+            resume[t.id] = step_out_of_breaks(status, cal.breaks if cal is not None else None)
             new_tasks.append(replace(t, modes=modes, release=status,
                                      fixed_start=resume[t.id] if resume_fixed else None, advance_share=0.0,
                                      calendar=t.calendar if any(m.duration for m in modes) else None))

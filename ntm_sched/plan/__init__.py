@@ -15,6 +15,7 @@ import zipfile
 from pathlib import Path
 
 from .io import load_plan, load_plan_with_issues, read_raw, write_plan
+from .issues import Issue, PlanValidationError, format_issues
 from .model import Plan
 from .records import (
     Agency,
@@ -33,7 +34,6 @@ from .records import (
     Unit,
     WorkType,
 )
-from .validate import Issue, PlanValidationError, format_issues
 
 
 def validate_path(path: str | os.PathLike[str]) -> list[Issue]:

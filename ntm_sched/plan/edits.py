@@ -182,7 +182,7 @@ class PlanEdit:
 
     def done(self) -> Plan:
         """The edited plan, checked across tables once (raises
-        :class:`~ntm_sched.plan.validate.PlanValidationError`)."""
+        :class:`~ntm_sched.plan.issues.PlanValidationError`)."""
         if not self._tables:
             return self.plan
         changes: dict[str, Any] = {PLAN_FIELD[t]: rows for t, rows in self._tables.items()}

@@ -22,9 +22,9 @@ from typing import Any
 from ntm_sched.io import CsvFileError, read_csv_text
 
 from .cells import nfc
+from .issues import Issue, PlanValidationError, RawTable
 from .model import Plan, build_plan
 from .schema import COVER_SHEET, TABLE_BY_NAME, TABLES
-from .validate import Issue, PlanValidationError, RawTable
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 

@@ -3,7 +3,7 @@
 A :class:`Plan` checks everything across tables (references, duplicate keys, precedence
 cycles, domain rules, :func:`.validate.check_records`) when created, so
 ``dataclasses.replace`` on a plan yields a checked plan or raises
-:class:`~ntm_sched.plan.validate.PlanValidationError`. Record-level edits (scale funding,
+:class:`~ntm_sched.plan.issues.PlanValidationError`. Record-level edits (scale funding,
 shift deadlines, set capacity, keep some communes) are in :mod:`.edits`; the typed settings
 in :mod:`.settings`.
 """
@@ -20,6 +20,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from .cells import CellError, format_cell, parse_bool, parse_date
+from .issues import Issue, Locator, PlanValidationError, RawTable
 from .records import (
     PLAN_FIELD,
     RECORD_TYPES,
@@ -40,7 +41,7 @@ from .records import (
     WorkType,
 )
 from .schema import TABLE_BY_NAME, TABLES
-from .validate import Issue, Locator, PlanValidationError, RawTable, check_raw, check_records, frame_to_raw
+from .validate import check_raw, check_records, frame_to_raw
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -34,8 +34,8 @@ from ntm_sched.errors import InputError
 from ntm_sched.i18n import LANGS, check_lang
 
 from .catalog import agency_roles, criteria_sets, procedures, settings_defaults
+from .check_unit import CODE_DIGITS
 from .schema import COVER_SHEET, EXAMPLE_MARKS, TABLES, UNIT_LEVELS, Column
-from .validate import CODE_DIGITS
 
 FIRST_DATA_ROW = 3
 """Row 1: headings in the user's language; row 2: column names; data from row 3."""

@@ -10,7 +10,7 @@ from ntm_sched.i18n import label
 from ntm_sched.report.context import ReportContext, build_report_context
 
 
-def heading(key: str, lang: str = "vi", level: int = 2) -> str:
+def heading(key: str, lang: str | None = None, level: int = 2) -> str:
     """A Markdown heading for section ``key`` in ``lang``."""
     return f"{'#' * level} {label(key, lang)}"
 

@@ -33,7 +33,7 @@ import pandas as pd
 
 from ntm_sched.engine.bounds import driving_chain, earliest_times
 from ntm_sched.errors import InputError
-from ntm_sched.i18n import check_lang, commune_names, label
+from ntm_sched.i18n import check_lang, commune_names, current_lang, in_lang, label
 from ntm_sched.io import CsvFileError, read_csv_text
 from ntm_sched.plan.settings import read_settings
 from ntm_sched.report.context import show_table
@@ -195,9 +195,10 @@ def _contradicted(earliest: Any, latest: Any) -> bool:
     return isinstance(earliest, dt.date) and isinstance(latest, dt.date) and latest < earliest
 
 
-def backtest_table(rows: pd.DataFrame, lang: str = "vi", plan: Any = None) -> pd.DataFrame:
+def backtest_table(rows: pd.DataFrame, plan: Any = None) -> pd.DataFrame:
     """The rows of :func:`backtest_rows` for people: localized headings, dd/mm/yyyy dates; names from
     ``plan`` when given (the district in ``lang``), else the outcomes file's."""
+    lang = current_lang()
     lang = check_lang(lang)
     names = commune_names(plan, lang) if plan is not None else {}
     keys = ("bt_unit", "bt_target", "bt_model", "bt_earliest", "bt_outcome", "bt_diff", "bt_verdict", "bt_source")
@@ -225,8 +226,9 @@ def backtest_table(rows: pd.DataFrame, lang: str = "vi", plan: Any = None) -> pd
     return pd.DataFrame(out, columns=cols)
 
 
-def backtest_verdict(rows: pd.DataFrame, lang: str = "vi", plan: Any = None) -> str:
+def backtest_verdict(rows: pd.DataFrame, plan: Any = None) -> str:
     """What the differences say about the default assumptions, in a few sentences."""
+    lang = current_lang()
     lang = check_lang(lang)
     names = commune_names(plan, lang) if plan is not None else {}
     known = rows[rows["verdict"].isin(["within", "later", "earlier"])]
@@ -278,7 +280,7 @@ class Backtest:
     verdict: str
 
 
-def backtest(res: Any, plan: Any, path: str | Path | None = None, lang: str = "vi") -> Backtest | None:
+def backtest(res: Any, plan: Any, path: str | Path | None = None) -> Backtest | None:
     """The back-test of a solved plan, or ``None`` when no outcomes file exists for it.
 
     ``path`` defaults to :func:`outcomes_path` of the plan's folder.
@@ -291,7 +293,7 @@ def backtest(res: Any, plan: Any, path: str | Path | None = None, lang: str = "v
     if not path.exists():
         return None
     rows = backtest_rows(res, plan, load_outcomes(path))
-    return Backtest(path, rows, backtest_table(rows, lang, plan), backtest_verdict(rows, lang, plan))
+    return Backtest(path, rows, backtest_table(rows, plan), backtest_verdict(rows, plan))
 
 
 def show_backtest_appendix(ctx: Any, path: str | Path | None = None) -> Backtest | None:
@@ -300,13 +302,13 @@ def show_backtest_appendix(ctx: Any, path: str | Path | None = None) -> Backtest
 
     lang = ctx.lang
     display(Markdown(f"---\n\n## {label('backtest', lang)}"))
-    bt = backtest(ctx.result, ctx.plan, path, lang)
+    bt = in_lang(lang, backtest, ctx.result, ctx.plan, path)
     where = _shown_path(bt.path if bt else (Path(path) if path else None), ctx.plan)
     if bt is None:
         display(Markdown(label("bt_none", lang, file=where)))
         return None
     display(Markdown(label("bt_intro", lang, file=where)))
-    display(show_table(bt.table, lang))
+    display(in_lang(lang, show_table, bt.table))
     display(Markdown(bt.verdict))
     return bt
 

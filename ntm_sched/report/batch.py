@@ -24,7 +24,7 @@ from typing import Any
 import pandas as pd
 
 from ntm_sched.errors import signal_name, sigterm_raises
-from ntm_sched.i18n import label, status_label, unit_title
+from ntm_sched.i18n import current_lang, label, status_label, unit_title, using_lang
 from ntm_sched.io import (
     OutputTargetError,
     check_output_target,
@@ -183,7 +183,8 @@ def run_batch(scenarios: list[str] | str | os.PathLike[str] | None = None, run: 
     for p in run_dir.iterdir():
         if p.name not in keep and not p.name.startswith("."):
             remove_output(p)
-    _write_index(run_dir, df, run, lang or "vi")
+    with using_lang(lang):  # the index page in the batch's language (the default when None)
+        _write_index(run_dir, df, run)
     failed = list(df.loc[~df["ok"].astype(bool), "scenario"])
     say(f"done in {time.perf_counter() - t0:.1f} s: {len(df) - len(failed)} ok, {len(failed)} failed"
         + (f" ({', '.join(failed)})" if failed else ""))
@@ -220,7 +221,8 @@ def _unit_cell(r: Any) -> str:
     return f"{r['unit']} ({r['unit_code']}), {r['period']}"
 
 
-def _write_index(run_dir: Path, df: pd.DataFrame, run: str, lang: str) -> None:
+def _write_index(run_dir: Path, df: pd.DataFrame, run: str) -> None:
+    lang = current_lang()
     import matplotlib
 
     matplotlib.use("Agg")
@@ -229,7 +231,7 @@ def _write_index(run_dir: Path, df: pd.DataFrame, run: str, lang: str) -> None:
     figs = run_dir / "figures"
     figs.mkdir(exist_ok=True)
     ok = df[df["ok"].astype(bool)]
-    ax = plots.scenario_comparison(ok, lang=lang)
+    ax = plots.scenario_comparison(ok)
     plots.save(ax.figure, figs / "comparison.png")
     plt.close(ax.figure)
     e = html.escape

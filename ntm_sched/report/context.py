@@ -13,18 +13,21 @@ from ntm_sched.i18n import (
     agency_names,
     check_lang,
     commune_names,
+    current_lang,
     invented_banner,
     label,
     localized,
     repeatability_note,
     source_names,
+    speaks_own_lang,
     status_label,
     unit_title,
+    using_lang,
 )
 from ntm_sched.io import write_tables
 from ntm_sched.plan import Plan
 from ntm_sched.plan.settings import read_settings
-from ntm_sched.report import plots, tables
+from ntm_sched.report import assumption_tables, plots, risk_tables, tables
 from ntm_sched.scenario import Scenario, load_scenario, load_scenario_plan
 from ntm_sched.units import format_date, format_number
 
@@ -63,10 +66,11 @@ class ReportContext:
         return (f"# {self.scenario.description(self.lang)}\n\n*{label('title', self.lang)} · {owner} · {sub}*"
                 + (f"\n\n> ⚠️ **{banner}**" if banner else ""))
 
+    @speaks_own_lang
     def decisions(self) -> str:
         """The first section: what the committee must decide (at most a screen), and what on time means."""
         return (f"## {label('decisions', self.lang)}\n\n"
-                f"{tables.decisions_markdown(self.result, self.plan, self.lang)}\n\n"
+                f"{risk_tables.decisions_markdown(self.result, self.plan)}\n\n"
                 f"> {label('on_time_def', self.lang)}")
 
     def on_time_definition(self) -> str:
@@ -101,6 +105,7 @@ class ReportContext:
         return d / f"{name}.png"
 
     # figures ----------------------------------------------------------------
+    @speaks_own_lang
     def figure(self, name: str) -> Any:
         """Draw figure ``name`` (gantt, cash_flow, allocation, agency_load), save it as PNG, return the Figure."""
         import matplotlib.pyplot as plt
@@ -108,14 +113,14 @@ class ReportContext:
         names = commune_names(self.plan, self.lang)
         r = self.result
         if name == "gantt":
-            fig = plots.gantt(r.schedule, r.milestones, self.lang, names=names).figure
+            fig = plots.gantt(r.schedule, r.milestones, names=names).figure
         elif name == "cash_flow":
-            fig = plots.cash_flow_grid(r, self.lang, names=source_names(self.plan, self.lang))
+            fig = plots.cash_flow_grid(r, names=source_names(self.plan, self.lang))
         elif name == "allocation":
-            fig = plots.allocation_bars(r.allocation, self.lang, names=names,
+            fig = plots.allocation_bars(r.allocation, names=names,
                                         source_names=source_names(self.plan, self.lang)).figure
         elif name == "agency_load":
-            fig = plots.agency_heatmap(r.agency_load, lang=self.lang,
+            fig = plots.agency_heatmap(r.agency_load,
                                        names=agency_names(self.plan, self.lang)).figure
         else:
             raise KeyError(f"unknown figure {name!r}")
@@ -158,26 +163,28 @@ def build_report_context(scenario: str = "base", lang: str | None = None, time_l
     lang = check_lang(lang or sc.lang)
     plan = load_scenario_plan(sc)
     res = solve_plan(plan, sc.solver_options(time_limit, workers, seed))
-    return ReportContext(sc, plan, res, lang, Path(output_dir), report_tables(res, plan, sc, lang))
+    with using_lang(lang):
+        return ReportContext(sc, plan, res, lang, Path(output_dir), report_tables(res, plan, sc))
 
 
-def report_tables(res: PlanResult, plan: Plan, scenario: Scenario, lang: str) -> dict[str, pd.DataFrame]:
+def report_tables(res: PlanResult, plan: Plan, scenario: Scenario) -> dict[str, pd.DataFrame]:
     """The report's tables (``tables/<name>.csv`` and the workbook's sheets) of a solved plan."""
     return {
-        "headline": tables.headline(res, plan, lang),
-        "milestones": tables.milestone_table(res, plan, lang),
-        "at_risk": tables.at_risk(res, plan, lang),
-        "bottlenecks": tables.bottlenecks(res, plan, lang),
-        "allocation": tables.allocation_matrix(res, plan, lang),
-        "extra_by_month": tables.extra_by_month(res, lang),
-        "cash_flow": tables.cash_flow_table(res, plan, lang),
-        "schedule": tables.schedule_table(res, plan, lang),
-        "assumptions": tables.assumptions(plan, lang),
-        "overrides": tables.overrides(scenario, lang, plan),
+        "headline": tables.headline(res, plan),
+        "milestones": tables.milestone_table(res, plan),
+        "at_risk": risk_tables.at_risk(res, plan),
+        "bottlenecks": risk_tables.bottlenecks(res, plan),
+        "allocation": tables.allocation_matrix(res, plan),
+        "extra_by_month": tables.extra_by_month(res),
+        "cash_flow": tables.cash_flow_table(res, plan),
+        "schedule": tables.schedule_table(res, plan),
+        "assumptions": assumption_tables.assumptions(plan),
+        "overrides": assumption_tables.overrides(scenario, plan),
     }
 
 
-def _number_format(lang: str) -> Any:
+def _number_format() -> Any:
+    lang = current_lang()
     def fmt(v: Any) -> str:
         if isinstance(v, (int, float)) and not isinstance(v, bool) and not pd.isna(v):
             return format_number(float(v), lang, 0 if float(v).is_integer() or abs(v) >= 100 else 2)
@@ -185,16 +192,17 @@ def _number_format(lang: str) -> Any:
     return fmt
 
 
-def show_table(df: pd.DataFrame, lang: str = "vi", max_rows: int = 200) -> Any:
+def show_table(df: pd.DataFrame, max_rows: int = 200) -> Any:
     """A table for people: no index, text left-aligned, numbers right-aligned with thousands
     separators (as in the reports); a '(no data)' note when it is empty."""
+    lang = current_lang()
     from IPython.display import Markdown
 
     if df is None or not len(df):
         return Markdown(f"*{label('no_rows', lang)}*")
     d = df.head(max_rows)
     num = [c for c in d.columns if pd.api.types.is_numeric_dtype(d[c]) and not pd.api.types.is_bool_dtype(d[c])]
-    sty = (d.style.hide(axis="index").format(_number_format(lang))
+    sty = (d.style.hide(axis="index").format(_number_format())
            .set_properties(**{"text-align": "left", "vertical-align": "top"})
            .set_table_styles([{"selector": "th", "props": "text-align: left; vertical-align: bottom;"},
                               {"selector": "td", "props": "padding: 2px 8px;"}]))

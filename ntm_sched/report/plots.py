@@ -27,7 +27,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from ntm_sched.i18n import label, milestone_label  # noqa: E402
+from ntm_sched.i18n import current_lang, label, milestone_label
 from ntm_sched.report.tables import cash_flow_data  # noqa: E402
 
 plt.rcParams["font.family"] = "DejaVu Sans"
@@ -46,7 +46,8 @@ def _ax(ax: Any, figsize: tuple[float, float] = (8, 4)) -> Any:
     return ax
 
 
-def _empty(ax: Any, lang: str = "vi") -> Any:
+def _empty(ax: Any) -> Any:
+    lang = current_lang()
     ax.text(0.5, 0.5, label("no_rows", lang), ha="center", va="center", transform=ax.transAxes)
     ax.set_xticks([])
     ax.set_yticks([])
@@ -57,16 +58,17 @@ def _dates(s: pd.Series) -> pd.Series:
     return pd.to_datetime(s.astype(str))
 
 
-def gantt(schedule: pd.DataFrame, milestones: pd.DataFrame, lang: str = "vi", ax: Any = None,
+def gantt(schedule: pd.DataFrame, milestones: pd.DataFrame, ax: Any = None,
           names: dict[str, str] | None = None, communes: list[str] | None = None) -> Any:
     """Bars by commune and criterion (works) plus each commune's recognition procedure;
     target dates marked with red ticks (a filled marker when late).
 
     ``names`` maps commune codes to names; ``communes`` limits the rows.
     """
+    lang = current_lang()
     names = names or {}
     if schedule is None or not len(schedule):
-        return _empty(_ax(ax), lang)
+        return _empty(_ax(ax))
     sch = schedule.copy()
     if communes is not None:
         sch = sch[sch["commune_code"].isin(communes)]
@@ -126,14 +128,15 @@ def gantt(schedule: pd.DataFrame, milestones: pd.DataFrame, lang: str = "vi", ax
     return ax
 
 
-def cash_flow(plan_result: Any, source: str, ax: Any = None, lang: str = "vi",
+def cash_flow(plan_result: Any, source: str, ax: Any = None,
               title: str | None = None) -> Any:
     """Cumulative releases (steps) vs cumulative spending of one funding source id."""
+    lang = current_lang()
     ax = _ax(ax, (5, 3))
     df = cash_flow_data(plan_result)
     df = df[df["source"] == source] if len(df) else df
     if not len(df):
-        return _empty(ax, lang)
+        return _empty(ax)
     x = pd.to_datetime([str(m) for m in df["month"]])
     if df["released"].max() > 0:
         ax.step(x, df["released"], where="post", label=label("released", lang), color="tab:green")
@@ -154,9 +157,10 @@ def cash_flow(plan_result: Any, source: str, ax: Any = None, lang: str = "vi",
     return ax
 
 
-def cash_flow_grid(plan_result: Any, lang: str = "vi", names: dict[str, str] | None = None,
+def cash_flow_grid(plan_result: Any, names: dict[str, str] | None = None,
                    fig: Any = None) -> Any:
     """One figure of small multiples: :func:`cash_flow` per funding source. Returns the Figure."""
+    lang = current_lang()
     df = cash_flow_data(plan_result)
     sources = list(dict.fromkeys(df["source"])) if len(df) else []
     names = names or {}
@@ -168,9 +172,9 @@ def cash_flow_grid(plan_result: Any, lang: str = "vi", names: dict[str, str] | N
     axes = fig.subplots(rows, cols, squeeze=False)
     for i, ax in enumerate(axes.flat):
         if i < len(sources):
-            cash_flow(plan_result, sources[i], ax=ax, lang=lang, title=names.get(sources[i], sources[i]))
+            cash_flow(plan_result, sources[i], ax=ax, title=names.get(sources[i], sources[i]))
         elif i == 0:
-            _empty(ax, lang)
+            _empty(ax)
         else:
             ax.set_visible(False)
     fig.suptitle(label("cash_flow", lang))
@@ -178,12 +182,13 @@ def cash_flow_grid(plan_result: Any, lang: str = "vi", names: dict[str, str] | N
     return fig
 
 
-def allocation_bars(allocation: pd.DataFrame, lang: str = "vi", ax: Any = None,
+def allocation_bars(allocation: pd.DataFrame, ax: Any = None,
                     names: dict[str, str] | None = None, source_names: dict[str, str] | None = None) -> Any:
     """Stacked bars: money per commune, split by source (million VND)."""
+    lang = current_lang()
     ax = _ax(ax, (9, 4))
     if allocation is None or not len(allocation):
-        return _empty(ax, lang)
+        return _empty(ax)
     names, source_names = names or {}, source_names or {}
     p = allocation.pivot_table(index="commune_code", columns="source", values="amount_mvnd",
                                aggfunc="sum", fill_value=0)
@@ -200,14 +205,15 @@ def allocation_bars(allocation: pd.DataFrame, lang: str = "vi", ax: Any = None,
     return ax
 
 
-def agency_heatmap(agency_load: pd.DataFrame, ax: Any = None, lang: str = "vi",
+def agency_heatmap(agency_load: pd.DataFrame, ax: Any = None,
                    names: dict[str, str] | None = None) -> Any:
     """Weekly load / capacity per agency as a heat map (1.0 = at capacity)."""
+    lang = current_lang()
     if ax is None and agency_load is not None and len(agency_load):
         _, ax = plt.subplots(figsize=(11, 1.2 + 0.35 * agency_load["agency"].nunique()))
     ax = _ax(ax, (10, 3.5))
     if agency_load is None or not len(agency_load):
-        return _empty(ax, lang)
+        return _empty(ax)
     names = names or {}
     df = agency_load.copy()
     df["ratio"] = np.where(df["capacity"] > 0, df["used"] / df["capacity"].where(df["capacity"] > 0, 1), 0.0)
@@ -225,11 +231,12 @@ def agency_heatmap(agency_load: pd.DataFrame, ax: Any = None, lang: str = "vi",
     return ax
 
 
-def scenario_comparison(summary_df: pd.DataFrame, ax: Any = None, lang: str = "vi") -> Any:
+def scenario_comparison(summary_df: pd.DataFrame, ax: Any = None) -> Any:
     """Bars of communes on time and total/extra cost per scenario (``summary.csv`` rows)."""
+    lang = current_lang()
     ax = _ax(ax, (8, 4))
     if summary_df is None or not len(summary_df):
-        return _empty(ax, lang)
+        return _empty(ax)
     df = summary_df.reset_index(drop=True)
     x = np.arange(len(df))
     on_time = pd.to_numeric(df.get("communes_on_time"), errors="coerce").fillna(0)

@@ -29,6 +29,7 @@ import yaml
 
 from ntm_sched.engine.options import SolveOptions
 from ntm_sched.errors import InputError
+from ntm_sched.i18n import current_lang
 from ntm_sched.io import OutputTargetError, check_name, data_dir
 from ntm_sched.scenario.config import ScenarioConfig, read_dates, validate_file
 
@@ -92,8 +93,10 @@ class Scenario:
         """The merged configuration as typed, validated records."""
         return ScenarioConfig.model_validate(self.config)
 
-    def description(self, lang: str = "vi") -> str:
+    def description(self, lang: str | None = None) -> str:
+        """The scenario's description in ``lang`` (``None``: the run's language), else in the other one."""
         d = self.config.get("description", {}) or {}
+        lang = lang or current_lang()
         return str(d.get(lang) or d.get("vi") or d.get("en") or self.name)
 
 

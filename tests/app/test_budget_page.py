@@ -8,7 +8,9 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
+from ntm_sched.app import budget_answers as ba
 from ntm_sched.app import budget_page as bp
+from ntm_sched.i18n import in_lang
 from ntm_sched.scenario import load_scenario, load_scenario_plan
 
 
@@ -18,9 +20,9 @@ def plan():
 
 
 def test_status_and_gap_in_words():
-    assert bp.status_words("OPTIMAL", None) == "Tình trạng lời giải: Tối ưu."
-    assert "12,5 %" in bp.status_words("FEASIBLE", 0.125)
-    assert bp.quarter_text("2019Q3") == "Quý 3/2019" and bp.quarter_text("2019Q3", "en") == "Q3 2019"
+    assert ba.status_words("OPTIMAL", None) == "Tình trạng lời giải: Tối ưu."
+    assert "12,5 %" in ba.status_words("FEASIBLE", 0.125)
+    assert ba.quarter_text("2019Q3") == "Quý 3/2019" and in_lang("en", ba.quarter_text, "2019Q3") == "Q3 2019"
 
 
 def test_cuts_and_marginal_tables_have_names_and_vietnamese_headers(plan):
@@ -31,17 +33,17 @@ def test_cuts_and_marginal_tables_have_names_and_vietnamese_headers(plan):
                          "late_detail_codes": ["07360:10:inspection", "07303:14:works_done;07360:10:inspection"],
                          "district_recognition_date": ["2020-09-24", "2020-10-01"],
                          "missing_by_month": [None, "2021-01: 1200"]})
-    html = bp.cuts_html(cuts, plan)
+    html = ba.cuts_html(cuts, plan)
     assert "Lan Giới, An Dương" in html and "07303" not in html
     assert "Mức ngân sách" in html and "80 %" in html and "2021-01: 1200" in html
     assert "đã chứng minh" in html and "chưa xác định hết" in html and "sai số 3,1 %" in html
     assert "Ngọc Thiện: 10 (" in html and "tối ưu (đã chứng minh)" in html
     assert "Mức 80 %: chưa xác định được các tập" in html and "Mức 80 %: các tập khác cùng 1 xã: Lan Giới" in html
-    en = bp.cuts_html(cuts, plan, "en")
+    en = in_lang("en", ba.cuts_html, cuts, plan)
     assert "Communes that can still make it" in en and "unsettled" in en
     mv = pd.DataFrame({"commune_code": ["07357"], "base_date": [dt.date(2020, 2, 24)],
                        "date_with_more": [dt.date(2020, 2, 10)], "days_gained": [14]})
-    html = bp.marginal_html(mv, plan)
+    html = ba.marginal_html(mv, plan)
     assert "Liên Chung" in html and "24/02/2020" in html and "Sớm hơn (ngày)" in html
 
 
@@ -54,7 +56,7 @@ def test_evaluation_without_a_schedule_says_so(plan):
                                                 "extra_mvnd": [2500.0]}),
                           unspent=pd.DataFrame(columns=["commune_code", "source_id", "allocated_mvnd", "paid_mvnd",
                                                         "unspent_mvnd"]))
-    html = bp.evaluation_html(rep, plan)
+    html = ba.evaluation_html(rep, plan)
     assert "KHÔNG KHẢ THI" in html and "2,50 tỷ đồng" in html and "Quý 4/2019" in html
     assert "không thể làm hết các công việc" in html and "Không xã nào trễ hạn" not in html
 
@@ -72,13 +74,13 @@ def test_budget_answers_say_why_late(plan):
                 "district_recognition_date": "2020-10-03", "extra_needed_mvnd": 0, "source": "own solve",
                 "verified": True, "verifier_findings": ""})
     df = pd.DataFrame([row])
-    html = bp.cuts_html(df, plan, "vi")
+    html = in_lang("vi", ba.cuts_html, df, plan)
     assert "Vì sao trễ" in html
     assert "Ngọc Thiện: không thể kịp với thời gian thực hiện giả định" in html
     assert "Lan Giới: trễ vì thiếu vốn / nhân lực / năng lực thẩm tra" in html
-    assert bp._causes("07360:", plan, "en") == "Ngọc Thiện: -"
+    assert in_lang("en", ba._causes, "07360:", plan) == "Ngọc Thiện: -"
     with pytest.raises(ValueError, match="unknown late cause"):
-        bp._causes("07360:None", plan, "en")
+        in_lang("en", ba._causes, "07360:None", plan)
     d = dt.date
     communes = pd.DataFrame([
         {"commune_code": "07360", "target_date": d(2019, 12, 31), "scheduled_date": d(2020, 1, 9), "late_days": 9,
@@ -98,7 +100,7 @@ def test_budget_answers_say_why_late(plan):
                                "10/11/2019)."),
                         ("en", "Why late: Ngọc Thiện out of reach under these durations (earliest 02/01/2020); Lan "
                                "Giới late for lack of money / staff / inspection capacity (earliest 10/11/2019).")):
-        html = bp.evaluation_html(rep, plan, lang)
+        html = in_lang(lang, ba.evaluation_html, rep, plan)
         assert words in html, html
         assert "Ngày sớm nhất có thể" in html if lang == "vi" else "Earliest possible" in html
 
@@ -110,7 +112,7 @@ def test_minimum_budget_says_which_missed_deadlines_are_out_of_reach(plan):
                              "earliest_possible_date": d(2019, 9, 10), "late_cause": "out_of_reach"}])
     mb = SimpleNamespace(result=None, summary={"verified": True}, status="OPTIMAL", total_mvnd=None,
                          by_source_quarter=pd.DataFrame(), relaxed=relaxed)
-    html = bp.minimum_html(mb, plan, "vi")
+    html = in_lang("vi", ba.minimum_html, mb, plan)
     assert "Ngọc Thiện" in html and "Ngày sớm nhất có thể" in html and "10/09/2019" in html
     assert "không thể kịp với thời gian thực hiện giả định" in html
 

@@ -9,6 +9,7 @@ import yaml
 
 from ntm_sched.app.changes import date_changes, money_changes
 from ntm_sched.app.scenario_file import ScenarioExists, check_name, save_scenario
+from ntm_sched.i18n import in_lang
 from ntm_sched.scenario import ScenarioError, load_scenario, load_scenario_plan
 from ntm_sched.studies.explore import Controls
 
@@ -54,12 +55,12 @@ def test_date_and_money_changes_name_what_moved(plan):
                 "2020-09-01")
     cur = _Res({"07303": "2019-11-01", "07321": "2019-11-10"}, {}, {"HUYEN": 600, "XA": 500, "EXTRA": 400},
                "2020-08-20")
-    d = date_changes(prev, cur, plan, "vi")
+    d = in_lang("vi", date_changes, prev, cur, plan)
     assert list(d["Xã"]) == ["An Dương", "Huyện Tân Yên"]  # Lan Giới did not move: not listed
     row = d.iloc[0]
     assert row["Thay đổi"] == "sớm hơn 10 ngày" and row["Trước"] == "Trễ hạn" and row["Nay"] == "Đúng hạn"
     assert d.iloc[1]["Thay đổi"] == "sớm hơn 12 ngày"
-    m = money_changes(prev, cur, plan, "vi").set_index("Nguồn vốn")
+    m = in_lang("vi", money_changes, prev, cur, plan).set_index("Nguồn vốn")
     assert m.loc["Ngân sách huyện", "Chênh lệch (triệu đồng)"] == -400
     assert m.loc["Vốn cần thêm ngoài dự toán", "Chênh lệch (triệu đồng)"] == 400
     assert "Ngân sách xã" not in m.index

@@ -130,7 +130,7 @@ def test_the_readme_states_the_exit_codes_and_the_folders_after_a_failure() -> N
 
 def _input_errors() -> list:
     from ntm_sched.plan.cells import CellError
-    from ntm_sched.plan.validate import Issue
+    from ntm_sched.plan.issues import Issue
     from ntm_sched.report.backtest import OutcomesError
     from ntm_sched.studies.progress.files import ProgressValidationError
     from ntm_sched.studies.risk.uncertainty import RiskDataError

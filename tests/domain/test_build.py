@@ -145,10 +145,10 @@ def test_earmarked_money_only_reaches_its_commune(plan) -> None:
 # the domain build against the plan's records (the plan-level verifier's rules as the oracle)
 # ---------------------------------------------------------------------------
 def _build_matches_the_plan(plan) -> None:
-    from ntm_sched.domain.verify import _Rules
+    from ntm_sched.domain.verify_rules import Rules
     from ntm_sched.units import to_model_effort
 
-    rules = _Rules(plan)
+    rules = Rules(plan)
     m = ntm.build(plan)
     p = m.problem
     origin = rules.start

@@ -149,3 +149,72 @@ def test_money_beyond_the_plan_is_drawn_as_late_as_possible() -> None:
         assert r.canonical.repeatable and r.check.ok
         paid = {(pay.task_id, pay.source): pay.amount for pay in r.solution.payments}
         assert paid == {("P", "S"): 10, ("Q", "X"): 10}, paid
+
+
+def test_the_last_tier_is_proven_by_the_canonical_search() -> None:
+    """The last tier is folded into the canonical search ("the tier, then the starts"): same optimum, one search."""
+    p = tied_problem()
+    plain = solve(p, SolveOptions(time_limit=10, workers=2, seed=0, canonical=False))
+    r = solve(p, SolveOptions(time_limit=10, workers=2, seed=0))
+    assert [t.name for t in r.tiers] == [t.name for t in plain.tiers] and len(r.tiers) >= 2
+    assert all(t.status == Status.OPTIMAL for t in r.tiers)
+    assert [t.value for t in r.tiers] == [t.value for t in plain.tiers]
+    assert r.tiers[-1].bound == r.tiers[-1].value
+    assert r.objective == plain.objective and r.best_bound == r.objective
+    assert not any("solved as the others" in n for n in r.notes)
+    assert r.canonical.repeatable and r.check.ok
+
+
+def test_a_last_tier_the_canonical_search_cannot_prove_is_solved_as_the_others() -> None:
+    """No work for the canonical search: the last tier is solved (and proven) by the tiers' search, and
+    the schedule found is kept, marked as not repeatable."""
+    p = tied_problem()
+    r = solve(p, SolveOptions(time_limit=10, workers=1, seed=0, canonical_work=1e-9))
+    assert any("solved as the others" in n for n in r.notes)
+    assert r.status == Status.OPTIMAL and all(t.status == Status.OPTIMAL for t in r.tiers)
+    assert not r.canonical.applied and r.canonical.reasons == ("no_schedule",) and r.check.ok
+
+
+def test_no_canonical_search_under_a_tier_not_proven(monkeypatch) -> None:
+    """A tier not proven: no search can make the answer repeatable, so none runs (it would spend its whole
+    work limit); the schedule found is kept and said to be not repeatable."""
+    import sys
+
+    S = sys.modules["ntm_sched.engine.solve"]  # the module (the package's ``solve`` is its function)
+
+    def never(*args, **kwargs):
+        raise AssertionError("the canonical search ran under a tier not proven")
+
+    monkeypatch.setattr(S, "tiers_all_proven", lambda tiers: False)
+    monkeypatch.setattr(S, "canonicalize", never)
+    r = solve(tied_problem(), SolveOptions(time_limit=10, workers=1, seed=0))
+    assert r.solution is not None and r.check.ok
+    assert not r.canonical.applied and not r.canonical.repeatable
+    assert r.canonical.reasons == ("tier_not_proven",)
+    assert any("may change between runs" in n for n in r.notes)
+
+
+def test_a_fold_that_reaches_the_tiers_optimum_unproven_is_kept(monkeypatch) -> None:
+    """The folded search stopped by its work limit (simulated: its proof withheld) at the value the tiers'
+    search then proves optimal: its schedule is the canonical one, and no second canonical search runs."""
+    import dataclasses
+    import sys
+
+    S = sys.modules["ntm_sched.engine.solve"]
+    real = S.canonicalize
+    calls: list[object] = []
+
+    def unproven(*args, **kwargs):
+        sol, can, values = real(*args, **kwargs)
+        calls.append(kwargs.get("fold"))
+        return sol, dataclasses.replace(can, schedule_proven=False), values
+
+    monkeypatch.setattr(S, "canonicalize", unproven)
+    p = tied_problem()
+    r = solve(p, SolveOptions(time_limit=10, workers=1, seed=0))
+    assert len(calls) == 1 and calls[0] == r.tiers[-1].name  # the folded search only
+    assert any("solved as the others" in n for n in r.notes)
+    assert all(t.status == Status.OPTIMAL for t in r.tiers) and r.status == Status.OPTIMAL
+    assert r.canonical.repeatable and not r.canonical.schedule_proven and r.check.ok
+    monkeypatch.setattr(S, "canonicalize", real)
+    assert _key(r.solution) == _key(solve(p, SolveOptions(time_limit=10, workers=2, seed=4)).solution)

@@ -11,7 +11,7 @@ import pytest
 
 from ntm_sched.plan import load_plan, validate_path
 from ntm_sched.plan.catalog import MARKS, criteria_sets, procedures
-from ntm_sched.plan.validate import Issue
+from ntm_sched.plan.issues import Issue
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data" / "tan_yen_2019"

@@ -44,13 +44,13 @@ def test_yes_no_settings_read_by_the_cells_parser(text, want):
 def test_hard_deadlines_in_vietnamese_are_hard_in_the_build_and_the_verifier():
     """"đúng" was soft in the build (settings' own parser) and hard in the verifier (the cells')."""
     from ntm_sched.domain import build
-    from ntm_sched.domain.verify import _Rules
+    from ntm_sched.domain.verify_rules import Rules
 
     plan = load_plan(DATA)
     viet, english = _with_setting(plan, "hard_deadlines", "đúng"), _with_setting(plan, "hard_deadlines", "true")
     hard = [t.id for t in build(viet).problem.tasks if t.due_hard]
     assert hard and hard == [t.id for t in build(english).problem.tasks if t.due_hard]
-    assert _Rules(viet).hard is True
+    assert Rules(viet).hard is True
 
 
 def test_an_unreadable_yes_no_setting_is_named_not_false():

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from ntm_sched import domain as ntm
+from ntm_sched.i18n import in_lang
 from ntm_sched.plan import load_plan
 from ntm_sched.report.backtest import (
     OutcomesError,
@@ -105,12 +106,12 @@ def test_differences_and_verdicts(plan, outcomes) -> None:
     # the earliest date the assumptions allow never exceeds... itself: it is a bound of the model's dates
     assert all(isinstance(d, dt.date) for d in rows["earliest_possible"])
 
-    vi = backtest_verdict(rows.reset_index(), "vi", plan)
-    en = backtest_verdict(rows.reset_index(), "en", plan)
+    vi = in_lang("vi", backtest_verdict, rows.reset_index(), plan)
+    en = in_lang("en", backtest_verdict, rows.reset_index(), plan)
     assert "6 đơn vị" in vi and "muộn hơn thực tế ở 2" in vi and "Liên Chung: 60 ngày" in vi
     assert "later than what happened for 2 (most for Liên Chung: 60 days)" in en
     assert "earlier for 1" in en and "3 units have no record" in en
-    table = backtest_table(rows.reset_index(), "en", plan)
+    table = in_lang("en", backtest_table, rows.reset_index(), plan)
     assert list(table.columns)[:3] == ["Commune / district", "Plan's target", "Model's schedule"]
     assert "Tân Yên district" in set(table["Commune / district"])
     assert "+35" in set(table["Difference (days)"]) and "04/02/2020" in set(table["Model's schedule"])
@@ -122,14 +123,14 @@ def test_the_earliest_possible_date_bounds_what_the_assumptions_allow(plan, outc
     rows = backtest_rows(_fake_result(plan, {"07309": dt.date(2020, 2, 4)}, None), plan, outcomes)
     tt = rows.set_index("code").loc["07309"]
     assert tt["earliest_possible"] > dt.date(2019, 12, 31)
-    assert "default works and procedure durations are longer" in backtest_verdict(rows, "en", plan)
+    assert "default works and procedure durations are longer" in in_lang("en", backtest_verdict, rows, plan)
 
 
 def test_no_schedule_and_no_outcomes(plan, outcomes, tmp_path) -> None:
     res = SimpleNamespace(has_schedule=False, milestones=pd.DataFrame(), summary={}, model=None)
     rows = backtest_rows(res, plan, outcomes)
     assert set(rows["verdict"]) == {"none", "unknown"}  # no schedule; or nothing recorded
-    vi = backtest_verdict(rows, "vi", plan)
+    vi = in_lang("vi", backtest_verdict, rows, plan)
     assert "Không có lịch trình" in vi and "6 đơn vị" in vi and "3 đơn vị chưa có dữ liệu" in vi
     assert backtest(res, plan, path=tmp_path / "absent.csv") is None
 
@@ -147,10 +148,10 @@ def test_the_appendix_names_the_durations_history_contradicts(plan, outcomes) ->
     cx = r.loc["07336", "contradicted"]
     assert cx[0]["task_id"] == "07336-cemeteries" and r.loc["07336", "earliest_possible"] == dt.date(2020, 1, 6)
     assert r.loc["07330", "contradicted"] == [] and r.loc["07360", "contradicted"] == []
-    en = backtest_verdict(rows, "en", plan)
+    en = in_lang("en", backtest_verdict, rows, plan)
     assert ("History contradicts the assumed durations for Cao Xá: recognised by 31/12/2019, while the earliest "
             "date they allow is 06/01/2020. The chain that sets that earliest date: Tidy 9 cemeteries 95 days;") in en
     assert "Clear the site of the commune waste treatment area 30 days; Build the commune waste treatment" in en
-    vi = backtest_verdict(rows, "vi", plan)
+    vi = in_lang("vi", backtest_verdict, rows, plan)
     assert "Thực tế mâu thuẫn với thời gian giả định ở Tân Trung" in vi and "Chỉnh trang 9 nghĩa trang" in vi
     assert "Hợp Đức" not in en.split("History contradicts")[1]

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from ntm_sched.cli import main
+from ntm_sched.i18n import in_lang
 from tests.readback import output_texts
 
 pytestmark = pytest.mark.slow
@@ -102,7 +103,7 @@ def test_app_and_budget_pages_show_the_banner_and_only_their_unit(tmp_path: Path
     assert files == ["allocation_example.csv"]  # the plan's own, not Tân Yên's
     budget.minimum()
     texts = {"explorer": _html_of(page.widget), "budget": _html_of(budget.widget),
-             "heading": app_heading(page.plan, "vi")}
+             "heading": in_lang("vi", app_heading, page.plan)}
     assert BANNER["vi"] in texts["explorer"] and BANNER["vi"] in texts["budget"]
     assert "Huyện Mẫu (ví dụ)" in texts["heading"] and "2021-2025" in texts["heading"]
     assert "Đông Mẫu" in texts["explorer"] and "Huyện Mẫu (ví dụ)" in texts["explorer"]  # the Gantt's choices

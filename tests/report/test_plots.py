@@ -6,7 +6,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
-from ntm_sched.i18n import commune_names
+from ntm_sched.i18n import commune_names, in_lang
 from ntm_sched.report import plots, tables
 
 pytestmark = pytest.mark.slow
@@ -20,7 +20,7 @@ def test_plots_draw_the_results_data(base_solved):
     fig, axs = plt.subplots(2, 3)
     n = commune_names(plan)
     # Gantt: one bar per scheduled task, one row label per (commune, criterion) or recognition chain
-    ax = plots.gantt(res.schedule, res.milestones, "vi", ax=axs[0, 0], names=n)
+    ax = in_lang("vi", plots.gantt, res.schedule, res.milestones, ax=axs[0, 0], names=n)
     assert ax is axs[0, 0]
     bars = [p for p in ax.patches if p.get_height() == pytest.approx(0.6)]
     assert len(bars) == len(res.schedule)
@@ -62,7 +62,7 @@ def test_plots_draw_the_results_data(base_solved):
     ax = plots.scenario_comparison(summ, ax=axs[1, 1])
     assert [p.get_height() for p in ax.patches] == [6, 4]
     assert [t.get_text() for t in ax.get_xticklabels()] == ["a", "b"]
-    grid = plots.cash_flow_grid(res, "vi")
+    grid = in_lang("vi", plots.cash_flow_grid, res)
     funded = set(plan.table("funding")["source_id"]) | {"EXTRA"}  # extra funding is allowed in the base plan
     assert len([a for a in grid.axes if a.get_visible()]) == len(funded)
     plt.close("all")
@@ -73,7 +73,8 @@ def test_cash_flow_covers_the_whole_schedule_from_zero(base_solved):
     df = tables.cash_flow_data(res)
     last_end = max(pd.to_datetime(res.schedule["end_date"].astype(str)))
     assert pd.Timestamp(str(max(df["month"]))) >= last_end.replace(day=1)
-    fig = plots.cash_flow_grid(res, "vi", names={"NTM_TW_TINH": "Vốn CTMTQG xây dựng NTM (Trung ương và tỉnh)"})
+    fig = in_lang("vi", plots.cash_flow_grid, res,
+                  names={"NTM_TW_TINH": "Vốn CTMTQG xây dựng NTM (Trung ương và tỉnh)"})
     for ax in fig.axes:
         if ax.get_visible() and ax.lines:
             assert ax.get_ylim()[0] == 0

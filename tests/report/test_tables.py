@@ -5,17 +5,17 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import pytest
 
-from ntm_sched.i18n import commune_names, label
-from ntm_sched.report import plots, tables
+from ntm_sched.i18n import commune_names, in_lang, label
+from ntm_sched.report import assumption_tables, plots, risk_tables, tables
 
 pytestmark = pytest.mark.slow
 
 
 def test_headline_and_milestones(base_solved):
     sc, plan, res = base_solved
-    h = tables.headline(res, plan, "vi")
+    h = in_lang("vi", tables.headline, res, plan)
     assert "trên 8" in " ".join(h.iloc[:, 1].astype(str))
-    m = tables.milestone_table(res, plan, "en")
+    m = in_lang("en", tables.milestone_table, res, plan)
     assert list(m.columns)[:3] == ["Commune", "Milestone", "Plan target"]
     assert m["Plan target"].str.match(r"\d\d/\d\d/\d{4}").all()
     names = set(commune_names(plan).values())
@@ -26,7 +26,7 @@ def test_at_risk_reasons(base_solved):
     from ntm_sched.domain import on_time_table
 
     sc, plan, res = base_solved
-    risk = tables.at_risk(res, plan, "en")
+    risk = in_lang("en", risk_tables.at_risk, res, plan)
     ot = on_time_table(res.milestones).set_index("commune_code")
     names = commune_names(plan, "en")
     late = {names[c] for c in ot.index if not ot.loc[c, "on_time"]}
@@ -46,14 +46,14 @@ def test_at_risk_reasons(base_solved):
     assert any(any(c in r for c in causes) for r in risk["Main cause"])
     # the procedure a commune's chain needs is its own: half of Ngọc Thiện's dossier is done at the plan's
     # date (step_progress.csv), so its inspection needs 5 + 21 + 3 days, not the 10 + 21 + 3 of the others
-    assert tables._procedure_days(res, plan, "inspection", "07360") == 29
-    assert tables._procedure_days(res, plan, "inspection", "07345") == 34
-    assert tables._procedure_days(res, plan, "recognition", "07360") == 29 + 15 + 7
+    assert risk_tables._procedure_days(res, plan, "inspection", "07360") == 29
+    assert risk_tables._procedure_days(res, plan, "inspection", "07345") == 34
+    assert risk_tables._procedure_days(res, plan, "recognition", "07360") == 29 + 15 + 7
 
 
 def test_decisions_section_is_short_and_names_things(base_solved):
     sc, plan, res = base_solved
-    md = tables.decisions_markdown(res, plan, "vi")
+    md = in_lang("vi", risk_tables.decisions_markdown, res, plan)
     assert len(md.splitlines()) <= 25
     assert "Xã trễ hạn hoặc sát hạn" in md and "Vốn còn thiếu" in md and "Cơ quan là điểm nghẽn" in md
     for code in plan.table("communes")["code"]:
@@ -75,7 +75,7 @@ def test_at_risk_procedure_reason(base_solved):
     ms.at[i, "target_date"] = wd
     ms.at[i, "slack_days"] = (wd - ms.at[i, "scheduled_date"]).days
     fake = type(res)(res.model, res.result, res.schedule, ms, res.allocation, res.agency_load, res.summary)
-    risk = tables.at_risk(fake, plan, "en")
+    risk = in_lang("en", risk_tables.at_risk, fake, plan)
     row = risk[risk["Commune"] == commune_names(plan)[code]]
     text = row["Main cause"].iloc[0] + row["Details"].iloc[0]
     assert "procedure alone takes" in text
@@ -96,11 +96,11 @@ def test_empty_result_degrades(base_solved):
         agency_load = res.agency_load.iloc[0:0]
 
     r = NoSolution()
-    assert "KHÔNG KHẢ THI" in " ".join(tables.headline(r, plan, "vi").iloc[:, 1])
-    for f in (tables.milestone_table, tables.at_risk, tables.bottlenecks, tables.allocation_matrix,
+    assert "KHÔNG KHẢ THI" in " ".join(in_lang("vi", tables.headline, r, plan).iloc[:, 1])
+    for f in (tables.milestone_table, risk_tables.at_risk, risk_tables.bottlenecks, tables.allocation_matrix,
               tables.cash_flow_table, tables.schedule_table):
-        assert len(f(r, plan, "vi")) == 0
-    for ax in (plots.gantt(r.schedule, r.milestones, "vi"), plots.cash_flow(r, "HUYEN"),
+        assert len(in_lang("vi", f, r, plan)) == 0
+    for ax in (in_lang("vi", plots.gantt, r.schedule, r.milestones), plots.cash_flow(r, "HUYEN"),
                plots.allocation_bars(r.allocation), plots.agency_heatmap(r.agency_load)):
         assert isinstance(ax, plt.Axes)
         # an empty figure says so, and draws no data
@@ -113,7 +113,7 @@ def test_assumptions_and_overrides(base_solved):
     from ntm_sched.scenario import load_scenario
 
     sc, plan, res = base_solved
-    a = tables.assumptions(plan, "en")
+    a = in_lang("en", assumption_tables.assumptions, plan)
     assert {"assumption", "V (verified)"} <= set(a["Kind"])
     # names, never codes
     assert "District budget" in set(a["Assumption"]) and "HUYEN" not in set(a["Assumption"])
@@ -122,10 +122,11 @@ def test_assumptions_and_overrides(base_solved):
     row = a[a["Table"] == "Recognition steps under way"]
     assert row["Assumption"].tolist() == ["Ngọc Thiện: Proof dossier complete"]
     assert row["Kind"].tolist() == ["assumption"] and "II.1.1" in row["Where it comes from"].iloc[0]
-    assert "Ngọc Thiện: Hoàn thiện hồ sơ chứng minh tiêu chí" in set(tables.assumptions(plan, "vi").iloc[:, 1])
-    o = tables.overrides(load_scenario("programme_cut_20"), "vi", plan)
+    vi = in_lang("vi", assumption_tables.assumptions, plan)
+    assert "Ngọc Thiện: Hoàn thiện hồ sơ chứng minh tiêu chí" in set(vi.iloc[:, 1])
+    o = in_lang("vi", assumption_tables.overrides, load_scenario("programme_cut_20"), plan)
     assert o.iloc[0].tolist() == ["Hệ số vốn: Vốn CTMTQG xây dựng NTM (Trung ương và tỉnh)", "0,8"]
-    assert len(tables.overrides(sc, "en")) == 0
+    assert len(in_lang("en", assumption_tables.overrides, sc)) == 0
 
 
 # ---------------------------------------------------------------------------
@@ -137,18 +138,26 @@ def test_base_report_says_the_late_milestones_are_out_of_reach(base_solved):
     sc, plan, res = base_solved
     for lang, out in (("vi", "không thể kịp với thời gian thực hiện giả định"),
                       ("en", "out of reach under these durations")):
-        m = tables.milestone_table(res, plan, lang)
+        m = in_lang(lang, tables.milestone_table, res, plan)
         early, why = label("earliest_possible_date", lang), label("late_cause", lang)
         late = m[m[label("slack_days", lang)] < 0]
         assert len(late) >= 3 and (late[why] == out).all()
         assert (m.loc[m[label("slack_days", lang)] >= 0, why] == "").all()
         row = late[(late[label("commune", lang)] == "Ngọc Thiện")].iloc[0]
         assert row[early] == "05/09/2019"
-        risk = tables.at_risk(res, plan, lang)
+        risk = in_lang(lang, risk_tables.at_risk, res, plan)
         tt = risk[risk[label("commune", lang)] == "Tân Trung"].iloc[0]
         assert (tt[early], tt[why]) == ("29/11/2019", out)
-    md = tables.decisions_markdown(res, plan, "en")
+    md = in_lang("en", risk_tables.decisions_markdown, res, plan)
     assert "The earliest possible date is 29/11/2019, already after the target: out of reach" in md
+    # at their earliest possible dates, no agency or money delays them: Ngọc Thiện's inspection waits for
+    # the end of the National Day break (31/08-02/09/2019), Tân Trung's works for the site clearance
+    rows = {r["name"]: r for r in in_lang("en", risk_tables.risk_rows, res, plan)}
+    assert rows["Ngọc Thiện"]["cause"] == ("«District inspection» waited for the end of the National Day 2019 "
+                                          "break (02/09/2019)")
+    for name in ("Ngọc Thiện", "Tân Trung"):
+        assert not any("beyond the budget" in c or "waited for money" in c or "at capacity" in c
+                       for c in rows[name]["causes"]), rows[name]["causes"]
 
 
 @pytest.fixture(scope="module")
@@ -164,23 +173,23 @@ def money_late():
 def test_report_tells_late_for_lack_of_money_from_out_of_reach(money_late):
     plan, res = money_late
     for lang in ("vi", "en"):
-        risk = tables.at_risk(res, plan, lang).set_index(label("commune", lang))
+        risk = in_lang(lang, risk_tables.at_risk, res, plan).set_index(label("commune", lang))
         why = label("late_cause", lang)
         assert risk.loc["Lan Giới", why] == label("lc_money", lang)  # the binding cause the walk found: money
         assert risk.loc["Lan Giới", label("earliest_possible_date", lang)] == "15/09/2019"
         assert risk.loc["Ngọc Thiện", why] == label("lc_out_of_reach", lang)
-    md = tables.decisions_markdown(res, plan, "vi")
+    md = in_lang("vi", risk_tables.decisions_markdown, res, plan)
     assert "Ngày sớm nhất có thể là 15/09/2019, vẫn kịp mục tiêu: trễ vì thiếu vốn." in md
-    m = tables.milestone_table(res, plan, "en")
+    m = in_lang("en", tables.milestone_table, res, plan)
     lg = m[(m["Commune"] == "Lan Giới") & (m["Slack (days)"] < 0)]
     assert set(lg["Why late"]) == {label("lc_resources_or_money", "en")}
 
 
 def test_late_cause_words() -> None:
-    assert tables.late_cause_text(None, "en") == "" == tables.late_cause_text(float("nan"), "en")
-    assert tables.late_cause_text("out_of_reach", "en", ["r_money"]) == "out of reach under these durations"
-    assert tables.late_cause_text("resources_or_money", "en", ["r_agency", "r_chain"]) == (
+    assert in_lang("en", tables.late_cause_text, None) == "" == in_lang("en", tables.late_cause_text, float("nan"))
+    assert in_lang("en", tables.late_cause_text, "out_of_reach", ["r_money"]) == "out of reach under these durations"
+    assert in_lang("en", tables.late_cause_text, "resources_or_money", ["r_agency", "r_chain"]) == (
         "late for lack of staff / inspection capacity")
-    assert tables.late_cause_text("resources_or_money", "en", ["r_extra"]) == "late for lack of money"
-    assert tables.late_cause_text("resources_or_money", "vi", ["r_agency", "r_money"]) == (
+    assert in_lang("en", tables.late_cause_text, "resources_or_money", ["r_extra"]) == "late for lack of money"
+    assert in_lang("vi", tables.late_cause_text, "resources_or_money", ["r_agency", "r_money"]) == (
         "trễ vì thiếu vốn / nhân lực / năng lực thẩm tra")

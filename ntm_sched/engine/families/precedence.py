@@ -22,11 +22,29 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ntm_sched.engine.families.base import Family, Valid
-from ntm_sched.engine.problem import Problem
+from ntm_sched.engine.problem import Precedence, Problem
 from ntm_sched.engine.result import Solution, Violation
 
 if TYPE_CHECKING:  # pragma: no cover
     from ntm_sched.engine.families.context import ModelContext
+
+
+def earliest_successor_start(p: Precedence, pred_start: int, pred_end: int) -> int:
+    """The rule of one precedence: the earliest start it allows its successor.
+
+    Parameters
+    ----------
+    p
+        The precedence.
+    pred_start, pred_end
+        When its predecessor starts and ends (exclusive).
+
+    Returns
+    -------
+    int
+        ``pred_end + lag`` (``FS``) or ``pred_start + lag`` (``SS``).
+    """
+    return (pred_end if p.kind == "FS" else pred_start) + p.lag
 
 
 def add_to_model(ctx: ModelContext) -> None:
@@ -47,10 +65,10 @@ def check(problem: Problem, solution: Solution, valid: Valid) -> list[Violation]
             continue
         ps, pe, _ = valid[p.pred]
         ss = valid[p.succ][0]
-        ref = pe if p.kind == "FS" else ps
-        if ss < ref + p.lag:
+        need = earliest_successor_start(p, ps, pe)
+        if ss < need:
             out.append(Violation("precedence", f"{p.kind} {p.pred}->{p.succ} lag {p.lag}: {p.succ!r} starts at {ss}, "
-                                 f"needs >= {ref + p.lag}", task=p.succ, period=ss))
+                                 f"needs >= {need}", task=p.succ, period=ss))
     return out
 
 

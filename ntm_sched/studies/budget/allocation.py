@@ -1,5 +1,5 @@
 """Allocation files (commune x source x quarter -> amount): read, checked with the plan's
-issue machinery (:class:`~ntm_sched.plan.validate.Issue`: file, row, column, in Vietnamese
+issue machinery (:class:`~ntm_sched.plan.issues.Issue`: file, row, column, in Vietnamese
 or English), and turned into earmarked tranches."""
 
 from __future__ import annotations

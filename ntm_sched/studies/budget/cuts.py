@@ -28,7 +28,7 @@ from ntm_sched.engine.groups import FEASIBLE, GroupSearch, LevelAnswer, Question
 from ntm_sched.engine.heuristic import lateness_value
 from ntm_sched.engine.stop import StopFlag, stopping
 from ntm_sched.errors import Cancelled
-from ntm_sched.i18n import label
+from ntm_sched.i18n import current_lang, label
 from ntm_sched.plan import Plan
 from ntm_sched.studies.budget.common import (
     commune_names,
@@ -327,10 +327,11 @@ def cuts_are_monotone(df: pd.DataFrame) -> bool:
     return all(a <= b for a, b in zip(v, v[1:]))
 
 
-def plot_cuts(df: pd.DataFrame, ax: Any = None, lang: str = "en") -> Any:
+def plot_cuts(df: pd.DataFrame, ax: Any = None) -> Any:
     """Bar chart of communes on time per budget level (the largest set held), with whether that set is proven,
     the district's recognition date, the money still missing and the others' status and gap written on each bar
     (pale bars: not proven). Returns the axes."""
+    lang = current_lang()
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 3.5))
     d = df.sort_values("level")

@@ -15,7 +15,7 @@ it, ``disbursements.csv``; or a folder holding both):
 Dates are ``yyyy-mm-dd`` (or Excel dates); ``dd/mm/yyyy`` is read as day/month/year with a
 warning saying so, any other form is an error (the one rule of
 :func:`ntm_sched.plan.cells.read_date`); money in million VND.
-Every problem is an :class:`~ntm_sched.plan.validate.Issue` naming file, sheet, row
+Every problem is an :class:`~ntm_sched.plan.issues.Issue` naming file, sheet, row
 and column; the user's file is only read.
 """
 
@@ -33,7 +33,7 @@ from typing import Any
 from ntm_sched.errors import InputError
 from ntm_sched.io import CsvFileError, read_csv_text
 from ntm_sched.plan.cells import CellError, nfc, read_date
-from ntm_sched.plan.validate import Issue, format_issues
+from ntm_sched.plan.issues import Issue, format_issues
 
 PROGRESS_COLUMNS = ("task_id", "actual_start", "actual_finish", "percent_complete", "note")
 DISBURSEMENT_COLUMNS = ("date", "source_id", "task_id", "amount_mvnd", "note")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from ntm_sched.studies.progress import history as hist
-from ntm_sched.studies.progress.replan import _state_of
+from ntm_sched.studies.progress.progress_state import state_of
 
 INSTRUCTIONS_VI = [
     "HƯỚNG DẪN ĐIỀN BÁO CÁO TIẾN ĐỘ (giao ban hằng tuần)",
@@ -58,7 +58,7 @@ def write_template(scenario: str, as_of: dt.date, out: str | os.PathLike[str],
     snap = hist.latest_before(history_root, sc.name, as_of, inclusive=True)
     assert snap is not None
     sch = snap.table("schedule")
-    prog, _ = _state_of(snap)
+    prog, _ = state_of(snap)
     names = model.commune_names
     rows = []
     for _, r in sch.iterrows():

@@ -12,13 +12,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ntm_sched.i18n import current_lang, name_field
 from ntm_sched.i18n import label as i18n_label
-from ntm_sched.i18n import name_field
 from ntm_sched.units import format_date, format_money
 
 
-def label(key: str, lang: str = "vi", **fmt: Any) -> str:
-    """The risk report's label ``key`` (``risk_<key>`` of :mod:`ntm_sched.i18n`); the key itself when unknown."""
+def label(key: str, lang: str | None = None, **fmt: Any) -> str:
+    """The risk report's label ``key`` (``risk_<key>`` of :mod:`ntm_sched.i18n`) in ``lang`` (``None``: the
+    run's language); the key itself when unknown."""
     text = i18n_label(f"risk_{key}", lang, **fmt)
     return key if text == f"risk_{key}" else text
 
@@ -39,14 +40,16 @@ def _p(v: Any) -> str:
     return f"{100 * float(v):.0f} %"
 
 
-def _names(names: dict[str, str] | None, code: str, lang: str) -> str:
+def _names(names: dict[str, str] | None, code: str) -> str:
+    lang = current_lang()
     if code == "DISTRICT":  # the plan's unit when the names say it (i18n.commune_names does)
         return (names or {}).get("DISTRICT") or label("district", lang)
     return (names or {}).get(str(code), str(code))
 
 
-def headline(summary: dict[str, Any], lang: str = "vi") -> str:
+def headline(summary: dict[str, Any]) -> str:
     """A few sentences for a steering committee."""
+    lang = current_lang()
     def dd(key: str) -> str:
         return _d(summary.get(key)) or "—"
 
@@ -65,12 +68,13 @@ def headline(summary: dict[str, Any], lang: str = "vi") -> str:
     return "\n".join(lines)
 
 
-def probability_table(commune_risk: pd.DataFrame, lang: str = "vi",
+def probability_table(commune_risk: pd.DataFrame,
                       names: dict[str, str] | None = None) -> pd.DataFrame:
     """The probability table with names, localized headers and dd/mm/yyyy dates."""
+    lang = current_lang()
     rows = []
     for _, r in commune_risk.iterrows():
-        rows.append({label("commune", lang): _names(names, r["commune_code"], lang),
+        rows.append({label("commune", lang): _names(names, r["commune_code"]),
                      label("milestone", lang): label(str(r["milestone"]), lang),
                      label("target", lang): _d(r["target_date"]),
                      label("p_on_time", lang): _p(r["p_on_time"]),
@@ -79,8 +83,9 @@ def probability_table(commune_risk: pd.DataFrame, lang: str = "vi",
     return pd.DataFrame(rows)
 
 
-def cash_table(extra: pd.DataFrame, lang: str = "vi", source_names: dict[str, str] | None = None) -> pd.DataFrame:
+def cash_table(extra: pd.DataFrame, source_names: dict[str, str] | None = None) -> pd.DataFrame:
     """Extra money by month and source, localized."""
+    lang = current_lang()
     rows = []
     for _, r in extra.iterrows():
         src = str(r["source"])
@@ -93,23 +98,25 @@ def cash_table(extra: pd.DataFrame, lang: str = "vi", source_names: dict[str, st
     return pd.DataFrame(rows)
 
 
-def criticality_table(crit: pd.DataFrame, lang: str = "vi", top: int = 15,
+def criticality_table(crit: pd.DataFrame, top: int = 15,
                       names: dict[str, str] | None = None, others: dict[str, str] | None = None) -> pd.DataFrame:
     """The top drivers of late recognition, localized (``others``: names of agencies and sources)."""
+    lang = current_lang()
     rows = []
     for _, r in crit.head(top).iterrows():
         what = r[name_field(lang)]
         if r["kind"] in ("agency", "source"):
             what = label(str(r["id"]), lang) if r["id"] == "EXTRA" else (others or {}).get(str(r["id"]), what)
         if r["commune_code"] and str(r["commune_code"]) != "nan":
-            what = f"{_names(names, r['commune_code'], lang)}: {what}"
+            what = f"{_names(names, r['commune_code'])}: {what}"
         rows.append({label("kind", lang): label(str(r["kind"]) if r["kind"] != "source" else "money", lang),
                      label("what", lang): what, label("p_drives", lang): _p(r["p_drives_late"])})
     return pd.DataFrame(rows)
 
 
-def assumptions_table(assumptions: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
+def assumptions_table(assumptions: pd.DataFrame) -> pd.DataFrame:
     """The uncertainty data with their sources."""
+    lang = current_lang()
     return assumptions.rename(columns={"kind": label("kind", lang), "id": "id", "values": label("values", lang),
                                        "source": label("basis", lang)})
 
@@ -127,9 +134,10 @@ def _dates(s: Any) -> pd.Series:
     return pd.to_datetime(pd.Series(s).astype(str), errors="coerce")
 
 
-def s_curve(distribution: pd.DataFrame, summary: dict[str, Any], lang: str = "vi", ax: Any = None) -> Any:
+def s_curve(distribution: pd.DataFrame, summary: dict[str, Any], ax: Any = None) -> Any:
     """The district's recognition date: cumulative probability (S-curve) over a histogram, with P50,
     P80, the deterministic plan's date and the target."""
+    lang = current_lang()
     plt = _plt()
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 4))
@@ -156,10 +164,11 @@ def s_curve(distribution: pd.DataFrame, summary: dict[str, Any], lang: str = "vi
     return ax
 
 
-def s_curves_communes(recognition: pd.DataFrame, commune_risk: pd.DataFrame, lang: str = "vi",
+def s_curves_communes(recognition: pd.DataFrame, commune_risk: pd.DataFrame,
                       names: dict[str, str] | None = None, ax: Any = None) -> Any:
     """Every commune's recognition date as an S-curve (empirical cumulative probability over the
     samples), its target as a dotted line of the same colour."""
+    lang = current_lang()
     plt = _plt()
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 4.5))
@@ -178,7 +187,7 @@ def s_curves_communes(recognition: pd.DataFrame, commune_risk: pd.DataFrame, lan
             continue
         y = np.arange(1, len(d) + 1) / n
         color = f"C{i % 10}"
-        ax.step(d, y, where="post", color=color, label=_names(names, code, lang))
+        ax.step(d, y, where="post", color=color, label=_names(names, code))
         t = targets.get(code)
         if isinstance(t, (str, dt.date)) and str(t) not in ("", "nan", "None"):
             ax.axvline(pd.Timestamp(str(t)), color=color, ls=":", lw=0.8)
@@ -190,9 +199,10 @@ def s_curves_communes(recognition: pd.DataFrame, commune_risk: pd.DataFrame, lan
     return ax
 
 
-def tornado(tor: pd.DataFrame, lang: str = "vi", top: int = 12, ax: Any = None,
+def tornado(tor: pd.DataFrame, top: int = 12, ax: Any = None,
             names: dict[str, str] | None = None) -> Any:
     """Horizontal bars of the rank correlation of the strongest inputs, labelled with their swing."""
+    lang = current_lang()
     plt = _plt()
     t = tor.head(top).iloc[::-1]
     if ax is None:
@@ -204,7 +214,7 @@ def tornado(tor: pd.DataFrame, lang: str = "vi", top: int = 12, ax: Any = None,
         text = str(r[name_field(lang)])
         code = str(r.get("commune_code", "") or "")
         if code and code != "nan" and r["kind"] in ("duration", "cost"):
-            text = f"{_names(names, code, lang)} - {text}"
+            text = f"{_names(names, code)} - {text}"
         return text[:70]
 
     names_ = [one(r) for _, r in t.iterrows()]
@@ -219,11 +229,12 @@ def tornado(tor: pd.DataFrame, lang: str = "vi", top: int = 12, ax: Any = None,
     return ax
 
 
-def criticality_bars(crit: pd.DataFrame, lang: str = "vi", top: int = 12, names: dict[str, str] | None = None,
+def criticality_bars(crit: pd.DataFrame, top: int = 12, names: dict[str, str] | None = None,
                      ax: Any = None, others: dict[str, str] | None = None) -> Any:
     """Bars of how often the top drivers make a recognition late."""
+    lang = current_lang()
     plt = _plt()
-    c = criticality_table(crit, lang, top, names, others).iloc[::-1]
+    c = criticality_table(crit, top, names, others).iloc[::-1]
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 0.4 * max(3, len(c)) + 1))
     if c.empty:
@@ -238,8 +249,9 @@ def criticality_bars(crit: pd.DataFrame, lang: str = "vi", top: int = 12, names:
     return ax
 
 
-def cash_need(extra: pd.DataFrame, lang: str = "vi", ax: Any = None) -> Any:
+def cash_need(extra: pd.DataFrame, ax: Any = None) -> Any:
     """Extra money by month: the plan's, P50 and P80 bars, and the cumulative P80 line."""
+    lang = current_lang()
     plt = _plt()
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 4))
@@ -267,19 +279,19 @@ def cash_need(extra: pd.DataFrame, lang: str = "vi", ax: Any = None) -> Any:
 FIGURES = ("s_curve", "s_curves_communes", "tornado", "criticality", "cash_need")
 
 
-def figure(name: str, tables: dict[str, pd.DataFrame], summary: dict[str, Any], lang: str = "vi",
+def figure(name: str, tables: dict[str, pd.DataFrame], summary: dict[str, Any],
            names: dict[str, str] | None = None, others: dict[str, str] | None = None) -> Any:
     """Draw figure ``name`` (one of :data:`FIGURES`) and return its matplotlib Figure."""
     if name == "s_curve":
-        ax = s_curve(tables["district_distribution"], summary, lang)
+        ax = s_curve(tables["district_distribution"], summary)
     elif name == "s_curves_communes":
-        ax = s_curves_communes(tables.get("recognition_samples"), tables["commune_risk"], lang, names)
+        ax = s_curves_communes(tables.get("recognition_samples"), tables["commune_risk"], names)
     elif name == "tornado":
-        ax = tornado(tables["tornado"], lang, names=names)
+        ax = tornado(tables["tornado"], names=names)
     elif name == "criticality":
-        ax = criticality_bars(tables["criticality"], lang, names=names, others=others)
+        ax = criticality_bars(tables["criticality"], names=names, others=others)
     elif name == "cash_need":
-        ax = cash_need(tables["extra_money"], lang)
+        ax = cash_need(tables["extra_money"])
     else:
         raise KeyError(f"unknown figure {name!r} (expected one of {FIGURES})")
     fig = ax.figure

@@ -6,6 +6,7 @@ from typing import Any
 
 import pandas as pd
 
+from ntm_sched.i18n import speaks_own_lang
 from ntm_sched.studies.risk.figures import (
     _plt,
     assumptions_table,
@@ -87,31 +88,37 @@ class RiskReport:
         banner = invented_banner(unit, self.lang)
         return head + (f"\n\n> ⚠️ **{banner}**" if banner else "")
 
+    @speaks_own_lang
     def headline(self) -> str:
         if self.error:
             return f"## ⚠️ {label('no_analysis', self.lang)}\n\n> {self.error}"
-        return headline(self.summary, self.lang)
+        return headline(self.summary)
 
+    @speaks_own_lang
     def probability_table(self) -> pd.DataFrame:
         if self.error:
             return pd.DataFrame()
-        return probability_table(self.tables["commune_risk"], self.lang, self.names)
+        return probability_table(self.tables["commune_risk"], self.names)
 
+    @speaks_own_lang
     def cash_table(self) -> pd.DataFrame:
         if self.error:
             return pd.DataFrame()
-        return cash_table(self.tables["extra_money"], self.lang, self.source_names)
+        return cash_table(self.tables["extra_money"], self.source_names)
 
+    @speaks_own_lang
     def criticality_table(self, top: int = 15) -> pd.DataFrame:
         if self.error:
             return pd.DataFrame()
-        return criticality_table(self.tables["criticality"], self.lang, top, self.names, self.source_names)
+        return criticality_table(self.tables["criticality"], top, self.names, self.source_names)
 
+    @speaks_own_lang
     def assumptions_table(self) -> pd.DataFrame:
         if self.error:
             return pd.DataFrame()
-        return assumptions_table(self.tables["assumptions"], self.lang)
+        return assumptions_table(self.tables["assumptions"])
 
+    @speaks_own_lang
     def figure(self, name: str) -> Any:
         if self.error:
             plt = _plt()
@@ -119,7 +126,7 @@ class RiskReport:
             ax.text(0.5, 0.5, label("no_rows", self.lang), ha="center", va="center", transform=ax.transAxes)
             ax.set_axis_off()
             return fig
-        return figure(name, self.tables, self.summary, self.lang, self.names, self.source_names)
+        return figure(name, self.tables, self.summary, self.names, self.source_names)
 
     def notes(self) -> str:
         if self.error:

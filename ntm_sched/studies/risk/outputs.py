@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from ntm_sched.i18n import current_lang
 from ntm_sched.io import atomic_dir, write_json
 
 TABLES = ("commune_risk", "district_distribution", "extra_money", "criticality", "tornado", "samples",
@@ -31,7 +32,7 @@ def write_tables(folder: Path, tables: dict[str, pd.DataFrame], summary: dict[st
     write_json(folder / "summary.json", summary)
 
 
-def write_figures(folder: Path, tables: dict[str, pd.DataFrame], summary: dict[str, Any], lang: str,
+def write_figures(folder: Path, tables: dict[str, pd.DataFrame], summary: dict[str, Any],
                   names: dict[str, str] | None = None, others: dict[str, str] | None = None) -> list[Path]:
     """Every figure of :data:`ntm_sched.studies.risk.figures.FIGURES` as PNG under ``folder/figures``."""
     from ntm_sched.report.plots import plt, save
@@ -41,27 +42,28 @@ def write_figures(folder: Path, tables: dict[str, pd.DataFrame], summary: dict[s
     d.mkdir(parents=True, exist_ok=True)
     out = []
     for name in FIGURES:
-        fig = figure(name, tables, summary, lang, names, others)
+        fig = figure(name, tables, summary, names, others)
         save(fig, d / f"{name}.png")
         plt.close(fig)
         out.append(d / f"{name}.png")
     return out
 
 
-def write_result(result: Any, out_dir: str | Path, figures: bool = True, lang: str = "vi",
+def write_result(result: Any, out_dir: str | Path, figures: bool = True,
                  extra: Any = None) -> Path:
     """Write a :class:`~ntm_sched.studies.risk.run.RiskResult` into ``out_dir`` atomically (a
     temporary folder beside it, renamed at the end; ``out_dir`` is replaced only then).
 
     ``extra(tmp_folder)`` may add files (the report notebook) before the rename.
     """
+    lang = current_lang()
     from ntm_sched.i18n import agency_names, commune_names, source_names
 
     out = Path(out_dir)
     with atomic_dir(out) as tmp:
         write_tables(tmp, result.tables, result.summary)
         if figures:
-            write_figures(tmp, result.tables, result.summary, lang, commune_names(result.plan, lang),
+            write_figures(tmp, result.tables, result.summary, commune_names(result.plan, lang),
                           {**agency_names(result.plan, lang), **source_names(result.plan, lang)})
         if extra is not None:
             extra(tmp)

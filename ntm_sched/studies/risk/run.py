@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ntm_sched.i18n import using_lang
 from ntm_sched.studies.risk import analysis
 from ntm_sched.studies.risk.overrides import scenario_uncertainty
 from ntm_sched.studies.risk.sampling import Outcome, RiskSetup, make_setup, simulate_chunk
@@ -55,7 +56,8 @@ class RiskResult:
         atomically (see :func:`ntm_sched.studies.risk.outputs.write_result`)."""
         from ntm_sched.studies.risk.outputs import write_result
 
-        return write_result(self, out_dir, figures=figures, lang=lang)
+        with using_lang(lang):
+            return write_result(self, out_dir, figures=figures)
 
 
 def plan_extra_cube(setup: RiskSetup) -> np.ndarray:

@@ -9,6 +9,7 @@ import json
 import pandas as pd
 import pytest
 
+from ntm_sched.i18n import in_lang
 from ntm_sched.studies import budget as B
 from ntm_sched.studies.budget import cuts as C
 from tests.studies.budget.helpers import KW, district_date_a_day_early
@@ -85,7 +86,9 @@ def test_cuts_are_monotone_and_complete(cuts):
     import matplotlib
 
     matplotlib.use("Agg")
-    ax = B.plot_cuts(df)
+    from ntm_sched.i18n import in_lang
+
+    ax = in_lang("en", B.plot_cuts, df)  # the figure's words are the run's language
     assert len(ax.patches) == 4
     texts = " ".join(t.get_text() for t in ax.texts)
     for st, gap in zip(df["status"], df["gap"]):
@@ -182,7 +185,7 @@ def test_a_level_the_verifier_rejects_is_invalid_and_never_carried(invalid):
 
 
 def test_the_cuts_command_and_page_say_invalid(plan, invalid, tmp_path, monkeypatch, capsys):
-    from ntm_sched.app.budget_page import cuts_html
+    from ntm_sched.app.budget_answers import cuts_html
     from ntm_sched.cli import main
     from ntm_sched.i18n import label
 
@@ -196,7 +199,7 @@ def test_the_cuts_command_and_page_say_invalid(plan, invalid, tmp_path, monkeypa
     assert written["verified"].tolist() == [False] * 4
     summary = json.loads((tmp_path / "o" / "summary.json").read_text(encoding="utf-8"))
     assert summary["verified"] is False and summary["invalid_levels"] == ["1.0", "0.8", "0.6", "0.5"]
-    page = cuts_html(invalid, plan, "en")
+    page = in_lang("en", cuts_html, invalid, plan)
     assert f"⛔ {label('banner_invalid', 'en')}: 100 %, 80 %, 60 %, 50 %" in page
 
 

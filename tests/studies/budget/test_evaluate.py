@@ -8,6 +8,7 @@ from collections import defaultdict
 
 import pytest
 
+from ntm_sched.i18n import in_lang
 from ntm_sched.studies import budget as B
 from ntm_sched.studies.budget import evaluate as E
 from tests.studies.budget.helpers import KW, district_date_a_day_early, small_allocation
@@ -65,7 +66,7 @@ def test_an_answer_the_verifier_rejects_is_invalid(plan, evaluated, tmp_path, mo
     """The same engine results through a summary with a bug planted for the test (the district's
     recognition reported a day early): the evaluation is INVALID in its summary, table, command and page."""
     import ntm_sched.domain.tables as tables_module
-    from ntm_sched.app.budget_page import evaluation_html
+    from ntm_sched.app.budget_answers import evaluation_html
     from ntm_sched.cli import main
     from ntm_sched.domain import tabulate
     from ntm_sched.i18n import label
@@ -84,7 +85,7 @@ def test_an_answer_the_verifier_rejects_is_invalid(plan, evaluated, tmp_path, mo
     assert "with extra: [summary] summary district_recognition_date" in s["verifier_findings"]
     assert rep.with_extra.status == B.INVALID and (s["status"] == B.INVALID or not rep.fixed.has_schedule)
     assert rep.communes["verified"].tolist() == [False] * len(rep.communes)
-    assert label("banner_invalid", "vi") in evaluation_html(rep, plan, "vi")
+    assert label("banner_invalid", "vi") in in_lang("vi", evaluation_html, rep, plan)
     monkeypatch.setattr("ntm_sched.cli.budget.evaluate_allocation", lambda *a, **k: rep)
     alloc = tmp_path / "a.csv"
     small_allocation().to_csv(alloc, index=False)

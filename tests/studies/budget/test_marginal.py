@@ -7,6 +7,7 @@ import json
 import pandas as pd
 import pytest
 
+from ntm_sched.i18n import in_lang
 from ntm_sched.studies import budget as B
 from ntm_sched.studies.budget import marginal as M
 from tests.studies.budget.helpers import district_date_a_day_early
@@ -109,13 +110,13 @@ def test_the_command_says_invalid_and_fails(invalid, tmp_path, monkeypatch, caps
 
 
 def test_the_page_says_invalid(plan, clean, invalid):
-    from ntm_sched.app.budget_page import marginal_html
+    from ntm_sched.app.budget_answers import marginal_html
     from ntm_sched.i18n import label
 
-    page = marginal_html(invalid, plan, "vi")
+    page = in_lang("vi", marginal_html, invalid, plan)
     assert f"⛔ {label('banner_invalid', 'vi')}: Liên Chung" in page
     assert f"<td>{label('no', 'vi')}</td>" in page or f">{label('no', 'vi')}</td>" in page
-    good = marginal_html(clean[0], plan, "en")
+    good = in_lang("en", marginal_html, clean[0], plan)
     assert label("banner_invalid", "en") not in good and f">{label('yes', 'en')}</td>" in good
     # the most days the money could still gain, and whether both dates are proven, are on the page
     row = clean[0].iloc[0]

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from ntm_sched.engine import Status, solve
+from ntm_sched.i18n import in_lang
 from ntm_sched.studies import budget as B
 from ntm_sched.studies.budget import minimum as MIN
 from tests.studies.budget.helpers import KW, TL, district_date_a_day_early
@@ -94,7 +95,7 @@ def test_a_minimum_the_verifier_rejects_is_invalid(plan, minimum, tmp_path, monk
     """The same engine result through a summary with a bug planted for the test (the district's
     recognition reported a day early): the minimum budget is INVALID in its summary, command and page."""
     import ntm_sched.domain.tables as tables_module
-    from ntm_sched.app.budget_page import minimum_html, scale_markdown
+    from ntm_sched.app.budget_answers import minimum_html, scale_markdown
     from ntm_sched.cli import main
     from ntm_sched.i18n import label
 
@@ -109,10 +110,10 @@ def test_a_minimum_the_verifier_rejects_is_invalid(plan, minimum, tmp_path, monk
     mb = B.minimum_budget(plan, **KW)
     assert mb.status == B.INVALID and mb.summary["status"] == B.INVALID and mb.summary["verified"] is False
     assert "schedule: [summary] summary district_recognition_date" in mb.summary["verifier_findings"]
-    assert label("banner_invalid", "vi") in minimum_html(mb, plan, "vi")
+    assert label("banner_invalid", "vi") in in_lang("vi", minimum_html, mb, plan)
     scale = B.ScaleAnswer(0.9, 0.8, 0.05, pd.DataFrame(), 1000.0, pd.DataFrame(), verified=False,
                           verifier_findings="schedule: [funding] too much")
-    assert f"⛔ {label('banner_invalid', 'en')}: schedule: [funding] too much" in scale_markdown(scale, "en")
+    assert f"⛔ {label('banner_invalid', 'en')}: schedule: [funding] too much" in in_lang("en", scale_markdown, scale)
     monkeypatch.setattr("ntm_sched.cli.budget.minimum_budget", lambda *a, **k: mb)
     monkeypatch.setattr("ntm_sched.cli.budget.minimum_uniform_scale", lambda *a, **k: scale)
     assert main(["budget", "minimum", "--out", str(tmp_path / "o"), "--time-limit", "1"]) == 1

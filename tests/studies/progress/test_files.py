@@ -9,7 +9,7 @@ import pytest
 from ntm_sched.domain import build
 from ntm_sched.plan import load_plan
 from ntm_sched.studies.progress.files import ProgressValidationError, read_progress_files
-from ntm_sched.studies.progress.replan import load_progress
+from ntm_sched.studies.progress.progress_state import load_progress
 from tests.studies.progress.progress_helpers import ROOT
 
 STATUS = dt.date(2019, 10, 7)
