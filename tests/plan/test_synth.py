@@ -131,3 +131,47 @@ def test_the_command_writes_a_province_and_refuses_a_user_folder(tmp_path, capsy
     assert main(["plan", "synth", "--communes", "6", "--districts", "2", "--out", str(mine)]) == 2
     assert "not made by 'plan synth'" in capsys.readouterr().err
     assert [p.name for p in mine.iterdir()] == ["a.csv"]
+
+
+def _edit_csv(path: Path, edit) -> None:
+    import csv
+
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    fields = list(rows[0])
+    edit(rows)
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fields)
+        w.writeheader()
+        w.writerows(rows)
+
+
+def test_a_province_plans_own_mistakes_are_named(tmp_path, small) -> None:
+    """check_rules.check_province: a commune without its district, a tranche earmarked for a commune and a
+    district, two council sessions on one day; each said in both languages."""
+    import shutil
+
+    folder = tmp_path / "p"
+    shutil.copytree(small, folder)
+
+    def no_district(rows):
+        rows[0]["district_code"] = ""
+
+    def both(rows):
+        rows[0]["district_code"] = "980"
+
+    def same_day(rows):
+        rows[1]["date"] = rows[0]["date"]
+
+    _edit_csv(folder / "communes.csv", no_district)
+    _edit_csv(folder / "funding.csv", both)
+    _edit_csv(folder / "council_sessions.csv", same_day)
+    plan, issues = load_plan_with_issues(folder)
+    assert plan is None
+    errors = {(i.column, i.message, i.message_vi) for i in issues if i.is_error}
+    assert ("district_code", "a province plan says which district each commune belongs to",
+            "kế hoạch cấp tỉnh phải ghi xã thuộc huyện nào") in errors
+    assert ("district_code", "a tranche is earmarked for a commune or for a district, not both",
+            "một đợt vốn chỉ dành cho một xã hoặc một huyện, không cả hai") in errors
+    assert any(col == "date" and en.startswith("the council already sits on ") and "(line 2)" in en
+               and vi.startswith("hội đồng đã họp ngày ") for col, en, vi in errors), errors
