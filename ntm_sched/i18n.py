@@ -665,6 +665,8 @@ EN.update({
 MESSAGES: dict[str, tuple[str, str]] = {
     # domain: infeasibility explained
     "x_resource": ("năng lực của {name}", "capacity of {name}"),
+    "x_session_wait": ("{commune} chờ phiên họp {session}: phiên {full} đã đủ hồ sơ",
+                       "{commune} waits for the {session} session: the {full} one is full"),
     "x_calendar_covers": ("đợt nghỉ {breaks} của lịch {calendar} phủ toàn bộ thời gian kế hoạch ({start}–{end}): "
                           "không công việc nào theo lịch này bắt đầu được",
                           "calendar break {breaks} of the {calendar} calendar covers the whole plan window "

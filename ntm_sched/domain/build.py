@@ -32,6 +32,11 @@ money in million VND; effort scaled by :data:`ntm_sched.units.EFFORT_SCALE`):
 * the objective is lexicographic by default (setting ``lexicographic_objective``): first the
   lateness of milestones (late count, then days), then extra funding, then cost and the
   district's date; with ``false`` the same weights are summed into one objective;
+* province plans: a tranche earmarked for a district (``funding.district_code``) pays the tasks of
+  its communes (``communes.district_code``); with ``council_sessions.csv`` every commune's step whose
+  milestone is ``appraisal`` is an engine task of kind ``appraisal`` and each session an engine
+  :class:`~ntm_sched.engine.problem.Session` (its date, capacity and cut-off), so that the appraisal
+  starts on a session's date (:mod:`ntm_sched.engine.families.sessions`);
 * holidays of the construction and office calendars pause the works (see
   :mod:`ntm_sched.engine.problem`).
 """
@@ -53,6 +58,7 @@ from ntm_sched.engine.problem import (
     Precedence,
     Problem,
     Resource,
+    Session,
     Source,
     Task,
     Tranche,
@@ -95,6 +101,7 @@ class _Builder:
         self.info: dict[str, TaskInfo] = {}
         self.works_of: dict[str, list[str]] = defaultdict(list)
         self.source_map: dict[str, tuple[str, str | None]] = {}
+        self.district_of = {c.code: c.district_code for c in plan.communes if c.district_code}
 
     def period(self, d: dt.date) -> int:
         return max(0, date_to_period(self.origin, d))
@@ -148,7 +155,7 @@ class _Builder:
         groups: dict[tuple[str, str | None], list[Tranche]] = defaultdict(list)
         for tr in self.plan.funding:
             mvnd = float(tr.amount_mvnd) if scale is None else scaled_release(float(tr.amount_mvnd), scale)
-            groups[(tr.source_id, tr.commune_code or None)].append(
+            groups[(tr.source_id, tr.earmark)].append(
                 Tranche(self.period(tr.date_available), to_model_money_released(mvnd)))
         out: dict[str, list[Tranche]] = {}
         for (sid, earmark), trs in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
@@ -170,7 +177,8 @@ class _Builder:
         out = set()
         for name, (sid, earmark) in self.source_map.items():
             if sid == EXTRA_SOURCE or (self.plan.source(sid).may_pay(work_type)
-                                       and (earmark is None or earmark == commune)):
+                                       and (earmark is None or earmark == commune
+                                            or earmark == self.district_of.get(commune))):
                 out.add(name)
         return frozenset(out)
 
@@ -245,6 +253,7 @@ class _Builder:
                     calendar=s.calendar if dur > 0 else None,
                     sources=frozenset() if has_sources else None,
                     label=f"{label}: {s.name_vi}",
+                    kind="appraisal" if chain == "commune" and milestone == "appraisal" else "",
                 ))
                 self.info[sid] = TaskInfo(sid, owner, "", "step", s.step, s.agency_id, s.name_vi, s.name_en,
                                           milestone, target)
@@ -323,6 +332,9 @@ def build(plan: Plan, settings: PlanSettings | None = None) -> NtmModel:
     b.chain("district", DISTRICT, "Huyện", dict(st.district_targets), district_preds, bool(sources))
 
     used = {r for t in b.tasks for m in t.modes for r in m.demands}
+    sessions = tuple(Session(s.session_id, date_to_period(st.plan_start, s.date), s.capacity, s.cutoff_days,
+                             kind="appraisal")
+                     for s in plan.council_sessions if s.date >= st.plan_start)
     problem = Problem(
         tasks=tuple(b.tasks),
         precedences=tuple(b.precs),
@@ -339,6 +351,7 @@ def build(plan: Plan, settings: PlanSettings | None = None) -> NtmModel:
             makespan=st.weight_district_day,
             lexicographic=st.lexicographic,
         ),
+        sessions=sessions,
     )
     names = {c.code: c.name for c in plan.communes}
     # the district's own chain is named by the plan's unit (unit.csv), in the words of a sentence
@@ -349,3 +362,16 @@ def build(plan: Plan, settings: PlanSettings | None = None) -> NtmModel:
         breaks.setdefault(rec.calendar, []).append((rec.start_date, rec.end_date, rec.name_vi, rec.name_en))
     return NtmModel(problem, st.plan_start, b.info, b.source_map, agency_res, st, names, breaks,
                     unit_summary(plan))
+
+
+def district_groups(plan: Plan, model: NtmModel) -> list[list[str]]:
+    """The engine task ids of each district's communes (works and chains), districts by code: the large
+    neighbourhoods of :func:`ntm_sched.engine.neighbourhoods.group_lns` on a province plan. Tasks of the
+    plan's own (``DISTRICT``) chain and works belong to no group; a plan without districts has none."""
+    district_of = {c.code: c.district_code for c in plan.communes if c.district_code}
+    groups: dict[str, list[str]] = defaultdict(list)
+    for t in model.problem.tasks:
+        d = district_of.get(model.info[t.id].commune_code)
+        if d is not None:
+            groups[d].append(t.id)
+    return [groups[d] for d in sorted(groups)]

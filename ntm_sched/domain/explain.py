@@ -7,7 +7,8 @@ import datetime as dt
 import pandas as pd
 
 from ntm_sched.domain.model import NtmModel
-from ntm_sched.engine.result import ConflictItem, Explanation
+from ntm_sched.engine.families.sessions import session_waits
+from ntm_sched.engine.result import ConflictItem, Explanation, Solution
 from ntm_sched.i18n import ENGINE_LANG, LANGS, label
 from ntm_sched.units import format_date, format_money
 
@@ -109,3 +110,23 @@ def describe_explanation(model: NtmModel, explanation: Explanation, lang: str) -
     if not parts:
         parts.append(str(explanation))
     return ". ".join(parts) + "."
+
+
+SESSION_WAIT_COLUMNS = ["commune_code", "commune", "session_date", "full_session_date", "what_vi", "what_en"]
+
+
+def session_wait_table(model: NtmModel, solution: Solution) -> pd.DataFrame:
+    """The communes whose appraisal waits for a later council session because an earlier one whose
+    cut-off their dossier met was full (:func:`ntm_sched.engine.families.sessions.session_waits`), in
+    words: "Cao Xá waits for the 15/12 session: the 20/11 one is full". Empty without sessions."""
+    rows = []
+    for w in session_waits(model.problem, solution):
+        code = model.info[w.task].commune_code if w.task in model.info else w.task
+        name = model.commune_names.get(code, code)
+        when, full = model.date(w.session.time), model.date(w.full.time)
+        row = {"commune_code": code, "commune": name, "session_date": when, "full_session_date": full}
+        for lang in LANGS:
+            row[f"what_{lang}"] = label("x_session_wait", lang, commune=name, session=when.strftime("%d/%m"),
+                                        full=full.strftime("%d/%m"))
+        rows.append(row)
+    return pd.DataFrame(rows, columns=SESSION_WAIT_COLUMNS)

@@ -40,6 +40,10 @@ and :mod:`ntm_sched.units`. Its rules, in the plan's terms:
   earmark, if any, is the task's commune; extra funding only when ``allow_extra_funding`` and not
   before ``extra_funding_from``; the money paid from a source (and earmark) up to any day is at
   most what ``funding.csv`` has released by that day;
+* with ``council_sessions.csv`` (province plans), every commune's appraisal step starts on the date of
+  a council session, no session takes more than its ``capacity`` dossiers, and the steps before an
+  appraisal end at least ``cutoff_days`` before its session; a tranche earmarked for a district
+  (``funding.district_code``) pays only tasks of that district's communes;
 * hard deadlines (``hard_deadlines``) hold;
 * the milestones table and the summary are recomputed: a commune is **on time** when every
   milestone of its chain that carries a target date finishes on or before that target; otherwise
@@ -91,6 +95,7 @@ from .verify_checks import (
     verify_milestones_table,
     verify_money,
     verify_schedule_table,
+    verify_sessions,
     verify_summary,
 )
 from .verify_rules import Mode, Rules, advance, completion, is_date, is_int
@@ -183,6 +188,9 @@ def verify(plan: Plan, answer: Answer) -> VerifyReport:
             if p in valid and s_start < valid[p][0].end:
                 add(Finding("precedence", f"{succ!r} starts on {s_start} before {p!r} is finished "
                             f"(last day {valid[p][0].end - DAY})", succ))
+
+    # council sessions --------------------------------------------------------------------
+    verify_sessions(rules, valid, add)
 
     # agencies' weekly capacity, day by day -------------------------------------------
     load: dict[str, dict[dt.date, Fraction]] = defaultdict(lambda: defaultdict(Fraction))

@@ -74,8 +74,8 @@ class Finding:
     """One disagreement between the answer and the plan.
 
     ``kind``: ``type``, ``tasks``, ``mode``, ``calendar``, ``duration``, ``release``, ``horizon``,
-    ``precedence``, ``capacity``, ``cost``, ``payment``, ``source``, ``funding``, ``deadline``,
-    ``milestones``, ``schedule``, ``agency_load``, ``allocation``, ``summary``.
+    ``precedence``, ``session``, ``capacity``, ``cost``, ``payment``, ``source``, ``funding``,
+    ``deadline``, ``milestones``, ``schedule``, ``agency_load``, ``allocation``, ``summary``.
     """
 
     kind: str

@@ -1,5 +1,6 @@
-"""The verifier's checks of money and of what people are shown (:mod:`.verify`): payments
-against sources and releases, the milestones and their late causes, the summary, and the
+"""The verifier's checks of money, of council sessions and of what people are shown
+(:mod:`.verify`): payments against sources and releases, a province's appraisals at its
+council's sessions, the milestones and their late causes, the summary, and the
 schedule, agency-load and allocation tables, each against :class:`~.verify_rules.Rules`."""
 
 from __future__ import annotations
@@ -81,6 +82,35 @@ def verify_money(rules: Rules, answer: Answer, valid: dict[str, tuple[ScheduledT
                 add(Finding("funding", f"source {sid!r}{f' (earmark {earmark})' if earmark else ''}: {cum} paid by "
                             f"{day}, funding.csv releases {float(rel):g} by then"))
                 break
+
+
+def verify_sessions(rules: Rules, valid: Mapping[str, tuple[ScheduledTask, Mode, int | None]], add: Any) -> None:
+    """With ``council_sessions.csv``: every commune's appraisal step starts on a session's date, a session
+    takes at most its ``capacity`` dossiers, and the steps before the appraisal end at least
+    ``cutoff_days`` before the session (their ``end``, the day after their last day, is on or before
+    the session's date minus ``cutoff_days``)."""
+    sessions = {s.date: s for s in rules.plan.council_sessions if s.date >= rules.start}
+    if not rules.plan.council_sessions:
+        return
+    count: dict[str, list[str]] = defaultdict(list)
+    for tid, t in rules.tasks.items():
+        if t.kind != "step" or t.milestone != "appraisal" or t.commune == DISTRICT or tid not in valid:
+            continue
+        st = valid[tid][0]
+        s = sessions.get(st.start)
+        if s is None:
+            add(Finding("session", f"{tid!r} is appraised on {st.start}, when the council does not sit", tid))
+            continue
+        count[s.session_id].append(t.commune)
+        cutoff = s.date - dt.timedelta(days=s.cutoff_days)
+        for p in sorted(rules.preds.get(tid, ())):
+            if p in valid and valid[p][0].end > cutoff:
+                add(Finding("session", f"{tid!r} at session {s.session_id} ({s.date}): {p!r} ends on "
+                            f"{valid[p][0].end - DAY}, the dossier was due by {cutoff - DAY}", tid))
+    for s in rules.plan.council_sessions:
+        if len(count[s.session_id]) > s.capacity:
+            add(Finding("session", f"session {s.session_id} ({s.date}) takes {len(count[s.session_id])} dossiers, "
+                        f"capacity {s.capacity}: {', '.join(sorted(count[s.session_id]))}"))
 
 
 def chain_status(rules: Rules, done: Mapping[str, dt.date]) -> dict[str, tuple[bool, str | None]]:

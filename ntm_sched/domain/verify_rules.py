@@ -84,6 +84,8 @@ class Rules:
         # recognition steps under way at the plan's date: (commune, step) -> share still to do
         self.step_left: dict[tuple[str, str], Fraction] = {
             (p.commune_code, p.step): exact(p.share_remaining) for p in plan.step_progress}
+        # province plans: each commune's district (a district earmark pays its communes' tasks)
+        self.district_of: dict[str, str] = {c.code: c.district_code for c in plan.communes if c.district_code}
         self.tasks: dict[str, Task] = {}
         self.preds: dict[str, set[str]] = defaultdict(set)  # successor -> predecessors (finish before start)
         self._works()
@@ -210,16 +212,16 @@ class Rules:
             return f"source {source_id!r} is not in sources.csv"
         if task.work_type is None or not src.may_pay(task.work_type):
             return f"source {source_id!r} may not pay work type {task.work_type!r} (pays_for {list(src.pays_for)})"
-        if earmark is not None and earmark != task.commune:
+        if earmark is not None and earmark != task.commune and earmark != self.district_of.get(task.commune):
             return f"money earmarked for {earmark} paid to a task of {task.commune}"
-        if not any(tr.source_id == source_id and (tr.commune_code or None) == earmark for tr in self.plan.funding):
+        if not any(tr.source_id == source_id and tr.earmark == earmark for tr in self.plan.funding):
             return f"funding.csv has no tranche of {source_id!r} with earmark {earmark!r}"
         return None
 
     def released(self, source_id: str, earmark: str | None, day: dt.date) -> Fraction:
         """What ``funding.csv`` has released of ``(source_id, earmark)`` by ``day``."""
         return sum((exact(tr.amount_mvnd) for tr in self.plan.funding
-                    if tr.source_id == source_id and (tr.commune_code or None) == earmark
+                    if tr.source_id == source_id and tr.earmark == earmark
                     and tr.date_available <= day), Fraction(0))
 
 

@@ -34,10 +34,16 @@ reads PSPLIB ``.sm``/``.mm`` files; :mod:`ntm_sched.engine.bench` benchmarks the
 :mod:`ntm_sched.engine.transforms` derives problems from problems (unlimited or scaled sources,
 hard deadlines) for the studies.
 
+:mod:`ntm_sched.engine.neighbourhoods` improves a complete schedule group by group (large
+neighbourhoods: one group re-solved by CP-SAT with every other task held), for problems too large for
+one CP-SAT model (a province's districts). A problem's :class:`~ntm_sched.engine.problem.Session` s
+(an appraisal council's sittings) take the tasks of their kind in batches
+(:mod:`ntm_sched.engine.families.sessions`).
+
 Imports inside the engine point one way: ``problem`` <- ``bounds``, ``options``, ``result`` <- ``model``,
 ``families`` (one module per constraint family: its model part, check, explanation and warm-start
 treatment), ``sgs`` (the serial generators' placement step) <- ``builder``, ``checker``, ``heuristic``
-<- ``explain`` <- ``solve`` <- ``earliest``, ``transforms``,
+<- ``explain`` <- ``solve`` <- ``earliest``, ``transforms``, ``neighbourhoods``,
 ``psplib``, ``bench``.
 """
 

@@ -10,12 +10,13 @@ When money released late restricts the schedule, CP-SAT's own first solutions ar
   given, always after their predecessors;
 * each task is placed at the earliest start that respects its release, its precedences,
   its calendar (no start inside a break, pauses across breaks), every renewable resource
-  over its elapsed interval, the horizon (the placement step shared with the risk analysis'
-  re-timing, :func:`ntm_sched.engine.sgs.first_fit`), and the money: with the instalments of the tasks
-  already placed, a max-flow from every source's releases to the instalments (an
-  instalment at time ``t`` may take money of an allowed source released at or before
-  ``t``; an unlimited source from its ``available_from`` on) must pay everything. Moving a
-  task later never makes the money harder (more is released by then), so the start is
+  over its elapsed interval, its council session if it has one (the first session with room whose
+  cut-off its dossier meets, :func:`ntm_sched.engine.families.sessions.session_push`), the horizon
+  (the placement step shared with the risk analysis' re-timing, :func:`ntm_sched.engine.sgs.first_fit`),
+  and the money: with the instalments of the tasks already placed, a max-flow from every
+  source's releases to the instalments (an instalment at time ``t`` may take money of an allowed
+  source released at or before ``t``; an unlimited source from its ``available_from`` on)
+  must pay everything. Moving a task later never makes the money harder (more is released by then), so the start is
   pushed to the next release date while the money does not fit.
 
 The payment split is read from the final max-flow, so the schedule comes with payments
@@ -27,9 +28,11 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
+from collections.abc import Mapping
 
 from ortools.graph.python import max_flow
 
+from ntm_sched.engine.families.sessions import session_of, session_push
 from ntm_sched.engine.problem import Problem
 from ntm_sched.engine.result import Payment, Solution, TaskSchedule
 from ntm_sched.engine.sgs import first_fit
@@ -44,6 +47,9 @@ class _Money:
         self.problem = problem
         self.sources = [s for s in problem.sources]
         self.items: list[tuple[str, int, int, tuple[str, ...]]] = []  # (task, time, amount, sources)
+        # unlimited sources by name -> the first period they pay (an instalment one of them may pay
+        # always fits: the max-flow routes it there, whatever the other items take)
+        self.open_from = {s.name: s.available_from for s in problem.sources if s.unlimited}
 
     def _solve(self, items):
         f = max_flow.SimpleMaxFlow()
@@ -90,6 +96,8 @@ class _Money:
     def fits(self, extra) -> bool:
         if not any(a for _, _, a, _ in extra):
             return True
+        if all(a == 0 or any(self.open_from.get(n, t + 1) <= t for n in srcs) for _, t, a, srcs in extra):
+            return True  # every instalment may take unlimited money (the max-flow would find it)
         ok, _, _ = self._solve(self.items + list(extra))
         return ok
 
@@ -159,13 +167,18 @@ def money_sgs(problem: Problem, seed: int | None = None, noise: int = 0,
     ready = [t for t in problem.tasks if waiting[t.id] == 0]
     tranche_times = sorted({tr.time for s in problem.sources for tr in s.tranches}
                            | {s.available_from for s in problem.sources if s.unlimited})
+    taken: dict[str, int] = defaultdict(int)  # tasks each session has taken
     while ready:
         ready.sort(key=lambda t: (prio[t.id], order_idx[t.id]))
         t = ready.pop(0)
         est = t.release if t.fixed_start is None else t.fixed_start
+        dossier_end = 0
         for p in preds[t.id]:
             ps = placed[p.pred]
             est = max(est, (ps.end if p.kind == "FS" else ps.start) + p.lag)
+            if p.kind == "FS":
+                dossier_end = max(dossier_end, ps.end)
+        session_fits = session_push(problem, t, dossier_end, taken)
         cal = problem.calendar(t.calendar)
         breaks = cal.breaks if cal else None
         srcs = problem.sources_for(t)
@@ -202,8 +215,9 @@ def money_sgs(problem: Problem, seed: int | None = None, noise: int = 0,
                         return (min(nxt) if nxt else H + 1), ("money",)
                 return None
 
+            pushes = (resources_fit, money_fits) if session_fits is None else (session_fits, resources_fit, money_fits)
             s, e, _ = first_fit(max(est, 0), md.duration, breaks, last_start=H, last_end=H,
-                                pushes=(resources_fit, money_fits), fixed=t.fixed_start)
+                                pushes=pushes, fixed=t.fixed_start)
             if s is not None and e is not None and (best is None or e < best[2]):
                 best = (mi, s, e, box[0])
             if best is not None and t.id not in fast and (best[2] <= prio[t.id] or rnd.random() >= accelerate):
@@ -218,6 +232,10 @@ def money_sgs(problem: Problem, seed: int | None = None, noise: int = 0,
                 for x in range(s, e):
                     u[x] += q
         money.add(items)
+        if session_fits is not None:
+            sess = session_of(problem, t, s)
+            if sess is not None:
+                taken[sess.name] += 1
         placed[t.id] = TaskSchedule(t.id, s, e, mi)
         for p in succs[t.id]:
             waiting[p.succ] -= 1
@@ -226,6 +244,73 @@ def money_sgs(problem: Problem, seed: int | None = None, noise: int = 0,
     if len(placed) < len(problem.tasks):
         return None  # a precedence cycle
     return Solution(placed, tuple(money.payments()))
+
+
+def cheapest_payments(problem: Problem, tasks: Mapping[str, TaskSchedule]) -> Solution | None:
+    """The schedule ``tasks`` with the payments that draw the least priced extra funding.
+
+    The instalments are those of :mod:`ntm_sched.engine.problem` ("Money": the advance at the start,
+    the rest at the end, all at once for a task that takes no time); they are paid by a min-cost
+    flow from every source's releases (money released earlier carries forward; an unlimited source
+    costs ``unit_price`` per unit from its ``available_from`` on) to the instalments. The serial
+    generator's max-flow pays the same instalments with no regard to price; this gives the same
+    schedule its cheapest money. ``None`` when the sources cannot pay it.
+    """
+    from ortools.graph.python import min_cost_flow
+
+    items: list[tuple[str, int, int, tuple[str, ...]]] = []
+    for t in problem.tasks:
+        ts = tasks[t.id]
+        cost = t.modes[ts.mode].cost
+        if not cost:
+            continue
+        srcs = problem.sources_for(t)
+        if ts.start == ts.end:
+            items.append((t.id, ts.start, cost, srcs))
+        else:
+            adv = problem.advance_of(t, cost)
+            items += [x for x in ((t.id, ts.start, adv, srcs), (t.id, ts.end, cost - adv, srcs)) if x[2] > 0]
+    total = sum(a for _, _, a, _ in items)
+    f = min_cost_flow.SimpleMinCostFlow()
+    nid = 2  # 0: every source, 1: every instalment
+    rel: dict[str, list[tuple[int, int]]] = {}
+    for src in problem.sources:
+        if src.unlimited:
+            rel[src.name] = [(src.available_from, nid)]
+            f.add_arc_with_capacity_and_unit_cost(0, nid, total, src.unit_price * problem.objective.extra_funding)
+            nid += 1
+            continue
+        lst: list[tuple[int, int]] = []
+        for T in sorted({tr.time for tr in src.tranches}):
+            f.add_arc_with_capacity_and_unit_cost(0, nid, sum(tr.amount for tr in src.tranches if tr.time == T), 0)
+            if lst:
+                f.add_arc_with_capacity_and_unit_cost(lst[-1][1], nid, _BIG, 0)
+            lst.append((T, nid))
+            nid += 1
+        rel[src.name] = lst
+    arcs = []
+    for k, (_tid, when, amt, srcs) in enumerate(items):
+        node = nid
+        nid += 1
+        f.add_arc_with_capacity_and_unit_cost(node, 1, amt, 0)
+        for name in srcs:
+            last = None
+            for T, n in rel.get(name, []):
+                if when >= T:
+                    last = n
+            if last is not None:
+                arcs.append((k, name, f.add_arc_with_capacity_and_unit_cost(last, node, amt, 0)))
+    f.set_node_supply(0, total)
+    f.set_node_supply(1, -total)
+    if total and (f.solve_max_flow_with_min_cost() != f.OPTIMAL or f.maximum_flow() != total):
+        return None
+    agg: dict[tuple[str, str, int], int] = defaultdict(int)
+    for k, name, arc in arcs:
+        v = f.flow(arc)
+        if v:
+            tid, when, _, _ = items[k]
+            agg[(tid, name, when)] += v
+    return Solution(dict(tasks), tuple(Payment(tid, name, t, a) for (tid, name, t), a in sorted(agg.items()) if a))
 
 
 def lateness_value(problem: Problem, solution: Solution) -> int:

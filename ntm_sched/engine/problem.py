@@ -1,6 +1,6 @@
 """Problem data of the generic scheduling engine.
 
-Size (~500 lines): the data classes and the semantics they promise (this docstring) are one
+Size (~560 lines): the data classes and the semantics they promise (this docstring) are one
 contract; each class validates itself, and about half the file is that validation.
 
 The engine knows tasks, modes, renewable resources with capacity profiles,
@@ -56,6 +56,14 @@ Deadlines
     ``due`` bounds a task's end. A hard due date must hold; a soft one is
     penalised by ``tardiness_weight`` per period late and ``late_weight`` once
     if late at all.
+Sessions
+    A :class:`Session` is a sitting of a body that handles tasks of one ``kind`` in batches
+    (an appraisal council). When ``Problem.sessions`` holds sessions of a kind, every task of
+    that :attr:`Task.kind` without a ``fixed_start`` starts at exactly one of them (its start
+    is the session's period), a session takes at most ``capacity`` such tasks, and every FS
+    predecessor of the task (its dossier) ends at or before the session's period minus its
+    ``cutoff``. Tasks with a fixed start (already done) are outside the rule. Without sessions
+    of a kind, tasks of that kind are ordinary tasks.
 """
 
 from __future__ import annotations
@@ -167,6 +175,7 @@ class Task:
     fixed_start: int | None = None
     advance_share: float | None = None
     end_weight: int = 0
+    kind: str = ""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "modes", tuple(self.modes))
@@ -323,6 +332,42 @@ class Source:
 
 
 @dataclass(frozen=True)
+class Session:
+    """A sitting that handles tasks of one ``kind`` in a batch (module docstring, "Sessions").
+
+    Parameters
+    ----------
+    name
+        Unique name.
+    time
+        Period of the sitting: a task handled there starts at this period.
+    capacity
+        The most tasks the sitting takes.
+    cutoff
+        Periods before ``time`` by which a task's FS predecessors (its dossier) must have ended.
+    kind
+        The :attr:`Task.kind` it handles.
+    """
+
+    name: str
+    time: int
+    capacity: int
+    cutoff: int = 0
+    kind: str = "appraisal"
+
+    def __post_init__(self) -> None:
+        if self.time < 0 or self.capacity < 0 or self.cutoff < 0:
+            raise ProblemError(f"session {self.name!r}: negative time, capacity or cut-off")
+        if not self.kind:
+            raise ProblemError(f"session {self.name!r}: empty kind")
+
+    @property
+    def deadline(self) -> int:
+        """The last period at which a dossier for this session may end (``time - cutoff``)."""
+        return self.time - self.cutoff
+
+
+@dataclass(frozen=True)
 class Objective:
     """Weights of the objective (all integers, minimised).
 
@@ -364,6 +409,8 @@ class Problem:
     reference_starts
         Start period of each task in a previous schedule (the stability tier, see
         the module docstring); tasks not listed have no reference.
+    sessions
+        Sittings that take tasks of their kind in batches (module docstring, "Sessions").
     """
 
     tasks: tuple[Task, ...]
@@ -376,10 +423,11 @@ class Problem:
     advance_share: float = 0.3
     objective: Objective = field(default_factory=Objective)
     reference_starts: Mapping[str, int] = field(default_factory=dict)
+    sessions: tuple[Session, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "reference_starts", _frozen_map(self.reference_starts))
-        for name in ("tasks", "precedences", "resources", "budgets", "calendars", "sources"):
+        for name in ("tasks", "precedences", "resources", "budgets", "calendars", "sources", "sessions"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
         if not 0 <= self.advance_share <= 1:
             raise ProblemError(f"advance_share {self.advance_share} outside [0, 1]")
@@ -399,6 +447,8 @@ class Problem:
         bids = unique("budget", [b.name for b in self.budgets])
         cids = unique("calendar", [c.name for c in self.calendars])
         sids = unique("source", [s.name for s in self.sources])
+        unique("session", [s.name for s in self.sessions])
+        unique("session date", [f"{s.kind}@{s.time}" for s in self.sessions])
         for t in self.tasks:
             if t.calendar is not None and t.calendar not in cids:
                 raise ProblemError(f"task {t.id!r}: unknown calendar {t.calendar!r}")
@@ -458,6 +508,12 @@ class Problem:
         """Advance instalment of ``task`` for a mode costing ``cost`` (its own share, else the problem's)."""
         share = self.advance_share if task.advance_share is None else task.advance_share
         return advance_payment(cost, share)
+
+    def sessions_for(self, task: Task) -> tuple[Session, ...]:
+        """The sessions that may take ``task``, by period (empty when the task is outside the session rule)."""
+        if task.fixed_start is not None or not task.kind:
+            return ()
+        return tuple(sorted((s for s in self.sessions if s.kind == task.kind), key=lambda s: s.time))
 
     def sources_for(self, task: Task) -> tuple[str, ...]:
         """Names of the sources that may pay ``task``, in declaration order."""

@@ -1,6 +1,6 @@
 """Solve a problem with CP-SAT, check the schedule independently, explain failures.
 
-Size (~540 lines): one solve sequence (lexicographic tiers, money warm start and completion, canonical
+Size (~580 lines): one solve sequence (lexicographic tiers, money warm start and completion, canonical
 pass) whose steps share one deadline and the built model; the model itself is built by the families.
 """
 
@@ -38,6 +38,7 @@ def is_plain_rcpsp(problem: Problem) -> bool:
         and not problem.sources
         and not problem.budgets
         and all(not r.profile for r in problem.resources)
+        and not problem.sessions
     )
 
 
@@ -363,6 +364,35 @@ def _money_warm_start(problem: Problem, bm: BuiltModel, hint: Solution | None, l
     return done
 
 
+def _warm_start_fallback(problem: Problem, bm: BuiltModel, hint: Solution | None, present: list[str],
+                         deadline: float, opts: SolveOptions) -> tuple[list[int], cp_model.CpSolver] | None:
+    """A checked schedule of the serial generator (:func:`~ntm_sched.engine.heuristic.best_start`, ``hint``
+    among its candidates) completed on the full model (times and modes fixed), or ``None``.
+
+    Used when the payment-free lateness tier found no schedule in its time: on thousands of tasks
+    (a province) CP-SAT may find none within minutes while the generator needs seconds
+    (``benchmarks/README.md``). Never reached when CP-SAT finds a schedule, so it changes no answer
+    it used to give.
+    """
+    from ntm_sched.engine.heuristic import best_start
+
+    start = best_start(problem, time_budget=opts.warm_start_sgs.of(max(0.0, deadline - time.perf_counter())),
+                       seed=opts.seed, extra=hint)
+    if start is None:
+        return None
+    # the lateness tier's own expression first: with times fixed it is the schedule's lateness (its
+    # "late" literals and tardiness variables at their least); then, that lateness held (the caller
+    # holds it too), the payments that minimise the next tier (the least extra funding)
+    expr = bm.tier_expr(present[0])
+    done = _complete_money(bm, start, expr, max(1.0, opts.complete_light.of(deadline - time.perf_counter())), opts)
+    if done is None or len(present) < 2:
+        return done
+    bm.model.add(expr <= round(done[1].value(expr)))
+    cheaper = _complete_money(bm, start, bm.tier_expr(present[1]),
+                              max(1.0, opts.complete_light.of(deadline - time.perf_counter())), opts)
+    return cheaper or done
+
+
 def _held_tier_start(bm: BuiltModel, current: cp_model.CpSolver, expr, time_limit: float,
                      opts: SolveOptions) -> list[int] | None:
     """Values of every variable of ``bm.model`` minimising ``expr`` with every soft deadline's end held.
@@ -451,6 +481,18 @@ def _solve_lexicographic(
                 values, last = done
                 sol = bm.solution_from(last)
                 tiers.append(TierResult(name, st, value, float(solver.best_objective_bound), dt))
+                m.add(expr <= round(value))
+                _hint_all(m, values)
+                continue
+            kept = _warm_start_fallback(problem, bm, hint, present, deadline, opts) if st == Status.UNKNOWN else None
+            if kept is not None:  # CP-SAT found no schedule in the tier's time (a province): keep the warm start
+                values, last = kept
+                sol = bm.solution_from(last)
+                value = float(last.value(expr))
+                tiers.append(TierResult(name, Status.FEASIBLE, value, float(solver.best_objective_bound),
+                                        time.perf_counter() - t))
+                notes.append("lateness tier: CP-SAT found no schedule in its time; the serial generator's "
+                             "schedule is kept")
                 m.add(expr <= round(value))
                 _hint_all(m, values)
                 continue

@@ -22,7 +22,9 @@ from .records import (
     Break,
     CapacityChange,
     Commune,
+    CouncilSession,
     Criterion,
+    District,
     PlanTask,
     RecognitionStep,
     Setting,
@@ -48,7 +50,7 @@ def validate_path(path: str | os.PathLike[str]) -> list[Issue]:
 
 
 __all__ = [
-    "Agency", "Break", "CapacityChange", "Commune", "Criterion", "Issue", "Plan", "PlanTask",
-    "PlanValidationError", "RecognitionStep", "Setting", "Source", "StepProgress", "Tranche", "Unit", "WorkType",
-    "format_issues", "load_plan", "load_plan_with_issues", "read_raw", "validate_path", "write_plan",
+    "Agency", "Break", "CapacityChange", "Commune", "CouncilSession", "Criterion", "District", "Issue", "Plan",
+    "PlanTask", "PlanValidationError", "RecognitionStep", "Setting", "Source", "StepProgress", "Tranche", "Unit",
+    "WorkType", "format_issues", "load_plan", "load_plan_with_issues", "read_raw", "validate_path", "write_plan",
 ]

@@ -1,6 +1,6 @@
 """Checks of a plan as a whole: every criterion still owed has works, every date inside the
-plan's window, the yes/no settings, capacity periods, recognition steps under way and
-precedence cycles."""
+plan's window, the yes/no settings, capacity periods, recognition steps under way, a province
+plan's districts, district earmarks and council sessions, and precedence cycles."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 
 from .cells import CellError, parse_bool, read_date
 from .check_tables import DISTRICT
+from .check_unit import unit_row
 from .issues import Locator, Row, Severity, Sink, row_name, table_label
 
 # --------------------------------------------------------------------------
@@ -231,6 +232,42 @@ def check_step_progress(typed: dict[str, list[Row]], locate: Locator, sink: Sink
                     f"0 = done, 1 = not started)",
                     f"share_remaining {share:g} phải từ 0 đến 1 (phần còn lại của bước: 0 = đã xong, "
                     f"1 = chưa làm)")
+
+
+# --------------------------------------------------------------------------
+# A province plan: the communes' districts, district earmarks, council sessions
+# --------------------------------------------------------------------------
+
+
+def check_province(typed: dict[str, list[Row]], locate: Locator, sink: Sink) -> None:
+    """A province plan names each commune's district; district earmarks and council sessions are well formed."""
+    unit = unit_row(typed)
+    province = unit is not None and unit.ok("level") and unit.values["level"] == "province"
+    communes = typed.get("communes", [])
+    named = [r for r in communes if r.ok("district_code") and r.values.get("district_code")]
+    if (named or province) and "districts" not in typed:
+        file, sheet = locate("districts")
+        sink.file(file, sheet, None, "the communes' districts are not listed: add the districts table "
+                  "(code, name, source)", "chưa liệt kê các huyện của xã: thêm bảng districts (code, name, source)")
+    if province:
+        for r in communes:
+            if "district_code" not in r.bad and not r.values.get("district_code"):
+                sink.at(r, "district_code", "a province plan says which district each commune belongs to",
+                        "kế hoạch cấp tỉnh phải ghi xã thuộc huyện nào")
+    for r in typed.get("funding", []):
+        if r.values.get("commune_code") and r.values.get("district_code"):
+            sink.at(r, "district_code", "a tranche is earmarked for a commune or for a district, not both",
+                    "một đợt vốn chỉ dành cho một xã hoặc một huyện, không cả hai")
+    seen: dict[Any, Row] = {}
+    for r in typed.get("council_sessions", []):
+        if not r.ok("date"):
+            continue
+        d = r.values["date"]
+        if d in seen:
+            sink.at(r, "date", f"the council already sits on {d:%d/%m/%Y} ({row_name(seen[d])})",
+                    f"hội đồng đã họp ngày {d:%d/%m/%Y} ({row_name(seen[d], 'vi')})")
+        else:
+            seen[d] = r
 
 
 def check_cycles(typed: dict[str, list[Row]], sink: Sink) -> None:

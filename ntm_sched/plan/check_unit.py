@@ -37,14 +37,15 @@ def code_key(code: str) -> tuple[Any, ...]:
     return tuple((0, int(p)) if p.isdigit() else (1, p) for p in code.split("."))
 
 
-def _unit_row(typed: Mapping[str, list[Row]]) -> Row | None:
+def unit_row(typed: Mapping[str, list[Row]]) -> Row | None:
+    """The plan's unit row (the first row of ``unit``), if any."""
     rows = typed.get("unit") or []
     return rows[0] if rows else None
 
 
 def _unit_catalog(typed: Mapping[str, list[Row]]) -> tuple[Row | None, CriteriaSet | None, Procedure | None]:
     """The unit row and the catalogue set and procedure it names (``None`` when not named or unknown)."""
-    unit = _unit_row(typed)
+    unit = unit_row(typed)
     if unit is None:
         return None, None, None
     cset = criteria_sets().get(unit.values["criteria_set"]) if unit.ok("criteria_set") else None

@@ -28,7 +28,9 @@ from .records import (
     Break,
     CapacityChange,
     Commune,
+    CouncilSession,
     Criterion,
+    District,
     PlanTask,
     RecognitionStep,
     Setting,
@@ -67,6 +69,8 @@ class Plan:
     calendar: tuple[Break, ...] = ()
     recognition_steps: tuple[RecognitionStep, ...] = ()
     step_progress: tuple[StepProgress, ...] = ()
+    districts: tuple[District, ...] = ()
+    council_sessions: tuple[CouncilSession, ...] = ()
     source_path: Path | None = field(default=None, compare=False)
     _settings: Mapping[str, str] = field(init=False, repr=False, compare=False, hash=False)
     _index: Mapping[str, Mapping[Any, Any]] = field(init=False, repr=False, compare=False, hash=False)

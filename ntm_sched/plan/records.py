@@ -141,6 +141,7 @@ class Commune(_Record):
     note: str | None = None
     target_level: str | None = None
     level_reached: str | None = None
+    district_code: str | None = None
 
     @property
     def recognised(self) -> bool:
@@ -252,6 +253,12 @@ class Tranche(_Record):
     amount_mvnd: float
     commune_code: str | None = None
     source: str
+    district_code: str | None = None
+
+    @property
+    def earmark(self) -> str | None:
+        """Whose tasks alone may use the tranche: a commune's code, a district's code, or ``None``."""
+        return self.commune_code or self.district_code or None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -294,10 +301,32 @@ class StepProgress(_Record):
     source: str
 
 
+@dataclass(frozen=True, kw_only=True)
+class District(_Record):
+    """A district of a province plan (``districts.csv``)."""
+
+    TABLE: ClassVar[str] = "districts"
+    code: str
+    name: str
+    source: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class CouncilSession(_Record):
+    """A sitting of the provincial appraisal council (``council_sessions.csv``)."""
+
+    TABLE: ClassVar[str] = "council_sessions"
+    session_id: str
+    date: dt.date
+    capacity: int
+    cutoff_days: int
+    source: str
+
+
 RECORD_TYPES: dict[str, type[_Record]] = {
     cls.TABLE: cls
     for cls in (Setting, Unit, Commune, Criterion, Agency, CapacityChange, WorkType, PlanTask,
-                Source, Tranche, Break, RecognitionStep, StepProgress)
+                Source, Tranche, Break, RecognitionStep, StepProgress, District, CouncilSession)
 }
 # Plan attribute holding each table's records (``settings`` is the key -> value mapping).
 PLAN_FIELD: dict[str, str] = {t.name: {"settings": "setting_rows", "unit": "unit_rows"}.get(t.name, t.name)

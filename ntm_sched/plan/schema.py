@@ -148,6 +148,8 @@ TABLES: tuple[Table, ...] = (
             Column("level_reached", "str", required=False, nullable=True, choices=COMMUNE_LEVELS,
                    doc="the highest level already recognised (empty: the target level when the status is "
                        "'recognised', none otherwise); a target whose prerequisite level is not reached is an error"),
+            Column("district_code", "str", required=False, nullable=True, ref="districts.code",
+                   doc="province plans: the district (districts.csv) the commune belongs to; required there"),
         ),
     ),
     Table(
@@ -268,6 +270,9 @@ TABLES: tuple[Table, ...] = (
             Column("commune_code", "str", nullable=True, ref="communes.code", ref_extra=("DISTRICT",),
                    doc="earmark: only this commune's tasks may use the tranche"),
             Column("source", "str", doc=SOURCE_DOC),
+            Column("district_code", "str", required=False, nullable=True, ref="districts.code",
+                   doc="province plans: earmark for one district (districts.csv): only the tasks of its "
+                       "communes may use the tranche (not with commune_code)"),
         ),
     ),
     Table(
@@ -322,6 +327,36 @@ TABLES: tuple[Table, ...] = (
             Column("share_remaining", "float", minimum=0,
                    doc="share (0 to 1) of the step still to do at the plan's date: 0 = done, 1 = not started; "
                        "the step takes ceil(share_remaining * duration_days) days"),
+            Column("source", "str", doc=SOURCE_DOC),
+        ),
+    ),
+)
+
+TABLES = TABLES + (
+    Table(
+        "districts",
+        key=("code",),
+        required=False,
+        doc="Province plans: the districts whose communes the plan holds (communes.district_code).",
+        columns=(
+            Column("code", "str", doc="3-digit statistics-office code"),
+            Column("name", "str", doc="the district's name without its level word (NFC)"),
+            Column("source", "str", doc=SOURCE_DOC),
+        ),
+    ),
+    Table(
+        "council_sessions",
+        key=("session_id",),
+        required=False,
+        doc="Sittings of the provincial appraisal council. When present, every commune's step whose milestone "
+            "is 'appraisal' starts on the date of one session, a session takes at most 'capacity' dossiers, and "
+            "the steps before it end at least 'cutoff_days' before the session.",
+        columns=(
+            Column("session_id", "str"),
+            Column("date", "date", doc="the session's date: the appraisals it takes start that day"),
+            Column("capacity", "int", minimum=0, doc="the most commune dossiers the session appraises"),
+            Column("cutoff_days", "int", minimum=0,
+                   doc="days before the session by which a dossier must be in (its previous steps ended)"),
             Column("source", "str", doc=SOURCE_DOC),
         ),
     ),

@@ -84,6 +84,9 @@ HEADINGS: dict[str, tuple[str, str]] = {
     "amount_mvnd": ("Số tiền (triệu đồng)", "Amount (million VND)"), "chain": ("Chuỗi", "Chain"),
     "step": ("Bước", "Step"), "order": ("Thứ tự", "Order"), "duration_days": ("Số ngày", "Days"),
     "milestone": ("Mốc", "Milestone"),
+    "district_code": ("Mã huyện", "District code"), "session_id": ("Mã phiên họp", "Session"),
+    "date": ("Ngày", "Date"), "capacity": ("Số hồ sơ tối đa", "Most dossiers"),
+    "cutoff_days": ("Nộp trước phiên (ngày)", "Dossier in, days before"),
 }
 """Heading of each column in the workbook (Vietnamese, English)."""
 TABLE_HEADINGS: dict[tuple[str, str], tuple[str, str]] = {
@@ -125,6 +128,13 @@ GUIDE: tuple[tuple[str, str, str], ...] = (
      "Optional: a commune's recognition step partly or wholly done at the plan's date (e.g. 'dossier being "
      "finished'): one row per commune and step, the share left from 0 (done) to 1; the step's days are "
      "multiplied by it (rounded up to whole days)."),
+    ("districts", "Chỉ kế hoạch cấp tỉnh: các huyện (mã 3 chữ số, tên); cột district_code của xã ghi huyện.",
+     "Province plans only: the districts (3-digit code, name); each commune's district_code names its own."),
+    ("council_sessions",
+     "Không bắt buộc: các phiên họp của hội đồng thẩm định tỉnh (ngày, số hồ sơ tối đa, số ngày hồ sơ phải "
+     "nộp trước phiên); có bảng này thì mỗi xã được thẩm định tại một phiên.",
+     "Optional: the provincial appraisal council's sessions (date, most dossiers, days before the session a "
+     "dossier must be in); with it, each commune is appraised at one session."),
 )
 """What each sheet holds, in the order to fill them (vi, en)."""
 
@@ -226,6 +236,9 @@ def _examples(year: int) -> dict[str, dict[str, Any]]:
                               "source": "kế hoạch của tỉnh: 20 ngày"},
         "step_progress": {"commune_code": "00001", "step": "dossier", "share_remaining": 0.5,
                           "source": "giả định: kế hoạch ghi 'đang hoàn thiện hồ sơ', còn khoảng một nửa"},
+        "districts": {"code": "001", "name": "Huyện Ví Dụ", "source": "danh mục hành chính"},
+        "council_sessions": {"session_id": "HD-1", "date": d(year, 11, 20), "capacity": 11, "cutoff_days": 10,
+                             "source": "lịch họp của hội đồng thẩm định tỉnh"},
     }
 
 

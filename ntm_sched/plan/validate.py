@@ -3,8 +3,9 @@
 Every check reports into one :class:`~.issues.Sink` and reads one row type
 (:class:`~.issues.Row`), so every message has the same file/row/column format. The checks
 live by job: :mod:`.check_tables` (keys, names, references, each row's rules),
-:mod:`.check_rules` (the plan as a whole: coverage, dates, settings, cycles) and
-:mod:`.check_unit` (the unit and the catalogue); this module converts the cells and runs them.
+:mod:`.check_rules` (the plan as a whole: coverage, dates, settings, a province's districts
+and council sessions, cycles) and :mod:`.check_unit` (the unit and the catalogue); this module
+converts the cells and runs them.
 
 The loader (:mod:`.io`) turns each file or sheet into a :class:`RawTable` of
 text cells with the row numbers the user sees; :func:`check_raw` converts the
@@ -24,6 +25,7 @@ from .check_rules import (
     check_capacity_overlaps,
     check_cycles,
     check_date_window,
+    check_province,
     check_step_progress,
     check_works_cover_missing_criteria,
 )
@@ -157,6 +159,7 @@ def cross_checks(typed: dict[str, list[Row]], locate: Locator, sink: Sink) -> No
     check_bool_settings(typed, sink)
     check_capacity_overlaps(typed, sink)
     check_step_progress(typed, locate, sink)
+    check_province(typed, locate, sink)
 
 
 # --------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from ortools.sat.python import cp_model
 import ntm_sched.engine.families as families_pkg
 from ntm_sched.engine import builder, checker, explain
 from ntm_sched.engine.families import FAMILIES, Family
-from ntm_sched.engine.problem import Mode, Objective, Precedence, Task
+from ntm_sched.engine.problem import Mode, Objective, Precedence, Session, Task
 from tests.engine.engine_helpers import small_problem, valid_solution
 
 MODEL_PARTS = ("add_task", "add_to_model", "add_redundant")
@@ -47,7 +47,7 @@ def rich_problem():
 
 def test_the_families_are_listed() -> None:
     names = [f.name for f in FAMILIES]
-    assert names == ["precedence", "modes", "calendar", "capacity", "budget", "money", "deadlines"]
+    assert names == ["precedence", "modes", "calendar", "capacity", "budget", "money", "deadlines", "sessions"]
     assert len(set(names)) == len(names)
 
 
@@ -108,9 +108,17 @@ def test_the_checker_calls_every_check(monkeypatch) -> None:
         assert calls.get(f.name, set()) == {x for x in CHECK_PARTS if getattr(f, x) is not None}, f.name
 
 
+def with_a_session():
+    """:func:`small_problem` with task C an appraisal taken by one of two sessions of capacity 1."""
+    base = small_problem()
+    tasks = tuple(Task("C", t.modes, kind="appraisal") if t.id == "C" else t for t in base.tasks)
+    extra = Task("C2", (Mode(1),), kind="appraisal")
+    return small_problem(tasks=(*tasks, extra), sessions=(Session("s1", 3, 1), Session("s2", 9, 1)))
+
+
 @pytest.mark.parametrize("family", [f for f in FAMILIES if f.relax is not None], ids=lambda f: f.name)
 def test_each_relax_key_drops_something_from_the_model(family: Family) -> None:
-    p = small_problem()
+    p = with_a_session()
     assert family.relax is not None
     name = family.relax.names(p)[0]
     full = builder.build_model(p).model.proto

@@ -82,3 +82,33 @@ def test_lexicographic_with_extra_money_from_a_date():
     assert r.status == Status.OPTIMAL and r.objective == 53
     w = solve(dataclasses.replace(p, objective=dataclasses.replace(p.objective, lexicographic=False)), time_limit=5)
     assert w.solution.tasks["A"].end == 10 and w.objective == 8
+
+
+def test_when_cp_sat_finds_no_schedule_the_warm_start_is_kept(monkeypatch):
+    """A province's lateness tier can end without a schedule (thousands of tasks); the serial generator's
+    schedule, completed on the full model, is then the answer (FEASIBLE, checked) instead of none."""
+    import importlib
+
+    from ortools.sat.python import cp_model
+
+    engine_solve = importlib.import_module("ntm_sched.engine.solve")  # the module, not the function
+
+    p = Problem((Task("A", (Mode(3, cost=10),), due=2, tardiness_weight=5), Task("B", (Mode(2, cost=4),))),
+                sources=(Source("S", (Tranche(0, 5),)), Source("X", unlimited=True, unit_price=1)),
+                horizon=20, objective=Objective(lexicographic=True, cost=1))
+    made = []
+    real = engine_solve.make_solver
+
+    def first_finds_nothing(*a, **kw):
+        solver = real(*a, **kw)
+        made.append(solver)
+        if len(made) == 1:  # the payment-free lateness tier: it runs (a bound) but reports no schedule
+            run = solver.solve
+            monkeypatch.setattr(solver, "solve", lambda model, *x, **y: (run(model), cp_model.UNKNOWN)[1])
+        return solver
+
+    monkeypatch.setattr(engine_solve, "make_solver", first_finds_nothing)
+    r = solve(p, time_limit=10, workers=1, seed=0)
+    assert r.status == Status.FEASIBLE and r.check.ok
+    assert r.tiers[0].value == 5  # A ends at 3, one period late
+    assert any("serial generator" in n for n in r.notes)

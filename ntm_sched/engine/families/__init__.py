@@ -12,14 +12,14 @@ Shared by every family: the task variables and bounds (:mod:`~ntm_sched.engine.f
 and the build state (:mod:`~ntm_sched.engine.families.context`). The objective's own terms are in
 :mod:`~ntm_sched.engine.families.objective`.
 
-To add a rule (council sessions, shared money, ...): write its module with a ``FAMILY`` and list
-it here; ``tests/engine/test_families.py`` fails until it has a model part, a check, an
-explanation and a serial-generator treatment.
+To add a rule (as council sessions were, :mod:`~ntm_sched.engine.families.sessions`): write its
+module with a ``FAMILY`` and list it here; ``tests/engine/test_families.py`` fails until it has a
+model part, a check, an explanation and a serial-generator treatment.
 """
 
 from __future__ import annotations
 
-from ntm_sched.engine.families import budget, calendar, capacity, deadlines, modes, money, precedence
+from ntm_sched.engine.families import budget, calendar, capacity, deadlines, modes, money, precedence, sessions
 from ntm_sched.engine.families.base import Family, Relax
 
 FAMILIES: tuple[Family, ...] = (
@@ -30,6 +30,7 @@ FAMILIES: tuple[Family, ...] = (
     budget.FAMILY,
     money.FAMILY,
     deadlines.FAMILY,
+    sessions.FAMILY,
 )
 """Every constraint family, in the order the builder and the checker visit them."""
 
