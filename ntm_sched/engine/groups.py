@@ -13,18 +13,21 @@ Each set is a **feasibility question**, settled in one of three ways and never g
 
 * **feasible**: a schedule meeting every deadline of the set, checked by the engine's
   independent checker (:func:`ntm_sched.engine.checker.check`) against the problem asked;
-* **infeasible**: proven by CP-SAT, on the model with the set's deadlines hard (``INFEASIBLE``)
-  or on the model minimising their lateness (optimum above 0);
+* **infeasible**: proven by a relaxation (:mod:`ntm_sched.engine.relaxation`: a task of the set's
+  chains cannot end in time from its earliest dates whatever the money, which then holds in every
+  problem of the chain; or the money the deadlines force cannot have been released in time, a
+  maximum flow) or by CP-SAT, on the model with the set's deadlines hard (``INFEASIBLE``);
 * **unsettled**: neither within the question's time (or the search's budget, or a stop request),
   and reported as such.
 
 How a question is answered (:meth:`GroupSearch.ask`): first from what is known (monotonicity,
-below); then a money-aware schedule generation scheme (:mod:`ntm_sched.engine.heuristic`) with
+below); then the two relaxations (milliseconds; on the shipped plan they refute every infeasible
+set but a few); then a money-aware schedule generation scheme (:mod:`ntm_sched.engine.heuristic`) with
 only the set's deadlines (a schedule that meets them is checked and settles the question in a
-fraction of a second); then two CP-SAT searches race, one worker each: the set's deadlines as
-hard constraints without objective (presolve and propagation prove most infeasible sets in
-0.3-2 s, as the deadline patterns of :mod:`ntm_sched.engine.patterns` do) and their lateness
-minimised from the best schedule known (value 0: feasible; a bound above 0: infeasible).
+fraction of a second); then a CP-SAT search (one worker, in a thread) on the set's deadlines as
+hard constraints without objective races further randomised schedule generation (presolve and
+propagation prove most infeasible sets in 0.3-2 s, as the deadline patterns of
+:mod:`ntm_sched.engine.patterns` do).
 
 **Monotone pruning** (the chain's order is the caller's "more money first"):
 
@@ -60,6 +63,7 @@ from ntm_sched.engine.checker import check
 from ntm_sched.engine.heuristic import money_sgs
 from ntm_sched.engine.options import SolveOptions
 from ntm_sched.engine.problem import Objective, Problem, ProblemError
+from ntm_sched.engine.relaxation import Relaxation
 from ntm_sched.engine.result import Solution
 from ntm_sched.engine.solve import make_solver
 from ntm_sched.engine.stop import stop_requested
@@ -106,7 +110,8 @@ class Question:
     how: str
     """``asked`` (CP-SAT), ``heuristic`` (a checked schedule generation scheme), ``known`` (a checked
     schedule of this or a poorer problem meets it), ``carried`` (a subset infeasible here or in a
-    richer problem), ``not asked`` (budget spent or stopped)."""
+    richer problem), ``earliest dates`` / ``money relaxation`` (refuted by
+    :mod:`ntm_sched.engine.relaxation` in milliseconds), ``not asked`` (budget spent or stopped)."""
     seconds: float = 0.0
 
 
@@ -199,6 +204,7 @@ class GroupSearch:
         self._schedules: list[tuple[int, Solution]] = []  # (level where checked, schedule)
         self._valid: dict[tuple[int, int], frozenset[str] | None] = {}  # (schedule, level) -> groups met / None
         self._unsettled: dict[tuple[int, frozenset[str]], float] = {}  # (level, set) -> seconds tried
+        self._relaxations: dict[int, Relaxation] = {}
         self.questions: list[Question] = []
 
     # ------------------------------------------------------------------ what is known
@@ -252,6 +258,12 @@ class GroupSearch:
         if self.stopped():
             self._log(Question(level, s, UNSETTLED, "not asked", 0.0))
             return UNSETTLED, None
+        refuted = self.refute(level, s)
+        if refuted is not None:
+            # the times alone hold in every problem of the chain (same tasks, precedences, calendars, horizon)
+            self._infeasible.append((0 if refuted[0] == "earliest dates" else level, s))
+            self._log(Question(level, s, INFEASIBLE, refuted[0], time.perf_counter() - t0))
+            return INFEASIBLE, None
         limit = self.question_time if time_limit is None else float(time_limit)
         answer, sol, how = self._decide(level, s, limit)
         if answer == FEASIBLE:
@@ -263,6 +275,30 @@ class GroupSearch:
             self._unsettled[(level, s)] = self._unsettled.get((level, s), 0.0) + limit
         self._log(Question(level, s, answer, how, time.perf_counter() - t0))
         return answer, sol
+
+    def relaxation(self, level: int) -> Relaxation:
+        """The time and money relaxations of ``problems[level]`` (:mod:`ntm_sched.engine.relaxation`)."""
+        if level not in self._relaxations:
+            self._relaxations[level] = Relaxation(self.problems[level])
+        return self._relaxations[level]
+
+    def deadlines(self, s: frozenset[str] | set[str]) -> dict[str, int]:
+        """Task id -> due date of every task of the groups of ``s``."""
+        return {t: self._due[t] for g in s for t in self.groups[g]}
+
+    def refute(self, level: int, s: frozenset[str]) -> tuple[str, str] | None:
+        """A proof that ``s`` is infeasible in ``problems[level]`` from the relaxations: ``("earliest dates",
+        why)`` (the times alone: infeasible in every problem of the chain), ``("money relaxation", why)``, or
+        ``None`` when neither refutes it."""
+        rel = self.relaxation(level)
+        d = self.deadlines(s)
+        late = rel.out_of_reach(d)
+        if late:
+            return "earliest dates", f"{late[0]} cannot end in time whatever the money ({len(late)} tasks)"
+        short = rel.shortfall(d)
+        if short > 0:
+            return "money relaxation", f"{short} money units cannot be released in time"
+        return None
 
     def _log(self, q: Question) -> None:
         self.questions.append(q)
