@@ -328,7 +328,9 @@ class BudgetPage:
         self.cuts_bar.add_class("ntm-cuts-progress")
         self.cuts_status = w.HTML()
         self.cuts_status.add_class("ntm-cuts-status")
-        self.cuts_cancel = w.Button(description=L("b_cancel"), button_style="warning", disabled=True)
+        # shown only while a run is in progress (nothing to cancel before the first run, nor after one)
+        self.cuts_cancel = w.Button(description=L("b_cancel"), button_style="warning", disabled=True,
+                                    layout=w.Layout(display="none"))
         self.cuts_cancel.add_class("ntm-cuts-cancel")
         self.cuts_cancel.on_click(lambda _: self._stop.set() if self._stop is not None else None)
         self._stop: StopFlag | None = None
@@ -387,6 +389,7 @@ class BudgetPage:
             button.disabled = True
             self._stop = StopFlag()
             self.cuts_cancel.disabled = False
+            self.cuts_cancel.layout.display = None
             self.cuts_bar.max, self.cuts_bar.value = 2 * len(levels), 0
             self.cuts_bar.layout.visibility = "visible"
             out.value = f'<p class="ntm-note">{view.esc(label("b_working", self.lang))}</p>'
@@ -404,6 +407,7 @@ class BudgetPage:
                 finally:
                     button.disabled = False
                     self.cuts_cancel.disabled = True
+                    self.cuts_cancel.layout.display = "none"
                     self.cuts_bar.layout.visibility = "hidden"
 
             self.cuts_thread = threading.Thread(target=work, name="ntm-budget-cuts", daemon=True)

@@ -232,6 +232,31 @@ class Relaxation:
         return hi
 
 
+    def lateness_bound(self, deadlines: Mapping[str, int]) -> int:
+        """A lower bound of the lateness tier (:func:`ntm_sched.engine.heuristic.lateness_value`) of every
+        schedule of the problem meeting ``deadlines`` hard.
+
+        Each soft due date of a task not in ``deadlines`` is taken on its own: its lateness is at least
+        :meth:`least_delay` with the held deadlines, in every such schedule, so the weighted sum of these
+        delays (plus the late weight of each task whose delay is positive) is at most the tier's value of
+        every such schedule. Summing per-task bounds loses the competition between the late tasks for
+        the same money; it keeps each task's own chain of works and the money they need in time.
+        """
+        o = self.problem.objective
+        total = 0
+        for t in self.problem.tasks:
+            if t.due is None or t.due_hard or t.id in deadlines:
+                continue
+            if not (t.tardiness_weight or t.late_weight):
+                continue
+            delta = self.least_delay(deadlines, t.id, int(t.due))
+            if delta >= NEVER:
+                continue  # not even the horizon: the held deadlines are refuted already; claim nothing more
+            if delta > 0:
+                total += o.tardiness * t.tardiness_weight * delta + o.late_count * t.late_weight
+        return total
+
+
 def _reverse_topological(ids: list[str], problem: Problem) -> list[str] | None:
     """Task ids, successors before predecessors, or ``None`` when the precedences have a cycle."""
     succs: dict[str, list[str]] = {tid: [] for tid in ids}

@@ -32,7 +32,8 @@ def random_problem(seed: int) -> Problem:
         srcs = rng.choice([None, frozenset({"A"}), frozenset({"B"}), frozenset({"A", "B"})])
         if seed % 2 and srcs is not None:
             srcs = srcs | {"X"}
-        tasks.append(Task(f"T{k}", tuple(modes), release=rng.randint(0, 4), calendar="c" if rng.random() < 0.3 else None,
+        cal = "c" if rng.random() < 0.3 else None
+        tasks.append(Task(f"T{k}", tuple(modes), release=rng.randint(0, 4), calendar=cal,
                           sources=srcs, advance_share=rng.choice([None, 0.0, 0.5])))
     precs = []
     for k in range(1, 7):
@@ -95,28 +96,37 @@ def test_a_refuted_set_of_deadlines_has_no_schedule_and_the_relaxations_refute_s
     assert refuted["earliest"] >= 3 and refuted["money"] >= 3, refuted
 
 
-@pytest.mark.parametrize("seed", range(0, 24, 3))
-def test_least_delay_is_a_lower_bound_of_every_schedule(seed):
-    """Every schedule meeting the held deadlines ends each other task at least ``least_delay`` after its date."""
-    problem = random_problem(seed)
-    rel = Relaxation(problem)
-    held = deadlines_of(problem, seed, 0)
+def test_least_delay_is_a_lower_bound_of_every_schedule():
+    """A schedule meeting the held deadlines (two tasks' ends in a first schedule) ends each other task at least
+    ``least_delay`` after a date near its earliest end (the random problems that have a schedule at all)."""
     checked = 0
-    for k in range(4):
-        st, sol = cp_sat(hard(dataclasses.replace(problem, tasks=tuple(
-            dataclasses.replace(t, release=t.release + k) for t in problem.tasks)), held))
-        if sol is None:
+    for seed in range(24):
+        problem = random_problem(seed)
+        if cp_sat(problem)[1] is not None:
+            checked += 1
+            _least_delay_case(problem, seed)
+    assert checked >= 8
+
+
+def _least_delay_case(problem: Problem, seed: int) -> None:
+    rel = Relaxation(problem)
+    st, first = cp_sat(problem)
+    assert first is not None
+    rng = random.Random(seed)
+    held = {tid: first.tasks[tid].end for tid in rng.sample([t.id for t in problem.tasks], 2)}  # type: ignore
+    st, sol = cp_sat(hard(problem, held))
+    assert sol is not None and rel.refute(held) is None
+    positive = 0
+    for t in problem.tasks:
+        if t.id in held:
             continue
-        for t in problem.tasks:
-            if t.id in held:
-                continue
-            due = rel.ee[t.id] - 2 + k
+        for k in range(-2, 3):
+            due = rel.ee[t.id] + k
             delta = rel.least_delay(held, t.id, due)
             assert delta != NEVER
             assert max(0, sol.tasks[t.id].end - due) >= delta  # type: ignore[attr-defined]
-            checked += 1
-    if rel.refute(held) is None and checked == 0:  # pragma: no cover - a feasible draw gives schedules
-        pytest.skip("no schedule in this draw")
+            positive += delta > 0
+    assert positive > 0
 
 
 def test_no_deadline_no_money_nothing_refuted():
@@ -124,3 +134,27 @@ def test_no_deadline_no_money_nothing_refuted():
     rel = Relaxation(p)
     assert rel.refute({}) is None and rel.refute({"a": 3}) is None
     assert rel.refute({"a": 2}) is not None and rel.least_delay({}, "a", 1) == 2
+
+
+@pytest.mark.parametrize("seed", range(1, 24, 3))
+def test_lateness_bound_is_at_most_the_lateness_of_every_schedule(seed):
+    """The summed per-task bound against the lateness tier of schedules CP-SAT finds with the held deadlines
+    (some draws make it positive, so the test is not vacuous over the parametrisation)."""
+    from ntm_sched.engine.heuristic import lateness_value
+
+    base = random_problem(seed)
+    rel0 = Relaxation(base)
+    rng = random.Random(seed)
+    held = deadlines_of(base, seed, 1)
+    soft = tuple(t if t.id in held else dataclasses.replace(
+        t, due=max(0, rel0.ee[t.id] - rng.randint(-2, 6)), tardiness_weight=1, late_weight=3) for t in base.tasks)
+    problem = dataclasses.replace(base, tasks=soft)
+    rel = Relaxation(problem)
+    bound = rel.lateness_bound(held)
+    st, sol = cp_sat(hard(base, held))
+    if sol is None:
+        assert rel.refute(held) is not None or st != cp_model.FEASIBLE
+        return
+    assert lateness_value(problem, sol) >= bound
+    assert bound >= sum(max(0, rel.ee[t.id] - t.due) for t in problem.tasks  # type: ignore[operator]
+                        if t.id not in held and t.due is not None)

@@ -128,7 +128,10 @@ def budget_cuts(plan: Plan, levels: Sequence[float] = DEFAULT_LEVELS, options: S
     3. **Money, cost and dates** as in every solve (the engine's later tiers, canonical schedule).
 
     Time per level: ``search_time`` seconds for step 1 (each question at most ``question_time``,
-    the unsettled ones retried with twice the time while it lasts), ``options.time_limit`` for steps
+    the unsettled ones retried with twice the time while it lasts), plus what the richer levels left
+    (at most ``search_time`` more); once every level is searched, the levels left unsettled are searched
+    again with the time left (at most ``search_time`` each), the poorer levels' schedules and infeasible
+    sets then known. Step 1 runs at every level before steps 2 and 3. ``options.time_limit`` for steps
     2 and 3 (one lexicographic solve, hinted with the set's schedule). The horizon is the plan's extended
     by ``horizon_extension_days`` (the works outside the set need only to finish: the question is about
     the dated milestones), the same for every level and every run; when not even then a schedule is
@@ -189,19 +192,41 @@ def budget_cuts(plan: Plan, levels: Sequence[float] = DEFAULT_LEVELS, options: S
             horizon = horizon + dt.timedelta(days=horizon_extension_days)
         if search is not None:
             search.append(gs)
-        rows: list[dict[str, Any]] = []
+        # step 1 at every level, richest first; a level that settles early leaves its time to the next one
+        answers: list[LevelAnswer] = []
+        spent: list[float] = []
+        pool = 0.0
         for k, level in enumerate(lv):
             if _stopped(stop):
                 raise Cancelled(f"budget cuts cancelled at level {level:g} ({k + 1} of {len(lv)})")
             counter["k"], counter["n"] = k, 0
             tell(k, "search", 0)
+            budget = search_time + min(pool, search_time)
             t0 = time.perf_counter()
-            ans = gs.largest(k, time_budget=search_time)
-            search_s = time.perf_counter() - t0
+            answers.append(gs.largest(k, time_budget=budget))
+            spent.append(time.perf_counter() - t0)
+            pool += search_time - spent[-1]
+        # a second pass over the levels left unsettled, with the time the others left: the poorer levels'
+        # schedules (re-checked here) and infeasible sets (carried) are known now
+        for k in range(len(lv)):
+            if answers[k].proven or pool < 1.0 or _stopped(stop):
+                continue
+            counter["k"], counter["n"] = k, len(answers[k].questions)
+            tell(k, "search", counter["n"])
+            t0 = time.perf_counter()
+            again = gs.largest(k, time_budget=min(pool, search_time))
+            took = time.perf_counter() - t0
+            pool -= took
+            spent[k] += took
+            again.questions = answers[k].questions + again.questions
+            answers[k] = again
+        rows: list[dict[str, Any]] = []
+        for k, level in enumerate(lv):
             if _stopped(stop):
                 raise Cancelled(f"budget cuts cancelled at level {level:g} ({k + 1} of {len(lv)})")
+            counter["k"], counter["n"] = k, len(answers[k].questions)
             tell(k, "solve", counter["n"])
-            rows.append(_level_row(plans[k], models[k], gs, ans, level, horizon, names, opts, search_s))
+            rows.append(_level_row(plans[k], models[k], gs, answers[k], level, horizon, names, opts, spent[k]))
             tell(k, "done", counter["n"])
     return pd.DataFrame(rows, columns=CUTS_COLUMNS).reset_index(drop=True)
 
@@ -218,7 +243,9 @@ CUTS_COLUMNS = [
 ``set_status`` ``proven`` | ``unsettled``; ``on_time_set`` the codes of the set shown (``;``, the
 district as ``DISTRICT``), ``on_time_names`` their names; ``other_largest`` the other sets of that size
 (names, ``|`` between sets); ``unsettled_sets`` the sets left open; ``status``/``lateness``/``bound``/``gap``
-the lateness of the others with the set held (step 2); ``late_detail`` each late commune with its days
+the lateness of the others with the set held (step 2; ``bound`` the larger of the solve's and
+:meth:`~ntm_sched.engine.relaxation.Relaxation.lateness_bound`'s, ``status`` ``OPTIMAL`` only when the solve
+proved every tier); ``late_detail`` each late commune with its days
 late and first missed milestone (``late_detail_codes``: ``code:days:milestone;...``);
 ``missing_by_month`` money the plan lacks by month (``2021-01: 1234; ...``); ``late_causes``
 ``code:cause;...`` per late commune, ``out_of_reach`` when no money could make it on time under the
@@ -276,11 +303,17 @@ def _level_row(level_plan: Plan, model: NtmModel, gs: GroupSearch, ans: LevelAns
         return row
     value = float(lateness_value(problem, res.solution))
     bound = tier.bound if tier is not None else None
+    # the relaxations' bound (each other milestone's least delay with the set held, summed): often above the
+    # solve's, whose bound ignores most of the money
+    own = gs.relaxation(ans.level).lateness_bound(gs.deadlines(chosen))
+    bound = own if bound is None else max(float(bound), float(own))
     gap = None if bound is None else (0.0 if value == 0 else max(0.0, (value - bound) / value))
     status = pr.status
     if status == "OPTIMAL" and gap:
         status = "FEASIBLE"
     findings = list(pr.summary.get("verifier_findings") or [])
+    if own > value:  # a lower bound above a checked schedule's value: the relaxation would be wrong
+        findings.append(f"the relaxation's lateness bound {own} is above the schedule's {value:g}")
     met = gs.met(res.solution)
     if not chosen <= met:
         findings.append(f"the schedule misses a milestone of the set held: {sorted(chosen - met)}")
