@@ -444,8 +444,9 @@ class BudgetPage:
 
     def show_progress(self, p: Any) -> None:
         """A :class:`~ntm_sched.studies.budget.cuts.CutsProgress` on the page: bar, level k of n, phase, time."""
-        step = {"search": 0, "solve": 1, "done": 2}[p.phase]
-        self.cuts_bar.value = min(self.cuts_bar.max, 2 * (p.level_index - 1) + step)
+        # every level's set search first, then every level's solve: n + n steps
+        step = {"search": p.level_index - 1, "solve": p.levels + p.level_index - 1, "done": p.levels + p.level_index}
+        self.cuts_bar.value = min(self.cuts_bar.max, step[p.phase])
         self.cuts_status.value = '<p class="ntm-note">' + view.esc(label(
             "b_cuts_progress", self.lang, k=p.level_index, n=p.levels, level=round(100 * p.level),
             phase=label(f"b_phase_{p.phase}", self.lang), questions=p.questions,

@@ -71,7 +71,8 @@ class CutsProgress:
         Its share of the money.
     phase
         ``"search"`` (which communes can make it), ``"solve"`` (lateness of the others, cost and dates)
-        or ``"done"``.
+        or ``"done"``. Every level is searched first (richest first, then once more for a level left
+        unsettled), then every level is solved.
     questions
         Feasibility questions answered so far at this level.
     elapsed_s
