@@ -365,6 +365,8 @@ class GroupSearch:
                     return FEASIBLE, sol, "heuristic"
             solver.parameters.max_time_in_seconds = max(1e-4, limit - (time.perf_counter() - t0))
             answer, sol = run_hard()
+            if answer == FEASIBLE and sol is None:
+                return self._whole(level, s, limit - (time.perf_counter() - t0))
             return self._checked(problem, s, answer, sol, "asked (hard)")
         with ThreadPoolExecutor(1) as pool:
             fut = pool.submit(run_hard)
@@ -381,7 +383,22 @@ class GroupSearch:
             answer, sol = fut.result()
         if found is not None:
             return FEASIBLE, found, f"heuristic ({k} tries)"
+        if answer == FEASIBLE and sol is None:
+            return self._whole(level, s, limit - (time.perf_counter() - t0))
         return self._checked(problem, s, answer, sol, "asked (hard)")
+
+    def _whole(self, level: int, s: frozenset[str], seconds: float) -> tuple[str, Solution | None, str]:
+        """The question on the whole problem (CP-SAT, one worker) when a schedule of the concerned tasks could not be
+        completed (the other tasks did not fit after it): what is left of the question's time."""
+        if seconds <= 0.2 or self.stopped():
+            return UNSETTLED, None, "asked (hard): the concerned tasks' schedule could not be completed"
+        bm = build_model(self._variant(level, s, True))
+        bm.model.clear_objective()
+        solver = make_solver(seconds, 1, self.seed, False)
+        st = solver.solve(bm.model)
+        if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return self._checked(self.problems[level], s, FEASIBLE, bm.solution_from(solver), "asked (whole)")
+        return (INFEASIBLE if st == cp_model.INFEASIBLE else UNSETTLED), None, "asked (whole)"
 
     def reduced(self, level: int, s: frozenset[str]) -> Problem:
         """The question about ``s`` on the tasks it concerns: the held tasks and every task preceding them, their

@@ -118,7 +118,8 @@ def budget_cuts(plan: Plan, levels: Sequence[float] = DEFAULT_LEVELS, options: S
     1. **Which communes can make it.** The largest sets of communes (and the district) that can meet
        every targeted milestone of their chain together (:func:`cut_groups`), searched exactly over
        sets by :class:`~ntm_sched.engine.groups.GroupSearch`: each set is a feasibility question the
-       engine settles with a checked schedule or a CP-SAT proof, or reports unsettled (never guessed).
+       engine settles with a checked schedule, a relaxation's proof (:mod:`ntm_sched.engine.relaxation`:
+       earliest dates, money released in time) or a CP-SAT proof, or reports unsettled (never guessed).
        The levels form a nested chain (less money releases less by every date), so a set infeasible
        at a level is infeasible at every lower level and a schedule of a lower level is re-checked
        and reused at every higher one. ``set_status`` is ``proven`` when every set of that size or
