@@ -40,6 +40,7 @@ engine (:mod:`ntm_sched.engine.groups`). Tested against CP-SAT on small problems
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 from ortools.graph.python import max_flow
@@ -276,3 +277,104 @@ def _reverse_topological(ids: list[str], problem: Problem) -> list[str] | None:
     if len(order) != len(ids):
         return None
     return order[::-1]
+
+
+def joint_lateness_bound(relaxation: Relaxation, deadlines: Mapping[str, int], time_limit: float = 10.0,
+                         seed: int = 0) -> int:
+    """A lower bound of the lateness tier of every schedule meeting ``deadlines`` hard, the late tasks taken
+    together: CP-SAT's proven bound on a relaxation of the problem.
+
+    The relaxation keeps every task's start and end (``end >= start + shortest duration``, the earliest
+    times, the precedences, the deadlines held, the horizon) and the money: each task's cheapest-mode
+    instalments at its start and end, and, for every date ``tau`` just before a release and every set of
+    sources some task is limited to, the instalments paid by ``tau`` by tasks that only those sources may
+    pay at most what those sources have released by ``tau`` (Hall's condition of the payment assignment:
+    necessary). An instalment some unlimited source may pay by ``tau`` is left out at ``tau``. It drops the
+    agencies, the budgets, the calendars' pauses (they only lengthen a task) and the modes dearer than the
+    cheapest one that can end by the task's latest end (their instalments are larger), and it adds each
+    task's :meth:`Relaxation.least_delay` (true of every schedule), so it is never below
+    :meth:`Relaxation.lateness_bound`. Every schedule of the problem meeting ``deadlines`` is therefore a solution of
+    this model with the same ends, so the model's optimum, and CP-SAT's bound on it after ``time_limit``
+    seconds, is at most the tier's value of every such schedule. ``0`` when CP-SAT proves nothing.
+    """
+    from ortools.sat.python import cp_model
+
+    from ntm_sched.engine.solve import make_solver
+
+    p = relaxation.problem
+    ls, le = relaxation.latest(deadlines)
+    if any(relaxation.es[t] > ls[t] or relaxation.ee[t] > le[t] for t in ls):
+        return 0  # the held deadlines are refuted: nothing to bound
+    m = cp_model.CpModel()
+    start, end = {}, {}
+    for t in p.tasks:
+        start[t.id] = m.new_int_var(relaxation.es[t.id], max(relaxation.es[t.id], ls[t.id]), f"s{t.id}")
+        end[t.id] = m.new_int_var(relaxation.ee[t.id], max(relaxation.ee[t.id], le[t.id]), f"e{t.id}")
+        m.add(end[t.id] >= start[t.id] + relaxation._dmin[t.id])
+        if t.fixed_start is not None:
+            m.add(start[t.id] == t.fixed_start)
+    for pr in p.precedences:
+        m.add(start[pr.succ] >= (end[pr.pred] if pr.kind == "FS" else start[pr.pred]) + pr.lag)
+    o = p.objective
+    terms = []
+    for t in p.tasks:
+        if t.due is None or t.due_hard or t.id in deadlines or not (t.tardiness_weight or t.late_weight):
+            continue
+        late = m.new_int_var(0, p.horizon, f"late{t.id}")
+        m.add(late >= end[t.id] - int(t.due))
+        least = relaxation.least_delay(deadlines, t.id, int(t.due))  # true of every schedule: kept here
+        if 0 < least < NEVER:
+            m.add(end[t.id] >= int(t.due) + least)
+        if o.tardiness * t.tardiness_weight:
+            terms.append(o.tardiness * t.tardiness_weight * late)
+        if o.late_count * t.late_weight:
+            flag = m.new_bool_var(f"isl{t.id}")
+            m.add(end[t.id] <= int(t.due)).only_enforce_if(~flag)
+            terms.append(o.late_count * t.late_weight * flag)
+    if not terms:
+        return 0
+    limited = {s.name: s for s in p.sources if not s.unlimited}
+    dates = sorted({tr.time - 1 for s in limited.values() for tr in s.tranches if tr.time > 0}
+                   | {a - 1 for a in relaxation._unlimited.values() if a > 0})
+    groups = sorted({frozenset(x for x in srcs if x in limited) for _, srcs in relaxation._money.values()},
+                    key=sorted)
+    groups.append(frozenset(limited))
+    by: dict[tuple[str, int, str], cp_model.IntVar] = {}
+
+    def paid_by(tid: str, tau: int, which: str) -> cp_model.IntVar:
+        key = (tid, tau, which)
+        if key not in by:
+            b = m.new_bool_var(f"{which}{tid}@{tau}")
+            var = start[tid] if which == "s" else end[tid]
+            m.add(var <= tau).only_enforce_if(b)
+            m.add(var > tau).only_enforce_if(~b)
+            by[key] = b
+        return by[key]
+
+    for tau in dates:
+        for g in set(groups):
+            if not g:
+                continue
+            released = sum(limited[x].released_by(tau) for x in g)
+            expr = []
+            for tid, (task, srcs) in relaxation._money.items():
+                if not set(srcs) <= g | set(relaxation._unlimited):
+                    continue  # another limited source may pay it
+                if any(relaxation._unlimited[x] <= tau for x in srcs if x in relaxation._unlimited):
+                    continue  # an unlimited source may pay it by then
+                cost = relaxation._least_cost(tid, le[tid])
+                adv = p.advance_of(task, cost)
+                if adv and relaxation.es[tid] <= tau:
+                    expr.append(adv * paid_by(tid, tau, "s"))
+                if cost - adv and relaxation.ee[tid] <= tau:
+                    expr.append((cost - adv) * paid_by(tid, tau, "e"))
+            if expr:
+                m.add(sum(expr) <= released)
+    m.minimize(sum(terms))
+    solver = make_solver(time_limit, 1, seed, False)
+    st = solver.solve(m)
+    if st == cp_model.INFEASIBLE:
+        return 0  # the relaxation has no solution: the held deadlines have none either; claim nothing here
+    if st not in (cp_model.OPTIMAL, cp_model.FEASIBLE, cp_model.UNKNOWN):
+        return 0
+    return max(0, int(math.ceil(solver.best_objective_bound - 1e-6)))

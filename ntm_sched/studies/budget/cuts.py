@@ -26,6 +26,7 @@ from ntm_sched.domain.verify import INVALID_STATUS, verify_result
 from ntm_sched.engine import SolveOptions
 from ntm_sched.engine.groups import FEASIBLE, GroupSearch, LevelAnswer, Question
 from ntm_sched.engine.heuristic import lateness_value
+from ntm_sched.engine.relaxation import joint_lateness_bound
 from ntm_sched.engine.stop import StopFlag, stopping
 from ntm_sched.errors import Cancelled
 from ntm_sched.i18n import label
@@ -52,6 +53,10 @@ SET_CHOICE = ("of several largest sets the one shown is the first in the plan's 
 """How the set shown is chosen when several sets of communes share the largest size."""
 
 PROVEN, UNSETTLED_SETS = "proven", "unsettled"
+
+JOINT_BOUND_TIME = 6.0
+"""Seconds of CP-SAT on the relaxation that bounds the others' lateness (:func:`joint_lateness_bound`; 1-6 s to
+optimality on the shipped plan's levels)."""
 
 CANONICAL_WALL = 15.0
 """Wall-clock cap (s) of the canonical search of each level's schedule: the level's time goal is 60 s; the
@@ -246,7 +251,7 @@ CUTS_COLUMNS = [
 district as ``DISTRICT``), ``on_time_names`` their names; ``other_largest`` the other sets of that size
 (names, ``|`` between sets); ``unsettled_sets`` the sets left open; ``status``/``lateness``/``bound``/``gap``
 the lateness of the others with the set held (step 2; ``bound`` the larger of the solve's and
-:meth:`~ntm_sched.engine.relaxation.Relaxation.lateness_bound`'s, ``status`` ``OPTIMAL`` only when the solve
+:func:`~ntm_sched.engine.relaxation.joint_lateness_bound`'s, ``status`` ``OPTIMAL`` only when the solve
 proved every tier); ``late_detail`` each late commune with its days
 late and first missed milestone (``late_detail_codes``: ``code:days:milestone;...``);
 ``missing_by_month`` money the plan lacks by month (``2021-01: 1234; ...``); ``late_causes``
@@ -305,9 +310,9 @@ def _level_row(level_plan: Plan, model: NtmModel, gs: GroupSearch, ans: LevelAns
         return row
     value = float(lateness_value(problem, res.solution))
     bound = tier.bound if tier is not None else None
-    # the relaxations' bound (each other milestone's least delay with the set held, summed): often above the
+    # the relaxation's bound (the late milestones together against the money, no agencies): often above the
     # solve's, whose bound ignores most of the money
-    own = gs.relaxation(ans.level).lateness_bound(gs.deadlines(chosen))
+    own = joint_lateness_bound(gs.relaxation(ans.level), gs.deadlines(chosen), JOINT_BOUND_TIME, opts.seed)
     bound = own if bound is None else max(float(bound), float(own))
     gap = None if bound is None else (0.0 if value == 0 else max(0.0, (value - bound) / value))
     status = pr.status
