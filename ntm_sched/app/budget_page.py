@@ -90,7 +90,9 @@ class BudgetPage:
         self.cuts_bar.add_class("ntm-cuts-progress")
         self.cuts_status = w.HTML()
         self.cuts_status.add_class("ntm-cuts-status")
-        self.cuts_cancel = w.Button(description=L("b_cancel"), button_style="warning", disabled=True)
+        # shown only while a run is in progress (nothing to cancel before the first run, nor after one)
+        self.cuts_cancel = w.Button(description=L("b_cancel"), button_style="warning", disabled=True,
+                                    layout=w.Layout(display="none"))
         self.cuts_cancel.add_class("ntm-cuts-cancel")
         self.cuts_cancel.on_click(lambda _: self._stop.set() if self._stop is not None else None)
         self._stop: StopFlag | None = None
@@ -149,6 +151,7 @@ class BudgetPage:
             button.disabled = True
             self._stop = StopFlag()
             self.cuts_cancel.disabled = False
+            self.cuts_cancel.layout.display = None
             self.cuts_bar.max, self.cuts_bar.value = 2 * len(levels), 0
             self.cuts_bar.layout.visibility = "visible"
             out.value = f'<p class="ntm-note">{view.esc(label("b_working", self.lang))}</p>'
@@ -166,6 +169,7 @@ class BudgetPage:
                 finally:
                     button.disabled = False
                     self.cuts_cancel.disabled = True
+                    self.cuts_cancel.layout.display = "none"
                     self.cuts_bar.layout.visibility = "hidden"
 
             self.cuts_thread = threading.Thread(target=work, name="ntm-budget-cuts", daemon=True)
@@ -202,8 +206,9 @@ class BudgetPage:
 
     def show_progress(self, p: Any) -> None:
         """A :class:`~ntm_sched.studies.budget.cuts.CutsProgress` on the page: bar, level k of n, phase, time."""
-        step = {"search": 0, "solve": 1, "done": 2}[p.phase]
-        self.cuts_bar.value = min(self.cuts_bar.max, 2 * (p.level_index - 1) + step)
+        # every level's set search first, then every level's solve: n + n steps
+        step = {"search": p.level_index - 1, "solve": p.levels + p.level_index - 1, "done": p.levels + p.level_index}
+        self.cuts_bar.value = min(self.cuts_bar.max, step[p.phase])
         self.cuts_status.value = '<p class="ntm-note">' + view.esc(label(
             "b_cuts_progress", self.lang, k=p.level_index, n=p.levels, level=round(100 * p.level),
             phase=label(f"b_phase_{p.phase}", self.lang), questions=p.questions,

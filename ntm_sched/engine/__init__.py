@@ -26,7 +26,10 @@ precedences, modes and calendars alone (no resources, no money, no CP-SAT): what
 
 :class:`ntm_sched.engine.groups.GroupSearch` asks which groups of deadlines can be met together:
 the largest sets, searched exactly across a chain of problems that differ only in money (each set
-a feasibility question settled by a checked schedule or a CP-SAT proof, or said unsettled).
+a feasibility question settled by a checked schedule, a relaxation's proof or a CP-SAT proof, or said
+unsettled). :class:`ntm_sched.engine.relaxation.Relaxation` refutes a set of hard deadlines in
+milliseconds (earliest dates against latest ones; the money the deadlines force against what the
+sources can have released by then, a max-flow) and bounds the lateness of the other due dates.
 :class:`ntm_sched.engine.stop.StopFlag` stops every CP-SAT search started while it is current.
 
 :func:`check` verifies any :class:`Solution` without CP-SAT; :func:`read_psplib`

@@ -140,5 +140,7 @@ def test_move_a_slider_solve_and_see_what_changed(app_url, browser, screenshots)
     # the finance office's tab: forms with names, no code
     page.get_by_text("Ngân sách (Phòng Tài chính)").click()
     page.wait_for_selector(".ntm-budget-evaluate", timeout=10_000)
+    assert page.locator(".ntm-budget-cuts").is_visible()
+    assert not page.locator(".ntm-cuts-cancel").is_visible()  # no Cancel (Dừng) before any run has started
     page.screenshot(path=str(screenshots / "app-7-budget-tab.png"), full_page=False)
     page.close()

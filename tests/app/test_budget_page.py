@@ -166,8 +166,10 @@ def test_cuts_say_what_they_do_can_be_cancelled_and_download_as_xlsx(plan, tmp_p
     monkeypatch.setattr(bp.budget, "budget_cuts", fake_cuts)
     page.levels.value = "100, 80"
     button = [b for b in _buttons(page.widget) if "ntm-budget-cuts" in b._dom_classes][0]
+    assert page.cuts_cancel.layout.display == "none"  # nothing to cancel before a run
     button.click()
     assert started.wait(10)
+    assert page.cuts_cancel.layout.display != "none"
     assert page.cuts_bar.max == 4 and page.cuts_bar.layout.visibility == "visible"
     assert "Mức 1/2 (100 %)" in page.cuts_status.value and "3 câu hỏi" in page.cuts_status.value
     assert not page.cuts_cancel.disabled
@@ -175,6 +177,7 @@ def test_cuts_say_what_they_do_can_be_cancelled_and_download_as_xlsx(plan, tmp_p
     release.set()
     page.cuts_thread.join(10)
     assert "Đã dừng theo yêu cầu" in page.answers["cuts"].value and page.cuts_cancel.disabled
+    assert page.cuts_cancel.layout.display == "none"
     assert page.downloads["cuts"].value == ""
     started.clear()
     release.clear()

@@ -172,3 +172,27 @@ def test_a_chain_that_is_not_nested_is_refused():
         check_nested([scaled_tranches(problem, 0.5), problem])
     with pytest.raises(ProblemError, match="unknown task"):
         GroupSearch([problem], {"x": ("nope",)})
+
+
+def test_the_concerned_tasks_model_and_its_fallback_to_the_whole_problem(monkeypatch):
+    """A question is asked on the held tasks and their predecessors (a relaxation); when its schedule cannot be
+    completed (here: the schedule generation scheme made to fail), the whole problem is asked. Answers as brute
+    force, every schedule checked on the whole problem."""
+    import ntm_sched.engine.groups as G
+
+    problem, groups = money_problem(2)
+    probs = chain(problem)
+    gs = GroupSearch(probs, groups, question_time=10, workers=2, seed=0)
+    reduced = gs.reduced(0, frozenset({"a"}))
+    assert {t.id for t in reduced.tasks} == set(groups["a"]) and reduced.horizon <= problem.horizon
+    assert all(t.due_hard for t in reduced.tasks)
+    monkeypatch.setattr(G, "money_sgs", lambda *a, **k: None)
+    seen = set()
+    for c in itertools.chain.from_iterable(itertools.combinations(sorted(groups), n) for n in (1, 2)):
+        answer, sol = gs.ask(0, frozenset(c))
+        assert answer != UNSETTLED
+        assert (answer == FEASIBLE) == plain_feasible(probs[0], {t for g in c for t in groups[g]}), c
+        seen.add(gs.questions[-1].how)
+        if answer == FEASIBLE:
+            assert sol is not None and check(probs[0], sol).ok
+    assert "asked (whole)" in seen

@@ -26,6 +26,7 @@ from ntm_sched.domain.verify import INVALID_STATUS, verify_result
 from ntm_sched.engine import SolveOptions
 from ntm_sched.engine.groups import FEASIBLE, GroupSearch, LevelAnswer, Question
 from ntm_sched.engine.heuristic import lateness_value
+from ntm_sched.engine.relaxation import joint_lateness_bound
 from ntm_sched.engine.stop import StopFlag, stopping
 from ntm_sched.errors import Cancelled
 from ntm_sched.i18n import current_lang, label
@@ -53,6 +54,10 @@ SET_CHOICE = ("of several largest sets the one shown is the first in the plan's 
 
 PROVEN, UNSETTLED_SETS = "proven", "unsettled"
 
+JOINT_BOUND_TIME = 6.0
+"""Seconds of CP-SAT on the relaxation that bounds the others' lateness (:func:`joint_lateness_bound`; 1-6 s to
+optimality on the shipped plan's levels)."""
+
 CANONICAL_WALL = 15.0
 """Wall-clock cap (s) of the canonical search of each level's schedule: the level's time goal is 60 s; the
 canonical search stops on its deterministic work limit well before on an idle machine, and a cut says so
@@ -71,7 +76,8 @@ class CutsProgress:
         Its share of the money.
     phase
         ``"search"`` (which communes can make it), ``"solve"`` (lateness of the others, cost and dates)
-        or ``"done"``.
+        or ``"done"``. Every level is searched first (richest first, then once more for a level left
+        unsettled), then every level is solved.
     questions
         Feasibility questions answered so far at this level.
     elapsed_s
@@ -117,7 +123,8 @@ def budget_cuts(plan: Plan, levels: Sequence[float] = DEFAULT_LEVELS, options: S
     1. **Which communes can make it.** The largest sets of communes (and the district) that can meet
        every targeted milestone of their chain together (:func:`cut_groups`), searched exactly over
        sets by :class:`~ntm_sched.engine.groups.GroupSearch`: each set is a feasibility question the
-       engine settles with a checked schedule or a CP-SAT proof, or reports unsettled (never guessed).
+       engine settles with a checked schedule, a relaxation's proof (:mod:`ntm_sched.engine.relaxation`:
+       earliest dates, money released in time) or a CP-SAT proof, or reports unsettled (never guessed).
        The levels form a nested chain (less money releases less by every date), so a set infeasible
        at a level is infeasible at every lower level and a schedule of a lower level is re-checked
        and reused at every higher one. ``set_status`` is ``proven`` when every set of that size or
@@ -128,7 +135,10 @@ def budget_cuts(plan: Plan, levels: Sequence[float] = DEFAULT_LEVELS, options: S
     3. **Money, cost and dates** as in every solve (the engine's later tiers, canonical schedule).
 
     Time per level: ``search_time`` seconds for step 1 (each question at most ``question_time``,
-    the unsettled ones retried with twice the time while it lasts), ``options.time_limit`` for steps
+    the unsettled ones retried with twice the time while it lasts), plus what the richer levels left
+    (at most ``search_time`` more); once every level is searched, the levels left unsettled are searched
+    again with the time left (at most ``search_time`` each), the poorer levels' schedules and infeasible
+    sets then known. Step 1 runs at every level before steps 2 and 3. ``options.time_limit`` for steps
     2 and 3 (one lexicographic solve, hinted with the set's schedule). The horizon is the plan's extended
     by ``horizon_extension_days`` (the works outside the set need only to finish: the question is about
     the dated milestones), the same for every level and every run; when not even then a schedule is
@@ -189,19 +199,41 @@ def budget_cuts(plan: Plan, levels: Sequence[float] = DEFAULT_LEVELS, options: S
             horizon = horizon + dt.timedelta(days=horizon_extension_days)
         if search is not None:
             search.append(gs)
-        rows: list[dict[str, Any]] = []
+        # step 1 at every level, richest first; a level that settles early leaves its time to the next one
+        answers: list[LevelAnswer] = []
+        spent: list[float] = []
+        pool = 0.0
         for k, level in enumerate(lv):
             if _stopped(stop):
                 raise Cancelled(f"budget cuts cancelled at level {level:g} ({k + 1} of {len(lv)})")
             counter["k"], counter["n"] = k, 0
             tell(k, "search", 0)
+            budget = search_time + min(pool, search_time)
             t0 = time.perf_counter()
-            ans = gs.largest(k, time_budget=search_time)
-            search_s = time.perf_counter() - t0
+            answers.append(gs.largest(k, time_budget=budget))
+            spent.append(time.perf_counter() - t0)
+            pool += search_time - spent[-1]
+        # a second pass over the levels left unsettled, with the time the others left: the poorer levels'
+        # schedules (re-checked here) and infeasible sets (carried) are known now
+        for k in range(len(lv)):
+            if answers[k].proven or pool < 1.0 or _stopped(stop):
+                continue
+            counter["k"], counter["n"] = k, len(answers[k].questions)
+            tell(k, "search", counter["n"])
+            t0 = time.perf_counter()
+            again = gs.largest(k, time_budget=min(pool, search_time))
+            took = time.perf_counter() - t0
+            pool -= took
+            spent[k] += took
+            again.questions = answers[k].questions + again.questions
+            answers[k] = again
+        rows: list[dict[str, Any]] = []
+        for k, level in enumerate(lv):
             if _stopped(stop):
                 raise Cancelled(f"budget cuts cancelled at level {level:g} ({k + 1} of {len(lv)})")
+            counter["k"], counter["n"] = k, len(answers[k].questions)
             tell(k, "solve", counter["n"])
-            rows.append(_level_row(plans[k], models[k], gs, ans, level, horizon, names, opts, search_s))
+            rows.append(_level_row(plans[k], models[k], gs, answers[k], level, horizon, names, opts, spent[k]))
             tell(k, "done", counter["n"])
     return pd.DataFrame(rows, columns=CUTS_COLUMNS).reset_index(drop=True)
 
@@ -218,7 +250,9 @@ CUTS_COLUMNS = [
 ``set_status`` ``proven`` | ``unsettled``; ``on_time_set`` the codes of the set shown (``;``, the
 district as ``DISTRICT``), ``on_time_names`` their names; ``other_largest`` the other sets of that size
 (names, ``|`` between sets); ``unsettled_sets`` the sets left open; ``status``/``lateness``/``bound``/``gap``
-the lateness of the others with the set held (step 2); ``late_detail`` each late commune with its days
+the lateness of the others with the set held (step 2; ``bound`` the larger of the solve's and
+:func:`~ntm_sched.engine.relaxation.joint_lateness_bound`'s, ``status`` ``OPTIMAL`` only when the solve
+proved every tier); ``late_detail`` each late commune with its days
 late and first missed milestone (``late_detail_codes``: ``code:days:milestone;...``);
 ``missing_by_month`` money the plan lacks by month (``2021-01: 1234; ...``); ``late_causes``
 ``code:cause;...`` per late commune, ``out_of_reach`` when no money could make it on time under the
@@ -276,11 +310,17 @@ def _level_row(level_plan: Plan, model: NtmModel, gs: GroupSearch, ans: LevelAns
         return row
     value = float(lateness_value(problem, res.solution))
     bound = tier.bound if tier is not None else None
+    # the relaxation's bound (the late milestones together against the money, no agencies): often above the
+    # solve's, whose bound ignores most of the money
+    own = joint_lateness_bound(gs.relaxation(ans.level), gs.deadlines(chosen), JOINT_BOUND_TIME, opts.seed)
+    bound = own if bound is None else max(float(bound), float(own))
     gap = None if bound is None else (0.0 if value == 0 else max(0.0, (value - bound) / value))
     status = pr.status
     if status == "OPTIMAL" and gap:
         status = "FEASIBLE"
     findings = list(pr.summary.get("verifier_findings") or [])
+    if own > value:  # a lower bound above a checked schedule's value: the relaxation would be wrong
+        findings.append(f"the relaxation's lateness bound {own} is above the schedule's {value:g}")
     met = gs.met(res.solution)
     if not chosen <= met:
         findings.append(f"the schedule misses a milestone of the set held: {sorted(chosen - met)}")
