@@ -52,26 +52,24 @@ is meant for a few groups.
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 
-from ortools.sat.python import cp_model
-
-from ntm_sched.engine.builder import build_model
 from ntm_sched.engine.checker import check
+from ntm_sched.engine.group_questions import (  # noqa: F401 - the answers and records, re-exported
+    FEASIBLE,
+    INFEASIBLE,
+    UNSETTLED,
+    LevelAnswer,
+    Question,
+    QuestionAsker,
+)
 from ntm_sched.engine.heuristic import money_sgs
 from ntm_sched.engine.options import SolveOptions
-from ntm_sched.engine.problem import Objective, Problem, ProblemError
+from ntm_sched.engine.problem import Problem, ProblemError
 from ntm_sched.engine.relaxation import Relaxation
 from ntm_sched.engine.result import Solution
-from ntm_sched.engine.solve import make_solver
 from ntm_sched.engine.stop import stop_requested
-
-FEASIBLE, INFEASIBLE, UNSETTLED = "feasible", "infeasible", "unsettled"
-"""The three answers of a feasibility question."""
 
 TOP_DOWN_GROUPS = 12
 """Up to this many groups the largest sets are searched from the top (every set the relaxations do not refute,
@@ -106,60 +104,7 @@ def check_nested(problems: Sequence[Problem]) -> None:
                                        f"{k + 1} ({rb}) than in problem {k} ({ra}): the chain is not nested")
 
 
-@dataclass
-class Question:
-    """One feasibility question and its answer (for logs, tables and benchmarks)."""
-
-    level: int
-    groups: frozenset[str]
-    answer: str
-    how: str
-    """``asked`` (CP-SAT), ``heuristic`` (a checked schedule generation scheme), ``known`` (a checked
-    schedule of this or a poorer problem meets it), ``carried`` (a subset infeasible here or in a
-    richer problem), ``earliest dates`` / ``money relaxation`` (refuted by
-    :mod:`ntm_sched.engine.relaxation` in milliseconds), ``not asked`` (budget spent or stopped)."""
-    seconds: float = 0.0
-
-
-@dataclass
-class LevelAnswer:
-    """The largest feasible sets of groups of one problem of the chain.
-
-    Attributes
-    ----------
-    level
-        Index of the problem in the chain.
-    size
-        The largest number of groups met together by a schedule found (``None``: not even the
-        empty set was shown feasible).
-    largest
-        Every feasible set of that size found, sorted.
-    solutions
-        A checked schedule of the problem per set of :attr:`largest`.
-    unsettled
-        Sets of that size or larger left unsettled (a larger set may be feasible; another set of
-        that size may be feasible too).
-    questions
-        Every question asked or answered from what was known, in order.
-    seconds
-        Wall time of the search at this level.
-    """
-
-    level: int
-    size: int | None
-    largest: list[frozenset[str]]
-    solutions: dict[frozenset[str], Solution]
-    unsettled: list[frozenset[str]]
-    questions: list[Question] = field(default_factory=list)
-    seconds: float = 0.0
-
-    @property
-    def proven(self) -> bool:
-        """Every set of the size found and larger is settled: the size and the list are exact."""
-        return self.size is not None and not self.unsettled
-
-
-class GroupSearch:
+class GroupSearch(QuestionAsker):
     """Feasibility of sets of deadline groups across a nested chain of problems, with caching.
 
     Parameters
@@ -311,155 +256,6 @@ class GroupSearch:
         self.questions.append(q)
         if self._progress is not None:
             self._progress(q)
-
-    def _variant(self, level: int, s: frozenset[str], hard: bool) -> Problem:
-        """The level's problem with only the deadlines of ``s`` (hard, or soft with weight 1), others dropped."""
-        held = {t for g in s for t in self.groups[g]}
-        tasks = []
-        for t in self.problems[level].tasks:
-            if t.id in held:
-                tasks.append(dataclasses.replace(t, due_hard=hard, late_weight=0 if hard else 1,
-                                                 tardiness_weight=0 if hard else 1))
-            elif t.due is not None:
-                tasks.append(dataclasses.replace(t, due=None, due_hard=False, late_weight=0, tardiness_weight=0))
-            else:
-                tasks.append(t)
-        obj = Objective(tardiness=0 if hard else 1, late_count=0 if hard else 1, cost=0, extra_funding=0, makespan=0)
-        return dataclasses.replace(self.problems[level], tasks=tuple(tasks), objective=obj)
-
-    def _decide(self, level: int, s: frozenset[str], limit: float) -> tuple[str, Solution | None, str]:
-        """Race a CP-SAT search on the hard deadlines of ``s`` (one worker, in a thread) against randomised
-        money-aware schedule generation (this thread) until one settles the question or ``limit`` is spent."""
-        problem = self.problems[level]
-        soft = self._variant(level, s, False)
-        t0 = time.perf_counter()
-
-        def heuristic(k: int) -> Solution | None:
-            """The ``k``-th variant of the schedule generation scheme: plain orders first, then perturbed ones;
-            faster modes first (they often meet a deadline the normal modes miss by days)."""
-            noise = 0 if k < 3 else 30
-            accelerate = (1.0, 0.0, 0.5)[k % 3]
-            sol = money_sgs(soft, seed=self.seed * 1000 + k, noise=noise, accelerate=accelerate)
-            if sol is not None and self._lateness(s, sol) == 0 and check(problem, sol).ok:
-                return sol
-            return None
-
-        first = heuristic(0)  # settles most feasible questions in a fraction of a second, before any model is built
-        if first is not None:
-            return FEASIBLE, first, "heuristic (1 try)"
-        reduced = self.reduced(level, s)
-        bm = build_model(reduced)
-        bm.model.clear_objective()
-        solver = make_solver(max(1e-4, limit - (time.perf_counter() - t0)), 1, self.seed, False)
-
-        def run_hard() -> tuple[str, Solution | None]:
-            st = solver.solve(bm.model)
-            if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                return FEASIBLE, self.complete(level, s, bm.solution_from(solver))
-            return (INFEASIBLE if st == cp_model.INFEASIBLE else UNSETTLED), None
-
-        if self.workers < 2:  # one thread: the heuristic's first tries, then CP-SAT
-            for k in range(1, 3):
-                sol = heuristic(k)
-                if sol is not None:
-                    return FEASIBLE, sol, "heuristic"
-            solver.parameters.max_time_in_seconds = max(1e-4, limit - (time.perf_counter() - t0))
-            answer, sol = run_hard()
-            if answer == FEASIBLE and sol is None:
-                return self._whole(level, s, limit - (time.perf_counter() - t0))
-            return self._checked(problem, s, answer, sol, "asked (hard)")
-        with ThreadPoolExecutor(1) as pool:
-            fut = pool.submit(run_hard)
-            k = 1
-            found: Solution | None = None
-            while not fut.done() and time.perf_counter() - t0 < limit and not self.stopped():
-                found = heuristic(k)
-                k += 1
-                if found is not None:
-                    break
-            while not fut.done():
-                solver.stop_search()  # again on every pass: a stop asked before the solve began is lost
-                time.sleep(0.02)
-            answer, sol = fut.result()
-        if found is not None:
-            return FEASIBLE, found, f"heuristic ({k} tries)"
-        if answer == FEASIBLE and sol is None:
-            return self._whole(level, s, limit - (time.perf_counter() - t0))
-        return self._checked(problem, s, answer, sol, "asked (hard)")
-
-    def _whole(self, level: int, s: frozenset[str], seconds: float) -> tuple[str, Solution | None, str]:
-        """The question on the whole problem (CP-SAT, one worker) when a schedule of the concerned tasks could not be
-        completed (the other tasks did not fit after it): what is left of the question's time."""
-        if seconds <= 0.2 or self.stopped():
-            return UNSETTLED, None, "asked (hard): the concerned tasks' schedule could not be completed"
-        bm = build_model(self._variant(level, s, True))
-        bm.model.clear_objective()
-        solver = make_solver(seconds, 1, self.seed, False)
-        st = solver.solve(bm.model)
-        if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return self._checked(self.problems[level], s, FEASIBLE, bm.solution_from(solver), "asked (whole)")
-        return (INFEASIBLE if st == cp_model.INFEASIBLE else UNSETTLED), None, "asked (whole)"
-
-    def reduced(self, level: int, s: frozenset[str]) -> Problem:
-        """The question about ``s`` on the tasks it concerns: the held tasks and every task preceding them, their
-        deadlines hard, the horizon the latest end any of them can have (:meth:`Relaxation.latest`).
-
-        A relaxation of the question: every schedule of ``problems[level]`` meeting the deadlines of ``s``,
-        restricted to these tasks (their resources, budgets and payments), is a schedule of this problem (the
-        tasks dropped only used resources and money, and no precedence leads from them to a task kept). So
-        ``INFEASIBLE`` here is a proof for the whole problem; a schedule found here is completed by
-        :meth:`complete` and checked on the whole problem before it answers anything. CP-SAT answers the
-        smaller model several times faster (on the shipped plan about a third of the tasks for four communes,
-        a horizon of months instead of years)."""
-        hard = self._variant(level, s, True)
-        d = self.deadlines(s)
-        preds: dict[str, list[str]] = {}
-        for p in hard.precedences:
-            preds.setdefault(p.succ, []).append(p.pred)
-        keep = set(d)
-        stack = list(d)
-        while stack:
-            for q in preds.get(stack.pop(), []):
-                if q not in keep:
-                    keep.add(q)
-                    stack.append(q)
-        _, le = self.relaxation(level).latest(d)
-        horizon = max(0, max(le[t] for t in keep)) if keep else 0
-        return dataclasses.replace(
-            hard, tasks=tuple(t for t in hard.tasks if t.id in keep),
-            precedences=tuple(p for p in hard.precedences if p.pred in keep and p.succ in keep),
-            horizon=min(hard.horizon, horizon),
-            reference_starts={k: v for k, v in hard.reference_starts.items() if k in keep})
-
-    def complete(self, level: int, s: frozenset[str], part: Solution) -> Solution | None:
-        """A schedule of ``problems[level]`` that keeps ``part`` (a schedule of :meth:`reduced`) as it is and places
-        every other task after it by the money-aware schedule generation scheme; ``None`` when that fails (the
-        caller then asks the whole problem). Checked by the caller."""
-        soft = self._variant(level, s, False)
-        pinned = dataclasses.replace(soft, tasks=tuple(
-            dataclasses.replace(t, fixed_start=part.tasks[t.id].start, modes=(t.modes[part.tasks[t.id].mode],))
-            if t.id in part.tasks else t for t in soft.tasks))
-        sol = money_sgs(pinned, seed=self.seed)
-        if sol is None:
-            return None
-        modes = {tid: ts.mode for tid, ts in part.tasks.items()}
-        return Solution({tid: dataclasses.replace(ts, mode=modes.get(tid, ts.mode)) for tid, ts in sol.tasks.items()},
-                        sol.payments)
-
-    def _checked(self, problem: Problem, s: frozenset[str], answer: str, sol: Solution | None,
-                 how: str) -> tuple[str, Solution | None, str]:
-        """A CP-SAT answer, its schedule checked (a schedule the checker rejects, or none completed, settles
-        nothing)."""
-        if answer == FEASIBLE:
-            if sol is None:
-                return UNSETTLED, None, f"{how}: the schedule of the concerned tasks could not be completed"
-            if not check(problem, sol).ok or self._lateness(s, sol) != 0:
-                return UNSETTLED, None, f"{how}: schedule rejected by the checker"
-        return answer, sol, how
-
-    def _lateness(self, s: frozenset[str], sol: Solution) -> int:
-        """Periods late summed over the deadlines of ``s`` in ``sol``."""
-        return sum(max(0, sol.tasks[t].end - self._due[t]) for g in s for t in self.groups[g])
 
     # ------------------------------------------------------------------ the largest sets
     def largest(self, level: int, time_budget: float | None = None) -> LevelAnswer:

@@ -178,7 +178,7 @@ def test_the_concerned_tasks_model_and_its_fallback_to_the_whole_problem(monkeyp
     """A question is asked on the held tasks and their predecessors (a relaxation); when its schedule cannot be
     completed (here: the schedule generation scheme made to fail), the whole problem is asked. Answers as brute
     force, every schedule checked on the whole problem."""
-    import ntm_sched.engine.groups as G
+    import ntm_sched.engine.group_questions as G  # where a question is answered
 
     problem, groups = money_problem(2)
     probs = chain(problem)
