@@ -24,7 +24,7 @@ workers, ``--jobs``, the scheduler and the machine's load do not change it. When
 proven optimal, those values are unique and so is the answer; when a tier was not proven, its
 value (and so every detail below it) may differ between runs, and :class:`Canonical` says so.
 
-What it costs is measured in ``benchmarks/canonical.py`` (about 1 s on the base plan).
+What it costs is measured in ``benchmarks/canonical.py`` (about 2 s on the base plan, the last tier included).
 """
 
 from __future__ import annotations

@@ -279,8 +279,8 @@ def _reverse_topological(ids: list[str], problem: Problem) -> list[str] | None:
     return order[::-1]
 
 
-def joint_lateness_bound(relaxation: Relaxation, deadlines: Mapping[str, int], time_limit: float = 10.0,
-                         seed: int = 0) -> int:
+def joint_lateness_bound(relaxation: Relaxation, deadlines: Mapping[str, int], time_limit: float,
+                         seed: int | None = None) -> int:
     """A lower bound of the lateness tier of every schedule meeting ``deadlines`` hard, the late tasks taken
     together: CP-SAT's proven bound on a relaxation of the problem.
 
@@ -371,7 +371,9 @@ def joint_lateness_bound(relaxation: Relaxation, deadlines: Mapping[str, int], t
             if expr:
                 m.add(sum(expr) <= released)
     m.minimize(sum(terms))
-    solver = make_solver(time_limit, 1, seed, False)
+    from ntm_sched.engine.options import SolveOptions
+
+    solver = make_solver(time_limit, 1, SolveOptions().with_(seed=seed).seed, False)  # the one home of the default
     st = solver.solve(m)
     if st == cp_model.INFEASIBLE:
         return 0  # the relaxation has no solution: the held deadlines have none either; claim nothing here
