@@ -375,15 +375,7 @@ class GroupSearch(QuestionAsker):
         size ``k`` is infeasible. Returns the largest size with a feasible set, those sets with schedules, and the
         sets of that size or larger left unsettled."""
         def settle(s: frozenset[str]) -> tuple[str, Solution | None]:
-            got = self.known(level, s)
-            if got is not None:
-                return got
-            if (level, s) in self._unsettled and self._unsettled[(level, s)] >= limit:
-                return UNSETTLED, None  # already tried this long in this search
-            if left() <= 0.2 or self.stopped():
-                self._log(Question(level, s, UNSETTLED, "not asked", 0.0))
-                return UNSETTLED, None
-            return self.ask(level, s, min(limit, max(0.2, left())))
+            return self._settle(level, s, limit, left)
 
         answer, sol = settle(frozenset())
         if answer != FEASIBLE:
