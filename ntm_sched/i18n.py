@@ -694,6 +694,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "pv_month": ("Tháng", "Month"), "pv_total": ("Tổng", "Total"), "pv_source": ("Nguồn vốn", "Source"),
     "pv_session_load": ("Số hồ sơ mỗi phiên so với sức chứa", "Dossiers per session against capacity"),
     "pv_what": ("Vì sao", "Why"),
+    "app_tab_province": ("Tỉnh (huyện, phiên họp, vốn)", "Province (districts, sessions, money)"),
+    "pv_yes": ("đúng hạn", "on time"), "pv_no": ("trễ hạn", "late"), "pv_is_on_time": ("Tiến độ", "On time?"),
+    "pv_recognition": ("Ngày công nhận (lịch)", "Recognition (scheduled)"),
+    "pv_target": ("Mục tiêu công nhận", "Recognition target"), "pv_cause": ("Nguyên nhân trễ", "Why late"),
+    "pv_commune_rows": ("Các xã của huyện: đúng hạn và trễ hạn", "The district's communes: on time and late"),
+    "pv_money_own": ("Vốn theo nguồn và tháng của huyện", "The district's money by source and month"),
+    "pv_back": ("← Báo cáo cấp tỉnh", "← Province report"),
+    "pv_district_note": ("Kế hoạch riêng của huyện: tỉnh chỉ gồm các xã của huyện này, nên phiên họp và vốn "
+                         "dùng chung không bị các huyện khác chiếm; ngày có thể sớm hơn trong báo cáo cấp tỉnh.",
+                         "The district's own plan: the province holding only this district's communes, so no other "
+                         "district takes the shared sessions and money; dates may be earlier than in the province "
+                         "report."),
     "pv_no_schedule": ("Không có lịch: các bảng dưới đây trống.", "No schedule: the tables below are empty."),
     # domain: infeasibility explained
     "x_resource": ("năng lực của {name}", "capacity of {name}"),

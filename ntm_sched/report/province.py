@@ -1,15 +1,17 @@
-"""The province report's tables and figures, computed once from a solved province plan.
+"""The province report's tables, computed once from a solved province plan.
 
 A province plan (README, "A province") has districts, communes in them and a provincial appraisal
-council sitting in sessions. :func:`build_province_context` loads one (restricted to one district
-for a district's own report), solves it and computes:
+council sitting in sessions. :func:`ntm_sched.report.province_context.build_province_context` loads
+one (restricted to one district for a district's own report, :func:`district_plan`), solves it
+and computes with this module:
 
 - :func:`district_table`: per district, its communes on time and the late ones with their cause,
   and a relative link to the district's own report (made by the same batch run);
 - :func:`session_plan`: the council's sessions that take a dossier (which communes; full ones flagged;
   how many communes were pushed past a session because it was full);
 - :func:`tightest_sessions`: the three with the least spare capacity (then the most waiting);
-- :func:`money_by_month`: money paid by source and month, province-wide or per district.
+- :func:`money_by_month`: money paid by source and month, province-wide or per district;
+- :func:`commune_table`: a district's communes one by one (its own report).
 
 Text is in the run's language (:func:`ntm_sched.i18n.current_lang`), dates ``dd/mm/yyyy`` and money
 through :func:`ntm_sched.units.format_money`. A synthetic plan (``plan synth``) says so on every page.
@@ -19,29 +21,20 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from ntm_sched.domain import PlanResult, solve_plan
-from ntm_sched.domain.explain import session_wait_table
+from ntm_sched.domain import PlanResult
 from ntm_sched.domain.tables import on_time_table
 from ntm_sched.engine.families.sessions import session_of, session_waits
 from ntm_sched.i18n import (
-    check_lang,
     current_lang,
     invented_banner,
     label,
     source_names,
-    speaks_own_lang,
-    status_label,
-    unit_title,
-    using_lang,
 )
-from ntm_sched.io import write_json, write_tables
-from ntm_sched.plan import Plan, load_plan
+from ntm_sched.plan import Plan
 from ntm_sched.plan.edits import restrict_plan
 from ntm_sched.report.tables import late_cause_text
 from ntm_sched.units import format_date, format_money
@@ -207,6 +200,50 @@ def district_table(res: PlanResult, plan: Plan, links: Mapping[str, str] | None 
     return pd.DataFrame(rows, columns=list(DISTRICT_COLUMNS))
 
 
+COMMUNE_COLUMNS = ("commune_code", "commune", "on_time", "recognition", "target", "session", "cause")
+
+
+def commune_table(res: PlanResult, plan: Plan) -> pd.DataFrame:
+    """Per commune of the plan (a district's report): on time or not, its scheduled recognition and
+    target (``dd/mm/yyyy``), the council session appraising it and, when late, the cause.
+
+    Parameters
+    ----------
+    res
+        The solved plan.
+    plan
+        The plan solved.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`COMMUNE_COLUMNS`, in the plan's commune order; ``on_time`` in words.
+    """
+    lang = current_lang()
+    ot = on_time_table(res.milestones if res.has_schedule else None).set_index("commune_code")
+    ms = res.milestones
+    rec = ms[ms["milestone"] == "recognition"].set_index("commune_code") if len(ms) else pd.DataFrame()
+    at = {code: f"{s.name} ({format_date(res.model.date(s.time))})" for code, s in _placements(res)}
+
+    def day(v: Any) -> str:
+        return format_date(pd.Timestamp(v).date()) if v is not None and not pd.isna(v) else "-"
+
+    rows = []
+    for c in plan.communes:
+        if c.status != "not_recognised":
+            continue
+        on = c.code in ot.index and bool(ot.loc[c.code, "on_time"])
+        cause = ot.loc[c.code, "late_cause"] if c.code in ot.index else None
+        rows.append({"commune_code": c.code, "commune": c.name,
+                     "on_time": label("pv_yes" if on else "pv_no", lang),
+                     "recognition": day(rec.loc[c.code, "scheduled_date"]) if c.code in rec.index else "-",
+                     "target": day(rec.loc[c.code, "target_date"]) if c.code in rec.index else "-",
+                     "session": at.get(c.code, "-"),
+                     "cause": "" if on else (late_cause_text(cause) if isinstance(cause, str)
+                                             else label("pv_no_schedule", lang))})
+    return pd.DataFrame(rows, columns=list(COMMUNE_COLUMNS))
+
+
 def money_by_month(res: PlanResult, plan: Plan, per_district: bool = False) -> pd.DataFrame:
     """Money paid by source and month (``mm/yyyy``), formatted by :func:`ntm_sched.units.format_money`.
 
@@ -234,9 +271,11 @@ def money_by_month(res: PlanResult, plan: Plan, per_district: bool = False) -> p
     keys = ["month"]
     if per_district:
         dist, dn = district_of(plan), district_names(plan)
-        d = d.assign(district=d["commune_code"].astype(str).map(lambda c: dn.get(dist.get(c, ""), "-")))
+        d = d.assign(district=pd.Categorical(d["commune_code"].astype(str).map(lambda c: dn.get(dist.get(c, ""), "-")),
+                                             categories=list(dict.fromkeys([*dn.values(), "-"]))))
         keys = ["district", "month"]
-    piv = d.pivot_table(index=keys, columns="source", values="amount_mvnd", aggfunc="sum", fill_value=0)
+    piv = d.pivot_table(index=keys, columns="source", values="amount_mvnd", aggfunc="sum", fill_value=0,
+                        observed=True)
     order = [s for s in srcs if s in piv.columns] + [s for s in piv.columns if s not in srcs]
     piv = piv[order]
     piv[label("pv_total", lang)] = piv.sum(axis=1)
@@ -244,6 +283,8 @@ def money_by_month(res: PlanResult, plan: Plan, per_district: bool = False) -> p
     piv.columns.name = None
     out = piv.reset_index()
     out["month"] = out["month"].map(lambda p: p.strftime("%m/%Y"))
+    if per_district:
+        out["district"] = out["district"].astype(str)
     for c in piv.columns:
         out[c] = out[c].map(lambda v: format_money(float(v), lang) if v else "-")
     return out.rename(columns={"month": label("pv_month", lang), "district": label("pv_district", lang)})
@@ -252,7 +293,8 @@ def money_by_month(res: PlanResult, plan: Plan, per_district: bool = False) -> p
 HEADERS = {"session_id": "pv_session", "date": "pv_date", "capacity": "pv_capacity", "taken": "pv_taken",
            "spare": "pv_spare", "full": "pv_full", "waiting": "pv_waiting", "communes": "pv_communes",
            "district": "pv_district", "on_time": "pv_n_on_time", "on_time_communes": "pv_on_time",
-           "late_communes": "pv_late", "report": "pv_report", "commune": "pv_commune", "what": "pv_what"}
+           "late_communes": "pv_late", "report": "pv_report", "commune": "pv_commune", "what": "pv_what",
+           "recognition": "pv_recognition", "session": "pv_session", "target": "pv_target", "cause": "pv_cause"}
 
 
 def for_people(df: pd.DataFrame, links: bool = False) -> pd.DataFrame:
@@ -260,132 +302,28 @@ def for_people(df: pd.DataFrame, links: bool = False) -> pd.DataFrame:
     ``communes`` of :func:`district_table` headed as a count); with ``links``, the ``report``
     column becomes an HTML link."""
     lang = current_lang()
-    d = df.drop(columns=[c for c in ("district_code",) if c in df.columns])
+    d = df.drop(columns=[c for c in ("district_code", "commune_code") if c in df.columns])
     if links and "report" in d.columns:
         d = d.assign(report=d["report"].map(
             lambda p: f'<a href="{p}">{label("pv_link", lang)}</a>' if p else "-"))
     heads = {c: label(k, lang) for c, k in HEADERS.items() if c in d.columns}
     if "on_time" in d.columns and "communes" in d.columns:
         heads["communes"] = label("pv_n_communes", lang)
+    elif "on_time" in d.columns:  # the commune table: on time or not
+        heads["on_time"] = label("pv_is_on_time", lang)
     return d.rename(columns=heads)
 
 
-@dataclass
-class ProvinceContext:
-    """A solved province plan (or one district of it) and its report tables."""
+def show(df: pd.DataFrame, links: bool = False, max_rows: int = 1000) -> Any:
+    """A table of this report for people (:func:`ntm_sched.report.context.show_table` on
+    :func:`for_people`), money columns right-aligned like numbers."""
+    from ntm_sched.report.context import show_table
 
-    plan: Plan
-    result: PlanResult
-    lang: str
-    output_dir: Path
-    district: str | None = None
-    links: dict[str, str] = field(default_factory=dict)
-    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
-
-    @property
-    def summary(self) -> dict[str, Any]:
-        return self.result.summary
-
-    @speaks_own_lang
-    def title(self) -> str:
-        """The page's title (the province, or the district in its province), its status and the
-        SYNTHETIC banner when the plan is synthetic."""
-        lang = self.lang
-        province = unit_title(self.plan.unit, lang)
-        if self.district:
-            head = (f"# {label('pv_district_title', lang, district=district_names(self.plan)[self.district])}\n\n"
-                    f"*{label('pv_of', lang, province=province)}*")
-        else:
-            head = f"# {label('pv_title', lang)}: {province}"
-        s = self.summary
-        head += f"\n\n**{label('h_status', lang)}: {status_label(str(s['status']), lang)}**"
-        if not self.result.has_schedule:
-            head += f" — {label('pv_no_schedule', lang)}"
-        warn = banner(self.plan)
-        return (f"> ⚠️ **{warn}**\n\n" if warn else "") + head
-
-    def figure_path(self, name: str) -> Path:
-        d = self.output_dir / "figures"
-        d.mkdir(parents=True, exist_ok=True)
-        return d / f"{name}.png"
-
-    @speaks_own_lang
-    def session_figure(self) -> Path:
-        """Dossiers per session against capacity (bars; full sessions in red), saved as
-        ``figures/sessions.png``."""
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-
-        s = self.tables["sessions"]
-        fig, ax = plt.subplots(figsize=(max(6.0, 0.45 * len(s) + 2), 3.2))
-        x = range(len(s))
-        ax.bar(x, s["capacity"], color="#e8e8e8", label=label("pv_capacity", self.lang))
-        ax.bar(x, s["taken"], color=["#c0392b" if f else "#2e86c1" for f in s["full"]],
-               label=label("pv_taken", self.lang))
-        ax.set_xticks(list(x), list(s["date"]), rotation=60, ha="right", fontsize=8)
-        ax.set_title(label("pv_session_load", self.lang))
-        ax.legend(fontsize=8)
-        fig.tight_layout()
-        path = self.figure_path("sessions")
-        fig.savefig(path, dpi=110)
-        plt.close(fig)
-        return path
-
-    def write_outputs(self) -> Path:
-        """Write the tables (``tables/<name>.csv``) and ``summary.json`` (the solve's summary, the
-        district and the links) into ``output_dir``."""
-        write_tables(self.output_dir / "tables", self.tables, encoding="utf-8-sig", replace_folder=False)
-        write_json(self.output_dir / "summary.json",
-                   self.summary | {"district": self.district, "district_reports": self.links,
-                                   "synthetic": is_synthetic(self.plan)})
-        return self.output_dir
-
-
-def province_tables(res: PlanResult, plan: Plan, links: Mapping[str, str] | None = None) -> dict[str, pd.DataFrame]:
-    """Every table of the province report (module docstring), in the run's language."""
-    sessions = session_plan(res, plan)
-    waits = (session_wait_table(res.model, res.result.solution) if res.result.solution is not None
-             else pd.DataFrame(columns=["commune", f"what_{current_lang()}"]))
-    return {"districts": district_table(res, plan, links), "sessions": sessions,
-            "tightest": tightest_sessions(sessions),
-            "waits": waits[["commune", f"what_{current_lang()}"]].rename(columns={f"what_{current_lang()}": "what"}),
-            "money": money_by_month(res, plan), "money_district": money_by_month(res, plan, per_district=True)}
-
-
-def build_province_context(plan: str | Path | Plan, district: str | None = None, lang: str | None = None,
-                           time_limit: float = 30.0, workers: int | None = None, seed: int | None = 0,
-                           output_dir: str | Path = "outputs/province/province",
-                           links: Mapping[str, str] | None = None) -> ProvinceContext:
-    """Load a province plan (a folder, or a :class:`~ntm_sched.plan.Plan`), restrict it to
-    ``district`` when given, solve it and compute the report's tables.
-
-    Parameters
-    ----------
-    plan
-        The province plan or its folder (read only).
-    district
-        A district's code: that district's own report; ``None`` or empty: the province's.
-    lang
-        ``vi`` or ``en`` (default: the run's language).
-    time_limit, workers, seed
-        Solver options.
-    output_dir
-        Where :meth:`ProvinceContext.write_outputs` and the figures write.
-    links
-        District code -> relative link to its own report.
-
-    Returns
-    -------
-    ProvinceContext
-        Never raises for a plan without a schedule: the status says so.
-    """
-    full = plan if isinstance(plan, Plan) else load_plan(plan)
-    district = district or None
-    solved = district_plan(full, district) if district else full
-    lang = check_lang(lang or current_lang())
-    res = solve_plan(solved, time_limit=time_limit, workers=workers, seed=seed)
-    with using_lang(lang):
-        tabs = province_tables(res, solved, links)
-    return ProvinceContext(solved, res, lang, Path(output_dir), district, dict(links or {}), tabs)
+    d = for_people(df, links=links)
+    sty = show_table(d, max_rows=max_rows)
+    unit = f"(?:{label('u_million')}|{label('u_billion')})$"
+    money = [c for c in d.columns if not pd.api.types.is_numeric_dtype(d[c])
+             and d[c].astype(str).str.contains(unit).any()]
+    if money and hasattr(sty, "set_properties"):
+        sty = sty.set_properties(subset=money, **{"text-align": "right", "white-space": "nowrap"})
+    return sty

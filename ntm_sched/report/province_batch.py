@@ -38,7 +38,9 @@ def notebook() -> Path:
 
 def _params(plan_dir: str, district: str, links: dict[str, str], lang: str, time_limit: float,
             workers: int | None, seed: int | None) -> dict[str, Any]:
-    return {"plan": plan_dir, "district": district, "links": links, "lang": lang, "time_limit": float(time_limit),
+    back = f"../{PROVINCE}/report.html" if district else ""
+    return {"plan": plan_dir, "district": district, "links": links, "back": back, "lang": lang,
+            "time_limit": float(time_limit),
             "workers": workers if workers is not None else 1, "seed": seed if seed is not None else 0}
 
 

@@ -14,8 +14,9 @@ import pytest
 from ntm_sched.i18n import using_lang
 from ntm_sched.plan import load_plan
 from ntm_sched.plan.synth import SynthSpec, write_synth
-from ntm_sched.report.province import build_province_context, district_of, district_table, for_people
+from ntm_sched.report.province import district_of, district_table, for_people
 from ntm_sched.report.province_batch import run_province_batch
+from ntm_sched.report.province_context import build_province_context
 from ntm_sched.report.runner import ReportError
 
 pytestmark = pytest.mark.slow
@@ -68,6 +69,29 @@ def test_each_commune_is_in_one_district_row(ctx, plan_dir) -> None:
         assert all("(" in x for x in ([] if r.late_communes == "-" else r.late_communes.split("; ")))  # a cause
 
 
+def test_a_tight_council_flags_full_sessions_and_says_who_waits(plan_dir, tmp_path) -> None:
+    # the same province with a council taking one dossier a session: sessions fill up, communes wait
+    tight = tmp_path / "tight"
+    tight.mkdir()
+    for f in plan_dir.iterdir():
+        text = f.read_text(encoding="utf-8")
+        if f.name == "council_sessions.csv":
+            head, *rows = text.splitlines()
+            text = "\n".join([head] + [r.replace(",11,7,", ",1,7,", 1) for r in rows]) + "\n"
+        (tight / f.name).write_text(text, encoding="utf-8")
+    c = build_province_context(tight, lang="en", output_dir=tmp_path / "out", **SOLVE)
+    s = c.tables["sessions"]
+    assert (s["capacity"] == 1).all() and (s["taken"] == 1).all() and (s["full"] == "full").all()
+    assert len(s) == 6  # six communes, six sessions
+    assert c.tables["tightest"]["spare"].tolist() == [0, 0, 0]
+    waits = c.tables["waits"]
+    assert len(waits) == s["waiting"].sum() > 0
+    assert waits["what"].str.contains(r"waits for the \d\d/\d\d session: the \d\d/\d\d one is full").all()
+    communes = c.tables["communes"]
+    assert len(communes) == 6 and set(communes["on_time"]) <= {"on time", "late"}
+    assert (communes.loc[communes["on_time"] == "late", "cause"] != "").all()
+
+
 def test_money_is_formatted_and_totals_add_up(ctx) -> None:
     money, total = ctx.tables["money"], "Tổng"
     assert total in money.columns and money["Tháng"].str.match(r"^\d\d/\d{4}$").all()
@@ -93,12 +117,14 @@ def test_the_batch_links_each_district_to_its_own_report(batch, plan_dir) -> Non
     assert set(summ["district_reports"]) == {"980", "981"}
     html = (prov / "report.html").read_text(encoding="utf-8")
     assert "SYNTHETIC" in html and "Các huyện" in html
+    assert "Warning" not in html and "Traceback" not in html  # nothing but the report on the page
     for code, link in summ["district_reports"].items():
         assert f'href="{link}"' in html
         target = (prov / link).resolve()
         assert target.is_file() and target.parent.name == f"district_{code}"
         page = target.read_text(encoding="utf-8")
-        assert "SYNTHETIC" in page and "Báo cáo huyện" in page
+        assert "Warning" not in page and "Traceback" not in page
+        assert "SYNTHETIC" in page and "Báo cáo huyện" in page and 'href="../province/report.html"' in page
     assert (prov / "figures" / "sessions.png").stat().st_size > 1000
     assert (prov / "tables" / "sessions.csv").is_file()
     assert not list(prov.parent.glob("*.failed"))
@@ -138,3 +164,19 @@ def test_province_and_district_pages_in_chromium(batch, browser, screenshots) ->
         page.screenshot(path=str(screenshots / "province-district-report.png"), full_page=True)
     finally:
         page.close()
+
+
+def test_the_app_shows_the_province_tab(plan_dir, tmp_path) -> None:
+    import yaml
+
+    from ntm_sched.app.pages import app_widget
+
+    sc = tmp_path / "base.yaml"
+    sc.write_text(yaml.safe_dump({"plan": str(plan_dir), "solver": {"time_limit": 5, "workers": 1, "seed": 0}}),
+                  encoding="utf-8")
+    app = app_widget(str(sc), lang="en", time_limit=5, workers=1, seed=0, scenario_dir=str(tmp_path))
+    assert len(app.children) == 3 and app.get_title(2).startswith("Province")
+    html = app.province.widget.value
+    assert "SYNTHETIC" in html and "The provincial appraisal council" in html and "Communes on time" in html
+    s = app.province.tables["sessions"]
+    assert (s["taken"] <= s["capacity"]).all() and s["taken"].sum() == 6
