@@ -36,11 +36,11 @@ def notebook() -> Path:
     return project_root() / "notebooks" / "province_report.ipynb"
 
 
-def _params(plan_dir: str, district: str, links: dict[str, str], lang: str, time_limit: float,
+def _params(plan_dir: str, district: str, links: dict[str, str], time_limit: float,
             workers: int | None, seed: int | None) -> dict[str, Any]:
+    """The notebook's parameters but its language (the caller adds ``lang``)."""
     back = f"../{PROVINCE}/report.html" if district else ""
-    return {"plan": plan_dir, "district": district, "links": links, "back": back, "lang": lang,
-            "time_limit": float(time_limit),
+    return {"plan": plan_dir, "district": district, "links": links, "back": back, "time_limit": float(time_limit),
             "workers": workers if workers is not None else 1, "seed": seed if seed is not None else 0}
 
 
@@ -48,8 +48,8 @@ def _district(plan_dir: str, code: str, title: str, run: str, lang: str, time_li
               seed: int | None, outputs_dir: str, timeout: float) -> tuple[str, str | None]:
     """One district's report (in a worker process): (code, error or ``None``); never raises."""
     try:
-        publish_notebook(notebook(), district_folder(code), _params(plan_dir, code, {}, lang, time_limit, workers,
-                                                                    seed),
+        publish_notebook(notebook(), district_folder(code), _params(plan_dir, code, {}, time_limit, workers, seed)
+                         | {"lang": lang},
                          run=run, outputs_dir=outputs_dir, timeout=timeout, title=title,
                          record={"plan": plan_dir, "district": code})
     except ReportError as exc:
@@ -121,7 +121,7 @@ def run_province_batch(plan: str | os.PathLike[str], run: str = PROVINCE, jobs: 
             print(f"{'ok' if err is None else 'FAILED'} {district_folder(code)}" + (f": {err}" if err else ""),
                   file=sys.stderr)
     links = {c: f"../{district_folder(c)}/report.html" for c, e in errors.items() if e is None}
-    out = publish_notebook(notebook(), PROVINCE, _params(plan_dir, "", links, lang, time_limit, workers, seed),
-                           run=run, outputs_dir=outputs, timeout=timeout, title=province_title,
-                           record={"plan": plan_dir, "district": None})
+    params = _params(plan_dir, "", links, time_limit, workers, seed) | {"lang": lang}
+    out = publish_notebook(notebook(), PROVINCE, params, run=run, outputs_dir=outputs, timeout=timeout,
+                           title=province_title, record={"plan": plan_dir, "district": None})
     return out, errors
