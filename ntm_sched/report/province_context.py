@@ -78,6 +78,8 @@ class ProvinceContext:
 
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
+        from matplotlib.patches import Patch
+        from matplotlib.ticker import MaxNLocator
 
         s = self.tables["sessions"]
         fig, ax = plt.subplots(figsize=(min(14.0, max(6.0, 0.45 * len(s) + 2)), 3.2))
@@ -90,7 +92,10 @@ class ProvinceContext:
         ax.set_xlim(-0.6 - pad, len(s) - 0.4 + pad)
         ax.set_xticks(list(x), list(s["date"]), rotation=60, ha="right", fontsize=8)
         ax.set_title(label("pv_session_load", self.lang))
-        ax.legend(fontsize=8)
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # dossiers are counted
+        keys = [("#e8e8e8", "pv_capacity"), ("#2e86c1", "pv_taken"), ("#c0392b", "pv_full")]
+        ax.legend(handles=[Patch(color=c, label=label(k, self.lang)) for c, k in keys], fontsize=8,
+                  loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)  # never over a bar
         fig.tight_layout()
         path = self.figure_path("sessions")
         fig.savefig(path, dpi=110)

@@ -30,6 +30,20 @@ def plan_dir(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
+def tight_dir(plan_dir, tmp_path_factory) -> Path:
+    """The same province with a council taking one dossier a session: sessions fill up, communes wait."""
+    tight = tmp_path_factory.mktemp("t") / "tight"
+    tight.mkdir()
+    for f in plan_dir.iterdir():
+        text = f.read_text(encoding="utf-8")
+        if f.name == "council_sessions.csv":
+            head, *rows = text.splitlines()
+            text = "\n".join([head] + [r.replace(",11,7,", ",1,7,", 1) for r in rows]) + "\n"
+        (tight / f.name).write_text(text, encoding="utf-8")
+    return tight
+
+
+@pytest.fixture(scope="module")
 def ctx(plan_dir, tmp_path_factory):
     return build_province_context(plan_dir, lang="vi", output_dir=tmp_path_factory.mktemp("ctx"), **SOLVE)
 
@@ -69,17 +83,8 @@ def test_each_commune_is_in_one_district_row(ctx, plan_dir) -> None:
         assert all("(" in x for x in ([] if r.late_communes == "-" else r.late_communes.split("; ")))  # a cause
 
 
-def test_a_tight_council_flags_full_sessions_and_says_who_waits(plan_dir, tmp_path) -> None:
-    # the same province with a council taking one dossier a session: sessions fill up, communes wait
-    tight = tmp_path / "tight"
-    tight.mkdir()
-    for f in plan_dir.iterdir():
-        text = f.read_text(encoding="utf-8")
-        if f.name == "council_sessions.csv":
-            head, *rows = text.splitlines()
-            text = "\n".join([head] + [r.replace(",11,7,", ",1,7,", 1) for r in rows]) + "\n"
-        (tight / f.name).write_text(text, encoding="utf-8")
-    c = build_province_context(tight, lang="en", output_dir=tmp_path / "out", **SOLVE)
+def test_a_tight_council_flags_full_sessions_and_says_who_waits(tight_dir, tmp_path) -> None:
+    c = build_province_context(tight_dir, lang="en", output_dir=tmp_path / "out", **SOLVE)
     s = c.tables["sessions"]
     assert (s["capacity"] == 1).all() and (s["taken"] == 1).all() and (s["full"] == "full").all()
     assert len(s) == 6  # six communes, six sessions
@@ -130,12 +135,21 @@ def test_the_batch_links_each_district_to_its_own_report(batch, plan_dir) -> Non
     assert not list(prov.parent.glob("*.failed"))
 
 
-def test_the_province_report_in_english(plan_dir, tmp_path) -> None:
-    prov, errors = run_province_batch(plan_dir, run="en", jobs=1, lang="en", outputs_dir=tmp_path, districts=False,
+def test_the_province_report_in_english(tight_dir, tmp_path, browser, screenshots) -> None:
+    # the tight council: full sessions and communes waiting, in English
+    prov, errors = run_province_batch(tight_dir, run="en", jobs=1, lang="en", outputs_dir=tmp_path, districts=False,
                                       **SOLVE)
     html = (prov / "report.html").read_text(encoding="utf-8")
     assert errors == {} and "Province report" in html and "SYNTHETIC" in html
     assert "Districts: communes on time and late" in html and "Các huyện" not in html
+    assert "one is full" in html and "Warning" not in html
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto((prov / "report.html").as_uri())
+        assert "The provincial appraisal council" in page.inner_text("body")
+        page.screenshot(path=str(screenshots / "province-report-en.png"), full_page=True)
+    finally:
+        page.close()
 
 
 def test_a_broken_plan_leaves_failed_evidence_and_nothing_published(tmp_path) -> None:
