@@ -194,3 +194,17 @@ def test_the_app_shows_the_province_tab(plan_dir, tmp_path) -> None:
     assert "SYNTHETIC" in html and "The provincial appraisal council" in html and "Communes on time" in html
     s = app.province.tables["sessions"]
     assert (s["taken"] <= s["capacity"]).all() and s["taken"].sum() == 6
+
+
+@pytest.mark.parametrize("verb", ["province-report", "batch"])
+def test_the_command_refuses_a_broken_plan_with_exit_2(verb, tmp_path, capsys) -> None:
+    from ntm_sched.cli import main
+
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "unit.csv").write_text("code,name\n", encoding="utf-8")
+    argv = ([verb, str(bad)] if verb == "province-report" else [verb, "--province", str(bad)])
+    assert main(argv + ["--run", "r", "--outputs", str(tmp_path / "out"), "--time-limit", "2"]) == 2
+    assert "province report failed" in capsys.readouterr().err
+    assert (tmp_path / "out" / "r" / "province.failed" / "error.txt").is_file()
+    assert not (tmp_path / "out" / "r" / "province").exists()
