@@ -4,7 +4,8 @@
 plan restricted to that district's communes, :func:`ntm_sched.report.province.district_plan`),
 ``jobs`` at a time, into ``outputs/<run>/district_<code>/``, then once for the whole province
 into ``outputs/<run>/province/``, whose district rows link to ``../district_<code>/report.html``
-(only the districts whose report was published). Every report goes through
+(only the districts whose report was published); district reports a previous run of the same name
+made for districts the plan no longer has are removed (ntm-sched outputs only). Every report goes through
 :func:`ntm_sched.report.runner.publish_notebook` (atomic folders, ``.failed/`` on failure).
 The plan's folder is only read.
 """
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ntm_sched.i18n import check_lang, label, unit_title, using_lang
-from ntm_sched.io import project_root
+from ntm_sched.io import project_root, remove_output
 from ntm_sched.plan import load_plan
 from ntm_sched.report.province import district_names
 from ntm_sched.report.runner import DEFAULT_TIMEOUT, ReportError, check_kernel, input_failed, publish_notebook
@@ -120,6 +121,11 @@ def run_province_batch(plan: str | os.PathLike[str], run: str = PROVINCE, jobs: 
             errors[code] = err
             print(f"{'ok' if err is None else 'FAILED'} {district_folder(code)}" + (f": {err}" if err else ""),
                   file=sys.stderr)
+    # a district report a previous run of this name left for a district the plan no longer has (ours only)
+    keep = {district_folder(c) for c in names} | {f"{district_folder(c)}.failed" for c in names}
+    for old in Path(outputs, run).glob("district_*"):
+        if old.name not in keep:
+            remove_output(old)
     links = {c: f"../{district_folder(c)}/report.html" for c, e in errors.items() if e is None}
     params = _params(plan_dir, "", links, time_limit, workers, seed) | {"lang": lang}
     out = publish_notebook(notebook(), PROVINCE, params, run=run, outputs_dir=outputs, timeout=timeout,

@@ -66,6 +66,7 @@ class ProvinceContext:
         return (f"> ⚠️ **{warn}**\n\n" if warn else "") + head
 
     def figure_path(self, name: str) -> Path:
+        """``output_dir/figures/<name>.png`` (the folder made when missing)."""
         d = self.output_dir / "figures"
         d.mkdir(parents=True, exist_ok=True)
         return d / f"{name}.png"

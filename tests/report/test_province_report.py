@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from ntm_sched.i18n import using_lang
+from ntm_sched.io import mark_output
 from ntm_sched.plan import load_plan
 from ntm_sched.plan.synth import SynthSpec, write_synth
 from ntm_sched.report.province import district_of, district_table, for_people
@@ -51,6 +52,11 @@ def ctx(plan_dir, tmp_path_factory):
 @pytest.fixture(scope="module")
 def batch(plan_dir, tmp_path_factory):
     out = tmp_path_factory.mktemp("outputs")
+    # a previous run's report of a district the plan no longer has, and a user's own folder beside it
+    (out / "prov" / "district_999").mkdir(parents=True)
+    mark_output(out / "prov" / "district_999", "report")
+    (out / "prov" / "district_998_notes").mkdir()
+    (out / "prov" / "district_998_notes" / "mine.txt").write_text("keep", encoding="utf-8")
     prov, errors = run_province_batch(plan_dir, run="prov", jobs=1, lang="vi", outputs_dir=out, **SOLVE)
     return prov, errors
 
@@ -133,6 +139,8 @@ def test_the_batch_links_each_district_to_its_own_report(batch, plan_dir) -> Non
     assert (prov / "figures" / "sessions.png").stat().st_size > 1000
     assert (prov / "tables" / "sessions.csv").is_file()
     assert not list(prov.parent.glob("*.failed"))
+    assert not (prov.parent / "district_999").exists()  # the stale report of an old district is gone
+    assert (prov.parent / "district_998_notes" / "mine.txt").read_text(encoding="utf-8") == "keep"  # a user's stays
 
 
 def test_the_province_report_in_english(tight_dir, tmp_path, browser, screenshots) -> None:
