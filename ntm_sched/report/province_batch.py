@@ -12,12 +12,14 @@ The plan's folder is only read.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from ntm_sched.errors import sigterm_raises
 from ntm_sched.i18n import check_lang, label, unit_title, using_lang
 from ntm_sched.io import project_root, remove_output
 from ntm_sched.plan import load_plan
@@ -58,6 +60,24 @@ def _district(plan_dir: str, code: str, title: str, run: str, lang: str, time_li
     except Exception as exc:  # noqa: BLE001 - the batch goes on
         return code, f"{type(exc).__name__}: {exc}"
     return code, None
+
+
+def _in_processes(args: list[tuple[Any, ...]], jobs: int) -> list[tuple[str, str | None]]:
+    """:func:`_district` over ``args``, ``jobs`` processes at a time; on SIGINT/SIGTERM the running
+    reports are stopped (each cleans up and records its ``.failed/``, as in
+    :func:`ntm_sched.report.batch.run_batch`) and the signal is raised again."""
+    ex = ProcessPoolExecutor(max_workers=jobs)
+    try:
+        with sigterm_raises():
+            results = list(ex.map(_district, *zip(*args)))
+    except KeyboardInterrupt:
+        for proc in list(getattr(ex, "_processes", {}).values()):
+            with contextlib.suppress(OSError):
+                proc.terminate()
+        ex.shutdown(wait=True, cancel_futures=True)
+        raise
+    ex.shutdown(wait=True)
+    return results
 
 
 def run_province_batch(plan: str | os.PathLike[str], run: str = PROVINCE, jobs: int = 2, lang: str | None = None,
@@ -115,8 +135,7 @@ def run_province_batch(plan: str | os.PathLike[str], run: str = PROVINCE, jobs: 
         if jobs <= 1:
             results = [_district(*a) for a in args]
         else:
-            with ProcessPoolExecutor(max_workers=jobs) as ex:
-                results = list(ex.map(_district, *zip(*args)))
+            results = _in_processes(args, jobs)
         for code, err in results:
             errors[code] = err
             print(f"{'ok' if err is None else 'FAILED'} {district_folder(code)}" + (f": {err}" if err else ""),

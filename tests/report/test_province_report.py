@@ -57,7 +57,8 @@ def batch(plan_dir, tmp_path_factory):
     mark_output(out / "prov" / "district_999", "report")
     (out / "prov" / "district_998_notes").mkdir()
     (out / "prov" / "district_998_notes" / "mine.txt").write_text("keep", encoding="utf-8")
-    prov, errors = run_province_batch(plan_dir, run="prov", jobs=1, lang="vi", outputs_dir=out, **SOLVE)
+    # two district reports at a time, as the nightly batch runs them (one solver worker each)
+    prov, errors = run_province_batch(plan_dir, run="prov", jobs=2, lang="vi", outputs_dir=out, **SOLVE)
     return prov, errors
 
 
