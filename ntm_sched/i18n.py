@@ -663,6 +663,50 @@ EN.update({
 # Messages of the lower layers (domain explanations, plan checks, studies, command line, app),
 # each as (Vietnamese, English) side by side; merged into VI and EN below.
 MESSAGES: dict[str, tuple[str, str]] = {
+    # the province report (ntm_sched.report.province)
+    "pv_title": ("Báo cáo cấp tỉnh", "Province report"),
+    "pv_district_title": ("Báo cáo huyện {district}", "District report: {district}"),
+    "pv_of": ("thuộc {province}", "in {province}"),
+    "pv_synthetic": ("GIẢ LẬP (SYNTHETIC): tỉnh, các huyện, các xã và mọi số liệu của kế hoạch này được sinh ngẫu "
+                     "nhiên từ kế hoạch mẫu Tân Yên; không phải kế hoạch của đơn vị có thật.",
+                     "SYNTHETIC: the province, its districts, its communes and every figure of this plan are drawn "
+                     "at random from the shipped Tân Yên plan; it is not the plan of a real unit."),
+    "pv_districts": ("Các huyện: xã đúng hạn và xã trễ hạn", "Districts: communes on time and late"),
+    "pv_sessions": ("Lịch họp Hội đồng thẩm định tỉnh: xã nào ở phiên nào",
+                    "The provincial appraisal council: which communes at which session"),
+    "pv_sessions_note": ("Chỉ liệt kê các phiên có hồ sơ; phiên «đủ» là phiên đã nhận đủ số hồ sơ tối đa.",
+                         "Only the sessions that take a dossier are listed; a full session has taken its capacity."),
+    "pv_waits": ("Xã phải chờ phiên sau vì phiên trước đã đủ hồ sơ",
+                 "Communes waiting for a later session because an earlier one was full"),
+    "pv_tightest": ("Ba phiên căng nhất (ít chỗ trống nhất, nhiều xã phải chờ nhất)",
+                    "The three tightest sessions (least spare capacity, most communes waiting)"),
+    "pv_money": ("Vốn theo nguồn và tháng, toàn tỉnh", "Money by source and month, province-wide"),
+    "pv_money_district": ("Vốn theo nguồn và tháng, từng huyện", "Money by source and month, per district"),
+    "pv_district": ("Huyện", "District"), "pv_n_communes": ("Số xã", "Communes"),
+    "pv_n_on_time": ("Số xã đúng hạn", "On time"), "pv_on_time": ("Xã đúng hạn", "Communes on time"),
+    "pv_late": ("Xã trễ hạn (nguyên nhân)", "Late communes (cause)"),
+    "pv_report": ("Báo cáo huyện", "District report"), "pv_link": ("mở", "open"),
+    "pv_session": ("Phiên", "Session"), "pv_date": ("Ngày họp", "Date"),
+    "pv_capacity": ("Số hồ sơ tối đa", "Capacity"), "pv_taken": ("Số hồ sơ", "Dossiers"),
+    "pv_spare": ("Còn trống", "Spare"), "pv_full": ("Đủ hồ sơ", "Full"), "pv_full_yes": ("đủ", "full"),
+    "pv_waiting": ("Số xã phải chờ phiên sau", "Communes pushed to a later session"),
+    "pv_communes": ("Các xã", "Communes"), "pv_commune": ("Xã", "Commune"),
+    "pv_month": ("Tháng", "Month"), "pv_total": ("Tổng", "Total"), "pv_source": ("Nguồn vốn", "Source"),
+    "pv_session_load": ("Số hồ sơ mỗi phiên so với sức chứa", "Dossiers per session against capacity"),
+    "pv_what": ("Vì sao", "Why"),
+    "app_tab_province": ("Tỉnh (huyện, phiên họp, vốn)", "Province (districts, sessions, money)"),
+    "pv_yes": ("đúng hạn", "on time"), "pv_no": ("trễ hạn", "late"), "pv_is_on_time": ("Tiến độ", "On time?"),
+    "pv_recognition": ("Ngày công nhận (lịch)", "Recognition (scheduled)"),
+    "pv_target": ("Mục tiêu công nhận", "Recognition target"), "pv_cause": ("Nguyên nhân trễ", "Why late"),
+    "pv_commune_rows": ("Các xã của huyện: đúng hạn và trễ hạn", "The district's communes: on time and late"),
+    "pv_money_own": ("Vốn theo nguồn và tháng của huyện", "The district's money by source and month"),
+    "pv_back": ("← Báo cáo cấp tỉnh", "← Province report"),
+    "pv_district_note": ("Kế hoạch riêng của huyện: tỉnh chỉ gồm các xã của huyện này, nên phiên họp và vốn "
+                         "dùng chung không bị các huyện khác chiếm; ngày có thể sớm hơn trong báo cáo cấp tỉnh.",
+                         "The district's own plan: the province holding only this district's communes, so no other "
+                         "district takes the shared sessions and money; dates may be earlier than in the province "
+                         "report."),
+    "pv_no_schedule": ("Không có lịch: các bảng dưới đây trống.", "No schedule: the tables below are empty."),
     # domain: infeasibility explained
     "x_resource": ("năng lực của {name}", "capacity of {name}"),
     "x_session_wait": ("{commune} chờ phiên họp {session}: phiên {full} đã đủ hồ sơ",

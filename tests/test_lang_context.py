@@ -27,11 +27,14 @@ ENTRY_POINTS = {
     "app.explorer_page.ExplorerPage.__init__",
     "app.explorer_page.explorer_page",
     "app.pages.app_widget",
+    "app.province_page.ProvincePage.__init__",
     "app.server.prepare_notebook",
     "app.server.run_app",
     "plan.template.new_plan_workbook",
     "report.batch.run_batch",
     "report.context.build_report_context",
+    "report.province_batch.run_province_batch",
+    "report.province_context.build_province_context",
     "report.runner.run_report",
     "studies.progress.giao_ban.load",
     "studies.progress.notebook.prepare",
@@ -53,7 +56,7 @@ SPEAKERS = {
     "scenario.load.Scenario.description", "domain.explain.describe_explanation",
     "studies.risk.figures.label", "studies.progress.giao_ban.t",
     # a worker process of the batch: the language crosses the process boundary as an argument
-    "report.batch._one",
+    "report.batch._one", "report.province_batch._district",
 }
 """Functions that take ``lang`` to speak a language on purpose (both languages side by side,
 the engine's English, a process boundary); their default, if any, is not a language except the

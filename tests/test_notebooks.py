@@ -38,7 +38,8 @@ from tests.readback import (
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data" / "tan_yen_2019"
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
-READ_BACK = {"app", "budget_lab", "explore", "giao_ban", "risk_report", "scenario_report"}
+# province_report is run and read back in tests/report/test_province_report.py
+READ_BACK = {"app", "budget_lab", "explore", "giao_ban", "province_report", "risk_report", "scenario_report"}
 
 # Tân Trung (late from its works on), Song Vân, Liên Chung (earmarked support); money beyond the budget
 COMMUNES = ["07309", "07345", "07357"]

@@ -6,6 +6,7 @@ Verbs::
     ntm-sched solve [SCENARIO] [--out DIR] [--time-limit S] [--workers N] [--seed N]
     ntm-sched report SCENARIO [--run NAME] [--lang vi|en] [--time-limit S] [--outputs DIR]
     ntm-sched batch [SCENARIO ...|DIR] [--run NAME] [--jobs N] [--time-limit S]
+    ntm-sched province-report PLAN [--run NAME] [--jobs N] [--lang vi|en] [--time-limit S]
     ntm-sched budget evaluate|minimum|cuts|marginal ...
     ntm-sched scenario schema [--out FILE] | list | check SCENARIO
     ntm-sched risk [SCENARIO] --samples N [--seed S] [--policy fixed|replan] [--jobs N | --scheduler ADDRESS]
@@ -48,6 +49,7 @@ from ntm_sched.cli import (
     giao_ban,
     plan,
     progress,
+    province,
     replan,
     report,
     risk,
@@ -56,7 +58,8 @@ from ntm_sched.cli import (
     validate,
 )
 
-VERBS = (validate, solve, report, batch, budget, scenario, risk, app, bench, progress, replan, baseline, plan)
+VERBS = (validate, solve, report, batch, budget, scenario, risk, app, bench, progress, replan, baseline, plan,
+         province)
 
 
 def build_parser() -> argparse.ArgumentParser:

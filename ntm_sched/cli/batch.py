@@ -1,4 +1,5 @@
-"""``ntm-sched batch [SCENARIO ...|DIR] [--run NAME] [--jobs N] [--time-limit S] [--progress-dir DIR]``.
+"""``ntm-sched batch [SCENARIO ...|DIR] [--run NAME] [--jobs N] [--time-limit S] [--progress-dir DIR]``
+(``--province PLAN``: the district reports and the province report of a province plan).
 
 After the scenario reports, every scenario with dated progress files in
 ``<progress-dir>/<scenario>/`` (``YYYY-MM-DD/`` folders or ``YYYY-MM-DD.xlsx``) gets its giao ban
@@ -33,11 +34,20 @@ def add_parser(sub: Subparsers) -> None:
                    help="progress files per scenario: <dir>/<scenario>/<yyyy-mm-dd>/ or <yyyy-mm-dd>.xlsx "
                         "(default: data/progress)")
     p.add_argument("--history", default=None, help="history folder of baselines and snapshots (default: history/)")
+    p.add_argument("--province", default=None, metavar="PLAN",
+                   help="a province plan's folder: one report per district and the province report linking to "
+                        "them (as 'ntm-sched province-report PLAN')")
     p.set_defaults(func=main)
 
 
 def main(args: argparse.Namespace) -> int:
     """0 when every report succeeded, 1 naming the failed scenarios."""
+    if getattr(args, "province", None):
+        from ntm_sched.cli import province
+
+        args.plan, args.no_districts = args.province, False
+        args.lang = args.lang or "vi"
+        return province.main(args)
     try:
         df = run_batch(args.scenarios or None, run=args.run, jobs=args.jobs, lang=args.lang,
                        time_limit=args.time_limit, outputs_dir=args.outputs, timeout=args.timeout,

@@ -116,6 +116,68 @@ def run_report(scenario: str | os.PathLike[str] = "base", run: str | None = None
     run another report notebook the same way (e.g. the giao ban report).
     """
     name = report_name or scenario_name(scenario)
+    sc_arg = str(Path(scenario).resolve()) if Path(scenario).suffix in (".yaml", ".yml") else str(scenario)
+    try:
+        sc = load_scenario(sc_arg)
+    except Exception as exc:  # the scenario itself is broken: say so like a failed cell
+        raise input_failed(name, run, outputs_dir, exc) from exc
+    opts = sc.solver_options(time_limit, workers, seed)
+    lang = lang or sc.lang
+    params: dict[str, Any] = {
+        "scenario": sc_arg, "run_name": run or name, "lang": lang,
+        "time_limit": opts.time_limit, "workers": opts.workers, "seed": opts.seed,
+    } | dict(extra_params or {})
+    return publish_notebook(notebook or project_root() / "notebooks" / "scenario_report.ipynb", name, params,
+                            run=run, outputs_dir=outputs_dir, timeout=timeout, progress=progress,
+                            title=sc.description(params["lang"]), record={"scenario": name})
+
+
+def input_failed(name: str, run: str | None, outputs_dir: str | os.PathLike[str], exc: BaseException) -> ReportError:
+    """Record that a report's input could not be loaded, like a failed cell (``<name>.failed/error.txt``),
+    and return the :class:`ReportError` to raise (``from exc``, so callers see the input error)."""
+    failed = child_of(Path(outputs_dir).resolve(), check_name(run or name, "run name"), f"{name}.failed")
+    check_output_target(failed)
+    _write_failed(failed, None, f"error: {type(exc).__name__}: {exc}\n")
+    return ReportError(f"{name}: {exc}", failed)
+
+
+def publish_notebook(notebook: str | os.PathLike[str], name: str, params: dict[str, Any], *, run: str | None = None,
+                     outputs_dir: str | os.PathLike[str] = "outputs", timeout: float = DEFAULT_TIMEOUT,
+                     progress: bool = False, title: str | None = None,
+                     record: dict[str, Any] | None = None) -> Path:
+    """Run ``notebook`` with ``params`` into a staging folder and publish it as ``outputs/<run>/<name>/``.
+
+    The notebook gets ``output_dir`` (the staging folder) and must write ``summary.json`` there;
+    ``run.json`` records the parameters. On failure the ``.failed/`` contract of
+    :func:`run_notebook` holds and nothing is published.
+
+    Parameters
+    ----------
+    notebook
+        The report notebook.
+    name
+        The report's folder name (one plain path component).
+    params
+        Papermill parameters (``output_dir`` is added).
+    run
+        The run's folder name (default ``name``).
+    outputs_dir
+        The outputs folder.
+    timeout, progress, title
+        As :func:`run_notebook`.
+    record
+        Extra fields of ``run.json``.
+
+    Returns
+    -------
+    Path
+        The published folder.
+
+    Raises
+    ------
+    ReportError
+        The report failed (``failed_dir`` holds the evidence).
+    """
     run = check_name(run or name, "run name")
     outputs = Path(outputs_dir).resolve()
     # every folder written is checked to stay inside ``outputs`` (names, links)
@@ -129,19 +191,7 @@ def run_report(scenario: str | os.PathLike[str] = "base", run: str | None = None
         raise OutputTargetError(f"{staging}: resolves to {staging.resolve()}, outside {outputs}; refusing to "
                                 f"write there")
     clean_stale(staging)  # staging folders of runs that were killed (SIGKILL) and could not clean up
-    # a scenario given as a file is passed by absolute path
-    sc_arg = str(Path(scenario).resolve()) if Path(scenario).suffix in (".yaml", ".yml") else str(scenario)
-    try:
-        sc = load_scenario(sc_arg)
-    except Exception as exc:  # the scenario itself is broken: say so like a failed cell
-        _write_failed(failed, None, f"error: {type(exc).__name__}: {exc}\n")
-        _cleanup(staging)
-        raise ReportError(f"{name}: {exc}", failed) from exc
-    opts = sc.solver_options(time_limit, workers, seed)
-    params: dict[str, Any] = {
-        "scenario": sc_arg, "run_name": run, "lang": lang or sc.lang,
-        "time_limit": opts.time_limit, "workers": opts.workers, "seed": opts.seed,
-    } | dict(extra_params or {})
+    params = dict(params) | {"run_name": run}
     staging.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=tmp_prefix(name), dir=staging))
     params["output_dir"] = str(tmp)
@@ -149,8 +199,9 @@ def run_report(scenario: str | os.PathLike[str] = "base", run: str | None = None
 
     def record_run() -> None:
         with open(tmp / "run.json", "w", encoding="utf-8") as f:
-            json.dump({"scenario": name, "run": run, "parameters": params | {"output_dir": str(target)},
-                       "wall_time_s": round(time.perf_counter() - t0, 2)}, f, ensure_ascii=False, indent=2)
+            json.dump(dict(record or {}) | {"run": run, "parameters": params | {"output_dir": str(target)},
+                                             "wall_time_s": round(time.perf_counter() - t0, 2)},
+                      f, ensure_ascii=False, indent=2)
         if not (tmp / "summary.json").exists():
             raise ReportError(f"{name}: the notebook wrote no summary.json")
 
@@ -158,8 +209,7 @@ def run_report(scenario: str | os.PathLike[str] = "base", run: str | None = None
         shutil.rmtree(tmp, ignore_errors=True)
         _cleanup(staging)
 
-    run_notebook(notebook or project_root() / "notebooks" / "scenario_report.ipynb", tmp, params, failed,
-                 name=name, timeout=timeout, progress=progress, title=sc.description(params["lang"]),
+    run_notebook(notebook, tmp, params, failed, name=name, timeout=timeout, progress=progress, title=title,
                  finish=record_run, discard=discard)
     # publish atomically: move the old report aside, rename, drop the old one; a signal meanwhile
     # is held until the report is in place (published whole, nothing left in staging)
