@@ -34,9 +34,9 @@ def main(args: argparse.Namespace) -> int:
 
     try:
         out, errors = run_province_batch(args.plan, run=args.run, jobs=args.jobs, lang=args.lang,
-                                         time_limit=args.time_limit or 30.0, outputs_dir=args.outputs,
+                                         time_limit=args.time_limit, outputs_dir=args.outputs,
                                          timeout=args.timeout, workers=args.workers,
-                                         seed=0 if args.seed is None else args.seed,
+                                         seed=args.seed,
                                          districts=not args.no_districts)
     except ReportError as exc:
         print(f"province report failed: {exc}", file=sys.stderr)

@@ -19,6 +19,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from ntm_sched.engine import SolveOptions
 from ntm_sched.errors import sigterm_raises
 from ntm_sched.i18n import check_lang, label, unit_title, using_lang
 from ntm_sched.io import project_root, remove_output
@@ -39,15 +40,17 @@ def notebook() -> Path:
     return project_root() / "notebooks" / "province_report.ipynb"
 
 
-def _params(plan_dir: str, district: str, links: dict[str, str], time_limit: float,
+def _params(plan_dir: str, district: str, links: dict[str, str], time_limit: float | None,
             workers: int | None, seed: int | None) -> dict[str, Any]:
-    """The notebook's parameters but its language (the caller adds ``lang``)."""
+    """The notebook's parameters but its language (the caller adds ``lang``); solver options not given are
+    :class:`~ntm_sched.engine.SolveOptions`' defaults (the one home of them)."""
     back = f"../{PROVINCE}/report.html" if district else ""
-    return {"plan": plan_dir, "district": district, "links": links, "back": back, "time_limit": float(time_limit),
-            "workers": workers if workers is not None else 1, "seed": seed if seed is not None else 0}
+    o = SolveOptions().with_(time_limit=time_limit, workers=workers, seed=seed)
+    return {"plan": plan_dir, "district": district, "links": links, "back": back, "time_limit": float(o.time_limit),
+            "workers": o.workers, "seed": o.seed}
 
 
-def _district(plan_dir: str, code: str, title: str, run: str, lang: str, time_limit: float, workers: int | None,
+def _district(plan_dir: str, code: str, title: str, run: str, lang: str, time_limit: float | None, workers: int | None,
               seed: int | None, outputs_dir: str, timeout: float) -> tuple[str, str | None]:
     """One district's report (in a worker process): (code, error or ``None``); never raises."""
     try:
@@ -81,8 +84,8 @@ def _in_processes(args: list[tuple[Any, ...]], jobs: int) -> list[tuple[str, str
 
 
 def run_province_batch(plan: str | os.PathLike[str], run: str = PROVINCE, jobs: int = 2, lang: str | None = None,
-                       time_limit: float = 30.0, outputs_dir: str | os.PathLike[str] = "outputs",
-                       timeout: float = DEFAULT_TIMEOUT, workers: int | None = None, seed: int | None = 0,
+                       time_limit: float | None = None, outputs_dir: str | os.PathLike[str] = "outputs",
+                       timeout: float = DEFAULT_TIMEOUT, workers: int | None = None, seed: int | None = None,
                        districts: bool = True) -> tuple[Path, dict[str, str | None]]:
     """The district reports, then the province report linking to them.
 

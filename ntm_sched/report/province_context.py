@@ -127,7 +127,7 @@ def province_tables(res: PlanResult, plan: Plan, links: Mapping[str, str] | None
 
 
 def build_province_context(plan: str | Path | Plan, district: str | None = None, lang: str | None = None,
-                           time_limit: float = 30.0, workers: int | None = None, seed: int | None = 0,
+                           time_limit: float | None = None, workers: int | None = None, seed: int | None = None,
                            output_dir: str | Path = "outputs/province/province",
                            links: Mapping[str, str] | None = None, back: str = "") -> ProvinceContext:
     """Load a province plan (a folder, or a :class:`~ntm_sched.plan.Plan`), restrict it to
@@ -142,7 +142,7 @@ def build_province_context(plan: str | Path | Plan, district: str | None = None,
     lang
         ``vi`` or ``en`` (default: the run's language).
     time_limit, workers, seed
-        Solver options.
+        Solver options (``None``: :class:`~ntm_sched.engine.SolveOptions`' defaults).
     output_dir
         Where :meth:`ProvinceContext.write_outputs` and the figures write.
     links
