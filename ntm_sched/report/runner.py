@@ -116,6 +116,8 @@ def run_report(scenario: str | os.PathLike[str] = "base", run: str | None = None
     run another report notebook the same way (e.g. the giao ban report).
     """
     name = report_name or scenario_name(scenario)
+    # staging folders of killed runs go first, also when this run's scenario cannot be loaded
+    clean_stale(staging_folder(outputs_dir, run or name))
     sc_arg = str(Path(scenario).resolve()) if Path(scenario).suffix in (".yaml", ".yml") else str(scenario)
     try:
         sc = load_scenario(sc_arg)
@@ -130,6 +132,17 @@ def run_report(scenario: str | os.PathLike[str] = "base", run: str | None = None
     return publish_notebook(notebook or project_root() / "notebooks" / "scenario_report.ipynb", name, params,
                             run=run, outputs_dir=outputs_dir, timeout=timeout, progress=progress,
                             title=sc.description(params["lang"]), record={"scenario": name})
+
+
+def staging_folder(outputs_dir: str | os.PathLike[str], run: str) -> Path:
+    """``outputs/.<run>/``, where a run's reports are staged before they are published (checked to stay inside
+    ``outputs``: ``run`` is a plain name, a link there is refused)."""
+    outputs = Path(outputs_dir).resolve()
+    staging = outputs / f".{check_name(run, 'run name')}"
+    if not staging.resolve().is_relative_to(outputs):
+        raise OutputTargetError(f"{staging}: resolves to {staging.resolve()}, outside {outputs}; refusing to "
+                                f"write there")
+    return staging
 
 
 def input_failed(name: str, run: str | None, outputs_dir: str | os.PathLike[str], exc: BaseException) -> ReportError:
@@ -186,10 +199,7 @@ def publish_notebook(notebook: str | os.PathLike[str], name: str, params: dict[s
     # a user's folder in the way is refused before anything is written
     check_output_target(target)
     check_output_target(failed)
-    staging = outputs / f".{run}"  # run is a plain name; a link is checked here
-    if not staging.resolve().is_relative_to(outputs):
-        raise OutputTargetError(f"{staging}: resolves to {staging.resolve()}, outside {outputs}; refusing to "
-                                f"write there")
+    staging = staging_folder(outputs, run)
     clean_stale(staging)  # staging folders of runs that were killed (SIGKILL) and could not clean up
     params = dict(params) | {"run_name": run}
     staging.mkdir(parents=True, exist_ok=True)
