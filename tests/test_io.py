@@ -38,16 +38,21 @@ def test_atomic_dir_replaces_a_previous_output_whole(tmp_path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["out"]
 
 
-def test_atomic_write_text_keeps_the_old_file_when_writing_fails(tmp_path) -> None:
+def test_atomic_write_text_keeps_the_old_file_when_writing_fails(tmp_path, monkeypatch) -> None:
+    import ntm_sched.io.output as output
+
     path = tmp_path / "summary.txt"
     atomic_write_text(path, "Xã Liên Chung\n")
     assert path.read_text(encoding="utf-8") == "Xã Liên Chung\n"
 
+    def disk_full(src, dst):
+        raise OSError(28, "No space left on device")
 
-    with pytest.raises(TypeError):
-        atomic_write_text(path, 12345)  # type: ignore[arg-type]
+    monkeypatch.setattr(output.os, "replace", disk_full)  # the new text is written, the rename fails
+    with pytest.raises(OSError):
+        atomic_write_text(path, "Xã Ngọc Thiện\n")
     assert path.read_text(encoding="utf-8") == "Xã Liên Chung\n"
-    assert [p.name for p in tmp_path.iterdir()] == ["summary.txt"]
+    assert [p.name for p in tmp_path.iterdir()] == ["summary.txt"]  # no temporary file left
 
 
 def test_write_json_keeps_diacritics_and_writes_dates_iso(tmp_path) -> None:
