@@ -72,6 +72,34 @@ def _one(scenario: str, run: str, lang: str | None, time_limit: float | None, ou
     return row
 
 
+STOP_WAIT = 60.0
+"""Seconds an interrupted batch waits for its workers to stop their reports (kernel shut down, ``.failed/``
+written) before it kills them."""
+
+
+def stop_workers(ex: ProcessPoolExecutor) -> None:
+    """Stop an interrupted batch's worker processes: SIGTERM (each stops its report, shuts its kernel down and
+    records ``<scenario>.failed/``), a bounded wait, SIGKILL for any still alive, then the pool is let go.
+
+    ``ex.shutdown(wait=True)`` is not used here: with a worker that died of the signal while the pool was
+    handing out work, Python 3.11's pool can wait forever (a nightly batch stopped by SIGTERM then hung; seen
+    once in CI). A report killed here leaves its staging folder, which the next run removes.
+    """
+    procs = list(getattr(ex, "_processes", {}).values())
+    for proc in procs:
+        with contextlib.suppress(OSError):
+            proc.terminate()
+    deadline = time.monotonic() + STOP_WAIT
+    for proc in procs:
+        proc.join(max(0.0, deadline - time.monotonic()))
+    for proc in procs:
+        if proc.is_alive():
+            with contextlib.suppress(OSError):
+                proc.kill()
+            proc.join(5.0)
+    ex.shutdown(wait=False, cancel_futures=True)
+
+
 def resolve_scenarios(items: list[str] | None) -> list[str]:
     """Scenario names/paths: none -> every scenario of every shipped plan (``data/plans.csv``); a folder
     -> its YAML files."""
@@ -163,10 +191,7 @@ def run_batch(scenarios: list[str] | str | os.PathLike[str] | None = None, run: 
         except KeyboardInterrupt as exc:
             # stop the reports still running: each cleans up (kernel, staging) and records
             # <scenario>.failed/error.txt saying it was interrupted
-            for proc in list(getattr(ex, "_processes", {}).values()):
-                with contextlib.suppress(OSError):
-                    proc.terminate()
-            ex.shutdown(wait=True, cancel_futures=True)
+            stop_workers(ex)
             say(f"interrupted by {signal_name(exc)} after {len(rows)} of {len(items)} scenarios; "
                 f"index.html and summary.csv not rewritten")
             log.close()

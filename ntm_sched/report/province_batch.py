@@ -12,7 +12,6 @@ The plan's folder is only read.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
 from concurrent.futures import ProcessPoolExecutor
@@ -24,6 +23,7 @@ from ntm_sched.errors import sigterm_raises
 from ntm_sched.i18n import check_lang, label, unit_title, using_lang
 from ntm_sched.io import project_root, remove_output
 from ntm_sched.plan import load_plan
+from ntm_sched.report.batch import stop_workers
 from ntm_sched.report.province import district_names
 from ntm_sched.report.runner import DEFAULT_TIMEOUT, ReportError, check_kernel, input_failed, publish_notebook
 
@@ -74,10 +74,7 @@ def _in_processes(args: list[tuple[Any, ...]], jobs: int) -> list[tuple[str, str
         with sigterm_raises():
             results = list(ex.map(_district, *zip(*args)))
     except KeyboardInterrupt:
-        for proc in list(getattr(ex, "_processes", {}).values()):
-            with contextlib.suppress(OSError):
-                proc.terminate()
-        ex.shutdown(wait=True, cancel_futures=True)
+        stop_workers(ex)
         raise
     ex.shutdown(wait=True)
     return results
