@@ -668,9 +668,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "pv_district_title": ("Báo cáo huyện {district}", "District report: {district}"),
     "pv_of": ("thuộc {province}", "in {province}"),
     "pv_synthetic": ("GIẢ LẬP (SYNTHETIC): tỉnh, các huyện, các xã và mọi số liệu của kế hoạch này được sinh ngẫu "
-                     "nhiên từ kế hoạch mẫu Tân Yên; không phải kế hoạch của đơn vị có thật.",
+                     "nhiên từ một kế hoạch mẫu đi kèm phần mềm; không phải kế hoạch của đơn vị có thật.",
                      "SYNTHETIC: the province, its districts, its communes and every figure of this plan are drawn "
-                     "at random from the shipped Tân Yên plan; it is not the plan of a real unit."),
+                     "at random from a plan shipped with the software; it is not the plan of a real unit."),
     "pv_districts": ("Các huyện: xã đúng hạn và xã trễ hạn", "Districts: communes on time and late"),
     "pv_sessions": ("Lịch họp Hội đồng thẩm định tỉnh: xã nào ở phiên nào",
                     "The provincial appraisal council: which communes at which session"),

@@ -344,10 +344,10 @@ def plan_files(plan: Plan) -> dict[str, bytes]:
     return out
 
 
-def _note(spec: SynthSpec, files: Sequence[str]) -> bytes:
+def _note(spec: SynthSpec, files: Sequence[str], source: str) -> bytes:
     lines = [f"{MARK} province plan written by `ntm-sched plan synth --communes {spec.communes} --districts "
              f"{spec.districts} --seed {spec.seed}`.",
-             "Every figure is drawn from the shipped Tân Yên plan; no row describes a real commune or district.",
+             f"Every figure is drawn from the shipped plan {source}; no row describes a real commune or district.",
              "Files (this command replaces them, and only them, when run again into this folder):",
              *files, ""]
     return "\n".join(lines).encode("utf-8")
@@ -387,7 +387,7 @@ def write_synth(spec: SynthSpec, out: str | os.PathLike[str], shipped: Plan | No
                                  "refusing to write there")
     plan = synth_plan(spec, shipped)
     files = plan_files(plan)
-    files[NOTE_FILE] = _note(spec, sorted(files))
+    files[NOTE_FILE] = _note(spec, sorted(files), shipped.unit.name if shipped.unit else str(shipped.source_path))
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
     try:
