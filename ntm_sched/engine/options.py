@@ -118,6 +118,12 @@ class SolveOptions:
         First time limit of one deadline pattern's solve (doubled when continuing the best): 4.
     lns_solve_time
         Time limit of one LNS move: 1.
+
+    cache_dir
+        A folder of proven, canonical answers to reuse for the same problem
+        (:mod:`~ntm_sched.engine.solve_cache`): ``None`` (the default) reads the
+        ``NTM_SCHED_SOLVE_CACHE`` environment variable, unset meaning no cache; ``""`` turns the
+        cache off.
     """
 
     time_limit: float = 10.0
@@ -147,6 +153,7 @@ class SolveOptions:
     canonical: bool = True
     canonical_work: float = 2.0
     canonical_wall: float = 120.0
+    cache_dir: str | None = None
 
     def __post_init__(self) -> None:
         if self.money_formulation not in ("auto", "tranche"):
