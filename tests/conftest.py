@@ -93,9 +93,6 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
 FRESH_SOLVES = (
     "tests/engine/",  # the engine's own tests
     "tests/report/test_interrupt.py",  # interrupted in the middle of a solve
-    "tests/cli/test_handler.py",
-    "tests/test_errors.py",
-    "tests/studies/budget/test_cuts.py",  # a cut table cancelled between levels
 )
 
 _OWN_CACHE = pytest.StashKey[str]()
