@@ -253,7 +253,7 @@ def simulate_fixed(setup: RiskSetup, index: int) -> Outcome:
 
 def _check(setup: RiskSetup, pert: Perturbation, r: Retimed, out: Outcome) -> None:
     from ntm_sched.engine.checker import check
-    from ntm_sched.studies.risk.retime import perturbed_problem, to_solution
+    from ntm_sched.studies.risk.retime_check import perturbed_problem, to_solution
 
     out.checked = True
     if not r.complete:
@@ -270,7 +270,7 @@ def replan_problem(setup: RiskSetup, dr: Draw) -> Any:
     the plan's mode, the sample's capacities and tranches, deadlines soft, the plan's weights summed
     into one objective, the extended horizon."""
     from ntm_sched.engine.problem import Mode, Objective
-    from ntm_sched.studies.risk.retime import perturbed_problem
+    from ntm_sched.studies.risk.retime_check import perturbed_problem
 
     rt = setup.rt
     assert rt.problem is not None
