@@ -216,16 +216,18 @@ def criticality(setup: RiskSetup, outcomes: list[Outcome]) -> pd.DataFrame:
                           kind="stable").reset_index(drop=True) if N else df
 
 
-def session_cause(setup: RiskSetup, taken: str, skipped: str, why: str, lang: str) -> str:
-    """A council-session cause in words: "waits for the 15/12 session: the 20/11 one is full" (or its
-    cut-off was missed), or that no session was left within the horizon."""
+def session_cause(setup: RiskSetup, taken: str, skipped: str, why: str) -> tuple[str, str]:
+    """A council-session cause in words, ``(Vietnamese, English)``: "waits for the 15/12 session: the
+    20/11 one is full" (or its cut-off was missed), or that no session was left within the horizon."""
     from ntm_sched.i18n import label
 
     problem = setup.rt.problem
     when = {s.name: (setup.origin + dt.timedelta(days=s.time)).strftime("%d/%m") for s in
             (problem.sessions if problem is not None else ())}
     key = f"risk_session_{why}" if taken else ("risk_session_none" + (f"_{why}" if why else ""))
-    return label(key, lang, session=when.get(taken, taken), skipped=when.get(skipped, skipped))
+    vi, en = (label(key, lang, session=when.get(taken, taken), skipped=when.get(skipped, skipped))
+              for lang in ("vi", "en"))
+    return vi, en
 
 
 def _session_rows(setup: RiskSetup, outcomes: list[Outcome]) -> list[dict[str, Any]]:
@@ -237,10 +239,9 @@ def _session_rows(setup: RiskSetup, outcomes: list[Outcome]) -> list[dict[str, A
             counts[key] = counts.get(key, 0) + 1
     rows = []
     for (k, taken, skipped, why), c in sorted(counts.items()):
+        vi, en = session_cause(setup, taken, skipped, why)
         rows.append({"kind": "session", "id": f"{setup.rt.ids[k]}@{taken or '-'}<{skipped or '-'}:{why or '-'}",
-                     "commune_code": setup.task_owner[k],
-                     "name_vi": session_cause(setup, taken, skipped, why, "vi"),
-                     "name_en": session_cause(setup, taken, skipped, why, "en"),
+                     "commune_code": setup.task_owner[k], "name_vi": vi, "name_en": en,
                      "p_drives_late": c / len(outcomes), "p_drives_district_late": None, "criticality_index": None})
     return rows
 

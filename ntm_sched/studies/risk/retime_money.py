@@ -7,14 +7,22 @@ Split from ``retime.py`` (one job per module, issue 20): the serial generator's 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 
 from ntm_sched.engine.problem import advance_payment
 
-if TYPE_CHECKING:  # pragma: no cover
-    from ntm_sched.studies.risk.retime import RetimeModel
+
+class MoneyData(Protocol):
+    """What the money push reads of a :class:`~ntm_sched.studies.risk.retime.RetimeModel` (named
+    here, not imported, so the two modules do not import each other)."""
+
+    available_from: list[int]
+    extra_for: list[list[int]]
+    split_advance: list[list[tuple[int, float]]]
+    split_rest: list[list[tuple[int, float]]]
+    split_total: list[list[tuple[int, float]]]
 
 
 def split_amount(amount: int, weights: list[tuple[int, float]]) -> list[tuple[int, int]]:
@@ -33,7 +41,7 @@ def split_amount(amount: int, weights: list[tuple[int, float]]) -> list[tuple[in
     return [(s, v) for s, v in out if v > 0]
 
 
-def pay_plan(model: RetimeModel, i: int, s: int, e: int, c: int, share: float,
+def pay_plan(model: MoneyData, i: int, s: int, e: int, c: int, share: float,
               avail: list[np.ndarray | None], extra_source) -> tuple[tuple | None, int | None, int | None]:
     """How task ``i`` at ``[s, e)`` pays: ``((payments, extras, draws), None, None)`` or, when it
     must wait, ``(None, next start to try or None for never, blocking source)``."""

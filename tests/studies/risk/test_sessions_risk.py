@@ -85,3 +85,14 @@ def test_with_no_session_left_the_commune_is_not_recognised_within_the_horizon(s
 def test_a_sample_path_is_repeatable(setup) -> None:
     a, b = simulate(setup, 3), simulate(setup, 3)
     assert (a.ends == b.ends).all() and a.late_sessions == b.late_sessions
+
+
+def test_no_change_gives_the_province_plan_back(solved) -> None:
+    import numpy as np
+
+    from ntm_sched.studies.risk.retime import Perturbation, retime
+
+    sol = solved.result.solution
+    rt = prepare(solved.model.problem, sol)
+    r = retime(rt, Perturbation(np.array(rt.base_duration), np.array(rt.base_cost)))
+    assert r.complete and all(int(r.start[k]) == sol.tasks[tid].start for k, tid in enumerate(rt.ids))
