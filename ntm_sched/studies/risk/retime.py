@@ -84,7 +84,7 @@ class RetimeModel:
     problem: Problem | None = field(default=None, repr=False)
     ruled: list[bool] = field(default_factory=list)  # per task: under the session rule
     group: list[int] = field(default_factory=list)  # per task: its baseline session's seat group, -1 none
-    groups: list[list[int]] = field(default_factory=list)  # per group: its tasks (their order positions)
+    groups: list[list[int]] = field(default_factory=list)  # per group: its tasks, as the order has them
 
     @property
     def n(self) -> int:
