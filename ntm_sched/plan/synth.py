@@ -63,6 +63,7 @@ from .records import (
     CouncilSession,
     District,
     PlanTask,
+    Source,
     Tranche,
     Unit,
 )
@@ -161,7 +162,8 @@ def synth_plan(spec: SynthSpec, shipped: Plan) -> Plan:
     start = shipped.setting_date("plan_start")
 
     # districts and their communes (round robin: sizes differ by at most one)
-    taken: set[str] = set()
+    # never a name of the shipped plan's own communes: a synthetic file names no real place
+    taken: set[str] = {nfc(c.name) for c in shipped.communes}
     d_names = _names(rnd, spec.districts, taken)
     districts = [District(code=DISTRICT_CODES[k], name=d_names[k], source=_src(f"invented district ({tag})"))
                  for k in range(spec.districts)]
@@ -290,8 +292,7 @@ def synth_plan(spec: SynthSpec, shipped: Plan) -> Plan:
         criteria=tuple(replace(c, source=_src(f"the shipped plan's: {c.source or ''}")) for c in shipped.criteria),
         agencies=tuple(agencies), capacity_changes=tuple(changes),
         work_types=tuple(replace(w, source=_src(f"the shipped plan's: {w.source}")) for w in shipped.work_types),
-        tasks=tuple(tasks), sources=tuple(replace(s, source=_src(f"the shipped plan's: {s.source}"))
-                                          for s in shipped.sources),
+        tasks=tuple(tasks), sources=tuple(_synth_source(s, shipped) for s in shipped.sources),
         funding=tuple(funding), calendar=tuple(breaks), recognition_steps=tuple(steps),
         districts=tuple(districts), council_sessions=tuple(sessions))
 
@@ -351,6 +352,18 @@ def _note(spec: SynthSpec, files: Sequence[str], source: str) -> bytes:
              "Files (this command replaces them, and only them, when run again into this folder):",
              *files, ""]
     return "\n".join(lines).encode("utf-8")
+
+
+def _synth_source(s: Source, shipped: Plan) -> Source:
+    """A shipped source for the synthetic province: one that only a single commune of the shipped plan
+    receives (a special support named after it) is renamed, since synthetic communes drawn from that
+    commune receive it; no place of the shipped plan is named in a synthetic file."""
+    communes = {tr.commune_code for tr in shipped.funding if tr.source_id == s.source_id}
+    if len(communes) == 1 and next(iter(communes)):
+        return replace(s, name_vi="Hỗ trợ đặc thù cho xã khó khăn (theo mẫu kế hoạch gốc)",
+                       name_en="Special support for a disadvantaged commune (as in the source plan)",
+                       source=_src(f"the shipped plan's {s.source_id}, renamed: {s.source}"))
+    return replace(s, source=_src(f"the shipped plan's: {s.source}"))
 
 
 def write_synth(spec: SynthSpec, out: str | os.PathLike[str], shipped: Plan | None = None) -> Path:

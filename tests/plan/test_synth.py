@@ -61,6 +61,16 @@ def test_every_file_says_synthetic_and_names_are_nfc(small) -> None:
         assert unicodedata.normalize("NFC", text) == text, f.name
 
 
+def test_no_name_a_report_shows_is_a_place_of_the_shipped_plan(small, shipped) -> None:
+    """Communes, districts, agencies and money sources of the synthetic province are named without the
+    shipped plan's places (a district's special support for one of its communes was named after it)."""
+    plan = load_plan(small)
+    places = {c.name for c in shipped.communes} | {shipped.unit.name.removeprefix("Huyện ").strip()}
+    shown = ([c.name for c in plan.communes] + [d.name for d in plan.districts]
+             + [a.name_vi for a in plan.agencies] + [s.name_vi for s in plan.sources] + [s.name_en for s in plan.sources])
+    assert not [(n, p) for n in shown for p in places if p in n]
+
+
 def test_the_same_seed_gives_the_same_bytes_and_another_seed_other_files(tmp_path, shipped, small) -> None:
     again = write_synth(SynthSpec(12, 3, seed=5), tmp_path / "again", shipped)
     other = write_synth(SynthSpec(12, 3, seed=6), tmp_path / "other", shipped)
