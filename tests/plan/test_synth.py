@@ -67,7 +67,8 @@ def test_no_name_a_report_shows_is_a_place_of_the_shipped_plan(small, shipped) -
     plan = load_plan(small)
     places = {c.name for c in shipped.communes} | {shipped.unit.name.removeprefix("Huyện ").strip()}
     shown = ([c.name for c in plan.communes] + [d.name for d in plan.districts]
-             + [a.name_vi for a in plan.agencies] + [s.name_vi for s in plan.sources] + [s.name_en for s in plan.sources])
+             + [a.name_vi for a in plan.agencies] + [s.name_vi for s in plan.sources]
+             + [s.name_en for s in plan.sources])
     assert not [(n, p) for n in shown for p in places if p in n]
 
 
