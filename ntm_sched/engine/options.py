@@ -118,6 +118,13 @@ class SolveOptions:
         First time limit of one deadline pattern's solve (doubled when continuing the best): 4.
     lns_solve_time
         Time limit of one LNS move: 1.
+    deterministic
+        ``time_limit`` and every share above count CP-SAT's deterministic time, not seconds
+        (:mod:`ntm_sched.engine.clock`): with ``workers=1`` the answer is the same at any load, in any
+        process (the province sweep). Default ``False``: wall seconds.
+    deterministic_safety
+        With ``deterministic``, the wall-clock safety limit of each search, from ``time_limit``:
+        ``max(60, 10 x time_limit)`` seconds (an answer it cuts says so in its notes).
     """
 
     time_limit: float = 10.0
@@ -147,6 +154,8 @@ class SolveOptions:
     canonical: bool = True
     canonical_work: float = 2.0
     canonical_wall: float = 120.0
+    deterministic: bool = False
+    deterministic_safety: Slice = Slice(10.0, low=60.0)
 
     def __post_init__(self) -> None:
         if self.money_formulation not in ("auto", "tranche"):
@@ -156,6 +165,9 @@ class SolveOptions:
             raise ValueError(f"SolveOptions.time_limit must be > 0, got {self.time_limit!r}")
         if int(self.workers) < 1:
             raise ValueError(f"SolveOptions.workers must be >= 1, got {self.workers!r}")
+        if self.deterministic and int(self.workers) != 1:
+            raise ValueError(f"SolveOptions.deterministic needs workers=1 (several CP-SAT workers share work by "
+                             f"thread timing), got workers={self.workers!r}")
         object.__setattr__(self, "time_limit", float(self.time_limit))
         object.__setattr__(self, "workers", int(self.workers))
         object.__setattr__(self, "seed", int(self.seed))
