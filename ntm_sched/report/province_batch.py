@@ -2,7 +2,8 @@
 
 :func:`run_province_batch` runs ``notebooks/province_report.ipynb`` once per district (the province
 plan restricted to that district's communes, :func:`ntm_sched.report.province.district_plan`),
-``jobs`` at a time, into ``outputs/<run>/district_<code>/``, then once for the whole province
+``jobs`` at a time (local processes, or Dask: :mod:`ntm_sched.report.jobs`), into
+``outputs/<run>/district_<code>/``, then once for the whole province
 into ``outputs/<run>/province/``, whose district rows link to ``../district_<code>/report.html``
 (only the districts whose report was published); district reports a previous run of the same name
 made for districts the plan no longer has are removed (ntm-sched outputs only). Every report goes through
@@ -14,16 +15,14 @@ from __future__ import annotations
 
 import os
 import sys
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from ntm_sched.engine import SolveOptions
-from ntm_sched.errors import sigterm_raises
 from ntm_sched.i18n import check_lang, label, unit_title, using_lang
 from ntm_sched.io import project_root, remove_output
 from ntm_sched.plan import load_plan
-from ntm_sched.report.batch import stop_workers
+from ntm_sched.report.jobs import Where, run_jobs
 from ntm_sched.report.province import district_names
 from ntm_sched.report.runner import DEFAULT_TIMEOUT, ReportError, check_kernel, input_failed, publish_notebook
 
@@ -65,25 +64,11 @@ def _district(plan_dir: str, code: str, title: str, run: str, lang: str, time_li
     return code, None
 
 
-def _in_processes(args: list[tuple[Any, ...]], jobs: int) -> list[tuple[str, str | None]]:
-    """:func:`_district` over ``args``, ``jobs`` processes at a time; on SIGINT/SIGTERM the running
-    reports are stopped (each cleans up and records its ``.failed/``, as in
-    :func:`ntm_sched.report.batch.run_batch`) and the signal is raised again."""
-    ex = ProcessPoolExecutor(max_workers=jobs)
-    try:
-        with sigterm_raises():
-            results = list(ex.map(_district, *zip(*args)))
-    except KeyboardInterrupt:
-        stop_workers(ex)
-        raise
-    ex.shutdown(wait=True)
-    return results
-
-
 def run_province_batch(plan: str | os.PathLike[str], run: str = PROVINCE, jobs: int = 2, lang: str | None = None,
                        time_limit: float | None = None, outputs_dir: str | os.PathLike[str] = "outputs",
                        timeout: float = DEFAULT_TIMEOUT, workers: int | None = None, seed: int | None = None,
-                       districts: bool = True) -> tuple[Path, dict[str, str | None]]:
+                       districts: bool = True, dask: bool = False,
+                       scheduler: str | None = None) -> tuple[Path, dict[str, str | None]]:
     """The district reports, then the province report linking to them.
 
     Parameters
@@ -93,7 +78,11 @@ def run_province_batch(plan: str | os.PathLike[str], run: str = PROVINCE, jobs: 
     run
         The run's folder name: ``outputs/<run>/``.
     jobs
-        District reports run at the same time.
+        District reports run at the same time (local processes, or the workers of a Dask ``LocalCluster``).
+    dask, scheduler
+        Run the district reports on a Dask ``LocalCluster`` of ``jobs`` workers, or on the existing Dask cluster at
+        ``scheduler`` (:mod:`ntm_sched.report.jobs`); the files are those of a local run. The province report
+        itself runs here, once the district reports are in.
     lang
         ``vi`` (default) or ``en``.
     time_limit, workers, seed
@@ -132,10 +121,8 @@ def run_province_batch(plan: str | os.PathLike[str], run: str = PROVINCE, jobs: 
     errors: dict[str, str | None] = {}
     if districts and names:
         args = [(plan_dir, c, titles[c], run, lang, time_limit, workers, seed, outputs, timeout) for c in names]
-        if jobs <= 1:
-            results = [_district(*a) for a in args]
-        else:
-            results = _in_processes(args, jobs)
+        results = run_jobs(_district, args, Where(jobs=jobs, dask=dask, scheduler=scheduler), isolated=True,
+                           on_error=lambda i, exc: (args[i][1], f"{type(exc).__name__}: {exc}"))
         for code, err in results:
             errors[code] = err
             print(f"{'ok' if err is None else 'FAILED'} {district_folder(code)}" + (f": {err}" if err else ""),
