@@ -23,6 +23,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+WALL_CUT_NOTE = ("a search was stopped by its wall-clock safety limit (machine too busy): this answer may differ "
+                 "from another run's")
+"""The note of a deterministic solve that a wall-clock safety limit cut (:attr:`WorkClock.wall_cut`)."""
+
 
 class WorkClock:
     """Deterministic time used by the CP-SAT searches of one solve.

@@ -15,7 +15,7 @@ from ortools.sat.python import cp_model
 from ntm_sched.engine.builder import TIERS, BuiltModel, build_model, money_never_binds
 from ntm_sched.engine.canonical import WHOLE_OBJECTIVE, canonicalize, held_values, tiers_all_proven
 from ntm_sched.engine.checker import check as run_check
-from ntm_sched.engine.clock import counting_work, now, set_limit
+from ntm_sched.engine.clock import WALL_CUT_NOTE, counting_work, now, set_limit
 from ntm_sched.engine.explain import explain_infeasibility, infeasible_without_search
 from ntm_sched.engine.options import SolveOptions, resolve_options
 from ntm_sched.engine.patterns import deadline_targets, followers, late_roots, pattern_search
@@ -151,8 +151,7 @@ def solve(
     with counting_work(opts.deterministic, opts.deterministic_safety.of(opts.time_limit)) as clock:
         res = _solve(problem, opts, hint)
     if clock is not None and clock.wall_cut:
-        res.notes.append("a search was stopped by its wall-clock safety limit (machine too busy): this answer "
-                         "may differ from another run's")
+        res.notes.append(WALL_CUT_NOTE)
     return res
 
 
