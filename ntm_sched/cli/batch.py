@@ -41,6 +41,9 @@ def add_parser(sub: Subparsers) -> None:
     p.add_argument("--province", default=None, metavar="PLAN",
                    help="a province plan's folder: one report per district and the province report linking to "
                         "them (as 'ntm-sched province-report PLAN')")
+    p.add_argument("--deterministic", action="store_true",
+                   help="with --province: --time-limit counts CP-SAT deterministic time on one worker (the same "
+                        "reports at any load, locally or on Dask)")
     p.set_defaults(func=main)
 
 

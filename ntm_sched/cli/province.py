@@ -26,6 +26,9 @@ def add_parser(sub: Subparsers) -> None:
     p.add_argument("plan", help="a province plan's folder (e.g. made by 'ntm-sched plan synth'); only read")
     p.add_argument("--run", default="province", help="run name: outputs/<run>/ (default: province)")
     p.add_argument("--no-districts", action="store_true", help="the province report alone, without district reports")
+    p.add_argument("--deterministic", action="store_true",
+                   help="--time-limit counts CP-SAT deterministic time on one worker: the same reports at any load, "
+                        "locally or on Dask")
     p.add_argument("--outputs", default="outputs", help="outputs folder (default: outputs)")
     p.add_argument("--timeout", type=positive_float, default=DEFAULT_TIMEOUT, help="per-cell execution timeout (s)")
     p.set_defaults(func=main)
@@ -40,7 +43,8 @@ def main(args: argparse.Namespace) -> int:
                                          time_limit=args.time_limit, outputs_dir=args.outputs,
                                          timeout=args.timeout, workers=args.workers,
                                          seed=args.seed,
-                                         districts=not args.no_districts)
+                                         districts=not args.no_districts,
+                                         deterministic=bool(getattr(args, "deterministic", False)))
     except ReportError as exc:
         print(f"province report failed: {exc}", file=sys.stderr)
         if exc.failed_dir is not None and (exc.failed_dir / "error.txt").exists():

@@ -91,7 +91,7 @@ def deadline_lns(bm, values: list[int], expr, time_budget: float, options: Solve
         m2.clear_hints()
         for k, v in enumerate(cur):
             m2.add_hint(m2.get_int_var_from_proto_index(k), v)
-        solver = set_limit(attach(cp_model.CpSolver()), max(0.05, min(sub_time, time_budget - (now() - t0))))
+        solver = attach(set_limit(cp_model.CpSolver(), max(0.05, min(sub_time, time_budget - (now() - t0)))))
         p = solver.parameters
         p.num_workers = int(workers)
         p.random_seed = int(seed)

@@ -173,7 +173,7 @@ def pattern_search(bm, values: list[int], expr, targets: dict[str, int], time_bu
         if hint is not None:
             for k, val in enumerate(hint):
                 m2.add_hint(m2.get_int_var_from_proto_index(k), val)
-        solver = set_limit(attach(cp_model.CpSolver()), max(0.05, limit))
+        solver = attach(set_limit(cp_model.CpSolver(), max(0.05, limit)))
         p = solver.parameters
         p.num_workers = 1
         p.random_seed = int(seed)

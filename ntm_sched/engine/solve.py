@@ -51,7 +51,7 @@ def make_solver(time_limit: float, workers: int, seed: int, log: bool) -> cp_mod
     p.num_workers = int(workers)
     p.random_seed = int(seed)
     p.log_search_progress = bool(log)
-    return set_limit(attach(solver), time_limit)
+    return attach(set_limit(solver, time_limit))  # attached last: a stop asked before wins
 
 
 def _tune_rcpsp(solver: cp_model.CpSolver) -> None:

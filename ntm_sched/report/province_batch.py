@@ -40,21 +40,22 @@ def notebook() -> Path:
 
 
 def _params(plan_dir: str, district: str, links: dict[str, str], time_limit: float | None,
-            workers: int | None, seed: int | None) -> dict[str, Any]:
+            workers: int | None, seed: int | None, deterministic: bool = False) -> dict[str, Any]:
     """The notebook's parameters but its language (the caller adds ``lang``); solver options not given are
-    :class:`~ntm_sched.engine.SolveOptions`' defaults (the one home of them)."""
+    :class:`~ntm_sched.engine.SolveOptions`' defaults (the one home of them); one worker when ``deterministic``."""
     back = f"../{PROVINCE}/report.html" if district else ""
-    o = SolveOptions().with_(time_limit=time_limit, workers=workers, seed=seed)
+    o = SolveOptions().with_(time_limit=time_limit, workers=1 if deterministic else workers, seed=seed)
     return {"plan": plan_dir, "district": district, "links": links, "back": back, "time_limit": float(o.time_limit),
-            "workers": o.workers, "seed": o.seed}
+            "workers": o.workers, "seed": o.seed, "deterministic": bool(deterministic)}
 
 
 def _district(plan_dir: str, code: str, title: str, run: str, lang: str, time_limit: float | None, workers: int | None,
-              seed: int | None, outputs_dir: str, timeout: float) -> tuple[str, str | None]:
+              seed: int | None, outputs_dir: str, timeout: float,
+              deterministic: bool = False) -> tuple[str, str | None]:
     """One district's report (in a worker process): (code, error or ``None``); never raises."""
     try:
-        publish_notebook(notebook(), district_folder(code), _params(plan_dir, code, {}, time_limit, workers, seed)
-                         | {"lang": lang},
+        publish_notebook(notebook(), district_folder(code),
+                         _params(plan_dir, code, {}, time_limit, workers, seed, deterministic) | {"lang": lang},
                          run=run, outputs_dir=outputs_dir, timeout=timeout, title=title,
                          record={"plan": plan_dir, "district": code})
     except ReportError as exc:
@@ -67,8 +68,8 @@ def _district(plan_dir: str, code: str, title: str, run: str, lang: str, time_li
 def run_province_batch(plan: str | os.PathLike[str], run: str = PROVINCE, jobs: int = 2, lang: str | None = None,
                        time_limit: float | None = None, outputs_dir: str | os.PathLike[str] = "outputs",
                        timeout: float = DEFAULT_TIMEOUT, workers: int | None = None, seed: int | None = None,
-                       districts: bool = True, dask: bool = False,
-                       scheduler: str | None = None) -> tuple[Path, dict[str, str | None]]:
+                       districts: bool = True, dask: bool = False, scheduler: str | None = None,
+                       deterministic: bool = False) -> tuple[Path, dict[str, str | None]]:
     """The district reports, then the province report linking to them.
 
     Parameters
@@ -93,6 +94,9 @@ def run_province_batch(plan: str | os.PathLike[str], run: str = PROVINCE, jobs: 
         Seconds per notebook cell.
     districts
         Make the district reports (``False``: the province report alone, without links).
+    deterministic
+        Every report's ``time_limit`` counts CP-SAT's deterministic time on one worker: the same reports at any
+        load, locally or on Dask (:func:`ntm_sched.report.province_context.build_province_context`).
 
     Returns
     -------
@@ -120,7 +124,8 @@ def run_province_batch(plan: str | os.PathLike[str], run: str = PROVINCE, jobs: 
         titles = {c: label("pv_district_title", district=n) for c, n in names.items()}
     errors: dict[str, str | None] = {}
     if districts and names:
-        args = [(plan_dir, c, titles[c], run, lang, time_limit, workers, seed, outputs, timeout) for c in names]
+        args = [(plan_dir, c, titles[c], run, lang, time_limit, workers, seed, outputs, timeout, deterministic)
+                for c in names]
         results = run_jobs(_district, args, Where(jobs=jobs, dask=dask, scheduler=scheduler), isolated=True,
                            on_error=lambda i, exc: (args[i][1], f"{type(exc).__name__}: {exc}"))
         for code, err in results:
@@ -133,7 +138,7 @@ def run_province_batch(plan: str | os.PathLike[str], run: str = PROVINCE, jobs: 
         if old.name not in keep:
             remove_output(old)
     links = {c: f"../{district_folder(c)}/report.html" for c, e in errors.items() if e is None}
-    params = _params(plan_dir, "", links, time_limit, workers, seed) | {"lang": lang}
+    params = _params(plan_dir, "", links, time_limit, workers, seed, deterministic) | {"lang": lang}
     out = publish_notebook(notebook(), PROVINCE, params, run=run, outputs_dir=outputs, timeout=timeout,
                            title=province_title, record={"plan": plan_dir, "district": None})
     return out, errors

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from ntm_sched.i18n import using_lang
@@ -142,6 +143,56 @@ def test_the_batch_links_each_district_to_its_own_report(batch, plan_dir) -> Non
     assert not list(prov.parent.glob("*.failed"))
     assert not (prov.parent / "district_999").exists()  # the stale report of an old district is gone
     assert (prov.parent / "district_998_notes" / "mine.txt").read_text(encoding="utf-8") == "keep"  # a user's stays
+
+
+def _report_files(folder: Path) -> dict[str, bytes]:
+    """A published report's files but its run facts: ``run.json`` (paths, wall time), the executed notebook and the
+    page (they show them), and the wall seconds of ``summary.json``."""
+    out = {}
+    for p in sorted(folder.rglob("*")):
+        if p.is_file() and p.name not in ("run.json", "report.ipynb", "report.html"):
+            data = p.read_bytes()
+            if p.name == "summary.json":
+                summ = json.loads(data)
+                summ.pop("runtime_s")
+                data = json.dumps(summ, sort_keys=True).encode()
+            out[str(p.relative_to(folder))] = data
+    return out
+
+
+def test_district_reports_on_dask_are_the_local_ones(batch, plan_dir, tmp_path) -> None:
+    # the same batch with its district reports as Dask tasks on a LocalCluster of two workers
+    prov, errors = run_province_batch(plan_dir, run="prov", jobs=2, dask=True, lang="vi", outputs_dir=tmp_path, **SOLVE)
+    assert errors == {"980": None, "981": None}
+    local = batch[0].parent
+    for code in ("980", "981"):
+        mine, theirs = _report_files(tmp_path / "prov" / f"district_{code}"), _report_files(local / f"district_{code}")
+        assert "tables/sessions.csv" in mine and mine == theirs
+    assert json.loads((prov / "summary.json").read_text(encoding="utf-8"))["district_reports"] == \
+        {c: f"../district_{c}/report.html" for c in ("980", "981")}
+
+
+def test_a_deterministic_district_report_is_the_same_at_any_load(plan_dir, tmp_path) -> None:
+    import threading
+
+    opts = {"district": "980", "lang": "vi", "time_limit": 0.3, "seed": 0, "deterministic": True}
+    quiet = build_province_context(plan_dir, output_dir=tmp_path / "a", **opts)
+    stop = threading.Event()
+
+    def busy() -> None:
+        while not stop.is_set():
+            pass
+
+    load = threading.Thread(target=busy, daemon=True)
+    load.start()
+    try:
+        loaded = build_province_context(plan_dir, output_dir=tmp_path / "b", **opts)
+    finally:
+        stop.set()
+        load.join()
+    for name, table in quiet.tables.items():
+        pd.testing.assert_frame_equal(table, loaded.tables[name])
+    assert quiet.summary["objective"] == loaded.summary["objective"]
 
 
 def test_the_province_report_in_english(tight_dir, tmp_path, browser, screenshots) -> None:
