@@ -34,7 +34,8 @@ def add_parser(sub: Subparsers) -> None:
     p.add_argument("--work", type=positive_float, default=DEFAULT_WORK,
                    help=f"CP-SAT deterministic time per point (default {DEFAULT_WORK}; about seconds on an idle "
                         f"machine; the same answer at any load)")
-    p.add_argument("--seed", type=non_negative_int, default=0, help="CP-SAT's seed, the same for every point (0)")
+    p.add_argument("--seed", type=non_negative_int, default=None,
+                   help="CP-SAT's seed, the same for every point (default: the solver's default)")
     p.set_defaults(func=main)
 
 

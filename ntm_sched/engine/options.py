@@ -176,6 +176,11 @@ class SolveOptions:
         """Share of the time left for a lexicographic tier with ``later`` tiers after it."""
         return self.tier_shares[min(later, len(self.tier_shares) - 1)]
 
+    def counting_work(self) -> SolveOptions:
+        """A copy whose time counts CP-SAT's deterministic time on one worker (:attr:`deterministic`): the same
+        answer at any load and in any process."""
+        return dataclasses.replace(self, deterministic=True, workers=1)
+
     def with_(self, **changes: Any) -> SolveOptions:
         """A copy with the fields given (``None`` values are ignored, so optional CLI or
         keyword arguments can be passed straight through)."""

@@ -44,7 +44,8 @@ def _params(plan_dir: str, district: str, links: dict[str, str], time_limit: flo
     """The notebook's parameters but its language (the caller adds ``lang``); solver options not given are
     :class:`~ntm_sched.engine.SolveOptions`' defaults (the one home of them); one worker when ``deterministic``."""
     back = f"../{PROVINCE}/report.html" if district else ""
-    o = SolveOptions().with_(time_limit=time_limit, workers=1 if deterministic else workers, seed=seed)
+    o = SolveOptions().with_(time_limit=time_limit, workers=workers, seed=seed)
+    o = o.counting_work() if deterministic else o
     return {"plan": plan_dir, "district": district, "links": links, "back": back, "time_limit": float(o.time_limit),
             "workers": o.workers, "seed": o.seed, "deterministic": bool(deterministic)}
 

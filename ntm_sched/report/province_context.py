@@ -165,8 +165,8 @@ def build_province_context(plan: str | Path | Plan, district: str | None = None,
     district = district or None
     solved = district_plan(full, district) if district else full
     lang = check_lang(lang or current_lang())
-    opts = SolveOptions(deterministic=True, workers=1) if deterministic else SolveOptions()
-    res = solve_plan(solved, opts.with_(time_limit=time_limit, workers=None if deterministic else workers, seed=seed))
+    opts = SolveOptions().with_(time_limit=time_limit, workers=workers, seed=seed)
+    res = solve_plan(solved, opts.counting_work() if deterministic else opts)
     with using_lang(lang):
         tabs = province_tables(res, solved, links)
     return ProvinceContext(solved, res, lang, Path(output_dir), district, dict(links or {}), tabs, back)

@@ -138,11 +138,12 @@ def point_plan(plan: Plan, point: Mapping[str, Any]) -> Plan:
     return edit.done()
 
 
-def solve_point(plan: Plan, point: dict[str, Any], work: float, seed: int) -> dict[str, Any]:
+def solve_point(plan: Plan, point: dict[str, Any], work: float, seed: int | None) -> dict[str, Any]:
     """One point: the edited plan solved on one worker with ``work`` deterministic time; its ``sweep.csv`` row
     (and ``seconds``, for ``run.json``). A job of :func:`ntm_sched.report.jobs.run_jobs`."""
     t0 = time.perf_counter()
-    res = solve_plan(point_plan(plan, point), SolveOptions(time_limit=work, workers=1, seed=seed, deterministic=True))
+    opts = SolveOptions().with_(time_limit=work, seed=seed).counting_work()
+    res = solve_plan(point_plan(plan, point), opts)
     s = res.summary
     latest = None
     ms = res.milestones
@@ -218,7 +219,7 @@ def _int(v: Any) -> str:
 
 def run_sweep(plan: str | os.PathLike[str], vary: Sequence[tuple[str, Sequence[Any]]], run: str = "sweep",
               jobs: int = 1, dask: bool = False, scheduler: str | None = None, work: float = DEFAULT_WORK,
-              seed: int = 0, outputs_dir: str | os.PathLike[str] = "outputs",
+              seed: int | None = None, outputs_dir: str | os.PathLike[str] = "outputs",
               progress: Callable[[str], None] | None = None, client: Any = None) -> tuple[Path, pd.DataFrame]:
     """Solve the province at every point of ``vary`` and write ``outputs/<run>/`` (module docstring).
 
@@ -235,7 +236,7 @@ def run_sweep(plan: str | os.PathLike[str], vary: Sequence[tuple[str, Sequence[A
     work
         CP-SAT deterministic time per point.
     seed
-        CP-SAT's seed (the same for every point).
+        CP-SAT's seed, the same for every point (``None``: :class:`~ntm_sched.engine.SolveOptions`' default).
     progress
         Called with one line per finished point.
 
@@ -269,7 +270,8 @@ def run_sweep(plan: str | os.PathLike[str], vary: Sequence[tuple[str, Sequence[A
             progress(f"point {i + 1}/{len(points)} " + ", ".join(f"{a}={row[a]}" for a in axes)
                      + f": {row['status']}, {row['communes_on_time']} on time ({row['seconds']} s)")
 
-    rows = run_jobs(solve_point, [(full, p, float(work), int(seed)) for p in points], where, on_result=said,
+    seed = SolveOptions().with_(seed=seed).seed
+    rows = run_jobs(solve_point, [(full, p, float(work), seed) for p in points], where, on_result=said,
                     client=client)
     seconds = [r.pop("seconds") for r in rows]
     df = pd.DataFrame([{"point": i + 1, **r} for i, r in enumerate(rows)])
