@@ -34,8 +34,8 @@ def local(plan_dir, tmp_path_factory):
 def test_local_and_dask_write_the_same_sweep(local, plan_dir, tmp_path) -> None:
     from distributed import Client, LocalCluster
 
-    # two Dask workers (threads of one process: the answer must not depend on where a point ran)
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cluster, \
+    # two Dask worker processes (the plan is pickled to them): the answer must not depend on where a point ran
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
             Client(cluster) as client:
         dask_dir, _ = run_sweep(plan_dir, VARY, run="dask", work=WORK, outputs_dir=tmp_path, client=client)
     local_dir, df = local
