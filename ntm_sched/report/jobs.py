@@ -203,6 +203,9 @@ def run_jobs(func: Callable[..., Any], args: Sequence[tuple[Any, ...]], where: W
         except KeyboardInterrupt:
             stop_workers(ex)
             raise
+        except BaseException:  # a job's error without on_error: the jobs not started are dropped
+            ex.shutdown(wait=False, cancel_futures=True)
+            raise
         ex.shutdown(wait=True)
     else:
         _on_dask(func, args, where, client, isolated, done)
