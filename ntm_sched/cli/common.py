@@ -91,9 +91,10 @@ def lang_parent(default: str | None = None) -> argparse.ArgumentParser:
     return p
 
 
-def where_parent(what: str) -> argparse.ArgumentParser:
+def where_parent(what: str, shared_files: bool = True) -> argparse.ArgumentParser:
     """``--jobs N`` and ``--dask | --scheduler ADDRESS``: where a run's jobs (``what``) run
-    (:class:`ntm_sched.report.jobs.Where`; without ``--dask``/``--scheduler``: local processes, no Dask)."""
+    (:class:`ntm_sched.report.jobs.Where`; without ``--dask``/``--scheduler``: local processes, no Dask);
+    ``shared_files``: the jobs read and write the same folders, so a cluster's workers must see them."""
     p = argparse.ArgumentParser(add_help=False)
     g = p.add_argument_group("where the jobs run")
     g.add_argument("--jobs", type=positive_int, default=2,
@@ -101,9 +102,10 @@ def where_parent(what: str) -> argparse.ArgumentParser:
     w = g.add_mutually_exclusive_group()
     w.add_argument("--dask", action="store_true",
                    help=f"run the {what} on a Dask LocalCluster of --jobs workers (the same files as a local run)")
+    see = " and must see the same plan and outputs folders" if shared_files else ""
     w.add_argument("--scheduler", default=None, metavar="ADDRESS",
                    help=f"run the {what} on an existing Dask cluster (tcp://host:8786; its workers need "
-                        f"ntm-sched installed and see the same files)")
+                        f"ntm-sched installed{see})")
     return p
 
 

@@ -23,7 +23,7 @@ def add_parser(sub: Subparsers) -> None:
     """Mount ``province-sweep``."""
     from ntm_sched.studies.province_sweep import AXES, DEFAULT_WORK
 
-    p = sub.add_parser("province-sweep", help=HELP, parents=[where_parent("points")],
+    p = sub.add_parser("province-sweep", help=HELP, parents=[where_parent("points", shared_files=False)],
                        description=HELP + ". Values: " + "; ".join(f"{a.name}: {a.help}" for a in AXES.values()))
     p.add_argument("plan", help="a province plan's folder (e.g. made by 'ntm-sched plan synth'); only read")
     p.add_argument("--vary", action="append", default=[], metavar="NAME=V1,V2,...", required=True,
