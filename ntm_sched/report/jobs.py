@@ -238,17 +238,18 @@ def _on_dask(func: Callable[..., Any], args: Sequence[tuple[Any, ...]], where: W
 
 
 class JobStopped(RuntimeError):
-    """An isolated job was stopped by the run's interrupt (its evidence is written) or never started."""
+    """An isolated job's process ended without an answer (killed from outside, out of memory)."""
 
 
 def _isolated_task(func: Callable[..., Any], args: tuple[Any, ...], stop_name: str) -> Any:
     """A Dask task: ``func(*args)`` in a child process (``python -m ntm_sched.report.jobs``), sent SIGTERM
-    when the run's stop event is set (then SIGKILL after :data:`STOP_WAIT`)."""
+    when the run's stop event is set (then SIGKILL after :data:`STOP_WAIT`); ``None`` once the run is
+    interrupted (quietly: the run no longer reads answers, and a raised error would be logged by Dask)."""
     from distributed import Event
 
     stop = Event(stop_name)
-    if stop.is_set():
-        raise JobStopped("the run was interrupted before this job started")
+    if stop.is_set():  # the run was interrupted before this job started; nobody reads the answer any more
+        return None
     with tempfile.TemporaryDirectory(prefix="ntm-sched-job-") as d:
         job, result = Path(d) / "job.pkl", Path(d) / "result.pkl"
         job.write_bytes(pickle.dumps((func, args)))
@@ -264,7 +265,7 @@ def _isolated_task(func: Callable[..., Any], args: tuple[Any, ...], stop_name: s
                     except subprocess.TimeoutExpired:
                         proc.kill()
                         proc.wait()
-                    raise JobStopped("interrupted: the job was stopped (SIGTERM) and recorded its evidence")
+                    return None  # stopped with its evidence written; the interrupted run reads no answer
         finally:
             if proc.poll() is None:  # the task itself is being torn down: never leave the job behind
                 proc.kill()
