@@ -46,7 +46,7 @@ from ntm_sched.plan import Plan, load_plan
 from ntm_sched.plan.edits import PlanEdit
 from ntm_sched.report.jobs import Where, run_jobs
 from ntm_sched.report.province import banner
-from ntm_sched.units import format_date, format_money
+from ntm_sched.units import format_date, format_money, format_number
 
 DEFAULT_WORK = 5.0
 """CP-SAT deterministic time per point (about seconds on an idle machine; several times that under load)."""
@@ -184,7 +184,7 @@ def _summary_md(df: pd.DataFrame, plan: Plan, axes: Sequence[str], work: float, 
                          _int(r["communes_on_time"]), _int(r["communes_late"]),
                          format_money(float(r["extra_funding_mvnd"])) if pd.notna(r["extra_funding_mvnd"]) else "-",
                          format_date(dt.date.fromisoformat(d)) if isinstance(d, str) and d else "-",
-                         _percent(float(r["gap"]), lang) if pd.notna(r["gap"]) else "-"]
+                         _percent(float(r["gap"])) if pd.notna(r["gap"]) else "-"]
                 lines.append("| " + " | ".join(cells) + " |")
             bad = [str(p) for p in failed_points(df)]
             cut = [str(r["point"]) for _, r in df.iterrows() if not _true(r["repeatable"])]
@@ -207,10 +207,9 @@ def failed_points(df: pd.DataFrame) -> list[int]:
             if r["status"] not in ("OPTIMAL", "FEASIBLE") or not _true(r["verified"]) or not _true(r["checker_ok"])]
 
 
-def _percent(x: float, lang: str) -> str:
-    """``95,8%`` in Vietnamese (decimal comma), ``95.8%`` in English."""
-    text = f"{x:.1%}"
-    return text.replace(".", ",") if lang == "vi" else text
+def _percent(x: float) -> str:
+    """``95,8%`` in Vietnamese, ``95.8%`` in English (:func:`ntm_sched.units.format_number`)."""
+    return f"{format_number(100 * x, decimals=1)}%"
 
 
 def _int(v: Any) -> str:
