@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 KERNEL := ntm-sched
 
-.PHONY: setup report browser test lint bench clean
+.PHONY: setup report browser test test-install lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,11 +39,18 @@ browser:
 ## The test suite: lint and import order (ruff), types (mypy), then the tests in two processes
 ## (pytest-xdist, one module at a time per process, the slow modules first: tests/conftest.py).
 ## Chromium first (target browser), so a machine without it stops before anything is installed.
+## The install check (a plain `pip install .` into a new venv, then a report) is not part of it:
+## it installs every dependency again (about a minute); CI runs it after the suite (test-install).
 TEST_PROCESSES ?= 2
 test: browser $(STAMP)
 	$(BIN)/ruff check ntm_sched tests benchmarks
 	$(BIN)/mypy
-	$(BIN)/python -m pytest -q -n $(TEST_PROCESSES) --dist loadfile --no-loadscope-reorder
+	$(BIN)/python -m pytest -q -n $(TEST_PROCESSES) --dist loadfile --no-loadscope-reorder -m "not install"
+
+## A plain `pip install .` in a fresh venv (no make setup, no kernel registered) gives the base
+## report from any folder (tests/test_plain_install.py).
+test-install: $(STAMP)
+	$(BIN)/python -m pytest -q -m install tests/test_plain_install.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check ntm_sched tests benchmarks

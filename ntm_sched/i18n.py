@@ -157,6 +157,8 @@ VI: dict[str, str] = {
     "r_extra": "{task} phải dùng vốn ngoài dự toán ({amount})",
     "r_calendar": "{task} bị gián đoạn vì {holiday}",
     "r_holiday": "{task} chờ hết {holiday} (đến {date})",
+    "r_session": "{task} chờ phiên họp hội đồng thẩm định ngày {session}",
+    "r_session_full": "{task} chờ phiên họp {session}: phiên {full} đã đủ hồ sơ",
     "r_chain": "chuỗi công việc dài nhất: {chain}",
     "r_start": "{task} làm ngay từ đầu kế hoạch ({start}) nhưng đến {end} mới xong",
     "r_unknown": "không xác định được nguyên nhân đơn lẻ",
@@ -320,6 +322,8 @@ EN: dict[str, str] = {
     "r_extra": "{task} needs money beyond the budget ({amount})",
     "r_calendar": "{task} is interrupted by the {holiday} break",
     "r_holiday": "{task} waited for the end of the {holiday} break ({date})",
+    "r_session": "{task} waits for the appraisal council's session of {session}",
+    "r_session_full": "{task} waits for the {session} session: the {full} one is full",
     "r_chain": "longest chain: {chain}",
     "r_start": "{task} starts at the plan's start ({start}) but only ends on {end}",
     "r_unknown": "no single cause found",
@@ -875,6 +879,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "risk_note_unfinished": (
         '- Mẫu không hoàn thành trong khung thời gian mở rộng: {n}',
         '- Samples not finished within the extended horizon: {n}'),
+    "risk_session": ('phiên họp hội đồng thẩm định', 'council session'),
+    "risk_never": ('chưa đạt trong thời hạn', 'not within the horizon'),
+    "risk_session_full": ('chờ phiên họp {session}: phiên {skipped} đã đủ hồ sơ',
+                          'waits for the {session} session: the {skipped} one is full'),
+    "risk_session_cutoff": ('chờ phiên họp {session}: hồ sơ không kịp hạn nộp của phiên {skipped}',
+                            "waits for the {session} session: the {skipped} one's cut-off was missed"),
+    "risk_session_none_full": ('không được công nhận trong thời hạn: hết phiên họp, phiên cuối {skipped} đã đủ hồ sơ',
+                               'not recognised within the horizon: no session left, the last one ({skipped}) is '
+                               'full'),
+    "risk_session_none_cutoff": ('không được công nhận trong thời hạn: hết phiên họp, hồ sơ không kịp hạn nộp của '
+                                 'phiên cuối {skipped}',
+                                 "not recognised within the horizon: no session left, the last one's ({skipped}) "
+                                 "cut-off was missed"),
+    "risk_session_none": ('không được công nhận trong thời hạn: không còn phiên họp nào',
+                          'not recognised within the horizon: no council session left'),
     # studies.progress: the giao ban report (keys gb_*)
     "gb_title": ("Báo cáo giao ban tiến độ xây dựng nông thôn mới",
                  "Giao ban: weekly progress of the New Rural Development plan"),

@@ -1,12 +1,17 @@
 """Shared fixtures: a headless system Chromium driven by Playwright, and where screenshots go; the
-order of the tests when pytest-xdist runs them in several processes (``make test``: two)."""
+order of the tests when pytest-xdist runs them in several processes (``make test``: two); one
+solve cache for the whole run."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
+
+from ntm_sched.engine.solve_cache import ENV as SOLVE_CACHE
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
@@ -79,3 +84,39 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
         return
     slow = {item.path for item in items if item.get_closest_marker("slow")}
     items.sort(key=lambda item: item.path not in slow)  # stable: the order inside each module is kept
+
+
+# One solve cache for the run (ntm_sched/engine/solve_cache.py): the base plan and a few others are
+# solved in dozens of tests, by the package, by the CLI, by the app and in the notebooks' kernels. A
+# proven, canonical answer is a function of the problem, so solving it once per run is enough; the
+# tests that are about the search itself, its repeatability or its interruption solve afresh.
+FRESH_SOLVES = (
+    "tests/engine/",  # the engine's own tests
+    "tests/report/test_interrupt.py",  # interrupted in the middle of a solve
+)
+
+_OWN_CACHE = pytest.StashKey[str]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The run's solve cache: made by the first process (pytest-xdist's workers inherit the
+    variable, and so do the kernels and commands the tests start); one set beforehand is kept."""
+    if SOLVE_CACHE not in os.environ and not hasattr(config, "workerinput"):
+        folder = tempfile.mkdtemp(prefix="ntm-solve-cache-")
+        os.environ[SOLVE_CACHE] = folder
+        config.stash[_OWN_CACHE] = folder
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    folder = config.stash.get(_OWN_CACHE, None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+        os.environ.pop(SOLVE_CACHE, None)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_solves_where_the_search_is_tested(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No solve cache in the modules of :data:`FRESH_SOLVES` and in tests marked ``fresh_solves``."""
+    rel = Path(str(request.node.path)).resolve().relative_to(ROOT).as_posix()
+    if request.node.get_closest_marker("fresh_solves") or rel.startswith(FRESH_SOLVES):
+        monkeypatch.delenv(SOLVE_CACHE, raising=False)

@@ -261,10 +261,10 @@ def budget_lab(small, tmp_path_factory) -> dict[str, Any]:
         df = read_text_table(ROOT / "data" / "budget_examples" / f"{name}.csv")
         df[df["commune_code"].isin(codes)].to_csv(tmp / f"{name}.csv", index=False)
         files[key] = str(tmp / f"{name}.csv")
-    # 3 s per solve (each question runs several): the lab's own-money questions are not proven even here;
+    # 2 s per solve (each question runs several): the lab's own-money questions are not proven even here;
     # a coarse scale tolerance (few bisection probes): the bisection's precision is
     # tests/studies/budget/test_minimum.py's, this test is about what the page shows
-    return _execute("budget_lab", tmp, scenario=str(small.path), lang="vi", time_limit=3.0, workers=1, seed=0,
+    return _execute("budget_lab", tmp, scenario=str(small.path), lang="vi", time_limit=2.0, workers=1, seed=0,
                     cut_levels=[1.0, 0.8], marginal_communes=["07357"], tolerance=0.3, **files)
 
 

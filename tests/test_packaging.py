@@ -52,8 +52,8 @@ def test_readme_opens_with_the_two_commands_and_ci_runs_the_test_one() -> None:
     lines = [ln.strip() for ln in (ROOT / "README.md").read_text(encoding="utf-8").splitlines()]
     commands = [ln for ln in lines if ln.startswith("make ")]
     assert commands[:2] == ["make report", "make test"]
-    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    assert "make test" in ci
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert "make test" in ci and "make test-install" in ci  # the suite, then the plain-install check
 
 
 def test_nothing_reads_the_shared_folder_at_run_or_test_time() -> None:

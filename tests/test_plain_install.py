@@ -27,7 +27,7 @@ def _copy_project(dst: Path) -> Path:
     return src
 
 
-@pytest.mark.slow
+@pytest.mark.install  # make test-install (CI runs it after make test)
 def test_fresh_venv_pip_install_then_report_base(tmp_path):
     src = _copy_project(tmp_path)
     venv = tmp_path / "venv"
@@ -41,7 +41,7 @@ def test_fresh_venv_pip_install_then_report_base(tmp_path):
     assert r.returncode == 0, r.stderr[-3000:]
     work = tmp_path / "elsewhere"  # not the project folder: the installed copy of the data is used
     work.mkdir()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "VIRTUAL_ENV", "PYTHON"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "VIRTUAL_ENV", "PYTHON", "NTM_SCHED"))}
     env.update({"JUPYTER_DATA_DIR": str(tmp_path / "jupyter-data"), "JUPYTER_CONFIG_DIR": str(tmp_path / "jcfg"),
                 "PATH": f"{venv / 'bin'}:{env.get('PATH', '')}", "MPLBACKEND": "Agg"})
     ks = subprocess.run([str(venv / "bin" / "jupyter"), "kernelspec", "list", "--json"], capture_output=True,

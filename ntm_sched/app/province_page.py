@@ -2,7 +2,8 @@
 tightest sessions, who waits, money by source and month) from the explorer's last solve.
 
 Shown only when the app's plan has districts (a province plan); redrawn after every solve of the
-explorer, so the tab never solves on its own (kept light: no figure, no links).
+explorer, so the tab never solves on its own (kept light: no figure, no links: the districts' table
+has no report column, no batch having made their reports).
 """
 
 from __future__ import annotations
@@ -62,6 +63,10 @@ class ProvincePage:
         else:
             self.tables = province_tables(pr, plan)
             for key, head in SECTIONS:
-                parts.append(f'<div class="ntm-page"><h3>{view.esc(label(head, self.lang))}</h3></div>')
-                parts.append(view.table_html(for_people(self.tables[key]), f"ntm-province-{key}"))
+                note = (f'<p class="ntm-note">{view.esc(label("pv_sessions_note", self.lang))}</p>'
+                        if key == "sessions" else "")
+                parts.append(f'<div class="ntm-page"><h3>{view.esc(label(head, self.lang))}</h3>{note}</div>')
+                # no district reports behind the app's solve: their column would stay empty
+                shown = self.tables[key].drop(columns=["report"], errors="ignore")
+                parts.append(view.table_html(for_people(shown), f"ntm-province-{key}"))
         self.widget.value = "".join(parts)

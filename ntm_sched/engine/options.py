@@ -126,6 +126,12 @@ class SolveOptions:
         With ``deterministic``, the wall-clock safety limit of each search, from ``time_limit``:
         ``max(300, 60 x time_limit)`` seconds (an answer it cuts says so in its notes; a search of a niced
         process on a machine busy with others was seen to take 40 times its idle wall time).
+
+    cache_dir
+        A folder of proven, canonical answers to reuse for the same problem
+        (:mod:`~ntm_sched.engine.solve_cache`): ``None`` (the default) reads the
+        ``NTM_SCHED_SOLVE_CACHE`` environment variable, unset meaning no cache; ``""`` turns the
+        cache off.
     """
 
     time_limit: float = 10.0
@@ -157,6 +163,7 @@ class SolveOptions:
     canonical_wall: float = 120.0
     deterministic: bool = False
     deterministic_safety: Slice = Slice(60.0, low=300.0)
+    cache_dir: str | None = None
 
     def __post_init__(self) -> None:
         if self.money_formulation not in ("auto", "tranche"):

@@ -299,10 +299,13 @@ HEADERS = {"session_id": "pv_session", "date": "pv_date", "capacity": "pv_capaci
 
 def for_people(df: pd.DataFrame, links: bool = False) -> pd.DataFrame:
     """A table of this module with its headers in the run's language (``district_code`` dropped,
-    ``communes`` of :func:`district_table` headed as a count); with ``links``, the ``report``
-    column becomes an HTML link."""
+    ``communes`` of :func:`district_table` headed as a count, a session with room left marked ``-``
+    in the ``full`` column rather than left blank); with ``links``, the ``report`` column becomes an
+    HTML link."""
     lang = current_lang()
     d = df.drop(columns=[c for c in ("district_code", "commune_code") if c in df.columns])
+    if "full" in d.columns:
+        d = d.assign(full=d["full"].map(lambda f: f or "-"))
     if links and "report" in d.columns:
         d = d.assign(report=d["report"].map(
             lambda p: f'<a href="{p}">{label("pv_link", lang)}</a>' if p else "-"))

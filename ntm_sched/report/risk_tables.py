@@ -18,6 +18,7 @@ from ntm_sched.domain import (
     EXTRA_SOURCE,
     on_time_table,
 )
+from ntm_sched.engine.families.sessions import session_waits
 from ntm_sched.i18n import (
     agency_names,
     commune_names,
@@ -58,12 +59,13 @@ def _holidays(plan: Any) -> list[tuple[str, dt.date, dt.date, str]]:
             zip(cal["calendar"], cal["start_date"], cal["end_date"], cal[col])]
 
 
-CAUSE_RANK = ("r_procedure", "r_agency", "r_money", "r_extra", "r_holiday", "r_start", "r_chain", "r_calendar")
-"""Which kind of cause binds first: a procedure that cannot fit, an agency at capacity, money,
-money beyond the budget, a wait for the end of a holiday, a long first work, the chain, a holiday
-inside a work."""
+CAUSE_RANK = ("r_procedure", "r_agency", "r_session", "r_money", "r_extra", "r_holiday", "r_session_date",
+              "r_start", "r_chain", "r_calendar")
+"""Which kind of cause binds first: a procedure that cannot fit, an agency at capacity, a full council
+session, money, money beyond the budget, a wait for the end of a holiday, a wait for the council's
+next sitting, a long first work, the chain, a holiday inside a work."""
 
-WAITING = ("r_agency", "r_money", "r_extra")
+WAITING = ("r_agency", "r_session", "r_money", "r_extra")
 """Causes that delay a task beyond what precedences, durations and calendars allow: never the cause
 of a milestone scheduled at its earliest possible date (:func:`risk_rows`)."""
 
@@ -76,8 +78,8 @@ def explain_task_chain(res: Any, plan: Any, task_id: str, max_steps: int = 30) -
 def explain_task_chain_kinds(res: Any, plan: Any, task_id: str,
                              max_steps: int = 30) -> list[tuple[str, str]]:
     """Walk back from ``task_id`` through its latest-finishing predecessor; say why each
-    task on the way started late (agency at capacity, money, calendar) and what the
-    chain was."""
+    task on the way started late (agency at capacity, a council session: the next sitting or an
+    earlier one full, money, calendar) and what the chain was."""
     lang = current_lang()
     if not res.has_schedule:
         return []
@@ -90,6 +92,7 @@ def explain_task_chain_kinds(res: Any, plan: Any, task_id: str,
     snames = source_names(plan, lang)
     holidays = _holidays(plan)
     tasks = {t.id: t for t in model.problem.tasks}
+    waits = {w.task: w for w in session_waits(model.problem, res.result.solution)}
     load = res.agency_load
     al = res.allocation
     reasons: list[tuple[str, str]] = []
@@ -110,6 +113,11 @@ def explain_task_chain_kinds(res: Any, plan: Any, task_id: str,
             chain.append(name)
         tname = f"«{name}»"
         cal = tasks[cur].calendar
+        if start > ready and model.problem.sessions_for(tasks[cur]):  # it waited for a council session
+            w, day = waits.get(cur), start.strftime("%d/%m")
+            reasons.append(("r_session", label("r_session_full", lang, task=tname, session=day,
+                                               full=model.date(w.full.time).strftime("%d/%m"))) if w
+                           else ("r_session_date", label("r_session", lang, task=tname, session=day)))
         if start > ready:  # it waited: for what?
             for c, hs, he, hn in holidays:  # a break of its calendar up to the day before it started
                 if c == cal and hs < start and he >= ready and he + dt.timedelta(days=7) >= start:

@@ -4,28 +4,17 @@ Screenshots of each step go to ``outputs/browser/app-*.png``."""
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 import yaml
 
+from .app_server import running_app, wait_for
+
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
 TIME_LIMIT = 20  # seconds per solve: one worker on a loaded 2-core machine must find a schedule
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -34,46 +23,11 @@ def app_url(tmp_path_factory):
     base = yaml.safe_load((ROOT / "data" / "tan_yen_2019" / "scenarios" / "base.yaml").read_text(encoding="utf-8"))
     base["plan"] = str((ROOT / "data" / "tan_yen_2019").resolve())
     (sdir / "base.yaml").write_text(yaml.safe_dump(base, allow_unicode=True), encoding="utf-8")
-    port = _free_port()
-    log = open(sdir.parent / "app.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "ntm_sched.cli", "app", "base", "--port", str(port),
-                             "--time-limit", str(TIME_LIMIT), "--scenario-dir", str(sdir)],
-                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True, cwd=str(ROOT))
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        for _ in range(240):
-            if proc.poll() is not None:
-                raise AssertionError(f"the app stopped: {(sdir.parent / 'app.log').read_text()[-3000:]}")
-            try:
-                urllib.request.urlopen(url, timeout=2)
-                break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            raise AssertionError("the app did not answer within 120 s")
+    with running_app("base", sdir, TIME_LIMIT) as url:
         yield url, sdir
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-        log.close()
 
 
-def _wait(page, selector: str, timeout_ms: int, log: Path, screenshots: Path) -> None:
-    """``page.wait_for_selector`` that, on a timeout, fails with what a person would look at: the page's
-    text, the app's log and a screenshot (``outputs/browser/app-timeout.png``)."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-    try:
-        page.wait_for_selector(selector, timeout=timeout_ms)
-    except PlaywrightTimeout:
-        page.screenshot(path=str(screenshots / "app-timeout.png"), full_page=True)
-        text = page.inner_text("body")[-2000:] if page.locator("body").count() else "(no body)"
-        raise AssertionError(f"{selector} did not appear within {timeout_ms / 1000:g} s; "
-                             f"load average {os.getloadavg()}\n--- page ---\n{text}\n"
-                             f"--- app log ---\n{log.read_text(errors='replace')[-4000:]}") from None
+_wait = wait_for
 
 
 def test_move_a_slider_solve_and_see_what_changed(app_url, browser, screenshots):

@@ -7,6 +7,8 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
+
 from ntm_sched.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -63,6 +65,7 @@ def test_solve_refuses_a_plan_with_an_empty_task_table(tmp_path, capsys) -> None
     assert not (tmp_path / "o").exists()
 
 
+@pytest.mark.fresh_solves  # the search itself must give one answer
 def test_the_base_scenario_gives_one_answer_on_every_run(tmp_path) -> None:
     """Issue 25: three solves with 2 workers (one in another process with another hash seed and another
     solver seed) and one with 1 worker write byte-identical schedule, milestones, allocation and load."""

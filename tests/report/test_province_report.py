@@ -7,6 +7,7 @@ province report linking to them, both languages, and both pages in Chromium (scr
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -103,6 +104,15 @@ def test_a_tight_council_flags_full_sessions_and_says_who_waits(tight_dir, tmp_p
     communes = c.tables["communes"]
     assert len(communes) == 6 and set(communes["on_time"]) <= {"on time", "late"}
     assert (communes.loc[communes["on_time"] == "late", "cause"] != "").all()
+    # the causes of the risk tables name the full session a commune's appraisal waits behind
+    from ntm_sched.report.risk_tables import explain_task_chain_kinds
+
+    problem = c.result.model.problem
+    with using_lang("en"):
+        found = [r for t in problem.tasks if problem.sessions_for(t)
+                 for r in explain_task_chain_kinds(c.result, c.plan, t.id) if r[0] == "r_session"]
+    assert len(found) == len(waits)
+    assert all(re.search(r"waits for the \d\d/\d\d session: the \d\d/\d\d one is full", text) for _, text in found)
 
 
 def test_money_is_formatted_and_totals_add_up(ctx) -> None:
@@ -120,6 +130,8 @@ def test_english_labels_on_request(ctx) -> None:
         assert 'href="../district_980/report.html"' in d["District report"].iloc[0]
     with using_lang("vi"):
         assert "Huyện" in for_people(ctx.tables["districts"]).columns
+        full = for_people(ctx.tables["sessions"])["Đủ hồ sơ"]
+        assert set(full) <= {"đủ", "-"}  # a session with room left: "-", never a blank cell
 
 
 def test_the_batch_links_each_district_to_its_own_report(batch, plan_dir) -> None:

@@ -25,12 +25,17 @@ Serial generator
     :func:`session_push`: the task is placed at the first session at or after its earliest start
     with room left whose cut-off its placed dossier meets; the warm start
     (:func:`ntm_sched.engine.heuristic.money_sgs`) counts the tasks each session has taken.
+    The risk analysis' re-timing (:func:`ntm_sched.studies.risk.retime.retime`) places a sample's
+    tasks with the same push; the tasks whose baseline session is the same take their seats in the
+    order of :func:`seat_order` (earliest dossier first, then task id; earlier baseline sessions
+    first, since the re-timing follows the baseline's order), and :func:`session_skipped` says why a
+    task is not at an earlier session (it was full, or its dossier missed the cut-off).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -126,26 +131,79 @@ def check(problem: Problem, solution: Solution, valid: Valid) -> list[Violation]
     return out
 
 
-def session_push(problem: Problem, task: Task, dossier_end: int, taken: Mapping[str, int]) -> Push | None:
+def session_push(problem: Problem, task: Task, dossier_end: int, taken: Mapping[str, int],
+                 never: int | None = None) -> Push | None:
     """The serial generator's test for ``task`` (``None`` when it is outside the rule).
 
     ``dossier_end`` is the latest end of its placed FS predecessors; ``taken`` counts the tasks each
     session has taken so far. A start is accepted when it is the period of a session with room
     whose cut-off the dossier meets; otherwise the push names the next such session's period (or
-    one past the horizon when there is none).
+    ``never``, by default one past the horizon, when there is none: a generator whose last start
+    lies beyond the problem's horizon passes a start past its own).
     """
     every = problem.sessions_for(task)
     if not every:
         return None
     sess = [s for s in every if s.deadline >= dossier_end]
+    beyond = problem.horizon + 1 if never is None else never
 
     def push(start: int, end: int) -> tuple[int, tuple] | None:
         for s in sess:
             if s.time >= start and taken.get(s.name, 0) < s.capacity:
                 return None if s.time == start else (s.time, ("session", s.name))
-        return problem.horizon + 1, ("session",)
+        return beyond, ("session",)
 
     return push
+
+
+FULL, CUTOFF = "full", "cutoff"
+"""Why a task is not at an earlier session (:func:`session_skipped`)."""
+
+
+def session_skipped(problem: Problem, task: Task, floor: int, dossier_end: int, before: int | None,
+                    taken: Mapping[str, int]) -> tuple[Session, str] | None:
+    """Why ``task`` is not at an earlier session than the one it takes.
+
+    Parameters
+    ----------
+    problem, task
+        The problem and a task under the rule.
+    floor
+        The earliest session date the task could have had (its release, or its planned date when
+        the generator holds the plan).
+    dossier_end
+        The latest end of its dossier (its FS predecessors) as placed.
+    before
+        The period of the session it takes (``None``: it takes none, no session being left).
+    taken
+        The tasks each session had taken before this one was placed.
+
+    Returns
+    -------
+    (Session, str) or None
+        The latest session of its kind at or after ``floor`` and before ``before``, with
+        :data:`CUTOFF` when the dossier missed its cut-off, :data:`FULL` when it had taken its
+        capacity; ``None`` when there is no such session, or when it had room and the cut-off was
+        met (the task was moved by something else: an agency, money, a calendar).
+    """
+    cand = [s for s in problem.sessions_for(task) if s.time >= floor and (before is None or s.time < before)]
+    if not cand:
+        return None
+    s = cand[-1]
+    if s.deadline < dossier_end:
+        return s, CUTOFF
+    if taken.get(s.name, 0) >= s.capacity:
+        return s, FULL
+    return None
+
+
+def seat_order(ready: Sequence[int], ids: Sequence[str]) -> list[int]:
+    """The order in which tasks with the same baseline session take the seats left (positions in
+    ``ready``/``ids``): the earliest dossier (``ready``: its end) first, then the smallest task id.
+
+    A fixed order, so that a re-timed sample never depends on anything but its draws.
+    """
+    return sorted(range(len(ids)), key=lambda k: (ready[k], ids[k]))
 
 
 @dataclass(frozen=True)

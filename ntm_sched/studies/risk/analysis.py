@@ -204,6 +204,7 @@ def criticality(setup: RiskSetup, outcomes: list[Outcome]) -> pd.DataFrame:
         if ca[k]:
             rows.append({"kind": "source", "id": c, "commune_code": "", "name_vi": c, "name_en": c,
                          "p_drives_late": float(ca[k]), "p_drives_district_late": None, "criticality_index": None})
+    rows += _session_rows(setup, outcomes)
     ev = np.mean([o.late_events for o in outcomes], axis=0) if setup.events else []
     for k, ep in enumerate(setup.events):
         if ev[k]:
@@ -213,6 +214,36 @@ def criticality(setup: RiskSetup, outcomes: list[Outcome]) -> pd.DataFrame:
     df = pd.DataFrame(rows, columns=cols)
     return df.sort_values(["p_drives_late", "criticality_index"], ascending=False, na_position="last",
                           kind="stable").reset_index(drop=True) if N else df
+
+
+def session_cause(setup: RiskSetup, taken: str, skipped: str, why: str) -> tuple[str, str]:
+    """A council-session cause in words, ``(Vietnamese, English)``: "waits for the 15/12 session: the
+    20/11 one is full" (or its cut-off was missed), or that no session was left within the horizon."""
+    from ntm_sched.i18n import label
+
+    problem = setup.rt.problem
+    when = {s.name: (setup.origin + dt.timedelta(days=s.time)).strftime("%d/%m") for s in
+            (problem.sessions if problem is not None else ())}
+    key = f"risk_session_{why}" if taken else ("risk_session_none" + (f"_{why}" if why else ""))
+    vi, en = (label(key, lang, session=when.get(taken, taken), skipped=when.get(skipped, skipped))
+              for lang in ("vi", "en"))
+    return vi, en
+
+
+def _session_rows(setup: RiskSetup, outcomes: list[Outcome]) -> list[dict[str, Any]]:
+    """``criticality.csv`` rows of kind ``session``: per commune task and session cause, the share
+    of samples where it drives a late recognition."""
+    counts: dict[tuple[int, str, str, str], int] = {}
+    for o in outcomes:
+        for key in o.late_sessions:
+            counts[key] = counts.get(key, 0) + 1
+    rows = []
+    for (k, taken, skipped, why), c in sorted(counts.items()):
+        vi, en = session_cause(setup, taken, skipped, why)
+        rows.append({"kind": "session", "id": f"{setup.rt.ids[k]}@{taken or '-'}<{skipped or '-'}:{why or '-'}",
+                     "commune_code": setup.task_owner[k], "name_vi": vi, "name_en": en,
+                     "p_drives_late": c / len(outcomes), "p_drives_district_late": None, "criticality_index": None})
+    return rows
 
 
 def _ranks(a: np.ndarray) -> np.ndarray:

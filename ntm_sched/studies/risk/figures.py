@@ -70,16 +70,18 @@ def headline(summary: dict[str, Any]) -> str:
 
 def probability_table(commune_risk: pd.DataFrame,
                       names: dict[str, str] | None = None) -> pd.DataFrame:
-    """The probability table with names, localized headers and dd/mm/yyyy dates."""
+    """The probability table with names, localized headers and dd/mm/yyyy dates (a date beyond the
+    extended horizon, e.g. no council session left, reads "not within the horizon")."""
     lang = current_lang()
     rows = []
+    never = label("never", lang)  # an empty P-date: that share of the samples never reach the milestone
     for _, r in commune_risk.iterrows():
         rows.append({label("commune", lang): _names(names, r["commune_code"]),
                      label("milestone", lang): label(str(r["milestone"]), lang),
                      label("target", lang): _d(r["target_date"]),
                      label("p_on_time", lang): _p(r["p_on_time"]),
-                     label("p50", lang): _d(r["p50_date"]), label("p80", lang): _d(r["p80_date"]),
-                     label("p90", lang): _d(r["p90_date"])})
+                     label("p50", lang): _d(r["p50_date"]) or never, label("p80", lang): _d(r["p80_date"]) or never,
+                     label("p90", lang): _d(r["p90_date"]) or never})
     return pd.DataFrame(rows)
 
 

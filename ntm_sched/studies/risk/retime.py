@@ -13,16 +13,25 @@ mode, at the earliest period that respects
 * money: its instalments (advance at the start, the rest at the end) are split among sources
   as in the reference schedule; a source pays what it has released and not yet paid. What a
   source cannot pay is drawn from an unlimited (extra funding) source when one may pay the task
-  at that time, and recorded as extra money *caused by* that source; otherwise the task waits.
+  at that time, and recorded as extra money *caused by* that source; otherwise the task waits
+  (:mod:`.retime_money`),
+* council sessions (:mod:`ntm_sched.engine.families.sessions`, the rule's one home): a task under
+  the session rule starts at the first session at or after its earliest start with a seat left
+  whose cut-off its dossier meets (:func:`~ntm_sched.engine.families.sessions.session_push`, as in
+  the warm start); the seats are shared by the sample's tasks, the tasks of one baseline session
+  taking them in :func:`~ntm_sched.engine.families.sessions.seat_order`. With no session left the
+  task (and all after it) is not placed: its commune is not recognised within the horizon.
 
 Generic engine data only (tasks, modes, resources, calendars, sources): it knows no commune.
 Its schedules follow the semantics of :mod:`ntm_sched.engine.problem`, so the independent
-checker verifies them (:func:`perturbed_problem` + :func:`to_solution`).
+checker verifies them (:mod:`.retime_check`).
 
 Driver records say why each task starts when it does (for criticality): a predecessor
 (``("pred", j)``), its planned date (``("planned",)``), its release (``("release",)``), a
-calendar break (``("calendar",)``), an agency (``("resource", r)``) or a money source
-(``("money", k)``) that made it wait.
+calendar break (``("calendar",)``), an agency (``("resource", r)``), a money source
+(``("money", k)``) that made it wait, or a council session (``("session", taken, skipped, why, j)``:
+it takes session ``taken``, ``""`` when none is left, because session ``skipped`` was full or its
+dossier, ending with task ``j``, missed ``skipped``'s cut-off; ``why`` is ``"full"`` or ``"cutoff"``).
 """
 
 from __future__ import annotations
@@ -32,18 +41,11 @@ from graphlib import TopologicalSorter
 
 import numpy as np
 
-from ntm_sched.engine.problem import (
-    Mode,
-    Precedence,
-    Problem,
-    Resource,
-    Source,
-    Task,
-    Tranche,
-    advance_payment,
-)
-from ntm_sched.engine.result import Payment, Solution, TaskSchedule
+from ntm_sched.engine.families.sessions import seat_order, session_of, session_push, session_skipped
+from ntm_sched.engine.problem import Problem, Task
+from ntm_sched.engine.result import Solution
 from ntm_sched.engine.sgs import first_fit
+from ntm_sched.studies.risk.retime_money import pay_plan
 
 
 class RetimeError(ValueError):
@@ -80,6 +82,9 @@ class RetimeModel:
     advance_share: float
     horizon: int  # extended horizon of the re-timing
     problem: Problem | None = field(default=None, repr=False)
+    ruled: list[bool] = field(default_factory=list)  # per task: under the session rule
+    group: list[int] = field(default_factory=list)  # per task: its baseline session's seat group, -1 none
+    groups: list[list[int]] = field(default_factory=list)  # per group: its tasks, as the order has them
 
     @property
     def n(self) -> int:
@@ -205,23 +210,33 @@ def prepare(problem: Problem, reference: Solution, horizon: int | None = None) -
         extra_for=[[sidx[n] for n in problem.sources_for(t) if problem.source(n).unlimited] for t in problem.tasks],
         advance_share=problem.advance_share, horizon=H, problem=problem,
     )
+    _seat_groups(model, problem)
     return model
 
 
-def _split(amount: int, weights: list[tuple[int, float]]) -> list[tuple[int, int]]:
-    """``amount`` split by ``weights`` into integers (largest remainder; ties by source order)."""
-    if amount <= 0 or not weights:
-        return []
-    if len(weights) == 1:
-        return [(weights[0][0], amount)]
-    raw = [(s, amount * w) for s, w in weights]
-    base = [(s, int(np.floor(v))) for s, v in raw]
-    left = amount - sum(v for _, v in base)
-    rema = sorted(range(len(raw)), key=lambda k: (-(raw[k][1] - base[k][1]), k))
-    out = [list(x) for x in base]
-    for k in rema[:left]:
-        out[k][1] += 1
-    return [(s, v) for s, v in out if v > 0]
+def _seat_groups(model: RetimeModel, problem: Problem) -> None:
+    """The tasks under the session rule, and the groups that share a baseline session.
+
+    A group's tasks take their seats in :func:`~ntm_sched.engine.families.sessions.seat_order`
+    at the group's places in the order; a group is formed only where that is safe: every
+    predecessor of its tasks comes before its first place, no successor before its last.
+    """
+    model.ruled = [bool(problem.sessions_for(t)) for t in problem.tasks]
+    model.group = [-1] * model.n
+    at: dict[int, list[int]] = {}
+    for k in range(model.n):
+        if model.ruled[k]:
+            at.setdefault(model.planned_start[k], []).append(k)
+    pos = {k: p for p, k in enumerate(model.order)}
+    for members in at.values():
+        places = sorted(pos[k] for k in members)
+        first, last = places[0], places[-1]
+        if len(members) < 2 or any(pos[j] >= first for k in members for j, _, _ in model.preds[k]) \
+                or any(pos[j] <= last for k in members for j in model.succs[k]):
+            continue
+        for k in members:
+            model.group[k] = len(model.groups)
+        model.groups.append(sorted(members, key=pos.__getitem__))
 
 
 def retime(model: RetimeModel, pert: Perturbation, hold_plan: bool = True) -> Retimed:
@@ -262,6 +277,9 @@ def retime(model: RetimeModel, pert: Perturbation, hold_plan: bool = True) -> Re
     driver: list[tuple] = [("none",)] * n
     share = model.advance_share
     unplaced = 0
+    prob = model.problem if any(model.ruled) else None  # the session rule's data (None: no task under it)
+    seats: dict[str, int] = {}  # tasks each session has taken
+    queue: dict[int, list[int]] = {}  # per seat group: its tasks still to place, the next one last
 
     def extra_source(i: int, t: int) -> int | None:
         for k in model.extra_for[i]:
@@ -270,6 +288,13 @@ def retime(model: RetimeModel, pert: Perturbation, hold_plan: bool = True) -> Re
         return None
 
     for i in model.order:
+        if model.group and model.group[i] >= 0:  # a seat group: its tasks in seat order
+            g = model.group[i]
+            if g not in queue:
+                members = model.groups[g]
+                ready = [_dossier_end(model, k, end) for k in members]
+                queue[g] = [members[p] for p in reversed(seat_order(ready, [model.ids[k] for k in members]))]
+            i = queue[g].pop()
         if dead[i]:
             unplaced += 1
             continue
@@ -301,18 +326,24 @@ def retime(model: RetimeModel, pert: Perturbation, hold_plan: bool = True) -> Re
             return None
 
         def money_fits(s: int, e: int, i=i, c=c, box=box) -> tuple[int, tuple] | None:
-            plan, nxt, who = _pay_plan(model, i, s, e, c, share, avail, extra_source)
+            plan, nxt, who = pay_plan(model, i, s, e, c, share, avail, extra_source)
             box[0] = plan
             if plan is None:
                 return (H if nxt is None or nxt <= s else nxt), ("money", who)
             return None
 
+        task = prob.tasks[i] if prob is not None and model.ruled[i] else None
+        dos_end = _dossier_end(model, i, end)
+        seat = session_push(prob, task, dos_end, seats, never=H) if prob is not None and task is not None else None
         s_fit, e_fit, blocked = first_fit(es, d, brk, last_start=H - 1, last_end=H,
-                                          pushes=(resources_fit, money_fits))
+                                          pushes=(resources_fit, money_fits) if seat is None
+                                          else (seat, resources_fit, money_fits))
         plan = box[0]
         if s_fit is None or e_fit is None or plan is None:
             dead[i] = True
             unplaced += 1
+            if task is not None and blocked is not None and blocked[0] == "session":  # no session left: why
+                driver[i] = _session_driver(model, i, task, base, dos_end, None, seats, end) or driver[i]
             stack = list(model.succs[i])
             while stack:
                 j = stack.pop()
@@ -332,115 +363,29 @@ def retime(model: RetimeModel, pert: Perturbation, hold_plan: bool = True) -> Re
             payments.append((i, k, t, amt))
         extra.extend(extras)
         driver[i] = drv if s == es else (blocked or drv)
+        if prob is not None and task is not None:
+            why = _session_driver(model, i, task, base, dos_end, s, seats, end)
+            driver[i] = why or (driver[i] if driver[i][0] != "session" else drv)
+            taken = session_of(prob, task, s)
+            if taken is not None:
+                seats[taken.name] = seats.get(taken.name, 0) + 1
     return Retimed(start, end, dur, cost, payments, extra, driver, unplaced)
 
 
-def _pay_plan(model: RetimeModel, i: int, s: int, e: int, c: int, share: float,
-              avail: list[np.ndarray | None], extra_source) -> tuple[tuple | None, int | None, int | None]:
-    """How task ``i`` at ``[s, e)`` pays: ``((payments, extras, draws), None, None)`` or, when it
-    must wait, ``(None, next start to try or None for never, blocking source)``."""
-    if c <= 0:
-        return ([], [], []), None, None
-    if s == e:
-        parts = [(s, _split(c, model.split_total[i]))]
-    else:
-        adv = advance_payment(c, share)
-        parts = [(s, _split(adv, model.split_advance[i] or model.split_total[i])),
-                 (e, _split(c - adv, model.split_rest[i] or model.split_total[i]))]
-    pays: list[tuple[int, int, int]] = []
-    extras: list[tuple[int, int, int]] = []
-    draws: list[tuple[int, int, int]] = []
-    taken: dict[int, list[tuple[int, int]]] = {}  # source -> [(time, amount)] drawn by this task
-    for t, split in parts:
-        if not split:
-            continue
-        for k, amt in split:
-            a = avail[k]
-            if a is None:  # an unlimited source in the plan's split
-                if model.available_from[k] > t:
-                    return None, (model.available_from[k] if t == s else s + 1), k
-                pays.append((k, t, amt))
-                extras.append((t, k, amt))
-                continue
-            room = int(a[t:].min()) - sum(v for tt, v in taken.get(k, []) if tt <= t)
-            x = max(0, min(amt, room))
-            if x > 0:
-                pays.append((k, t, x))
-                draws.append((k, t, x))
-                taken.setdefault(k, []).append((t, x))
-            short = amt - x
-            if short > 0:
-                xs = extra_source(i, t)
-                if xs is None:
-                    later = [model.available_from[j] for j in model.extra_for[i] if model.available_from[j] > t]
-                    if t == s:  # the advance waits until the source has it, or extra funding comes
-                        suf = np.minimum.accumulate(a[::-1])[::-1]
-                        ok = np.flatnonzero(suf[s:] >= amt)
-                        cands = ([s + int(ok[0])] if ok.size else []) + later
-                        return None, (min(cands) if cands else None), k
-                    if not later and int(a[-1]) - sum(v for _, v in taken.get(k, [])) + x < amt:
-                        return None, None, k  # neither the source nor extra funding will ever pay it
-                    return None, s + 1, k
-                pays.append((xs, t, short))
-                extras.append((t, k, short))
-    return (pays, extras, draws), None, None
+def _dossier_end(model: RetimeModel, i: int, end: np.ndarray) -> int:
+    """The latest end of task ``i``'s placed FS predecessors (its dossier), 0 when none."""
+    return max([int(end[j]) for j, fs, _ in model.preds[i] if fs] + [0])
 
 
-# ---------------------------------------------------------------------------
-# for the independent checker
-# ---------------------------------------------------------------------------
-def _profile(cap: np.ndarray, default: int) -> tuple[tuple[int, int, int], ...]:
-    diff = np.flatnonzero(cap != default)
-    if diff.size == 0:
-        return ()
-    out = []
-    b = int(diff[0])
-    prev = b
-    val = int(cap[b])
-    for p in diff[1:]:
-        p = int(p)
-        if p != prev + 1 or int(cap[p]) != val:
-            out.append((b, prev + 1, val))
-            b, val = p, int(cap[p])
-        prev = p
-    out.append((b, prev + 1, val))
-    return tuple(out)
-
-
-def perturbed_problem(model: RetimeModel, pert: Perturbation) -> Problem:
-    """The engine problem of one sample: reference modes with the sample's duration and cost,
-    capacities and tranches of the sample, every deadline soft (lateness is what is measured),
-    the extended horizon. The re-timed schedule must satisfy it."""
-    p = model.problem
-    if p is None:
-        raise RetimeError("the re-timing model has no problem attached")
-    assert p is not None
-    tasks = []
-    for k, t in enumerate(p.tasks):
-        modes = list(t.modes)
-        m = modes[model.mode[k]]
-        modes[model.mode[k]] = Mode(int(pert.duration[k]), dict(m.demands), int(pert.cost[k]),
-                                    dict(m.nonrenewable), m.name)
-        tasks.append(Task(t.id, tuple(modes), release=t.release, due=t.due, due_hard=False,
-                          tardiness_weight=t.tardiness_weight, late_weight=t.late_weight, calendar=t.calendar,
-                          sources=t.sources, label=t.label))
-    caps = pert.capacity if pert.capacity is not None else model.base_capacity
-    resources = [Resource(r.name, r.capacity, _profile(caps[k], r.capacity)) for k, r in enumerate(p.resources)]
-    trs = pert.tranches if pert.tranches is not None else model.tranches
-    sources = [s if s.unlimited else Source(s.name, tuple(Tranche(t, a) for t, a in trs[k]), False, s.unit_price)
-               for k, s in enumerate(p.sources)]
-    return Problem(tuple(tasks), tuple(Precedence(x.pred, x.succ, x.kind, x.lag) for x in p.precedences),
-                   tuple(resources), p.budgets, p.calendars, tuple(sources), model.horizon, p.advance_share,
-                   p.objective)
-
-
-def to_solution(model: RetimeModel, r: Retimed) -> Solution:
-    """The re-timed schedule as an engine :class:`~ntm_sched.engine.result.Solution`
-    (placed tasks only; payments summed per task, source and period)."""
-    tasks = {model.ids[k]: TaskSchedule(model.ids[k], int(r.start[k]), int(r.end[k]), model.mode[k])
-             for k in range(model.n) if r.start[k] >= 0}
-    agg: dict[tuple[int, int, int], int] = {}
-    for i, k, t, a in r.payments:
-        agg[(i, k, t)] = agg.get((i, k, t), 0) + a
-    pays = tuple(Payment(model.ids[i], model.sources[k], t, a) for (i, k, t), a in sorted(agg.items()) if a > 0)
-    return Solution(tasks, pays)
+def _session_driver(model: RetimeModel, i: int, task: Task, floor: int, dos_end: int, start: int | None,
+                    seats: dict[str, int], end: np.ndarray) -> tuple | None:
+    """The driver ``("session", taken, skipped, why, j)`` of a task under the session rule placed at
+    ``start`` (``None``: not placed), or ``None`` when no session kept it from an earlier one."""
+    assert model.problem is not None
+    why = session_skipped(model.problem, task, floor, dos_end, start, seats)
+    if why is None and start is not None:
+        return None
+    fs = [j for j, f, _ in model.preds[i] if f and end[j] >= 0]
+    j = max(fs, key=lambda x: (int(end[x]), -x)) if fs else -1
+    sess = session_of(model.problem, task, start) if start is not None else None
+    return ("session", sess.name if sess else "", why[0].name if why else "", why[1] if why else "", j)

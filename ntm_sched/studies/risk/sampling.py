@@ -173,8 +173,10 @@ def perturbation(setup: RiskSetup, dr: Draw) -> Perturbation:
 # measuring a schedule
 # ---------------------------------------------------------------------------
 def _trace(setup: RiskSetup, driver: list[tuple], task: int, tasks: np.ndarray, agencies: np.ndarray,
-           causes: np.ndarray) -> None:
-    """Mark the driving path ending at ``task`` (predecessor links) and what stopped it."""
+           causes: np.ndarray, sessions: set[tuple[int, str, str, str]] | None = None) -> None:
+    """Mark the driving path ending at ``task`` (predecessor links) and what stopped it; a council
+    session is recorded in ``sessions`` and, when the dossier missed its cut-off, the path goes on
+    through the dossier."""
     seen = set()
     k: int | None = task
     while k is not None and k not in seen:
@@ -184,7 +186,13 @@ def _trace(setup: RiskSetup, driver: list[tuple], task: int, tasks: np.ndarray, 
         if d[0] == "pred":
             k = int(d[1])
             continue
-        if d[0] == "resource":
+        if d[0] == "session":
+            if sessions is not None:
+                sessions.add((k, d[1], d[2], d[3]))
+            if d[3] == "cutoff" and d[4] >= 0:
+                k = int(d[4])
+                continue
+        elif d[0] == "resource":
             agencies[int(d[1])] = True
         elif d[0] == "money":
             causes[setup.cause_of_source[int(d[1])]] = True
@@ -207,6 +215,7 @@ def measure(setup: RiskSetup, index: int, start: np.ndarray, end: np.ndarray, dr
     late_ag = np.zeros(len(setup.agencies), dtype=bool)
     late_ca = np.zeros(len(setup.causes), dtype=bool)
     late_ev = np.zeros(len(setup.events), dtype=bool)
+    late_se: set[tuple[int, str, str, str]] = set()
     if setup.district_task is not None and end[setup.district_task] >= 0:
         _trace(setup, driver, setup.district_task, dist_path, np.zeros_like(late_ag), np.zeros_like(late_ca))
     for owner in setup.owners:
@@ -220,15 +229,18 @@ def measure(setup: RiskSetup, index: int, start: np.ndarray, end: np.ndarray, dr
                 break
         if first is None:
             continue
-        # a milestone never reached: trace from the last placed task of its chain
+        # a milestone never reached: trace from the task no session was left for, else from the
+        # last placed task of its chain
         k: int | None = first.task
         if end[first.task] < 0:
-            placed = [setup.tracked[r].task for r in setup.owner_rows[owner] if end[setup.tracked[r].task] >= 0]
-            k = placed[-1] if placed else None
+            chain = [setup.tracked[r].task for r in setup.owner_rows[owner]]
+            stuck = [t for t in chain if end[t] < 0 and driver[t][0] == "session"]
+            placed = [t for t in chain if end[t] >= 0]
+            k = stuck[0] if stuck else (placed[-1] if placed else None)
         if k is None:
             continue
         path = np.zeros(n, dtype=bool)
-        _trace(setup, driver, k, path, late_ag, late_ca)
+        _trace(setup, driver, k, path, late_ag, late_ca, late_se)
         late_tasks |= path
         if owner == DISTRICT:
             dist_late |= path
@@ -237,7 +249,7 @@ def measure(setup: RiskSetup, index: int, start: np.ndarray, end: np.ndarray, dr
             if late_tasks[k]:
                 late_ev[e_i] = True
     return Outcome(index, ends, ex, dist_path, late_tasks, late_ag, late_ca, late_ev, dist_late, dr.inputs,
-                   unplaced=unplaced)
+                   unplaced=unplaced, late_sessions=sorted(late_se))
 
 
 def simulate_fixed(setup: RiskSetup, index: int) -> Outcome:
@@ -253,7 +265,7 @@ def simulate_fixed(setup: RiskSetup, index: int) -> Outcome:
 
 def _check(setup: RiskSetup, pert: Perturbation, r: Retimed, out: Outcome) -> None:
     from ntm_sched.engine.checker import check
-    from ntm_sched.studies.risk.retime import perturbed_problem, to_solution
+    from ntm_sched.studies.risk.retime_check import perturbed_problem, to_solution
 
     out.checked = True
     if not r.complete:
@@ -270,7 +282,7 @@ def replan_problem(setup: RiskSetup, dr: Draw) -> Any:
     the plan's mode, the sample's capacities and tranches, deadlines soft, the plan's weights summed
     into one objective, the extended horizon."""
     from ntm_sched.engine.problem import Mode, Objective
-    from ntm_sched.studies.risk.retime import perturbed_problem
+    from ntm_sched.studies.risk.retime_check import perturbed_problem
 
     rt = setup.rt
     assert rt.problem is not None

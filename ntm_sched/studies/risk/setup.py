@@ -127,6 +127,9 @@ class Outcome:
     dist_late_tasks: np.ndarray  # tasks driving a late district
     inputs: np.ndarray
     unplaced: int = 0
+    late_sessions: list[tuple[int, str, str, str]] = field(default_factory=list)
+    """Council-session causes on the driving path of a late owner: ``(task, session taken ("" when
+    none was left), session skipped, "full" or "cutoff")``, sorted."""
     checked: bool = False
     check_ok: bool | None = None
     check_message: str = ""

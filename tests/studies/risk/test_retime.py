@@ -10,7 +10,8 @@ import pytest
 
 from ntm_sched.engine.checker import check
 from ntm_sched.engine.problem import Problem, Source
-from ntm_sched.studies.risk.retime import Perturbation, perturbed_problem, prepare, retime, to_solution
+from ntm_sched.studies.risk.retime import Perturbation, prepare, retime
+from ntm_sched.studies.risk.retime_check import perturbed_problem, to_solution
 
 
 @pytest.fixture(scope="module")

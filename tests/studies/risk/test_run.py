@@ -56,6 +56,7 @@ def test_every_fixed_sample_passes_the_checker(base_solved_1w, base_uncertainty,
     assert len({int(o.ends[-1]) for o in outs}) > 1
 
 
+@pytest.mark.fresh_solves  # the search itself must give one answer
 def test_same_seed_same_answer_whatever_the_number_of_workers(small_solved):
     from distributed import Client, LocalCluster
 
@@ -168,6 +169,7 @@ def test_an_existing_cluster_by_its_address(small_solved):
         assert cl.scheduler.workers  # the cluster outlives the run
 
 
+@pytest.mark.fresh_solves  # the search itself must give one answer
 def test_the_answer_does_not_depend_on_jobs_workers_or_the_scheduler():
     """Issue 22/25: the fixed policy keeps the order of the baseline; the baseline is the scenario's
     canonical schedule, so 1 job, 2 jobs (2 CP-SAT workers) and an external scheduler give the same files."""

@@ -1,0 +1,166 @@
+"""Proven answers kept on disk, so that a problem already solved is not solved again.
+
+A solve whose every tier is proven optimal and whose schedule is the canonical one
+(:class:`~ntm_sched.engine.result.Canonical` ``repeatable``) is a function of the problem: any
+seed, worker count, time limit or machine gives the same schedule. Such an answer can be kept
+and handed back for the same problem instead of searching again: the nightly batch that
+rebuilds every report from mostly unchanged inputs, the app solving the same scenario twice,
+the test suite solving the base plan in many places.
+
+Only such answers are kept. The key is a SHA-256 of
+
+* the problem, encoded canonically (dataclasses field by field, mappings and sets sorted: the
+  same problem gives the same key in every process, whatever ``PYTHONHASHSEED``);
+* the options that choose among proven answers (``lexicographic``, ``money_formulation``,
+  ``canonical_work``);
+* the engine's own source files and the OR-Tools version, so that a changed engine never reuses
+  an answer of the old one.
+
+An answer read back is checked again by the independent checker before it is returned (an entry
+that fails is ignored and solved afresh), and says where it came from in its notes. The folder is
+the caller's: ``SolveOptions.cache_dir``, else the ``NTM_SCHED_SOLVE_CACHE`` environment
+variable; neither set (the default), nothing is read or written. Entries are pickles written by
+this engine: point the folder only at a place no one else writes to.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime as dt
+import enum
+import functools
+import hashlib
+import json
+import os
+import pickle
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from ntm_sched.engine.options import SolveOptions
+from ntm_sched.engine.problem import Problem
+from ntm_sched.engine.result import Result, Status
+
+ENV = "NTM_SCHED_SOLVE_CACHE"
+"""The environment variable naming the cache folder when ``SolveOptions.cache_dir`` is ``None``."""
+
+FORMAT = 1
+"""Bumped when the stored payload changes shape."""
+
+_ANSWER_OPTIONS = ("lexicographic", "money_formulation", "canonical_work")
+"""The options that choose among proven answers; the others (time, workers, seed, the steps' time
+slices) only change how fast a proven answer is found."""
+
+
+def cache_folder(options: SolveOptions) -> Path | None:
+    """The folder of kept answers for ``options`` (``None``: no cache).
+
+    ``options.cache_dir`` when set (``""`` turns the cache off whatever the environment says),
+    else the ``NTM_SCHED_SOLVE_CACHE`` environment variable.
+    """
+    where = options.cache_dir if options.cache_dir is not None else os.environ.get(ENV, "")
+    return Path(where) if where else None
+
+
+def _canon(x: Any) -> Any:
+    """``x`` as JSON-able data that does not depend on set or dict order."""
+    if x is None or isinstance(x, (bool, int, str)):
+        return x
+    if isinstance(x, float):
+        return repr(x)  # nan and inf included, and no float rounding in json
+    if isinstance(x, enum.Enum):
+        return [type(x).__name__, _canon(x.value)]
+    if isinstance(x, (dt.date, dt.datetime)):
+        return x.isoformat()
+    if dataclasses.is_dataclass(x) and not isinstance(x, type):
+        return [type(x).__name__, {f.name: _canon(getattr(x, f.name)) for f in dataclasses.fields(x)}]
+    if isinstance(x, Mapping):
+        items = [[_canon(k), _canon(v)] for k, v in x.items()]
+        return sorted(items, key=lambda kv: json.dumps(kv[0], sort_keys=True))
+    if isinstance(x, (set, frozenset)):
+        return sorted((_canon(v) for v in x), key=lambda v: json.dumps(v, sort_keys=True))
+    if isinstance(x, (list, tuple)):
+        return [_canon(v) for v in x]
+    if hasattr(x, "item"):  # a numpy scalar
+        return _canon(x.item())
+    raise TypeError(f"cannot key a solve on a {type(x).__name__}: {x!r}")
+
+
+@functools.lru_cache(maxsize=1)
+def engine_fingerprint() -> str:
+    """SHA-256 of the engine's source files and the OR-Tools version (once per process)."""
+    from importlib.metadata import version
+
+    h = hashlib.sha256(f"format {FORMAT} ortools {version('ortools')}".encode())
+    root = Path(__file__).resolve().parent
+    for path in sorted(root.rglob("*.py")):
+        h.update(path.relative_to(root).as_posix().encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def cache_key(problem: Problem, options: SolveOptions) -> str:
+    """The key of ``problem`` solved with ``options`` (64 hex digits)."""
+    data = {"problem": _canon(problem), "options": {k: _canon(getattr(options, k)) for k in _ANSWER_OPTIONS},
+            "engine": engine_fingerprint()}
+    return hashlib.sha256(json.dumps(data, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+
+
+def keepable(result: Result) -> bool:
+    """Whether ``result`` is a function of its problem: every tier proven, the canonical schedule
+    repeatable, and the checker's acceptance."""
+    return (result.status == Status.OPTIMAL and result.solution is not None and result.canonical is not None
+            and result.canonical.repeatable and result.check is not None and result.check.ok
+            and all(tr.status == Status.OPTIMAL for tr in result.tiers))
+
+
+def load(problem: Problem, options: SolveOptions) -> Result | None:
+    """The kept answer of ``problem`` (checked again), or ``None`` (no cache, no entry, or an entry
+    that cannot be read or that the checker rejects)."""
+    from ntm_sched.engine.checker import check
+
+    folder = cache_folder(options)
+    if folder is None:
+        return None
+    key = cache_key(problem, options)
+    path = folder / f"{key}.pickle"
+    try:
+        stored = pickle.loads(path.read_bytes())
+    except FileNotFoundError:
+        return None
+    except Exception:  # noqa: BLE001 - a damaged entry is solved afresh (and replaced)
+        return None
+    if not isinstance(stored, dict) or stored.get("key") != key or not isinstance(stored.get("result"), Result):
+        return None
+    res: Result = stored["result"]
+    assert res.solution is not None  # keepable() held when it was stored
+    res.check = check(problem, res.solution)
+    if not res.check.ok:
+        return None
+    res.notes = [*res.notes, f"answer reused from the solve cache ({folder}, entry {key[:12]}): proven and "
+                             "canonical, so a new search gives the same"]
+    return res
+
+
+def store(problem: Problem, options: SolveOptions, result: Result) -> bool:
+    """Keep ``result`` when :func:`keepable`; returns whether it was written. Never raises for a
+    folder that cannot be written (the answer is returned either way)."""
+    folder = cache_folder(options)
+    if folder is None or not keepable(result):
+        return False
+    key = cache_key(problem, options)
+    kept = dataclasses.replace(result, notes=list(result.notes))
+    data = pickle.dumps({"key": key, "result": kept}, protocol=pickle.HIGHEST_PROTOCOL)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{key[:12]}.", dir=folder)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, folder / f"{key}.pickle")  # atomic: a reader sees the old entry or the new one
+    except OSError:
+        with contextlib.suppress(OSError, UnboundLocalError):
+            os.unlink(tmp)
+        return False
+    return True

@@ -1,0 +1,87 @@
+"""The solve cache: proven, canonical answers reused for the same problem, checked again, keyed
+the same in every process; everything else solved afresh."""
+
+from __future__ import annotations
+
+import dataclasses
+import pickle
+import subprocess
+import sys
+from pathlib import Path
+
+from ntm_sched.engine import SolveOptions, Status, solve
+from ntm_sched.engine.solve_cache import ENV, cache_key, keepable
+from tests.engine.test_canonical import tied_problem
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _opts(folder: Path, **kw) -> SolveOptions:
+    return SolveOptions(**({"time_limit": 20, "workers": 1, "seed": 0, "cache_dir": str(folder)} | kw))
+
+
+def _entries(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.pickle"))
+
+
+def test_a_proven_answer_is_kept_and_reused_checked_and_named(tmp_path) -> None:
+    first = solve(tied_problem(), _opts(tmp_path))
+    assert first.status == Status.OPTIMAL and keepable(first)
+    assert len(_entries(tmp_path)) == 1
+    again = solve(tied_problem(), _opts(tmp_path, seed=5, workers=2, time_limit=3))
+    assert again.solution == first.solution and again.tiers == first.tiers
+    assert again.check is not None and again.check.ok  # the checker ran on the kept schedule
+    assert "solve cache" in again.notes[-1] and "solve cache" not in " ".join(first.notes)
+    assert len(_entries(tmp_path)) == 1
+
+
+def test_another_problem_or_answer_option_is_another_entry(tmp_path) -> None:
+    solve(tied_problem(), _opts(tmp_path))
+    other = dataclasses.replace(tied_problem(), horizon=41)
+    assert cache_key(other, _opts(tmp_path)) != cache_key(tied_problem(), _opts(tmp_path))
+    assert cache_key(tied_problem(), _opts(tmp_path, canonical_work=3.0)) != cache_key(tied_problem(), _opts(tmp_path))
+    # time, workers and seed only change how fast the proven answer is found: the same entry
+    assert cache_key(tied_problem(), _opts(tmp_path, time_limit=1, workers=2, seed=9)) == cache_key(
+        tied_problem(), _opts(tmp_path))
+    res = solve(other, _opts(tmp_path))
+    assert "solve cache" not in " ".join(res.notes) and len(_entries(tmp_path)) == 2
+
+
+def test_the_key_is_the_same_in_another_process_with_another_hash_seed(tmp_path) -> None:
+    code = ("from ntm_sched.engine import SolveOptions; from ntm_sched.engine.solve_cache import cache_key; "
+            "from tests.engine.test_canonical import tied_problem; "
+            "print(cache_key(tied_problem(), SolveOptions(cache_dir='x')))")
+    keys = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT,
+                           env={"PYTHONHASHSEED": seed, "PYTHONPATH": str(ROOT)}).stdout.strip()
+            for seed in ("1", "2")}
+    assert keys == {cache_key(tied_problem(), SolveOptions(cache_dir="x"))}
+
+
+def test_an_answer_not_proven_is_not_kept(tmp_path) -> None:
+    res = solve(tied_problem(), _opts(tmp_path, canonical=False))  # no canonical schedule: not a function
+    assert res.status == Status.OPTIMAL and not keepable(res) and _entries(tmp_path) == []
+
+
+def test_a_damaged_or_wrong_entry_is_solved_afresh_and_replaced(tmp_path) -> None:
+    first = solve(tied_problem(), _opts(tmp_path))
+    (entry,) = _entries(tmp_path)
+    entry.write_bytes(b"not a pickle")
+    res = solve(tied_problem(), _opts(tmp_path))
+    assert "solve cache" not in " ".join(res.notes) and res.solution == first.solution
+    # an entry whose schedule the checker rejects (a task moved before its predecessor) is not used
+    stored = pickle.loads(entry.read_bytes())
+    bad = stored["result"]
+    sol = bad.solution
+    d = sol.tasks["D"]
+    sol.tasks["D"] = dataclasses.replace(d, start=0, end=d.end - d.start)
+    entry.write_bytes(pickle.dumps(stored))
+    res = solve(tied_problem(), _opts(tmp_path))
+    assert "solve cache" not in " ".join(res.notes) and res.check.ok and res.solution == first.solution
+
+
+def test_empty_folder_name_turns_the_cache_off_whatever_the_environment(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv(ENV, str(tmp_path / "env"))
+    solve(tied_problem(), SolveOptions(time_limit=20, workers=1, cache_dir=""))
+    assert not (tmp_path / "env").exists()
+    solve(tied_problem(), SolveOptions(time_limit=20, workers=1))  # None: the environment's folder
+    assert len(_entries(tmp_path / "env")) == 1
