@@ -1,7 +1,8 @@
 """Solve a problem with CP-SAT, check the schedule independently, explain failures.
 
-Size (~580 lines): one solve sequence (lexicographic tiers, money warm start and completion, canonical
-pass) whose steps share one deadline and the built model; the model itself is built by the families.
+Size (~600 lines): one solve sequence (lexicographic tiers, money warm start and completion, canonical
+pass) whose steps share one deadline (on the solve's clock, :mod:`.clock`) and the built model; the model
+itself is built by the families.
 """
 
 from __future__ import annotations
