@@ -25,6 +25,9 @@ from ntm_sched.report.runner import ReportError
 pytestmark = pytest.mark.slow
 
 SOLVE = {"time_limit": 5.0, "workers": 1, "seed": 0}
+# the batch's reports: a limit of deterministic time (one worker), so the same reports at any load and wherever
+# they ran (a wall-clock limit gave another session plan to a district on a loaded machine, and none at all once)
+BATCH = {"time_limit": 1.0, "seed": 0, "deterministic": True}
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +63,7 @@ def batch(plan_dir, tmp_path_factory):
     (out / "prov" / "district_998_notes").mkdir()
     (out / "prov" / "district_998_notes" / "mine.txt").write_text("keep", encoding="utf-8")
     # two district reports at a time, as the nightly batch runs them (one solver worker each)
-    prov, errors = run_province_batch(plan_dir, run="prov", jobs=2, lang="vi", outputs_dir=out, **SOLVE)
+    prov, errors = run_province_batch(plan_dir, run="prov", jobs=2, lang="vi", outputs_dir=out, **BATCH)
     return prov, errors
 
 
@@ -173,13 +176,14 @@ def _report_files(folder: Path) -> dict[str, bytes]:
 
 
 def test_district_reports_on_dask_are_the_local_ones(batch, plan_dir, tmp_path) -> None:
-    # the same batch with its district reports as Dask tasks on a LocalCluster of two workers
-    prov, errors = run_province_batch(plan_dir, run="prov", jobs=2, dask=True, lang="vi", outputs_dir=tmp_path, **SOLVE)
+    # the same batch with its district reports as Dask tasks on a LocalCluster of two workers: the same files
+    # (the province report, made here after them, too)
+    prov, errors = run_province_batch(plan_dir, run="prov", jobs=2, dask=True, lang="vi", outputs_dir=tmp_path, **BATCH)
     assert errors == {"980": None, "981": None}
     local = batch[0].parent
-    for code in ("980", "981"):
-        mine, theirs = _report_files(tmp_path / "prov" / f"district_{code}"), _report_files(local / f"district_{code}")
-        assert "tables/sessions.csv" in mine and mine == theirs
+    for name in ("district_980", "district_981", "province"):
+        mine, theirs = _report_files(tmp_path / "prov" / name), _report_files(local / name)
+        assert "tables/sessions.csv" in mine and mine == theirs, name
     assert json.loads((prov / "summary.json").read_text(encoding="utf-8"))["district_reports"] == \
         {c: f"../district_{c}/report.html" for c in ("980", "981")}
 
