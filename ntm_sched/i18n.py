@@ -997,6 +997,21 @@ LATENESS: dict[str, tuple[str, str]] = {
                         "the earliest date they allow is {earliest}. The chain that sets that earliest date: "
                         "{items}; at least one duration on it is longer than what took place."),
     "bt_chain_item": ("{task} {days} ngày", "{task} {days} days"),
+    # the province sweep (ntm_sched.studies.province_sweep)
+    "sw_title": ("Quét kịch bản cấp tỉnh", "Province scenario sweep"),
+    "sw_intro": ("{points} phương án ({axes}); mỗi phương án giải với {work} đơn vị thời gian tất định của CP-SAT, "
+                 "một luồng, hạt giống {seed}: kết quả như nhau dù chạy ở đâu.",
+                 "{points} points ({axes}); each solved with {work} units of CP-SAT deterministic time, one worker, "
+                 "seed {seed}: the same answer wherever it runs."),
+    "sw_on_time": ("Xã đúng hạn", "On time"), "sw_late": ("Xã trễ hạn", "Late"),
+    "sw_latest": ("Ngày công nhận muộn nhất", "Latest recognition"), "sw_gap": ("Khoảng cách tối ưu", "Gap"),
+    "sw_checked": ("Mọi lời giải đã được bộ kiểm tra độc lập và bộ đối chiếu với kế hoạch chấp nhận.",
+                   "Every answer was accepted by the independent checker and the plan-level verifier."),
+    "sw_rejected": ("Phương án không có lời giải hợp lệ được kiểm tra: {points}.",
+                    "Points without a checked, valid schedule: {points}."),
+    "sw_cut": ("Phương án bị giới hạn thời gian thực (máy quá tải) cắt ngang, có thể khác ở lần chạy khác: {points}.",
+               "Points cut by the wall-clock safety limit (machine too busy), which may differ on another run: "
+               "{points}."),
 }
 for _key, (_vi, _en) in LATENESS.items():
     if _key in VI or _key in EN:  # pragma: no cover - a typo in this file

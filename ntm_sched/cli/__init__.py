@@ -5,8 +5,10 @@ Verbs::
     ntm-sched validate PATH [--lang vi|en]
     ntm-sched solve [SCENARIO] [--out DIR] [--time-limit S] [--workers N] [--seed N]
     ntm-sched report SCENARIO [--run NAME] [--lang vi|en] [--time-limit S] [--outputs DIR]
-    ntm-sched batch [SCENARIO ...|DIR] [--run NAME] [--jobs N] [--time-limit S]
-    ntm-sched province-report PLAN [--run NAME] [--jobs N] [--lang vi|en] [--time-limit S]
+    ntm-sched batch [SCENARIO ...|DIR] [--run NAME] [--jobs N] [--dask | --scheduler ADDRESS] [--time-limit S]
+    ntm-sched province-report PLAN [--run NAME] [--jobs N] [--dask | --scheduler ADDRESS] [--lang vi|en]
+    ntm-sched province-sweep PLAN --vary NAME=V1,V2,... [--vary ...] [--run NAME] [--jobs N]
+                             [--dask | --scheduler ADDRESS] [--work W]
     ntm-sched budget evaluate|minimum|cuts|marginal ...
     ntm-sched scenario schema [--out FILE] | list | check SCENARIO
     ntm-sched risk [SCENARIO] --samples N [--seed S] [--policy fixed|replan] [--jobs N | --scheduler ADDRESS]
@@ -20,7 +22,8 @@ Verbs::
     ntm-sched plan new --unit NAME --code CODE --level LEVEL --period P [--communes FILE|CODES] --out FILE
 
 Each verb module (``validate``, ``solve``, ``report``, ``batch``, ``budget``, ``scenario``, ``risk``, ``app``,
-``bench``, ``progress``, ``replan``, ``baseline``, ``plan``; ``giao_ban`` for ``report giao-ban``) has
+``bench``, ``progress``, ``replan``, ``baseline``, ``plan``, ``province``, ``sweep``; ``giao_ban`` for
+``report giao-ban``) has
 ``add_parser(subparsers)`` and ``main(args)``; the common options (``--scenario``,
 ``--time-limit``, ``--workers``, ``--seed``, ``--lang``, ``--out``) are declared once in the
 parent parsers of :mod:`ntm_sched.cli.common`.
@@ -55,11 +58,12 @@ from ntm_sched.cli import (
     risk,
     scenario,
     solve,
+    sweep,
     validate,
 )
 
 VERBS = (validate, solve, report, batch, budget, scenario, risk, app, bench, progress, replan, baseline, plan,
-         province)
+         province, sweep)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,4 +1,5 @@
-"""``ntm-sched batch [SCENARIO ...|DIR] [--run NAME] [--jobs N] [--time-limit S] [--progress-dir DIR]``
+"""``ntm-sched batch [SCENARIO ...|DIR] [--run NAME] [--jobs N] [--dask | --scheduler ADDRESS] [--time-limit S]
+[--progress-dir DIR]``
 (``--province PLAN``: the district reports and the province report of a province plan).
 
 After the scenario reports, every scenario with dated progress files in
@@ -6,6 +7,10 @@ After the scenario reports, every scenario with dated progress files in
 report: the earlier weeks are re-planned first when their snapshots are missing, then the
 newest week is reported (``outputs/<run>/<scenario>.giao_ban/``). Failures are logged and
 counted like the scenarios'.
+
+Where the reports run: ``--jobs`` local processes (default 2; no Dask needed, the nightly run), or Dask
+distributed with ``--dask`` (a ``LocalCluster`` of ``--jobs`` workers) or ``--scheduler ADDRESS`` (an
+existing cluster); the files are the same (:mod:`ntm_sched.report.jobs`). The giao ban reports run here.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from ntm_sched.cli.common import Subparsers, lang_parent, positive_float, positive_int, solver_parent
+from ntm_sched.cli.common import Subparsers, lang_parent, positive_float, solver_parent, where_of, where_parent
 from ntm_sched.report.batch import run_batch
 from ntm_sched.report.runner import DEFAULT_TIMEOUT, ReportError
 
@@ -23,11 +28,10 @@ HELP = "run many scenarios' reports and compare them (and giao ban reports where
 
 
 def add_parser(sub: Subparsers) -> None:
-    p = sub.add_parser("batch", help=HELP, parents=[solver_parent(), lang_parent()])
+    p = sub.add_parser("batch", help=HELP, parents=[solver_parent(), lang_parent(), where_parent("reports")])
     p.add_argument("scenarios", nargs="*",
                    help="scenario names, YAML files or a folder (default: every scenario of every shipped plan)")
     p.add_argument("--run", default="batch", help="run name: outputs/<run>/ (default: batch)")
-    p.add_argument("--jobs", type=positive_int, default=2, help="reports run at the same time (default: 2)")
     p.add_argument("--outputs", default="outputs")
     p.add_argument("--timeout", type=positive_float, default=DEFAULT_TIMEOUT, help="per-cell execution timeout (s)")
     p.add_argument("--progress-dir", default="data/progress",
@@ -37,6 +41,9 @@ def add_parser(sub: Subparsers) -> None:
     p.add_argument("--province", default=None, metavar="PLAN",
                    help="a province plan's folder: one report per district and the province report linking to "
                         "them (as 'ntm-sched province-report PLAN')")
+    p.add_argument("--deterministic", action="store_true",
+                   help="with --province: --time-limit counts CP-SAT deterministic time on one worker (the same "
+                        "reports at any load, locally or on Dask)")
     p.set_defaults(func=main)
 
 
@@ -49,9 +56,9 @@ def main(args: argparse.Namespace) -> int:
         args.lang = args.lang or "vi"
         return province.main(args)
     try:
-        df = run_batch(args.scenarios or None, run=args.run, jobs=args.jobs, lang=args.lang,
+        df = run_batch(args.scenarios or None, run=args.run, lang=args.lang,
                        time_limit=args.time_limit, outputs_dir=args.outputs, timeout=args.timeout,
-                       workers=args.workers, seed=args.seed)
+                       workers=args.workers, seed=args.seed, **where_of(args))
     except ReportError as exc:
         print(f"batch failed: {exc}", file=sys.stderr)
         return 1

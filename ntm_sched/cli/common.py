@@ -16,6 +16,7 @@ import argparse
 import math
 import sys
 from pathlib import Path
+from typing import TypedDict
 
 from ntm_sched.engine import SolveOptions
 from ntm_sched.i18n import LANGS
@@ -88,6 +89,38 @@ def lang_parent(default: str | None = None) -> argparse.ArgumentParser:
     shown = default if default is not None else "the scenario's"
     p.add_argument("--lang", choices=LANGS, default=default, help=f"language (default: {shown})")
     return p
+
+
+def where_parent(what: str, shared_files: bool = True) -> argparse.ArgumentParser:
+    """``--jobs N`` and ``--dask | --scheduler ADDRESS``: where a run's jobs (``what``) run
+    (:class:`ntm_sched.report.jobs.Where`; without ``--dask``/``--scheduler``: local processes, no Dask);
+    ``shared_files``: the jobs read and write the same folders, so a cluster's workers must see them."""
+    p = argparse.ArgumentParser(add_help=False)
+    g = p.add_argument_group("where the jobs run")
+    g.add_argument("--jobs", type=positive_int, default=2,
+                   help=f"{what} run at the same time: local processes, or the workers of --dask (default: 2)")
+    w = g.add_mutually_exclusive_group()
+    w.add_argument("--dask", action="store_true",
+                   help=f"run the {what} on a Dask LocalCluster of --jobs workers (the same files as a local run)")
+    see = " and must see the same plan and outputs folders" if shared_files else ""
+    w.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help=f"run the {what} on an existing Dask cluster (tcp://host:8786; its workers need "
+                        f"ntm-sched installed{see})")
+    return p
+
+
+class WhereArgs(TypedDict):
+    """Keyword arguments of the batches and the sweep: where their jobs run."""
+
+    jobs: int
+    dask: bool
+    scheduler: str | None
+
+
+def where_of(args: argparse.Namespace) -> WhereArgs:
+    """``jobs``, ``dask`` and ``scheduler`` of :func:`where_parent`'s options (keyword arguments of the batches)."""
+    return {"jobs": int(getattr(args, "jobs", 2)), "dask": bool(getattr(args, "dask", False)),
+            "scheduler": getattr(args, "scheduler", None)}
 
 
 def scenario_parent(positional: bool = False) -> argparse.ArgumentParser:

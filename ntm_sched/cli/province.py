@@ -1,8 +1,11 @@
-"""``ntm-sched province-report PLAN [--run NAME] [--jobs N] [--lang vi|en] [--time-limit S] [--outputs DIR]``.
+"""``ntm-sched province-report PLAN [--run NAME] [--jobs N] [--dask | --scheduler ADDRESS] [--lang vi|en]
+[--time-limit S] [--outputs DIR]``.
 
 The province report of a province plan's folder and, made by the same run, one report per district
 (:func:`ntm_sched.report.province_batch.run_province_batch`): ``outputs/<run>/province/report.html``
-links each district's row to ``outputs/<run>/district_<code>/report.html``.
+links each district's row to ``outputs/<run>/district_<code>/report.html``. The district reports run in
+``--jobs`` local processes, or on Dask (``--dask``: a ``LocalCluster`` of ``--jobs`` workers; ``--scheduler
+ADDRESS``: an existing cluster), with the same files.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ntm_sched.cli.common import Subparsers, lang_parent, positive_float, positive_int, solver_parent
+from ntm_sched.cli.common import Subparsers, lang_parent, positive_float, solver_parent, where_of, where_parent
 from ntm_sched.errors import InputError
 from ntm_sched.report.runner import DEFAULT_TIMEOUT, ReportError
 
@@ -18,11 +21,14 @@ HELP = "a province plan's report (districts, council sessions, money) and one re
 
 
 def add_parser(sub: Subparsers) -> None:
-    p = sub.add_parser("province-report", help=HELP, parents=[solver_parent(), lang_parent("vi")])
+    p = sub.add_parser("province-report", help=HELP, parents=[solver_parent(), lang_parent("vi"),
+                                                                      where_parent("district reports")])
     p.add_argument("plan", help="a province plan's folder (e.g. made by 'ntm-sched plan synth'); only read")
     p.add_argument("--run", default="province", help="run name: outputs/<run>/ (default: province)")
-    p.add_argument("--jobs", type=positive_int, default=2, help="district reports run at the same time (default: 2)")
     p.add_argument("--no-districts", action="store_true", help="the province report alone, without district reports")
+    p.add_argument("--deterministic", action="store_true",
+                   help="--time-limit counts CP-SAT deterministic time on one worker: the same reports at any load, "
+                        "locally or on Dask")
     p.add_argument("--outputs", default="outputs", help="outputs folder (default: outputs)")
     p.add_argument("--timeout", type=positive_float, default=DEFAULT_TIMEOUT, help="per-cell execution timeout (s)")
     p.set_defaults(func=main)
@@ -33,11 +39,12 @@ def main(args: argparse.Namespace) -> int:
     from ntm_sched.report.province_batch import run_province_batch
 
     try:
-        out, errors = run_province_batch(args.plan, run=args.run, jobs=args.jobs, lang=args.lang,
+        out, errors = run_province_batch(args.plan, run=args.run, lang=args.lang, **where_of(args),
                                          time_limit=args.time_limit, outputs_dir=args.outputs,
                                          timeout=args.timeout, workers=args.workers,
                                          seed=args.seed,
-                                         districts=not args.no_districts)
+                                         districts=not args.no_districts,
+                                         deterministic=bool(getattr(args, "deterministic", False)))
     except ReportError as exc:
         print(f"province report failed: {exc}", file=sys.stderr)
         if exc.failed_dir is not None and (exc.failed_dir / "error.txt").exists():

@@ -17,12 +17,12 @@ solution as usual.
 from __future__ import annotations
 
 import random
-import time
 from collections import defaultdict
 
 from ortools.sat.python import cp_model
 
 from ntm_sched.engine.cashflow import longest_tails
+from ntm_sched.engine.clock import now, set_limit
 from ntm_sched.engine.options import SolveOptions
 from ntm_sched.engine.stop import attach
 
@@ -40,7 +40,7 @@ def deadline_lns(bm, values: list[int], expr, time_budget: float, options: Solve
     """
     workers, seed, sub_time = options.workers, options.seed, options.lns_solve_time
     problem = bm.problem
-    t0 = time.perf_counter()
+    t0 = now()
     rnd = random.Random(seed)
     tails = longest_tails(problem)
     ancestors: dict[str, set[str]] = defaultdict(set)
@@ -60,7 +60,7 @@ def deadline_lns(bm, values: list[int], expr, time_budget: float, options: Solve
     cur_v = value_of(cur)
     improved = 0
     since = 0
-    while time.perf_counter() - t0 + 0.1 < time_budget and since < stall:
+    while now() - t0 + 0.1 < time_budget and since < stall:
         since += 1
         late = []
         for t in problem.tasks:
@@ -91,12 +91,11 @@ def deadline_lns(bm, values: list[int], expr, time_budget: float, options: Solve
         m2.clear_hints()
         for k, v in enumerate(cur):
             m2.add_hint(m2.get_int_var_from_proto_index(k), v)
-        solver = cp_model.CpSolver()
+        solver = attach(set_limit(cp_model.CpSolver(), max(0.05, min(sub_time, time_budget - (now() - t0)))))
         p = solver.parameters
-        p.max_time_in_seconds = max(0.05, min(sub_time, time_budget - (time.perf_counter() - t0)))
         p.num_workers = int(workers)
         p.random_seed = int(seed)
-        st = attach(solver).solve(m2)
+        st = solver.solve(m2)
         if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             new = [int(solver.value(m2.get_int_var_from_proto_index(k))) for k in range(len(cur))]
             v = value_of(new)

@@ -118,6 +118,14 @@ class SolveOptions:
         First time limit of one deadline pattern's solve (doubled when continuing the best): 4.
     lns_solve_time
         Time limit of one LNS move: 1.
+    deterministic
+        ``time_limit`` and every share above count CP-SAT's deterministic time, not seconds
+        (:mod:`ntm_sched.engine.clock`): with ``workers=1`` the answer is the same at any load, in any
+        process (the province sweep). Default ``False``: wall seconds.
+    deterministic_safety
+        With ``deterministic``, the wall-clock safety limit of each search, from ``time_limit``:
+        ``max(300, 60 x time_limit)`` seconds (an answer it cuts says so in its notes; a search of a niced
+        process on a machine busy with others was seen to take 40 times its idle wall time).
 
     cache_dir
         A folder of proven, canonical answers to reuse for the same problem
@@ -153,6 +161,8 @@ class SolveOptions:
     canonical: bool = True
     canonical_work: float = 2.0
     canonical_wall: float = 120.0
+    deterministic: bool = False
+    deterministic_safety: Slice = Slice(60.0, low=300.0)
     cache_dir: str | None = None
 
     def __post_init__(self) -> None:
@@ -163,6 +173,9 @@ class SolveOptions:
             raise ValueError(f"SolveOptions.time_limit must be > 0, got {self.time_limit!r}")
         if int(self.workers) < 1:
             raise ValueError(f"SolveOptions.workers must be >= 1, got {self.workers!r}")
+        if self.deterministic and int(self.workers) != 1:
+            raise ValueError(f"SolveOptions.deterministic needs workers=1 (several CP-SAT workers share work by "
+                             f"thread timing), got workers={self.workers!r}")
         object.__setattr__(self, "time_limit", float(self.time_limit))
         object.__setattr__(self, "workers", int(self.workers))
         object.__setattr__(self, "seed", int(self.seed))
@@ -170,6 +183,11 @@ class SolveOptions:
     def tier_share(self, later: int) -> float:
         """Share of the time left for a lexicographic tier with ``later`` tiers after it."""
         return self.tier_shares[min(later, len(self.tier_shares) - 1)]
+
+    def counting_work(self) -> SolveOptions:
+        """A copy whose time counts CP-SAT's deterministic time on one worker (:attr:`deterministic`): the same
+        answer at any load and in any process."""
+        return dataclasses.replace(self, deterministic=True, workers=1)
 
     def with_(self, **changes: Any) -> SolveOptions:
         """A copy with the fields given (``None`` values are ignored, so optional CLI or

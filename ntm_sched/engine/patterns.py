@@ -42,14 +42,15 @@ final solve, not this search, gives the bound).
 
 from __future__ import annotations
 
+import contextvars
 import itertools
-import time
 from collections import defaultdict
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from ntm_sched.engine.clock import now, set_limit
 from ntm_sched.engine.options import SolveOptions
 from ntm_sched.engine.problem import Problem
 from ntm_sched.engine.result import Solution
@@ -149,7 +150,7 @@ def pattern_search(bm, values: list[int], expr, targets: dict[str, int], time_bu
     tuple
         The best assignment, its value of ``expr`` and a :class:`PatternLog`.
     """
-    t0 = time.perf_counter()
+    t0 = now()
     workers, seed, sub_time = options.workers, options.seed, options.pattern_solve_time
     problem = bm.problem
     follow = followers(problem)
@@ -172,12 +173,11 @@ def pattern_search(bm, values: list[int], expr, targets: dict[str, int], time_bu
         if hint is not None:
             for k, val in enumerate(hint):
                 m2.add_hint(m2.get_int_var_from_proto_index(k), val)
-        solver = cp_model.CpSolver()
+        solver = attach(set_limit(cp_model.CpSolver(), max(0.05, limit)))
         p = solver.parameters
-        p.max_time_in_seconds = max(0.05, limit)
         p.num_workers = 1
         p.random_seed = int(seed)
-        st = attach(solver).solve(m2)
+        st = solver.solve(m2)
         if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             vals, v = value_of(solver)
             return solver.status_name(st), vals, v
@@ -229,7 +229,7 @@ def pattern_search(bm, values: list[int], expr, targets: dict[str, int], time_bu
         k = 0
         while k < len(items) or pending:
             while k < len(items) and len(pending) < max(1, int(workers)):
-                left = time_budget - (time.perf_counter() - t0)
+                left = time_budget - (now() - t0)
                 if left < 0.2:
                     k = len(items)
                     break
@@ -237,7 +237,9 @@ def pattern_search(bm, values: list[int], expr, targets: dict[str, int], time_bu
                 k += 1
                 if made_at is not None and cur_v < made_at:  # built around a schedule no longer the best
                     continue
-                pending[pool.submit(solve_pattern, closure(pat), min(limit, left), hint)] = items[k - 1]
+                # in the caller's context: the solve's clock (:mod:`.clock`) is a context variable
+                pending[pool.submit(contextvars.copy_context().run, solve_pattern, closure(pat), min(limit, left),
+                                    hint)] = items[k - 1]
             if not pending:
                 break
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
@@ -245,7 +247,7 @@ def pattern_search(bm, values: list[int], expr, targets: dict[str, int], time_bu
                 pat, limit, hint, made_at = pending.pop(fut)
                 status, vals, v = fut.result()
                 log.tried += 1
-                log.lines.append(f"{time.perf_counter() - t0:5.1f} s {'+'.join(pat) or '(none)'}: {status} "
+                log.lines.append(f"{now() - t0:5.1f} s {'+'.join(pat) or '(none)'}: {status} "
                                  f"{v if v is not None else '-'}")
                 if status == "INFEASIBLE":
                     log.infeasible += 1
@@ -274,11 +276,11 @@ def pattern_search(bm, values: list[int], expr, targets: dict[str, int], time_bu
             again = run(fresh_patterns(cur, pairs=True), pool)
             run([(pat, 2 * limit, h, m) for pat, limit, h, m in again], pool)
     # the best pattern's solve stopped on its time limit: go on with it from its schedule
-    while best_status == "FEASIBLE" and time_budget - (time.perf_counter() - t0) > 0.5:
-        left = time_budget - (time.perf_counter() - t0)
+    while best_status == "FEASIBLE" and time_budget - (now() - t0) > 0.5:
+        left = time_budget - (now() - t0)
         status, vals, v = solve_pattern(frozenset(log.best_pattern), min(2 * sub_time, left), cur)
         log.tried += 1
-        log.lines.append(f"{time.perf_counter() - t0:5.1f} s {'+'.join(log.best_pattern)} (continued): "
+        log.lines.append(f"{now() - t0:5.1f} s {'+'.join(log.best_pattern)} (continued): "
                          f"{status} {v if v is not None else '-'}")
         improved = vals is not None and v is not None and v < cur_v
         if improved:
@@ -286,7 +288,7 @@ def pattern_search(bm, values: list[int], expr, targets: dict[str, int], time_bu
             cur, cur_v = vals, v
         if status == "OPTIMAL" or not improved:
             best_status = status if status == "OPTIMAL" else "STALLED"
-    log.seconds = time.perf_counter() - t0
+    log.seconds = now() - t0
     return cur, cur_v, log
 
 

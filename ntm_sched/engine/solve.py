@@ -1,7 +1,8 @@
 """Solve a problem with CP-SAT, check the schedule independently, explain failures.
 
-Size (~580 lines): one solve sequence (lexicographic tiers, money warm start and completion, canonical
-pass) whose steps share one deadline and the built model; the model itself is built by the families.
+Size (~600 lines): one solve sequence (lexicographic tiers, money warm start and completion, canonical
+pass) whose steps share one deadline (on the solve's clock, :mod:`.clock`) and the built model; the model
+itself is built by the families.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from ntm_sched.engine import solve_cache
 from ntm_sched.engine.builder import TIERS, BuiltModel, build_model, money_never_binds
 from ntm_sched.engine.canonical import WHOLE_OBJECTIVE, canonicalize, held_values, tiers_all_proven
 from ntm_sched.engine.checker import check as run_check
+from ntm_sched.engine.clock import WALL_CUT_NOTE, counting_work, now, set_limit
 from ntm_sched.engine.explain import explain_infeasibility, infeasible_without_search
 from ntm_sched.engine.options import SolveOptions, resolve_options
 from ntm_sched.engine.patterns import deadline_targets, followers, late_roots, pattern_search
@@ -44,14 +46,14 @@ def is_plain_rcpsp(problem: Problem) -> bool:
 
 
 def make_solver(time_limit: float, workers: int, seed: int, log: bool) -> cp_model.CpSolver:
-    """A CP-SAT solver with deterministic settings, attached to the current stop flag (:mod:`.stop`)."""
+    """A CP-SAT solver with deterministic settings, attached to the current stop flag (:mod:`.stop`), limited to
+    ``time_limit`` of the solve's clock (:mod:`.clock`: wall seconds, or deterministic time)."""
     solver = cp_model.CpSolver()
     p = solver.parameters
-    p.max_time_in_seconds = float(time_limit)
     p.num_workers = int(workers)
     p.random_seed = int(seed)
     p.log_search_progress = bool(log)
-    return attach(solver)
+    return attach(set_limit(solver, time_limit))  # attached last: a stop asked before wins
 
 
 def _tune_rcpsp(solver: cp_model.CpSolver) -> None:
@@ -148,7 +150,17 @@ def solve(
     if opts.lexicographic is not None and opts.lexicographic != problem.objective.lexicographic:
         problem = dataclasses.replace(
             problem, objective=dataclasses.replace(problem.objective, lexicographic=opts.lexicographic))
+    with counting_work(opts.deterministic, opts.deterministic_safety.of(opts.time_limit)) as clock:
+        res = _solve(problem, opts, hint)
+    if clock is not None and clock.wall_cut:
+        res.notes.append(WALL_CUT_NOTE)
+    return res
+
+
+def _solve(problem: Problem, opts: SolveOptions, hint: Solution | None) -> Result:
+    """:func:`solve` on the clock the options ask for (the caller's ``counting_work`` block)."""
     t0 = time.perf_counter()
+    w0 = now()
     kept = solve_cache.load(problem, opts)
     if kept is not None:  # proven and canonical before: the same answer, checked again
         kept.runtime_s = time.perf_counter() - t0
@@ -163,16 +175,16 @@ def solve(
     bm = build_model(problem, hint=hint, cash_flow=False if opts.money_formulation == "tranche" else None)
     present = [name for name in TIERS if not isinstance(bm.tier_expr(name), (int, float))]
     if problem.objective.lexicographic and present:
-        res = _solve_lexicographic(problem, bm, present, t0, opts, hint)
+        res = _solve_lexicographic(problem, bm, present, w0, opts, hint)
         st, sol = res.status, res.solution
     else:
         warm = None
         notes: list[str] = []
         if bm.cash is not None and present:
-            _, free = _payment_free(problem, opts.payment_free.of(opts.time_limit - (time.perf_counter() - t0)), opts)
-            warm = _money_warm_start(problem, bm, hint, opts.time_limit - (time.perf_counter() - t0), opts,
+            _, free = _payment_free(problem, opts.payment_free.of(opts.time_limit - (now() - w0)), opts)
+            warm = _money_warm_start(problem, bm, hint, opts.time_limit - (now() - w0), opts,
                                      bm.objective_expr(), free=free, notes=notes)
-        solver = make_solver(max(0.01, opts.time_limit - (time.perf_counter() - t0)), opts.workers, opts.seed,
+        solver = make_solver(max(0.01, opts.time_limit - (now() - w0)), opts.workers, opts.seed,
                              opts.log)
         if is_plain_rcpsp(problem):
             _tune_rcpsp(solver)
@@ -337,7 +349,7 @@ def _money_warm_start(problem: Problem, bm: BuiltModel, hint: Solution | None, l
     """
     from ntm_sched.engine.heuristic import best_start
 
-    t0 = time.perf_counter()
+    t0 = now()
     start = best_start(problem, time_budget=opts.warm_start_sgs.of(left), seed=opts.seed, extra=hint)
     if start is None:
         return None
@@ -350,7 +362,7 @@ def _money_warm_start(problem: Problem, bm: BuiltModel, hint: Solution | None, l
     still_late = True
     if free is not None:
         targets = deadline_targets(problem, free)
-        pattern_time = opts.pattern_search.of(left - (time.perf_counter() - t0))
+        pattern_time = opts.pattern_search.of(left - (now() - t0))
         if targets and pattern_time > 1.0:
             values, _, plog = pattern_search(bm, values, expr, targets, pattern_time, opts)
             improved = improved or plog.improved > 0
@@ -358,7 +370,7 @@ def _money_warm_start(problem: Problem, bm: BuiltModel, hint: Solution | None, l
                 notes.append(plog.note())
             ends = {d: values[bm.end[d].index] for d in targets}
             still_late = bool(late_roots(ends, targets, followers(problem)))
-    lns_time = opts.deadline_lns.of(left - (time.perf_counter() - t0))
+    lns_time = opts.deadline_lns.of(left - (now() - t0))
     if still_late and not improved and lns_time > 1.0:
         from ntm_sched.engine.lns import deadline_lns
 
@@ -382,7 +394,7 @@ def _warm_start_fallback(problem: Problem, bm: BuiltModel, hint: Solution | None
     """
     from ntm_sched.engine.heuristic import best_start
 
-    start = best_start(problem, time_budget=opts.warm_start_sgs.of(max(0.0, deadline - time.perf_counter())),
+    start = best_start(problem, time_budget=opts.warm_start_sgs.of(max(0.0, deadline - now())),
                        seed=opts.seed, extra=hint)
     if start is None:
         return None
@@ -390,12 +402,12 @@ def _warm_start_fallback(problem: Problem, bm: BuiltModel, hint: Solution | None
     # "late" literals and tardiness variables at their least); then, that lateness held (the caller
     # holds it too), the payments that minimise the next tier (the least extra funding)
     expr = bm.tier_expr(present[0])
-    done = _complete_money(bm, start, expr, max(1.0, opts.complete_light.of(deadline - time.perf_counter())), opts)
+    done = _complete_money(bm, start, expr, max(1.0, opts.complete_light.of(deadline - now())), opts)
     if done is None or len(present) < 2:
         return done
     bm.model.add(expr <= round(done[1].value(expr)))
     cheaper = _complete_money(bm, start, bm.tier_expr(present[1]),
-                              max(1.0, opts.complete_light.of(deadline - time.perf_counter())), opts)
+                              max(1.0, opts.complete_light.of(deadline - now())), opts)
     return cheaper or done
 
 
@@ -428,7 +440,8 @@ def _solve_lexicographic(
     problem: Problem, bm: BuiltModel, present: list[str], t0: float, opts: SolveOptions,
     hint: Solution | None = None,
 ) -> Result:
-    """Tier-by-tier minimisation (see :func:`solve`); the checker is run by the caller."""
+    """Tier-by-tier minimisation (see :func:`solve`) from ``t0`` on the solve's clock (:func:`.clock.now`); the
+    checker is run by the caller."""
     m = bm.model
     deadline = t0 + float(opts.time_limit)
     tiers: list[TierResult] = []
@@ -446,8 +459,8 @@ def _solve_lexicographic(
     folded: tuple[Solution, Canonical, dict[str, float]] | None = None
     unproven_fold: tuple[Solution, Canonical, dict[str, float]] | None = None
     if present[0] == "lateness" and bm.cash is not None:
-        relaxed_bound, free = _payment_free(problem, opts.payment_free.of(deadline - time.perf_counter()), opts)
-        warm = _money_warm_start(problem, bm, hint, deadline - time.perf_counter(), opts, free=free, notes=notes)
+        relaxed_bound, free = _payment_free(problem, opts.payment_free.of(deadline - now()), opts)
+        warm = _money_warm_start(problem, bm, hint, deadline - now(), opts, free=free, notes=notes)
     for i, name in enumerate(present):
         expr = bm.tier_expr(name)
         if stop:
@@ -468,7 +481,7 @@ def _solve_lexicographic(
             if fsol is not None and can.repeatable:
                 unproven_fold = (fsol, can, fvals)
             notes.append(f"tier {name!r} not proven by the canonical search: solved as the others")
-        left = max(0.0, deadline - time.perf_counter())
+        left = max(0.0, deadline - now())
         solver = make_solver(max(0.01, left * opts.tier_share(later)), opts.workers, opts.seed, opts.log)
         _tune_tier(solver, name)
         t = time.perf_counter()
@@ -478,7 +491,7 @@ def _solve_lexicographic(
             if st in (Status.OPTIMAL, Status.FEASIBLE):
                 value = float(solver.objective_value)
                 done = _complete_money(bm, light.solution_from(solver), bm.tier_expr(present[1]),
-                                       opts.complete_light.of(deadline - time.perf_counter()), opts)
+                                       opts.complete_light.of(deadline - now()), opts)
                 dt = time.perf_counter() - t
                 if done is None:  # cannot happen when money_never_binds; be safe
                     tiers.append(TierResult(name, Status.UNKNOWN, None, None, dt))
@@ -509,8 +522,7 @@ def _solve_lexicographic(
                 held = _held_tier_start(bm, last, expr, opts.held_tier_start.of(left), opts)
                 if held is not None:
                     _hint_all(m, held)
-                solver.parameters.max_time_in_seconds = max(
-                    0.01, max(0.0, deadline - time.perf_counter()) * opts.tier_share(later))
+                set_limit(solver, max(0.01, max(0.0, deadline - now()) * opts.tier_share(later)))
             m.minimize(expr)
             st = _STATUS.get(solver.solve(m), Status.UNKNOWN)
         dt = time.perf_counter() - t

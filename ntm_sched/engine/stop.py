@@ -95,7 +95,11 @@ def current() -> StopFlag | None:
 
 
 def attach(solver: Any) -> Any:
-    """Attach ``solver`` to the current flag (if any); returns the solver."""
+    """Attach ``solver`` to the current flag (if any) and to the solve's clock (:func:`ntm_sched.engine.clock.track`);
+    returns the solver."""
+    from ntm_sched.engine.clock import track
+
+    track(solver)
     if _current is not None:
         _current.attach(solver)
     return solver

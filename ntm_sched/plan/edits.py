@@ -136,6 +136,14 @@ class PlanEdit:
             rows.append(dataclasses.replace(a, weekly_capacity=value, source=note) if changed else a)
         return self._set("agencies", rows)
 
+    def set_council_capacity(self, capacity: int, note: str = "override") -> PlanEdit:
+        """Every session of the provincial appraisal council takes at most ``capacity`` dossiers (``>= 0``)."""
+        if int(capacity) != capacity or capacity < 0:
+            raise ValueError(f"council capacity must be a whole number >= 0, got {capacity!r}")
+        return self._set("council_sessions", [
+            dataclasses.replace(s, capacity=int(capacity), source=f"{s.source}; {note}")
+            for s in self.records("council_sessions")])
+
     # deadlines ------------------------------------------------------------------
     def shift_deadlines(self, days: int | Mapping[str, int], note: str = "override") -> PlanEdit:
         """Every target date later by ``days`` (negative: earlier), or per commune code

@@ -120,6 +120,11 @@ class Plan:
     def breaks(self) -> tuple[Break, ...]:
         return self.calendar
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as its records (to worker processes and Dask workers: a province sweep's jobs), rebuilt there
+        without checking them again (:func:`trusted_plan`); the lookup tables are made anew."""
+        return (trusted_plan, ({attr: getattr(self, attr) for attr in PLAN_FIELD.values()}, self.source_path))
+
     def records(self, table: str) -> tuple[Any, ...]:
         return getattr(self, PLAN_FIELD[table])
 

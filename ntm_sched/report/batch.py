@@ -10,20 +10,18 @@ name replaces it: old scenario folders of the previous batch are removed at the 
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import html
 import json
 import os
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from ntm_sched.errors import signal_name, sigterm_raises
+from ntm_sched.errors import signal_name
 from ntm_sched.i18n import current_lang, label, status_label, unit_title, using_lang
 from ntm_sched.io import (
     OutputTargetError,
@@ -34,6 +32,7 @@ from ntm_sched.io import (
     remove_output,
 )
 from ntm_sched.report import plots
+from ntm_sched.report.jobs import Where, run_jobs
 from ntm_sched.report.runner import DEFAULT_TIMEOUT, ReportError, check_kernel, run_report, scenario_name
 from ntm_sched.scenario import list_scenarios, scenario_groups
 from ntm_sched.units import format_date, format_money
@@ -72,34 +71,6 @@ def _one(scenario: str, run: str, lang: str | None, time_limit: float | None, ou
     return row
 
 
-STOP_WAIT = 60.0
-"""Seconds an interrupted batch waits for its workers to stop their reports (kernel shut down, ``.failed/``
-written) before it kills them."""
-
-
-def stop_workers(ex: ProcessPoolExecutor) -> None:
-    """Stop an interrupted batch's worker processes: SIGTERM (each stops its report, shuts its kernel down and
-    records ``<scenario>.failed/``), a bounded wait, SIGKILL for any still alive, then the pool is let go.
-
-    ``ex.shutdown(wait=True)`` is not used here: with a worker that died of the signal while the pool was
-    handing out work, Python 3.11's pool can wait forever (a nightly batch stopped by SIGTERM then hung; seen
-    once in CI). A report killed here leaves its staging folder, which the next run removes.
-    """
-    procs = list(getattr(ex, "_processes", {}).values())
-    for proc in procs:
-        with contextlib.suppress(OSError):
-            proc.terminate()
-    deadline = time.monotonic() + STOP_WAIT
-    for proc in procs:
-        proc.join(max(0.0, deadline - time.monotonic()))
-    for proc in procs:
-        if proc.is_alive():
-            with contextlib.suppress(OSError):
-                proc.kill()
-            proc.join(5.0)
-    ex.shutdown(wait=False, cancel_futures=True)
-
-
 def resolve_scenarios(items: list[str] | None) -> list[str]:
     """Scenario names/paths: none -> every scenario of every shipped plan (``data/plans.csv``); a folder
     -> its YAML files."""
@@ -118,11 +89,15 @@ def resolve_scenarios(items: list[str] | None) -> list[str]:
 def run_batch(scenarios: list[str] | str | os.PathLike[str] | None = None, run: str = "batch", jobs: int = 2,
               lang: str | None = None, time_limit: float | None = None, outputs_dir: str | os.PathLike[str] = "outputs",
               timeout: float = DEFAULT_TIMEOUT, workers: int | None = None,
-              progress: bool | None = None, seed: int | None = None) -> pd.DataFrame:
+              progress: bool | None = None, seed: int | None = None, dask: bool = False,
+              scheduler: str | None = None) -> pd.DataFrame:
     """Run every scenario's report, ``jobs`` at a time; write the index, summary and log.
 
-    Returns the summary DataFrame (``ok`` column False for failures). Never raises for a
-    failing scenario.
+    Where the reports run (:mod:`ntm_sched.report.jobs`): ``jobs`` local processes (default), a Dask
+    ``LocalCluster`` of ``jobs`` workers (``dask``) or an existing Dask cluster (``scheduler``); each report is
+    one job, and the files written are the same wherever it ran. Returns the summary DataFrame (``ok`` column
+    False for failures). Never raises for a failing scenario; Ctrl-C/SIGTERM stops the running reports (each
+    records ``<scenario>.failed/``) and propagates.
     """
     check_kernel()
     if isinstance(scenarios, (str, os.PathLike)):
@@ -145,7 +120,8 @@ def run_batch(scenarios: list[str] | str | os.PathLike[str] | None = None, run: 
         if not progress:
             print(line, file=sys.stderr, flush=True)
 
-    say(f"batch {run}: {len(items)} scenarios, {jobs} at a time: {', '.join(names)}")
+    where = Where(jobs=jobs, dask=dask, scheduler=scheduler)
+    say(f"batch {run}: {len(items)} scenarios, {jobs} at a time ({where.describe()}): {', '.join(names)}")
     rows: list[dict[str, Any]] = []
     bar = None
     if progress:
@@ -153,50 +129,34 @@ def run_batch(scenarios: list[str] | str | os.PathLike[str] | None = None, run: 
 
         bar = tqdm(total=len(items), desc=f"batch {run}", unit="scenario", file=sys.stderr)
     t0 = time.perf_counter()
-    if workers is None and jobs > 1:
+    if workers is None and (jobs > 1 or where.on_dask):
         # share the cores: N reports at once each get cores // N solver workers, so that a
         # batch does not oversubscribe the machine (each report would otherwise use the
-        # scenario's own worker count)
+        # scenario's own worker count); the same on Dask, so that its files are a local run's
         workers = max(1, (os.cpu_count() or 1) // jobs)
         say(f"solver workers per scenario: {workers} ({os.cpu_count()} cores / {jobs} jobs)")
     args = (run, lang, time_limit, str(outputs), timeout, workers, seed)
-    if jobs <= 1:
-        try:
-            for s in items:
-                say(f"start {scenario_name(s)}")
-                rows.append(_one(s, *args))
-                say(_line(rows[-1]))
-                if bar:
-                    bar.update(1)
-        except KeyboardInterrupt as exc:  # the running report cleaned up and recorded it
-            say(f"interrupted by {signal_name(exc)} after {len(rows)} of {len(items)} scenarios; "
-                f"index.html and summary.csv not rewritten")
-            log.close()
-            raise
-    else:
-        ex = ProcessPoolExecutor(max_workers=jobs)
-        try:
-            with sigterm_raises():
-                futs = {ex.submit(_one, s, *args): s for s in items}
-                for f in as_completed(futs):
-                    try:
-                        row = f.result()
-                    except Exception as exc:  # noqa: BLE001 - a crashed worker
-                        row = {"scenario": scenario_name(futs[f]), "ok": False,
-                               "error": f"{type(exc).__name__}: {exc}"}
-                    rows.append(row)
-                    say(_line(row))
-                    if bar:
-                        bar.update(1)
-        except KeyboardInterrupt as exc:
-            # stop the reports still running: each cleans up (kernel, staging) and records
-            # <scenario>.failed/error.txt saying it was interrupted
-            stop_workers(ex)
-            say(f"interrupted by {signal_name(exc)} after {len(rows)} of {len(items)} scenarios; "
-                f"index.html and summary.csv not rewritten")
-            log.close()
-            raise
-        ex.shutdown(wait=True)
+    if jobs <= 1 and not where.on_dask:
+        say(f"start {scenario_name(items[0])}" if items else "nothing to run")
+
+    def finished(i: int, row: dict[str, Any]) -> None:
+        rows.append(row)
+        say(_line(row))
+        if bar:
+            bar.update(1)
+        if jobs <= 1 and not where.on_dask and i + 1 < len(items):
+            say(f"start {scenario_name(items[i + 1])}")
+
+    def crashed(i: int, exc: BaseException) -> dict[str, Any]:  # a worker that died, a lost Dask task
+        return {"scenario": names[i], "ok": False, "error": f"{type(exc).__name__}: {exc}"}
+
+    try:
+        run_jobs(_one, [(s, *args) for s in items], where, on_result=finished, on_error=crashed, isolated=True)
+    except KeyboardInterrupt as exc:  # the running reports cleaned up and recorded it
+        say(f"interrupted by {signal_name(exc)} after {len(rows)} of {len(items)} scenarios; "
+            f"index.html and summary.csv not rewritten")
+        log.close()
+        raise
     if bar:
         bar.close()
     order = {n: i for i, n in enumerate(names)}

@@ -12,6 +12,7 @@ import pandas as pd
 
 from ntm_sched.domain import PlanResult, solve_plan
 from ntm_sched.domain.explain import session_wait_table
+from ntm_sched.engine import SolveOptions
 from ntm_sched.i18n import check_lang, current_lang, label, speaks_own_lang, status_label, unit_title, using_lang
 from ntm_sched.io import write_json, write_tables
 from ntm_sched.plan import Plan, load_plan
@@ -129,7 +130,8 @@ def province_tables(res: PlanResult, plan: Plan, links: Mapping[str, str] | None
 def build_province_context(plan: str | Path | Plan, district: str | None = None, lang: str | None = None,
                            time_limit: float | None = None, workers: int | None = None, seed: int | None = None,
                            output_dir: str | Path = "outputs/province/province",
-                           links: Mapping[str, str] | None = None, back: str = "") -> ProvinceContext:
+                           links: Mapping[str, str] | None = None, back: str = "",
+                           deterministic: bool = False) -> ProvinceContext:
     """Load a province plan (a folder, or a :class:`~ntm_sched.plan.Plan`), restrict it to
     ``district`` when given, solve it and compute the report's tables.
 
@@ -149,6 +151,10 @@ def build_province_context(plan: str | Path | Plan, district: str | None = None,
         District code -> relative link to its own report.
     back
         A district's report: the relative link back to the province report (empty: none).
+    deterministic
+        ``time_limit`` counts CP-SAT's deterministic time on one worker
+        (:attr:`SolveOptions.deterministic <ntm_sched.engine.options.SolveOptions>`): the same answer whatever the
+        machine's load or where the report ran (a batch on Dask).
 
     Returns
     -------
@@ -159,7 +165,8 @@ def build_province_context(plan: str | Path | Plan, district: str | None = None,
     district = district or None
     solved = district_plan(full, district) if district else full
     lang = check_lang(lang or current_lang())
-    res = solve_plan(solved, time_limit=time_limit, workers=workers, seed=seed)
+    opts = SolveOptions().with_(time_limit=time_limit, workers=workers, seed=seed)
+    res = solve_plan(solved, opts.counting_work() if deterministic else opts)
     with using_lang(lang):
         tabs = province_tables(res, solved, links)
     return ProvinceContext(solved, res, lang, Path(output_dir), district, dict(links or {}), tabs, back)

@@ -90,3 +90,16 @@ def test_many_edits_are_checked_once(plan, monkeypatch):
     (PlanEdit(plan).scale_funding(0.5).set_settings({"hard_deadlines": True}).shift_deadlines(3)
      .set_capacity(scale={plan.agencies[0].agency_id: 2}).done())
     assert calls == [1]
+
+
+def test_council_capacity_set_on_every_session(tmp_path):
+    from ntm_sched.plan.synth import SynthSpec, write_synth
+
+    prov = load_plan(write_synth(SynthSpec(communes=4, districts=2, seed=0), tmp_path / "p"))
+    out = PlanEdit(prov).set_council_capacity(3, note="sweep").done()
+    assert prov.council_sessions and {s.capacity for s in out.council_sessions} == {3}
+    assert all(s.source.endswith("; sweep") for s in out.council_sessions)
+    assert [s.capacity for s in prov.council_sessions] != [3] * len(prov.council_sessions)  # input unchanged
+    for bad in (-1, 2.5):
+        with pytest.raises(ValueError, match="whole number >= 0"):
+            PlanEdit(prov).set_council_capacity(bad)

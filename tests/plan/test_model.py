@@ -237,3 +237,17 @@ def test_validate_main_exit_codes(tmp_path, tables, plan_dir):
 def test_summary_numbers(plan):
     s = plan.summary()
     assert s["communes"] == 3 and s["tasks"] == 4 and math.isclose(s["funding_mvnd"], 4500.25)
+
+
+def test_a_plan_pickles_to_worker_processes():
+    """A province sweep sends the plan to its jobs (local processes, Dask workers): pickled as its records."""
+    import pickle
+    from pathlib import Path
+
+    from ntm_sched.plan import load_plan
+
+    plan = load_plan(Path(__file__).resolve().parents[2] / "data" / "tan_yen_2019")
+    back = pickle.loads(pickle.dumps(plan))
+    assert back == plan and back.source_path == plan.source_path
+    assert dict(back.settings) == dict(plan.settings)
+    assert [c.code for c in back.communes] == [c.code for c in plan.communes]

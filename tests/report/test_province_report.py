@@ -10,6 +10,7 @@ import json
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from ntm_sched.i18n import using_lang
@@ -24,6 +25,9 @@ from ntm_sched.report.runner import ReportError
 pytestmark = pytest.mark.slow
 
 SOLVE = {"time_limit": 5.0, "workers": 1, "seed": 0}
+# the batch's reports: a limit of deterministic time (one worker), so the same reports at any load and wherever
+# they ran (a wall-clock limit gave another session plan to a district on a loaded machine, and none at all once)
+BATCH = {"time_limit": 1.0, "seed": 0, "deterministic": True}
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +63,7 @@ def batch(plan_dir, tmp_path_factory):
     (out / "prov" / "district_998_notes").mkdir()
     (out / "prov" / "district_998_notes" / "mine.txt").write_text("keep", encoding="utf-8")
     # two district reports at a time, as the nightly batch runs them (one solver worker each)
-    prov, errors = run_province_batch(plan_dir, run="prov", jobs=2, lang="vi", outputs_dir=out, **SOLVE)
+    prov, errors = run_province_batch(plan_dir, run="prov", jobs=2, lang="vi", outputs_dir=out, **BATCH)
     return prov, errors
 
 
@@ -154,6 +158,57 @@ def test_the_batch_links_each_district_to_its_own_report(batch, plan_dir) -> Non
     assert not list(prov.parent.glob("*.failed"))
     assert not (prov.parent / "district_999").exists()  # the stale report of an old district is gone
     assert (prov.parent / "district_998_notes" / "mine.txt").read_text(encoding="utf-8") == "keep"  # a user's stays
+
+
+def _report_files(folder: Path) -> dict[str, bytes]:
+    """A published report's files but its run facts: ``run.json`` (paths, wall time), the executed notebook and the
+    page (they show them), and the wall seconds of ``summary.json``."""
+    out = {}
+    for p in sorted(folder.rglob("*")):
+        if p.is_file() and p.name not in ("run.json", "report.ipynb", "report.html"):
+            data = p.read_bytes()
+            if p.name == "summary.json":
+                summ = json.loads(data)
+                summ.pop("runtime_s")
+                data = json.dumps(summ, sort_keys=True).encode()
+            out[str(p.relative_to(folder))] = data
+    return out
+
+
+def test_district_reports_on_dask_are_the_local_ones(batch, plan_dir, tmp_path) -> None:
+    # the same batch with its district reports as Dask tasks on a LocalCluster of two workers: the same files
+    # (the province report, made here after them, too)
+    prov, errors = run_province_batch(plan_dir, run="prov", jobs=2, dask=True, lang="vi", outputs_dir=tmp_path, **BATCH)
+    assert errors == {"980": None, "981": None}
+    local = batch[0].parent
+    for name in ("district_980", "district_981", "province"):
+        mine, theirs = _report_files(tmp_path / "prov" / name), _report_files(local / name)
+        assert "tables/sessions.csv" in mine and mine == theirs, name
+    assert json.loads((prov / "summary.json").read_text(encoding="utf-8"))["district_reports"] == \
+        {c: f"../district_{c}/report.html" for c in ("980", "981")}
+
+
+def test_a_deterministic_district_report_is_the_same_at_any_load(plan_dir, tmp_path) -> None:
+    import threading
+
+    opts = {"district": "980", "lang": "vi", "time_limit": 0.3, "seed": 0, "deterministic": True}
+    quiet = build_province_context(plan_dir, output_dir=tmp_path / "a", **opts)
+    stop = threading.Event()
+
+    def busy() -> None:
+        while not stop.is_set():
+            pass
+
+    load = threading.Thread(target=busy, daemon=True)
+    load.start()
+    try:
+        loaded = build_province_context(plan_dir, output_dir=tmp_path / "b", **opts)
+    finally:
+        stop.set()
+        load.join()
+    for name, table in quiet.tables.items():
+        pd.testing.assert_frame_equal(table, loaded.tables[name])
+    assert quiet.summary["objective"] == loaded.summary["objective"]
 
 
 def test_the_province_report_in_english(tight_dir, tmp_path, browser, screenshots) -> None:

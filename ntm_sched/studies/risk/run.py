@@ -11,9 +11,7 @@ workers.
 
 from __future__ import annotations
 
-import logging
 import math
-import os
 import sys
 import time
 from collections.abc import Callable
@@ -96,21 +94,18 @@ def run_samples(setup: RiskSetup, samples: int, client: Any = None, jobs: int | 
         Samples per Dask task (default: about 8 tasks per worker, at most 50 samples; 1 for replan).
     progress
         ``True``: a console progress bar on stderr; a callable ``f(done, total)``; ``None``/``False``: quiet.
-    """
-    from distributed import Client, LocalCluster, as_completed
 
-    own_cluster = own_client = None
+    The client (and a ``LocalCluster`` it needs) comes from :func:`ntm_sched.report.jobs.dask_client`, the one
+    place a run's Dask cluster is made and closed.
+    """
+    from distributed import as_completed
+
+    from ntm_sched.report.jobs import dask_client, workers_of
+
+    given_client = client is not None
     t0 = time.perf_counter()
-    if client is None:
-        if scheduler:
-            client = own_client = Client(scheduler)
-        else:
-            n = int(jobs or os.cpu_count() or 1)
-            own_cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=processes,
-                                       dashboard_address=None, silence_logs=logging.ERROR)
-            client = own_client = Client(own_cluster)
-    try:
-        nworkers = max(1, len(client.scheduler_info().get("workers", {})) or 1)
+    with dask_client(jobs, scheduler, processes, client) as client:
+        nworkers = workers_of(client)
         t_start = time.perf_counter()
         if chunk is None:
             chunk = 1 if setup.policy == "replan" else max(1, min(50, math.ceil(samples / (8 * nworkers))))
@@ -139,16 +134,12 @@ def run_samples(setup: RiskSetup, samples: int, client: Any = None, jobs: int | 
         finally:
             if bar is not None:
                 bar.close()
-        outs.sort(key=lambda o: o.index)
-        facts = {"workers": nworkers, "chunk": chunk, "cluster_s": round(t_start - t0, 3),
-                 "sampling_s": round(time.perf_counter() - t_start, 3),
-                 "scheduler": scheduler or ("caller's client" if own_client is None else "LocalCluster")}
-        return outs, facts
-    finally:
-        if own_client is not None:
-            own_client.close()
-        if own_cluster is not None:
-            own_cluster.close()
+        t_end = time.perf_counter()  # before the cluster is closed
+    outs.sort(key=lambda o: o.index)
+    facts = {"workers": nworkers, "chunk": chunk, "cluster_s": round(t_start - t0, 3),
+             "sampling_s": round(t_end - t_start, 3),
+             "scheduler": scheduler or ("caller's client" if given_client else "LocalCluster")}
+    return outs, facts
 
 
 def run_risk(scenario: str | Path = "base", samples: int | None = None, seed: int | None = None,

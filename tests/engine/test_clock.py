@@ -1,0 +1,63 @@
+"""The solve's clock (:mod:`ntm_sched.engine.clock`): deterministic time gives one answer at any load."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from ntm_sched.engine import Mode, Problem, Resource, SolveOptions, Task, solve
+from ntm_sched.engine.clock import counting_work, deterministic, now, set_limit
+
+
+def hard_rcpsp() -> Problem:
+    """Forty tasks on two machines with a makespan objective: not proven within a short limit."""
+    tasks = tuple(Task(f"T{k}", (Mode(3 + (7 * k) % 11, {"R": 1 + k % 2}),)) for k in range(40))
+    return Problem(tasks, resources=(Resource("R", 2),), horizon=2000)
+
+
+def _busy(stop: threading.Event) -> None:
+    x = 0
+    while not stop.is_set():
+        x += 1
+
+
+def test_a_deterministic_solve_cut_by_its_work_limit_gives_the_same_answer_under_load() -> None:
+    opts = SolveOptions(time_limit=0.1, workers=1, seed=0, deterministic=True, explain=False, canonical=False)
+    quiet = solve(hard_rcpsp(), opts)
+    stop = threading.Event()
+    load = threading.Thread(target=_busy, args=(stop,), daemon=True)  # the GIL and a core taken
+    load.start()
+    try:
+        busy = solve(hard_rcpsp(), opts)
+    finally:
+        stop.set()
+        load.join()
+    assert quiet.solution is not None and busy.solution is not None
+    assert quiet.objective == busy.objective
+    assert {k: (v.start, v.end) for k, v in quiet.solution.tasks.items()} == \
+           {k: (v.start, v.end) for k, v in busy.solution.tasks.items()}
+
+
+def test_deterministic_time_needs_one_worker() -> None:
+    with pytest.raises(ValueError, match="workers=1"):
+        SolveOptions(workers=2, deterministic=True)
+
+
+def test_the_clock_counts_work_inside_its_block_only() -> None:
+    from ortools.sat.python import cp_model
+
+    assert not deterministic()
+    with counting_work(True, safety=30.0) as clock:
+        assert deterministic() and now() == 0.0
+        m = cp_model.CpModel()
+        x = m.new_int_var(0, 10, "x")
+        m.maximize(x)
+        s = set_limit(cp_model.CpSolver(), 5.0)
+        assert s.parameters.max_deterministic_time == 5.0 and s.parameters.max_time_in_seconds == 30.0
+        clock.track(s)
+        s.solve(m)
+        assert now() >= 0.0 and clock.used() == now()  # each search counted once
+    assert not deterministic()
+    s = set_limit(cp_model.CpSolver(), 2.0)
+    assert s.parameters.max_time_in_seconds == 2.0
