@@ -108,6 +108,7 @@ def test_a_batch_stopped_by_sigterm_stops_its_running_reports(tmp_path) -> None:
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=180)
     assert proc.returncode == 143, err
+    assert "had not stopped" not in err  # each worker ended with its report, none waited for SIGKILL
     time.sleep(0.5)
     assert not [p for p in workers + kernels if _alive(p)]
     left = sorted(str(p.relative_to(outputs)) for p in (outputs / ".n").rglob("*")) if (outputs / ".n").exists() else []
