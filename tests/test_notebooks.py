@@ -130,14 +130,19 @@ def _date(text: str) -> dt.date:
 # ---------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def small(tmp_path_factory) -> SimpleNamespace:
+    return _scenario(tmp_path_factory, COMMUNES, "Ba xã", "small")
+
+
+def _scenario(tmp_path_factory, communes: list[str], what: str, name: str) -> SimpleNamespace:
+    """A scenario of the shipped plan restricted to ``communes`` (a plan folder of its own)."""
     from ntm_sched.plan import load_plan, write_plan
     from ntm_sched.plan.edits import restrict_plan
     from ntm_sched.scenario import load_scenario, load_scenario_plan
 
     root = tmp_path_factory.mktemp("scenario")
-    write_plan(restrict_plan(load_plan(DATA), COMMUNES), root / "plan")
-    path = root / "small.yaml"
-    path.write_text(f"description:\n  vi: Ba xã của Tân Yên\n  en: Three communes of Tân Yên\nplan: {root / 'plan'}\n"
+    write_plan(restrict_plan(load_plan(DATA), communes), root / "plan")
+    path = root / f"{name}.yaml"
+    path.write_text(f"description:\n  vi: {what} của Tân Yên\n  en: {what} of Tân Yên\nplan: {root / 'plan'}\n"
                     f"risk:\n  data: {DATA / 'risk'}\n", encoding="utf-8")
     sc = load_scenario(path)
     return SimpleNamespace(path=path, root=root, scenario=sc, plan=load_scenario_plan(sc))
@@ -253,7 +258,15 @@ def test_the_app_has_both_pages(app) -> None:
 # budget lab: the answers shown, their verdicts, the minimum against the package's
 # ---------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def budget_lab(small, tmp_path_factory) -> dict[str, Any]:
+def lab_plan(tmp_path_factory) -> SimpleNamespace:
+    """Liên Chung alone (its earmarked support, money beyond the budget): every question of the lab
+    on one commune; this test is about what the page shows, tests/studies/budget/ about the answers."""
+    return _scenario(tmp_path_factory, ["07357"], "Liên Chung", "lab")
+
+
+@pytest.fixture(scope="module")
+def budget_lab(lab_plan, tmp_path_factory) -> dict[str, Any]:
+    small = lab_plan
     tmp = tmp_path_factory.mktemp("budget_lab")
     codes = {t.commune_code for t in small.plan.tasks} | {""}
     files = {}
@@ -291,13 +304,13 @@ def test_budget_lab_answers_are_shown_verified(budget_lab) -> None:
     assert int(row[label("b_days_gained", "vi")]) == gained
 
 
-def test_budget_lab_minimum_is_the_packages(budget_lab, small) -> None:
+def test_budget_lab_minimum_is_the_packages(budget_lab, lab_plan) -> None:
     """The smallest budget is a number of the problem, proven in about a second on this plan."""
     from ntm_sched.i18n import label, status_label
     from ntm_sched.studies import budget as B
     from ntm_sched.units import format_money
 
-    mb = B.minimum_budget(small.plan, **SOLVE)
+    mb = B.minimum_budget(lab_plan.plan, **SOLVE)
     assert mb.status == "OPTIMAL" and mb.summary["verified"] is True
     html = next(h for h in _shown(budget_lab) if label("b_by_quarter", "vi") in h)
     assert label("b_status", "vi", status=status_label("OPTIMAL", "vi")) in html
