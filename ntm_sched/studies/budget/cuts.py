@@ -26,7 +26,7 @@ from ntm_sched.domain.verify import INVALID_STATUS, verify_result
 from ntm_sched.engine import SolveOptions
 from ntm_sched.engine.groups import FEASIBLE, GroupSearch, LevelAnswer, Question
 from ntm_sched.engine.heuristic import lateness_value
-from ntm_sched.engine.relaxation import joint_lateness_bound
+from ntm_sched.engine.joint_bound import joint_lateness_bound
 from ntm_sched.engine.stop import StopFlag, stopping
 from ntm_sched.errors import Cancelled
 from ntm_sched.i18n import current_lang, label
@@ -251,7 +251,7 @@ CUTS_COLUMNS = [
 district as ``DISTRICT``), ``on_time_names`` their names; ``other_largest`` the other sets of that size
 (names, ``|`` between sets); ``unsettled_sets`` the sets left open; ``status``/``lateness``/``bound``/``gap``
 the lateness of the others with the set held (step 2; ``bound`` the larger of the solve's and
-:func:`~ntm_sched.engine.relaxation.joint_lateness_bound`'s, ``status`` ``OPTIMAL`` only when the solve
+:func:`~ntm_sched.engine.joint_bound.joint_lateness_bound`'s, ``status`` ``OPTIMAL`` only when the solve
 proved every tier); ``late_detail`` each late commune with its days
 late and first missed milestone (``late_detail_codes``: ``code:days:milestone;...``);
 ``missing_by_month`` money the plan lacks by month (``2021-01: 1234; ...``); ``late_causes``
