@@ -52,7 +52,8 @@ Cut = dict[str, int]
 
 
 def joint_lateness_bound(relaxation: Relaxation, deadlines: Mapping[str, int], time_limit: float,
-                         seed: int | None = None, cuts: bool = True) -> int:
+                         seed: int | None = None, cuts: bool = True,
+                         times: dict[str, tuple[int, int]] | None = None) -> int:
     """A lower bound of the lateness tier of every schedule meeting ``deadlines`` hard (module docstring).
 
     Parameters
@@ -67,11 +68,15 @@ def joint_lateness_bound(relaxation: Relaxation, deadlines: Mapping[str, int], t
         CP-SAT's seed (default: :class:`~ntm_sched.engine.options.SolveOptions`').
     cuts
         Add the money cuts (module docstring) while the relaxation's times miss money; ``False``: one solve.
+    times
+        When given, receives the (start, end) by task id of the last optimal solution of the relaxation (the
+        money allows them when no cut was left to add): a guide for a schedule, never one.
 
     Returns
     -------
     int
-        The bound; ``0`` when CP-SAT proves nothing or the deadlines are refuted already.
+        The bound, never below the per-task one (:meth:`~ntm_sched.engine.relaxation.Relaxation.lateness_bound`,
+        when CP-SAT's first round does not end in time); ``0`` when the deadlines are refuted already.
     """
     from ntm_sched.engine.options import SolveOptions
     from ntm_sched.engine.solve import make_solver
@@ -91,7 +96,7 @@ def joint_lateness_bound(relaxation: Relaxation, deadlines: Mapping[str, int], t
             m.add(start[t.id] == t.fixed_start)
     for pr in p.precedences:
         m.add(start[pr.succ] >= (end[pr.pred] if pr.kind == "FS" else start[pr.pred]) + pr.lag)
-    terms = _lateness_terms(m, relaxation, deadlines, end)
+    terms, floor = _lateness_terms(m, relaxation, deadlines, end)
     if not terms:
         return 0
     inst = instalments(relaxation, le)
@@ -106,7 +111,7 @@ def joint_lateness_bound(relaxation: Relaxation, deadlines: Mapping[str, int], t
                 _add_cut(m, relaxation, inst, {x: c for x in g}, paid_before)
     m.minimize(sum(terms))
     seed = SolveOptions().with_(seed=seed).seed  # the one home of the default
-    best = 0
+    best = floor  # the per-task delays' sum (Relaxation.lateness_bound), whatever CP-SAT proves in its time
     while True:
         left = time_limit - (time.perf_counter() - t0)
         if left <= 0.05:
@@ -118,8 +123,11 @@ def joint_lateness_bound(relaxation: Relaxation, deadlines: Mapping[str, int], t
         best = max(best, int(math.ceil(solver.best_objective_bound - 1e-6)))
         if st != cp_model.OPTIMAL or not cuts:
             return best
-        times = {tid: (solver.value(start[tid]), solver.value(end[tid])) for tid in start}
-        cut = money_cut(relaxation, inst, times)
+        found = {tid: (solver.value(start[tid]), solver.value(end[tid])) for tid in start}
+        if times is not None:
+            times.clear()
+            times.update(found)
+        cut = money_cut(relaxation, inst, found)
         if cut is None:
             return best  # the money allows the relaxation's optimal times: no cut improves the bound
         _add_cut(m, relaxation, inst, cut, paid_before)
@@ -230,11 +238,14 @@ def _paid_before(m: Any, start: Mapping[str, Any], end: Mapping[str, Any]) -> Ca
     return lit
 
 
-def _lateness_terms(m: Any, relaxation: Relaxation, deadlines: Mapping[str, int], end: Mapping[str, Any]) -> list[Any]:
-    """The lateness tier's terms of the soft due dates, each task's least delay as a floor."""
+def _lateness_terms(m: Any, relaxation: Relaxation, deadlines: Mapping[str, int], end: Mapping[str, Any]
+                    ) -> tuple[list[Any], int]:
+    """The lateness tier's terms of the soft due dates, each task's least delay as a floor; and the sum of those
+    floors' lateness (:meth:`~ntm_sched.engine.relaxation.Relaxation.lateness_bound`)."""
     p = relaxation.problem
     o = p.objective
     terms = []
+    floor = 0
     for t in p.tasks:
         if t.due is None or t.due_hard or t.id in deadlines or not (t.tardiness_weight or t.late_weight):
             continue
@@ -243,11 +254,12 @@ def _lateness_terms(m: Any, relaxation: Relaxation, deadlines: Mapping[str, int]
         least = relaxation.least_delay(deadlines, t.id, int(t.due))  # true of every schedule: kept here
         if 0 < least < NEVER:
             m.add(end[t.id] >= int(t.due) + least)
+            floor += o.tardiness * t.tardiness_weight * least + o.late_count * t.late_weight
         if o.tardiness * t.tardiness_weight:
             terms.append(o.tardiness * t.tardiness_weight * late)
         if o.late_count * t.late_weight:
             flag = m.new_bool_var(f"isl{t.id}")
             m.add(end[t.id] <= int(t.due)).only_enforce_if(~flag)
             terms.append(o.late_count * t.late_weight * flag)
-    return terms
+    return terms, floor
 

@@ -82,3 +82,21 @@ def test_no_cut_from_any_times_cuts_off_a_schedule_of_the_problem():
             assert _value(terms, always, sol) <= released, (seed, cut)
             checked += 1
     assert checked >= 20
+
+
+def test_the_guided_schedule_meets_the_relaxations_pattern_and_is_checked():
+    """The relaxation's times at its optimum (C late to 5, D on time) guide a schedule of that lateness, which the
+    checker accepts: the bound (4) is then proven by it."""
+    from ntm_sched.engine.guided import guided_schedule
+    from ntm_sched.engine.heuristic import lateness_value
+    from ntm_sched.engine.options import SolveOptions
+
+    p = _two_payers()
+    times: dict[str, tuple[int, int]] = {}
+    assert joint_lateness_bound(Relaxation(p), {}, 5.0, 0, times=times) == 4
+    assert times["D"][1] <= 6 and times["C"][1] > 2  # D on time, C late
+    sol = guided_schedule(p, times, 5.0, SolveOptions(workers=1, seed=0))
+    assert sol is not None
+    from ntm_sched.engine import check
+
+    assert check(p, sol).ok and lateness_value(p, sol) == 4
