@@ -100,3 +100,15 @@ def test_the_guided_schedule_meets_the_relaxations_pattern_and_is_checked():
     from ntm_sched.engine import check
 
     assert check(p, sol).ok and lateness_value(p, sol) == 4
+
+
+def test_without_time_the_bound_is_the_per_task_one():
+    """CP-SAT given no time proves nothing: the bound is still the per-task delays' sum (a loaded machine once
+    gave 0 at a level where that sum is millions)."""
+    p = _two_payers()
+    p = dataclasses.replace(p, tasks=tuple(dataclasses.replace(t, due=0) if t.id == "D" else t for t in p.tasks))
+    rel = Relaxation(p)
+    per_task = rel.lateness_bound({})
+    assert per_task > 0
+    assert joint_lateness_bound(rel, {}, 0.0, 0) == per_task
+    assert joint_lateness_bound(rel, {}, 5.0, 0) >= per_task
