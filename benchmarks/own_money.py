@@ -114,7 +114,8 @@ def cut_runs(plan, levels, time_limit, workers, seeds, search_time, question_tim
             gap = f"{r.gap:.1%}" if pd.notna(r.gap) else "-"
             print(f"  {r.level:4.2f}  {r.set_size} {r.set_status:9s} {r.on_time_names}"
                   f"{f' (+{n_other} other sets of that size)' if n_other else ''}"
-                  f"{f', {n_unsettled} sets unsettled' if n_unsettled else ''}; others {r.status} gap {gap}; "
+                  f"{f', {n_unsettled} sets unsettled' if n_unsettled else ''}; others {r.status} {r.lateness} "
+                  f"(bound {r.bound}) gap {gap}; "
                   f"district {r.district_recognition_date}; missing {r.missing_by_month or 0}; "
                   f"{r.questions} questions, search {r.search_s:.0f} s + solve {r.solve_s or 0:.0f} s", flush=True)
         print(f"  cuts: {len(df)} levels in {time.perf_counter() - t:.1f} s, horizon {df['horizon_end'].iloc[0]}")

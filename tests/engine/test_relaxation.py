@@ -165,7 +165,7 @@ def test_joint_lateness_bound_is_at_most_the_optimum_and_at_least_the_per_task_b
     never below the joint relaxation's bound, which is never below the per-task one; the joint bound is above
     it on some draws (the late tasks' competition for the same money)."""
     from ntm_sched.engine.heuristic import lateness_value
-    from ntm_sched.engine.relaxation import joint_lateness_bound
+    from ntm_sched.engine.joint_bound import joint_lateness_bound
 
     compared = above = 0
     for seed in range(40):

@@ -25,8 +25,9 @@ from ntm_sched.domain import (
 from ntm_sched.domain.verify import INVALID_STATUS, verify_result
 from ntm_sched.engine import SolveOptions
 from ntm_sched.engine.groups import FEASIBLE, GroupSearch, LevelAnswer, Question
+from ntm_sched.engine.guided import guided_schedule
 from ntm_sched.engine.heuristic import lateness_value
-from ntm_sched.engine.relaxation import joint_lateness_bound
+from ntm_sched.engine.joint_bound import joint_lateness_bound
 from ntm_sched.engine.stop import StopFlag, stopping
 from ntm_sched.errors import Cancelled
 from ntm_sched.i18n import current_lang, label
@@ -54,9 +55,12 @@ SET_CHOICE = ("of several largest sets the one shown is the first in the plan's 
 
 PROVEN, UNSETTLED_SETS = "proven", "unsettled"
 
-JOINT_BOUND_TIME = 6.0
-"""Seconds of CP-SAT on the relaxation that bounds the others' lateness (:func:`joint_lateness_bound`; 1-6 s to
-optimality on the shipped plan's levels)."""
+JOINT_BOUND_TIME = 12.0
+"""Seconds of CP-SAT on the relaxation that bounds the others' lateness (:func:`joint_lateness_bound`, its money
+cuts included; 1-4 s to its end at 100-80 % on the shipped plan, the time limit below)."""
+
+GUIDED_TIME = 12.0
+"""Seconds of the schedule guided by that relaxation (:func:`~ntm_sched.engine.guided.guided_schedule`)."""
 
 CANONICAL_WALL = 15.0
 """Wall-clock cap (s) of the canonical search of each level's schedule: the level's time goal is 60 s; the
@@ -131,15 +135,20 @@ def budget_cuts(plan: Plan, levels: Sequence[float] = DEFAULT_LEVELS, options: S
        larger was settled; otherwise ``unsettled_sets`` names the sets left open (a larger set, or
        another set of that size, may be feasible). Several largest sets: :data:`SET_CHOICE`.
     2. **The others.** With the set shown held (its milestones as hard deadlines), the least weighted
-       lateness of every other milestone: ``lateness``, ``bound``, ``gap``, ``status``.
+       lateness of every other milestone: ``lateness``, ``bound``, ``gap``, ``status``. The bound is the
+       larger of the solve's and :func:`~ntm_sched.engine.joint_bound.joint_lateness_bound`'s (the late
+       milestones together against the money, with its cuts; :data:`JOINT_BOUND_TIME`); the relaxation's
+       times guide a first schedule (:func:`~ntm_sched.engine.guided.guided_schedule`, :data:`GUIDED_TIME`),
+       hinted to the solve when it is better than the set's own schedule.
     3. **Money, cost and dates** as in every solve (the engine's later tiers, canonical schedule).
 
     Time per level: ``search_time`` seconds for step 1 (each question at most ``question_time``,
     the unsettled ones retried with twice the time while it lasts), plus what the richer levels left
     (at most ``search_time`` more); once every level is searched, the levels left unsettled are searched
     again with the time left (at most ``search_time`` each), the poorer levels' schedules and infeasible
-    sets then known. Step 1 runs at every level before steps 2 and 3. ``options.time_limit`` for steps
-    2 and 3 (one lexicographic solve, hinted with the set's schedule). The horizon is the plan's extended
+    sets then known. Step 1 runs at every level before steps 2 and 3. Steps 2 and 3 take at most
+    :data:`JOINT_BOUND_TIME` + :data:`GUIDED_TIME` seconds, then ``options.time_limit`` (one lexicographic
+    solve, hinted with the guided schedule or the set's). The horizon is the plan's extended
     by ``horizon_extension_days`` (the works outside the set need only to finish: the question is about
     the dated milestones), the same for every level and every run; when not even then a schedule is
     found at the lowest level, it is extended again (at most ``max_extensions`` times in all) for every
@@ -251,7 +260,7 @@ CUTS_COLUMNS = [
 district as ``DISTRICT``), ``on_time_names`` their names; ``other_largest`` the other sets of that size
 (names, ``|`` between sets); ``unsettled_sets`` the sets left open; ``status``/``lateness``/``bound``/``gap``
 the lateness of the others with the set held (step 2; ``bound`` the larger of the solve's and
-:func:`~ntm_sched.engine.relaxation.joint_lateness_bound`'s, ``status`` ``OPTIMAL`` only when the solve
+:func:`~ntm_sched.engine.joint_bound.joint_lateness_bound`'s, ``status`` ``OPTIMAL`` only when the solve
 proved every tier); ``late_detail`` each late commune with its days
 late and first missed milestone (``late_detail_codes``: ``code:days:milestone;...``);
 ``missing_by_month`` money the plan lacks by month (``2021-01: 1234; ...``); ``late_causes``
@@ -292,11 +301,24 @@ def _level_row(level_plan: Plan, model: NtmModel, gs: GroupSearch, ans: LevelAns
         dataclasses.replace(t, due_hard=True) if t.id in held else t for t in model.problem.tasks))
     t0 = time.perf_counter()
     held_model = model.with_problem(problem)
+    # the relaxation's bound (the late milestones together against the money, no agencies): often above the
+    # solve's, whose bound ignores most of the money; its times guide a first schedule (the deadlines they meet
+    # held), hinted to the solve when better than the set's own
+    times: dict[str, tuple[int, int]] = {}
+    own = joint_lateness_bound(gs.relaxation(ans.level), gs.deadlines(chosen), JOINT_BOUND_TIME, opts.seed,
+                               times=times)
+    hint = ans.solutions[chosen]
+    guided = guided_schedule(problem, times, GUIDED_TIME, opts, known=hint) if times else None
+    if guided is not None and lateness_value(problem, guided) < lateness_value(problem, hint):
+        hint = guided
     pr = solve_model(held_model, opts.with_(explain=False,
                                             canonical_wall=min(opts.canonical_wall, CANONICAL_WALL)),
-                     hint=ans.solutions[chosen])
-    if not pr.has_schedule:  # the set's own schedule (checked) answers, with the solve's status said
-        kept = keep_if_valid(held_model, ans.solutions[chosen], runtime_s=pr.result.runtime_s)
+                     hint=hint)
+    if not pr.has_schedule or (pr.result.solution is not None and lateness_value(problem, hint)
+                               < lateness_value(problem, pr.result.solution)):
+        # the solve found none, or a later one than the guided (or the set's) schedule: that one (checked) answers,
+        # with the solve's status and bounds said
+        kept = keep_if_valid(held_model, hint, runtime_s=pr.result.runtime_s)
         if kept is not None:
             kept.result.tiers = list(pr.result.tiers)
             pr = kept
@@ -310,9 +332,6 @@ def _level_row(level_plan: Plan, model: NtmModel, gs: GroupSearch, ans: LevelAns
         return row
     value = float(lateness_value(problem, res.solution))
     bound = tier.bound if tier is not None else None
-    # the relaxation's bound (the late milestones together against the money, no agencies): often above the
-    # solve's, whose bound ignores most of the money
-    own = joint_lateness_bound(gs.relaxation(ans.level), gs.deadlines(chosen), JOINT_BOUND_TIME, opts.seed)
     bound = own if bound is None else max(float(bound), float(own))
     gap = None if bound is None else (0.0 if value == 0 else max(0.0, (value - bound) / value))
     status = pr.status

