@@ -114,7 +114,8 @@ def cut_groups(model: NtmModel, plan: Plan) -> dict[str, tuple[str, ...]]:
 
 def budget_cuts(plan: Plan, levels: Sequence[float] = DEFAULT_LEVELS, options: SolveOptions | None = None, *,
                 time_limit: float | None = None, workers: int | None = None, seed: int | None = None,
-                search_time: float = 30.0, question_time: float = 6.0,
+                search_time: float = 30.0, question_time: float = 6.0, bound_time: float = JOINT_BOUND_TIME,
+                guided_time: float = GUIDED_TIME,
                 horizon_extension_days: int = 365, max_extensions: int = 2,
                 progress: Callable[[CutsProgress], None] | None = None, stop: StopFlag | None = None,
                 search: list[GroupSearch] | None = None) -> pd.DataFrame:
@@ -142,17 +143,15 @@ def budget_cuts(plan: Plan, levels: Sequence[float] = DEFAULT_LEVELS, options: S
        hinted to the solve when it is better than the set's own schedule.
     3. **Money, cost and dates** as in every solve (the engine's later tiers, canonical schedule).
 
-    Time per level: ``search_time`` seconds for step 1 (each question at most ``question_time``,
-    the unsettled ones retried with twice the time while it lasts), plus what the richer levels left
-    (at most ``search_time`` more); once every level is searched, the levels left unsettled are searched
-    again with the time left (at most ``search_time`` each), the poorer levels' schedules and infeasible
-    sets then known. Step 1 runs at every level before steps 2 and 3. Steps 2 and 3 take at most
-    :data:`JOINT_BOUND_TIME` + :data:`GUIDED_TIME` seconds, then ``options.time_limit`` (one lexicographic
-    solve, hinted with the guided schedule or the set's). The horizon is the plan's extended
-    by ``horizon_extension_days`` (the works outside the set need only to finish: the question is about
-    the dated milestones), the same for every level and every run; when not even then a schedule is
-    found at the lowest level, it is extended again (at most ``max_extensions`` times in all) for every
-    level (``horizon_end``).
+    Time per level: ``search_time`` seconds for step 1 (each question at most ``question_time``, the unsettled ones
+    retried with twice the time while it lasts), plus what the richer levels left (at most ``search_time`` more); once
+    every level is searched, the levels left unsettled are searched again with the time left (at most ``search_time``
+    each), the poorer levels' schedules and infeasible sets then known. Step 1 runs at every level before steps 2 and 3.
+    Steps 2 and 3 take at most ``bound_time`` + ``guided_time`` seconds (:data:`JOINT_BOUND_TIME`, :data:`GUIDED_TIME`),
+    then ``options.time_limit`` (one lexicographic solve, hinted with the guided schedule or the set's). The horizon is
+    the plan's extended by ``horizon_extension_days`` (the works outside the set need only to finish: the question is
+    about the dated milestones), the same for every level and every run; when not even then a schedule is found at the
+    lowest level, it is extended again (at most ``max_extensions`` times in all) for every level (``horizon_end``).
 
     ``progress`` is called with a :class:`CutsProgress` after every question and phase; ``stop``
     (a :class:`~ntm_sched.engine.stop.StopFlag`) stops the search between questions and the engine's
@@ -242,7 +241,8 @@ def budget_cuts(plan: Plan, levels: Sequence[float] = DEFAULT_LEVELS, options: S
                 raise Cancelled(f"budget cuts cancelled at level {level:g} ({k + 1} of {len(lv)})")
             counter["k"], counter["n"] = k, len(answers[k].questions)
             tell(k, "solve", counter["n"])
-            rows.append(_level_row(plans[k], models[k], gs, answers[k], level, horizon, names, opts, spent[k]))
+            rows.append(_level_row(plans[k], models[k], gs, answers[k], level, horizon, names, opts, spent[k],
+                                   bound_time, guided_time))
             tell(k, "done", counter["n"])
     return pd.DataFrame(rows, columns=CUTS_COLUMNS).reset_index(drop=True)
 
@@ -278,7 +278,8 @@ def _names_of(codes: Sequence[str] | frozenset[str], names: dict[str, str], orde
 
 
 def _level_row(level_plan: Plan, model: NtmModel, gs: GroupSearch, ans: LevelAnswer, level: float,
-               horizon: dt.date, names: dict[str, str], opts: SolveOptions, search_s: float) -> dict[str, Any]:
+               horizon: dt.date, names: dict[str, str], opts: SolveOptions, search_s: float,
+               bound_time: float = JOINT_BOUND_TIME, guided_time: float = GUIDED_TIME) -> dict[str, Any]:
     """Steps 2 and 3 at one level (the set shown held hard) and the level's row."""
     order = list(gs.groups)
     pos = {c: k for k, c in enumerate(order)}
@@ -305,10 +306,10 @@ def _level_row(level_plan: Plan, model: NtmModel, gs: GroupSearch, ans: LevelAns
     # solve's, whose bound ignores most of the money; its times guide a first schedule (the deadlines they meet
     # held), hinted to the solve when better than the set's own
     times: dict[str, tuple[int, int]] = {}
-    own = joint_lateness_bound(gs.relaxation(ans.level), gs.deadlines(chosen), JOINT_BOUND_TIME, opts.seed,
+    own = joint_lateness_bound(gs.relaxation(ans.level), gs.deadlines(chosen), bound_time, opts.seed,
                                times=times)
     hint = ans.solutions[chosen]
-    guided = guided_schedule(problem, times, GUIDED_TIME, opts, known=hint) if times else None
+    guided = guided_schedule(problem, times, guided_time, opts, known=hint) if times else None
     if guided is not None and lateness_value(problem, guided) < lateness_value(problem, hint):
         hint = guided
     pr = solve_model(held_model, opts.with_(explain=False,
