@@ -15,6 +15,9 @@ from ntm_sched.studies.budget import cuts as C
 from tests.studies.budget.helpers import KW, district_date_a_day_early
 
 LEVELS = (1.0, 0.8, 0.6, 0.5)
+# the tests here are about the sets, the table and its verdicts: one second each for the others' lateness
+# bound and guided schedule (tests/engine/test_joint_bound.py is about those)
+CUTS_KW = {**KW, "bound_time": 1.0, "guided_time": 1.0}
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +33,7 @@ def cuts(plan):
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(C, "solve_model", recording)
-        df = B.budget_cuts(plan, LEVELS, **KW)
+        df = B.budget_cuts(plan, LEVELS, **CUTS_KW)
     return df, results
 
 
@@ -51,7 +54,7 @@ def invalid(plan, cuts):
         mp.setattr(C, "solve_model", lambda model, *a, **k: tabulate(model, dataclasses.replace(
             next(replay), tiers=[])))
         mp.setattr(tables_module, "summary_dict", buggy)
-        return B.budget_cuts(plan, LEVELS, **KW)
+        return B.budget_cuts(plan, LEVELS, **CUTS_KW)
 
 
 def test_cuts_are_monotone_and_complete(cuts):
@@ -143,7 +146,7 @@ def test_a_stopped_run_says_cancelled(plan):
             flag.set()
 
     with pytest.raises(Cancelled, match=r"cancelled at level 1 \(1 of 2\)"):
-        B.budget_cuts(plan, (1.0, 0.5), **KW, progress=progress, stop=flag)
+        B.budget_cuts(plan, (1.0, 0.5), **CUTS_KW, progress=progress, stop=flag)
     assert seen[0].levels == 2 and all(p.level_index == 1 and p.phase == "search" for p in seen)
 
 
@@ -151,7 +154,7 @@ def test_cuts_use_one_horizon_a_year_after_the_plans(plan):
     """The question is about the dated milestones: every level of every run has the plan's horizon plus a year (a
     horizon too short for next year's money at 30 % is no longer a question of luck)."""
     short = B.set_settings(plan, {"horizon_end": "2021-02-28"})
-    df = B.budget_cuts(short, (1.0, 0.3), **KW, search_time=20)
+    df = B.budget_cuts(short, (1.0, 0.3), **CUTS_KW, search_time=20)
     assert df["set_size"].notna().all() and df["status"].isin(["OPTIMAL", "FEASIBLE"]).all()
     assert df["horizon_end"].tolist() == ["2022-02-28"] * 2
 
