@@ -480,6 +480,9 @@ def _solve_lexicographic(
                 break
             if fsol is not None and can.repeatable:
                 unproven_fold = (fsol, can, fvals)
+            if fsol is not None:  # its schedule is at least as good in this tier as the last one: the tier's start
+                m.clear_hints()
+                bm.add_hint(fsol)
             notes.append(f"tier {name!r} not proven by the canonical search: solved as the others")
         left = max(0.0, deadline - now())
         solver = make_solver(max(0.01, left * opts.tier_share(later)), opts.workers, opts.seed, opts.log)
