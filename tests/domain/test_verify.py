@@ -428,10 +428,7 @@ def test_shipped_scenarios_verify(name) -> None:
     from ntm_sched.scenario import load_scenario, load_scenario_plan
 
     plan = load_scenario_plan(load_scenario(name))
-    # the verifier's question is about whatever schedule comes back, proven or not (the money-aware warm start
-    # gives one within the first second): 4 s, where the cut scenarios run to the limit unproven; the base plan
-    # is proven within 10 s on one worker, and then the run's other tests take it from the solve cache
-    res = ntm.solve_plan(plan, time_limit=10 if name == "base" else 4, workers=1, seed=0)
+    res = ntm.solve_plan(plan, time_limit=8, workers=1, seed=0)
     if name == "all_hard":  # the plan's own dates cannot all hold: nothing to verify, and it says so
         assert not res.has_schedule and res.summary["verified"] is None
         return
