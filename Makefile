@@ -40,7 +40,7 @@ browser:
 ## (pytest-xdist, one module at a time per process, the slow modules first: tests/conftest.py).
 ## Chromium first (target browser), so a machine without it stops before anything is installed.
 ## The install check (a plain `pip install .` into a new venv, then a report) is not part of it:
-## it installs every dependency again (about a minute); CI runs it after the suite (test-install).
+## it installs every dependency again (about a minute); CI runs it before the suite (test-install).
 TEST_PROCESSES ?= 2
 test: browser $(STAMP)
 	$(BIN)/ruff check ntm_sched tests benchmarks

@@ -27,7 +27,7 @@ def _copy_project(dst: Path) -> Path:
     return src
 
 
-@pytest.mark.install  # make test-install (CI runs it after make test)
+@pytest.mark.install  # make test-install (CI runs it before make test)
 def test_fresh_venv_pip_install_then_report_base(tmp_path):
     src = _copy_project(tmp_path)
     venv = tmp_path / "venv"

@@ -324,7 +324,7 @@ def _sessions(start: dt.date, shipped: Plan) -> list[CouncilSession]:
                 session_id=f"HD-{len(out) + 1:03d}", date=day, capacity=SESSION_CAPACITY,
                 cutoff_days=SESSION_CUTOFF_DAYS,
                 source=_src(f"every {SESSION_CADENCE_DAYS} days (assumption); capacity {SESSION_CAPACITY}: one "
-                            "session seen covering 11 communes (Bắc Giang, project facts file; assumption); "
+                            "session seen covering 11 communes (the project's domain facts, FACTS.md; assumption); "
                             f"dossier {SESSION_CUTOFF_DAYS} days before (assumption)")))
         d += dt.timedelta(days=SESSION_CADENCE_DAYS)
     return out
