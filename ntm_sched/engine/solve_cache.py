@@ -151,8 +151,8 @@ def store(problem: Problem, options: SolveOptions, result: Result) -> bool:
     if folder is None or not keepable(result):
         return False
     key = cache_key(problem, options)
-    kept = dataclasses.replace(result, notes=list(result.notes))
-    data = pickle.dumps({"key": key, "result": kept}, protocol=pickle.HIGHEST_PROTOCOL)
+    data = pickle.dumps({"key": key, "result": result}, protocol=pickle.HIGHEST_PROTOCOL)
+    tmp: str | None = None
     try:
         folder.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{key[:12]}.", dir=folder)
@@ -160,7 +160,8 @@ def store(problem: Problem, options: SolveOptions, result: Result) -> bool:
             f.write(data)
         os.replace(tmp, folder / f"{key}.pickle")  # atomic: a reader sees the old entry or the new one
     except OSError:
-        with contextlib.suppress(OSError, UnboundLocalError):
-            os.unlink(tmp)
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
         return False
     return True
