@@ -18,6 +18,7 @@ from ntm_sched.engine.builder import TIERS, BuiltModel, build_model, money_never
 from ntm_sched.engine.canonical import WHOLE_OBJECTIVE, canonicalize, held_values, tiers_all_proven
 from ntm_sched.engine.checker import check as run_check
 from ntm_sched.engine.clock import WALL_CUT_NOTE, counting_work, now, set_limit
+from ntm_sched.engine.clock import deterministic as clock_counts_work
 from ntm_sched.engine.explain import explain_infeasibility, infeasible_without_search
 from ntm_sched.engine.options import SolveOptions, resolve_options
 from ntm_sched.engine.patterns import deadline_targets, followers, late_roots, pattern_search
@@ -470,10 +471,15 @@ def _solve_lexicographic(
         if later == 0 and i > 0 and opts.canonical and sol is not None and tiers_all_proven(tiers):
             # the last tier and the canonical schedule in one fixed search (canonicalize's ``fold``):
             # kept when it proves the tier, else the tier is solved as the others are
+            # within the solve's time left, as the tier's own search would be: a fold that does not end in it
+            # is not kept (cut by the wall clock it is not repeatable; cut by the work limit it is not proven)
             t = time.perf_counter()
+            left = max(0.01, deadline - now())
+            work, wall = ((min(opts.canonical_work, left), opts.canonical_wall) if clock_counts_work()
+                          else (opts.canonical_work, min(opts.canonical_wall, left)))
             fsol, can, fvals = canonicalize(problem, held_values(tiers, present), tiers_proven=True,
-                                            work=opts.canonical_work, wall=opts.canonical_wall,
-                                            money_formulation=opts.money_formulation, fold=name)
+                                            work=work, wall=wall, money_formulation=opts.money_formulation,
+                                            fold=name)
             if fsol is not None and can.schedule_proven and can.repeatable:
                 folded = (fsol, can, fvals)
                 tiers.append(TierResult(name, Status.OPTIMAL, fvals[name], fvals[name], time.perf_counter() - t))
