@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager
 
 import pytest
 
@@ -61,3 +62,38 @@ def test_the_clock_counts_work_inside_its_block_only() -> None:
     assert not deterministic()
     s = set_limit(cp_model.CpSolver(), 2.0)
     assert s.parameters.max_time_in_seconds == 2.0
+
+
+def test_the_last_tiers_canonical_search_keeps_within_the_time_left(monkeypatch) -> None:
+    """The last tier folded into the canonical search (the earlier tiers proven) is given the time left, not
+    its own work limit: a 0.5-unit solve used 2.5 units when the fold alone could take 2 (its default)."""
+    import dataclasses
+    import importlib
+
+    from ntm_sched.engine.problem import Objective
+
+    engine_solve = importlib.import_module("ntm_sched.engine.solve")  # the module: the package exports the function
+
+    base = hard_rcpsp()
+    # one task necessarily late by one period (its lateness tier is proven at once), the makespan next
+    tasks = tuple(dataclasses.replace(t, due=t.modes[0].duration - 1, tardiness_weight=1) if t.id == "T0" else t
+                  for t in base.tasks)
+    problem = dataclasses.replace(base, tasks=tasks, objective=Objective(makespan=1, lexicographic=True))
+    clocks = []
+    real = engine_solve.counting_work
+
+    @contextmanager
+    def recording(on: bool, safety: float):
+        with real(on, safety) as clock:
+            clocks.append(clock)
+            yield clock
+
+    monkeypatch.setattr(engine_solve, "counting_work", recording)
+    limit = 0.5
+    opts = SolveOptions(time_limit=limit, workers=1, seed=0, deterministic=True, explain=False)
+    res = solve(problem, opts)
+    assert res.solution is not None and [t.name for t in res.tiers][0] == "lateness"
+    assert res.tiers[0].status.value == "OPTIMAL"
+    assert any("not proven by the canonical search" in n for n in res.notes)  # the fold ran and did not end
+    # the searches after the time is up (the last tier's own, the fold's money steps) take a little more
+    assert clocks[0].used() <= limit + 0.2, clocks[0].used()
