@@ -67,22 +67,22 @@ def test_solve_refuses_a_plan_with_an_empty_task_table(tmp_path, capsys) -> None
 
 @pytest.mark.fresh_solves  # the search itself must give one answer
 def test_the_base_scenario_gives_one_answer_on_every_run(tmp_path) -> None:
-    """Issue 25: three solves with 2 workers (one in another process with another hash seed and another
+    """Issue 25: two solves with 2 workers (the second in another process, with another hash seed and another
     solver seed) and one with 1 worker write byte-identical schedule, milestones, allocation and load."""
     import os
     import subprocess
     import sys
 
-    runs = {"a": ["--workers", "2"], "b": ["--workers", "2"], "d": ["--workers", "1", "--seed", "3"]}
+    runs = {"a": ["--workers", "2"], "d": ["--workers", "1", "--seed", "3"]}
     for name, extra in runs.items():
         assert main(["solve", "base", "--out", str(tmp_path / name), *extra]) == 0
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
     subprocess.run([sys.executable, "-m", "ntm_sched.cli", "solve", "base", "--out", str(tmp_path / "c"),
                     "--workers", "2", "--seed", "7"], check=True, env=env, capture_output=True, cwd=ROOT)
-    summaries = {n: json.loads((tmp_path / n / "summary.json").read_text(encoding="utf-8")) for n in "abcd"}
+    summaries = {n: json.loads((tmp_path / n / "summary.json").read_text(encoding="utf-8")) for n in "acd"}
     for n, s in summaries.items():
         assert s["status"] == "OPTIMAL" and s["repeatable"] is True and s["repeatable_reasons"] == [], (n, s)
     for f in ("schedule.csv", "milestones.csv", "allocation.csv", "agency_load.csv"):
         first = (tmp_path / "a" / f).read_bytes()
-        for n in "bcd":
+        for n in "cd":
             assert (tmp_path / n / f).read_bytes() == first, f"{f} of run {n} differs from run a"
