@@ -468,18 +468,23 @@ def _solve_lexicographic(
             tiers.append(TierResult(name, Status.UNKNOWN, None, None, 0.0))
             continue
         later = len(present) - i - 1
-        if later == 0 and i > 0 and opts.canonical and sol is not None and tiers_all_proven(tiers):
+        fold = later == 0 and i > 0 and opts.canonical and sol is not None and tiers_all_proven(tiers)
+        if fold and clock_counts_work() and deadline - now() < opts.canonical_work:
+            # on the deterministic clock, a fold that could overrun the time left is not started: the tier is
+            # solved as the others are, in the time left (which path ran is a function of the work done, so the
+            # answer still is one of the problem). Its work limit is never cut to the time left instead: a fixed
+            # search whose limit falls while CP-SAT repairs its hint aborts the process (OR-Tools 9.15, "Check
+            # failed: heuristics.fixed_search != nullptr", seen on the base plan with 0.02 units and 0.5 s).
+            # On the wall clock it always runs, as before: which path ran must not depend on the machine's load.
+            fold = False
+            notes.append(f"tier {name!r} solved without the canonical search: less work left than it may take")
+        if fold:
             # the last tier and the canonical schedule in one fixed search (canonicalize's ``fold``):
             # kept when it proves the tier, else the tier is solved as the others are
-            # within the solve's time left, as the tier's own search would be: a fold that does not end in it
-            # is not kept (cut by the wall clock it is not repeatable; cut by the work limit it is not proven)
             t = time.perf_counter()
-            left = max(0.01, deadline - now())
-            work, wall = ((min(opts.canonical_work, left), opts.canonical_wall) if clock_counts_work()
-                          else (opts.canonical_work, min(opts.canonical_wall, left)))
             fsol, can, fvals = canonicalize(problem, held_values(tiers, present), tiers_proven=True,
-                                            work=work, wall=wall, money_formulation=opts.money_formulation,
-                                            fold=name)
+                                            work=opts.canonical_work, wall=opts.canonical_wall,
+                                            money_formulation=opts.money_formulation, fold=name)
             if fsol is not None and can.schedule_proven and can.repeatable:
                 folded = (fsol, can, fvals)
                 tiers.append(TierResult(name, Status.OPTIMAL, fvals[name], fvals[name], time.perf_counter() - t))
