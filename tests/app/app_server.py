@@ -25,7 +25,8 @@ def _free_port() -> int:
 
 @contextmanager
 def running_app(scenario: str | Path, scenario_dir: Path, time_limit: float, *extra: str) -> Iterator[str]:
-    """``ntm-sched app SCENARIO`` on a free port until the block ends; yields its address.
+    """``ntm-sched app SCENARIO`` on a free port until the block ends, its solves on one CP-SAT worker (the
+    tests run in two processes on two cores); yields its address.
 
     Parameters
     ----------
@@ -42,7 +43,8 @@ def running_app(scenario: str | Path, scenario_dir: Path, time_limit: float, *ex
     log_path = scenario_dir.parent / "app.log"
     with open(log_path, "w") as log:
         proc = subprocess.Popen([sys.executable, "-m", "ntm_sched.cli", "app", str(scenario), "--port", str(port),
-                                 "--time-limit", str(time_limit), "--scenario-dir", str(scenario_dir), *extra],
+                                 "--time-limit", str(time_limit), "--workers", "1", "--scenario-dir", str(scenario_dir),
+                                 *extra],
                                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True, cwd=str(ROOT))
         url = f"http://127.0.0.1:{port}/"
         try:
