@@ -68,6 +68,11 @@ LNS_WORK = 20.0
 """Deterministic time of the chain LNS (:func:`~ntm_sched.engine.chain_lns.chain_lns`) from the best of those
 schedules, the communes' chains as its groups."""
 
+STEADY_WORK = 3.0
+"""Deterministic time of CP-SAT for a schedule of the set that does not depend on the seed
+(:meth:`~ntm_sched.engine.groups.GroupSearch.steady_schedule`): the guided schedule's second pattern and the chain
+LNS start from it."""
+
 LNS_PARALLEL = 2
 """Moves of the chain LNS solved side by side (one worker each; the answer does not depend on their timing, and
 :data:`LNS_WORK` counts per worker)."""
@@ -332,10 +337,12 @@ def _level_row(level_plan: Plan, model: NtmModel, gs: GroupSearch, ans: LevelAns
     own = joint_lateness_bound(gs.relaxation(ans.level), gs.deadlines(chosen), bound_time, STEP2_SEED,
                                times=times, deterministic=True)
     hint = ans.solutions[chosen]
+    # a schedule of the set found the same way on every seed (the set search's comes from a race), else the set's
+    steady = gs.steady_schedule(ans.level, chosen, STEADY_WORK) or hint
     fixed = opts.with_(seed=STEP2_SEED).counting_work()
-    guided = guided_schedule(problem, times, guided_time, fixed, known=hint) if times else None
-    # the chain LNS from the guided schedule (a function of the problem alone) when there is one, else the set's
-    start = guided if guided is not None else hint
+    guided = guided_schedule(problem, times, guided_time, fixed, known=steady) if times else None
+    # the chain LNS from the guided schedule (a function of the problem alone) when there is one, else that one
+    start = guided if guided is not None else steady
     better, _ = chain_lns(problem, start, gs.groups, lns_work, seed=STEP2_SEED, parallel=LNS_PARALLEL)
     if lateness_value(problem, better) < lateness_value(problem, hint):
         hint = better
