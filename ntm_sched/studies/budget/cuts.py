@@ -161,11 +161,13 @@ def budget_cuts(plan: Plan, levels: Sequence[float] = DEFAULT_LEVELS, options: S
        milestones together against the money, with its cuts; :data:`JOINT_BOUND_TIME`); the relaxation's
        times guide a first schedule (:func:`~ntm_sched.engine.guided.guided_schedule`, :data:`GUIDED_TIME`),
        which the chain LNS improves (:func:`~ntm_sched.engine.chain_lns.chain_lns`, :data:`LNS_WORK`: the late
-       communes' chains re-solved with the rest held, money free; from the set's own schedule when no guided
-       one was found); the better of its schedule and the set's is hinted to the solve. Step 2 runs on one
-       CP-SAT worker, seed :data:`STEP2_SEED`, on deterministic time: its answer does not depend on ``seed``,
-       ``workers`` or the machine's load (only on the level's problem, and on the set's schedule when no
-       guided schedule was found).
+       communes' chains re-solved with the rest held, money free; when no guided schedule was found, from a
+       schedule of the set found the same way on every seed,
+       :meth:`~ntm_sched.engine.groups.GroupSearch.steady_schedule`, :data:`STEADY_WORK`, which the guided
+       schedule's second pattern is hinted with too); the better of its schedule and the set search's own is
+       hinted to the solve. Step 2 runs on one CP-SAT worker, seed :data:`STEP2_SEED`, on deterministic time:
+       its answer does not depend on ``seed``, ``workers`` or the machine's load (only on the level's problem;
+       on the set search's schedule only when no steady schedule was found, or when that one is better).
     3. **Money, cost and dates** as in every solve (the engine's later tiers, canonical schedule).
 
     Time per level: ``search_time`` seconds for step 1 (each question at most ``question_time``, the unsettled ones
