@@ -234,6 +234,39 @@ class QuestionAsker:
         return Solution({tid: dataclasses.replace(ts, mode=modes.get(tid, ts.mode)) for tid, ts in sol.tasks.items()},
                         sol.payments)
 
+    def steady_schedule(self, level: int, s: frozenset[str], work: float) -> Solution | None:
+        """A schedule of ``problems[level]`` meeting every deadline of ``s``, found the same way whatever the seed and
+        the load: the generation scheme's plain orders (no noise, fastest or first modes), else CP-SAT on the
+        concerned tasks (:meth:`reduced`; one worker, seed 0, stopped by ``work`` units of deterministic time, a
+        wall-clock safety limit beside) completed by the generation scheme. Checked; ``None`` when none was found."""
+        from ntm_sched.engine.options import SolveOptions
+
+        problem = self.problems[level]
+        soft = self._variant(level, s, False)
+        for accelerate in (1.0, 0.0):
+            sol = money_sgs(soft, seed=0, accelerate=accelerate)
+            if sol is not None and self._lateness(s, sol) == 0 and check(problem, sol).ok:
+                return sol
+        bm = build_model(self.reduced(level, s))
+        bm.model.clear_objective()
+        solver = make_solver(work, 1, 0, False)
+        solver.parameters.max_deterministic_time = float(work)
+        solver.parameters.max_time_in_seconds = SolveOptions().deterministic_safety.of(work)
+        if solver.solve(bm.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None
+        part = bm.solution_from(solver)
+        soft = self._variant(level, s, False)
+        pinned = dataclasses.replace(soft, tasks=tuple(
+            dataclasses.replace(t, fixed_start=part.tasks[t.id].start, modes=(t.modes[part.tasks[t.id].mode],))
+            if t.id in part.tasks else t for t in soft.tasks))
+        sol = money_sgs(pinned, seed=0)
+        if sol is None:
+            return None
+        modes = {tid: ts.mode for tid, ts in part.tasks.items()}
+        sol = Solution({tid: dataclasses.replace(ts, mode=modes.get(tid, ts.mode)) for tid, ts in sol.tasks.items()},
+                       sol.payments)
+        return sol if self._lateness(s, sol) == 0 and check(problem, sol).ok else None
+
     def _checked(self, problem: Problem, s: frozenset[str], answer: str, sol: Solution | None,
                  how: str) -> tuple[str, Solution | None, str]:
         """A CP-SAT answer, its schedule checked (a schedule the checker rejects, or none completed, settles

@@ -53,7 +53,8 @@ Cut = dict[str, int]
 
 def joint_lateness_bound(relaxation: Relaxation, deadlines: Mapping[str, int], time_limit: float,
                          seed: int | None = None, cuts: bool = True,
-                         times: dict[str, tuple[int, int]] | None = None) -> int:
+                         times: dict[str, tuple[int, int]] | None = None, *, deterministic: bool = False,
+                         wall: float | None = None) -> int:
     """A lower bound of the lateness tier of every schedule meeting ``deadlines`` hard (module docstring).
 
     Parameters
@@ -63,7 +64,8 @@ def joint_lateness_bound(relaxation: Relaxation, deadlines: Mapping[str, int], t
     deadlines
         Task id -> the period by which it must end (held hard).
     time_limit
-        Seconds of CP-SAT (one worker) in all.
+        Seconds of CP-SAT (one worker) in all; with ``deterministic``, CP-SAT's deterministic time in all (a count
+        of work, about seconds on an idle machine): the same rounds, cuts and bound at any load.
     seed
         CP-SAT's seed (default: :class:`~ntm_sched.engine.options.SolveOptions`').
     cuts
@@ -71,6 +73,12 @@ def joint_lateness_bound(relaxation: Relaxation, deadlines: Mapping[str, int], t
     times
         When given, receives the (start, end) by task id of the last optimal solution of the relaxation (the
         money allows them when no cut was left to add): a guide for a schedule, never one.
+    deterministic
+        ``time_limit`` counts deterministic time (above).
+    wall
+        With ``deterministic``, a wall-clock safety limit in seconds for a machine far too busy (default: a solve's,
+        :attr:`SolveOptions.deterministic_safety <ntm_sched.engine.options.SolveOptions>` of ``time_limit``); the
+        bound it stops is still valid, but may differ from another run's.
 
     Returns
     -------
@@ -112,12 +120,19 @@ def joint_lateness_bound(relaxation: Relaxation, deadlines: Mapping[str, int], t
     m.minimize(sum(terms))
     seed = SolveOptions().with_(seed=seed).seed  # the one home of the default
     best = floor  # the per-task delays' sum (Relaxation.lateness_bound), whatever CP-SAT proves in its time
+    safety = SolveOptions().deterministic_safety.of(time_limit) if wall is None else float(wall)
+    used = 0.0  # deterministic time of the rounds so far
     while True:
-        left = time_limit - (time.perf_counter() - t0)
-        if left <= 0.05:
+        elapsed = time.perf_counter() - t0
+        left = time_limit - (used if deterministic else elapsed)
+        if left <= 0.05 or (deterministic and safety - elapsed <= 0.05):
             return best
         solver = make_solver(left, 1, seed, False)
+        if deterministic:
+            solver.parameters.max_deterministic_time = left
+            solver.parameters.max_time_in_seconds = safety - elapsed
         st = solver.solve(m)
+        used += float(solver.response_proto.deterministic_time)
         if st not in (cp_model.OPTIMAL, cp_model.FEASIBLE, cp_model.UNKNOWN):
             return best  # INFEASIBLE: the held deadlines have no schedule either; claim nothing more here
         best = max(best, int(math.ceil(solver.best_objective_bound - 1e-6)))

@@ -196,3 +196,24 @@ def test_the_concerned_tasks_model_and_its_fallback_to_the_whole_problem(monkeyp
         if answer == FEASIBLE:
             assert sol is not None and check(probs[0], sol).ok
     assert "asked (whole)" in seen
+
+
+def test_the_steady_schedule_meets_the_set_is_checked_and_does_not_depend_on_the_seed():
+    """:meth:`GroupSearch.steady_schedule`: for each largest set, a schedule meeting it (checked), the same for
+    searches made with different seeds."""
+    found = 0
+    for seed in range(4):
+        problem, groups = money_problem(seed)
+        probs = chain(problem)
+        k = len(probs) - 1
+        a = GroupSearch(probs, groups, question_time=10, workers=1, seed=0)
+        b = GroupSearch(probs, groups, question_time=10, workers=1, seed=7)
+        for s in a.largest(k).largest:
+            sol = a.steady_schedule(k, s, 2.0)
+            if sol is None:
+                continue
+            found += 1
+            assert check(probs[k], sol).ok and s <= a.met(sol)
+            other = b.steady_schedule(k, s, 2.0)
+            assert other is not None and other.tasks == sol.tasks
+    assert found >= 2

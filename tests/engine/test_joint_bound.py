@@ -112,3 +112,19 @@ def test_without_time_the_bound_is_the_per_task_one():
     assert per_task > 0
     assert joint_lateness_bound(rel, {}, 0.0, 0) == per_task
     assert joint_lateness_bound(rel, {}, 5.0, 0) >= per_task
+
+
+def test_on_deterministic_time_the_bound_and_its_times_are_the_same_twice():
+    """With ``deterministic`` the rounds stop on CP-SAT's work count, not on seconds: the same bound and the same
+    relaxation times in two runs (here it converges; the limit is what a loaded machine would otherwise cut)."""
+    for seed in (3, 8):
+        p = random_problem(seed)
+        rel = Relaxation(p)
+        p = dataclasses.replace(p, tasks=tuple(dataclasses.replace(t, due=rel.ee[t.id], tardiness_weight=1)
+                                               for t in p.tasks))
+        rel = Relaxation(p)
+        runs = []
+        for _ in range(2):
+            times: dict[str, tuple[int, int]] = {}
+            runs.append((joint_lateness_bound(rel, {}, 2.0, 0, times=times, deterministic=True), times))
+        assert runs[0] == runs[1] and runs[0][1]

@@ -24,6 +24,7 @@ from ntm_sched.domain import (
 )
 from ntm_sched.domain.verify import INVALID_STATUS, verify_result
 from ntm_sched.engine import SolveOptions
+from ntm_sched.engine.chain_lns import chain_lns
 from ntm_sched.engine.groups import FEASIBLE, GroupSearch, LevelAnswer, Question
 from ntm_sched.engine.guided import guided_schedule
 from ntm_sched.engine.heuristic import lateness_value
@@ -55,12 +56,31 @@ SET_CHOICE = ("of several largest sets the one shown is the first in the plan's 
 
 PROVEN, UNSETTLED_SETS = "proven", "unsettled"
 
-JOINT_BOUND_TIME = 12.0
-"""Seconds of CP-SAT on the relaxation that bounds the others' lateness (:func:`joint_lateness_bound`, its money
-cuts included; 1-4 s to its end at 100-80 % on the shipped plan, the time limit below)."""
+JOINT_BOUND_TIME = 10.0
+"""CP-SAT's deterministic time (one worker; about seconds on an idle machine) on the relaxation that bounds the
+others' lateness (:func:`joint_lateness_bound`, its money cuts included)."""
 
-GUIDED_TIME = 12.0
-"""Seconds of the schedule guided by that relaxation (:func:`~ntm_sched.engine.guided.guided_schedule`)."""
+GUIDED_TIME = 8.0
+"""Deterministic time of the schedule guided by that relaxation (:func:`~ntm_sched.engine.guided.guided_schedule`,
+one worker)."""
+
+LNS_WORK = 20.0
+"""Deterministic time of the chain LNS (:func:`~ntm_sched.engine.chain_lns.chain_lns`) from the best of those
+schedules, the communes' chains as its groups."""
+
+STEADY_WORK = 3.0
+"""Deterministic time of CP-SAT for a schedule of the set that does not depend on the seed
+(:meth:`~ntm_sched.engine.groups.GroupSearch.steady_schedule`): the guided schedule's second pattern and the chain
+LNS start from it."""
+
+LNS_PARALLEL = 2
+"""Moves of the chain LNS solved side by side (one worker each; the answer does not depend on their timing, and
+:data:`LNS_WORK` counts per worker)."""
+
+STEP2_SEED = 0
+"""CP-SAT's seed of step 2 (the bound, the guided schedule, the chain LNS and the lexicographic solve): it runs on one
+worker on deterministic time, so its answer is a function of the level's problem and the set's schedule alone, the
+same for every ``seed`` of :func:`budget_cuts`, at any load (``seed`` and ``workers`` are the set search's)."""
 
 CANONICAL_WALL = 15.0
 """Wall-clock cap (s) of the canonical search of each level's schedule: the level's time goal is 60 s; the
@@ -115,7 +135,7 @@ def cut_groups(model: NtmModel, plan: Plan) -> dict[str, tuple[str, ...]]:
 def budget_cuts(plan: Plan, levels: Sequence[float] = DEFAULT_LEVELS, options: SolveOptions | None = None, *,
                 time_limit: float | None = None, workers: int | None = None, seed: int | None = None,
                 search_time: float = 30.0, question_time: float = 6.0, bound_time: float = JOINT_BOUND_TIME,
-                guided_time: float = GUIDED_TIME,
+                guided_time: float = GUIDED_TIME, lns_work: float = LNS_WORK,
                 horizon_extension_days: int = 365, max_extensions: int = 2,
                 progress: Callable[[CutsProgress], None] | None = None, stop: StopFlag | None = None,
                 search: list[GroupSearch] | None = None) -> pd.DataFrame:
@@ -140,15 +160,23 @@ def budget_cuts(plan: Plan, levels: Sequence[float] = DEFAULT_LEVELS, options: S
        larger of the solve's and :func:`~ntm_sched.engine.joint_bound.joint_lateness_bound`'s (the late
        milestones together against the money, with its cuts; :data:`JOINT_BOUND_TIME`); the relaxation's
        times guide a first schedule (:func:`~ntm_sched.engine.guided.guided_schedule`, :data:`GUIDED_TIME`),
-       hinted to the solve when it is better than the set's own schedule.
+       which the chain LNS improves (:func:`~ntm_sched.engine.chain_lns.chain_lns`, :data:`LNS_WORK`: the late
+       communes' chains re-solved with the rest held, money free; when no guided schedule was found, from a
+       schedule of the set found the same way on every seed,
+       :meth:`~ntm_sched.engine.groups.GroupSearch.steady_schedule`, :data:`STEADY_WORK`, which the guided
+       schedule's second pattern is hinted with too); the better of its schedule and the set search's own is
+       hinted to the solve. Step 2 runs on one CP-SAT worker, seed :data:`STEP2_SEED`, on deterministic time:
+       its answer does not depend on ``seed``, ``workers`` or the machine's load (only on the level's problem;
+       on the set search's schedule only when no steady schedule was found, or when that one is better).
     3. **Money, cost and dates** as in every solve (the engine's later tiers, canonical schedule).
 
     Time per level: ``search_time`` seconds for step 1 (each question at most ``question_time``, the unsettled ones
     retried with twice the time while it lasts), plus what the richer levels left (at most ``search_time`` more); once
     every level is searched, the levels left unsettled are searched again with the time left (at most ``search_time``
     each), the poorer levels' schedules and infeasible sets then known. Step 1 runs at every level before steps 2 and 3.
-    Steps 2 and 3 take at most ``bound_time`` + ``guided_time`` seconds (:data:`JOINT_BOUND_TIME`, :data:`GUIDED_TIME`),
-    then ``options.time_limit`` (one lexicographic solve, hinted with the guided schedule or the set's). The horizon is
+    Steps 2 and 3 take at most ``bound_time`` + ``guided_time`` + ``lns_work`` units of CP-SAT's deterministic time
+    (:data:`JOINT_BOUND_TIME`, :data:`GUIDED_TIME`, :data:`LNS_WORK`; about seconds on an idle machine), then
+    ``options.time_limit`` units (one lexicographic solve, hinted with the LNS's schedule or the set's). The horizon is
     the plan's extended by ``horizon_extension_days`` (the works outside the set need only to finish: the question is
     about the dated milestones), the same for every level and every run; when not even then a schedule is found at the
     lowest level, it is extended again (at most ``max_extensions`` times in all) for every level (``horizon_end``).
@@ -242,7 +270,7 @@ def budget_cuts(plan: Plan, levels: Sequence[float] = DEFAULT_LEVELS, options: S
             counter["k"], counter["n"] = k, len(answers[k].questions)
             tell(k, "solve", counter["n"])
             rows.append(_level_row(plans[k], models[k], gs, answers[k], level, horizon, names, opts, spent[k],
-                                   bound_time, guided_time))
+                                   bound_time, guided_time, lns_work))
             tell(k, "done", counter["n"])
     return pd.DataFrame(rows, columns=CUTS_COLUMNS).reset_index(drop=True)
 
@@ -279,7 +307,8 @@ def _names_of(codes: Sequence[str] | frozenset[str], names: dict[str, str], orde
 
 def _level_row(level_plan: Plan, model: NtmModel, gs: GroupSearch, ans: LevelAnswer, level: float,
                horizon: dt.date, names: dict[str, str], opts: SolveOptions, search_s: float,
-               bound_time: float = JOINT_BOUND_TIME, guided_time: float = GUIDED_TIME) -> dict[str, Any]:
+               bound_time: float = JOINT_BOUND_TIME, guided_time: float = GUIDED_TIME,
+               lns_work: float = LNS_WORK) -> dict[str, Any]:
     """Steps 2 and 3 at one level (the set shown held hard) and the level's row."""
     order = list(gs.groups)
     pos = {c: k for k, c in enumerate(order)}
@@ -305,15 +334,22 @@ def _level_row(level_plan: Plan, model: NtmModel, gs: GroupSearch, ans: LevelAns
     # the relaxation's bound (the late milestones together against the money, no agencies): often above the
     # solve's, whose bound ignores most of the money; its times guide a first schedule (the deadlines they meet
     # held), hinted to the solve when better than the set's own
+    # (all three on one worker, seed STEP2_SEED, deterministic time: the same whatever the seed and the load)
     times: dict[str, tuple[int, int]] = {}
-    own = joint_lateness_bound(gs.relaxation(ans.level), gs.deadlines(chosen), bound_time, opts.seed,
-                               times=times)
+    own = joint_lateness_bound(gs.relaxation(ans.level), gs.deadlines(chosen), bound_time, STEP2_SEED,
+                               times=times, deterministic=True)
     hint = ans.solutions[chosen]
-    guided = guided_schedule(problem, times, guided_time, opts, known=hint) if times else None
-    if guided is not None and lateness_value(problem, guided) < lateness_value(problem, hint):
-        hint = guided
-    pr = solve_model(held_model, opts.with_(explain=False,
-                                            canonical_wall=min(opts.canonical_wall, CANONICAL_WALL)),
+    # a schedule of the set found the same way on every seed (the set search's comes from a race), else the set's
+    steady = gs.steady_schedule(ans.level, chosen, STEADY_WORK) or hint
+    fixed = opts.with_(seed=STEP2_SEED).counting_work()
+    guided = guided_schedule(problem, times, guided_time, fixed, known=steady) if times else None
+    # the chain LNS from the guided schedule (a function of the problem alone) when there is one, else that one
+    start = guided if guided is not None else steady
+    better, _ = chain_lns(problem, start, gs.groups, lns_work, seed=STEP2_SEED, parallel=LNS_PARALLEL)
+    if lateness_value(problem, better) < lateness_value(problem, hint):
+        hint = better
+    # the solve on the same clock (one worker, seed STEP2_SEED, ``time_limit`` units of deterministic time)
+    pr = solve_model(held_model, fixed.with_(explain=False, canonical_wall=min(opts.canonical_wall, CANONICAL_WALL)),
                      hint=hint)
     if not pr.has_schedule or (pr.result.solution is not None and lateness_value(problem, hint)
                                < lateness_value(problem, pr.result.solution)):

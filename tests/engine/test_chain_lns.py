@@ -1,0 +1,69 @@
+"""The chain LNS (:mod:`ntm_sched.engine.chain_lns`) on small random problems with money: it never returns a
+worse or an unchecked schedule, its moves' chains are the groups' own, and it gives the same schedule twice."""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+
+from ntm_sched.engine import Problem, check
+from ntm_sched.engine.chain_lns import chain_lns, own_chains
+from ntm_sched.engine.heuristic import lateness_value, money_sgs
+from ntm_sched.engine.problem import Mode, Objective, Precedence, Task
+
+from .test_relaxation import random_problem
+
+
+def _dated(seed: int) -> Problem:
+    """:func:`random_problem` with soft due dates (tight, so that money makes some late) on four tasks."""
+    p = random_problem(seed)
+    rng = random.Random(seed)
+    dated = set(rng.sample([t.id for t in p.tasks], 4))
+    tasks = tuple(dataclasses.replace(t, due=rng.randint(3, 12), tardiness_weight=rng.randint(1, 3),
+                                      late_weight=rng.randint(0, 5)) if t.id in dated else t for t in p.tasks)
+    return dataclasses.replace(p, tasks=tasks, objective=Objective(tardiness=1, late_count=1, cost=0,
+                                                                   extra_funding=0, makespan=0))
+
+
+def _groups(p: Problem) -> dict[str, list[str]]:
+    return {t.id: [t.id] for t in p.tasks if t.due is not None}
+
+
+def test_never_worse_and_always_checked():
+    improved = 0
+    tried = 0
+    for seed in range(16):
+        p = _dated(seed)
+        start = money_sgs(p, seed=0)
+        if start is None or not check(p, start).ok:
+            continue
+        tried += 1
+        best, log = chain_lns(p, start, _groups(p), work=2.0, move_work=0.2)
+        assert check(p, best).ok, seed
+        assert lateness_value(p, best) <= lateness_value(p, start), seed
+        assert log.before == lateness_value(p, start) and log.after == lateness_value(p, best)
+        assert log.kept <= log.tried
+        improved += log.after < log.before
+    assert tried >= 10
+    assert improved >= 1  # the money-aware generator's schedules leave something to gain
+
+
+def test_the_same_schedule_twice_also_with_parallel_moves():
+    for seed in (1, 4, 7):
+        p = _dated(seed)
+        start = money_sgs(p, seed=0)
+        if start is None:
+            continue
+        for parallel in (1, 2):
+            a, la = chain_lns(p, start, _groups(p), work=2.0, move_work=0.2, parallel=parallel)
+            b, lb = chain_lns(p, start, _groups(p), work=2.0, move_work=0.2, parallel=parallel)
+            assert a.tasks == b.tasks and (la.tried, la.kept, la.after) == (lb.tried, lb.kept, lb.after)
+            assert check(p, a).ok and la.after <= la.before
+
+
+def test_own_chains_leave_out_the_chains_inside():
+    tasks = tuple(Task(x, (Mode(1),)) for x in "abcde")
+    precs = (Precedence("a", "b"), Precedence("b", "e"), Precedence("c", "d"), Precedence("d", "e"))
+    p = Problem(tasks, precs, horizon=10)
+    own = own_chains(p, {"B": ["b"], "D": ["d"], "E": ["e"]})
+    assert own == {"B": {"a", "b"}, "D": {"c", "d"}, "E": {"e"}}
