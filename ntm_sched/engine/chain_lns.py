@@ -290,7 +290,7 @@ def _neighbourhoods(problem: Problem, sol: Solution, own: Mapping[str, frozenset
 
 
 def chain_lns(problem: Problem, start: Solution, groups: Mapping[str, Sequence[str]], work: float, *,
-              move_work: float = 2.0, wall: float | None = None, seed: int = 0,
+              move_work: float = 2.0, wall: float | None = None, seed: int,
               parallel: int = 1) -> tuple[Solution, ChainLog]:
     """Lower the lateness of ``start`` by re-solving chains of late deadlines (module docstring).
 

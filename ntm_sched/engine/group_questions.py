@@ -28,6 +28,9 @@ from ntm_sched.engine.solve import make_solver
 FEASIBLE, INFEASIBLE, UNSETTLED = "feasible", "infeasible", "unsettled"
 """The three answers of a feasibility question."""
 
+STEADY_SEED = 0
+"""The one seed of :meth:`GroupSearch.steady_schedule` (never the run's: its schedule must not depend on it)."""
+
 
 @dataclass
 class Question:
@@ -244,12 +247,12 @@ class QuestionAsker:
         problem = self.problems[level]
         soft = self._variant(level, s, False)
         for accelerate in (1.0, 0.0):
-            sol = money_sgs(soft, seed=0, accelerate=accelerate)
+            sol = money_sgs(soft, seed=STEADY_SEED, accelerate=accelerate)
             if sol is not None and self._lateness(s, sol) == 0 and check(problem, sol).ok:
                 return sol
         bm = build_model(self.reduced(level, s))
         bm.model.clear_objective()
-        solver = make_solver(work, 1, 0, False)
+        solver = make_solver(work, 1, STEADY_SEED, False)
         solver.parameters.max_deterministic_time = float(work)
         solver.parameters.max_time_in_seconds = SolveOptions().deterministic_safety.of(work)
         if solver.solve(bm.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -259,7 +262,7 @@ class QuestionAsker:
         pinned = dataclasses.replace(soft, tasks=tuple(
             dataclasses.replace(t, fixed_start=part.tasks[t.id].start, modes=(t.modes[part.tasks[t.id].mode],))
             if t.id in part.tasks else t for t in soft.tasks))
-        sol = money_sgs(pinned, seed=0)
+        sol = money_sgs(pinned, seed=STEADY_SEED)
         if sol is None:
             return None
         modes = {tid: ts.mode for tid, ts in part.tasks.items()}
