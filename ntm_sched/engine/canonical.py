@@ -35,6 +35,7 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from ntm_sched.engine.builder import BuiltModel, build_model
+from ntm_sched.engine.clock import limit_work
 from ntm_sched.engine.problem import Problem
 from ntm_sched.engine.result import Canonical, Solution, Status, TierResult
 from ntm_sched.engine.stop import attach
@@ -49,8 +50,7 @@ def _solver(work: float, wall: float) -> cp_model.CpSolver:
     p = s.parameters
     p.num_workers = 1
     p.random_seed = CANONICAL_SEED
-    p.max_deterministic_time = float(work)
-    p.max_time_in_seconds = float(wall)  # a safety net only: an answer it cuts is not repeatable
+    limit_work(s, work, wall)  # the wall: a safety net only, an answer it cuts is not repeatable
     # measured on the base plan (benchmarks/canonical.py): the sum of starts is proven in about
     # a third of the time with the full LP relaxation
     p.linearization_level = 2

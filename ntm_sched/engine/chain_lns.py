@@ -54,7 +54,7 @@ from ntm_sched.engine.heuristic import lateness_value
 from ntm_sched.engine.model import BuiltModel
 from ntm_sched.engine.problem import Problem
 from ntm_sched.engine.result import Solution
-from ntm_sched.engine.stop import attach
+from ntm_sched.engine.solve import make_solver
 
 __all__ = ["ChainLog", "chain_lns", "own_chains"]
 
@@ -198,13 +198,9 @@ class _Mover:
         if self.values:
             for k, v in enumerate(self.values):
                 m.add_hint(m.get_int_var_from_proto_index(k), v)
-        solver = cp_model.CpSolver()
+        solver = make_solver(max(0.01, min(work, self.work - self.log.work)), 1, self.seed, False,
+                             safety=max(0.05, self.wall - (time.perf_counter() - self.t0)))
         p = solver.parameters
-        p.num_workers = 1
-        p.random_seed = int(self.seed)
-        p.max_deterministic_time = float(max(0.01, min(work, self.work - self.log.work)))
-        p.max_time_in_seconds = float(max(0.05, self.wall - (time.perf_counter() - self.t0)))
-        attach(solver)
         st = solver.solve(m)
         resp = solver.response_proto
         cut = resp.deterministic_time < p.max_deterministic_time and resp.wall_time >= p.max_time_in_seconds * 0.99

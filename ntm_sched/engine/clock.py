@@ -104,6 +104,15 @@ def track(solver: Any) -> None:
         clock.track(solver)
 
 
+def limit_work(solver: Any, work: float, safety: float) -> Any:
+    """Limit ``solver``'s next search to ``work`` units of CP-SAT's deterministic time, with ``safety`` wall seconds
+    beside it (a safety net: a search it stops may end elsewhere in another run). Returns the solver."""
+    p = solver.parameters
+    p.max_deterministic_time = float(work)
+    p.max_time_in_seconds = float(safety)
+    return solver
+
+
 def set_limit(solver: Any, seconds: float) -> Any:
     """Limit ``solver``'s next search to ``seconds`` of the current clock: deterministic time (the wall-clock
     safety net beside it), or wall seconds. Returns the solver."""
@@ -113,6 +122,5 @@ def set_limit(solver: Any, seconds: float) -> Any:
         p.max_time_in_seconds = float(seconds)
     else:
         clock.used()  # a solver searching again: its last search is counted first
-        p.max_deterministic_time = float(seconds)
-        p.max_time_in_seconds = clock.safety
+        limit_work(solver, seconds, clock.safety)
     return solver

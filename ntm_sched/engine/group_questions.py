@@ -252,9 +252,7 @@ class QuestionAsker:
                 return sol
         bm = build_model(self.reduced(level, s))
         bm.model.clear_objective()
-        solver = make_solver(work, 1, STEADY_SEED, False)
-        solver.parameters.max_deterministic_time = float(work)
-        solver.parameters.max_time_in_seconds = SolveOptions().deterministic_safety.of(work)
+        solver = make_solver(work, 1, STEADY_SEED, False, safety=SolveOptions().deterministic_safety.of(work))
         if solver.solve(bm.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None
         part = bm.solution_from(solver)

@@ -127,10 +127,7 @@ def joint_lateness_bound(relaxation: Relaxation, deadlines: Mapping[str, int], t
         left = time_limit - (used if deterministic else elapsed)
         if left <= 0.05 or (deterministic and safety - elapsed <= 0.05):
             return best
-        solver = make_solver(left, 1, seed, False)
-        if deterministic:
-            solver.parameters.max_deterministic_time = left
-            solver.parameters.max_time_in_seconds = safety - elapsed
+        solver = make_solver(left, 1, seed, False, safety=safety - elapsed if deterministic else None)
         st = solver.solve(m)
         used += float(solver.response_proto.deterministic_time)
         if st not in (cp_model.OPTIMAL, cp_model.FEASIBLE, cp_model.UNKNOWN):

@@ -17,7 +17,7 @@ from ntm_sched.engine import solve_cache
 from ntm_sched.engine.builder import TIERS, BuiltModel, build_model, money_never_binds
 from ntm_sched.engine.canonical import WHOLE_OBJECTIVE, canonicalize, held_values, tiers_all_proven
 from ntm_sched.engine.checker import check as run_check
-from ntm_sched.engine.clock import WALL_CUT_NOTE, counting_work, now, set_limit
+from ntm_sched.engine.clock import WALL_CUT_NOTE, counting_work, limit_work, now, set_limit
 from ntm_sched.engine.clock import deterministic as clock_counts_work
 from ntm_sched.engine.explain import explain_infeasibility, infeasible_without_search
 from ntm_sched.engine.options import SolveOptions, resolve_options
@@ -46,15 +46,21 @@ def is_plain_rcpsp(problem: Problem) -> bool:
     )
 
 
-def make_solver(time_limit: float, workers: int, seed: int, log: bool) -> cp_model.CpSolver:
+def make_solver(time_limit: float, workers: int, seed: int, log: bool, *,
+                safety: float | None = None) -> cp_model.CpSolver:
     """A CP-SAT solver with deterministic settings, attached to the current stop flag (:mod:`.stop`), limited to
-    ``time_limit`` of the solve's clock (:mod:`.clock`: wall seconds, or deterministic time)."""
+    ``time_limit`` of the solve's clock (:mod:`.clock`: wall seconds, or deterministic time); with ``safety``,
+    to ``time_limit`` units of deterministic time whatever the clock, ``safety`` wall seconds beside it."""
     solver = cp_model.CpSolver()
     p = solver.parameters
     p.num_workers = int(workers)
     p.random_seed = int(seed)
     p.log_search_progress = bool(log)
-    return attach(set_limit(solver, time_limit))  # attached last: a stop asked before wins
+    if safety is None:
+        set_limit(solver, time_limit)
+    else:
+        limit_work(solver, time_limit, safety)
+    return attach(solver)  # attached last: a stop asked before wins
 
 
 def _tune_rcpsp(solver: cp_model.CpSolver) -> None:

@@ -314,8 +314,7 @@ def simulate_replan(setup: RiskSetup, index: int) -> Outcome:
     dr = draw(setup, index)
     prob = replan_problem(setup, dr)
     bm = build_model(prob, hint=setup.reference)
-    solver = make_solver(setup.replan_wall, 1, setup.seed, False)
-    solver.parameters.max_deterministic_time = setup.replan_time
+    solver = make_solver(setup.replan_time, 1, setup.seed, False, safety=setup.replan_wall)
     st, sol = run_solver(bm, solver)
     wall_hit = solver.wall_time >= 0.99 * setup.replan_wall
     rep = check(prob, sol) if sol is not None else None
