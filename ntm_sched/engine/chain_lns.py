@@ -15,12 +15,16 @@ e.g. the dated milestones of one commune's chain):
 
 The moves come in this fixed order (the groups in the caller's order within each kind):
 
-1. each late group's own chain alone, the latest group first;
-2. each late group's own chain with each other group's own chain (on time or late, its deadlines kept as they
-   are: hard ones stay hard): the money of one can go to the other;
-3. time windows: every task running in ``[a, a + window)`` (``window`` a sixth of the span of the late tasks'
-   chains, ``a`` in steps of half a window), where money released in that window can change hands between
-   any chains.
+1. ``chain``: each late group's own chain alone, the latest group first;
+2. ``loose``: the same, every other task keeping its mode and moving by at most a 24th of the span of the late
+   groups' chains (:data:`SLACKS`): the others' money follows them;
+3. ``pair``: each late group's own chain with each other group's own chain (on time or late, its deadlines kept
+   as they are: hard ones stay hard): the money of one can go to the other;
+4. ``loose`` again with an 8th of the span;
+5. ``late``: every late group's own chain together (with more than two late groups);
+6. ``window``: every task running in ``[a, a + window)`` (``window`` a sixth, then a third, of that span,
+   :data:`WINDOWS`; ``a`` in steps of half a window), where money released in that window can change hands
+   between any chains.
 
 Each move is a CP-SAT solve on **one worker** with ``seed``, stopped by proof or by ``move_work`` units of
 deterministic time (``max_deterministic_time``, a count of work, not of seconds), the lateness held strictly
@@ -84,7 +88,7 @@ class ChainLog:
     wall_cut
         The wall-clock safety limit stopped the search or a move: the answer may depend on the load.
     kinds
-        Moves kept per kind of neighbourhood (``"chain"``, ``"pair"``, ``"window"``).
+        Moves kept per kind of neighbourhood (``"chain"``, ``"loose"``, ``"pair"``, ``"late"``, ``"window"``).
     """
 
     tried: int = 0
@@ -96,14 +100,6 @@ class ChainLog:
     local_optimum: bool = False
     wall_cut: bool = False
     kinds: dict[str, int] = dataclasses.field(default_factory=dict)
-
-    def note(self) -> str:
-        """One line for the notes."""
-        end = "local optimum" if self.local_optimum else ("wall-clock limit" if self.wall_cut else "work limit")
-        kinds = ", ".join(f"{k} {v}" for k, v in self.kinds.items()) or "-"
-        return (f"chain LNS: {self.kept} of {self.tried} moves improved ({kinds}), "
-                f"lateness {self.before} -> {self.after}, {self.work:.1f} units of work in {self.seconds:.1f} s "
-                f"({end})")
 
 
 def own_chains(problem: Problem, groups: Mapping[str, Sequence[str]]) -> dict[str, frozenset[str]]:
