@@ -139,6 +139,11 @@ def explain_infeasibility(
     limit_items: list[ConflictItem] = []
     if core or any(i.kind in ("structure", "money") for i in items) and not (cyclic or over_h):
         limits = [(f.relax, name) for f in FAMILIES if f.relax is not None for name in f.relax.names(problem)]
+        if shortfall and not core:
+            # money short whatever the schedule: a limit whose dropping leaves the money short (the proof
+            # without search still holds) does not remove the conflict alone; only the others are searched
+            limits = [(rx, name) for rx, name in limits
+                      if rx.money is not None and not money_shortfall(rx.money(problem, name))]
         for rx, name in limits:
             if tl() <= 0:
                 notes.append("not every resource, budget and source was tried (time budget spent)")

@@ -101,3 +101,28 @@ def test_a_break_covering_the_horizon_is_named() -> None:
     cal = [i for i in res.explanation.items if i.kind == "calendar"]
     assert [(i.name, i.periods) for i in cal] == [("site", (0, 40))]
     assert "calendar site: break [0, 40) covers the whole horizon" in res.explanation.sentence
+
+
+def test_a_money_shortfall_searches_only_the_sources_that_could_end_it(monkeypatch) -> None:
+    """Money short whatever the schedule: a machine, a spending budget and a source the works may not use
+    leave it short when dropped (the proof without search stands), so only the source that pays the works is
+    searched, and it is the one named."""
+    import ntm_sched.engine.explain as E
+    from ntm_sched.engine import Budget, Source, Tranche
+
+    poor = Problem(tasks=(Task("W", (Mode(2, {"M": 1}, cost=100, nonrenewable={"B": 1}),), sources=("s",)),
+                          Task("V", (Mode(1, cost=0),), sources=("t",))),
+                   sources=(Source("s", (Tranche(0, 60),)), Source("t", (Tranche(0, 500),))),
+                   resources=(Resource("M", 1),), budgets=(Budget("B", 5),), horizon=40)
+    relaxed = []
+    real = E._feasible
+
+    def counting(problem, core, time_limit, opts, relax=frozenset()):
+        relaxed.append(sorted(relax))
+        return real(problem, core, time_limit, opts, relax)
+
+    monkeypatch.setattr(E, "_feasible", counting)
+    expl = E.explain_infeasibility(poor)
+    assert relaxed == [[("source", "s")]]
+    assert [(i.kind, i.name) for i in expl.items if i.kind in ("source", "resource", "budget")] == [("source", "s")]
+    assert "cost at least 100" in expl.sentence

@@ -28,11 +28,17 @@ Valid = dict[str, tuple[int, int, int]]
 class Relax:
     """How the explanation relaxes a family: the ``relax`` key ``(kind, name)`` of
     :func:`~ntm_sched.engine.builder.build_model` for each ``name`` the family may drop, and the
-    words for what dropping it relaxes."""
+    words for what dropping it relaxes.
+
+    ``money`` is the problem with ``name`` dropped as far as money goes (what
+    :func:`~ntm_sched.engine.explain.money_shortfall` reads: the sources and the tasks' costs), or
+    ``None`` when dropping it changes neither: a money shortfall then stands with it dropped, and
+    the explanation knows without a search that it does not remove the conflict alone."""
 
     kind: str
     names: Callable[[Problem], list[str]]
     detail: Callable[[Problem, str], str]
+    money: Callable[[Problem, str], Problem] | None = None
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ Serial generator
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
@@ -295,13 +296,19 @@ def _relax_detail(problem: Problem, name: str) -> str:
     return "availability date" if problem.source(name).unlimited else "tranche schedule"
 
 
+def _without_source(problem: Problem, name: str) -> Problem:
+    """``problem`` with source ``name`` unlimited from period 0 (its limit dropped, as the model's relaxation)."""
+    return dataclasses.replace(problem, sources=tuple(
+        dataclasses.replace(s, unlimited=True, available_from=0) if s.name == name else s for s in problem.sources))
+
+
 FAMILY = Family(
     name="money",
     add_task=add_task,
     add_to_model=add_to_model,
     check=check,
     relax=Relax("source", lambda problem: [s.name for s in problem.sources if not s.unlimited or s.available_from],
-                _relax_detail),
+                _relax_detail, money=_without_source),
     explain="relax ('source', name): drop a limited source's tranches or an unlimited one's date; "
             "money_shortfall proves money short without CP-SAT",
     sgs="instalments must fit a max-flow from the releases; the start moves to the next release date until they do",
