@@ -8,16 +8,16 @@ resources, budgets, sources), in the order of :data:`~ntm_sched.engine.families.
 
 from __future__ import annotations
 
-import time
-
 from ortools.sat.python import cp_model
 
 from ntm_sched.engine.bounds import earliest_times
 from ntm_sched.engine.builder import build_model
+from ntm_sched.engine.clock import now, set_limit
 from ntm_sched.engine.families import FAMILIES
 from ntm_sched.engine.options import SolveOptions
 from ntm_sched.engine.problem import Problem
 from ntm_sched.engine.result import ConflictItem, Explanation
+from ntm_sched.engine.stop import attach
 
 # the explanation types live in result.py (no import loop), earliest_times in bounds.py (no CP-SAT);
 # both importable from here too
@@ -25,8 +25,19 @@ __all__ = ["ConflictItem", "Explanation", "earliest_times", "explain_infeasibili
            "money_shortfall"]
 
 
+def _solver(time_limit: float, workers: int, seed: int) -> cp_model.CpSolver:
+    """A CP-SAT solver limited to ``time_limit`` of the solve's clock (:mod:`.clock`: wall seconds, or
+    deterministic time in a deterministic solve, so that its explanation is the same at any load), attached
+    to the stop flag and the clock."""
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = seed
+    set_limit(solver, time_limit)
+    return attach(solver)
+
+
 def _feasible(problem: Problem, core: list[str], time_limit: float, opts: SolveOptions, relax=frozenset()):
-    """Solve with only the deadlines of ``core`` enforced (one worker, ``time_limit`` seconds);
+    """Solve with only the deadlines of ``core`` enforced (one worker, ``time_limit`` of the solve's clock);
     return the CP-SAT status."""
     bm = build_model(problem, deadline_assumptions=True, relax=frozenset(relax))
     m = bm.model
@@ -35,10 +46,7 @@ def _feasible(problem: Problem, core: list[str], time_limit: float, opts: SolveO
         if tid not in core:
             m.add(lit == 0)
     m.add_assumptions([bm.deadline_lits[t] for t in core])
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.05, time_limit)
-    solver.parameters.num_workers = 1
-    solver.parameters.random_seed = opts.seed
+    solver = _solver(max(0.05, time_limit), 1, opts.seed)
     st = solver.solve(m)
     core_out = None
     if st == cp_model.INFEASIBLE:
@@ -72,7 +80,9 @@ def explain_infeasibility(
         Solver settings (default :class:`~ntm_sched.engine.options.SolveOptions`; assumption cores
         use one worker). From ``tl = max(options.explain_min_time, options.time_limit)``: each
         auxiliary CP-SAT solve gets ``options.explain_probe`` of it (``max(0.5, min(5, tl / 4))``
-        seconds).
+        seconds). Times are the solve's clock (:mod:`ntm_sched.engine.clock`): wall seconds, or in a
+        deterministic solve units of CP-SAT's deterministic time, and then the explanation is the same at
+        any load.
     total_time
         Budget of the whole explanation (default ``options.explain_total`` of ``tl``,
         ``max(10, 3 * tl)`` seconds); steps left when it runs out are skipped and said so.
@@ -83,11 +93,11 @@ def explain_infeasibility(
     """
     opts = options if options is not None else SolveOptions()
     time_limit = max(opts.explain_min_time, opts.time_limit)
-    t_end = time.perf_counter() + (opts.explain_total.of(time_limit) if total_time is None else total_time)
+    t_end = now() + (opts.explain_total.of(time_limit) if total_time is None else total_time)
     tl_probe = opts.explain_probe.of(time_limit)
 
     def tl() -> float:
-        return max(0.0, min(tl_probe, t_end - time.perf_counter()))
+        return max(0.0, min(tl_probe, t_end - now()))
 
     hard = [t.id for t in problem.tasks if t.due is not None and t.due_hard]
     items: list[ConflictItem] = []
@@ -160,10 +170,7 @@ def explain_infeasibility(
     if dl and not (cyclic or over_h) and tl() > 0:
         bm = build_model(problem, soften_hard_deadlines=True)
         bm.model.minimize(sum(bm.tardiness.values()))
-        solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = tl()
-        solver.parameters.num_workers = max(1, opts.workers)
-        solver.parameters.random_seed = opts.seed
+        solver = _solver(tl(), max(1, opts.workers), opts.seed)
         st4 = solver.solve(bm.model)
         if st4 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             for tid, v in bm.tardiness.items():

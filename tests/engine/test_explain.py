@@ -126,3 +126,30 @@ def test_a_money_shortfall_searches_only_the_sources_that_could_end_it(monkeypat
     assert relaxed == [[("source", "s")]]
     assert [(i.kind, i.name) for i in expl.items if i.kind in ("source", "resource", "budget")] == [("source", "s")]
     assert "cost at least 100" in expl.sentence
+
+
+def test_a_deterministic_solves_explanation_searches_on_its_clock(monkeypatch) -> None:
+    """In a deterministic solve every search of the explanation is limited in deterministic time (a wall-clock
+    limit beside it only as the safety net), so that the explanation, like the answer, is the same at any load;
+    and it names the two deadlines that cannot both hold."""
+    import math
+
+    from ortools.sat.python import cp_model
+
+    from ntm_sched.engine import SolveOptions
+
+    limits = []
+    real = cp_model.CpSolver.solve
+
+    def recording(self, model, *args, **kwargs):
+        limits.append(self.parameters.max_deterministic_time)
+        return real(self, model, *args, **kwargs)
+
+    problem = calendar_deadlines()
+    monkeypatch.setattr(cp_model.CpSolver, "solve", recording)
+    res = solve(problem, SolveOptions(deterministic=True, time_limit=2.0, workers=1, seed=0))
+    assert res.status == Status.INFEASIBLE and res.explanation is not None
+    assert len(limits) >= 2 and all(math.isfinite(x) and x > 0 for x in limits), limits
+    assert {"C", "D"} <= {i.name for i in res.explanation.items if i.kind == "deadline"}
+    again = solve(problem, SolveOptions(deterministic=True, time_limit=2.0, workers=1, seed=0))
+    assert again.explanation.sentence == res.explanation.sentence
