@@ -777,7 +777,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cuts_optimal": ("tối ưu", "optimal"),
     "cuts_set_proven": ("tập xã: đã chứng minh", "set: proven"),
     "cuts_set_unsettled": ("tập xã: chưa xác định hết", "set: unsettled"),
-    "cuts_gap": ("{status}, sai số {gap:.0%}", "{status}, gap {gap:.0%}"),
+    "cuts_gap": ("sai số {gap:.0%}", "gap {gap:.0%}"),
     # budget lab: allocation files
     "al_not_found": ("không có tệp này", "file not found"),
     "al_unreadable": ("không đọc được tệp: {error}", "cannot read the file: {error}"),

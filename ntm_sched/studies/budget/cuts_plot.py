@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 from typing import Any
 
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from ntm_sched.i18n import current_lang, label
+from ntm_sched.i18n import current_lang, label, status_label
 from ntm_sched.studies.budget.cuts import PROVEN
 
 __all__ = ["plot_cuts"]
@@ -36,12 +37,13 @@ def plot_cuts(df: pd.DataFrame, ax: Any = None) -> Any:
             txt = label("cuts_set_proven" if ss == PROVEN else "cuts_set_unsettled", lang) + "\n" + txt
         if extra and not pd.isna(extra) and extra > 0:
             txt += "\n" + label("cuts_extra", lang, amount=int(extra))
+        has_gap = gp is not None and not pd.isna(gp)
         if st == "OPTIMAL":
             txt += "\n" + label("cuts_optimal", lang)
-        elif st and gp is not None and not pd.isna(gp):
-            txt += "\n" + label("cuts_gap", lang, status=st, gap=float(gp))
-        elif st:
-            txt += "\n" + str(st)
+        elif st == "FEASIBLE" and has_gap:  # the pale bar says "not proven", the gap how far
+            txt += "\n" + label("cuts_gap", lang, gap=float(gp))
+        elif st:  # any other status (INVALID, UNKNOWN, ...) in the run's words, loud, wrapped to the bar
+            txt += "\n" + "\n".join(textwrap.wrap(status_label(str(st), lang), 22))
         ax.annotate(txt, (b.get_x() + b.get_width() / 2, b.get_height()), ha="center", va="bottom", fontsize=7)
     ax.set_xlabel(label("cuts_xlabel", lang))
     ax.set_ylabel(label("cuts_ylabel", lang))

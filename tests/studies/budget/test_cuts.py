@@ -111,7 +111,10 @@ def test_cuts_are_monotone_and_complete(cuts):
     assert len(ax.patches) == 4
     texts = " ".join(t.get_text() for t in ax.texts)
     for st, gap in zip(df["status"], df["gap"]):
-        assert ("optimal" if st == "OPTIMAL" else f"{st}, gap {gap:.0%}") in texts
+        assert ("optimal" if st == "OPTIMAL" else f"gap {gap:.0%}") in texts
+    assert "FEASIBLE" not in texts  # the status in the run's words, never the solver's code
+    vi = " ".join(t.get_text() for t in in_lang("vi", B.plot_cuts, df).texts)
+    assert "FEASIBLE" not in vi and ("sai số" in vi or (df["status"] == "OPTIMAL").all())
 
 
 def test_the_set_is_the_brute_force_answer(plan, cuts):
@@ -192,6 +195,13 @@ def test_a_level_the_verifier_rejects_is_invalid_and_never_carried(invalid):
     assert [B.verdict_value(v) for v in invalid["verified"]] == [False] * 4
     assert (invalid["status"] == B.INVALID).all()
     assert invalid["verifier_findings"].str.contains("summary district_recognition_date").all()
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from ntm_sched.i18n import status_label
+
+    texts = " ".join(t.get_text() for t in in_lang("vi", B.plot_cuts, invalid).texts).replace("\n", " ")
+    assert texts.count(status_label("INVALID", "vi")) == 4  # every bar says so, in the run's words
 
 
 def test_the_cuts_command_and_page_say_invalid(plan, invalid, tmp_path, monkeypatch, capsys):
