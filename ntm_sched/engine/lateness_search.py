@@ -64,7 +64,7 @@ class LatenessSearch:
 def lateness_search(problem: Problem, relaxation: Relaxation, deadlines: Mapping[str, int],
                     groups: Mapping[str, Sequence[str]], start: Solution, options: SolveOptions, *,
                     bound_work: float, guided_work: float, early_work: float, lns_work: float, seed: int,
-                    parallel: int = 2) -> LatenessSearch:
+                    move_work: float = 2.0, parallel: int = 2) -> LatenessSearch:
     """A lower bound and a schedule of least lateness of ``problem`` (module docstring).
 
     Parameters
@@ -85,6 +85,8 @@ def lateness_search(problem: Problem, relaxation: Relaxation, deadlines: Mapping
         Deterministic time of the bound, the guided schedule, phase 1's chain LNS and phase 2's (per worker).
     seed
         CP-SAT's seed of every step.
+    move_work
+        Deterministic time of one move of the chain LNS.
     parallel
         Moves of phase 2 solved side by side (:func:`~ntm_sched.engine.chain_lns.chain_lns`).
     """
@@ -98,10 +100,12 @@ def lateness_search(problem: Problem, relaxation: Relaxation, deadlines: Mapping
 
     with ThreadPoolExecutor(1) as side:  # in the caller's context (its stop flag)
         job = side.submit(contextvars.copy_context().run, bound_then_guided)
-        early, early_log = chain_lns(problem, start, groups, early_work, seed=seed, parallel=1)
+        early, early_log = chain_lns(problem, start, groups, early_work, move_work=move_work, seed=seed,
+                                     parallel=1)
         own, guided = job.result()
     best = early
     if guided is not None and lateness_value(problem, guided) < lateness_value(problem, early):
         best = guided
-    final, late_log = chain_lns(problem, best, groups, lns_work, seed=seed, parallel=parallel)
+    final, late_log = chain_lns(problem, best, groups, lns_work, move_work=move_work, seed=seed,
+                                parallel=parallel)
     return LatenessSearch(own, final, guided, early_log, late_log)
