@@ -3,17 +3,17 @@
 :func:`lateness_search` puts together :func:`~ntm_sched.engine.joint_bound.joint_lateness_bound` (a lower bound on
 the relaxation, its money cuts included), :func:`~ntm_sched.engine.guided.guided_schedule` (a schedule guided by the
 relaxation's last times) and :func:`~ntm_sched.engine.chain_lns.chain_lns` (a large-neighbourhood search over the
-groups' chains). Each of them uses one CP-SAT worker at a time, so they are run in two threads:
+groups' chains). Each solve has one CP-SAT worker, so they are run side by side:
 
-1. side by side: the bound then the guided schedule (one worker), and the chain LNS from ``start`` (one worker,
-   ``early_work`` units);
+1. the bound then the guided schedule (one thread), and beside them the chain LNS from ``start`` (``early_work``
+   units per worker, ``early_parallel`` moves side by side);
 2. the chain LNS from the better of the guided schedule and phase 1's (``parallel`` moves side by side,
    ``lns_work`` units per worker).
 
 Every limit is CP-SAT's deterministic time (a count of work) and every solve has one worker and ``seed``: what each
-thread does does not depend on the other's timing, so the bound and the schedule are functions of the inputs alone,
-at any load (unless a wall-clock safety limit cuts a step: the logs say so). On a machine with two free cores phase
-1 takes the wall time of the longer of its two threads, not of their sum.
+thread does does not depend on the others' timing, so the bound and the schedule are functions of the inputs alone,
+at any load (unless a wall-clock safety limit cuts a step: the logs say so). With ``early_parallel`` 1 and two free
+cores, phase 1 takes the wall time of the longer of its two threads, not of their sum.
 
 Nothing is trusted: the schedule returned is ``start`` or one the checker accepted (the steps check every schedule
 they return), never later than ``start``.
@@ -64,7 +64,7 @@ class LatenessSearch:
 def lateness_search(problem: Problem, relaxation: Relaxation, deadlines: Mapping[str, int],
                     groups: Mapping[str, Sequence[str]], start: Solution, options: SolveOptions, *,
                     bound_work: float, guided_work: float, early_work: float, lns_work: float, seed: int,
-                    move_work: float = 2.0, parallel: int = 2) -> LatenessSearch:
+                    move_work: float = 2.0, parallel: int = 2, early_parallel: int = 1) -> LatenessSearch:
     """A lower bound and a schedule of least lateness of ``problem`` (module docstring).
 
     Parameters
@@ -87,8 +87,9 @@ def lateness_search(problem: Problem, relaxation: Relaxation, deadlines: Mapping
         CP-SAT's seed of every step.
     move_work
         Deterministic time of one move of the chain LNS.
-    parallel
-        Moves of phase 2 solved side by side (:func:`~ntm_sched.engine.chain_lns.chain_lns`).
+    parallel, early_parallel
+        Moves of phase 2 and of phase 1 solved side by side (:func:`~ntm_sched.engine.chain_lns.chain_lns`; with
+        ``early_parallel`` 1, phase 1 takes two threads in all: one core each).
     """
     times: dict[str, tuple[int, int]] = {}
 
@@ -101,7 +102,7 @@ def lateness_search(problem: Problem, relaxation: Relaxation, deadlines: Mapping
     with ThreadPoolExecutor(1) as side:  # in the caller's context (its stop flag)
         job = side.submit(contextvars.copy_context().run, bound_then_guided)
         early, early_log = chain_lns(problem, start, groups, early_work, move_work=move_work, seed=seed,
-                                     parallel=1)
+                                     parallel=early_parallel)
         own, guided = job.result()
     best = early
     if guided is not None and lateness_value(problem, guided) < lateness_value(problem, early):

@@ -52,17 +52,23 @@ SET_CHOICE = ("of several largest sets the one shown is the first in the plan's 
 
 PROVEN, UNSETTLED_SETS = "proven", "unsettled"
 
-JOINT_BOUND_TIME = 10.0
+JOINT_BOUND_TIME = 9.0
 """CP-SAT's deterministic time (one worker; about seconds on an idle machine) on the relaxation that bounds the
-others' lateness (:func:`joint_lateness_bound`, its money cuts included)."""
+others' lateness (:func:`~ntm_sched.engine.joint_bound.joint_lateness_bound`, its money cuts included): enough for
+the rounds that give 3,565,000 at 70 %, 4,802,000 at 60 % and 6,998,000 at 50 % on the shipped plan."""
 
-GUIDED_TIME = 8.0
+GUIDED_TIME = 3.0
 """Deterministic time of the schedule guided by that relaxation (:func:`~ntm_sched.engine.guided.guided_schedule`,
-one worker)."""
+one worker), after the bound on the same thread."""
 
-LNS_WORK = 20.0
-"""Deterministic time of the chain LNS (:func:`~ntm_sched.engine.chain_lns.chain_lns`) from the best of those
-schedules, the communes' chains as its groups."""
+LNS_WORK = 4.0
+"""Deterministic time (per worker) of the chain LNS (:func:`~ntm_sched.engine.chain_lns.chain_lns`) from the better
+of the guided schedule and the LNS that ran beside the bound (for ``bound_time + guided_time`` units per worker from
+the steady schedule), the communes' chains as its groups (:func:`~ntm_sched.engine.lateness_search.lateness_search`)."""
+
+LNS_MOVE_WORK = 1.0
+"""Deterministic time of one move of the chain LNS: at 70 % on the shipped plan 3,801,000 after 9 units with 1 per
+move, 4,036,000 after 11.5 with 2 (the moves that find something mostly do so within a unit)."""
 
 STEADY_WORK = 3.0
 """Deterministic time of CP-SAT for a schedule of the set that does not depend on the seed
@@ -71,7 +77,7 @@ LNS start from it."""
 
 LNS_PARALLEL = 2
 """Moves of the chain LNS solved side by side (one worker each; the answer does not depend on their timing, and
-:data:`LNS_WORK` counts per worker)."""
+:data:`LNS_WORK` counts per worker), beside the bound too."""
 
 STEP2_SEED = 0
 """CP-SAT's seed of step 2 (the bound, the guided schedule, the chain LNS and the lexicographic solve): it runs on one
@@ -156,7 +162,7 @@ def budget_cuts(plan: Plan, levels: Sequence[float] = DEFAULT_LEVELS, options: S
        larger of the solve's and :func:`~ntm_sched.engine.joint_bound.joint_lateness_bound`'s (the late
        milestones together against the money, with its cuts; :data:`JOINT_BOUND_TIME`); the relaxation's
        times guide a first schedule (:func:`~ntm_sched.engine.guided.guided_schedule`, :data:`GUIDED_TIME`).
-       Beside them, on the other core, the chain LNS (:func:`~ntm_sched.engine.chain_lns.chain_lns`: the late
+       Beside them, the chain LNS (:func:`~ntm_sched.engine.chain_lns.chain_lns`: the late
        communes' chains re-solved with the rest held, money free) improves a schedule of the set found the same
        way on every seed (:meth:`~ntm_sched.engine.groups.GroupSearch.steady_schedule`, :data:`STEADY_WORK`,
        which the guided schedule's second pattern is hinted with too) for as much work; the chain LNS then goes on
@@ -340,7 +346,8 @@ def _level_row(level_plan: Plan, model: NtmModel, gs: GroupSearch, ans: LevelAns
     # then the chain LNS from the better of the two (all on one worker each, seed STEP2_SEED, deterministic time)
     found = lateness_search(problem, gs.relaxation(ans.level), gs.deadlines(chosen), gs.groups, steady, fixed,
                             bound_work=bound_time, guided_work=guided_time, early_work=bound_time + guided_time,
-                            lns_work=lns_work, seed=STEP2_SEED, parallel=LNS_PARALLEL)
+                            lns_work=lns_work, seed=STEP2_SEED, move_work=LNS_MOVE_WORK, parallel=LNS_PARALLEL,
+                            early_parallel=LNS_PARALLEL)
     own, better = found.bound, found.schedule
     if lateness_value(problem, better) < lateness_value(problem, hint):
         hint = better
