@@ -12,21 +12,21 @@ from .test_chain_lns import _dated, _groups
 from .test_joint_bound import _two_payers
 
 
-def _search(p, start):  # type: ignore[no-untyped-def]
+def _search(p, start, early_parallel=1):  # type: ignore[no-untyped-def]
     opts = SolveOptions().with_(workers=1, seed=0).counting_work()
     return lateness_search(p, Relaxation(p), {}, _groups(p), start, opts, bound_work=1.0, guided_work=0.5,
-                           early_work=1.0, lns_work=1.0, seed=0)
+                           early_work=1.0, lns_work=1.0, seed=0, move_work=0.5, early_parallel=early_parallel)
 
 
 def test_bound_below_the_schedule_checked_and_the_same_twice():
     seen = 0
-    for seed in (1, 4, 7, 9):
+    for seed, early_parallel in ((1, 1), (4, 2), (7, 1), (9, 2)):
         p = _dated(seed)
         start = money_sgs(p, seed=0)
         if start is None or not check(p, start).ok:
             continue
         seen += 1
-        a, b = _search(p, start), _search(p, start)
+        a, b = _search(p, start, early_parallel), _search(p, start, early_parallel)
         value = lateness_value(p, a.schedule)
         assert check(p, a.schedule).ok and value <= lateness_value(p, start)
         assert 0 <= a.bound <= value
