@@ -15,9 +15,10 @@ from ntm_sched.studies.budget import cuts as C
 from tests.studies.budget.helpers import KW, district_date_a_day_early
 
 LEVELS = (1.0, 0.8, 0.6, 0.5)
-# the tests here are about the sets, the table and its verdicts: one unit of work each for the others' lateness
-# bound, guided schedule and chain LNS (tests/engine/test_joint_bound.py and test_chain_lns.py are about those)
-CUTS_KW = {**KW, "bound_time": 1.0, "guided_time": 1.0, "lns_work": 1.0}
+# the tests here are about the sets, the table and its verdicts: half a unit of work each for the others' lateness
+# bound and guided schedule, the chain LNS beside them for as much, none after (tests/engine/test_joint_bound.py,
+# test_chain_lns.py and test_lateness_search.py are about those)
+CUTS_KW = {**KW, "bound_time": 0.5, "guided_time": 0.5, "lns_work": 0.0}
 
 
 @pytest.fixture(scope="module")
