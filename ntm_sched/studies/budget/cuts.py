@@ -178,9 +178,9 @@ def budget_cuts(plan: Plan, levels: Sequence[float] = DEFAULT_LEVELS, options: S
     retried with twice the time while it lasts), plus what the richer levels left (at most ``search_time`` more); once
     every level is searched, the levels left unsettled are searched again with the time left (at most ``search_time``
     each), the poorer levels' schedules and infeasible sets then known. Step 1 runs at every level before steps 2 and 3.
-    Steps 2 and 3 take at most ``bound_time`` + ``guided_time`` + ``lns_work`` units of CP-SAT's deterministic time
-    on each of two threads (:data:`JOINT_BOUND_TIME`, :data:`GUIDED_TIME`, :data:`LNS_WORK`; about seconds on an
-    idle machine), then
+    Steps 2 and 3 take ``bound_time`` + ``guided_time`` units of CP-SAT's deterministic time on one thread and as
+    many per worker for the chain LNS beside it (two moves side by side), then ``lns_work`` units per worker
+    (:data:`JOINT_BOUND_TIME`, :data:`GUIDED_TIME`, :data:`LNS_WORK`; about seconds on an idle machine), then
     ``options.time_limit`` units (one lexicographic solve, hinted with the LNS's schedule or the set's). The horizon is
     the plan's extended by ``horizon_extension_days`` (the works outside the set need only to finish: the question is
     about the dated milestones), the same for every level and every run; when not even then a schedule is found at the
