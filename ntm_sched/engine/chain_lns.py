@@ -30,12 +30,13 @@ Each move is a CP-SAT solve on **one worker** with ``seed``, stopped by proof or
 deterministic time (``max_deterministic_time``, a count of work, not of seconds), the lateness held strictly
 below the current value and the current assignment hinted in full. A move's schedule is read from the model,
 checked by the independent checker (:func:`~ntm_sched.engine.checker.check`), and kept when its lateness is
-lower; the list is then made again from the improved schedule and the search goes on with the move after it
-(every neighbourhood gets its turn). The search ends when every move of the list has failed in a row from the
-same schedule (a local optimum: the same moves from it would give the same answers), when the moves'
-deterministic time reaches ``work``, or on the wall-clock safety limit ``wall`` (the answer may then depend on
-the machine's load; :attr:`ChainLog.wall_cut` says so). Given the same problem, start, groups, seed and limits,
-and no wall cut, the schedule returned is the same on any machine at any load.
+lower (of moves solved side by side, the lowest: :func:`best_move`); the list is then made again from the
+improved schedule and the search goes on with the move after it (every neighbourhood gets its turn). The search
+ends when every move of the list has failed in a row from the same schedule (a local optimum: the same moves
+from it would give the same answers), when the moves' deterministic time reaches ``work``, or on the wall-clock
+safety limit ``wall`` (the answer may then depend on the machine's load; :attr:`ChainLog.wall_cut` says so).
+Given the same problem, start, groups, seed and limits, and no wall cut, the schedule returned is the same on any
+machine at any load.
 
 Nothing is trusted: the schedule returned is ``start`` or one the checker accepted, never worse than ``start``.
 """
@@ -60,7 +61,7 @@ from ntm_sched.engine.problem import Problem
 from ntm_sched.engine.result import Solution
 from ntm_sched.engine.solve import make_solver
 
-__all__ = ["ChainLog", "chain_lns", "own_chains"]
+__all__ = ["ChainLog", "best_move", "chain_lns", "own_chains"]
 
 WINDOWS = (6, 3)
 """The time windows' neighbourhoods: a window is the span of the late chains divided by these (module docstring)."""
@@ -219,9 +220,10 @@ class _Mover:
         return True
 
     def moves(self, batch: Sequence[tuple[str, frozenset[str], int]], pool: ThreadPoolExecutor | None) -> int | None:
-        """Solve the moves of ``batch`` from the current schedule (in parallel with ``pool``); keep the first, in the
-        batch's order, that improves the schedule and passes the checker. Returns its position, or ``None``. The work
-        counted is the largest of the batch's (they run side by side), so the accounting does not depend on timing."""
+        """Solve the moves of ``batch`` from the current schedule (in parallel with ``pool``); keep the one of lowest
+        lateness (the first in the batch's order among equals, :func:`best_move`) that passes the checker. Returns its
+        position, or ``None``. The work counted is the largest of the batch's (they run side by side), so the
+        accounting does not depend on timing."""
         def one(move: tuple[str, frozenset[str], int]) -> tuple[tuple[Solution, list[int]] | None, float, bool]:
             return self._solve(move[1], self.value, self.move_work, move[2])
 
@@ -232,18 +234,27 @@ class _Mover:
         self.log.tried += len(batch)
         self.log.work += max(used for _, used, _ in results)
         self.log.wall_cut |= any(cut for _, _, cut in results)
-        for pos, ((kind, _, _), (got, _, _)) in enumerate(zip(batch, results)):
-            if got is None:
+        found = [None if got is None else lateness_value(self.problem, got[0]) for got, _, _ in results]
+        while (pos := best_move(found, self.value)) is not None:
+            got = results[pos][0]
+            assert got is not None
+            if not check(self.problem, got[0]).ok:
+                found[pos] = None  # rejected by the checker: the next best
                 continue
-            sol, values = got
-            v = lateness_value(self.problem, sol)
-            if v >= self.value or not check(self.problem, sol).ok:
-                continue
-            self.solution, self.values, self.value = sol, values, v
+            self.solution, self.values = got
+            self.value = lateness_value(self.problem, got[0])
+            kind = batch[pos][0]
             self.log.kept += 1
             self.log.kinds[kind] = self.log.kinds.get(kind, 0) + 1
             return pos
         return None
+
+
+def best_move(values: Sequence[int | None], current: int) -> int | None:
+    """Position of the move to keep among a batch's lateness values (``None``: no schedule): the lowest below
+    ``current``, the first in the batch's order among equals; ``None`` when none is below ``current``."""
+    better = [(v, pos) for pos, v in enumerate(values) if v is not None and v < current]
+    return min(better)[1] if better else None
 
 
 def _neighbourhoods(problem: Problem, sol: Solution, own: Mapping[str, frozenset[str]]
@@ -306,7 +317,8 @@ def chain_lns(problem: Problem, start: Solution, groups: Mapping[str, Sequence[s
         CP-SAT's seed of every move.
     parallel
         Moves solved side by side (each on one worker): the next ``parallel`` moves of the list from the same
-        schedule, the first of them (in the list's order) that improves kept. Their work counts once (the largest),
+        schedule, the one of them with the lowest lateness kept (the first in the list's order among equals,
+        :func:`best_move`). Their work counts once (the largest),
         so ``work`` is per worker; the answer depends on ``parallel`` but not on the threads' timing.
 
     Returns

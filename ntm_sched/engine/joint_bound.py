@@ -47,6 +47,12 @@ from ntm_sched.engine.relaxation import NEVER, Relaxation
 
 __all__ = ["cut_terms", "instalments", "joint_lateness_bound", "money_cut"]
 
+LINEARIZATION = 2
+"""CP-SAT's ``linearization_level`` in the relaxation's rounds: 2 puts the money inequalities' half-reified literals
+``[end < c]`` into the LP as well, and each round's proof comes in less work. Measured on the shipped plan (the cut
+table's step 2, one worker, seed 0): within 10 units the bound went 3,565,000 -> 3,565,000 at 70 %, 4,730,000 ->
+4,802,000 at 60 %, 6,414,000 -> 6,998,000 at 50 % (CP-SAT's default, 1, first)."""
+
 Cut = dict[str, int]
 """A money inequality: limited source -> its cut-off date (the first period whose payments it leaves out)."""
 
@@ -128,6 +134,7 @@ def joint_lateness_bound(relaxation: Relaxation, deadlines: Mapping[str, int], t
         if left <= 0.05 or (deterministic and safety - elapsed <= 0.05):
             return best
         solver = make_solver(left, 1, seed, False, safety=safety - elapsed if deterministic else None)
+        solver.parameters.linearization_level = LINEARIZATION
         st = solver.solve(m)
         used += float(solver.response_proto.deterministic_time)
         if st not in (cp_model.OPTIMAL, cp_model.FEASIBLE, cp_model.UNKNOWN):

@@ -67,3 +67,13 @@ def test_own_chains_leave_out_the_chains_inside():
     p = Problem(tasks, precs, horizon=10)
     own = own_chains(p, {"B": ["b"], "D": ["d"], "E": ["e"]})
     assert own == {"B": {"a", "b"}, "D": {"c", "d"}, "E": {"e"}}
+
+
+def test_best_move_keeps_the_lowest_of_a_batch_the_first_among_equals():
+    from ntm_sched.engine.chain_lns import best_move
+
+    assert best_move([6_614_000, 6_075_000], 6_775_000) == 1  # the batch's second move went further: kept
+    assert best_move([5, 5, 7], 9) == 0
+    assert best_move([None, 4, 4], 9) == 1
+    assert best_move([9, None, 12], 9) is None
+    assert best_move([], 9) is None

@@ -23,11 +23,9 @@ from ntm_sched.domain import (
 )
 from ntm_sched.domain.verify import INVALID_STATUS, verify_result
 from ntm_sched.engine import SolveOptions
-from ntm_sched.engine.chain_lns import chain_lns
 from ntm_sched.engine.groups import FEASIBLE, GroupSearch, LevelAnswer, Question
-from ntm_sched.engine.guided import guided_schedule
 from ntm_sched.engine.heuristic import lateness_value
-from ntm_sched.engine.joint_bound import joint_lateness_bound
+from ntm_sched.engine.lateness_search import lateness_search
 from ntm_sched.engine.stop import StopFlag, stopping
 from ntm_sched.errors import Cancelled
 from ntm_sched.plan import Plan
@@ -54,17 +52,24 @@ SET_CHOICE = ("of several largest sets the one shown is the first in the plan's 
 
 PROVEN, UNSETTLED_SETS = "proven", "unsettled"
 
-JOINT_BOUND_TIME = 10.0
+JOINT_BOUND_TIME = 9.0
 """CP-SAT's deterministic time (one worker; about seconds on an idle machine) on the relaxation that bounds the
-others' lateness (:func:`joint_lateness_bound`, its money cuts included)."""
+others' lateness (:func:`~ntm_sched.engine.joint_bound.joint_lateness_bound`, its money cuts included): enough for
+the rounds that give 3,565,000 at 70 %, 4,802,000 at 60 % and 6,998,000 at 50 % on the shipped plan."""
 
 GUIDED_TIME = 8.0
 """Deterministic time of the schedule guided by that relaxation (:func:`~ntm_sched.engine.guided.guided_schedule`,
-one worker)."""
+one worker), after the bound on the same thread. The chain LNS beside them gets as much work: at 80 % it reaches
+2,504,000 in 17 units (9 + 8), 2,787,000 in 12 (9 + 3)."""
 
-LNS_WORK = 20.0
-"""Deterministic time of the chain LNS (:func:`~ntm_sched.engine.chain_lns.chain_lns`) from the best of those
-schedules, the communes' chains as its groups."""
+LNS_WORK = 4.0
+"""Deterministic time (per worker) of the chain LNS (:func:`~ntm_sched.engine.chain_lns.chain_lns`) from the better
+of the guided schedule and the LNS that ran beside the bound (for ``bound_time + guided_time`` units per worker from
+the steady schedule), the communes' chains as its groups (:func:`~ntm_sched.engine.lateness_search.lateness_search`)."""
+
+LNS_MOVE_WORK = 1.0
+"""Deterministic time of one move of the chain LNS: at 70 % on the shipped plan 3,801,000 after 9 units with 1 per
+move, 4,036,000 after 11.5 with 2 (the moves that find something mostly do so within a unit)."""
 
 STEADY_WORK = 3.0
 """Deterministic time of CP-SAT for a schedule of the set that does not depend on the seed
@@ -73,7 +78,7 @@ LNS start from it."""
 
 LNS_PARALLEL = 2
 """Moves of the chain LNS solved side by side (one worker each; the answer does not depend on their timing, and
-:data:`LNS_WORK` counts per worker)."""
+:data:`LNS_WORK` counts per worker), beside the bound too."""
 
 STEP2_SEED = 0
 """CP-SAT's seed of step 2 (the bound, the guided schedule, the chain LNS and the lexicographic solve): it runs on one
@@ -157,22 +162,24 @@ def budget_cuts(plan: Plan, levels: Sequence[float] = DEFAULT_LEVELS, options: S
        lateness of every other milestone: ``lateness``, ``bound``, ``gap``, ``status``. The bound is the
        larger of the solve's and :func:`~ntm_sched.engine.joint_bound.joint_lateness_bound`'s (the late
        milestones together against the money, with its cuts; :data:`JOINT_BOUND_TIME`); the relaxation's
-       times guide a first schedule (:func:`~ntm_sched.engine.guided.guided_schedule`, :data:`GUIDED_TIME`),
-       which the chain LNS improves (:func:`~ntm_sched.engine.chain_lns.chain_lns`, :data:`LNS_WORK`: the late
-       communes' chains re-solved with the rest held, money free; when no guided schedule was found, from a
-       schedule of the set found the same way on every seed,
-       :meth:`~ntm_sched.engine.groups.GroupSearch.steady_schedule`, :data:`STEADY_WORK`, which the guided
-       schedule's second pattern is hinted with too); the better of its schedule and the set search's own is
-       hinted to the solve. Step 2 runs on one CP-SAT worker, seed :data:`STEP2_SEED`, on deterministic time:
-       its answer does not depend on ``seed``, ``workers`` or the machine's load (only on the level's problem;
-       on the set search's schedule only when no steady schedule was found, or when that one is better).
+       times guide a first schedule (:func:`~ntm_sched.engine.guided.guided_schedule`, :data:`GUIDED_TIME`).
+       Beside them, the chain LNS (:func:`~ntm_sched.engine.chain_lns.chain_lns`: the late
+       communes' chains re-solved with the rest held, money free) improves a schedule of the set found the same
+       way on every seed (:meth:`~ntm_sched.engine.groups.GroupSearch.steady_schedule`, :data:`STEADY_WORK`,
+       which the guided schedule's second pattern is hinted with too) for as much work; the chain LNS then goes on
+       from the better of the two (:data:`LNS_WORK`, :func:`~ntm_sched.engine.lateness_search.lateness_search`).
+       The better of its schedule and the set search's own is hinted to the solve. Step 2 runs on one CP-SAT
+       worker per step, seed :data:`STEP2_SEED`, on deterministic time: its answer does not depend on ``seed``,
+       ``workers`` or the machine's load (only on the level's problem; on the set search's schedule only when no
+       steady schedule was found, or when that one is better).
     3. **Money, cost and dates** as in every solve (the engine's later tiers, canonical schedule).
 
     Time per level: ``search_time`` seconds for step 1 (each question at most ``question_time``, the unsettled ones
     retried with twice the time while it lasts), plus what the richer levels left (at most ``search_time`` more); once
     every level is searched, the levels left unsettled are searched again with the time left (at most ``search_time``
     each), the poorer levels' schedules and infeasible sets then known. Step 1 runs at every level before steps 2 and 3.
-    Steps 2 and 3 take at most ``bound_time`` + ``guided_time`` + ``lns_work`` units of CP-SAT's deterministic time
+    Steps 2 and 3 take ``bound_time`` + ``guided_time`` units of CP-SAT's deterministic time on one thread and as
+    many per worker for the chain LNS beside it (two moves side by side), then ``lns_work`` units per worker
     (:data:`JOINT_BOUND_TIME`, :data:`GUIDED_TIME`, :data:`LNS_WORK`; about seconds on an idle machine), then
     ``options.time_limit`` units (one lexicographic solve, hinted with the LNS's schedule or the set's). The horizon is
     the plan's extended by ``horizon_extension_days`` (the works outside the set need only to finish: the question is
@@ -331,19 +338,18 @@ def _level_row(level_plan: Plan, model: NtmModel, gs: GroupSearch, ans: LevelAns
     held_model = model.with_problem(problem)
     # the relaxation's bound (the late milestones together against the money, no agencies): often above the
     # solve's, whose bound ignores most of the money; its times guide a first schedule (the deadlines they meet
-    # held), hinted to the solve when better than the set's own
-    # (all three on one worker, seed STEP2_SEED, deterministic time: the same whatever the seed and the load)
-    times: dict[str, tuple[int, int]] = {}
-    own = joint_lateness_bound(gs.relaxation(ans.level), gs.deadlines(chosen), bound_time, STEP2_SEED,
-                               times=times, deterministic=True)
+    # held); the chain LNS's schedule is hinted to the solve when better than the set's own
     hint = ans.solutions[chosen]
     # a schedule of the set found the same way on every seed (the set search's comes from a race), else the set's
     steady = gs.steady_schedule(ans.level, chosen, STEADY_WORK) or hint
     fixed = opts.with_(seed=STEP2_SEED).counting_work()
-    guided = guided_schedule(problem, times, guided_time, fixed, known=steady) if times else None
-    # the chain LNS from the guided schedule (a function of the problem alone) when there is one, else that one
-    start = guided if guided is not None else steady
-    better, _ = chain_lns(problem, start, gs.groups, lns_work, seed=STEP2_SEED, parallel=LNS_PARALLEL)
+    # side by side: the bound then the guided schedule, and the chain LNS from the steady schedule for as much work;
+    # then the chain LNS from the better of the two (all on one worker each, seed STEP2_SEED, deterministic time)
+    found = lateness_search(problem, gs.relaxation(ans.level), gs.deadlines(chosen), gs.groups, steady, fixed,
+                            bound_work=bound_time, guided_work=guided_time, early_work=bound_time + guided_time,
+                            lns_work=lns_work, seed=STEP2_SEED, move_work=LNS_MOVE_WORK, parallel=LNS_PARALLEL,
+                            early_parallel=LNS_PARALLEL)
+    own, better = found.bound, found.schedule
     if lateness_value(problem, better) < lateness_value(problem, hint):
         hint = better
     # the solve on the same clock (one worker, seed STEP2_SEED, ``time_limit`` units of deterministic time)

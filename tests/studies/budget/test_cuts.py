@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
@@ -17,10 +18,10 @@ from tests.studies.budget.helpers import KW, district_date_a_day_early
 LEVELS = (1.0, 0.8, 0.6, 0.3)
 # the plan's horizon set too short for next year's money at 30 %: the table's own horizon is a year past it
 SHORT_HORIZON = "2021-02-28"
-# the tests here are about the sets, the table and its verdicts: one unit of work each for the others' lateness
-# bound, guided schedule and chain LNS, two for the solve (tests/engine/test_joint_bound.py and
-# test_chain_lns.py are about those)
-CUTS_KW = {**KW, "time_limit": 2.0, "bound_time": 1.0, "guided_time": 1.0, "lns_work": 1.0}
+# the tests here are about the sets, the table and its verdicts: half a unit of work each for the others' lateness
+# bound and guided schedule, the chain LNS beside them for as much, none after, two units for the solve
+# (tests/engine/test_joint_bound.py, test_chain_lns.py and test_lateness_search.py are about those)
+CUTS_KW = {**KW, "time_limit": 2.0, "bound_time": 0.5, "guided_time": 0.5, "lns_work": 0.0}
 
 
 @pytest.fixture(scope="module")
@@ -63,8 +64,8 @@ def invalid(short_plan, cuts):
         mp.setattr(C, "solve_model", lambda model, *a, **k: tabulate(model, dataclasses.replace(
             next(replay), tiers=[])))
         # the solves are replayed: step 2's searches before them (bound, guided schedule, chain LNS) are not asked
-        mp.setattr(C, "joint_lateness_bound", lambda *a, **k: 0.0)
-        mp.setattr(C, "chain_lns", lambda problem, start, *a, **k: (start, None))
+        mp.setattr(C, "lateness_search", lambda problem, relaxation, deadlines, groups, start, *a, **k:
+                   SimpleNamespace(bound=0, schedule=start))
         mp.setattr(C.GroupSearch, "steady_schedule", lambda *a, **k: None)
         mp.setattr(tables_module, "summary_dict", buggy)
         return B.budget_cuts(short_plan, LEVELS, **CUTS_KW)

@@ -6,6 +6,7 @@ schedule; the relaxations' refutations are cross-checked by CP-SAT here (slow: a
 from __future__ import annotations
 
 import itertools
+from types import SimpleNamespace
 
 import pytest
 from ortools.sat.python import cp_model
@@ -30,12 +31,11 @@ def test_at_80_percent_five_communes_can_make_it_proven(full_plan, monkeypatch):
     searches: list = []
     # the set is the question: step 2 is its solve alone, hinted with the set's schedule (the bound, the guided
     # schedule and the chain LNS before it are tests/engine/'s and tests/studies/budget/test_cuts.py's)
-    monkeypatch.setattr(C, "joint_lateness_bound", lambda *a, **k: 0.0)
-    monkeypatch.setattr(C, "guided_schedule", lambda *a, **k: None)
-    monkeypatch.setattr(C, "chain_lns", lambda problem, start, *a, **k: (start, None))
+    monkeypatch.setattr(C, "lateness_search", lambda problem, relaxation, deadlines, groups, start, *a, **k:
+                        SimpleNamespace(bound=0, schedule=start))
     df = B.budget_cuts(full_plan, (0.8,), SolveOptions().with_(canonical_wall=5.0), time_limit=2, workers=2,
                        seed=0, search_time=30, question_time=6, search=searches,
-                       bound_time=1.0, guided_time=1.0, lns_work=1.0)
+                       bound_time=0.5, guided_time=0.5, lns_work=0.0)
     row = df.iloc[0]
     assert row["horizon_end"] == "2022-06-30"
     assert row["set_status"] == C.PROVEN and not isinstance(row["unsettled_sets"], str)

@@ -1,0 +1,112 @@
+"""The least lateness with some deadlines held: a bound and a schedule searched side by side, on deterministic time.
+
+:func:`lateness_search` puts together :func:`~ntm_sched.engine.joint_bound.joint_lateness_bound` (a lower bound on
+the relaxation, its money cuts included), :func:`~ntm_sched.engine.guided.guided_schedule` (a schedule guided by the
+relaxation's last times) and :func:`~ntm_sched.engine.chain_lns.chain_lns` (a large-neighbourhood search over the
+groups' chains). Each solve has one CP-SAT worker, so they are run side by side:
+
+1. the bound then the guided schedule (one thread), and beside them the chain LNS from ``start`` (``early_work``
+   units per worker, ``early_parallel`` moves side by side);
+2. the chain LNS from the better of the guided schedule and phase 1's (``parallel`` moves side by side,
+   ``lns_work`` units per worker).
+
+Every limit is CP-SAT's deterministic time (a count of work) and every solve has one worker and ``seed``: what each
+thread does does not depend on the others' timing, so the bound and the schedule are functions of the inputs alone,
+at any load (unless a wall-clock safety limit cuts a step: the logs say so). With ``early_parallel`` 1 and two free
+cores, phase 1 takes the wall time of the longer of its two threads, not of their sum.
+
+Nothing is trusted: the schedule returned is ``start`` or one the checker accepted (the steps check every schedule
+they return), never later than ``start``.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import dataclasses
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+
+from ntm_sched.engine.chain_lns import ChainLog, chain_lns
+from ntm_sched.engine.guided import guided_schedule
+from ntm_sched.engine.heuristic import lateness_value
+from ntm_sched.engine.joint_bound import joint_lateness_bound
+from ntm_sched.engine.options import SolveOptions
+from ntm_sched.engine.problem import Problem
+from ntm_sched.engine.relaxation import Relaxation
+from ntm_sched.engine.result import Solution
+
+__all__ = ["LatenessSearch", "lateness_search"]
+
+
+@dataclasses.dataclass
+class LatenessSearch:
+    """What :func:`lateness_search` found.
+
+    Attributes
+    ----------
+    bound
+        The joint bound (valid for every schedule of ``problem``: the deadlines held are hard there).
+    schedule
+        The best schedule found (checked), ``start`` when nothing was better.
+    guided
+        The guided schedule, or ``None`` when it gave none.
+    early, late
+        The logs of the chain LNS of phase 1 (from ``start``) and of phase 2.
+    """
+
+    bound: int
+    schedule: Solution
+    guided: Solution | None
+    early: ChainLog
+    late: ChainLog
+
+
+def lateness_search(problem: Problem, relaxation: Relaxation, deadlines: Mapping[str, int],
+                    groups: Mapping[str, Sequence[str]], start: Solution, options: SolveOptions, *,
+                    bound_work: float, guided_work: float, early_work: float, lns_work: float, seed: int,
+                    move_work: float = 2.0, parallel: int = 2, early_parallel: int = 1) -> LatenessSearch:
+    """A lower bound and a schedule of least lateness of ``problem`` (module docstring).
+
+    Parameters
+    ----------
+    problem
+        The problem, the deadlines held hard in it.
+    relaxation
+        The relaxation of the problem without them held (:class:`~ntm_sched.engine.relaxation.Relaxation`).
+    deadlines
+        Task id -> period, the deadlines held.
+    groups
+        Group name -> task ids (the chain LNS's groups, in the order of its moves).
+    start
+        A schedule of ``problem`` that the checker accepts.
+    options
+        The guided schedule's options (``options.deterministic``: its time counts deterministic time).
+    bound_work, guided_work, early_work, lns_work
+        Deterministic time of the bound, the guided schedule, phase 1's chain LNS and phase 2's (per worker).
+    seed
+        CP-SAT's seed of every step.
+    move_work
+        Deterministic time of one move of the chain LNS.
+    parallel, early_parallel
+        Moves of phase 2 and of phase 1 solved side by side (:func:`~ntm_sched.engine.chain_lns.chain_lns`; with
+        ``early_parallel`` 1, phase 1 takes two threads in all: one core each).
+    """
+    times: dict[str, tuple[int, int]] = {}
+
+    def bound_then_guided() -> tuple[int, Solution | None]:
+        own = joint_lateness_bound(relaxation, deadlines, bound_work, seed, times=times, deterministic=True)
+        guided = (guided_schedule(problem, times, guided_work, options.with_(seed=seed), known=start)
+                  if times and guided_work > 0 else None)
+        return own, guided
+
+    with ThreadPoolExecutor(1) as side:  # in the caller's context (its stop flag)
+        job = side.submit(contextvars.copy_context().run, bound_then_guided)
+        early, early_log = chain_lns(problem, start, groups, early_work, move_work=move_work, seed=seed,
+                                     parallel=early_parallel)
+        own, guided = job.result()
+    best = early
+    if guided is not None and lateness_value(problem, guided) < lateness_value(problem, early):
+        best = guided
+    final, late_log = chain_lns(problem, best, groups, lns_work, move_work=move_work, seed=seed,
+                                parallel=parallel)
+    return LatenessSearch(own, final, guided, early_log, late_log)

@@ -1,0 +1,44 @@
+"""The bound and the schedule searched side by side (:mod:`ntm_sched.engine.lateness_search`): the bound is below
+the schedule's lateness, the schedule is checked and never later than the start, and the answer is the same twice."""
+
+from __future__ import annotations
+
+from ntm_sched.engine import SolveOptions, check
+from ntm_sched.engine.heuristic import lateness_value, money_sgs
+from ntm_sched.engine.lateness_search import lateness_search
+from ntm_sched.engine.relaxation import Relaxation
+
+from .test_chain_lns import _dated, _groups
+from .test_joint_bound import _two_payers
+
+
+def _search(p, start, early_parallel=1):  # type: ignore[no-untyped-def]
+    opts = SolveOptions().with_(workers=1, seed=0).counting_work()
+    return lateness_search(p, Relaxation(p), {}, _groups(p), start, opts, bound_work=1.0, guided_work=0.5,
+                           early_work=1.0, lns_work=1.0, seed=0, move_work=0.5, early_parallel=early_parallel)
+
+
+def test_bound_below_the_schedule_checked_and_the_same_twice():
+    seen = 0
+    for seed, early_parallel in ((1, 1), (4, 2), (7, 1), (9, 2)):
+        p = _dated(seed)
+        start = money_sgs(p, seed=0)
+        if start is None or not check(p, start).ok:
+            continue
+        seen += 1
+        a, b = _search(p, start, early_parallel), _search(p, start, early_parallel)
+        value = lateness_value(p, a.schedule)
+        assert check(p, a.schedule).ok and value <= lateness_value(p, start)
+        assert 0 <= a.bound <= value
+        assert (a.bound, a.schedule.tasks, a.early.after, a.late.after) == (b.bound, b.schedule.tasks, b.early.after,
+                                                                          b.late.after)
+        assert a.late.before == min(a.early.after, lateness_value(p, a.guided) if a.guided else a.early.after)
+    assert seen >= 2
+
+
+def test_the_money_cut_bound_and_the_optimum_on_two_payers():
+    p = _two_payers()
+    start = money_sgs(p, seed=0)
+    assert start is not None and check(p, start).ok
+    found = _search(p, start)
+    assert found.bound == 4 and lateness_value(p, found.schedule) == 4  # the optimum (test_joint_bound), proven
