@@ -12,28 +12,16 @@ from ortools.sat.python import cp_model
 
 from ntm_sched.engine.bounds import earliest_times
 from ntm_sched.engine.builder import build_model
-from ntm_sched.engine.clock import now, set_limit
+from ntm_sched.engine.clock import now
 from ntm_sched.engine.families import FAMILIES
 from ntm_sched.engine.options import SolveOptions
 from ntm_sched.engine.problem import Problem
 from ntm_sched.engine.result import ConflictItem, Explanation
-from ntm_sched.engine.stop import attach
 
 # the explanation types live in result.py (no import loop), earliest_times in bounds.py (no CP-SAT);
 # both importable from here too
 __all__ = ["ConflictItem", "Explanation", "earliest_times", "explain_infeasibility", "infeasible_without_search",
            "money_shortfall"]
-
-
-def _solver(time_limit: float, workers: int, seed: int) -> cp_model.CpSolver:
-    """A CP-SAT solver limited to ``time_limit`` of the solve's clock (:mod:`.clock`: wall seconds, or
-    deterministic time in a deterministic solve, so that its explanation is the same at any load), attached
-    to the stop flag and the clock."""
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = workers
-    solver.parameters.random_seed = seed
-    set_limit(solver, time_limit)
-    return attach(solver)
 
 
 def _feasible(problem: Problem, core: list[str], time_limit: float, opts: SolveOptions, relax=frozenset()):
@@ -46,7 +34,11 @@ def _feasible(problem: Problem, core: list[str], time_limit: float, opts: SolveO
         if tid not in core:
             m.add(lit == 0)
     m.add_assumptions([bm.deadline_lits[t] for t in core])
-    solver = _solver(max(0.05, time_limit), 1, opts.seed)
+    from ntm_sched.engine.solve import make_solver  # solve.py imports this module
+
+    # on the solve's clock (wall seconds, or deterministic time in a deterministic solve: then the explanation is
+    # the same at any load), attached to the stop flag
+    solver = make_solver(max(0.05, time_limit), 1, opts.seed, False)
     st = solver.solve(m)
     core_out = None
     if st == cp_model.INFEASIBLE:
@@ -170,7 +162,9 @@ def explain_infeasibility(
     if dl and not (cyclic or over_h) and tl() > 0:
         bm = build_model(problem, soften_hard_deadlines=True)
         bm.model.minimize(sum(bm.tardiness.values()))
-        solver = _solver(tl(), max(1, opts.workers), opts.seed)
+        from ntm_sched.engine.solve import make_solver
+
+        solver = make_solver(tl(), max(1, opts.workers), opts.seed, False)
         st4 = solver.solve(bm.model)
         if st4 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             for tid, v in bm.tardiness.items():
