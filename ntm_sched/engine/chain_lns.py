@@ -69,6 +69,9 @@ WINDOWS = (6, 3)
 SLACKS = (24, 8)
 """The loose neighbourhoods: the tasks held may move by the span of the late chains divided by these."""
 
+MOVE_WORK = 2.0
+"""Deterministic time of one move by default (a caller with measured needs passes its own, as the cut table does)."""
+
 
 @dataclasses.dataclass
 class ChainLog:
@@ -293,7 +296,7 @@ def _neighbourhoods(problem: Problem, sol: Solution, own: Mapping[str, frozenset
 
 
 def chain_lns(problem: Problem, start: Solution, groups: Mapping[str, Sequence[str]], work: float, *,
-              move_work: float = 2.0, wall: float | None = None, seed: int,
+              move_work: float = MOVE_WORK, wall: float | None = None, seed: int,
               parallel: int = 1) -> tuple[Solution, ChainLog]:
     """Lower the lateness of ``start`` by re-solving chains of late deadlines (module docstring).
 

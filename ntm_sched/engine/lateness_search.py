@@ -26,7 +26,7 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
-from ntm_sched.engine.chain_lns import ChainLog, chain_lns
+from ntm_sched.engine.chain_lns import MOVE_WORK, ChainLog, chain_lns
 from ntm_sched.engine.guided import guided_schedule
 from ntm_sched.engine.heuristic import lateness_value
 from ntm_sched.engine.joint_bound import joint_lateness_bound
@@ -64,7 +64,7 @@ class LatenessSearch:
 def lateness_search(problem: Problem, relaxation: Relaxation, deadlines: Mapping[str, int],
                     groups: Mapping[str, Sequence[str]], start: Solution, options: SolveOptions, *,
                     bound_work: float, guided_work: float, early_work: float, lns_work: float, seed: int,
-                    move_work: float = 2.0, parallel: int = 2, early_parallel: int = 1) -> LatenessSearch:
+                    move_work: float = MOVE_WORK, parallel: int = 2, early_parallel: int = 1) -> LatenessSearch:
     """A lower bound and a schedule of least lateness of ``problem`` (module docstring).
 
     Parameters
