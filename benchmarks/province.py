@@ -79,7 +79,7 @@ def lower_bound(problem, seconds: float, workers: int, seed: int) -> float:
     """The bound of the module docstring."""
     from ntm_sched.engine.bounds import earliest_times
     from ntm_sched.engine.builder import build_model
-    from ntm_sched.engine.solve import make_solver
+    from ntm_sched.engine.cpsat import make_solver
 
     o = problem.objective
     fixed = o.cost * sum(min(m.cost for m in t.modes) for t in problem.tasks)

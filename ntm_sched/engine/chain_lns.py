@@ -55,11 +55,11 @@ from ortools.sat.python import cp_model
 
 from ntm_sched.engine.builder import build_model
 from ntm_sched.engine.checker import check
+from ntm_sched.engine.cpsat import make_solver
 from ntm_sched.engine.heuristic import lateness_value
 from ntm_sched.engine.model import BuiltModel
 from ntm_sched.engine.problem import Problem
 from ntm_sched.engine.result import Solution
-from ntm_sched.engine.solve import make_solver
 
 __all__ = ["ChainLog", "best_move", "chain_lns", "own_chains"]
 

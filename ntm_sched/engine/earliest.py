@@ -36,11 +36,11 @@ from dataclasses import dataclass, field
 
 from ntm_sched.engine.builder import build_model
 from ntm_sched.engine.checker import check
+from ntm_sched.engine.cpsat import make_solver, run_solver
 from ntm_sched.engine.heuristic import lateness_value
 from ntm_sched.engine.options import SolveOptions
 from ntm_sched.engine.problem import Problem
 from ntm_sched.engine.result import Solution, Status
-from ntm_sched.engine.solve import make_solver, run_solver
 
 
 @dataclass

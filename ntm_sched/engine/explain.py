@@ -13,6 +13,7 @@ from ortools.sat.python import cp_model
 from ntm_sched.engine.bounds import earliest_times
 from ntm_sched.engine.builder import build_model
 from ntm_sched.engine.clock import now
+from ntm_sched.engine.cpsat import make_solver
 from ntm_sched.engine.families import FAMILIES
 from ntm_sched.engine.options import SolveOptions
 from ntm_sched.engine.problem import Problem
@@ -34,8 +35,6 @@ def _feasible(problem: Problem, core: list[str], time_limit: float, opts: SolveO
         if tid not in core:
             m.add(lit == 0)
     m.add_assumptions([bm.deadline_lits[t] for t in core])
-    from ntm_sched.engine.solve import make_solver  # solve.py imports this module
-
     # on the solve's clock (wall seconds, or deterministic time in a deterministic solve: then the explanation is
     # the same at any load), attached to the stop flag
     solver = make_solver(max(0.05, time_limit), 1, opts.seed, False)
@@ -162,8 +161,6 @@ def explain_infeasibility(
     if dl and not (cyclic or over_h) and tl() > 0:
         bm = build_model(problem, soften_hard_deadlines=True)
         bm.model.minimize(sum(bm.tardiness.values()))
-        from ntm_sched.engine.solve import make_solver
-
         solver = make_solver(tl(), max(1, opts.workers), opts.seed, False)
         st4 = solver.solve(bm.model)
         if st4 in (cp_model.OPTIMAL, cp_model.FEASIBLE):

@@ -19,11 +19,11 @@ from ortools.sat.python import cp_model
 
 from ntm_sched.engine.builder import build_model
 from ntm_sched.engine.checker import check
+from ntm_sched.engine.cpsat import make_solver
 from ntm_sched.engine.heuristic import money_sgs
 from ntm_sched.engine.problem import Objective, Problem
 from ntm_sched.engine.relaxation import Relaxation
 from ntm_sched.engine.result import Solution
-from ntm_sched.engine.solve import make_solver
 
 FEASIBLE, INFEASIBLE, UNSETTLED = "feasible", "infeasible", "unsettled"
 """The three answers of a feasibility question."""

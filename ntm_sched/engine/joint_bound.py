@@ -43,6 +43,7 @@ from typing import Any
 from ortools.graph.python import max_flow
 from ortools.sat.python import cp_model
 
+from ntm_sched.engine.cpsat import make_solver
 from ntm_sched.engine.relaxation import NEVER, Relaxation
 
 __all__ = ["cut_terms", "instalments", "joint_lateness_bound", "money_cut"]
@@ -93,7 +94,6 @@ def joint_lateness_bound(relaxation: Relaxation, deadlines: Mapping[str, int], t
         when CP-SAT's first round does not end in time); ``0`` when the deadlines are refuted already.
     """
     from ntm_sched.engine.options import SolveOptions
-    from ntm_sched.engine.solve import make_solver
 
     t0 = time.perf_counter()
     p = relaxation.problem

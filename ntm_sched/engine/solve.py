@@ -17,22 +17,14 @@ from ntm_sched.engine import solve_cache
 from ntm_sched.engine.builder import TIERS, BuiltModel, build_model, money_never_binds
 from ntm_sched.engine.canonical import WHOLE_OBJECTIVE, canonicalize, held_values, tiers_all_proven
 from ntm_sched.engine.checker import check as run_check
-from ntm_sched.engine.clock import WALL_CUT_NOTE, counting_work, limit_work, now, set_limit
+from ntm_sched.engine.clock import WALL_CUT_NOTE, counting_work, now, set_limit
 from ntm_sched.engine.clock import deterministic as clock_counts_work
+from ntm_sched.engine.cpsat import STATUS, make_solver, run_solver
 from ntm_sched.engine.explain import explain_infeasibility, infeasible_without_search
 from ntm_sched.engine.options import SolveOptions, resolve_options
 from ntm_sched.engine.patterns import deadline_targets, followers, late_roots, pattern_search
 from ntm_sched.engine.problem import Problem
 from ntm_sched.engine.result import Canonical, Result, Solution, Status, TierResult
-from ntm_sched.engine.stop import attach
-
-_STATUS = {
-    cp_model.OPTIMAL: Status.OPTIMAL,
-    cp_model.FEASIBLE: Status.FEASIBLE,
-    cp_model.INFEASIBLE: Status.INFEASIBLE,
-    cp_model.UNKNOWN: Status.UNKNOWN,
-    cp_model.MODEL_INVALID: Status.MODEL_INVALID,
-}
 
 
 def is_plain_rcpsp(problem: Problem) -> bool:
@@ -46,23 +38,6 @@ def is_plain_rcpsp(problem: Problem) -> bool:
     )
 
 
-def make_solver(time_limit: float, workers: int, seed: int, log: bool, *,
-                safety: float | None = None) -> cp_model.CpSolver:
-    """A CP-SAT solver with deterministic settings, attached to the current stop flag (:mod:`.stop`), limited to
-    ``time_limit`` of the solve's clock (:mod:`.clock`: wall seconds, or deterministic time); with ``safety``,
-    to ``time_limit`` units of deterministic time whatever the clock, ``safety`` wall seconds beside it."""
-    solver = cp_model.CpSolver()
-    p = solver.parameters
-    p.num_workers = int(workers)
-    p.random_seed = int(seed)
-    p.log_search_progress = bool(log)
-    if safety is None:
-        set_limit(solver, time_limit)
-    else:
-        limit_work(solver, time_limit, safety)
-    return attach(solver)  # attached last: a stop asked before wins
-
-
 def _tune_rcpsp(solver: cp_model.CpSolver) -> None:
     """Parameters measured on PSPLIB j30 (see benchmarks/README.md).
 
@@ -70,13 +45,6 @@ def _tune_rcpsp(solver: cp_model.CpSolver) -> None:
     incompatibility cliques of the builder) proves the hard j30 instances faster.
     """
     solver.parameters.use_strong_propagation_in_disjunctive = True
-
-
-def run_solver(bm: BuiltModel, solver: cp_model.CpSolver) -> tuple[Status, Solution | None]:
-    """Solve ``bm`` and read its solution."""
-    st = _STATUS.get(solver.solve(bm.model), Status.UNKNOWN)
-    sol = bm.solution_from(solver) if st in (Status.OPTIMAL, Status.FEASIBLE) else None
-    return st, sol
 
 
 def solve(
@@ -507,7 +475,7 @@ def _solve_lexicographic(
         t = time.perf_counter()
         if i == 0 and light is not None:
             light.model.minimize(light.tier_expr(name))
-            st = _STATUS.get(solver.solve(light.model), Status.UNKNOWN)
+            st = STATUS.get(solver.solve(light.model), Status.UNKNOWN)
             if st in (Status.OPTIMAL, Status.FEASIBLE):
                 value = float(solver.objective_value)
                 done = _complete_money(bm, light.solution_from(solver), bm.tier_expr(present[1]),
@@ -544,7 +512,7 @@ def _solve_lexicographic(
                     _hint_all(m, held)
                 set_limit(solver, max(0.01, max(0.0, deadline - now()) * opts.tier_share(later)))
             m.minimize(expr)
-            st = _STATUS.get(solver.solve(m), Status.UNKNOWN)
+            st = STATUS.get(solver.solve(m), Status.UNKNOWN)
         dt = time.perf_counter() - t
         if i == 0 and relaxed_bound is not None and st in (Status.FEASIBLE, Status.UNKNOWN):
             # the payment-free optimum bounds the tier from below (dropping the money relaxes it)

@@ -1,7 +1,7 @@
 """Stopping CP-SAT searches from another thread (a Cancel button, a signal handler).
 
 A :class:`StopFlag` is made current with :func:`stopping`; every CP-SAT solver the engine
-creates while it is current (:func:`ntm_sched.engine.solve.make_solver`, the deadline-pattern
+creates while it is current (:func:`ntm_sched.engine.cpsat.make_solver`, the deadline-pattern
 solves, the canonical search, the group search) is attached to it. :meth:`StopFlag.set` then
 stops every attached search (``CpSolver.stop_search``) and makes every search started afterwards
 stop at once: its time limit is set to a millisecond when it is attached, and, because CP-SAT

@@ -24,8 +24,8 @@ from ntm_sched.engine import (
 )
 from ntm_sched.engine.builder import build_model, money_never_binds
 from ntm_sched.engine.cashflow import longest_tails
+from ntm_sched.engine.cpsat import make_solver
 from ntm_sched.engine.heuristic import lateness_value, money_sgs
-from ntm_sched.engine.solve import make_solver
 
 
 def money_bound_problem(seed: int) -> Problem:

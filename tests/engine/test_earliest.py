@@ -10,10 +10,10 @@ import pytest
 
 from ntm_sched.engine import Mode, Objective, Precedence, Problem, Source, Status, Task, Tranche, check, solve
 from ntm_sched.engine.builder import build_model
+from ntm_sched.engine.cpsat import make_solver
 from ntm_sched.engine.earliest import earliest_end
 from ntm_sched.engine.heuristic import lateness_value
 from ntm_sched.engine.options import SolveOptions
-from ntm_sched.engine.solve import make_solver
 from tests.engine.test_cashflow import money_bound_problem
 
 

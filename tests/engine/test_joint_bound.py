@@ -9,10 +9,10 @@ import random
 from ortools.sat.python import cp_model
 
 from ntm_sched.engine.builder import build_model
+from ntm_sched.engine.cpsat import make_solver
 from ntm_sched.engine.joint_bound import cut_terms, instalments, joint_lateness_bound, money_cut
 from ntm_sched.engine.problem import Mode, Objective, Problem, Source, Task, Tranche
 from ntm_sched.engine.relaxation import Relaxation
-from ntm_sched.engine.solve import make_solver
 
 from .test_relaxation import random_problem
 

@@ -12,9 +12,9 @@ from ortools.sat.python import cp_model
 
 from ntm_sched.engine import Calendar, Mode, Precedence, Problem, Resource, Source, Task, Tranche, check
 from ntm_sched.engine.builder import build_model
+from ntm_sched.engine.cpsat import make_solver
 from ntm_sched.engine.problem import Objective
 from ntm_sched.engine.relaxation import NEVER, Relaxation
-from ntm_sched.engine.solve import make_solver
 
 
 def random_problem(seed: int) -> Problem:

@@ -254,7 +254,7 @@ def _capped_solve(problem: Problem, cap: int, opts: SolveOptions,
                   hint: Solution | None) -> tuple[Status, Solution | None]:
     """Is there a schedule of ``problem`` whose lateness tier is at most ``cap``? (feasibility, checked)"""
     from ntm_sched.engine.builder import build_model
-    from ntm_sched.engine.solve import make_solver, run_solver
+    from ntm_sched.engine.cpsat import make_solver, run_solver
 
     bm = build_model(problem, hint=hint)
     bm.model.add(bm.tier_expr("lateness") <= int(cap))

@@ -308,7 +308,7 @@ def simulate_replan(setup: RiskSetup, index: int) -> Outcome:
 
     from ntm_sched.engine.builder import build_model
     from ntm_sched.engine.checker import check
-    from ntm_sched.engine.solve import make_solver, run_solver
+    from ntm_sched.engine.cpsat import make_solver, run_solver
 
     t0 = time.perf_counter()
     dr = draw(setup, index)

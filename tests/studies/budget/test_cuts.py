@@ -126,7 +126,7 @@ def test_the_set_is_the_brute_force_answer(plan, cuts):
 
     from ntm_sched.domain import build
     from ntm_sched.engine.builder import build_model
-    from ntm_sched.engine.solve import make_solver
+    from ntm_sched.engine.cpsat import make_solver
 
     df, _ = cuts
     row = df[df["level"] == 0.6].iloc[0]

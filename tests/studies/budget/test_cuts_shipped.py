@@ -13,7 +13,7 @@ from ortools.sat.python import cp_model
 
 from ntm_sched.engine import SolveOptions
 from ntm_sched.engine.builder import build_model
-from ntm_sched.engine.solve import make_solver
+from ntm_sched.engine.cpsat import make_solver
 from ntm_sched.studies import budget as B
 from ntm_sched.studies.budget import cuts as C
 
