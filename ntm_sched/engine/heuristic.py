@@ -26,6 +26,7 @@ another fits. Returns ``None`` when some task cannot be placed before the horizo
 
 from __future__ import annotations
 
+import bisect
 import random
 from collections import defaultdict
 from collections.abc import Mapping
@@ -50,6 +51,22 @@ class _Money:
         # unlimited sources by name -> the first period they pay (an instalment one of them may pay
         # always fits: the max-flow routes it there, whatever the other items take)
         self.open_from = {s.name: s.available_from for s in problem.sources if s.unlimited}
+        # the release nodes of the limited sources, numbered once: (amount released, the node before it in its
+        # source's chain or -1); per source its release times and node numbers, for the item's last release
+        self._releases: list[tuple[int, int]] = []
+        self._chain: dict[str, tuple[list[int], list[int]]] = {}
+        for s in self.sources:
+            if s.unlimited:
+                continue
+            times = sorted({tr.time for tr in s.tranches})
+            nodes = []
+            for T in times:
+                nodes.append(len(self._releases))
+                self._releases.append((sum(tr.amount for tr in s.tranches if tr.time == T),
+                                       nodes[-2] if len(nodes) > 1 else -1))
+            self._chain[s.name] = (times, nodes)
+        self._demand: dict[tuple[int, ...], int] = {}  # the items added, by :meth:`_reach`
+        self._reach_of: dict[tuple[int, tuple[str, ...]], tuple[int, ...] | None] = {}
 
     def _solve(self, items):
         f = max_flow.SimpleMaxFlow()
@@ -93,16 +110,68 @@ class _Money:
         ok = st == f.OPTIMAL and f.optimal_flow() == total
         return ok, f, arcs
 
+    def _reach(self, t: int, srcs: tuple[str, ...]) -> tuple[int, ...] | None:
+        """The release nodes an instalment at ``t`` that ``srcs`` may pay draws from (per limited source, its last
+        release at or before ``t``: the chain carries the earlier ones to it); ``None`` when an unlimited source
+        may pay it (it always fits, and takes nothing from the others)."""
+        key = (t, srcs)
+        if key not in self._reach_of:
+            nodes: set[int] = set()
+            unlimited = False
+            for name in srcs:
+                if self.open_from.get(name, t + 1) <= t:
+                    unlimited = True
+                    break
+                times, ids = self._chain.get(name, ([], []))
+                k = bisect.bisect_right(times, t)
+                if k:
+                    nodes.add(ids[k - 1])
+            self._reach_of[key] = None if unlimited else tuple(sorted(nodes))
+        return self._reach_of[key]
+
+    def _feasible(self, demand: Mapping[tuple[int, ...], int]) -> bool:
+        """Whether the limited sources pay every demand (release nodes reached -> amount): the max-flow of
+        :meth:`_solve` with the instalments that reach the same release nodes taken together (they have the same
+        arcs, so the flow's value is the same) and those an unlimited source may pay left out (they take only
+        it)."""
+        if demand.get((), 0) > 0:
+            return False  # an instalment before any money it may take
+        f = max_flow.SimpleMaxFlow()
+        base = 2  # 0 = source, 1 = sink, then the release nodes, then the demands
+        for i, (amount, before) in enumerate(self._releases):
+            f.add_arc_with_capacity(0, base + i, amount)
+            if before >= 0:
+                f.add_arc_with_capacity(base + before, base + i, _BIG)
+        node = base + len(self._releases)
+        total = 0
+        for reach, amount in demand.items():
+            if amount <= 0:
+                continue
+            f.add_arc_with_capacity(node, 1, amount)
+            for r in reach:
+                f.add_arc_with_capacity(base + r, node, amount)
+            total += amount
+            node += 1
+        return f.solve(0, 1) == f.OPTIMAL and f.optimal_flow() == total
+
+    def _merge(self, extra) -> dict[tuple[int, ...], int]:
+        demand = dict(self._demand)
+        for _, t, a, srcs in extra:
+            reach = self._reach(t, tuple(srcs)) if a > 0 else None
+            if reach is not None:
+                demand[reach] = demand.get(reach, 0) + a
+        return demand
+
     def fits(self, extra) -> bool:
         if not any(a for _, _, a, _ in extra):
             return True
         if all(a == 0 or any(self.open_from.get(n, t + 1) <= t for n in srcs) for _, t, a, srcs in extra):
             return True  # every instalment may take unlimited money (the max-flow would find it)
-        ok, _, _ = self._solve(self.items + list(extra))
-        return ok
+        return self._feasible(self._merge(extra))
 
     def add(self, extra) -> None:
         self.items += [x for x in extra if x[2] > 0]
+        self._demand = self._merge(extra)
 
     def payments(self) -> list[Payment]:
         ok, f, arcs = self._solve(self.items)

@@ -1,9 +1,13 @@
-"""The warm start's helpers (:mod:`ntm_sched.engine.heuristic`): the cheapest payments of a fixed schedule."""
+"""The warm start's helpers (:mod:`ntm_sched.engine.heuristic`): the cheapest payments of a fixed schedule, the money
+check of the generation scheme."""
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from ntm_sched.engine import Mode, Problem, Source, Task, TaskSchedule, Tranche, check
-from ntm_sched.engine.heuristic import cheapest_payments, money_sgs
+from ntm_sched.engine.heuristic import _Money, cheapest_payments, money_sgs
 
 
 def priced() -> Problem:
@@ -27,3 +31,29 @@ def test_no_payments_when_the_sources_cannot_pay() -> None:
     p = Problem((Task("A", (Mode(1, cost=10),)),), horizon=5, sources=(Source("S", (Tranche(0, 4),)),))
     assert cheapest_payments(p, {"A": TaskSchedule("A", 0, 1)}) is None
     assert cheapest_payments(Problem((Task("A", (Mode(1),)),), horizon=5), {"A": TaskSchedule("A", 0, 1)}) is not None
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.data())
+def test_the_merged_money_check_answers_as_the_full_max_flow(data) -> None:
+    """``_Money.fits`` takes instalments that reach the same releases together and leaves out those an unlimited source
+    may pay: on random sources and instalments it answers exactly as the max-flow over every instalment
+    (``_Money._solve``, the one the payments are read from), item by item as the generation scheme adds them."""
+    names = ["A", "B", "C"]
+    sources = []
+    for name in names:
+        if data.draw(st.booleans(), label=f"{name} unlimited"):
+            sources.append(Source(name, unlimited=True, available_from=data.draw(st.integers(0, 12))))
+        else:
+            tranches = data.draw(st.lists(st.tuples(st.integers(0, 12), st.integers(0, 30)), max_size=4))
+            sources.append(Source(name, tuple(Tranche(t, a) for t, a in tranches)))
+    p = Problem((Task("T", (Mode(1),)),), horizon=20, sources=tuple(sources))
+    money = _Money(p)
+    item = st.tuples(st.just("T"), st.integers(0, 15), st.integers(0, 25),
+                     st.lists(st.sampled_from(names), max_size=3).map(tuple))
+    for _ in range(data.draw(st.integers(1, 6))):
+        extra = data.draw(st.lists(item, min_size=1, max_size=2))
+        expected = money._solve(money.items + [x for x in extra if x[2] > 0])[0]
+        assert money.fits(extra) == expected
+        if expected:
+            money.add(extra)
