@@ -5,23 +5,69 @@ localhost: with TCP, the client picks free ports and the kernel binds them a mom
 so two notebooks started at the same moment (a batch with ``--jobs 2``, or a test run beside
 an interactive session) can race for a port and one of them waits forever for its kernel.
 A socket path is unique per kernel, so that race cannot happen.
+
+The client waits for the kernel's messages in slices of :data:`POLL_SLICE` seconds
+(:class:`SlicedChannel`): pyzmq's asyncio poll can miss the wake-up of a message that has
+arrived (its socket's edge-triggered descriptor), and then sees it only when its timeout ends
+with a last check. A test run showed it: the explorer notebook's cell that builds the page took
+300.006 s (papermill's cell timeout, 300 s) and then finished without an error, the answer
+intact; the same cell takes 5 s. In slices, a missed wake-up costs a slice, not the cell's timeout.
 """
 
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import signal
 import sys
 import tempfile
+import time
 import uuid
 import weakref
+from queue import Empty
+from typing import Any
 
+from jupyter_client.asynchronous import AsyncKernelClient
+from jupyter_client.channels import AsyncZMQSocketChannel
 from jupyter_client.kernelspec import KernelSpec, KernelSpecManager, NoSuchKernel
 from jupyter_client.manager import AsyncKernelManager
-from traitlets import default
+from traitlets import DottedObjectName, Type, default
 
 _LIVE: weakref.WeakSet[IpcKernelManager] = weakref.WeakSet()
+
+POLL_SLICE = 1.0
+"""Seconds of one wait for a kernel message (:class:`SlicedChannel`): the longest a missed wake-up delays it."""
+
+
+class SlicedChannel(AsyncZMQSocketChannel):
+    """A kernel channel whose :meth:`get_msg` waits in slices of :data:`POLL_SLICE` seconds (module docstring).
+
+    Each slice ends with pyzmq's own check of the socket, so a message whose wake-up was missed is read at the
+    end of the slice; the timeout asked for is kept (``Empty`` when it ends without a message).
+    """
+
+    async def get_msg(self, timeout: float | None = None) -> dict[str, Any]:  # type: ignore[override]
+        """The next message; ``Empty`` when none came within ``timeout`` seconds (``None``: wait for one)."""
+        assert self.socket is not None
+        deadline = None if timeout is None else time.monotonic() + float(timeout)
+        while True:
+            left = POLL_SLICE if deadline is None else max(0.0, deadline - time.monotonic())
+            wait_ms = math.ceil(min(POLL_SLICE, left) * 1000)  # whole milliseconds, up to the deadline
+            if await self.socket.poll(wait_ms):
+                return await self._recv()
+            if deadline is not None and (wait_ms == 0 or time.monotonic() >= deadline):
+                raise Empty
+
+
+class IpcKernelClient(AsyncKernelClient):
+    """The client of :class:`IpcKernelManager`: an :class:`~jupyter_client.asynchronous.AsyncKernelClient` whose
+    channels wait in slices (:class:`SlicedChannel`)."""
+
+    shell_channel_class = Type(SlicedChannel)
+    iopub_channel_class = Type(SlicedChannel)
+    stdin_channel_class = Type(SlicedChannel)
+    control_channel_class = Type(SlicedChannel)
 
 
 class IpcKernelManager(AsyncKernelManager):
@@ -31,6 +77,9 @@ class IpcKernelManager(AsyncKernelManager):
     this process when a run is interrupted: a kernel runs in its own session and would outlive
     a report killed by SIGTERM.
     """
+
+    client_class = DottedObjectName("ntm_sched.report.kernel.IpcKernelClient")
+    client_factory = Type(klass=IpcKernelClient, default_value=IpcKernelClient)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)

@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from queue import Empty
+from typing import Any
 
-from ntm_sched.report.kernel import IpcKernelManager, OwnInterpreterKernelManager, kernel_manager_class
+import pytest
+
+from ntm_sched.report import kernel
+from ntm_sched.report.kernel import (
+    IpcKernelClient,
+    IpcKernelManager,
+    OwnInterpreterKernelManager,
+    SlicedChannel,
+    kernel_manager_class,
+)
 
 
 def test_kernel_fallback_is_this_interpreter():
@@ -70,3 +83,63 @@ def test_a_finished_kernel_is_shut_down_without_an_interrupt(capfd):
     # the interrupt is what printed the alarming line; a kernel stopped in the middle of a handler (this
     # test's own doing: a report's kernel is idle at shutdown) may still log its closed reply socket
     assert "KeyboardInterrupt" not in out + err, out + err
+
+
+class _MissedWakeup:
+    """A socket whose message arrives after ``after`` slices of waiting but whose wake-up is missed, as pyzmq's
+    asyncio poll can miss it: each wait runs to its end, and only the check at its end sees the message."""
+
+    def __init__(self, after: int | None) -> None:
+        self.after = after
+        self.waits: list[int] = []
+
+    async def poll(self, timeout_ms: int) -> int:
+        self.waits.append(timeout_ms)
+        await asyncio.sleep(timeout_ms / 1000)
+        return int(self.after is not None and len(self.waits) > self.after)
+
+
+def _run(coro: Any) -> Any:
+    """``coro`` run to its end on a loop of its own (a thread: an earlier test of the process may leave a loop
+    running in this one, e.g. nbclient's)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
+def _channel(socket: _MissedWakeup) -> SlicedChannel:
+    ch = SlicedChannel.__new__(SlicedChannel)  # no ZMQ socket: the waiting is what is tested
+    ch.socket = socket  # type: ignore[assignment]
+
+    async def recv() -> dict:
+        return {"msg_type": "execute_reply"}
+
+    ch._recv = recv  # type: ignore[method-assign]
+    return ch
+
+
+def test_a_missed_wake_up_costs_one_slice_not_the_timeout(monkeypatch):
+    """The explorer's cell once took 300.006 s, papermill's timeout, and then finished: the reply had come, its
+    wake-up was missed. The kernel's channels wait in slices, so the reply is read at the end of the first slice."""
+    monkeypatch.setattr(kernel, "POLL_SLICE", 0.01)
+    socket = _MissedWakeup(after=0)
+    assert _run(_channel(socket).get_msg(timeout=300)) == {"msg_type": "execute_reply"}
+    assert socket.waits == [10]  # one slice of 10 ms, not one wait of 300 s
+
+
+def test_the_sliced_wait_keeps_the_timeout_asked_for(monkeypatch):
+    monkeypatch.setattr(kernel, "POLL_SLICE", 0.01)
+    late = _MissedWakeup(after=3)
+    assert _run(_channel(late).get_msg()) == {"msg_type": "execute_reply"}  # no timeout: waits for it
+    assert late.waits == [10] * 4
+    never = _MissedWakeup(after=None)
+    with pytest.raises(Empty):
+        _run(_channel(never).get_msg(timeout=0.035))
+    assert 3 <= len(never.waits) <= 5 and all(w <= 10 for w in never.waits)
+
+
+def test_the_notebooks_kernels_wait_in_slices():
+    for manager in (IpcKernelManager, OwnInterpreterKernelManager):
+        client = manager(kernel_name="ntm-sched").client()
+        assert isinstance(client, IpcKernelClient)
+        assert {client.shell_channel_class, client.iopub_channel_class, client.stdin_channel_class,
+                client.control_channel_class} == {SlicedChannel}
