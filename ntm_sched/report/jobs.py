@@ -110,8 +110,10 @@ def dask_client(jobs: int | None = None, scheduler: str | None = None, processes
             own.close()
         return
     n = int(jobs or os.cpu_count() or 1)
+    # no dashboard; the scheduler's HTTP server (health, metrics) on a free port: on its default, 8787, a second run
+    # at the same time (two batches, a risk run beside a province batch) warned "Port 8787 is already in use"
     cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=processes, dashboard_address=None,
-                           silence_logs=logging.ERROR)
+                           scheduler_kwargs={"dashboard_address": ":0"}, silence_logs=logging.ERROR)
     try:
         own = Client(cluster)
         try:

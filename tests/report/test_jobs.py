@@ -96,3 +96,24 @@ def test_an_interrupted_dask_run_stops_its_jobs_with_their_evidence_and_closes_i
         pid = int(p.name.split("-")[1])
         with pytest.raises(ProcessLookupError):
             os.kill(pid, 0)
+
+
+def test_two_local_clusters_at_once_say_nothing() -> None:
+    """A run's Dask cluster beside another (here: a socket on the scheduler's default HTTP port, 8787) starts
+    without a warning: its HTTP server takes a free port."""
+    import socket
+    import warnings
+
+    from ntm_sched.report.jobs import dask_client
+
+    with socket.socket() as other:
+        try:
+            other.bind(("", 8787))
+            other.listen()
+        except OSError:
+            pass  # another process holds it already: the question is the same
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always")
+            with dask_client(1, None, False) as client:
+                assert client.submit(sum, [1, 2]).result() == 3
+    assert not [w for w in seen if "8787" in str(w.message)], [str(w.message) for w in seen]
