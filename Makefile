@@ -10,7 +10,9 @@ KERNEL := ntm-sched
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@# setuptools' notice on every editable install ("Please be careful with folders ... same name as your
+	@# package") is a Python warning of the build backend: not shown, so that a good first run prints none
+	PYTHONWARNINGS=ignore $(BIN)/python -m pip install --quiet -e '.[test]'
 	$(BIN)/python -m ipykernel install --prefix $(VENV) --name $(KERNEL) --display-name "ntm-sched (Python 3)"
 	touch $(STAMP)
 
