@@ -33,7 +33,9 @@ checked by the independent checker (:func:`~ntm_sched.engine.checker.check`), an
 lower (of moves solved side by side, the lowest: :func:`best_move`); the list is then made again from the
 improved schedule and the search goes on with the move after it (every neighbourhood gets its turn). The search
 ends when every move of the list has failed in a row from the same schedule (a local optimum: the same moves
-from it would give the same answers), when the moves' deterministic time reaches ``work``, or on the wall-clock
+from it would give the same answers), when the schedule's lateness reaches ``floor`` (a lower bound the caller
+knows: no move can then go below it, so stopping changes nothing but the time spent), when the moves'
+deterministic time reaches ``work``, or on the wall-clock
 safety limit ``wall`` (the answer may then depend on the machine's load; :attr:`ChainLog.wall_cut` says so).
 Given the same problem, start, groups, seed and limits, and no wall cut, the schedule returned is the same on any
 machine at any load.
@@ -88,7 +90,10 @@ class ChainLog:
     seconds
         Wall seconds in all (the model's build included).
     local_optimum
-        A whole pass of neighbourhoods improved nothing (the search did not stop on a limit).
+        A whole pass of neighbourhoods improved nothing, or the lateness reached the caller's ``floor`` (the search
+        did not stop on a limit).
+    at_floor
+        The lateness reached the caller's ``floor``: the schedule is of least lateness.
     wall_cut
         The wall-clock safety limit stopped the search or a move: the answer may depend on the load.
     kinds
@@ -102,6 +107,7 @@ class ChainLog:
     work: float = 0.0
     seconds: float = 0.0
     local_optimum: bool = False
+    at_floor: bool = False
     wall_cut: bool = False
     kinds: dict[str, int] = dataclasses.field(default_factory=dict)
 
@@ -297,7 +303,7 @@ def _neighbourhoods(problem: Problem, sol: Solution, own: Mapping[str, frozenset
 
 def chain_lns(problem: Problem, start: Solution, groups: Mapping[str, Sequence[str]], work: float, *,
               move_work: float = MOVE_WORK, wall: float | None = None, seed: int,
-              parallel: int = 1) -> tuple[Solution, ChainLog]:
+              parallel: int = 1, floor: int = 0) -> tuple[Solution, ChainLog]:
     """Lower the lateness of ``start`` by re-solving chains of late deadlines (module docstring).
 
     Parameters
@@ -323,6 +329,10 @@ def chain_lns(problem: Problem, start: Solution, groups: Mapping[str, Sequence[s
         schedule, the one of them with the lowest lateness kept (the first in the list's order among equals,
         :func:`best_move`). Their work counts once (the largest),
         so ``work`` is per worker; the answer depends on ``parallel`` but not on the threads' timing.
+    floor
+        A lower bound of the lateness of every schedule of ``problem`` (default 0): the search ends when it is
+        reached. Every later move would have failed (a move must go below the current lateness), so the schedule
+        returned is the one the search would have returned without it, only sooner.
 
     Returns
     -------
@@ -332,8 +342,8 @@ def chain_lns(problem: Problem, start: Solution, groups: Mapping[str, Sequence[s
     t0 = time.perf_counter()
     log = ChainLog(before=lateness_value(problem, start))
     log.after = log.before
-    if log.before == 0 or work <= 0:
-        log.local_optimum = log.before == 0
+    if log.before <= floor or work <= 0:
+        log.local_optimum = log.at_floor = log.before <= floor
         return start, log
     bm = build_model(problem)
     from ntm_sched.engine.options import SolveOptions
@@ -348,7 +358,7 @@ def chain_lns(problem: Problem, start: Solution, groups: Mapping[str, Sequence[s
     moves = _neighbourhoods(problem, mover.solution, own)
     k = failed = 0
     with ThreadPoolExecutor(parallel) if parallel > 1 else contextlib.nullcontext() as pool:
-        while moves and failed < len(moves) and not mover.out_of_time():
+        while moves and failed < len(moves) and mover.value > floor and not mover.out_of_time():
             batch = [moves[(k + i) % len(moves)] for i in range(min(parallel, len(moves) - failed))]
             kept = mover.moves(batch, pool)
             if kept is not None:
@@ -359,7 +369,8 @@ def chain_lns(problem: Problem, start: Solution, groups: Mapping[str, Sequence[s
             else:
                 failed += len(batch)
                 k += len(batch)
-    log.local_optimum = not moves or failed >= len(moves)
+    log.at_floor = mover.value <= floor
+    log.local_optimum = not moves or failed >= len(moves) or log.at_floor
     best = mover.solution if mover.solution is not None and mover.value < log.before else start
     log.after = lateness_value(problem, best)
     log.seconds = time.perf_counter() - t0

@@ -77,3 +77,22 @@ def test_best_move_keeps_the_lowest_of_a_batch_the_first_among_equals():
     assert best_move([None, 4, 4], 9) == 1
     assert best_move([9, None, 12], 9) is None
     assert best_move([], 9) is None
+
+
+def test_a_floor_ends_the_search_where_it_would_have_ended_without_it():
+    """Given the lateness it reaches as its floor, the search stops when it gets there, with the same schedule and
+    fewer moves; a start already at its floor is returned untouched."""
+    stopped_sooner = 0
+    for seed in range(8):
+        p = _dated(seed)
+        start = money_sgs(p, seed=0)
+        if start is None or not check(p, start).ok:
+            continue
+        a, la = chain_lns(p, start, _groups(p), work=2.0, move_work=0.2, seed=0)
+        b, lb = chain_lns(p, start, _groups(p), work=2.0, move_work=0.2, seed=0, floor=la.after)
+        assert b.tasks == a.tasks and lb.after == la.after and lb.at_floor and lb.local_optimum, seed
+        assert lb.tried <= la.tried
+        stopped_sooner += la.after < la.before and lb.tried < la.tried  # improved, then stopped at the floor
+        c, lc = chain_lns(p, start, _groups(p), work=2.0, move_work=0.2, seed=0, floor=la.before)
+        assert c is start and lc.tried == 0 and lc.at_floor
+    assert stopped_sooner >= 1
