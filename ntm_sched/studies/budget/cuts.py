@@ -26,6 +26,7 @@ from ntm_sched.engine import SolveOptions
 from ntm_sched.engine.groups import FEASIBLE, GroupSearch, LevelAnswer, Question
 from ntm_sched.engine.heuristic import lateness_value
 from ntm_sched.engine.lateness_search import lateness_search
+from ntm_sched.engine.options import Slice
 from ntm_sched.engine.stop import StopFlag, stopping
 from ntm_sched.errors import Cancelled
 from ntm_sched.plan import Plan
@@ -84,6 +85,12 @@ STEP2_SEED = 0
 """CP-SAT's seed of step 2 (the bound, the guided schedule, the chain LNS and the lexicographic solve): it runs on one
 worker on deterministic time, so its answer is a function of the level's problem and the set's schedule alone, the
 same for every ``seed`` of :func:`budget_cuts`, at any load (``seed`` and ``workers`` are the set search's)."""
+
+NO_WARM_SEARCH = Slice(0.0)
+"""The share of the final solve's time given to its warm start's deadline-pattern search and deadline LNS
+(:attr:`SolveOptions.pattern_search <ntm_sched.engine.options.SolveOptions>`, ``deadline_lns``): none. The solve is
+hinted with step 2's checked schedule, which those searches (made for a solve without such a hint) did not improve
+on the shipped plan; their units go to the solve's tiers (``benchmarks/README.md``)."""
 
 CANONICAL_WALL = 15.0
 """Wall-clock cap (s) of the canonical search of each level's schedule: the level's time goal is 60 s; the
@@ -181,7 +188,8 @@ def budget_cuts(plan: Plan, levels: Sequence[float] = DEFAULT_LEVELS, options: S
     Steps 2 and 3 take ``bound_time`` + ``guided_time`` units of CP-SAT's deterministic time on one thread and as
     many per worker for the chain LNS beside it (two moves side by side), then ``lns_work`` units per worker
     (:data:`JOINT_BOUND_TIME`, :data:`GUIDED_TIME`, :data:`LNS_WORK`; about seconds on an idle machine), then
-    ``options.time_limit`` units (one lexicographic solve, hinted with the LNS's schedule or the set's). The horizon is
+    ``options.time_limit`` units (one lexicographic solve, hinted with the LNS's schedule or the set's, its warm start
+    without searches: :data:`NO_WARM_SEARCH`). The horizon is
     the plan's extended by ``horizon_extension_days`` (the works outside the set need only to finish: the question is
     about the dated milestones), the same for every level and every run; when not even then a schedule is found at the
     lowest level, it is extended again (at most ``max_extensions`` times in all) for every level (``horizon_end``).
@@ -352,9 +360,10 @@ def _level_row(level_plan: Plan, model: NtmModel, gs: GroupSearch, ans: LevelAns
     own, better = found.bound, found.schedule
     if lateness_value(problem, better) < lateness_value(problem, hint):
         hint = better
-    # the solve on the same clock (one worker, seed STEP2_SEED, ``time_limit`` units of deterministic time)
-    pr = solve_model(held_model, fixed.with_(explain=False, canonical_wall=min(opts.canonical_wall, CANONICAL_WALL)),
-                     hint=hint)
+    # the solve on the same clock (one worker, seed STEP2_SEED, ``time_limit`` units of deterministic time), its warm
+    # start the hint completed (no pattern search or deadline LNS: NO_WARM_SEARCH)
+    pr = solve_model(held_model, fixed.with_(explain=False, canonical_wall=min(opts.canonical_wall, CANONICAL_WALL),
+                                             pattern_search=NO_WARM_SEARCH, deadline_lns=NO_WARM_SEARCH), hint=hint)
     if not pr.has_schedule or (pr.result.solution is not None and lateness_value(problem, hint)
                                < lateness_value(problem, pr.result.solution)):
         # the solve found none, or a later one than the guided (or the set's) schedule: that one (checked) answers,
