@@ -60,8 +60,11 @@ the rounds that give 3,565,000 at 70 %, 4,802,000 at 60 % and 6,998,000 at 50 % 
 
 GUIDED_TIME = 8.0
 """Deterministic time of the schedule guided by that relaxation (:func:`~ntm_sched.engine.guided.guided_schedule`,
-one worker), after the bound on the same thread. The chain LNS beside them gets as much work: at 80 % it reaches
-2,504,000 in 17 units (9 + 8), 2,787,000 in 12 (9 + 3)."""
+one worker), after the bound on the same thread; when the bound's rounds have not ended on times the money allows
+(70-50 % on the shipped plan, where the guided schedule found nothing better than its start), the rounds go on for
+these units instead (:func:`~ntm_sched.engine.lateness_search.lateness_search`): 3,580,000 at 70 %, 4,879,000 at
+60 %. The chain LNS beside them gets as much work: at 80 % it reaches 2,504,000 in 17 units (9 + 8), 2,787,000 in
+12 (9 + 3)."""
 
 LNS_WORK = 4.0
 """Deterministic time (per worker) of the chain LNS (:func:`~ntm_sched.engine.chain_lns.chain_lns`) from the better
@@ -169,7 +172,8 @@ def budget_cuts(plan: Plan, levels: Sequence[float] = DEFAULT_LEVELS, options: S
        lateness of every other milestone: ``lateness``, ``bound``, ``gap``, ``status``. The bound is the
        larger of the solve's and :func:`~ntm_sched.engine.joint_bound.joint_lateness_bound`'s (the late
        milestones together against the money, with its cuts; :data:`JOINT_BOUND_TIME`); the relaxation's
-       times guide a first schedule (:func:`~ntm_sched.engine.guided.guided_schedule`, :data:`GUIDED_TIME`).
+       times, when the money allows them, guide a first schedule (:func:`~ntm_sched.engine.guided.guided_schedule`,
+       :data:`GUIDED_TIME`; otherwise the bound's rounds take those units).
        Beside them, the chain LNS (:func:`~ntm_sched.engine.chain_lns.chain_lns`: the late
        communes' chains re-solved with the rest held, money free) improves a schedule of the set found the same
        way on every seed (:meth:`~ntm_sched.engine.groups.GroupSearch.steady_schedule`, :data:`STEADY_WORK`,
