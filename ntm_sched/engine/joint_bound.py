@@ -61,7 +61,7 @@ Cut = dict[str, int]
 def joint_lateness_bound(relaxation: Relaxation, deadlines: Mapping[str, int], time_limit: float,
                          seed: int | None = None, cuts: bool = True,
                          times: dict[str, tuple[int, int]] | None = None, *, deterministic: bool = False,
-                         wall: float | None = None) -> int:
+                         wall: float | None = None, used: list[float] | None = None) -> int:
     """A lower bound of the lateness tier of every schedule meeting ``deadlines`` hard (module docstring).
 
     Parameters
@@ -78,14 +78,19 @@ def joint_lateness_bound(relaxation: Relaxation, deadlines: Mapping[str, int], t
     cuts
         Add the money cuts (module docstring) while the relaxation's times miss money; ``False``: one solve.
     times
-        When given, receives the (start, end) by task id of the last optimal solution of the relaxation (the
-        money allows them when no cut was left to add): a guide for a schedule, never one.
+        When given, receives the (start, end) by task id of the relaxation's optimal solution when the money allows
+        them (no cut left to add; with ``cuts`` ``False``, of its one solve), else nothing: a guide for a schedule,
+        never one. Times the money does not allow were a pattern too tight for the whole model on the shipped plan
+        (at 70-50 % of the money the guided schedule found nothing better than its start, ``benchmarks/README.md``).
     deterministic
         ``time_limit`` counts deterministic time (above).
     wall
         With ``deterministic``, a wall-clock safety limit in seconds for a machine far too busy (default: a solve's,
         :attr:`SolveOptions.deterministic_safety <ntm_sched.engine.options.SolveOptions>` of ``time_limit``); the
         bound it stops is still valid, but may differ from another run's.
+    used
+        When given, receives (appended) the time the rounds took: CP-SAT's deterministic time with
+        ``deterministic``, else seconds.
 
     Returns
     -------
@@ -93,9 +98,21 @@ def joint_lateness_bound(relaxation: Relaxation, deadlines: Mapping[str, int], t
         The bound, never below the per-task one (:meth:`~ntm_sched.engine.relaxation.Relaxation.lateness_bound`,
         when CP-SAT's first round does not end in time); ``0`` when the deadlines are refuted already.
     """
+    t0 = time.perf_counter()
+    spent = [0.0]  # deterministic time of the rounds so far
+    try:
+        return _rounds(relaxation, deadlines, time_limit, seed, cuts, times, deterministic, wall, t0, spent)
+    finally:
+        if used is not None:
+            used.append(spent[0] if deterministic else time.perf_counter() - t0)
+
+
+def _rounds(relaxation: Relaxation, deadlines: Mapping[str, int], time_limit: float, seed: int | None, cuts: bool,
+            times: dict[str, tuple[int, int]] | None, deterministic: bool, wall: float | None, t0: float,
+            spent: list[float]) -> int:
+    """:func:`joint_lateness_bound`'s rounds from ``t0``; ``spent[0]`` counts their deterministic time."""
     from ntm_sched.engine.options import SolveOptions
 
-    t0 = time.perf_counter()
     p = relaxation.problem
     ls, le = relaxation.latest(deadlines)
     if any(relaxation.es[t] > ls[t] or relaxation.ee[t] > le[t] for t in ls):
@@ -127,28 +144,26 @@ def joint_lateness_bound(relaxation: Relaxation, deadlines: Mapping[str, int], t
     seed = SolveOptions().with_(seed=seed).seed  # the one home of the default
     best = floor  # the per-task delays' sum (Relaxation.lateness_bound), whatever CP-SAT proves in its time
     safety = SolveOptions().deterministic_safety.of(time_limit) if wall is None else float(wall)
-    used = 0.0  # deterministic time of the rounds so far
     while True:
         elapsed = time.perf_counter() - t0
-        left = time_limit - (used if deterministic else elapsed)
+        left = time_limit - (spent[0] if deterministic else elapsed)
         if left <= 0.05 or (deterministic and safety - elapsed <= 0.05):
             return best
         solver = make_solver(left, 1, seed, False, safety=safety - elapsed if deterministic else None)
         solver.parameters.linearization_level = LINEARIZATION
         st = solver.solve(m)
-        used += float(solver.response_proto.deterministic_time)
+        spent[0] += float(solver.response_proto.deterministic_time)
         if st not in (cp_model.OPTIMAL, cp_model.FEASIBLE, cp_model.UNKNOWN):
             return best  # INFEASIBLE: the held deadlines have no schedule either; claim nothing more here
         best = max(best, int(math.ceil(solver.best_objective_bound - 1e-6)))
-        if st != cp_model.OPTIMAL or not cuts:
-            return best
+        if st != cp_model.OPTIMAL:
+            return best  # times the money may not allow are not given
         found = {tid: (solver.value(start[tid]), solver.value(end[tid])) for tid in start}
-        if times is not None:
-            times.clear()
-            times.update(found)
-        cut = money_cut(relaxation, inst, found)
-        if cut is None:
-            return best  # the money allows the relaxation's optimal times: no cut improves the bound
+        cut = money_cut(relaxation, inst, found) if cuts else None
+        if cut is None:  # no cuts asked, or the money allows the relaxation's optimal times: none improves the bound
+            if times is not None:
+                times.update(found)
+            return best
         _add_cut(m, relaxation, inst, cut, paid_before)
 
 

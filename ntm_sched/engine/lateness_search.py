@@ -5,8 +5,11 @@ the relaxation, its money cuts included), :func:`~ntm_sched.engine.guided.guided
 relaxation's last times) and :func:`~ntm_sched.engine.chain_lns.chain_lns` (a large-neighbourhood search over the
 groups' chains). Each solve has one CP-SAT worker, so they are run side by side:
 
-1. the bound then the guided schedule (one thread), and beside them the chain LNS from ``start`` (``early_work``
-   units per worker, ``early_parallel`` moves side by side);
+1. the bound then the guided schedule (one thread, ``bound_work + guided_work`` units in all: the guided schedule
+   gets at most ``guided_work`` of what the bound's rounds left, and only when they end on times the money allows,
+   the ``times`` of :func:`~ntm_sched.engine.joint_bound.joint_lateness_bound`; otherwise the rounds go on), and
+   beside them the chain LNS from ``start`` (``early_work`` units per worker, ``early_parallel`` moves side by
+   side);
 2. the chain LNS from the better of the guided schedule and phase 1's (``parallel`` moves side by side,
    ``lns_work`` units per worker).
 
@@ -82,7 +85,8 @@ def lateness_search(problem: Problem, relaxation: Relaxation, deadlines: Mapping
     options
         The guided schedule's options (``options.deterministic``: its time counts deterministic time).
     bound_work, guided_work, early_work, lns_work
-        Deterministic time of the bound, the guided schedule, phase 1's chain LNS and phase 2's (per worker).
+        Deterministic time of the bound, the guided schedule (the bound may take it: step 1), phase 1's chain LNS and
+        phase 2's (per worker).
     seed
         CP-SAT's seed of every step.
     move_work
@@ -94,9 +98,14 @@ def lateness_search(problem: Problem, relaxation: Relaxation, deadlines: Mapping
     times: dict[str, tuple[int, int]] = {}
 
     def bound_then_guided() -> tuple[int, Solution | None]:
-        own = joint_lateness_bound(relaxation, deadlines, bound_work, seed, times=times, deterministic=True)
-        guided = (guided_schedule(problem, times, guided_work, options.with_(seed=seed), known=start)
-                  if times and guided_work > 0 else None)
+        # the bound's rounds may take the guided schedule's units too: that one is asked only on times the money
+        # allows (given when the rounds converge), with at most guided_work units, at most what the rounds left
+        used: list[float] = []
+        own = joint_lateness_bound(relaxation, deadlines, bound_work + guided_work, seed, times=times,
+                                   deterministic=True, used=used)
+        rest = min(guided_work, bound_work + guided_work - used[0])
+        guided = (guided_schedule(problem, times, rest, options.with_(seed=seed), known=start)
+                  if times and rest > 0 else None)
         return own, guided
 
     with ThreadPoolExecutor(1) as side:  # in the caller's context (its stop flag)

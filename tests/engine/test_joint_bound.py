@@ -126,5 +126,37 @@ def test_on_deterministic_time_the_bound_and_its_times_are_the_same_twice():
         runs = []
         for _ in range(2):
             times: dict[str, tuple[int, int]] = {}
-            runs.append((joint_lateness_bound(rel, {}, 2.0, 0, times=times, deterministic=True), times))
+            used: list[float] = []
+            runs.append((joint_lateness_bound(rel, {}, 2.0, 0, times=times, deterministic=True, used=used), times,
+                         used))
         assert runs[0] == runs[1] and runs[0][1]
+        assert len(runs[0][2]) == 1 and 0 < runs[0][2][0] < 2.0  # converged: the rounds' work, within the limit
+
+
+def test_times_are_given_only_where_the_money_allows_them():
+    """The relaxation's times guide a schedule only when the money allows them (no cut left to add): a round
+    stopped by its work limit gives none, nor do the times of a round a cut then removes (on two payers the first
+    round has both on time, which the money does not allow; the last round's times are given)."""
+    p = _two_payers()
+    rel = Relaxation(p)
+    inst = instalments(rel, rel.latest({})[1])
+    times: dict[str, tuple[int, int]] = {}
+    assert joint_lateness_bound(rel, {}, 5.0, 0, times=times) == 4
+    assert times and money_cut(rel, inst, times) is None
+    given = stopped = 0
+    for seed in range(12):
+        p = random_problem(seed)
+        rel = Relaxation(p)
+        p = dataclasses.replace(p, tasks=tuple(dataclasses.replace(t, due=rel.ee[t.id], tardiness_weight=1)
+                                               for t in p.tasks))
+        rel = Relaxation(p)
+        inst = instalments(rel, rel.latest({})[1])
+        for work in (0.0005, 2.0):
+            times = {}
+            joint_lateness_bound(rel, {}, work, 0, times=times, deterministic=True)
+            if times:
+                given += 1
+                assert money_cut(rel, inst, times) is None, (seed, work)
+            else:
+                stopped += 1
+    assert given >= 6 and stopped >= 1

@@ -26,6 +26,7 @@ from ntm_sched.engine import SolveOptions
 from ntm_sched.engine.groups import FEASIBLE, GroupSearch, LevelAnswer, Question
 from ntm_sched.engine.heuristic import lateness_value
 from ntm_sched.engine.lateness_search import lateness_search
+from ntm_sched.engine.options import Slice
 from ntm_sched.engine.stop import StopFlag, stopping
 from ntm_sched.errors import Cancelled
 from ntm_sched.plan import Plan
@@ -59,8 +60,11 @@ the rounds that give 3,565,000 at 70 %, 4,802,000 at 60 % and 6,998,000 at 50 % 
 
 GUIDED_TIME = 8.0
 """Deterministic time of the schedule guided by that relaxation (:func:`~ntm_sched.engine.guided.guided_schedule`,
-one worker), after the bound on the same thread. The chain LNS beside them gets as much work: at 80 % it reaches
-2,504,000 in 17 units (9 + 8), 2,787,000 in 12 (9 + 3)."""
+one worker), after the bound on the same thread; when the bound's rounds have not ended on times the money allows
+(70-50 % on the shipped plan, where the guided schedule found nothing better than its start), the rounds go on for
+these units instead (:func:`~ntm_sched.engine.lateness_search.lateness_search`): 3,580,000 at 70 %, 4,879,000 at
+60 %. The chain LNS beside them gets as much work: at 80 % it reaches 2,504,000 in 17 units (9 + 8), 2,787,000 in
+12 (9 + 3)."""
 
 LNS_WORK = 4.0
 """Deterministic time (per worker) of the chain LNS (:func:`~ntm_sched.engine.chain_lns.chain_lns`) from the better
@@ -84,6 +88,12 @@ STEP2_SEED = 0
 """CP-SAT's seed of step 2 (the bound, the guided schedule, the chain LNS and the lexicographic solve): it runs on one
 worker on deterministic time, so its answer is a function of the level's problem and the set's schedule alone, the
 same for every ``seed`` of :func:`budget_cuts`, at any load (``seed`` and ``workers`` are the set search's)."""
+
+NO_WARM_SEARCH = Slice(0.0)
+"""The share of the final solve's time given to its warm start's deadline-pattern search and deadline LNS
+(:attr:`SolveOptions.pattern_search <ntm_sched.engine.options.SolveOptions>`, ``deadline_lns``): none. The solve is
+hinted with step 2's checked schedule, which those searches (made for a solve without such a hint) did not improve
+on the shipped plan; their units go to the solve's tiers (``benchmarks/README.md``)."""
 
 CANONICAL_WALL = 15.0
 """Wall-clock cap (s) of the canonical search of each level's schedule: the level's time goal is 60 s; the
@@ -162,7 +172,8 @@ def budget_cuts(plan: Plan, levels: Sequence[float] = DEFAULT_LEVELS, options: S
        lateness of every other milestone: ``lateness``, ``bound``, ``gap``, ``status``. The bound is the
        larger of the solve's and :func:`~ntm_sched.engine.joint_bound.joint_lateness_bound`'s (the late
        milestones together against the money, with its cuts; :data:`JOINT_BOUND_TIME`); the relaxation's
-       times guide a first schedule (:func:`~ntm_sched.engine.guided.guided_schedule`, :data:`GUIDED_TIME`).
+       times, when the money allows them, guide a first schedule (:func:`~ntm_sched.engine.guided.guided_schedule`,
+       :data:`GUIDED_TIME`; otherwise the bound's rounds take those units).
        Beside them, the chain LNS (:func:`~ntm_sched.engine.chain_lns.chain_lns`: the late
        communes' chains re-solved with the rest held, money free) improves a schedule of the set found the same
        way on every seed (:meth:`~ntm_sched.engine.groups.GroupSearch.steady_schedule`, :data:`STEADY_WORK`,
@@ -181,7 +192,8 @@ def budget_cuts(plan: Plan, levels: Sequence[float] = DEFAULT_LEVELS, options: S
     Steps 2 and 3 take ``bound_time`` + ``guided_time`` units of CP-SAT's deterministic time on one thread and as
     many per worker for the chain LNS beside it (two moves side by side), then ``lns_work`` units per worker
     (:data:`JOINT_BOUND_TIME`, :data:`GUIDED_TIME`, :data:`LNS_WORK`; about seconds on an idle machine), then
-    ``options.time_limit`` units (one lexicographic solve, hinted with the LNS's schedule or the set's). The horizon is
+    ``options.time_limit`` units (one lexicographic solve, hinted with the LNS's schedule or the set's, its warm start
+    without searches: :data:`NO_WARM_SEARCH`). The horizon is
     the plan's extended by ``horizon_extension_days`` (the works outside the set need only to finish: the question is
     about the dated milestones), the same for every level and every run; when not even then a schedule is found at the
     lowest level, it is extended again (at most ``max_extensions`` times in all) for every level (``horizon_end``).
@@ -352,9 +364,10 @@ def _level_row(level_plan: Plan, model: NtmModel, gs: GroupSearch, ans: LevelAns
     own, better = found.bound, found.schedule
     if lateness_value(problem, better) < lateness_value(problem, hint):
         hint = better
-    # the solve on the same clock (one worker, seed STEP2_SEED, ``time_limit`` units of deterministic time)
-    pr = solve_model(held_model, fixed.with_(explain=False, canonical_wall=min(opts.canonical_wall, CANONICAL_WALL)),
-                     hint=hint)
+    # the solve on the same clock (one worker, seed STEP2_SEED, ``time_limit`` units of deterministic time), its warm
+    # start the hint completed (no pattern search or deadline LNS: NO_WARM_SEARCH)
+    pr = solve_model(held_model, fixed.with_(explain=False, canonical_wall=min(opts.canonical_wall, CANONICAL_WALL),
+                                             pattern_search=NO_WARM_SEARCH, deadline_lns=NO_WARM_SEARCH), hint=hint)
     if not pr.has_schedule or (pr.result.solution is not None and lateness_value(problem, hint)
                                < lateness_value(problem, pr.result.solution)):
         # the solve found none, or a later one than the guided (or the set's) schedule: that one (checked) answers,
