@@ -18,6 +18,11 @@ thread does does not depend on the others' timing, so the bound and the schedule
 at any load (unless a wall-clock safety limit cuts a step: the logs say so). With ``early_parallel`` 1 and two free
 cores, phase 1 takes the wall time of the longer of its two threads, not of their sum.
 
+A search stops early only where it could not have gone lower: the chain LNS at a lower bound (phase 1's at the
+per-task bound, :meth:`~ntm_sched.engine.relaxation.Relaxation.lateness_bound`, known before it starts; phase 2's at
+the joint bound), the guided schedule not asked when the bound reaches the start's lateness. The answer is the one
+the full budgets would give, sooner.
+
 Nothing is trusted: the schedule returned is ``start`` or one the checker accepted (the steps check every schedule
 they return), never later than ``start``.
 """
@@ -96,26 +101,31 @@ def lateness_search(problem: Problem, relaxation: Relaxation, deadlines: Mapping
         ``early_parallel`` 1, phase 1 takes two threads in all: one core each).
     """
     times: dict[str, tuple[int, int]] = {}
+    # the per-task bound, known before any search: the chain LNS beside the bound stops when it reaches it
+    floor = relaxation.lateness_bound(deadlines)
+    at_start = lateness_value(problem, start)
 
     def bound_then_guided() -> tuple[int, Solution | None]:
         # the bound's rounds may take the guided schedule's units too: that one is asked only on times the money
-        # allows (given when the rounds converge), with at most guided_work units, at most what the rounds left
+        # allows (given when the rounds converge), with at most guided_work units, at most what the rounds left;
+        # never when the bound reaches the start's lateness (no schedule is then lower than the start)
         used: list[float] = []
         own = joint_lateness_bound(relaxation, deadlines, bound_work + guided_work, seed, times=times,
                                    deterministic=True, used=used)
         rest = min(guided_work, bound_work + guided_work - used[0])
         guided = (guided_schedule(problem, times, rest, options.with_(seed=seed), known=start)
-                  if times and rest > 0 else None)
+                  if times and rest > 0 and own < at_start else None)
         return own, guided
 
     with ThreadPoolExecutor(1) as side:  # in the caller's context (its stop flag)
         job = side.submit(contextvars.copy_context().run, bound_then_guided)
         early, early_log = chain_lns(problem, start, groups, early_work, move_work=move_work, seed=seed,
-                                     parallel=early_parallel)
+                                     parallel=early_parallel, floor=floor)
         own, guided = job.result()
     best = early
     if guided is not None and lateness_value(problem, guided) < lateness_value(problem, early):
         best = guided
+    # phase 2 stops at the joint bound: a schedule that reaches it is of least lateness
     final, late_log = chain_lns(problem, best, groups, lns_work, move_work=move_work, seed=seed,
-                                parallel=parallel)
+                                parallel=parallel, floor=max(own, floor))
     return LatenessSearch(own, final, guided, early_log, late_log)
