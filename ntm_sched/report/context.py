@@ -202,7 +202,7 @@ def show_table(df: pd.DataFrame, max_rows: int = 200) -> Any:
         return Markdown(f"*{label('no_rows', lang)}*")
     d = df.head(max_rows)
     num = [c for c in d.columns if pd.api.types.is_numeric_dtype(d[c]) and not pd.api.types.is_bool_dtype(d[c])]
-    sty = (d.style.hide(axis="index").format(_number_format())
+    sty = (d.style.set_uuid(tables.table_uuid(d)).hide(axis="index").format(_number_format())
            .set_properties(**{"text-align": "left", "vertical-align": "top"})
            .set_table_styles([{"selector": "th", "props": "text-align: left; vertical-align: bottom;"},
                               {"selector": "td", "props": "padding: 2px 8px;"}]))

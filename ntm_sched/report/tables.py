@@ -14,6 +14,7 @@ an exception.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from typing import Any
 
 import pandas as pd
@@ -255,3 +256,18 @@ def schedule_table(res: Any, plan: Any) -> pd.DataFrame:
         cols[4]: [date_text(d) for d in sch["start_date"]],
         cols[5]: [date_text(d) for d in sch["end_date"]],
     })
+
+
+_LETTERS = str.maketrans("0123456789abcdef", "ghijklmnopqrstuv")
+
+
+def table_uuid(df: pd.DataFrame) -> str:
+    """The HTML id of a table shown in a report (``Styler.set_uuid``): a hash of its columns and cells, in letters.
+
+    pandas gives each styled table a random id, so a report's HTML changed from run to run for the same answer,
+    and an id of five random hex digits could read as a commune code ("T_07072"). From the table's content, the
+    id is the same on every run; two tables with the same content have the same styles, so sharing it is harmless.
+    """
+    digest = hashlib.sha256(df.to_csv(index=False).encode("utf-8")).hexdigest()[:12]
+    return digest.translate(_LETTERS)
+

@@ -193,3 +193,24 @@ def test_late_cause_words() -> None:
     assert in_lang("en", tables.late_cause_text, "resources_or_money", ["r_extra"]) == "late for lack of money"
     assert in_lang("vi", tables.late_cause_text, "resources_or_money", ["r_agency", "r_money"]) == (
         "trễ vì thiếu vốn / nhân lực / năng lực thẩm tra")
+
+
+def test_a_shown_table_has_the_same_html_on_every_run():
+    """pandas gives a styled table a random id ("T_07072" once read as a commune code in a report test): the
+    report's tables take theirs from their content, in letters, so the same table gives the same HTML."""
+    import re
+
+    import pandas as pd
+
+    from ntm_sched.report.context import show_table
+    from ntm_sched.studies.progress.giao_ban import GiaoBan, show
+
+    df = pd.DataFrame({"commune": ["Lan Giới", "Cao Xá"], "cost_mvnd": [1234.5, 7072.0]})
+    first = in_lang("vi", show_table, df).to_html()
+    assert first == in_lang("vi", show_table, df.copy()).to_html()
+    ids = set(re.findall(r'id="T_([^"_]+)"', first))
+    assert len(ids) == 1 and ids.pop().isalpha()
+    assert re.search(r'id="T_([^"_]+)"', in_lang("vi", show_table, df.iloc[:1]).to_html()).group(1) not in first
+    gb = GiaoBan.__new__(GiaoBan)
+    gb.tables, gb.lang = {"late": df}, "vi"
+    assert show(gb, "late").to_html() == show(gb, "late").to_html()

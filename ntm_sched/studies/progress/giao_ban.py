@@ -22,6 +22,7 @@ from typing import Any
 import pandas as pd
 
 from ntm_sched.i18n import invented_banner, label, localized, name_field, status_label
+from ntm_sched.report.tables import table_uuid
 from ntm_sched.studies.progress import history as hist
 from ntm_sched.units import format_date
 
@@ -408,4 +409,5 @@ def show(gb: GiaoBan, name: str, max_rows: int = 60) -> Any:
     df = gb.tables[name]
     if df is None or not len(df):
         return Markdown(f"*{t('none', gb.lang)}*")
-    return df.head(max_rows).style.hide(axis="index")
+    d = df.head(max_rows)
+    return d.style.set_uuid(table_uuid(d)).hide(axis="index")
