@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import dataclasses
 import random
+from collections.abc import Iterator
 
 from ntm_sched.engine import Problem, check
 from ntm_sched.engine.chain_lns import chain_lns, own_chains
 from ntm_sched.engine.heuristic import lateness_value, money_sgs
 from ntm_sched.engine.problem import Mode, Objective, Precedence, Task
+from ntm_sched.engine.result import Solution
 
 from .test_relaxation import random_problem
 
@@ -29,14 +31,19 @@ def _groups(p: Problem) -> dict[str, list[str]]:
     return {t.id: [t.id] for t in p.tasks if t.due is not None}
 
 
+def _started(seeds: range) -> Iterator[tuple[int, Problem, Solution]]:
+    """``(seed, problem, start)`` for the problems of ``seeds`` whose generator schedule the checker accepts."""
+    for seed in seeds:
+        p = _dated(seed)
+        start = money_sgs(p, seed=0)
+        if start is not None and check(p, start).ok:
+            yield seed, p, start
+
+
 def test_never_worse_and_always_checked():
     improved = 0
     tried = 0
-    for seed in range(16):
-        p = _dated(seed)
-        start = money_sgs(p, seed=0)
-        if start is None or not check(p, start).ok:
-            continue
+    for seed, p, start in _started(range(16)):
         tried += 1
         best, log = chain_lns(p, start, _groups(p), work=2.0, move_work=0.2, seed=0)
         assert check(p, best).ok, seed
@@ -83,11 +90,7 @@ def test_a_floor_ends_the_search_where_it_would_have_ended_without_it():
     """Given the lateness it reaches as its floor, the search stops when it gets there, with the same schedule and
     fewer moves; a start already at its floor is returned untouched."""
     stopped_sooner = 0
-    for seed in range(8):
-        p = _dated(seed)
-        start = money_sgs(p, seed=0)
-        if start is None or not check(p, start).ok:
-            continue
+    for seed, p, start in _started(range(8)):
         a, la = chain_lns(p, start, _groups(p), work=2.0, move_work=0.2, seed=0)
         b, lb = chain_lns(p, start, _groups(p), work=2.0, move_work=0.2, seed=0, floor=la.after)
         assert b.tasks == a.tasks and lb.after == la.after and lb.at_floor and lb.local_optimum, seed
