@@ -32,7 +32,7 @@ from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.channels import AsyncZMQSocketChannel
 from jupyter_client.kernelspec import KernelSpec, KernelSpecManager, NoSuchKernel
 from jupyter_client.manager import AsyncKernelManager
-from traitlets import DottedObjectName, Type, default
+from traitlets import Type, default
 
 _LIVE: weakref.WeakSet[IpcKernelManager] = weakref.WeakSet()
 
@@ -78,7 +78,6 @@ class IpcKernelManager(AsyncKernelManager):
     a report killed by SIGTERM.
     """
 
-    client_class = DottedObjectName("ntm_sched.report.kernel.IpcKernelClient")
     client_factory = Type(klass=IpcKernelClient, default_value=IpcKernelClient)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
