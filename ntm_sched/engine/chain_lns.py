@@ -35,10 +35,9 @@ improved schedule and the search goes on with the move after it (every neighbour
 ends when every move of the list has failed in a row from the same schedule (a local optimum: the same moves
 from it would give the same answers), when the schedule's lateness reaches ``floor`` (a lower bound the caller
 knows: no move can then go below it, so stopping changes nothing but the time spent), when the moves'
-deterministic time reaches ``work``, or on the wall-clock
-safety limit ``wall`` (the answer may then depend on the machine's load; :attr:`ChainLog.wall_cut` says so).
-Given the same problem, start, groups, seed and limits, and no wall cut, the schedule returned is the same on any
-machine at any load.
+deterministic time reaches ``work``, or on the wall-clock safety limit ``wall`` (the answer may then depend on the
+machine's load; :attr:`ChainLog.wall_cut` says so). Given the same problem, start, groups, seed and limits, and no
+wall cut, the schedule returned is the same on any machine at any load.
 
 Nothing is trusted: the schedule returned is ``start`` or one the checker accepted, never worse than ``start``.
 """
