@@ -47,6 +47,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import dataclasses
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -62,7 +63,7 @@ from ntm_sched.engine.model import BuiltModel
 from ntm_sched.engine.problem import Problem
 from ntm_sched.engine.result import Solution
 
-__all__ = ["ChainLog", "best_move", "chain_lns", "own_chains"]
+__all__ = ["ChainLog", "Floor", "best_move", "chain_lns", "own_chains"]
 
 WINDOWS = (6, 3)
 """The time windows' neighbourhoods: a window is the span of the late chains divided by these (module docstring)."""
@@ -72,6 +73,35 @@ SLACKS = (24, 8)
 
 MOVE_WORK = 2.0
 """Deterministic time of one move by default (a caller with measured needs passes its own, as the cut table does)."""
+
+
+class Floor:
+    """A lower bound of the lateness that another thread may raise while a search runs (it only goes up).
+
+    :func:`chain_lns` reads it between moves and ends when its schedule reaches it. A move must go strictly below the
+    current lateness, so once the schedule is at a lower bound every later move fails: whenever the bound becomes
+    known, the schedule returned is the same (only the time spent differs).
+
+    Parameters
+    ----------
+    value
+        The bound known at the start.
+    """
+
+    def __init__(self, value: int = 0) -> None:
+        self._value = int(value)
+        self._lock = threading.Lock()
+
+    @property
+    def value(self) -> int:
+        """The largest bound given so far."""
+        with self._lock:
+            return self._value
+
+    def raise_to(self, value: int) -> None:
+        """Take ``value`` if it is larger (a bound proven since, valid for every schedule of the problem)."""
+        with self._lock:
+            self._value = max(self._value, int(value))
 
 
 @dataclasses.dataclass
@@ -302,7 +332,7 @@ def _neighbourhoods(problem: Problem, sol: Solution, own: Mapping[str, frozenset
 
 def chain_lns(problem: Problem, start: Solution, groups: Mapping[str, Sequence[str]], work: float, *,
               move_work: float = MOVE_WORK, wall: float | None = None, seed: int,
-              parallel: int = 1, floor: int = 0) -> tuple[Solution, ChainLog]:
+              parallel: int = 1, floor: int | Floor = 0) -> tuple[Solution, ChainLog]:
     """Lower the lateness of ``start`` by re-solving chains of late deadlines (module docstring).
 
     Parameters
@@ -331,7 +361,9 @@ def chain_lns(problem: Problem, start: Solution, groups: Mapping[str, Sequence[s
     floor
         A lower bound of the lateness of every schedule of ``problem`` (default 0): the search ends when it is
         reached. Every later move would have failed (a move must go below the current lateness), so the schedule
-        returned is the one the search would have returned without it, only sooner.
+        returned is the one the search would have returned without it, only sooner. A :class:`Floor` is read between
+        moves: a bound proven by another thread while the search runs ends it as soon as it is known, and the
+        schedule is still the same, whenever that is.
 
     Returns
     -------
@@ -341,8 +373,9 @@ def chain_lns(problem: Problem, start: Solution, groups: Mapping[str, Sequence[s
     t0 = time.perf_counter()
     log = ChainLog(before=lateness_value(problem, start))
     log.after = log.before
-    if log.before <= floor or work <= 0:
-        log.local_optimum = log.at_floor = log.before <= floor
+    low = floor if isinstance(floor, Floor) else Floor(floor)
+    if log.before <= low.value or work <= 0:
+        log.local_optimum = log.at_floor = log.before <= low.value
         return start, log
     bm = build_model(problem)
     from ntm_sched.engine.options import SolveOptions
@@ -357,7 +390,7 @@ def chain_lns(problem: Problem, start: Solution, groups: Mapping[str, Sequence[s
     moves = _neighbourhoods(problem, mover.solution, own)
     k = failed = 0
     with ThreadPoolExecutor(parallel) if parallel > 1 else contextlib.nullcontext() as pool:
-        while moves and failed < len(moves) and mover.value > floor and not mover.out_of_time():
+        while moves and failed < len(moves) and mover.value > low.value and not mover.out_of_time():
             batch = [moves[(k + i) % len(moves)] for i in range(min(parallel, len(moves) - failed))]
             kept = mover.moves(batch, pool)
             if kept is not None:
@@ -368,7 +401,7 @@ def chain_lns(problem: Problem, start: Solution, groups: Mapping[str, Sequence[s
             else:
                 failed += len(batch)
                 k += len(batch)
-    log.at_floor = mover.value <= floor
+    log.at_floor = mover.value <= low.value
     log.local_optimum = not moves or failed >= len(moves) or log.at_floor
     best = mover.solution if mover.solution is not None and mover.value < log.before else start
     log.after = lateness_value(problem, best)

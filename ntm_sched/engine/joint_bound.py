@@ -61,7 +61,8 @@ Cut = dict[str, int]
 def joint_lateness_bound(relaxation: Relaxation, deadlines: Mapping[str, int], time_limit: float,
                          seed: int | None = None, cuts: bool = True,
                          times: dict[str, tuple[int, int]] | None = None, *, deterministic: bool = False,
-                         wall: float | None = None, used: list[float] | None = None) -> int:
+                         wall: float | None = None, used: list[float] | None = None,
+                         on_bound: Callable[[int], None] | None = None) -> int:
     """A lower bound of the lateness tier of every schedule meeting ``deadlines`` hard (module docstring).
 
     Parameters
@@ -91,6 +92,9 @@ def joint_lateness_bound(relaxation: Relaxation, deadlines: Mapping[str, int], t
     used
         When given, receives (appended) the time the rounds took: CP-SAT's deterministic time with
         ``deterministic``, else seconds.
+    on_bound
+        When given, called with the bound of every round as it is proven (each is valid; they only grow): another
+        thread's search may stop at it (:class:`~ntm_sched.engine.chain_lns.Floor`).
 
     Returns
     -------
@@ -101,7 +105,7 @@ def joint_lateness_bound(relaxation: Relaxation, deadlines: Mapping[str, int], t
     t0 = time.perf_counter()
     spent = [0.0]  # deterministic time of the rounds so far
     try:
-        return _rounds(relaxation, deadlines, time_limit, seed, cuts, times, deterministic, wall, t0, spent)
+        return _rounds(relaxation, deadlines, time_limit, seed, cuts, times, deterministic, wall, t0, spent, on_bound)
     finally:
         if used is not None:
             used.append(spent[0] if deterministic else time.perf_counter() - t0)
@@ -109,7 +113,7 @@ def joint_lateness_bound(relaxation: Relaxation, deadlines: Mapping[str, int], t
 
 def _rounds(relaxation: Relaxation, deadlines: Mapping[str, int], time_limit: float, seed: int | None, cuts: bool,
             times: dict[str, tuple[int, int]] | None, deterministic: bool, wall: float | None, t0: float,
-            spent: list[float]) -> int:
+            spent: list[float], on_bound: Callable[[int], None] | None = None) -> int:
     """:func:`joint_lateness_bound`'s rounds from ``t0``; ``spent[0]`` counts their deterministic time."""
     from ntm_sched.engine.options import SolveOptions
 
@@ -156,6 +160,8 @@ def _rounds(relaxation: Relaxation, deadlines: Mapping[str, int], time_limit: fl
         if st not in (cp_model.OPTIMAL, cp_model.FEASIBLE, cp_model.UNKNOWN):
             return best  # INFEASIBLE: the held deadlines have no schedule either; claim nothing more here
         best = max(best, int(math.ceil(solver.best_objective_bound - 1e-6)))
+        if on_bound is not None:
+            on_bound(best)
         if st != cp_model.OPTIMAL:
             return best  # times the money may not allow are not given
         found = {tid: (solver.value(start[tid]), solver.value(end[tid])) for tid in start}

@@ -19,9 +19,11 @@ at any load (unless a wall-clock safety limit cuts a step: the logs say so). Wit
 cores, phase 1 takes the wall time of the longer of its two threads, not of their sum.
 
 A search stops early only where it could not have gone lower: the chain LNS at a lower bound (phase 1's at the
-per-task bound, :meth:`~ntm_sched.engine.relaxation.Relaxation.lateness_bound`, known before it starts; phase 2's at
-the joint bound), the guided schedule not asked when the bound reaches the start's lateness. The answer is the one
-the full budgets would give, sooner.
+per-task bound, :meth:`~ntm_sched.engine.relaxation.Relaxation.lateness_bound`, known before it starts, then at each
+round's joint bound as soon as the other thread proves it, a :class:`~ntm_sched.engine.chain_lns.Floor`; phase 2's
+at the joint bound), the guided schedule not asked when the bound reaches the start's lateness. The answer is the one
+the full budgets would give, sooner: a move must go strictly below the schedule's lateness, so once a schedule is at
+a lower bound every later move fails, and when the other thread's bound arrives changes the time, not the schedule.
 
 Nothing is trusted: the schedule returned is ``start`` or one the checker accepted (the steps check every schedule
 they return), never later than ``start``.
@@ -34,7 +36,7 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
-from ntm_sched.engine.chain_lns import MOVE_WORK, ChainLog, chain_lns
+from ntm_sched.engine.chain_lns import MOVE_WORK, ChainLog, Floor, chain_lns
 from ntm_sched.engine.guided import guided_schedule
 from ntm_sched.engine.heuristic import lateness_value
 from ntm_sched.engine.joint_bound import joint_lateness_bound
@@ -101,8 +103,9 @@ def lateness_search(problem: Problem, relaxation: Relaxation, deadlines: Mapping
         ``early_parallel`` 1, phase 1 takes two threads in all: one core each).
     """
     times: dict[str, tuple[int, int]] = {}
-    # the per-task bound, known before any search: the chain LNS beside the bound stops when it reaches it
-    floor = relaxation.lateness_bound(deadlines)
+    # the per-task bound, known before any search, then each of the joint bound's rounds as it is proven: the chain
+    # LNS beside the bound stops when it reaches the largest so far (its schedule is then the same, whenever)
+    floor = Floor(relaxation.lateness_bound(deadlines))
     at_start = lateness_value(problem, start)
 
     def bound_then_guided() -> tuple[int, Solution | None]:
@@ -111,7 +114,7 @@ def lateness_search(problem: Problem, relaxation: Relaxation, deadlines: Mapping
         # never when the bound reaches the start's lateness (no schedule is then lower than the start)
         used: list[float] = []
         own = joint_lateness_bound(relaxation, deadlines, bound_work + guided_work, seed, times=times,
-                                   deterministic=True, used=used)
+                                   deterministic=True, used=used, on_bound=floor.raise_to)
         rest = min(guided_work, bound_work + guided_work - used[0])
         guided = (guided_schedule(problem, times, rest, options.with_(seed=seed), known=start)
                   if times and rest > 0 and own < at_start else None)
@@ -127,5 +130,5 @@ def lateness_search(problem: Problem, relaxation: Relaxation, deadlines: Mapping
         best = guided
     # phase 2 stops at the joint bound: a schedule that reaches it is of least lateness
     final, late_log = chain_lns(problem, best, groups, lns_work, move_work=move_work, seed=seed,
-                                parallel=parallel, floor=max(own, floor))
+                                parallel=parallel, floor=max(own, floor.value))
     return LatenessSearch(own, final, guided, early_log, late_log)

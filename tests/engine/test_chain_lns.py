@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import dataclasses
 import random
+import threading
 from collections.abc import Iterator
 
 from ntm_sched.engine import Problem, check
-from ntm_sched.engine.chain_lns import chain_lns, own_chains
+from ntm_sched.engine.chain_lns import Floor, chain_lns, own_chains
 from ntm_sched.engine.heuristic import lateness_value, money_sgs
 from ntm_sched.engine.problem import Mode, Objective, Precedence, Task
 from ntm_sched.engine.result import Solution
@@ -99,3 +100,43 @@ def test_a_floor_ends_the_search_where_it_would_have_ended_without_it():
         c, lc = chain_lns(p, start, _groups(p), work=2.0, move_work=0.2, seed=0, floor=la.before)
         assert c is start and lc.tried == 0 and lc.at_floor
     assert stopped_sooner >= 1
+
+
+class _RaisedAfter(Floor):
+    """A floor that another thread raises to ``to`` just before the search's ``reads``-th look at it."""
+
+    def __init__(self, to: int, reads: int) -> None:
+        super().__init__(0)
+        self.to, self.reads = to, reads
+
+    @property
+    def value(self) -> int:
+        self.reads -= 1
+        if self.reads < 0:
+            self.raise_to(self.to)
+        return super().value
+
+
+def test_a_floor_raised_by_another_thread_changes_the_time_not_the_schedule():
+    """A :class:`Floor` raised while the search runs (as the joint bound's thread does in the lateness search) ends
+    it where it would have ended anyway, whenever the bound arrives: before the first move, after some, never; and
+    raised by a real thread at any moment."""
+    stopped_mid_search = 0
+    for seed, p, start in _started(range(6)):
+        a, la = chain_lns(p, start, _groups(p), work=2.0, move_work=0.2, seed=0)
+        for reads in (0, 2, 4, 10**9):
+            b, lb = chain_lns(p, start, _groups(p), work=2.0, move_work=0.2, seed=0,
+                              floor=_RaisedAfter(la.after, reads))
+            assert b.tasks == a.tasks and lb.after == la.after and lb.tried <= la.tried, (seed, reads)
+            assert lb.at_floor == (reads < 10**9 or la.at_floor), (seed, reads)
+            stopped_mid_search += 0 < reads < 10**9 and lb.tried < la.tried
+        floor = Floor(0)
+        timer = threading.Timer(0.05, floor.raise_to, (la.after,))
+        timer.start()
+        b, lb = chain_lns(p, start, _groups(p), work=2.0, move_work=0.2, seed=0, floor=floor)
+        timer.join()
+        assert b.tasks == a.tasks and lb.after == la.after, seed
+    assert stopped_mid_search >= 1
+    floor = Floor(5)
+    floor.raise_to(4)  # a bound only goes up
+    assert floor.value == 5

@@ -102,6 +102,19 @@ def test_the_guided_schedule_meets_the_relaxations_pattern_and_is_checked():
     assert check(p, sol).ok and lateness_value(p, sol) == 4
 
 
+def test_every_rounds_bound_is_told_as_it_is_proven():
+    """``on_bound`` hears each round's bound (the lateness search's other thread stops at it): they only grow and
+    the last is the answer; on ``_two_payers`` the first round (0, money ignored) then the cut's (4)."""
+    heard: list[int] = []
+    assert joint_lateness_bound(Relaxation(_two_payers()), {}, 5.0, 0, on_bound=heard.append) == 4
+    assert heard == [0, 4]
+    for seed in range(8):
+        rel = Relaxation(random_problem(seed))
+        heard = []
+        got = joint_lateness_bound(rel, {}, 2.0, 0, deterministic=True, on_bound=heard.append)
+        assert heard == sorted(heard) and (not heard or heard[-1] == got), seed
+
+
 def test_without_time_the_bound_is_the_per_task_one():
     """CP-SAT given no time proves nothing: the bound is still the per-task delays' sum (a loaded machine once
     gave 0 at a level where that sum is millions)."""
