@@ -4,6 +4,8 @@ Layers (imports point down; ``tests/test_imports.py`` keeps it so)::
 
     cli -> app -> studies -> report -> domain, scenario -> engine | plan | i18n | units | io
 
+* ``lazy_imports``: third-party imports made lazy when the package is imported (jsonschema's RFC 3987 parser,
+  built on first use: every report, batch and app start is a second shorter).
 * ``i18n``, ``units``, ``io``: every vi/en string; money/date scaling and formatting; atomic
   output (``write_tables``, the one writer of result tables) and where the project's files are
   (``project_root``: the checkout, or ``<prefix>/share/ntm-sched`` after a plain install).
@@ -57,4 +59,10 @@ Old -> new module map (restructure of issue 8)::
 
 from __future__ import annotations
 
+from ntm_sched.lazy_imports import defer_rfc3987_syntax
+
 __version__ = "0.1.0"
+
+# jsonschema (under papermill, nbconvert, Voilà) would build an RFC 3987 parser that no process of ours uses:
+# 1.1 s of every report, batch and app start; built on first use instead (ntm_sched.lazy_imports)
+defer_rfc3987_syntax()

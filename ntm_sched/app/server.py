@@ -55,7 +55,7 @@ def prepare_notebook(folder: Path, scenario: str = "base", lang: str = "vi", tim
 
 def voila_command(notebook: Path, port: int) -> list[str]:
     """The Voilà command serving ``notebook`` on 127.0.0.1:``port`` without code."""
-    return [sys.executable, "-m", "voila", str(notebook), f"--port={port}", "--no-browser",
+    return [sys.executable, "-m", "ntm_sched.app.voila_main", str(notebook), f"--port={port}", "--no-browser",
             "--Voila.ip=127.0.0.1", "--strip_sources=True", "--theme=light", "--show_tracebacks=False",
             f"--Voila.root_dir={notebook.parent}"]
 

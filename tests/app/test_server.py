@@ -17,3 +17,4 @@ def test_prepared_notebook_has_the_parameters_and_a_kernel(tmp_path):
     assert nb.metadata["kernelspec"]["name"] in ("ntm-sched", "python3")
     cmd = voila_command(nb_path, 9999)
     assert "--strip_sources=True" in cmd and "--port=9999" in cmd and "--Voila.ip=127.0.0.1" in cmd
+    assert cmd[1:3] == ["-m", "ntm_sched.app.voila_main"]  # Voilà after ntm_sched: its lazy imports
