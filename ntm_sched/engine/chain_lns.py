@@ -49,7 +49,7 @@ import contextvars
 import dataclasses
 import time
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 from ortools.sat.python import cp_model
@@ -302,7 +302,8 @@ def _neighbourhoods(problem: Problem, sol: Solution, own: Mapping[str, frozenset
 
 def chain_lns(problem: Problem, start: Solution, groups: Mapping[str, Sequence[str]], work: float, *,
               move_work: float = MOVE_WORK, wall: float | None = None, seed: int,
-              parallel: int = 1, floor: int = 0) -> tuple[Solution, ChainLog]:
+              parallel: int = 1, floor: int = 0, on_improve: Callable[[Solution], None] | None = None
+              ) -> tuple[Solution, ChainLog]:
     """Lower the lateness of ``start`` by re-solving chains of late deadlines (module docstring).
 
     Parameters
@@ -332,6 +333,9 @@ def chain_lns(problem: Problem, start: Solution, groups: Mapping[str, Sequence[s
         A lower bound of the lateness of every schedule of ``problem`` (default 0): the search ends when it is
         reached. Every later move would have failed (a move must go below the current lateness), so the schedule
         returned is the one the search would have returned without it, only sooner.
+    on_improve
+        Called (in the caller's thread) with the new schedule each time a move is kept: the last one it is given is
+        the schedule returned (the same object).
 
     Returns
     -------
@@ -361,6 +365,9 @@ def chain_lns(problem: Problem, start: Solution, groups: Mapping[str, Sequence[s
             batch = [moves[(k + i) % len(moves)] for i in range(min(parallel, len(moves) - failed))]
             kept = mover.moves(batch, pool)
             if kept is not None:
+                if on_improve is not None:
+                    assert mover.solution is not None
+                    on_improve(mover.solution)
                 # the next move is the one after it in the new schedule's list: every neighbourhood gets its turn
                 moves = _neighbourhoods(problem, mover.solution, own)
                 failed = 0

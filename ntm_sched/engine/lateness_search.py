@@ -11,7 +11,16 @@ groups' chains). Each solve has one CP-SAT worker, so they are run side by side:
    beside them the chain LNS from ``start`` (``early_work`` units per worker, ``early_parallel`` moves side by
    side);
 2. the chain LNS from the better of the guided schedule and phase 1's (``parallel`` moves side by side,
-   ``lns_work`` units per worker).
+   ``lns_work`` units per worker);
+3. with ``then`` (the caller's next step on the schedule found, e.g. its final solve), ``then(schedule)``.
+
+``then`` is started **ahead of its turn**, beside phase 2, on phase 2's start, and again on each schedule phase 2
+keeps, the run before it stopped at once (its CP-SAT searches through :func:`~ntm_sched.engine.stop.stopping_here`, the
+other threads' untouched) and its answer dropped. Phase 2's last schedule is its answer, so the run started on it
+gives the answer ``then`` would give after phase 2; only the wall time changes (the final solve of the cut table has
+one worker: beside phase 2's two moves it takes the core a move leaves idle, and where phase 2 keeps its start, at
+100-70 % on the shipped plan, it runs beside the whole of it). ``then`` must therefore be a function of its argument
+alone (deterministic time, one worker) and leave nothing behind when stopped.
 
 Every limit is CP-SAT's deterministic time (a count of work) and every solve has one worker and ``seed``: what each
 thread does does not depend on the others' timing, so the bound and the schedule are functions of the inputs alone,
@@ -31,8 +40,9 @@ from __future__ import annotations
 
 import contextvars
 import dataclasses
-from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
 
 from ntm_sched.engine.chain_lns import MOVE_WORK, ChainLog, chain_lns
 from ntm_sched.engine.guided import guided_schedule
@@ -42,6 +52,7 @@ from ntm_sched.engine.options import SolveOptions
 from ntm_sched.engine.problem import Problem
 from ntm_sched.engine.relaxation import Relaxation
 from ntm_sched.engine.result import Solution
+from ntm_sched.engine.stop import StopFlag, stopping_here
 
 __all__ = ["LatenessSearch", "lateness_search"]
 
@@ -60,6 +71,12 @@ class LatenessSearch:
         The guided schedule, or ``None`` when it gave none.
     early, late
         The logs of the chain LNS of phase 1 (from ``start``) and of phase 2.
+    then
+        ``then(schedule)`` when ``then`` was given, else ``None``.
+    ahead
+        Whether that answer is one started ahead of its turn, beside phase 2.
+    then_runs
+        How many times ``then`` was started (once, and once more for every move phase 2 kept).
     """
 
     bound: int
@@ -67,12 +84,16 @@ class LatenessSearch:
     guided: Solution | None
     early: ChainLog
     late: ChainLog
+    then: Any = None
+    ahead: bool = False
+    then_runs: int = 0
 
 
 def lateness_search(problem: Problem, relaxation: Relaxation, deadlines: Mapping[str, int],
                     groups: Mapping[str, Sequence[str]], start: Solution, options: SolveOptions, *,
                     bound_work: float, guided_work: float, early_work: float, lns_work: float, seed: int,
-                    move_work: float = MOVE_WORK, parallel: int = 2, early_parallel: int = 1) -> LatenessSearch:
+                    move_work: float = MOVE_WORK, parallel: int = 2, early_parallel: int = 1,
+                    then: Callable[[Solution], Any] | None = None) -> LatenessSearch:
     """A lower bound and a schedule of least lateness of ``problem`` (module docstring).
 
     Parameters
@@ -99,6 +120,9 @@ def lateness_search(problem: Problem, relaxation: Relaxation, deadlines: Mapping
     parallel, early_parallel
         Moves of phase 2 and of phase 1 solved side by side (:func:`~ntm_sched.engine.chain_lns.chain_lns`; with
         ``early_parallel`` 1, phase 1 takes two threads in all: one core each).
+    then
+        The caller's next step on the schedule returned (module docstring: started beside phase 2, on its start);
+        its answer is :attr:`LatenessSearch.then`.
     """
     times: dict[str, tuple[int, int]] = {}
     # the per-task bound, known before any search: the chain LNS beside the bound stops when it reaches it
@@ -126,6 +150,30 @@ def lateness_search(problem: Problem, relaxation: Relaxation, deadlines: Mapping
     if guided is not None and lateness_value(problem, guided) < lateness_value(problem, early):
         best = guided
     # phase 2 stops at the joint bound: a schedule that reaches it is of least lateness
-    final, late_log = chain_lns(problem, best, groups, lns_work, move_work=move_work, seed=seed,
-                                parallel=parallel, floor=max(own, floor))
-    return LatenessSearch(own, final, guided, early_log, late_log)
+    if then is None:
+        final, late_log = chain_lns(problem, best, groups, lns_work, move_work=move_work, seed=seed,
+                                    parallel=parallel, floor=max(own, floor))
+        return LatenessSearch(own, final, guided, early_log, late_log)
+    runs: list[tuple[Solution, StopFlag, Future[Any]]] = []
+
+    def ahead(schedule: Solution) -> None:
+        # then(schedule), started now; the run on the schedule before is no longer wanted: stopped
+        if runs:
+            runs[-1][1].set()
+        flag = StopFlag()
+
+        def run() -> Any:
+            with stopping_here(flag):
+                return then(schedule)
+
+        runs.append((schedule, flag, side.submit(contextvars.copy_context().run, run)))
+
+    with ThreadPoolExecutor(4) as side:  # in the caller's context (its stop flag, its clock)
+        ahead(best)
+        final, late_log = chain_lns(problem, best, groups, lns_work, move_work=move_work, seed=seed,
+                                    parallel=parallel, floor=max(own, floor), on_improve=ahead)
+        last, flag, job = runs[-1]
+        if last is final:  # the run on the schedule returned (a function of its argument): its answer is the one
+            return LatenessSearch(own, final, guided, early_log, late_log, job.result(), True, len(runs))
+        flag.set()  # not reached (chain_lns's last improvement is its answer); be safe
+    return LatenessSearch(own, final, guided, early_log, late_log, then(final), False, len(runs) + 1)
