@@ -64,8 +64,8 @@ def invalid(short_plan, cuts):
         mp.setattr(C, "solve_model", lambda model, *a, **k: tabulate(model, dataclasses.replace(
             next(replay), tiers=[])))
         # the solves are replayed: step 2's searches before them (bound, guided schedule, chain LNS) are not asked
-        mp.setattr(C, "lateness_search", lambda problem, relaxation, deadlines, groups, start, *a, **k:
-                   SimpleNamespace(bound=0, schedule=start))
+        mp.setattr(C, "lateness_search", lambda problem, relaxation, deadlines, groups, start, *a, then=None, **k:
+                   SimpleNamespace(bound=0, schedule=start, then=then(start) if then is not None else None))
         mp.setattr(C.GroupSearch, "steady_schedule", lambda *a, **k: None)
         mp.setattr(tables_module, "summary_dict", buggy)
         return B.budget_cuts(short_plan, LEVELS, **CUTS_KW)
