@@ -14,12 +14,14 @@ groups' chains). Each solve has one CP-SAT worker, so they are run side by side:
    ``lns_work`` units per worker);
 3. with ``then`` (the caller's next step on the schedule found, e.g. its final solve), ``then(schedule)``.
 
-``then`` is started **ahead of its turn**, beside phase 2, on phase 2's start, and again on each schedule phase 2
-keeps, the run before it stopped at once (its CP-SAT searches through :func:`~ntm_sched.engine.stop.stopping_here`, the
-other threads' untouched) and its answer dropped. Phase 2's last schedule is its answer, so the run started on it
-gives the answer ``then`` would give after phase 2; only the wall time changes (the final solve of the cut table has
-one worker: beside phase 2's two moves it takes the core a move leaves idle, and where phase 2 keeps its start, at
-100-70 % on the shipped plan, it runs beside the whole of it). ``then`` must therefore be a function of its argument
+``then`` is started **ahead of its turn**: on phase 2's start, beside phase 2, and again on each schedule phase 2
+keeps; already in phase 1, once the bound's thread is done (its core free), on each schedule phase 1 keeps (or the
+guided schedule when better: what phase 2 would start from if phase 1 ended there). Each new run stops the one
+before (its CP-SAT searches through :func:`~ntm_sched.engine.stop.stopping_here`, the other threads' untouched) and
+its answer is dropped. Phase 2's last schedule is its answer, so the run on it gives the answer ``then`` would give
+after phase 2; only the wall time changes (the final solve of the cut table has one worker: beside the LNS's two
+moves it takes the core a move leaves idle, and where phase 2 keeps its start, at 100-70 % on the shipped plan, it
+runs beside the whole of it). ``then`` must therefore be a function of its argument
 alone (deterministic time, one worker) and leave nothing behind when stopped.
 
 Every limit is CP-SAT's deterministic time (a count of work) and every solve has one worker and ``seed``: what each
@@ -76,7 +78,7 @@ class LatenessSearch:
     ahead
         Whether that answer is one started ahead of its turn, beside phase 2.
     then_runs
-        How many times ``then`` was started (once, and once more for every move phase 2 kept).
+        How many times ``then`` was started (at least once, and once more for every move phase 2 kept).
     """
 
     bound: int
@@ -141,23 +143,14 @@ def lateness_search(problem: Problem, relaxation: Relaxation, deadlines: Mapping
                   if times and rest > 0 and own < at_start else None)
         return own, guided
 
-    with ThreadPoolExecutor(1) as side:  # in the caller's context (its stop flag)
-        job = side.submit(contextvars.copy_context().run, bound_then_guided)
-        early, early_log = chain_lns(problem, start, groups, early_work, move_work=move_work, seed=seed,
-                                     parallel=early_parallel, floor=floor)
-        own, guided = job.result()
-    best = early
-    if guided is not None and lateness_value(problem, guided) < lateness_value(problem, early):
-        best = guided
-    # phase 2 stops at the joint bound: a schedule that reaches it is of least lateness
-    if then is None:
-        final, late_log = chain_lns(problem, best, groups, lns_work, move_work=move_work, seed=seed,
-                                    parallel=parallel, floor=max(own, floor))
-        return LatenessSearch(own, final, guided, early_log, late_log)
     runs: list[tuple[Solution, StopFlag, Future[Any]]] = []
 
     def ahead(schedule: Solution) -> None:
-        # then(schedule), started now; the run on the schedule before is no longer wanted: stopped
+        # then(schedule), started now unless it runs already; the run on the schedule before is no longer wanted:
+        # stopped
+        assert then is not None
+        if runs and runs[-1][0] is schedule:
+            return
         if runs:
             runs[-1][1].set()
         flag = StopFlag()
@@ -166,14 +159,36 @@ def lateness_search(problem: Problem, relaxation: Relaxation, deadlines: Mapping
             with stopping_here(flag):
                 return then(schedule)
 
-        runs.append((schedule, flag, side.submit(contextvars.copy_context().run, run)))
+        runs.append((schedule, flag, pool.submit(contextvars.copy_context().run, run)))
 
-    with ThreadPoolExecutor(4) as side:  # in the caller's context (its stop flag, its clock)
+    def early_improved(schedule: Solution) -> None:
+        # phase 1 kept a move: once the bound's thread is done (its core free), then() starts on what phase 2 would
+        # start from if phase 1 ended here (the better of this schedule and the guided one, this one among equals)
+        if not job.done() or job.exception() is not None:
+            return
+        guided_now = job.result()[1]
+        better = guided_now is not None and lateness_value(problem, guided_now) < lateness_value(problem, schedule)
+        ahead(guided_now if better and guided_now is not None else schedule)
+
+    with ThreadPoolExecutor(4) as pool, ThreadPoolExecutor(1) as side:  # in the caller's context (stop flag, clock)
+        job = side.submit(contextvars.copy_context().run, bound_then_guided)
+        early, early_log = chain_lns(problem, start, groups, early_work, move_work=move_work, seed=seed,
+                                     parallel=early_parallel, floor=floor,
+                                     on_improve=early_improved if then is not None else None)
+        own, guided = job.result()
+        best = early
+        if guided is not None and lateness_value(problem, guided) < lateness_value(problem, early):
+            best = guided
+        # phase 2 stops at the joint bound: a schedule that reaches it is of least lateness
+        if then is None:
+            final, late_log = chain_lns(problem, best, groups, lns_work, move_work=move_work, seed=seed,
+                                        parallel=parallel, floor=max(own, floor))
+            return LatenessSearch(own, final, guided, early_log, late_log)
         ahead(best)
         final, late_log = chain_lns(problem, best, groups, lns_work, move_work=move_work, seed=seed,
                                     parallel=parallel, floor=max(own, floor), on_improve=ahead)
-        last, flag, job = runs[-1]
+        last, flag, run = runs[-1]
         if last is final:  # the run on the schedule returned (a function of its argument): its answer is the one
-            return LatenessSearch(own, final, guided, early_log, late_log, job.result(), True, len(runs))
+            return LatenessSearch(own, final, guided, early_log, late_log, run.result(), True, len(runs))
         flag.set()  # not reached (chain_lns's last improvement is its answer); be safe
     return LatenessSearch(own, final, guided, early_log, late_log, then(final), False, len(runs) + 1)
