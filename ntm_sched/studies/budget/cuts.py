@@ -98,11 +98,12 @@ hinted with step 2's checked schedule, which those searches (made for a solve wi
 on the shipped plan; their units go to the solve's tiers (``benchmarks/README.md``)."""
 
 FINAL_AHEAD = True
-"""Start the final solve beside step 2's last chain LNS, on that LNS's start (``then`` of
-:func:`~ntm_sched.engine.lateness_search.lateness_search`): the LNS keeps its start at 100-70 % on the shipped plan,
-and the solve's answer, a function of its hint alone (one worker, deterministic time), is then the one it gives after
-the LNS; when a move is kept it is stopped and run again on the LNS's schedule. ``False``: one after the other (the
-same answers, more wall time)."""
+"""Start the final solve ahead of its turn (``then`` of :func:`~ntm_sched.engine.lateness_search.lateness_search`):
+beside step 2's last chain LNS on its start, and already beside the first one once the bound's thread is done, on each
+schedule it keeps; a run no longer wanted is stopped. The run kept is the one on step 2's schedule: the solve's answer,
+a function of its hint alone (one worker, deterministic time), is the one it gives after step 2. On the shipped plan
+step 2's last LNS keeps its start at 100-70 %, so there the solve runs beside the whole of it (one worker: the core
+the LNS's moves leave idle). ``False``: one after the other (the same answers, more wall time)."""
 
 CANONICAL_WALL = 15.0
 """Wall-clock cap (s) of the canonical search of each level's schedule: the level's time goal is 60 s; the
