@@ -50,7 +50,7 @@ import dataclasses
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 from ortools.sat.python import cp_model
@@ -332,7 +332,8 @@ def _neighbourhoods(problem: Problem, sol: Solution, own: Mapping[str, frozenset
 
 def chain_lns(problem: Problem, start: Solution, groups: Mapping[str, Sequence[str]], work: float, *,
               move_work: float = MOVE_WORK, wall: float | None = None, seed: int,
-              parallel: int = 1, floor: int | Floor = 0) -> tuple[Solution, ChainLog]:
+              parallel: int = 1, floor: int | Floor = 0, on_improve: Callable[[Solution], None] | None = None
+              ) -> tuple[Solution, ChainLog]:
     """Lower the lateness of ``start`` by re-solving chains of late deadlines (module docstring).
 
     Parameters
@@ -364,6 +365,9 @@ def chain_lns(problem: Problem, start: Solution, groups: Mapping[str, Sequence[s
         returned is the one the search would have returned without it, only sooner. A :class:`Floor` is read between
         moves: a bound proven by another thread while the search runs ends it as soon as it is known, and the
         schedule is still the same, whenever that is.
+    on_improve
+        Called (in the caller's thread) with the new schedule each time a move is kept: the last one it is given is
+        the schedule returned (the same object).
 
     Returns
     -------
@@ -394,6 +398,9 @@ def chain_lns(problem: Problem, start: Solution, groups: Mapping[str, Sequence[s
             batch = [moves[(k + i) % len(moves)] for i in range(min(parallel, len(moves) - failed))]
             kept = mover.moves(batch, pool)
             if kept is not None:
+                if on_improve is not None:
+                    assert mover.solution is not None
+                    on_improve(mover.solution)
                 # the next move is the one after it in the new schedule's list: every neighbourhood gets its turn
                 moves = _neighbourhoods(problem, mover.solution, own)
                 failed = 0

@@ -11,7 +11,18 @@ groups' chains). Each solve has one CP-SAT worker, so they are run side by side:
    beside them the chain LNS from ``start`` (``early_work`` units per worker, ``early_parallel`` moves side by
    side);
 2. the chain LNS from the better of the guided schedule and phase 1's (``parallel`` moves side by side,
-   ``lns_work`` units per worker).
+   ``lns_work`` units per worker);
+3. with ``then`` (the caller's next step on the schedule found, e.g. its final solve), ``then(schedule)``.
+
+``then`` is started **ahead of its turn**: on phase 2's start, beside phase 2, and again on each schedule phase 2
+keeps; already in phase 1, once the bound's thread is done (its core free), on each schedule phase 1 keeps (or the
+guided schedule when better: what phase 2 would start from if phase 1 ended there). Each new run stops the one
+before (its CP-SAT searches through :func:`~ntm_sched.engine.stop.stopping_here`, the other threads' untouched) and
+its answer is dropped. Phase 2's last schedule is its answer, so the run on it gives the answer ``then`` would give
+after phase 2; only the wall time changes (the final solve of the cut table has one worker: beside the LNS's two
+moves it takes the core a move leaves idle, and where phase 2 keeps its start, at 100-70 % on the shipped plan, it
+runs beside the whole of it). ``then`` must therefore be a function of its argument
+alone (deterministic time, one worker) and leave nothing behind when stopped.
 
 Every limit is CP-SAT's deterministic time (a count of work) and every solve has one worker and ``seed``: what each
 thread does does not depend on the others' timing, so the bound and the schedule are functions of the inputs alone,
@@ -33,8 +44,9 @@ from __future__ import annotations
 
 import contextvars
 import dataclasses
-from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
 
 from ntm_sched.engine.chain_lns import MOVE_WORK, ChainLog, Floor, chain_lns
 from ntm_sched.engine.guided import guided_schedule
@@ -44,6 +56,7 @@ from ntm_sched.engine.options import SolveOptions
 from ntm_sched.engine.problem import Problem
 from ntm_sched.engine.relaxation import Relaxation
 from ntm_sched.engine.result import Solution
+from ntm_sched.engine.stop import StopFlag, stopping_here
 
 __all__ = ["LatenessSearch", "lateness_search"]
 
@@ -62,6 +75,12 @@ class LatenessSearch:
         The guided schedule, or ``None`` when it gave none.
     early, late
         The logs of the chain LNS of phase 1 (from ``start``) and of phase 2.
+    then
+        ``then(schedule)`` when ``then`` was given, else ``None``.
+    ahead
+        Whether that answer is one started ahead of its turn, beside phase 2.
+    then_runs
+        How many times ``then`` was started (at least once, and once more for every move phase 2 kept).
     """
 
     bound: int
@@ -69,12 +88,16 @@ class LatenessSearch:
     guided: Solution | None
     early: ChainLog
     late: ChainLog
+    then: Any = None
+    ahead: bool = False
+    then_runs: int = 0
 
 
 def lateness_search(problem: Problem, relaxation: Relaxation, deadlines: Mapping[str, int],
                     groups: Mapping[str, Sequence[str]], start: Solution, options: SolveOptions, *,
                     bound_work: float, guided_work: float, early_work: float, lns_work: float, seed: int,
-                    move_work: float = MOVE_WORK, parallel: int = 2, early_parallel: int = 1) -> LatenessSearch:
+                    move_work: float = MOVE_WORK, parallel: int = 2, early_parallel: int = 1,
+                    then: Callable[[Solution], Any] | None = None) -> LatenessSearch:
     """A lower bound and a schedule of least lateness of ``problem`` (module docstring).
 
     Parameters
@@ -101,6 +124,9 @@ def lateness_search(problem: Problem, relaxation: Relaxation, deadlines: Mapping
     parallel, early_parallel
         Moves of phase 2 and of phase 1 solved side by side (:func:`~ntm_sched.engine.chain_lns.chain_lns`; with
         ``early_parallel`` 1, phase 1 takes two threads in all: one core each).
+    then
+        The caller's next step on the schedule returned (module docstring: started beside phase 2, on its start);
+        its answer is :attr:`LatenessSearch.then`.
     """
     times: dict[str, tuple[int, int]] = {}
     # the per-task bound, known before any search, then each of the joint bound's rounds as it is proven: the chain
@@ -120,15 +146,52 @@ def lateness_search(problem: Problem, relaxation: Relaxation, deadlines: Mapping
                   if times and rest > 0 and own < at_start else None)
         return own, guided
 
-    with ThreadPoolExecutor(1) as side:  # in the caller's context (its stop flag)
+    runs: list[tuple[Solution, StopFlag, Future[Any]]] = []
+
+    def ahead(schedule: Solution) -> None:
+        # then(schedule), started now unless it runs already; the run on the schedule before is no longer wanted:
+        # stopped
+        assert then is not None
+        if runs and runs[-1][0] is schedule:
+            return
+        if runs:
+            runs[-1][1].set()
+        flag = StopFlag()
+
+        def run() -> Any:
+            with stopping_here(flag):
+                return then(schedule)
+
+        runs.append((schedule, flag, pool.submit(contextvars.copy_context().run, run)))
+
+    def early_improved(schedule: Solution) -> None:
+        # phase 1 kept a move: once the bound's thread is done (its core free), then() starts on what phase 2 would
+        # start from if phase 1 ended here (the better of this schedule and the guided one, this one among equals)
+        if not job.done() or job.exception() is not None:
+            return
+        guided_now = job.result()[1]
+        better = guided_now is not None and lateness_value(problem, guided_now) < lateness_value(problem, schedule)
+        ahead(guided_now if better and guided_now is not None else schedule)
+
+    with ThreadPoolExecutor(4) as pool, ThreadPoolExecutor(1) as side:  # in the caller's context (stop flag, clock)
         job = side.submit(contextvars.copy_context().run, bound_then_guided)
         early, early_log = chain_lns(problem, start, groups, early_work, move_work=move_work, seed=seed,
-                                     parallel=early_parallel, floor=floor)
+                                     parallel=early_parallel, floor=floor,
+                                     on_improve=early_improved if then is not None else None)
         own, guided = job.result()
-    best = early
-    if guided is not None and lateness_value(problem, guided) < lateness_value(problem, early):
-        best = guided
-    # phase 2 stops at the joint bound: a schedule that reaches it is of least lateness
-    final, late_log = chain_lns(problem, best, groups, lns_work, move_work=move_work, seed=seed,
-                                parallel=parallel, floor=max(own, floor.value))
-    return LatenessSearch(own, final, guided, early_log, late_log)
+        best = early
+        if guided is not None and lateness_value(problem, guided) < lateness_value(problem, early):
+            best = guided
+        # phase 2 stops at the joint bound: a schedule that reaches it is of least lateness
+        if then is None:
+            final, late_log = chain_lns(problem, best, groups, lns_work, move_work=move_work, seed=seed,
+                                        parallel=parallel, floor=max(own, floor.value))
+            return LatenessSearch(own, final, guided, early_log, late_log)
+        ahead(best)
+        final, late_log = chain_lns(problem, best, groups, lns_work, move_work=move_work, seed=seed,
+                                    parallel=parallel, floor=max(own, floor.value), on_improve=ahead)
+        last, flag, run = runs[-1]
+        if last is final:  # the run on the schedule returned (a function of its argument): its answer is the one
+            return LatenessSearch(own, final, guided, early_log, late_log, run.result(), True, len(runs))
+        flag.set()  # not reached (chain_lns's last improvement is its answer); be safe
+    return LatenessSearch(own, final, guided, early_log, late_log, then(final), False, len(runs) + 1)

@@ -13,10 +13,16 @@ it has (usually ``UNKNOWN`` or ``FEASIBLE``), and the callers that loop over que
 
 A stopped search is never mistaken for an answer: CP-SAT reports what it proved before the
 stop, and the callers report an unfinished question as unsettled.
+
+:func:`stopping_here` attaches the searches of one context (a thread started with
+``contextvars.copy_context().run``) to a second flag as well, beside the current one: a search started
+ahead of its turn (:func:`ntm_sched.engine.lateness_search.lateness_search`'s ``then``) is stopped
+when its answer is no longer wanted, without touching the searches of the other threads.
 """
 
 from __future__ import annotations
 
+import contextvars
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -89,19 +95,37 @@ def stopping(flag: StopFlag | None) -> Iterator[StopFlag | None]:
             flag.detach_all()
 
 
+_local: contextvars.ContextVar[StopFlag | None] = contextvars.ContextVar("ntm_local_stop", default=None)
+
+
+@contextmanager
+def stopping_here(flag: StopFlag) -> Iterator[StopFlag]:
+    """While the block runs, the solvers created in this context (and in the contexts copied from it) are attached
+    to ``flag`` too, beside the current flag of :func:`stopping` (module docstring); other threads' are not."""
+    token = _local.set(flag)
+    try:
+        yield flag
+    finally:
+        _local.reset(token)
+        flag.detach_all()
+
+
 def current() -> StopFlag | None:
     """The current flag, if any."""
     return _current
 
 
 def attach(solver: Any) -> Any:
-    """Attach ``solver`` to the current flag (if any) and to the solve's clock (:func:`ntm_sched.engine.clock.track`);
-    returns the solver."""
+    """Attach ``solver`` to the current flag (if any), to this context's flag of :func:`stopping_here` (if any) and to
+    the solve's clock (:func:`ntm_sched.engine.clock.track`); returns the solver."""
     from ntm_sched.engine.clock import track
 
     track(solver)
     if _current is not None:
         _current.attach(solver)
+    local = _local.get()
+    if local is not None:
+        local.attach(solver)
     return solver
 
 

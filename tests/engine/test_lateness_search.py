@@ -42,3 +42,33 @@ def test_the_money_cut_bound_and_the_optimum_on_two_payers():
     assert start is not None and check(p, start).ok
     found = _search(p, start)
     assert found.bound == 4 and lateness_value(p, found.schedule) == 4  # the optimum (test_joint_bound), proven
+
+
+def test_then_answers_on_the_schedule_returned_also_when_phase_2_improves():
+    from ntm_sched.engine import solve
+
+    opts = SolveOptions().with_(workers=1, seed=0, time_limit=0.3, explain=False).counting_work()
+    restarted = set()
+    # without phase 1's LNS, phase 2 improves the start: the answer started ahead is dropped; with it (seed 9), the
+    # runs start in phase 1 on each schedule it keeps, the last one is phase 2's start and its answer is kept
+    for seed, early_work in ((1, 0.2), (7, 0.0), (9, 0.2)):
+        p = _dated(seed)
+        start = money_sgs(p, seed=0)
+        if start is None or not check(p, start).ok:
+            continue
+
+        def then(schedule, p=p):  # type: ignore[no-untyped-def]
+            # a function of its argument alone: a solve on deterministic time hinted with it
+            res = solve(p, options=opts, hint=schedule)
+            return lateness_value(p, schedule), res.objective, res.status
+
+        found = lateness_search(p, Relaxation(p), {}, _groups(p), start,
+                                SolveOptions().with_(workers=1, seed=0).counting_work(), bound_work=0.2,
+                                guided_work=0.1, early_work=early_work, lns_work=0.5, seed=0, move_work=0.1,
+                                then=then)
+        assert found.then == then(found.schedule), seed
+        assert found.ahead and found.then_runs >= 1 + found.late.kept, seed
+        restarted.add(("phase 2 kept a move", found.late.kept > 0))
+        restarted.add(("started in phase 1", found.then_runs > 1 + found.late.kept))
+    # every way: the first run's answer kept, runs dropped when phase 2 kept a move, runs started in phase 1
+    assert restarted == {(w, b) for w in ("phase 2 kept a move", "started in phase 1") for b in (True, False)}

@@ -34,17 +34,22 @@ def cuts(short_plan):
     """``budget_cuts`` at four levels, with the engine's results recorded (to replay them below), on the plan
     with a horizon too short for the lowest level's money (the table's horizon is a year past it)."""
     real = C.solve_model
-    results = []
+    started: list[list] = []  # [model, result] in the order the solves start
 
     def recording(model, *args, **kwargs):
+        slot = [model, None]
+        started.append(slot)
         pr = real(model, *args, **kwargs)
-        results.append(dataclasses.replace(pr.result, tiers=list(pr.result.tiers)))
+        slot[1] = dataclasses.replace(pr.result, tiers=list(pr.result.tiers))
         return pr
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(C, "solve_model", recording)
         df = B.budget_cuts(short_plan, LEVELS, **CUTS_KW)
-    return df, results
+    # the solve each level's row is made of: the last one started on its model (the ones before it were started ahead
+    # of their turn and stopped, lateness_search's ``then``)
+    last = {id(model): result for model, result in started}
+    return df, list(last.values())
 
 
 @pytest.fixture(scope="module")
@@ -64,8 +69,8 @@ def invalid(short_plan, cuts):
         mp.setattr(C, "solve_model", lambda model, *a, **k: tabulate(model, dataclasses.replace(
             next(replay), tiers=[])))
         # the solves are replayed: step 2's searches before them (bound, guided schedule, chain LNS) are not asked
-        mp.setattr(C, "lateness_search", lambda problem, relaxation, deadlines, groups, start, *a, **k:
-                   SimpleNamespace(bound=0, schedule=start))
+        mp.setattr(C, "lateness_search", lambda problem, relaxation, deadlines, groups, start, *a, then=None, **k:
+                   SimpleNamespace(bound=0, schedule=start, then=then(start) if then is not None else None))
         mp.setattr(C.GroupSearch, "steady_schedule", lambda *a, **k: None)
         mp.setattr(tables_module, "summary_dict", buggy)
         return B.budget_cuts(short_plan, LEVELS, **CUTS_KW)

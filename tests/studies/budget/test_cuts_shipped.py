@@ -31,8 +31,8 @@ def test_at_80_percent_five_communes_can_make_it_proven(full_plan, monkeypatch):
     searches: list = []
     # the set is the question: step 2 is its solve alone, hinted with the set's schedule (the bound, the guided
     # schedule and the chain LNS before it are tests/engine/'s and tests/studies/budget/test_cuts.py's)
-    monkeypatch.setattr(C, "lateness_search", lambda problem, relaxation, deadlines, groups, start, *a, **k:
-                        SimpleNamespace(bound=0, schedule=start))
+    monkeypatch.setattr(C, "lateness_search", lambda problem, relaxation, deadlines, groups, start, *a, then=None,
+                        **k: SimpleNamespace(bound=0, schedule=start, then=then(start) if then is not None else None))
     df = B.budget_cuts(full_plan, (0.8,), SolveOptions().with_(canonical_wall=5.0), time_limit=2, workers=2,
                        seed=0, search_time=30, question_time=6, search=searches,
                        bound_time=0.5, guided_time=0.5, lns_work=0.0)
