@@ -64,7 +64,7 @@ def test_evaluation_without_a_schedule_says_so(plan):
 def test_budget_answers_say_why_late(plan):
     """Issue 22: the cuts table names each late commune's cause, the evaluation lists them with the
     earliest possible date (answers built by hand: the pages only put words on them)."""
-    from ntm_sched.studies.budget.cuts import CUTS_COLUMNS
+    from ntm_sched.studies.budget.cuts_table import CUTS_COLUMNS
 
     row = {c: None for c in CUTS_COLUMNS}
     row.update({"level": 1.0, "budget_mvnd": 1000.0, "status": "OPTIMAL", "gap": 0.0, "communes_on_time": 6,

@@ -43,8 +43,9 @@ from ntm_sched.studies.budget.common import (
     set_settings,
     write_budget_tables,
 )
-from ntm_sched.studies.budget.cuts import CUTS_QUESTION, budget_cuts, cuts_are_monotone
+from ntm_sched.studies.budget.cuts import CUTS_QUESTION, budget_cuts
 from ntm_sched.studies.budget.cuts_plot import plot_cuts
+from ntm_sched.studies.budget.cuts_table import cuts_are_monotone
 from ntm_sched.studies.budget.evaluate import AllocationReport, evaluate_allocation
 from ntm_sched.studies.budget.marginal import MARGINAL_QUESTION, marginal_value
 from ntm_sched.studies.budget.minimum import (

@@ -39,6 +39,7 @@ from ntm_sched.studies.budget.common import (
     own_money_edit,
     recognition_dates,
 )
+from ntm_sched.studies.budget.cuts_table import CUTS_COLUMNS
 
 DEFAULT_LEVELS = (1.0, 0.9, 0.8, 0.7, 0.6, 0.5)
 
@@ -303,27 +304,6 @@ def budget_cuts(plan: Plan, levels: Sequence[float] = DEFAULT_LEVELS, options: S
     return pd.DataFrame(rows, columns=CUTS_COLUMNS).reset_index(drop=True)
 
 
-CUTS_COLUMNS = [
-    "level", "budget_mvnd", "set_status", "set_size", "on_time_set", "on_time_names", "other_largest",
-    "unsettled_sets", "status", "lateness", "bound", "gap", "communes_on_time", "communes_late", "late_communes",
-    "late_detail", "late_detail_codes", "late_recognition", "late_causes", "district_on_time",
-    "district_recognition_date", "extra_needed_mvnd", "missing_from", "missing_by_month", "horizon_end",
-    "questions", "search_s", "solve_s", "source", "verified", "verifier_findings", "question",
-]
-"""Columns of the :func:`budget_cuts` table.
-
-``set_status`` ``proven`` | ``unsettled``; ``on_time_set`` the codes of the set shown (``;``, the
-district as ``DISTRICT``), ``on_time_names`` their names; ``other_largest`` the other sets of that size
-(names, ``|`` between sets); ``unsettled_sets`` the sets left open; ``status``/``lateness``/``bound``/``gap``
-the lateness of the others with the set held (step 2; ``bound`` the larger of the solve's and
-:func:`~ntm_sched.engine.joint_bound.joint_lateness_bound`'s, ``status`` ``OPTIMAL`` only when the solve
-proved every tier); ``late_detail`` each late commune with its days
-late and first missed milestone (``late_detail_codes``: ``code:days:milestone;...``);
-``missing_by_month`` money the plan lacks by month (``2021-01: 1234; ...``); ``late_causes``
-``code:cause;...`` per late commune, ``out_of_reach`` when no money could make it on time under the
-assumed durations, else ``resources_or_money`` (issue 22)."""
-
-
 def _stopped(stop: StopFlag | None) -> bool:
     return stop is not None and stop.is_set()
 
@@ -449,10 +429,3 @@ def _level_row(level_plan: Plan, model: NtmModel, gs: GroupSearch, ans: LevelAns
         verifier_findings="; ".join(findings[:3]),
     )
     return row
-
-
-def cuts_are_monotone(df: pd.DataFrame) -> bool:
-    """True when less money never gives more communes on time in a :func:`budget_cuts` table."""
-    d = df.sort_values("level")
-    v = [x for x in d["communes_on_time"] if x is not None and not pd.isna(x)]
-    return all(a <= b for a, b in zip(v, v[1:]))
