@@ -64,5 +64,5 @@ from ntm_sched.lazy_imports import defer_rfc3987_syntax
 __version__ = "0.1.0"
 
 # jsonschema (under papermill, nbconvert, Voilà) would build an RFC 3987 parser that no process of ours uses:
-# 1.1 s of every report, batch and app start; built on first use instead (ntm_sched.lazy_imports)
+# 1.1-1.3 s of every report, batch and app start (benchmarks/imports.py); built on first use instead
 defer_rfc3987_syntax()

@@ -3,7 +3,7 @@
 ``jsonschema`` (imported by ``nbformat``, so by papermill, nbconvert and Jupyter's servers) imports
 ``rfc3987_syntax`` for its ``"iri"`` format checker when that package is installed (``jupyter-events``
 asks for it through ``jsonschema[format-nongpl]``). ``rfc3987_syntax`` builds an Earley parser of RFC 3987 at
-import time: 1.1-1.2 s of every process that reads or runs a notebook (the CLI's ``report`` and ``batch``, the app's
+import time: 1.1-1.3 s of every process that reads or runs a notebook (the CLI's ``report`` and ``batch``, the app's
 Voilà server, the tests' processes), although none of them checks an IRI. :func:`defer_rfc3987_syntax` puts a
 package in its place that builds the parser the first time it is used: the same functions, the same answers
 (``tests/test_lazy_imports.py``), the second only when asked. ``benchmarks/imports.py`` measures what it saves.
