@@ -263,9 +263,10 @@ def test_the_app_shows_the_province_tab(plan_dir, tmp_path) -> None:
     from ntm_sched.app.pages import app_widget
 
     sc = tmp_path / "base.yaml"
-    sc.write_text(yaml.safe_dump({"plan": str(plan_dir), "solver": {"time_limit": 5, "workers": 1, "seed": 0}}),
+    # the tab's tables, whatever the schedule: 2 s (a 5 s limit ran to its end, 7-8 s of the suite's time)
+    sc.write_text(yaml.safe_dump({"plan": str(plan_dir), "solver": {"time_limit": 2, "workers": 1, "seed": 0}}),
                   encoding="utf-8")
-    app = app_widget(str(sc), lang="en", time_limit=5, workers=1, seed=0, scenario_dir=str(tmp_path))
+    app = app_widget(str(sc), lang="en", time_limit=2, workers=1, seed=0, scenario_dir=str(tmp_path))
     assert len(app.children) == 3 and app.get_title(2).startswith("Province")
     html = app.province.widget.value
     assert "SYNTHETIC" in html and "The provincial appraisal council" in html and "Communes on time" in html
