@@ -31,7 +31,6 @@ from ntm_sched.io import (
     mark_output,
     remove_output,
 )
-from ntm_sched.report import plots
 from ntm_sched.report.jobs import Where, run_jobs
 from ntm_sched.report.runner import DEFAULT_TIMEOUT, ReportError, check_kernel, run_report, scenario_name
 from ntm_sched.scenario import list_scenarios, scenario_groups
@@ -212,6 +211,8 @@ def _write_index(run_dir: Path, df: pd.DataFrame, run: str) -> None:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+
+    from ntm_sched.report import plots  # here, not at import: a batch's workers draw nothing
 
     figs = run_dir / "figures"
     figs.mkdir(exist_ok=True)

@@ -6,7 +6,6 @@ import datetime as dt
 import textwrap
 from typing import Any
 
-import matplotlib.pyplot as plt
 import pandas as pd
 
 from ntm_sched.i18n import current_lang, label, status_label
@@ -21,6 +20,8 @@ def plot_cuts(df: pd.DataFrame, ax: Any = None) -> Any:
     (pale bars: not proven). Returns the axes."""
     lang = current_lang()
     if ax is None:
+        import matplotlib.pyplot as plt  # here: importing the budget studies draws nothing (the command starts sooner)
+
         _, ax = plt.subplots(figsize=(7, 3.5))
     d = df.sort_values("level")
     x = [f"{lv:.0%}" for lv in d["level"]]
