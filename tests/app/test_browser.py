@@ -48,12 +48,13 @@ def test_move_a_slider_solve_and_see_what_changed(app_url, browser, screenshots)
     assert "Đây là lần giải đầu tiên" in page.inner_text(".ntm-changes")
     before = cards.inner_text()
 
-    # the district budget down to 50 %: ten steps of 5 % with the keyboard on the slider's handle
+    # the district budget down to 80 %: four steps of 5 % with the keyboard on the slider's handle (money moves
+    # between sources and the headline moves; its canonical answer is proven in about 6 s, 50 % took 10-15 s)
     handle = page.locator(".ntm-slider-HUYEN .noUi-handle")
     handle.focus()
-    for _ in range(10):
+    for _ in range(4):
         handle.press("ArrowLeft")
-    page.wait_for_function("document.querySelector('.ntm-slider-HUYEN .widget-readout').textContent.trim() == '50'")
+    page.wait_for_function("document.querySelector('.ntm-slider-HUYEN .widget-readout').textContent.trim() == '80'")
     page.screenshot(path=str(screenshots / "app-2-slider-moved.png"), full_page=False)
 
     page.click(".ntm-solve")
@@ -79,12 +80,12 @@ def test_move_a_slider_solve_and_see_what_changed(app_url, browser, screenshots)
     page.screenshot(path=str(screenshots / "app-5-gantt-one-commune.png"), full_page=False)
 
     # save the controls as a scenario; saving again asks before replacing
-    page.fill(".ntm-explorer input[placeholder='ví dụ: von_tang_10']", "huyen_giam_50")
-    page.fill(".ntm-explorer input[placeholder='ví dụ: Vốn huyện tăng 10%']", "Ngân sách huyện giảm một nửa")
+    page.fill(".ntm-explorer input[placeholder='ví dụ: von_tang_10']", "huyen_giam_20")
+    page.fill(".ntm-explorer input[placeholder='ví dụ: Vốn huyện tăng 10%']", "Ngân sách huyện giảm 20%")
     page.click(".ntm-save")
     page.wait_for_function("document.querySelector('.ntm-save-message').innerText.includes('Đã lưu')")
-    saved = yaml.safe_load((sdir / "huyen_giam_50.yaml").read_text(encoding="utf-8"))
-    assert saved["funding"]["scale"] == {"HUYEN": 0.5}
+    saved = yaml.safe_load((sdir / "huyen_giam_20.yaml").read_text(encoding="utf-8"))
+    assert saved["funding"]["scale"] == {"HUYEN": 0.8}
     page.click(".ntm-save")
     page.wait_for_function("document.querySelector('.ntm-save-message').innerText.includes('Ghi đè')")
     page.get_by_role("button", name="Ghi đè").scroll_into_view_if_needed()
