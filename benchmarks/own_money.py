@@ -18,8 +18,9 @@
   earliest-date question gets ``--time-limit``.
 * ``--cuts``: ``budget.budget_cuts`` at every level (own money) for every seed: per level and seed
   the largest set of communes that can make every dated milestone, proven or with its unsettled
-  sets, the others' lateness status and gap, the time of the search and of the solve; whether
-  every seed gives the same set at every level.
+  sets, the others' lateness status and gap, the time of the search and of the solve, and the processor seconds
+  of the solve (every thread of the process: ``getrusage``; with 2 cores, a level whose solve needs more than 120
+  processor seconds cannot take less than 60 s of wall); whether every seed gives the same set at every level.
 
 The machine's load (``/proc/loadavg``) is printed before and after each block: on a shared
 machine the times are noisy; re-run on an idle machine for the reference figures.
@@ -30,7 +31,9 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import resource
 import time
+from collections.abc import Callable
 
 import pandas as pd
 
@@ -38,6 +41,7 @@ from ntm_sched import domain as ntm
 from ntm_sched.engine import solve
 from ntm_sched.scenario import load_scenario, load_scenario_plan
 from ntm_sched.studies import budget
+from ntm_sched.studies.budget.cuts import CutsProgress
 
 
 def load() -> str:
@@ -99,14 +103,26 @@ def small_runs(plan, time_limit, formulations) -> None:
                   flush=True)
 
 
+def solve_cpu(cpu: dict[float, float]) -> Callable[[CutsProgress], None]:
+    """A ``budget_cuts`` progress callback that puts in ``cpu`` the processor seconds of the whole process (every
+    thread) between each level's ``"solve"`` and ``"done"`` (steps 2 and 3)."""
+    def on(p: CutsProgress) -> None:
+        if p.phase in ("solve", "done"):
+            ru = resource.getrusage(resource.RUSAGE_SELF)
+            cpu[p.level] = ru.ru_utime + ru.ru_stime - cpu.get(p.level, 0.0)
+
+    return on
+
+
 def cut_runs(plan, levels, time_limit, workers, seeds, search_time, question_time) -> None:
     """``budget.budget_cuts`` per seed: per level the largest set of communes on time, whether it is proven, the
     others' lateness status and gap, and the time; then whether every seed gives the same set at every level."""
     sets = {}
     for seed in seeds:
         t = time.perf_counter()
+        cpu: dict[float, float] = {}
         df = budget.budget_cuts(plan, levels, time_limit=time_limit, workers=workers, seed=seed,
-                                search_time=search_time, question_time=question_time)
+                                search_time=search_time, question_time=question_time, progress=solve_cpu(cpu))
         print(f"seed {seed} (load {load()}):")
         for r in df.itertuples():
             n_unsettled = len(r.unsettled_sets.split(" | ")) if isinstance(r.unsettled_sets, str) else 0
@@ -117,7 +133,8 @@ def cut_runs(plan, levels, time_limit, workers, seeds, search_time, question_tim
                   f"{f', {n_unsettled} sets unsettled' if n_unsettled else ''}; others {r.status} {r.lateness} "
                   f"(bound {r.bound}) gap {gap}; "
                   f"district {r.district_recognition_date}; missing {r.missing_by_month or 0}; "
-                  f"{r.questions} questions, search {r.search_s:.0f} s + solve {r.solve_s or 0:.0f} s", flush=True)
+                  f"{r.questions} questions, search {r.search_s:.0f} s + solve {r.solve_s or 0:.0f} s "
+                  f"({cpu.get(r.level, 0.0):.0f} processor s)", flush=True)
         print(f"  cuts: {len(df)} levels in {time.perf_counter() - t:.1f} s, horizon {df['horizon_end'].iloc[0]}")
         sets[seed] = [(r.level, r.on_time_set, r.other_largest, r.set_status) for r in df.itertuples()]
     same = all(v == sets[seeds[0]] for v in sets.values())
