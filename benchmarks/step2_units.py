@@ -7,7 +7,8 @@ parts on the problems themselves, in deterministic units (the same figures at an
 
 * ``capture``: runs ``budget_cuts`` on the shipped plan (own money, ``--levels``), step 1 as usual, and stores each
   level's step-2 problem (the set held) instead of solving it: the problem, the level's problem for the relaxation,
-  the deadlines held, the LNS's groups and its start (the steady schedule), in a pickle (``--store``);
+  the deadlines held, the LNS's groups and its start (the steady schedule), in a pickle (``--store``, by default
+  ``outputs/benchmarks/step2_problems.pkl``; a file there that this script did not write is never replaced);
 * ``bound``: :func:`~ntm_sched.engine.joint_bound.joint_lateness_bound` per level with ``--units`` (the cut table
   gives it ``JOINT_BOUND_TIME + GUIDED_TIME`` = 17 where its rounds do not converge): the bound, each round's bound,
   the units used;
@@ -43,7 +44,11 @@ from ntm_sched.scenario import load_scenario, load_scenario_plan
 from ntm_sched.studies import budget
 from ntm_sched.studies.budget import cuts
 
-STORE = Path("/tmp/step2_problems.pkl")
+STORE = Path(__file__).resolve().parents[1] / "outputs" / "benchmarks" / "step2_problems.pkl"
+"""Where ``capture`` stores the problems by default (the project's output folder)."""
+
+WRITTEN_BY = "benchmarks/step2_units.py"
+"""Mark of a store this script wrote: ``capture`` replaces only such a file, never another."""
 
 
 def _proxy(d: dict[Any, Any]) -> types.MappingProxyType[Any, Any]:
@@ -82,9 +87,28 @@ def capture(levels: list[float], store: Path) -> None:
     cuts._level_row = row  # type: ignore[assignment]
     plan = load_scenario_plan(load_scenario("base"))
     budget.budget_cuts(plan, levels, time_limit=10, workers=2, seed=0)
-    with store.open("wb") as fh:
-        pickle.dump(got, fh)
+    _write_store(store, got)
     print(f"stored the step-2 problems of {sorted(got, reverse=True)} in {store}")
+
+
+def _ours(store: Path) -> bool:
+    """Whether ``store`` is a file this script wrote (a user's file is never replaced)."""
+    try:
+        with store.open("rb") as fh:
+            return bool(pickle.load(fh).get("written_by") == WRITTEN_BY)
+    except Exception:  # noqa: BLE001 - any other content is not ours
+        return False
+
+
+def _write_store(store: Path, problems: dict[float, dict[str, Any]]) -> None:
+    """Write ``problems`` to ``store`` atomically, replacing only a store of this script's."""
+    if store.exists() and not _ours(store):
+        raise SystemExit(f"error: {store} exists and was not written by {WRITTEN_BY}: not replaced (give --store)")
+    store.parent.mkdir(parents=True, exist_ok=True)
+    tmp = store.with_name(f".{store.name}.{os.getpid()}.tmp")
+    with tmp.open("wb") as fh:
+        pickle.dump({"written_by": WRITTEN_BY, "problems": problems}, fh)
+    os.replace(tmp, store)
 
 
 def bound(problems: dict[float, dict[str, Any]], levels: list[float], units: float) -> None:
@@ -131,8 +155,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.what == "capture":
         capture(levels, args.store)
         return 0
+    if not _ours(args.store):
+        raise SystemExit(f"error: {args.store} is not a store of {WRITTEN_BY}: run 'capture' first")
     with args.store.open("rb") as fh:
-        problems = pickle.load(fh)
+        problems = pickle.load(fh)["problems"]
     (bound(problems, levels, args.units) if args.what == "bound"
      else lns(problems, levels, args.early, args.late))
     print("load average", " ".join(f"{x:.2f}" for x in os.getloadavg()))
