@@ -182,14 +182,14 @@ def lateness_search(problem: Problem, relaxation: Relaxation, deadlines: Mapping
         best = early
         if guided is not None and lateness_value(problem, guided) < lateness_value(problem, early):
             best = guided
+        if then is not None:
+            ahead(best)
         # phase 2 stops at the joint bound: a schedule that reaches it is of least lateness
-        if then is None:
-            final, late_log = chain_lns(problem, best, groups, lns_work, move_work=move_work, seed=seed,
-                                        parallel=parallel, floor=max(own, floor.value))
-            return LatenessSearch(own, final, guided, early_log, late_log)
-        ahead(best)
         final, late_log = chain_lns(problem, best, groups, lns_work, move_work=move_work, seed=seed,
-                                    parallel=parallel, floor=max(own, floor.value), on_improve=ahead)
+                                    parallel=parallel, floor=max(own, floor.value),
+                                    on_improve=ahead if then is not None else None)
+        if then is None:
+            return LatenessSearch(own, final, guided, early_log, late_log)
         last, flag, run = runs[-1]
         if last is final:  # the run on the schedule returned (a function of its argument): its answer is the one
             return LatenessSearch(own, final, guided, early_log, late_log, run.result(), True, len(runs))
