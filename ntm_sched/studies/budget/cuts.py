@@ -98,14 +98,6 @@ NO_WARM_SEARCH = Slice(0.0)
 hinted with step 2's checked schedule, which those searches (made for a solve without such a hint) did not improve
 on the shipped plan; their units go to the solve's tiers (``benchmarks/README.md``)."""
 
-FINAL_AHEAD = True
-"""Start the final solve ahead of its turn (``then`` of :func:`~ntm_sched.engine.lateness_search.lateness_search`):
-beside step 2's last chain LNS on its start, and already beside the first one once the bound's thread is done, on each
-schedule it keeps; a run no longer wanted is stopped. The run kept is the one on step 2's schedule: the solve's answer,
-a function of its hint alone (one worker, deterministic time), is the one it gives after step 2. On the shipped plan
-step 2's last LNS keeps its start at 100-70 %, so there the solve runs beside the whole of it (one worker: the core
-the LNS's moves leave idle). ``False``: one after the other (the same answers, more wall time)."""
-
 CANONICAL_WALL = 15.0
 """Wall-clock cap (s) of the canonical search of each level's schedule: the level's time goal is 60 s; the
 canonical search stops on its deterministic work limit well before on an idle machine, and a cut says so
@@ -191,7 +183,8 @@ def budget_cuts(plan: Plan, levels: Sequence[float] = DEFAULT_LEVELS, options: S
        which the guided schedule's second pattern is hinted with too) for as much work; the chain LNS then goes on
        from the better of the two (:data:`LNS_WORK`, :func:`~ntm_sched.engine.lateness_search.lateness_search`).
        The better of its schedule and the set search's own is hinted to the solve, which starts beside that last
-       LNS on its start (:data:`FINAL_AHEAD`: the same answer as after it, sooner). Step 2 runs on one CP-SAT
+       LNS on its start (``then`` of :func:`~ntm_sched.engine.lateness_search.lateness_search`: the same answer as
+       after it, sooner). Step 2 runs on one CP-SAT
        worker per step, seed :data:`STEP2_SEED`, on deterministic time: its answer does not depend on ``seed``,
        ``workers`` or the machine's load (only on the level's problem; on the set search's schedule only when no
        steady schedule was found, or when that one is better).
@@ -359,13 +352,13 @@ def _level_row(level_plan: Plan, model: NtmModel, gs: GroupSearch, ans: LevelAns
 
     # side by side: the bound then the guided schedule, and the chain LNS from the steady schedule for as much work;
     # then the chain LNS from the better of the two (all on one worker each, seed STEP2_SEED, deterministic time),
-    # the final solve beside it (started on its start, again on its schedule if it improves: FINAL_AHEAD)
+    # the final solve beside it (started on its start, again on its schedule if it improves)
     found = lateness_search(problem, gs.relaxation(ans.level), gs.deadlines(chosen), gs.groups, steady, fixed,
                             bound_work=bound_time, guided_work=guided_time, early_work=bound_time + guided_time,
                             lns_work=lns_work, seed=STEP2_SEED, move_work=LNS_MOVE_WORK, parallel=LNS_PARALLEL,
-                            early_parallel=LNS_PARALLEL, then=final_solve if FINAL_AHEAD else None)
+                            early_parallel=LNS_PARALLEL, then=final_solve)
     own = found.bound
-    hint, pr = found.then if FINAL_AHEAD else final_solve(found.schedule)
+    hint, pr = found.then
     if not pr.has_schedule or (pr.result.solution is not None and lateness_value(problem, hint)
                                < lateness_value(problem, pr.result.solution)):
         # the solve found none, or a later one than the guided (or the set's) schedule: that one (checked) answers,
