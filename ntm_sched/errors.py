@@ -54,6 +54,9 @@ def exit_code_of_signal(exc: BaseException) -> int:
 
 
 def _raise_interrupted(signum: int, frame: object) -> None:
+    # once: the clean-up the first SIGTERM starts is not cut short by a second one (a process pool terminates its
+    # workers again as soon as one has exited); :func:`sigterm_raises` restores the handler when its block ends
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     raise Interrupted(signum)
 
 
@@ -61,6 +64,9 @@ def _raise_interrupted(signum: int, frame: object) -> None:
 def sigterm_raises() -> Iterator[None]:
     """Inside the block, SIGTERM raises :class:`Interrupted` (SIGINT already raises
     ``KeyboardInterrupt``), so that clean-up code runs; the previous handler is restored.
+
+    The first SIGTERM raises; the ones after it, until the block ends, are ignored: clean-up code inside the block (an
+    ``except`` within it) runs to its end even when a second SIGTERM follows at once.
 
     Only the main thread can install signal handlers: elsewhere this does nothing.
     """

@@ -39,3 +39,32 @@ def test_no_signal_no_exception() -> None:
     with signals_held():
         x = 1
     assert x == 1
+
+
+def test_a_second_sigterm_does_not_cut_the_clean_up_inside_the_block_short() -> None:
+    """A batch's process pool terminates its workers again as soon as one has exited: the second SIGTERM
+    can come while the first one's clean-up starts (before it holds signals). It is ignored until the block
+    ends; the block's handler is restored then. (In a child process: without this, it kills or raises there.)"""
+    import subprocess
+    import sys
+    import textwrap
+
+    code = textwrap.dedent("""
+        import os, signal
+        from ntm_sched.errors import Interrupted, sigterm_raises
+        before = signal.getsignal(signal.SIGTERM)
+        try:
+            with sigterm_raises():
+                try:
+                    os.kill(os.getpid(), signal.SIGTERM)
+                    print("not interrupted")
+                except Interrupted:
+                    os.kill(os.getpid(), signal.SIGTERM)  # the pool's second SIGTERM, at once
+                    print("cleaned up", flush=True)
+                    raise
+        except Interrupted:
+            print("restored", signal.getsignal(signal.SIGTERM) == before)
+    """)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split("\n")[:2] == ["cleaned up", "restored True"]

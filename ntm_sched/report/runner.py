@@ -281,8 +281,11 @@ def run_notebook(notebook: str | os.PathLike[str], folder: Path, parameters: dic
 
     check_output_target(failed)  # a user's folder in the way is refused before the notebook runs
     nb_out = folder / "report.ipynb"
-    try:
-        with sigterm_raises():  # SIGTERM runs the clean-up below, as Ctrl-C does
+    # SIGTERM runs the clean-up below, as Ctrl-C does; the clean-up is inside the block, so that a second SIGTERM
+    # (a batch's process pool terminates its workers again) is ignored rather than killing the process before it
+    # (sigterm_raises: the first SIGTERM raises, the next ones are ignored until the block ends)
+    with sigterm_raises():
+        try:
             manager = check_kernel()
             pm.execute_notebook(str(notebook), str(nb_out), parameters=parameters, kernel_name=KERNEL,
                                 cwd=str(project_root()), execution_timeout=timeout, progress_bar=progress,
@@ -290,22 +293,22 @@ def run_notebook(notebook: str | os.PathLike[str], folder: Path, parameters: dic
             _export_html(nb_out, folder / "report.html", title=title)
             if finish is not None:
                 finish()
-    except BaseException as exc:
-        # a second signal (a batch's process pool terminates its workers again) must not cut the
-        # clean-up short: it is held until the kernel is stopped and the evidence written
-        with signals_held():
-            if isinstance(exc, KeyboardInterrupt):  # SIGINT, or SIGTERM as Interrupted
-                kill_kernels()
-                error = (f"interrupted by {signal_name(exc)}: the report was stopped (its kernel shut down) and "
-                         f"nothing was published; run it again\n")
-            else:
-                error = _error_text(exc, nb_out)
-            _write_failed(failed, nb_out if nb_out.exists() else None, error)
-            if discard is not None:
-                discard()
-        if isinstance(exc, KeyboardInterrupt):
-            raise
-        raise ReportError(f"{name}: report failed, see {failed / 'error.txt'}", failed) from exc
+        except BaseException as exc:
+            # a second signal (a batch's process pool terminates its workers again) must not cut the
+            # clean-up short: it is held until the kernel is stopped and the evidence written
+            with signals_held():
+                if isinstance(exc, KeyboardInterrupt):  # SIGINT, or SIGTERM as Interrupted
+                    kill_kernels()
+                    error = (f"interrupted by {signal_name(exc)}: the report was stopped (its kernel shut down) and "
+                             f"nothing was published; run it again\n")
+                else:
+                    error = _error_text(exc, nb_out)
+                _write_failed(failed, nb_out if nb_out.exists() else None, error)
+                if discard is not None:
+                    discard()
+            if isinstance(exc, KeyboardInterrupt):
+                raise
+            raise ReportError(f"{name}: report failed, see {failed / 'error.txt'}", failed) from exc
     return folder / "report.html"
 
 
