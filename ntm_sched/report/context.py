@@ -211,4 +211,7 @@ def show_table(df: pd.DataFrame, max_rows: int = 200) -> Any:
     short = [c for c in d.columns if c not in num and d[c].astype(str).str.len().max() <= 24]
     if short:  # short texts (names, dates, statuses) on one line; long reasons wrap
         sty = sty.set_properties(subset=short, **{"white-space": "nowrap"})
+    wrapping = [c for c in d.columns if c not in num and c not in short]
+    if wrapping:  # ... in a column wide enough to read (a reason of a few words was one word a line)
+        sty = sty.set_properties(subset=wrapping, **{"min-width": "12em"})
     return sty

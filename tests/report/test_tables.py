@@ -214,3 +214,21 @@ def test_a_shown_table_has_the_same_html_on_every_run():
     gb = GiaoBan.__new__(GiaoBan)
     gb.tables, gb.lang = {"late": df}, "vi"
     assert show(gb, "late").to_html() == show(gb, "late").to_html()
+
+
+def test_a_short_reason_wraps_in_a_column_wide_enough_to_read() -> None:
+    """Names and dates stay on one line; a text that wraps (a reason of a few words, a long detail) gets a column at
+    least 12em wide: the at-risk table's "why late" was one word a line beside the long details."""
+    import re
+
+    import pandas as pd
+
+    from ntm_sched.report.context import show_table
+
+    df = pd.DataFrame({"commune": ["Tân Trung"], "why": ["không thể kịp với thời gian thực hiện giả định"],
+                       "days": [14]})
+    html = in_lang("vi", show_table, df).to_html()
+    rules = dict(re.findall(r"#T_\w+_(row0_col\d) \{([^}]*)\}", html))
+    assert "white-space: nowrap" in rules["row0_col0"] and "min-width" not in rules["row0_col0"]
+    assert "min-width: 12em" in rules["row0_col1"] and "nowrap" not in rules["row0_col1"]
+    assert "text-align: right" in rules["row0_col2"] and "min-width" not in rules["row0_col2"]
