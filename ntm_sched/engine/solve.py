@@ -234,14 +234,28 @@ def _canonical(problem: Problem, res: Result, present: list[str], opts: SolveOpt
             res.objective += sum(values[n] - (old[n] or 0.0) for n in values if n != "stability")
     return sol
 
+TIER_PARAMETERS: dict[str, dict[str, int]] = {
+    "extra_funding": {"linearization_level": 2},
+    "stability": {"linearization_level": 2},
+}
+"""CP-SAT parameters of single tiers (:func:`_tune_tier`), measured in ``benchmarks/tier_parameters.py``: the full LP
+relaxation proves the extra-funding tier and the re-plan's stability tier (a sum of money drawn, of days moved) in
+about half the time; on the lateness tier it was slower (benchmarks/README.md). A proven tier's value is the same
+with any parameters, and the answer shown is a function of the tiers' values (:mod:`~ntm_sched.engine.canonical`):
+these change how fast it is found, not which."""
+
+
 def _tune_tier(solver: cp_model.CpSolver, name: str) -> None:
     """Per-tier parameters, measured on the shipped base plan (benchmarks/README.md).
 
     One presolve round instead of the default: the tiers re-solve the same model
     with a hint, repeated presolve rounds cost more than they save there
-    (median wall 2.7 s -> 2.1 s over 6 seeds, every tier a little faster).
+    (median wall 2.7 s -> 2.1 s over 6 seeds, every tier a little faster). Then the tier's own
+    :data:`TIER_PARAMETERS`.
     """
     solver.parameters.max_presolve_iterations = 1
+    for key, value in TIER_PARAMETERS.get(name, {}).items():
+        setattr(solver.parameters, key, value)
 
 
 def _hint_all(m: cp_model.CpModel, values) -> None:
