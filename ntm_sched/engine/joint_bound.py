@@ -1,10 +1,10 @@
 """A lower bound of the lateness of every schedule meeting a set of hard deadlines, the late tasks together.
 
 :func:`joint_lateness_bound` solves a relaxation of the problem with CP-SAT (its proven bound is the answer).
-The relaxation keeps every task's start and end (``end >= start + shortest duration``, the earliest times of
-:class:`~ntm_sched.engine.relaxation.Relaxation`, the precedences, the deadlines held, the horizon), each
-soft due date's lateness with each task's :meth:`~ntm_sched.engine.relaxation.Relaxation.least_delay` as a
-floor (true of every schedule), and:
+The relaxation keeps every task's start and end (``end >= start + shortest duration``, plus the long breaks it
+spans, below; the earliest times of :class:`~ntm_sched.engine.relaxation.Relaxation`, the precedences, the
+deadlines held, the horizon), each soft due date's lateness with each task's
+:meth:`~ntm_sched.engine.relaxation.Relaxation.least_delay` as a floor (true of every schedule), and:
 
 **The money.** Each task's cheapest-mode instalments (the cheapest mode that can end by its latest end: a
 dearer mode's instalments are larger), the advance at its start and the rest at its end. Whatever sources
@@ -24,7 +24,12 @@ schedule's payments satisfy every such inequality (money paid at ``t`` was relea
   relaxation solved again, until the money allows the relaxation's times or the time is spent. The bound of
   every round is valid (each is a relaxation); the last round's is the largest.
 
-It drops the agencies, the budgets, the calendars' pauses (they only lengthen a task) and the choice of modes.
+**The calendars.** A task may not start inside a break of at least :data:`PAUSE_MIN` periods, and one its shortest
+mode spans lengthens it by the break (the calendar family's rule on those breaks, :func:`_add_pauses`); the shorter
+breaks are dropped (dropping a break only loosens the relaxation; keeping them all made the rounds several times
+slower, so fewer ended in the units a level has: :data:`PAUSE_MIN`).
+
+It drops the agencies, the budgets, the breaks shorter than :data:`PAUSE_MIN` and the choice of modes.
 (The agencies as one cumulative per resource were tried on the shipped plan: the bound did not move, 746,000
 at 100 %, 2,181,000 -> 2,190,000 at 80 %, and every round of the cuts became several times slower.) Every
 schedule of the problem meeting the deadlines is therefore a solution of the relaxation with the same ends,
@@ -53,6 +58,17 @@ LINEARIZATION = 2
 ``[end < c]`` into the LP as well, and each round's proof comes in less work. Measured on the shipped plan (the cut
 table's step 2, one worker, seed 0): within 10 units the bound went 3,565,000 -> 3,565,000 at 70 %, 4,730,000 ->
 4,802,000 at 60 %, 6,414,000 -> 6,998,000 at 50 % (CP-SAT's default, 1, first)."""
+
+PAUSE_MIN = 7
+"""The calendar breaks the relaxation keeps: those of at least this many periods (a task may not start inside one,
+and one that a task's shortest mode spans lengthens it, :func:`_add_pauses`); the shorter ones are dropped (each kept
+break is two literals per task that can reach it). Measured on the shipped plan (the cut table's step 2, 17 units,
+one worker, seed 0; bound at 100 / 90 / 80 / 70 / 60 / 50 %): no break kept (before) 953,000 / 1,503,000 / 2,456,000
+/ 3,580,000 / 4,879,000 / 6,998,000; every break (1 period up) 958,000 / 1,509,000 / 2,494,000 / 3,211,000 /
+4,866,000 / 5,656,000 (rounds several times slower); from 4 periods 957,000 / 1,503,000 / 2,488,000 / 3,405,000 /
+4,849,000; **from 7** 953,000 / 1,503,000 / 2,488,000 / 3,597,000 / 4,934,000 / 7,128,000; from 10 (the two
+construction breaks of 22 and 16 days) 953,000 / 1,503,000 / 2,488,000 / 3,433,000 / 4,834,000 / 6,861,000; from 20
+953,000 / 1,503,000 / 2,456,000 / 3,565,000 / 4,879,000 / 6,414,000 (``benchmarks/README.md``)."""
 
 Cut = dict[str, int]
 """A money inequality: limited source -> its cut-off date (the first period whose payments it leaves out)."""
@@ -126,7 +142,7 @@ def _rounds(relaxation: Relaxation, deadlines: Mapping[str, int], time_limit: fl
     for t in p.tasks:
         start[t.id] = m.new_int_var(relaxation.es[t.id], max(relaxation.es[t.id], ls[t.id]), f"s{t.id}")
         end[t.id] = m.new_int_var(relaxation.ee[t.id], max(relaxation.ee[t.id], le[t.id]), f"e{t.id}")
-        m.add(end[t.id] >= start[t.id] + relaxation._dmin[t.id])
+        _add_pauses(m, relaxation, t.id, start[t.id], end[t.id])
         if t.fixed_start is not None:
             m.add(start[t.id] == t.fixed_start)
     for pr in p.precedences:
@@ -303,3 +319,48 @@ def _lateness_terms(m: Any, relaxation: Relaxation, deadlines: Mapping[str, int]
             terms.append(o.late_count * t.late_weight * flag)
     return terms, floor
 
+
+def _add_pauses(m: Any, relaxation: Relaxation, tid: str, start: Any, end: Any) -> None:
+    """``end >= start + shortest duration + the length of every kept break the task spans``, no start inside one.
+
+    The calendar's rule (:mod:`ntm_sched.engine.families.calendar`) on the breaks of at least :data:`PAUSE_MIN`
+    periods that the task's times can reach, the shortest mode's duration for the mode's: per break ``[b, e)``,
+    ``w = [start < b]`` and ``y = [the task spans it]``, ``y => w``, ``y => end >= e + 1``, ``w and not y => end <=
+    b``. Every schedule satisfies them with ``w`` and ``y`` read from it (a start is never inside a break; a task that
+    reaches into one pauses there, so it ends after it, and one that does not ends by its start; its end is at least
+    its start, its mode's duration and the breaks inside it), so the relaxation stays one (module docstring)."""
+    d = relaxation._dmin[tid]
+    cal = relaxation._cal[tid]
+    ds, de = list(start.proto.domain), list(end.proto.domain)  # (the proto's list takes no negative index)
+    lo_s, hi_s, hi_e = ds[0], ds[-1], de[-1]
+    breaks = [(b, e) for b, e in (cal.breaks if cal is not None and d > 0 else ())
+              if e - b >= PAUSE_MIN and e > lo_s and b < hi_e]
+    allowed, cur = [], lo_s
+    for b, e in breaks:  # sorted: the start's domain without them
+        if b > cur:
+            allowed.append([cur, min(b - 1, hi_s)])
+        cur = max(cur, e)
+    if cur <= hi_s:
+        allowed.append([cur, hi_s])
+    allowed = [iv for iv in allowed if iv[0] <= iv[1]]
+    if breaks and allowed:
+        m.add_linear_expression_in_domain(start, cp_model.Domain.from_intervals(allowed))
+    spans = []
+    for b, e in breaks:
+        if b <= lo_s:
+            continue  # the start never precedes it
+        w = None  # None: the start surely precedes it
+        if hi_s >= b:
+            w = m.new_bool_var(f"w{tid}_{b}")
+            m.add(start <= b - 1).only_enforce_if(w)
+            m.add(start >= e).only_enforce_if(~w)
+        if hi_e > e:
+            y = m.new_bool_var(f"y{tid}_{b}")
+            if w is not None:
+                m.add_implication(y, w)
+            m.add(end >= e + 1).only_enforce_if(y)
+            m.add(end <= b).only_enforce_if([~y] if w is None else [w, ~y])
+            spans.append((e - b) * y)
+        else:
+            m.add(end <= b).only_enforce_if([] if w is None else [w])
+    m.add(end >= start + d + sum(spans))

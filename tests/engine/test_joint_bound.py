@@ -6,12 +6,13 @@ from __future__ import annotations
 import dataclasses
 import random
 
+import pytest
 from ortools.sat.python import cp_model
 
 from ntm_sched.engine.builder import build_model
 from ntm_sched.engine.cpsat import make_solver
 from ntm_sched.engine.joint_bound import cut_terms, instalments, joint_lateness_bound, money_cut
-from ntm_sched.engine.problem import Mode, Objective, Problem, Source, Task, Tranche
+from ntm_sched.engine.problem import Calendar, Mode, Objective, Problem, Source, Task, Tranche
 from ntm_sched.engine.relaxation import Relaxation
 
 from .test_relaxation import random_problem
@@ -173,3 +174,65 @@ def test_times_are_given_only_where_the_money_allows_them():
             else:
                 stopped += 1
     assert given >= 6 and stopped >= 1
+
+
+def _pause_after_money() -> Problem:
+    """``A`` and ``B`` (3 periods each, 10 paid at their start, due 3, on a calendar with a break ``[5, 12)``) share
+    ``H``'s 10 at period 0 and 10 at period 4: one starts at 0 and is on time, the other waits for period 4, spans
+    the break and ends at 14 (11 late, and late). Without the break the relaxation would end it at 7."""
+    tasks = tuple(Task(x, (Mode(3, cost=10),), due=3, tardiness_weight=1, late_weight=1, calendar="c",
+                       sources=frozenset({"H"})) for x in "AB")
+    return Problem(tasks, (), sources=(Source("H", (Tranche(0, 10), Tranche(4, 10))),),
+                   calendars=(Calendar("c", ((5, 12),)),), horizon=40, advance_share=1.0,
+                   objective=Objective(tardiness=1, late_count=1, cost=0, extra_funding=0, makespan=0))
+
+
+def test_a_long_break_the_relaxations_times_span_lengthens_the_task(monkeypatch: pytest.MonkeyPatch):
+    """The break of 7 periods (:data:`~ntm_sched.engine.joint_bound.PAUSE_MIN`) is kept: the bound is the optimum,
+    12; without it (a shorter break is dropped) the money cut alone gives 5 (the second task ending at 7)."""
+    from ntm_sched.engine import joint_bound
+
+    p = _pause_after_money()
+    assert joint_bound.PAUSE_MIN <= 7
+    assert Relaxation(p).lateness_bound({}) == 0  # each task alone is on time: the per-task floors see nothing
+    assert joint_lateness_bound(Relaxation(p), {}, 5.0, 0) == 12
+    bm = build_model(p)
+    solver = make_solver(5.0, 1, 0, False)
+    assert solver.solve(bm.model) == cp_model.OPTIMAL and solver.objective_value == 12
+    monkeypatch.setattr(joint_bound, "PAUSE_MIN", 8)
+    assert joint_lateness_bound(Relaxation(p), {}, 5.0, 0) == 5
+
+
+def test_with_long_breaks_the_bound_is_at_most_the_optimum():
+    """The random problems of ``test_relaxation`` with two long breaks (7 and 8 periods, both kept) on their
+    calendar: the joint bound is never above CP-SAT's optimum of the whole model (agencies, modes, the pause rule
+    and all), with the held deadlines hard; and above the bound without the breaks on some draws."""
+    from ntm_sched.engine import joint_bound
+    from ntm_sched.engine.heuristic import lateness_value
+
+    compared = above = 0
+    for seed in range(40):
+        base = dataclasses.replace(random_problem(seed), calendars=(Calendar("c", ((6, 13), (18, 26))),))
+        rng = random.Random(seed)
+        rel0 = Relaxation(base)
+        held = {t.id: rel0.ee[t.id] + rng.randint(0, 8) for t in rng.sample(list(base.tasks), 2)}
+        problem = dataclasses.replace(base, tasks=tuple(t if t.id in held else dataclasses.replace(
+            t, due=max(0, rel0.ee[t.id] - rng.randint(-2, 6)), tardiness_weight=1, late_weight=3)
+            for t in base.tasks))
+        rel = Relaxation(problem)
+        joint = joint_lateness_bound(rel, held, 5.0, 0)
+        exact = dataclasses.replace(problem, tasks=tuple(
+            dataclasses.replace(t, due=held[t.id], due_hard=True) if t.id in held else t for t in problem.tasks),
+            objective=Objective(1, 1, 0, 0, 0))
+        bm = build_model(exact)
+        solver = make_solver(20.0, 1, 0, False)
+        if solver.solve(bm.model) != cp_model.OPTIMAL:
+            continue
+        compared += 1
+        assert lateness_value(problem, bm.solution_from(solver)) >= joint, seed
+        saved, joint_bound.PAUSE_MIN = joint_bound.PAUSE_MIN, 10**6
+        try:
+            above += joint > joint_lateness_bound(rel, held, 5.0, 0)
+        finally:
+            joint_bound.PAUSE_MIN = saved
+    assert compared >= 10 and above >= 2
