@@ -21,7 +21,7 @@ parts on the problems themselves, in deterministic units (the same figures at an
     PYTHONPATH=$PWD .venv/bin/python benchmarks/step2_units.py lns --levels 0.6,0.5 [--early 17 --late 4]
 
 The figures of ``bound`` and ``lns`` are those of ``budget_cuts`` at the same commit (``benchmarks/README.md``, issue
-23: 4,879,000 and 6,998,000 for the bound at 60 % and 50 %, 6,510,000 and 8,241,000 for the LNS), the final solve
+23: 4,934,000 and 7,128,000 for the bound at 60 % and 50 %, 6,510,000 and 8,241,000 for the LNS), the final solve
 aside (at 60 % it lowers the LNS's 6,510,000 to 6,501,000).
 """
 

@@ -59,15 +59,16 @@ PROVEN, UNSETTLED_SETS = "proven", "unsettled"
 JOINT_BOUND_TIME = 9.0
 """CP-SAT's deterministic time (one worker; about seconds on an idle machine) on the relaxation that bounds the
 others' lateness (:func:`~ntm_sched.engine.joint_bound.joint_lateness_bound`, its money cuts included): enough for
-the rounds that give 3,565,000 at 70 %, 4,802,000 at 60 % and 6,998,000 at 50 % on the shipped plan."""
+the rounds that gave 3,565,000 at 70 %, 4,802,000 at 60 % and 6,998,000 at 50 % on the shipped plan (before the long
+calendar breaks entered the relaxation, :data:`~ntm_sched.engine.joint_bound.PAUSE_MIN`)."""
 
 GUIDED_TIME = 8.0
 """Deterministic time of the schedule guided by that relaxation (:func:`~ntm_sched.engine.guided.guided_schedule`,
 one worker), after the bound on the same thread; when the bound's rounds have not ended on times the money allows
 (70-50 % on the shipped plan, where the guided schedule found nothing better than its start), the rounds go on for
-these units instead (:func:`~ntm_sched.engine.lateness_search.lateness_search`): 3,580,000 at 70 %, 4,879,000 at
-60 %. The chain LNS beside them gets as much work: at 80 % it reaches 2,504,000 in 17 units (9 + 8), 2,787,000 in
-12 (9 + 3)."""
+these units instead (:func:`~ntm_sched.engine.lateness_search.lateness_search`): 3,597,000 at 70 %, 4,934,000 at
+60 %, 7,128,000 at 50 % (3,580,000, 4,879,000 and 6,998,000 without the long breaks). The chain LNS beside them
+gets as much work: at 80 % it reaches 2,504,000 in 17 units (9 + 8), 2,787,000 in 12 (9 + 3)."""
 
 LNS_WORK = 4.0
 """Deterministic time (per worker) of the chain LNS (:func:`~ntm_sched.engine.chain_lns.chain_lns`) from the better
