@@ -16,7 +16,7 @@ SOLVE = sys.modules["ntm_sched.engine.solve"]  # the module (``ntm_sched.engine.
 
 
 def test_each_tier_gets_its_own_parameters_on_top_of_the_common_ones() -> None:
-    for name, expected in (("extra_funding", 2), ("stability", 2), ("lateness", 1), ("rest", 1)):
+    for name, expected in (("stability", 2), ("extra_funding", 1), ("lateness", 1), ("rest", 1)):
         solver = make_solver(1.0, 1, 0, False)
         SOLVE._tune_tier(solver, name)
         assert solver.parameters.max_presolve_iterations == 1
@@ -24,10 +24,10 @@ def test_each_tier_gets_its_own_parameters_on_top_of_the_common_ones() -> None:
 
 
 def test_a_proven_answer_is_the_same_without_them(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Random problems, each also with a reference schedule (the stability tier of a re-plan): every proven answer
-    with the tiers' parameters is the one without them, schedule and payments alike."""
+    """Random problems, each with a reference schedule (the stability tier of a re-plan): every proven answer with the
+    tiers' parameters is the one without them, schedule and payments alike."""
     assert SOLVE.TIER_PARAMETERS  # the committed ones
-    compared: dict[str, int] = {"extra_funding": 0, "stability": 0}
+    compared: dict[str, int] = {"stability": 0}
     for seed in range(16):
         p = random_problem(seed)
         rnd = random.Random(seed)
@@ -42,4 +42,4 @@ def test_a_proven_answer_is_the_same_without_them(monkeypatch: pytest.MonkeyPatc
             assert with_them.solution == without.solution, seed
             for tier in with_them.tiers:
                 compared[tier.name] = compared.get(tier.name, 0) + 1
-    assert compared["extra_funding"] >= 5 and compared["stability"] >= 5, compared  # both tiers were compared
+    assert compared["stability"] >= 5, compared  # the tier with parameters of its own was compared
