@@ -49,6 +49,7 @@ from ortools.graph.python import max_flow
 from ortools.sat.python import cp_model
 
 from ntm_sched.engine.cpsat import make_solver
+from ntm_sched.engine.families.calendar import add_pauses, start_intervals
 from ntm_sched.engine.relaxation import NEVER, Relaxation
 
 __all__ = ["cut_terms", "instalments", "joint_lateness_bound", "money_cut"]
@@ -335,32 +336,8 @@ def _add_pauses(m: Any, relaxation: Relaxation, tid: str, start: Any, end: Any) 
     lo_s, hi_s, hi_e = ds[0], ds[-1], de[-1]
     breaks = [(b, e) for b, e in (cal.breaks if cal is not None and d > 0 else ())
               if e - b >= PAUSE_MIN and e > lo_s and b < hi_e]
-    allowed, cur = [], lo_s
-    for b, e in breaks:  # sorted: the start's domain without them
-        if b > cur:
-            allowed.append([cur, min(b - 1, hi_s)])
-        cur = max(cur, e)
-    if cur <= hi_s:
-        allowed.append([cur, hi_s])
-    allowed = [iv for iv in allowed if iv[0] <= iv[1]]
+    allowed = start_intervals(lo_s, hi_s, breaks)
     if breaks and allowed:
         m.add_linear_expression_in_domain(start, cp_model.Domain.from_intervals(allowed))
-    spans = []
-    for b, e in breaks:
-        if b <= lo_s:
-            continue  # the start never precedes it
-        w = None  # None: the start surely precedes it
-        if hi_s >= b:
-            w = m.new_bool_var(f"w{tid}_{b}")
-            m.add(start <= b - 1).only_enforce_if(w)
-            m.add(start >= e).only_enforce_if(~w)
-        if hi_e > e:
-            y = m.new_bool_var(f"y{tid}_{b}")
-            if w is not None:
-                m.add_implication(y, w)
-            m.add(end >= e + 1).only_enforce_if(y)
-            m.add(end <= b).only_enforce_if([~y] if w is None else [w, ~y])
-            spans.append((e - b) * y)
-        else:
-            m.add(end <= b).only_enforce_if([] if w is None else [w])
+    spans = add_pauses(m, tid, start, end, lo_s, hi_s, hi_e, breaks)
     m.add(end >= start + d + sum(spans))

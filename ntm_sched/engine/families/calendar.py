@@ -26,7 +26,7 @@ Serial generator
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ntm_sched.engine.families.base import Family
 from ntm_sched.engine.problem import Problem, Task, elapsed_end
@@ -38,22 +38,27 @@ if TYPE_CHECKING:  # pragma: no cover
     from ntm_sched.engine.families.context import ModelContext
 
 
+def start_intervals(lo_s: int, hi_s: int, breaks: list[tuple[int, int]]) -> list[list[int]]:
+    """The periods of ``[lo_s, hi_s]`` outside ``breaks`` (sorted ``[begin, end)`` pairs), as closed intervals."""
+    allowed, cur = [], lo_s
+    for b, eb in breaks:
+        if b > cur:
+            allowed.append([cur, min(b - 1, hi_s)])
+        cur = max(cur, eb)
+        if cur > hi_s:
+            break
+    if cur <= hi_s:
+        allowed.append([cur, hi_s])
+    return [iv for iv in allowed if iv[0] <= iv[1]]
+
+
 def new_start_var(m: cp_model.CpModel, tid: str, lo_s: int, hi_s: int,
                   breaks: list[tuple[int, int]]) -> cp_model.IntVar:
     """The start variable of task ``tid`` over ``[lo_s, hi_s]`` without the periods inside ``breaks``."""
     from ortools.sat.python import cp_model
 
     if breaks:
-        allowed, cur = [], lo_s
-        for b, eb in breaks:
-            if b > cur:
-                allowed.append([cur, min(b - 1, hi_s)])
-            cur = max(cur, eb)
-            if cur > hi_s:
-                break
-        if cur <= hi_s:
-            allowed.append([cur, hi_s])
-        allowed = [iv for iv in allowed if iv[0] <= iv[1]]
+        allowed = start_intervals(lo_s, hi_s, breaks)
         if allowed:
             s = m.new_int_var_from_domain(cp_model.Domain.from_intervals(allowed), f"s_{tid}")
         else:
@@ -64,6 +69,39 @@ def new_start_var(m: cp_model.CpModel, tid: str, lo_s: int, hi_s: int,
     return s
 
 
+def add_pauses(m: cp_model.CpModel, tid: str, s: Any, e: Any, lo_s: int, hi_s: int, hi_e: int,
+               breaks: list[tuple[int, int]]) -> list[Any]:
+    """The rule of the breaks a task can reach (module docstring): per break ``[b, eb)``, ``w = [s < b]`` and ``y =
+    [the task spans it]``, ``y => w``, ``y => e >= eb + 1``, ``w and not y => e <= b``. Returns the terms ``(eb - b)
+    * y`` that lengthen the task (its elapsed size is its duration plus their sum). The one home of the rule: the
+    model's calendar family and the joint lateness bound's relaxation (:mod:`ntm_sched.engine.joint_bound`)."""
+    terms: list[Any] = []
+    for b, eb in breaks:
+        if b <= lo_s:
+            continue  # start can never precede this break
+        w = None  # None: the start surely precedes the break
+        if hi_s >= b:
+            w = m.new_bool_var(f"w_{tid}_{b}")
+            m.add(s <= b - 1).only_enforce_if(w)
+            m.add(s >= eb).only_enforce_if(~w)
+        if hi_e > eb:
+            y = m.new_bool_var(f"y_{tid}_{b}")
+            if w is not None:
+                m.add_implication(y, w)
+            m.add(e >= eb + 1).only_enforce_if(y)
+            if w is None:
+                m.add(e <= b).only_enforce_if(~y)
+            else:
+                m.add(e <= b).only_enforce_if([w, ~y])
+            terms.append((eb - b) * y)
+        else:
+            if w is None:
+                m.add(e <= b)
+            else:
+                m.add(e <= b).only_enforce_if(w)
+    return terms
+
+
 def add_task(ctx: ModelContext, t: Task) -> None:
     """The break literals of ``t``, its elapsed size and its interval(s) (module docstring)."""
     m, bm, tv = ctx.model, ctx.bm, ctx.tv[t.id]
@@ -72,29 +110,7 @@ def add_task(ctx: ModelContext, t: Task) -> None:
     mode_demand_intervals, task_interval = ctx.mode_demand_intervals, ctx.task_interval
     ext_terms = tv.ext_terms
     if tv.dmax > 0:
-        for b, eb in tv.breaks:
-            if b <= lo_s:
-                continue  # start can never precede this break
-            w = None  # None: the start surely precedes the break
-            if hi_s >= b:
-                w = m.new_bool_var(f"w_{t.id}_{b}")
-                m.add(s <= b - 1).only_enforce_if(w)
-                m.add(s >= eb).only_enforce_if(~w)
-            if hi_e > eb:
-                y = m.new_bool_var(f"y_{t.id}_{b}")
-                if w is not None:
-                    m.add_implication(y, w)
-                m.add(e >= eb + 1).only_enforce_if(y)
-                if w is None:
-                    m.add(e <= b).only_enforce_if(~y)
-                else:
-                    m.add(e <= b).only_enforce_if([w, ~y])
-                ext_terms.append((eb - b) * y)
-            else:
-                if w is None:
-                    m.add(e <= b)
-                else:
-                    m.add(e <= b).only_enforce_if(w)
+        ext_terms.extend(add_pauses(m, t.id, s, e, lo_s, hi_s, hi_e, tv.breaks))
 
     if ext_terms:
         size = m.new_int_var(tv.dmin, hi_e - lo_s, f"el_{t.id}")
