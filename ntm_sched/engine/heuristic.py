@@ -408,6 +408,7 @@ def best_start(problem: Problem, time_budget: float, seed: int, tries: int = 8,
 
     from ntm_sched.engine.checker import check
     from ntm_sched.engine.clock import deterministic
+    from ntm_sched.engine.stop import check_abandoned
 
     on_wall = not deterministic()
     t0 = time.perf_counter()
@@ -418,6 +419,7 @@ def best_start(problem: Problem, time_budget: float, seed: int, tries: int = 8,
     for k, (noise, acc) in enumerate(variants):
         if k and on_wall and time.perf_counter() - t0 > time_budget:
             break
+        check_abandoned()  # a run overtaken ahead of its turn ends here (its answer is no longer wanted)
         sol = money_sgs(problem, seed=seed * 1000 + k, noise=noise, accelerate=acc)
         if sol is None:
             continue

@@ -17,12 +17,13 @@ groups' chains). Each solve has one CP-SAT worker, so they are run side by side:
 ``then`` is started **ahead of its turn**: on phase 2's start, beside phase 2, and again on each schedule phase 2
 keeps; already in phase 1, once the bound's thread is done (its core free), on each schedule phase 1 keeps (or the
 guided schedule when better: what phase 2 would start from if phase 1 ended there). Each new run stops the one
-before (its CP-SAT searches through :func:`~ntm_sched.engine.stop.stopping_here`, the other threads' untouched) and
-its answer is dropped. Phase 2's last schedule is its answer, so the run on it gives the answer ``then`` would give
-after phase 2; only the wall time changes (the final solve of the cut table has one worker: beside the LNS's two
+before (its CP-SAT searches through :func:`~ntm_sched.engine.stop.stopping_here`, the other threads' untouched; its
+next search raises :class:`~ntm_sched.engine.stop.Abandoned`, so it ends there) and its answer is dropped. Phase 2's
+last schedule is its answer, so the run on it gives the answer ``then`` would give after phase 2; only the wall time
+changes (the final solve of the cut table has one worker: beside the LNS's two
 moves it takes the core a move leaves idle, and where phase 2 keeps its start, at 100-70 % on the shipped plan, it
 runs beside the whole of it). ``then`` must therefore be a function of its argument
-alone (deterministic time, one worker) and leave nothing behind when stopped.
+alone (deterministic time, one worker) and leave nothing behind when stopped (at any of its searches).
 
 Every limit is CP-SAT's deterministic time (a count of work) and every solve has one worker and ``seed``: what each
 thread does does not depend on the others' timing, so the bound and the schedule are functions of the inputs alone,
@@ -56,7 +57,7 @@ from ntm_sched.engine.options import SolveOptions
 from ntm_sched.engine.problem import Problem
 from ntm_sched.engine.relaxation import Relaxation
 from ntm_sched.engine.result import Solution
-from ntm_sched.engine.stop import StopFlag, stopping_here
+from ntm_sched.engine.stop import Abandoned, StopFlag, stopping_here
 
 __all__ = ["LatenessSearch", "lateness_search"]
 
@@ -160,7 +161,10 @@ def lateness_search(problem: Problem, relaxation: Relaxation, deadlines: Mapping
 
         def run() -> Any:
             with stopping_here(flag):
-                return then(schedule)
+                try:
+                    return then(schedule)
+                except Abandoned:  # overtaken by a run on a later schedule (flag set): its answer is never read
+                    return None
 
         runs.append((schedule, flag, pool.submit(contextvars.copy_context().run, run)))
 

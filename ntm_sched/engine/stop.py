@@ -17,7 +17,10 @@ stop, and the callers report an unfinished question as unsettled.
 :func:`stopping_here` attaches the searches of one context (a thread started with
 ``contextvars.copy_context().run``) to a second flag as well, beside the current one: a search started
 ahead of its turn (:func:`ntm_sched.engine.lateness_search.lateness_search`'s ``then``) is stopped
-when its answer is no longer wanted, without touching the searches of the other threads.
+when its answer is no longer wanted, without touching the searches of the other threads. Once that flag is set, the
+next search asked for in the context raises :class:`Abandoned` instead of starting (and so does
+:func:`check_abandoned`, between the steps of the schedule generator): the work ends there rather than running its
+remaining steps (the warm start's tries, later tiers, the canonical search, the tables) on searches stopped at once.
 """
 
 from __future__ import annotations
@@ -27,6 +30,15 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
+
+
+class Abandoned(BaseException):
+    """A search was asked for in a context whose :func:`stopping_here` flag is set: the context's answer is no longer
+    wanted, and its work ends at this point.
+
+    A ``BaseException`` (like ``KeyboardInterrupt``), so that no ``except Exception`` on the way takes it for a step
+    that failed and goes on; the one who set the flag catches it (or drops the thread's outcome).
+    """
 
 
 class StopFlag:
@@ -117,9 +129,16 @@ def current() -> StopFlag | None:
 
 def attach(solver: Any) -> Any:
     """Attach ``solver`` to the current flag (if any), to this context's flag of :func:`stopping_here` (if any) and to
-    the solve's clock (:func:`ntm_sched.engine.clock.track`); returns the solver."""
+    the solve's clock (:func:`ntm_sched.engine.clock.track`); returns the solver.
+
+    Raises
+    ------
+    Abandoned
+        This context's flag of :func:`stopping_here` is set: no search starts in it any more.
+    """
     from ntm_sched.engine.clock import track
 
+    check_abandoned()
     track(solver)
     if _current is not None:
         _current.attach(solver)
@@ -127,6 +146,14 @@ def attach(solver: Any) -> Any:
     if local is not None:
         local.attach(solver)
     return solver
+
+
+def check_abandoned() -> None:
+    """Raise :class:`Abandoned` when this context's flag of :func:`stopping_here` is set: called before each search
+    (:func:`attach`) and between the steps of a long computation that is not a search (the generator's tries)."""
+    local = _local.get()
+    if local is not None and local.is_set():
+        raise Abandoned
 
 
 def stop_requested() -> bool:

@@ -72,3 +72,49 @@ def test_a_flag_of_one_context_stops_its_solves_not_the_other_threads():
     assert times["here"] < 5  # stopped, not run to its 8 s
     assert times["other"] >= 1.4  # the other thread's solve ran to its limit
     assert not stop_requested()  # the flag of a context is not the current one
+
+
+def test_once_a_contexts_flag_is_set_its_next_search_is_abandoned_not_started():
+    """A run overtaken (its flag of ``stopping_here`` set) ends at its next search instead of running its remaining
+    steps on stopped solvers; the current flag of ``stopping`` (a Cancel button) still returns stopped solvers, and
+    the other contexts are untouched."""
+    import contextvars
+
+    import pytest
+
+    from ntm_sched.engine.cpsat import make_solver
+    from ntm_sched.engine.stop import Abandoned, stopping_here
+
+    flag = StopFlag()
+    steps: list[str] = []
+
+    def overtaken() -> None:
+        with stopping_here(flag):
+            make_solver(5, 1, 0, False)
+            steps.append("first search")
+            flag.set()
+            make_solver(5, 1, 0, False)
+            steps.append("second search")  # not reached
+
+    with pytest.raises(Abandoned):
+        contextvars.copy_context().run(overtaken)
+    assert steps == ["first search"]
+
+    def overtaken_generator() -> None:  # the warm start's tries are Python, not searches: they end there too
+        from ntm_sched.engine.heuristic import best_start
+        from tests.engine.engine_helpers import small_problem
+
+        with stopping_here(flag):
+            best_start(small_problem(), time_budget=5, seed=0)
+            steps.append("tries made")  # not reached
+
+    with pytest.raises(Abandoned):
+        contextvars.copy_context().run(overtaken_generator)
+    assert steps == ["first search"]
+    assert make_solver(5, 1, 0, False) is not None  # this context never had the flag
+
+    cancel = StopFlag()
+    cancel.set()
+    with stopping(cancel):
+        solver = make_solver(5, 1, 0, False)  # a Cancel button's flag: stopped at once, not raised
+    assert solver.parameters.max_time_in_seconds == pytest.approx(0.001)
