@@ -67,6 +67,16 @@ class _Money:
             self._chain[s.name] = (times, nodes)
         self._demand: dict[tuple[int, ...], int] = {}  # the items added, by :meth:`_reach`
         self._reach_of: dict[tuple[int, tuple[str, ...]], tuple[int, ...] | None] = {}
+        # the graph of :meth:`_feasible`, built once: the release nodes and their chains, then a node per set of
+        # release nodes reached, added on first use; each check only sets the capacities of the demands' arcs to
+        # the sink (the graph was built again for every check, most of the generator's time)
+        self._flow = max_flow.SimpleMaxFlow()
+        for i, (amount, before) in enumerate(self._releases):
+            self._flow.add_arc_with_capacity(0, 2 + i, amount)  # 0 = source, 1 = sink, then the release nodes
+            if before >= 0:
+                self._flow.add_arc_with_capacity(2 + before, 2 + i, _BIG)
+        self._next_node = 2 + len(self._releases)
+        self._to_sink: dict[tuple[int, ...], list[int]] = {}  # set of release nodes -> [arc to the sink, capacity]
 
     def _solve(self, items):
         f = max_flow.SimpleMaxFlow()
@@ -136,22 +146,21 @@ class _Money:
         it)."""
         if demand.get((), 0) > 0:
             return False  # an instalment before any money it may take
-        f = max_flow.SimpleMaxFlow()
-        base = 2  # 0 = source, 1 = sink, then the release nodes, then the demands
-        for i, (amount, before) in enumerate(self._releases):
-            f.add_arc_with_capacity(0, base + i, amount)
-            if before >= 0:
-                f.add_arc_with_capacity(base + before, base + i, _BIG)
-        node = base + len(self._releases)
+        f = self._flow
+        for reach in demand:
+            if reach not in self._to_sink:  # a demand node drawing from its release nodes (the arc to the sink caps it)
+                node = self._next_node
+                self._next_node += 1
+                for r in reach:
+                    f.add_arc_with_capacity(2 + r, node, _BIG)
+                self._to_sink[reach] = [f.add_arc_with_capacity(node, 1, 0), 0]
         total = 0
-        for reach, amount in demand.items():
-            if amount <= 0:
-                continue
-            f.add_arc_with_capacity(node, 1, amount)
-            for r in reach:
-                f.add_arc_with_capacity(base + r, node, amount)
+        for reach, arc in self._to_sink.items():  # every demand node: those not asked now take nothing
+            amount = max(0, demand.get(reach, 0))
+            if arc[1] != amount:
+                f.set_arc_capacity(arc[0], amount)
+                arc[1] = amount
             total += amount
-            node += 1
         return f.solve(0, 1) == f.OPTIMAL and f.optimal_flow() == total
 
     def _merge(self, extra) -> dict[tuple[int, ...], int]:
