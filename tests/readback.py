@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -119,6 +120,10 @@ def assert_figure(path: Path, min_px: int = 200) -> None:
     assert img.shape[0] >= min_px and img.shape[1] >= min_px, (path.name, img.shape)
     assert float(img[..., :3].std()) > 0.01, f"{path.name} is blank"
 
+
+SHIPPED_COMMUNE_CODE = re.compile(r"(?<![\d.])07[0-9]{3}(?!\d)")
+"""A commune code of the shipped plan (Tân Yên's are 07xxx) in an output's text: five digits starting 07, not inside a
+longer number nor the decimals of one (a notebook's cell duration ``0.07832`` is not a code)."""
 
 def output_texts(out: Path) -> dict[str, str]:
     """The text of every output file under ``out`` (a workbook's XML parts included, images left out),

@@ -12,14 +12,14 @@ import pytest
 
 from ntm_sched.cli import main
 from ntm_sched.i18n import in_lang
-from tests.readback import output_texts
+from tests.readback import SHIPPED_COMMUNE_CODE, output_texts
 
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
 PLAN = ROOT / "data" / "example_2021_2025"
 SCENARIO = "example_2021_2025.base"
-OLD_CODE = re.compile(r"(?<!\d)07[0-9]{3}(?!\d)")  # Tân Yên's commune codes
+OLD_CODE = SHIPPED_COMMUNE_CODE
 OLD_UNIT_CODE = re.compile(r"(?:\(|mã |code |\"code\": \")216\b")  # its district code where a code is written
 OLD_WORDS = ("Tân Yên", "Tan Yen", "tan_yen", "Bắc Giang", "116/KH-BCĐ", "Liên Chung")
 BANNER = {"vi": "KẾ HOẠCH VÍ DỤ GIẢ ĐỊNH", "en": "INVENTED EXAMPLE PLAN"}
