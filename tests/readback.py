@@ -125,6 +125,7 @@ SHIPPED_COMMUNE_CODE = re.compile(r"(?<![\d.])07[0-9]{3}(?!\d)")
 """A commune code of the shipped plan (Tân Yên's are 07xxx) in an output's text: five digits starting 07, not inside a
 longer number nor the decimals of one (a notebook's cell duration ``0.07832`` is not a code)."""
 
+
 def output_texts(out: Path) -> dict[str, str]:
     """The text of every output file under ``out`` (a workbook's XML parts included, images left out),
     by path: what the renamed- and invented-plan tests search for names that are not the plan's."""
