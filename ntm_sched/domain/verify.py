@@ -98,7 +98,7 @@ from .verify_checks import (
     verify_sessions,
     verify_summary,
 )
-from .verify_rules import Mode, Rules, advance, completion, is_date, is_int
+from .verify_rules import Mode, Rules, advance, completion, daily_totals, is_date, is_int
 
 # the verifier's vocabulary, named here whichever of its modules holds it
 __all__ = ["ALL_CRITERIA", "CHAIN_MILESTONES", "DISTRICT", "EXTRA", "INVALID_STATUS", "Answer", "Finding",
@@ -193,13 +193,11 @@ def verify(plan: Plan, answer: Answer) -> VerifyReport:
     verify_sessions(rules, valid, add)
 
     # agencies' weekly capacity, day by day -------------------------------------------
-    load: dict[str, dict[dt.date, Fraction]] = defaultdict(lambda: defaultdict(Fraction))
+    spans: dict[str, list[tuple[dt.date, dt.date, Fraction]]] = defaultdict(list)
     for tid, (st, mode, _) in valid.items():
         if mode.effort > 0:
-            d = st.start
-            while d < st.end:
-                load[exp[tid].agency][d] += mode.effort
-                d += DAY
+            spans[exp[tid].agency].append((st.start, st.end, mode.effort))
+    load = {agency: daily_totals(s) for agency, s in spans.items()}
     over_weeks: set[tuple[str, dt.date]] = set()
     for agency in sorted(load):
         for d in sorted(load[agency]):

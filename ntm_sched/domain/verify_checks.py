@@ -24,7 +24,7 @@ from .verify_answer import (
     PlanPayment,
     ScheduledTask,
 )
-from .verify_rules import Mode, Rules, advance, completion, is_date, is_int
+from .verify_rules import Mode, Rules, advance, completion, daily_totals, is_date, is_int
 
 
 def verify_money(rules: Rules, answer: Answer, valid: dict[str, tuple[ScheduledTask, Mode, int | None]],
@@ -303,19 +303,25 @@ def verify_agency_load(rules: Rules, table: Any, valid: dict[str, Any], load: Ma
     last = max(max(st.end for st, _, _ in valid.values()), rules.start + DAY)
     agencies = sorted({t.agency for t in rules.tasks.values() if any(m.effort > 0 for m in t.modes.values())})
     days = [rules.start + dt.timedelta(days=i) for i in range((last - rules.start).days)]
+    weeks: dict[dt.date, list[dt.date]] = defaultdict(list)  # Monday -> its days up to the last
+    for d in days:
+        weeks[d - dt.timedelta(days=d.weekday())].append(d)
     want: dict[tuple[str, dt.date], tuple[float, float]] = {}
     for a in agencies:
-        units: dict[dt.date, int] = defaultdict(int)
-        for tid, (st, mode, _) in valid.items():
-            if rules.tasks[tid].agency == a and mode.effort > 0:
-                d = st.start
-                while d < st.end:
-                    units[d] += to_model_effort(float(mode.effort))
-                    d += DAY
-        for d in days:
-            wk = d - dt.timedelta(days=d.weekday())
-            used, cap = want.get((a, wk), (0.0, math.inf))
-            want[(a, wk)] = (max(used, from_model_effort(units.get(d, 0))), min(cap, float(rules.capacity(a, d))))
+        units = daily_totals((st.start, st.end, to_model_effort(float(mode.effort))) for tid, (st, mode, _)
+                             in valid.items() if rules.tasks[tid].agency == a and mode.effort > 0)
+        peak: dict[dt.date, float] = defaultdict(float)  # a day without work uses nothing
+        for d, u in units.items():
+            if rules.start <= d < last:
+                wk = d - dt.timedelta(days=d.weekday())
+                peak[wk] = max(peak[wk], from_model_effort(u))
+        changes, base = rules.capacity_rows(a)
+        for wk, wdays in weeks.items():
+            if any(s <= wdays[-1] and wdays[0] <= e for s, e, _ in changes):  # a change this week: day by day
+                cap = min(float(rules.capacity(a, d)) for d in wdays)
+            else:
+                cap = float(base)
+            want[(a, wk)] = (peak.get(wk, 0.0), cap)
     got = {}
     for row in table.itertuples(index=False):
         week = to_date(row.week_start, lenient=True)

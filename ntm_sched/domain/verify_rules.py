@@ -88,6 +88,7 @@ class Rules:
         self.district_of: dict[str, str] = {c.code: c.district_code for c in plan.communes if c.district_code}
         self.tasks: dict[str, Task] = {}
         self.preds: dict[str, set[str]] = defaultdict(set)  # successor -> predecessors (finish before start)
+        self._capacity_rows: dict[str, tuple[list[tuple[dt.date, dt.date, Fraction]], Fraction]] = {}
         self._works()
         self._chains()
 
@@ -196,11 +197,23 @@ class Rules:
         return d
 
     def capacity(self, agency: str, day: dt.date) -> Fraction:
-        """An agency's weekly capacity on ``day``: ``capacity_changes.csv`` where it says so, else ``agencies.csv``."""
-        for ch in self.plan.capacity_changes:
-            if ch.agency_id == agency and ch.start_date <= day <= ch.end_date:
-                return exact(ch.weekly_capacity)
-        return exact(self.plan.agency(agency).weekly_capacity)
+        """An agency's weekly capacity on ``day``: ``capacity_changes.csv`` where it says so (its first row that
+        covers the day), else ``agencies.csv``."""
+        changes, base = self.capacity_rows(agency)
+        for start, end, cap in changes:
+            if start <= day <= end:
+                return cap
+        return base
+
+    def capacity_rows(self, agency: str) -> tuple[list[tuple[dt.date, dt.date, Fraction]], Fraction]:
+        """An agency's rows of ``capacity_changes.csv`` (in the file's order) and its capacity in
+        ``agencies.csv``, read once (the capacity is asked for every day of a schedule)."""
+        got = self._capacity_rows.get(agency)
+        if got is None:
+            got = ([(ch.start_date, ch.end_date, exact(ch.weekly_capacity)) for ch in self.plan.capacity_changes
+                    if ch.agency_id == agency], exact(self.plan.agency(agency).weekly_capacity))
+            self._capacity_rows[agency] = got
+        return got
 
     def sources_allowed(self, task: Task, source_id: str, earmark: str | None) -> str | None:
         """Why a payment from ``(source_id, earmark)`` to ``task`` is not allowed (``None`` if it is)."""
@@ -223,6 +236,34 @@ class Rules:
         return sum((exact(tr.amount_mvnd) for tr in self.plan.funding
                     if tr.source_id == source_id and tr.earmark == earmark
                     and tr.date_available <= day), Fraction(0))
+
+
+def daily_totals(spans: Iterable[tuple[dt.date, dt.date, Any]]) -> dict[dt.date, Any]:
+    """Per day inside at least one span ``[start, end)``, the sum of the amounts of the spans it is inside.
+
+    The same sums as adding each span's amount to each of its days, in exact arithmetic for exact amounts
+    (integers, fractions), by a sweep over the days on which a span starts or ends: a schedule's spans cover
+    hundreds of days each, and the verifier asks this of every agency's day-by-day load."""
+    delta: dict[dt.date, Any] = defaultdict(int)
+    count: dict[dt.date, int] = defaultdict(int)
+    for start, end, amount in spans:
+        if start < end:
+            delta[start] += amount
+            delta[end] -= amount
+            count[start] += 1
+            count[end] -= 1
+    out: dict[dt.date, Any] = {}
+    running: Any = 0
+    inside = 0
+    days = sorted(delta)
+    for day, following in zip(days, days[1:]):  # the last event day ends every span still open: nothing after it
+        running += delta[day]
+        inside += count[day]
+        if inside > 0:
+            while day < following:
+                out[day] = running
+                day += DAY
+    return out
 
 
 def is_int(x: Any) -> bool:
