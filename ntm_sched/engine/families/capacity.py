@@ -25,6 +25,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from ntm_sched.engine.families.base import Family, Relax, Valid
 from ntm_sched.engine.problem import Problem
 from ntm_sched.engine.result import Solution, Violation
@@ -46,20 +48,16 @@ def incompatibility_cliques(
     """
     res = [r for r in problem.resources if ("resource", r.name) not in relax]
     tasks = [t for t in problem.tasks if min(md.duration for md in t.modes) > 0]
-    if not res or len(tasks) > max_tasks:
+    if not res or not tasks or len(tasks) > max_tasks:
         return []
-    need = {t.id: [min(md.demands.get(r.name, 0) for md in t.modes) for r in res] for t in tasks}
     dur = {t.id: min(md.duration for md in t.modes) for t in tasks}
-    caps = [r.max_capacity for r in res]
     ids = [t.id for t in tasks]
-    adj: dict[str, set[str]] = {i: set() for i in ids}
-    for i, a in enumerate(ids):
-        na = need[a]
-        for b in ids[i + 1:]:
-            nb = need[b]
-            if any(x + y > c for x, y, c in zip(na, nb, caps)):
-                adj[a].add(b)
-                adj[b].add(a)
+    # need[i, r] + need[j, r] > capacity[r] for some r: every pair at once (the pairs grow as the square of the tasks)
+    need = np.array([[min(md.demands.get(r.name, 0) for md in t.modes) for r in res] for t in tasks], dtype=np.int64)
+    caps = np.array([r.max_capacity for r in res], dtype=np.int64)
+    clash: np.ndarray = np.asarray((need[:, None, :] + need[None, :, :] > caps).any(axis=2))
+    np.fill_diagonal(clash, False)
+    adj: dict[str, set[str]] = {a: {ids[j] for j in np.flatnonzero(clash[i])} for i, a in enumerate(ids)}
     order = {tid: k for k, tid in enumerate(ids)}
     edges = sorted(((a, b) for a in ids for b in adj[a] if order[a] < order[b]),
                    key=lambda e: (-(dur[e[0]] + dur[e[1]]), order[e[0]], order[e[1]]))
