@@ -14,11 +14,16 @@ parts on the problems themselves, in deterministic units (the same figures at an
   the units used;
 * ``lns``: the chain LNS as step 2 runs it at 70-50 % (the guided schedule is not asked there, the bound stays below
   the schedules): ``--early`` units (17) then ``--late`` (4), two moves side by side, one unit a move, from the steady
-  schedule: the lateness after each phase and the moves kept by kind.
+  schedule: the lateness after each phase and the moves kept by kind;
+* ``converge``: the bound's rounds with ``--units`` (as many as they need to converge: about 470 at 60 %), then,
+  when they end on times the money allows, the schedule generator (:func:`~ntm_sched.engine.heuristic.money_sgs`)
+  in the order of those times (ends, starts, midpoints), the held chains pinned at the steady schedule, the best
+  checked one, and the chain LNS from it (``--early`` then ``--late``): the lateness against the bound.
 
     PYTHONPATH=$PWD .venv/bin/python benchmarks/step2_units.py capture [--levels 1,0.9,0.8,0.7,0.6,0.5]
     PYTHONPATH=$PWD .venv/bin/python benchmarks/step2_units.py bound --levels 0.6,0.5 [--units 17]
     PYTHONPATH=$PWD .venv/bin/python benchmarks/step2_units.py lns --levels 0.6,0.5 [--early 17 --late 4]
+    PYTHONPATH=$PWD .venv/bin/python benchmarks/step2_units.py converge --levels 0.6 --units 600 [--early 17 --late 4]
 
 The figures of ``bound`` and ``lns`` are those of ``budget_cuts`` at the same commit (``benchmarks/README.md``, issue
 23: 4,934,000 and 7,128,000 for the bound at 60 % and 50 %, 6,510,000 and 8,241,000 for the LNS), the final solve
@@ -141,9 +146,82 @@ def lns(problems: dict[float, dict[str, Any]], levels: list[float], early: float
               f"{log2.after:,} ({log2.kinds}) | {time.perf_counter() - t0:.1f} |", flush=True)
 
 
+def _held_chains(c: dict[str, Any]) -> set[str]:
+    """The deadlines' tasks and every task preceding them."""
+    preds: dict[str, list[str]] = {}
+    for p in c["problem"].precedences:
+        preds.setdefault(p.succ, []).append(p.pred)
+    held: set[str] = set()
+    stack = list(c["deadlines"])
+    while stack:
+        t = stack.pop()
+        if t not in held:
+            held.add(t)
+            stack += preds.get(t, [])
+    return held
+
+
+def _generator_start(c: dict[str, Any], times: dict[str, tuple[int, int]]) -> tuple[int, Any] | None:
+    """The schedule generator in the order of ``times`` (ends, starts, midpoints), the held chains pinned at the
+    steady schedule's starts and modes: the best schedule the checker accepts, with its lateness."""
+    import dataclasses
+
+    from ntm_sched.engine.checker import check
+    from ntm_sched.engine.heuristic import money_sgs
+
+    problem, steady = c["problem"], c["start"].tasks
+    held = _held_chains(c)
+    order: dict[str, list[int]] = {}
+    tasks = []
+    for t in problem.tasks:
+        if t.id in held:  # pinned: its steady mode first (the generator takes a fixed task's first mode)
+            m0 = steady[t.id].mode
+            order[t.id] = [m0] + [i for i in range(len(t.modes)) if i != m0]
+            t = dataclasses.replace(t, fixed_start=steady[t.id].start, modes=tuple(t.modes[i] for i in order[t.id]))
+        tasks.append(t)
+    pinned = dataclasses.replace(problem, tasks=tuple(tasks))
+    best = None
+    for key in (lambda s, e: e, lambda s, e: s, lambda s, e: (s + e) // 2):
+        prio = {t: (-10**6 + steady[t].start if t in held else key(s, e)) for t, (s, e) in times.items()}
+        sol = money_sgs(pinned, priority=prio)
+        if sol is None:
+            continue
+        sol = dataclasses.replace(sol, tasks={t: dataclasses.replace(x, mode=order[t][x.mode]) if t in order else x
+                                              for t, x in sol.tasks.items()})
+        if check(problem, sol).ok and (best is None or lateness_value(problem, sol) < best[0]):
+            best = (lateness_value(problem, sol), sol)
+    return best
+
+
+def converge(problems: dict[float, dict[str, Any]], levels: list[float], units: float, early: float,
+             late: float) -> None:
+    """The bound's rounds to convergence, then a schedule from their times (module docstring)."""
+    print("| level | bound (units, converged) | generator | after the LNS | gap | wall s |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for level in levels:
+        c = problems[level]
+        used: list[float] = []
+        times: dict[str, tuple[int, int]] = {}
+        t0 = time.perf_counter()
+        value = joint_lateness_bound(Relaxation(c["level_problem"]), c["deadlines"], units, 0, deterministic=True,
+                                     used=used, times=times)
+        start = _generator_start(c, times) if times else None
+        after = None
+        if start is not None:
+            one, _ = cl.chain_lns(c["problem"], start[1], c["groups"], early, move_work=cuts.LNS_MOVE_WORK,
+                                  seed=cuts.STEP2_SEED, parallel=cuts.LNS_PARALLEL)
+            _, log2 = cl.chain_lns(c["problem"], one, c["groups"], late, move_work=cuts.LNS_MOVE_WORK,
+                                   seed=cuts.STEP2_SEED, parallel=cuts.LNS_PARALLEL)
+            after = log2.after
+        gap = f"{(after - value) / after:.1%}" if after else "-"
+        print(f"| {level:.2f} | {value:,} ({used[0]:.0f}, {'yes' if times else 'no'}) | "
+              f"{f'{start[0]:,}' if start else '-'} | {f'{after:,}' if after is not None else '-'} | {gap} | "
+              f"{time.perf_counter() - t0:.0f} |", flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("what", choices=["capture", "bound", "lns"])
+    ap.add_argument("what", choices=["capture", "bound", "lns", "converge"])
     ap.add_argument("--levels", default="1,0.9,0.8,0.7,0.6,0.5")
     ap.add_argument("--store", type=Path, default=STORE)
     ap.add_argument("--units", type=float, default=cuts.JOINT_BOUND_TIME + cuts.GUIDED_TIME)
@@ -159,8 +237,12 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(f"error: {args.store} is not a store of {WRITTEN_BY}: run 'capture' first")
     with args.store.open("rb") as fh:
         problems = pickle.load(fh)["problems"]
-    (bound(problems, levels, args.units) if args.what == "bound"
-     else lns(problems, levels, args.early, args.late))
+    if args.what == "bound":
+        bound(problems, levels, args.units)
+    elif args.what == "lns":
+        lns(problems, levels, args.early, args.late)
+    else:
+        converge(problems, levels, args.units, args.early, args.late)
     print("load average", " ".join(f"{x:.2f}" for x in os.getloadavg()))
     return 0
 
