@@ -315,13 +315,8 @@ def verify_agency_load(rules: Rules, table: Any, valid: dict[str, Any], load: Ma
             if rules.start <= d < last:
                 wk = d - dt.timedelta(days=d.weekday())
                 peak[wk] = max(peak[wk], from_model_effort(u))
-        changes, base = rules.capacity_rows(a)
         for wk, wdays in weeks.items():
-            if any(s <= wdays[-1] and wdays[0] <= e for s, e, _ in changes):  # a change this week: day by day
-                cap = min(float(rules.capacity(a, d)) for d in wdays)
-            else:
-                cap = float(base)
-            want[(a, wk)] = (peak.get(wk, 0.0), cap)
+            want[(a, wk)] = (peak.get(wk, 0.0), min(float(rules.capacity(a, d)) for d in wdays))
     got = {}
     for row in table.itertuples(index=False):
         week = to_date(row.week_start, lenient=True)

@@ -197,15 +197,15 @@ class Rules:
         return d
 
     def capacity(self, agency: str, day: dt.date) -> Fraction:
-        """An agency's weekly capacity on ``day``: ``capacity_changes.csv`` where it says so (its first row that
-        covers the day), else ``agencies.csv``."""
-        changes, base = self.capacity_rows(agency)
+        """An agency's weekly capacity on ``day``: ``capacity_changes.csv`` where it says so (the plan refuses rows of
+        one agency that overlap), else ``agencies.csv``."""
+        changes, base = self._capacities(agency)
         for start, end, cap in changes:
             if start <= day <= end:
                 return cap
         return base
 
-    def capacity_rows(self, agency: str) -> tuple[list[tuple[dt.date, dt.date, Fraction]], Fraction]:
+    def _capacities(self, agency: str) -> tuple[list[tuple[dt.date, dt.date, Fraction]], Fraction]:
         """An agency's rows of ``capacity_changes.csv`` (in the file's order) and its capacity in
         ``agencies.csv``, read once (the capacity is asked for every day of a schedule)."""
         got = self._capacity_rows.get(agency)
