@@ -49,7 +49,6 @@ import contextvars
 import dataclasses
 import threading
 import time
-from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
@@ -143,19 +142,7 @@ class ChainLog:
 
 def own_chains(problem: Problem, groups: Mapping[str, Sequence[str]]) -> dict[str, frozenset[str]]:
     """Group name -> its own chain: its tasks and their predecessors, without the chains strictly inside it."""
-    preds: dict[str, set[str]] = defaultdict(set)
-    for p in problem.precedences:
-        preds[p.succ].add(p.pred)
-    chain: dict[str, frozenset[str]] = {}
-    for name, tasks in groups.items():
-        seen = set(tasks)
-        todo = list(tasks)
-        while todo:
-            for q in preds[todo.pop()]:
-                if q not in seen:
-                    seen.add(q)
-                    todo.append(q)
-        chain[name] = frozenset(seen)
+    chain = {name: problem.ancestors(tasks) for name, tasks in groups.items()}
     out = {}
     for name, c in chain.items():
         inner = [d for other, d in chain.items() if other != name and d < c]

@@ -204,16 +204,7 @@ class QuestionAsker:
         a horizon of months instead of years)."""
         hard = self._variant(level, s, True)
         d = self.deadlines(s)
-        preds: dict[str, list[str]] = {}
-        for p in hard.precedences:
-            preds.setdefault(p.succ, []).append(p.pred)
-        keep = set(d)
-        stack = list(d)
-        while stack:
-            for q in preds.get(stack.pop(), []):
-                if q not in keep:
-                    keep.add(q)
-                    stack.append(q)
+        keep = hard.ancestors(d)
         _, le = self.relaxation(level).latest(d)
         horizon = max(0, max(le[t] for t in keep)) if keep else 0
         return dataclasses.replace(
@@ -226,16 +217,8 @@ class QuestionAsker:
         """A schedule of ``problems[level]`` that keeps ``part`` (a schedule of :meth:`reduced`) as it is and places
         every other task after it by the money-aware schedule generation scheme; ``None`` when that fails (the
         caller then asks the whole problem). Checked by the caller."""
-        soft = self._variant(level, s, False)
-        pinned = dataclasses.replace(soft, tasks=tuple(
-            dataclasses.replace(t, fixed_start=part.tasks[t.id].start, modes=(t.modes[part.tasks[t.id].mode],))
-            if t.id in part.tasks else t for t in soft.tasks))
-        sol = money_sgs(pinned, seed=self.seed)
-        if sol is None:
-            return None
-        modes = {tid: ts.mode for tid, ts in part.tasks.items()}
-        return Solution({tid: dataclasses.replace(ts, mode=modes.get(tid, ts.mode)) for tid, ts in sol.tasks.items()},
-                        sol.payments)
+        return money_sgs(self._variant(level, s, False), seed=self.seed,
+                         pinned={tid: (ts.start, ts.mode) for tid, ts in part.tasks.items()})
 
     def steady_schedule(self, level: int, s: frozenset[str], work: float) -> Solution | None:
         """A schedule of ``problems[level]`` meeting every deadline of ``s``, found the same way whatever the seed and
@@ -256,17 +239,8 @@ class QuestionAsker:
         if solver.solve(bm.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None
         part = bm.solution_from(solver)
-        soft = self._variant(level, s, False)
-        pinned = dataclasses.replace(soft, tasks=tuple(
-            dataclasses.replace(t, fixed_start=part.tasks[t.id].start, modes=(t.modes[part.tasks[t.id].mode],))
-            if t.id in part.tasks else t for t in soft.tasks))
-        sol = money_sgs(pinned, seed=STEADY_SEED)
-        if sol is None:
-            return None
-        modes = {tid: ts.mode for tid, ts in part.tasks.items()}
-        sol = Solution({tid: dataclasses.replace(ts, mode=modes.get(tid, ts.mode)) for tid, ts in sol.tasks.items()},
-                       sol.payments)
-        return sol if self._lateness(s, sol) == 0 and check(problem, sol).ok else None
+        sol = money_sgs(soft, seed=STEADY_SEED, pinned={tid: (ts.start, ts.mode) for tid, ts in part.tasks.items()})
+        return sol if sol is not None and self._lateness(s, sol) == 0 and check(problem, sol).ok else None
 
     def _checked(self, problem: Problem, s: frozenset[str], answer: str, sol: Solution | None,
                  how: str) -> tuple[str, Solution | None, str]:

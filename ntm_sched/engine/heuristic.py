@@ -210,8 +210,9 @@ def deadline_priority(problem: Problem) -> dict[str, int]:
 
 
 def money_sgs(problem: Problem, seed: int | None = None, noise: int = 0,
-              accelerate: float = 0.0, priority: dict[str, int] | None = None,
-              fast: frozenset[str] = frozenset()) -> Solution | None:
+              accelerate: float = 0.0, priority: Mapping[str, int] | None = None,
+              fast: frozenset[str] = frozenset(),
+              pinned: Mapping[str, tuple[int, int]] | None = None) -> Solution | None:
     """A schedule built by the money-aware serial generation scheme (module docstring).
 
     Parameters
@@ -225,8 +226,17 @@ def money_sgs(problem: Problem, seed: int | None = None, noise: int = 0,
         Probability of also trying the other modes of a task whose first mode ends after its
         deadline-driven latest end (the mode ending first is kept). Faster modes cost more
         money, so accelerating everything that is late can exhaust the sources.
+    priority
+        Task id -> priority (smaller first; default :func:`deadline_priority`).
+    fast
+        Tasks whose faster modes are always tried (the one ending first kept).
+    pinned
+        Task id -> (start, mode index): the task starts exactly there in that mode (no session push; it counts
+        in its session). Pinned tasks are placed before the others, by start, as soon as their predecessors are
+        placed; the generator fails (``None``) when one of them does not fit there.
     """
     rnd = random.Random(seed)
+    pin = dict(pinned or {})
     prio = dict(priority) if priority is not None else deadline_priority(problem)
     if noise:
         prio = {k: v + rnd.randint(0, noise) for k, v in prio.items()}
@@ -247,21 +257,22 @@ def money_sgs(problem: Problem, seed: int | None = None, noise: int = 0,
                            | {s.available_from for s in problem.sources if s.unlimited})
     taken: dict[str, int] = defaultdict(int)  # tasks each session has taken
     while ready:
-        ready.sort(key=lambda t: (prio[t.id], order_idx[t.id]))
+        ready.sort(key=lambda t: ((0, pin[t.id][0]) if t.id in pin else (1, prio[t.id]), order_idx[t.id]))
         t = ready.pop(0)
-        est = t.release if t.fixed_start is None else t.fixed_start
+        fixed = pin[t.id][0] if t.id in pin else t.fixed_start
+        est = t.release if fixed is None else fixed
         dossier_end = 0
         for p in preds[t.id]:
             ps = placed[p.pred]
             est = max(est, (ps.end if p.kind == "FS" else ps.start) + p.lag)
             if p.kind == "FS":
                 dossier_end = max(dossier_end, ps.end)
-        session_fits = session_push(problem, t, dossier_end, taken)
+        session_fits = None if t.id in pin else session_push(problem, t, dossier_end, taken)
         cal = problem.calendar(t.calendar)
         breaks = cal.breaks if cal else None
         srcs = problem.sources_for(t)
         best = None
-        for mi, md in enumerate(t.modes):
+        for mi, md in ([(pin[t.id][1], t.modes[pin[t.id][1]])] if t.id in pin else enumerate(t.modes)):
             adv = problem.advance_of(t, md.cost)
             box: list = [[]]  # the instalments of the last start tried
 
@@ -295,7 +306,7 @@ def money_sgs(problem: Problem, seed: int | None = None, noise: int = 0,
 
             pushes = (resources_fit, money_fits) if session_fits is None else (session_fits, resources_fit, money_fits)
             s, e, _ = first_fit(max(est, 0), md.duration, breaks, last_start=H, last_end=H,
-                                pushes=pushes, fixed=t.fixed_start)
+                                pushes=pushes, fixed=fixed)
             if s is not None and e is not None and (best is None or e < best[2]):
                 best = (mi, s, e, box[0])
             if best is not None and t.id not in fast and (best[2] <= prio[t.id] or rnd.random() >= accelerate):
@@ -310,7 +321,7 @@ def money_sgs(problem: Problem, seed: int | None = None, noise: int = 0,
                 for x in range(s, e):
                     u[x] += q
         money.add(items)
-        if session_fits is not None:
+        if session_fits is not None or t.id in pin:
             sess = session_of(problem, t, s)
             if sess is not None:
                 taken[sess.name] += 1

@@ -69,7 +69,7 @@ Sessions
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Literal
@@ -514,6 +514,26 @@ class Problem:
         if task.fixed_start is not None or not task.kind:
             return ()
         return tuple(sorted((s for s in self.sessions if s.kind == task.kind), key=lambda s: s.time))
+
+    def ancestors(self, task_ids: Iterable[str]) -> frozenset[str]:
+        """``task_ids`` and every task preceding one of them, directly or through others (any kind of precedence).
+
+        The one walk of the precedence graph backwards: the tasks a question about some deadlines concerns
+        (:meth:`QuestionAsker.reduced <ntm_sched.engine.group_questions.QuestionAsker.reduced>`), a group's chain
+        (:func:`~ntm_sched.engine.chain_lns.own_chains`), the chains of the deadlines held
+        (:func:`~ntm_sched.engine.lateness_search.lateness_search`).
+        """
+        preds: dict[str, list[str]] = {}
+        for p in self.precedences:
+            preds.setdefault(p.succ, []).append(p.pred)
+        seen = set(task_ids)
+        todo = list(seen)
+        while todo:
+            for q in preds.get(todo.pop(), ()):
+                if q not in seen:
+                    seen.add(q)
+                    todo.append(q)
+        return frozenset(seen)
 
     def sources_for(self, task: Task) -> tuple[str, ...]:
         """Names of the sources that may pay ``task``, in declaration order."""

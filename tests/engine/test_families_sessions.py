@@ -93,3 +93,12 @@ def test_a_task_waiting_behind_a_full_session_is_named() -> None:
     w = waits[0]
     assert (w.session.name, w.full.name) == ("s10", "s6")
     assert r.solution.tasks[w.task].start == 10
+
+
+def test_a_pinned_appraisal_takes_its_session_seat() -> None:
+    # A2 pinned at the session of period 10 (capacity 1): the generator counts it there, so A1 (which would take
+    # that seat first by its priority) goes to the session at 20; without the count the session would take two
+    p = council(3)
+    sol = money_sgs(p, pinned={"D2": (0, 0), "A2": (10, 0)})
+    assert sol is not None and check(p, sol).ok
+    assert [sol.tasks[f"A{k}"].start for k in range(3)] == [6, 20, 10]

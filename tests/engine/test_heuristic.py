@@ -57,3 +57,25 @@ def test_the_merged_money_check_answers_as_the_full_max_flow(data) -> None:
         assert money.fits(extra) == expected
         if expected:
             money.add(extra)
+
+
+def test_pinned_tasks_keep_their_start_and_mode() -> None:
+    from tests.engine.engine_helpers import small_problem
+
+    two = Task("C", (Mode(4), Mode(1, cost=0)))
+    p = small_problem(tasks=(*small_problem().tasks[:2], two))
+    sol = money_sgs(p, pinned={"A": (2, 0), "B": (8, 0), "C": (3, 1)})
+    assert sol is not None and check(p, sol).ok
+    assert [(sol.tasks[t].start, sol.tasks[t].mode) for t in "ABC"] == [(2, 0), (8, 0), (3, 1)]
+    free = money_sgs(p)
+    assert free is not None and free.tasks["C"].mode == 0  # unpinned: its first mode fits
+
+
+def test_a_pinned_task_that_cannot_start_there_fails_the_generator() -> None:
+    from tests.engine.engine_helpers import small_problem
+
+    p = small_problem()
+    # B follows A (FS, lag 1): A started at 0 ends at 3 at the earliest, so B cannot start at 2
+    assert money_sgs(p, pinned={"A": (0, 0), "B": (2, 0)}) is None
+    # and A cannot start inside its calendar's break [4, 6)
+    assert money_sgs(p, pinned={"A": (4, 0)}) is None

@@ -134,3 +134,13 @@ def test_no_start_inside_a_break(start: int) -> None:
 )
 def test_advance_is_the_floor_of_the_decimal_share(cost: int, share: float, expected: int) -> None:
     assert advance_payment(cost, share) == expected
+
+
+def test_ancestors_follow_every_precedence_backwards() -> None:
+    tasks = tuple(Task(x, (Mode(1),)) for x in "ABCDEF")
+    precs = (Precedence("A", "B"), Precedence("B", "D", "SS"), Precedence("C", "D"), Precedence("D", "E"),
+             Precedence("F", "E", "FS", 2))
+    p = Problem(tasks, precs, horizon=20)
+    assert p.ancestors(["D"]) == frozenset("ABCD")
+    assert p.ancestors(["E", "A"]) == frozenset("ABCDEF")
+    assert p.ancestors(["F"]) == frozenset("F") and p.ancestors([]) == frozenset()
