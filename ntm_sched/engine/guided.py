@@ -9,6 +9,12 @@ in seconds where the whole lexicographic solve took 150 s. When the relaxation's
 agencies, pauses or modes it drops make it infeasible or slow), the deadlines met by both the relaxation and
 a known schedule are held instead, hinted with that schedule (which meets them, so the search starts from it).
 
+When the money binds hard (60 % and 50 % of the plan's money), that solve finds nothing better than its start; the
+relaxation's times still hold the order that reaches its bound. :func:`schedule_from_times` gives them to the
+money-aware schedule generator (:func:`~ntm_sched.engine.heuristic.money_sgs`) as its priorities, the chains of the
+deadlines held pinned where a known schedule has them: a start for the chain LNS far below the steady schedule's
+(``benchmarks/README.md``, issue 23).
+
 Nothing here is trusted: a schedule is returned only when the checker accepts it on the caller's problem.
 """
 
@@ -19,11 +25,15 @@ import time
 from collections.abc import Mapping
 
 from ntm_sched.engine.checker import check
+from ntm_sched.engine.heuristic import lateness_value, money_sgs
 from ntm_sched.engine.options import SolveOptions
 from ntm_sched.engine.problem import Problem
-from ntm_sched.engine.result import Solution
+from ntm_sched.engine.result import Solution, TaskSchedule
 
-__all__ = ["guided_schedule"]
+__all__ = ["TIME_ORDERS", "guided_schedule", "schedule_from_times"]
+
+TIME_ORDERS = ("end", "start", "midpoint")
+"""The relaxation's times the generator takes its tasks by (:func:`schedule_from_times`), in the order tried."""
 
 
 def _held(problem: Problem, ontime: set[str]) -> Problem:
@@ -81,3 +91,38 @@ def guided_schedule(problem: Problem, times: Mapping[str, tuple[int, int]], time
         if res.solution is not None and check(problem, res.solution).ok:
             best = res.solution  # the first pattern with a schedule answers
     return best
+
+
+def schedule_from_times(problem: Problem, times: Mapping[str, tuple[int, int]],
+                        pinned: Mapping[str, TaskSchedule] | None = None) -> Solution | None:
+    """The schedule generator in the order of the relaxation's times, ``pinned`` kept (module docstring).
+
+    Parameters
+    ----------
+    problem
+        The problem.
+    times
+        Task id -> (start, end) in the relaxation's solution; a task without times comes last.
+    pinned
+        Task id -> its place in a known schedule (start and mode), kept as it is: the chains of the deadlines held,
+        which the relaxation's times may not meet with the agencies and sessions it drops. Their predecessors must
+        be pinned too (the generator places them first, by start).
+
+    Returns
+    -------
+    Solution or None
+        Of the generator's schedules in the :data:`TIME_ORDERS`, the one of least lateness (the first among
+        equals) that the checker accepts on ``problem``; ``None`` when none does.
+    """
+    keys = {"end": lambda s, e: e, "start": lambda s, e: s, "midpoint": lambda s, e: (s + e) // 2}
+    fixed = {tid: (ts.start, ts.mode) for tid, ts in (pinned or {}).items()}
+    best: tuple[int, Solution] | None = None
+    for order in TIME_ORDERS:
+        prio = {t.id: keys[order](*times[t.id]) if t.id in times else problem.horizon + 1 for t in problem.tasks}
+        sol = money_sgs(problem, priority=prio, pinned=fixed)
+        if sol is None or not check(problem, sol).ok:
+            continue
+        value = lateness_value(problem, sol)
+        if best is None or value < best[0]:
+            best = (value, sol)
+    return None if best is None else best[1]

@@ -10,7 +10,11 @@ groups' chains). Each solve has one CP-SAT worker, so they are run side by side:
    the ``times`` of :func:`~ntm_sched.engine.joint_bound.joint_lateness_bound`; otherwise the rounds go on), and
    beside them the chain LNS from ``start`` (``early_work`` units per worker, ``early_parallel`` moves side by
    side);
-2. the chain LNS from the better of the guided schedule and phase 1's (``parallel`` moves side by side,
+   with ``times_work`` (the thorough mode of the cut table), once the rounds end on such times, the schedule
+   generator in their order, the deadlines' chains pinned where ``start`` has them
+   (:func:`~ntm_sched.engine.guided.schedule_from_times`), then the chain LNS from it (``times_work`` units per
+   worker, ``parallel`` moves side by side, on the same thread after the bound);
+2. the chain LNS from the best of the guided schedule, that one and phase 1's (``parallel`` moves side by side,
    ``lns_work`` units per worker);
 3. with ``then`` (the caller's next step on the schedule found, e.g. its final solve), ``then(schedule)``.
 
@@ -50,7 +54,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from ntm_sched.engine.chain_lns import MOVE_WORK, ChainLog, Floor, chain_lns
-from ntm_sched.engine.guided import guided_schedule
+from ntm_sched.engine.guided import guided_schedule, schedule_from_times
 from ntm_sched.engine.heuristic import lateness_value
 from ntm_sched.engine.joint_bound import joint_lateness_bound
 from ntm_sched.engine.options import SolveOptions
@@ -74,6 +78,9 @@ class LatenessSearch:
         The best schedule found (checked), ``start`` when nothing was better.
     guided
         The guided schedule, or ``None`` when it gave none.
+    generated
+        The schedule from the relaxation's times after its chain LNS (``times_work``), or ``None`` when not asked
+        or none was found; ``generated_log`` is that LNS's log.
     early, late
         The logs of the chain LNS of phase 1 (from ``start``) and of phase 2.
     then
@@ -92,13 +99,15 @@ class LatenessSearch:
     then: Any = None
     ahead: bool = False
     then_runs: int = 0
+    generated: Solution | None = None
+    generated_log: ChainLog | None = None
 
 
 def lateness_search(problem: Problem, relaxation: Relaxation, deadlines: Mapping[str, int],
                     groups: Mapping[str, Sequence[str]], start: Solution, options: SolveOptions, *,
                     bound_work: float, guided_work: float, early_work: float, lns_work: float, seed: int,
                     move_work: float = MOVE_WORK, parallel: int = 2, early_parallel: int = 1,
-                    then: Callable[[Solution], Any] | None = None) -> LatenessSearch:
+                    times_work: float = 0.0, then: Callable[[Solution], Any] | None = None) -> LatenessSearch:
     """A lower bound and a schedule of least lateness of ``problem`` (module docstring).
 
     Parameters
@@ -125,6 +134,9 @@ def lateness_search(problem: Problem, relaxation: Relaxation, deadlines: Mapping
     parallel, early_parallel
         Moves of phase 2 and of phase 1 solved side by side (:func:`~ntm_sched.engine.chain_lns.chain_lns`; with
         ``early_parallel`` 1, phase 1 takes two threads in all: one core each).
+    times_work
+        Deterministic time (per worker) of the chain LNS from the schedule generated in the order of the bound's
+        converged times (step 1); 0 (the default): that schedule is not generated.
     then
         The caller's next step on the schedule returned (module docstring: started beside phase 2, on its start);
         its answer is :attr:`LatenessSearch.then`.
@@ -135,7 +147,7 @@ def lateness_search(problem: Problem, relaxation: Relaxation, deadlines: Mapping
     floor = Floor(relaxation.lateness_bound(deadlines))
     at_start = lateness_value(problem, start)
 
-    def bound_then_guided() -> tuple[int, Solution | None]:
+    def bound_then_guided() -> tuple[int, Solution | None, Solution | None, ChainLog | None]:
         # the bound's rounds may take the guided schedule's units too: that one is asked only on times the money
         # allows (given when the rounds converge), with at most guided_work units, at most what the rounds left;
         # never when the bound reaches the start's lateness (no schedule is then lower than the start)
@@ -145,7 +157,14 @@ def lateness_search(problem: Problem, relaxation: Relaxation, deadlines: Mapping
         rest = min(guided_work, bound_work + guided_work - used[0])
         guided = (guided_schedule(problem, times, rest, options.with_(seed=seed), known=start)
                   if times and rest > 0 and own < at_start else None)
-        return own, guided
+        generated, log = None, None
+        if times and times_work > 0 and own < at_start:
+            pinned = {t: start.tasks[t] for t in problem.ancestors(deadlines)}
+            first = schedule_from_times(problem, times, pinned)
+            if first is not None:
+                generated, log = chain_lns(problem, first, groups, times_work, move_work=move_work, seed=seed,
+                                           parallel=parallel, floor=own)
+        return own, guided, generated, log
 
     runs: list[tuple[Solution, StopFlag, Future[Any]]] = []
 
@@ -173,29 +192,33 @@ def lateness_search(problem: Problem, relaxation: Relaxation, deadlines: Mapping
         # start from if phase 1 ended here (the better of this schedule and the guided one, this one among equals)
         if not job.done() or job.exception() is not None:
             return
-        guided_now = job.result()[1]
-        better = guided_now is not None and lateness_value(problem, guided_now) < lateness_value(problem, schedule)
-        ahead(guided_now if better and guided_now is not None else schedule)
+        ahead(_best(problem, [schedule, *job.result()[1:3]]))
 
     with ThreadPoolExecutor(4) as pool, ThreadPoolExecutor(1) as side:  # in the caller's context (stop flag, clock)
         job = side.submit(contextvars.copy_context().run, bound_then_guided)
         early, early_log = chain_lns(problem, start, groups, early_work, move_work=move_work, seed=seed,
                                      parallel=early_parallel, floor=floor,
                                      on_improve=early_improved if then is not None else None)
-        own, guided = job.result()
-        best = early
-        if guided is not None and lateness_value(problem, guided) < lateness_value(problem, early):
-            best = guided
+        own, guided, generated, generated_log = job.result()
+        best = _best(problem, [early, guided, generated])
         if then is not None:
             ahead(best)
         # phase 2 stops at the joint bound: a schedule that reaches it is of least lateness
         final, late_log = chain_lns(problem, best, groups, lns_work, move_work=move_work, seed=seed,
                                     parallel=parallel, floor=max(own, floor.value),
                                     on_improve=ahead if then is not None else None)
+        found = LatenessSearch(own, final, guided, early_log, late_log, generated=generated,
+                               generated_log=generated_log)
         if then is None:
-            return LatenessSearch(own, final, guided, early_log, late_log)
+            return found
         last, flag, run = runs[-1]
         if last is final:  # the run on the schedule returned (a function of its argument): its answer is the one
-            return LatenessSearch(own, final, guided, early_log, late_log, run.result(), True, len(runs))
+            return dataclasses.replace(found, then=run.result(), ahead=True, then_runs=len(runs))
         flag.set()  # not reached (chain_lns's last improvement is its answer); be safe
-    return LatenessSearch(own, final, guided, early_log, late_log, then(final), False, len(runs) + 1)
+    return dataclasses.replace(found, then=then(final), ahead=False, then_runs=len(runs) + 1)
+
+
+def _best(problem: Problem, schedules: Sequence[Solution | None]) -> Solution:
+    """The schedule of least lateness of ``schedules`` (the first among equals; ``None`` entries skipped)."""
+    found = [s for s in schedules if s is not None]
+    return min(found, key=lambda s: lateness_value(problem, s))

@@ -72,3 +72,36 @@ def test_then_answers_on_the_schedule_returned_also_when_phase_2_improves():
         restarted.add(("started in phase 1", found.then_runs > 1 + found.late.kept))
     # every way: the first run's answer kept, runs dropped when phase 2 kept a move, runs started in phase 1
     assert restarted == {(w, b) for w in ("phase 2 kept a move", "started in phase 1") for b in (True, False)}
+
+
+def test_the_schedule_from_the_converged_times_is_one_more_start_and_the_same_twice():
+    import dataclasses
+
+    opts = SolveOptions().with_(workers=1, seed=0).counting_work()
+    used = 0
+    for seed in range(12):
+        p = _dated(seed)
+        start = money_sgs(p, seed=0)
+        if start is None or not check(p, start).ok:
+            continue
+        # one dated task held hard at the start's end: its chain is pinned where the start has it
+        held = min((t for t in p.tasks if t.due is not None), key=lambda t: t.id)
+        due = max(int(held.due), start.tasks[held.id].end)  # type: ignore[arg-type]
+        hard = dataclasses.replace(p, tasks=tuple(dataclasses.replace(t, due=due, due_hard=True) if t is held else t
+                                                  for t in p.tasks))
+        runs = [lateness_search(hard, Relaxation(p), {held.id: due}, _groups(hard), start, opts, bound_work=2.0,
+                                guided_work=0.0, early_work=0.0, lns_work=0.0, seed=0, move_work=0.5,
+                                times_work=work) for work in (1.0, 1.0, 0.0)]
+        a, b, without = runs
+        assert without.generated is None and without.generated_log is None
+        assert (a.bound, a.schedule.tasks) == (b.bound, b.schedule.tasks)
+        if a.generated is None:
+            continue
+        used += 1
+        # generated with the held chain pinned (tests/engine/test_guided.py), then moved by its own chain LNS
+        assert check(hard, a.generated).ok and a.generated_log is not None, seed
+        value = lateness_value(hard, a.schedule)
+        assert check(hard, a.schedule).ok and a.bound <= value <= min(lateness_value(hard, a.generated),
+                                                                      lateness_value(hard, start)), seed
+        assert a.late.before == min(lateness_value(hard, start), lateness_value(hard, a.generated)), seed
+    assert used >= 3
