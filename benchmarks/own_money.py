@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/own_money.py [--seeds 0 1 2 3 4] [--time-limit 30] [--workers 2]
         [--formulations tranche,auto] [--cuts] [--levels 1,0.9,0.8,0.7,0.6,0.5] [--no-tier] [--small]
-        [--marginal] [--amount 500]
+        [--marginal] [--amount 500] [--thorough]
 
 * tier: ``budget.own_money(plan)`` (extra money only from ``budget_lab_extra_funding_from``),
   ``engine.solve(time_limit, workers, seed)`` for every seed and every money formulation
@@ -21,6 +21,8 @@
   sets, the others' lateness status and gap, the time of the search and of the solve, and the processor seconds
   of the solve (every thread of the process: ``getrusage``; with 2 cores, a level whose solve needs more than 120
   processor seconds cannot take less than 60 s of wall); whether every seed gives the same set at every level.
+  With ``--thorough``, step 2 in the thorough mode (``budget_cuts(..., thorough=True)``: the bound's rounds until
+  they converge, then a schedule in their order).
 
 The machine's load (``/proc/loadavg``) is printed before and after each block: on a shared
 machine the times are noisy; re-run on an idle machine for the reference figures.
@@ -114,7 +116,7 @@ def solve_cpu(cpu: dict[float, float]) -> Callable[[CutsProgress], None]:
     return on
 
 
-def cut_runs(plan, levels, time_limit, workers, seeds, search_time, question_time) -> None:
+def cut_runs(plan, levels, time_limit, workers, seeds, search_time, question_time, thorough=False) -> None:
     """``budget.budget_cuts`` per seed: per level the largest set of communes on time, whether it is proven, the
     others' lateness status and gap, and the time; then whether every seed gives the same set at every level."""
     sets = {}
@@ -122,7 +124,8 @@ def cut_runs(plan, levels, time_limit, workers, seeds, search_time, question_tim
         t = time.perf_counter()
         cpu: dict[float, float] = {}
         df = budget.budget_cuts(plan, levels, time_limit=time_limit, workers=workers, seed=seed,
-                                search_time=search_time, question_time=question_time, progress=solve_cpu(cpu))
+                                search_time=search_time, question_time=question_time, progress=solve_cpu(cpu),
+                                thorough=thorough)
         print(f"seed {seed} (load {load()}):")
         for r in df.itertuples():
             n_unsettled = len(r.unsettled_sets.split(" | ")) if isinstance(r.unsettled_sets, str) else 0
@@ -174,6 +177,7 @@ def main() -> None:
     ap.add_argument("--levels", default="1,0.9,0.8,0.7,0.6,0.5")
     ap.add_argument("--search-time", type=float, default=30.0, help="--cuts: seconds per level for the set search")
     ap.add_argument("--question-time", type=float, default=6.0, help="--cuts: seconds of one feasibility question")
+    ap.add_argument("--thorough", action="store_true", help="--cuts: step 2 in the thorough mode")
     ap.add_argument("--small", action="store_true", help="also the restricted plans (1 worker, --time-limit)")
     ap.add_argument("--marginal", action="store_true", help="also budget marginal per seed (--time-limit per solve)")
     ap.add_argument("--amount", type=float, default=500.0, help="million VND per commune for --marginal")
@@ -194,7 +198,7 @@ def main() -> None:
     if args.cuts:
         print(f"load before cuts: {load()}")
         cut_runs(plan, [float(x) for x in args.levels.split(",")], args.time_limit, args.workers, args.seeds,
-                 args.search_time, args.question_time)
+                 args.search_time, args.question_time, args.thorough)
         print(f"load after cuts: {load()}")
 
 

@@ -16,9 +16,9 @@ parts on the problems themselves, in deterministic units (the same figures at an
   the schedules): ``--early`` units (17) then ``--late`` (4), two moves side by side, one unit a move, from the steady
   schedule: the lateness after each phase and the moves kept by kind;
 * ``converge``: the bound's rounds with ``--units`` (as many as they need to converge: about 470 at 60 %), then,
-  when they end on times the money allows, the schedule generator (:func:`~ntm_sched.engine.heuristic.money_sgs`)
-  in the order of those times (ends, starts, midpoints), the held chains pinned at the steady schedule, the best
-  checked one, and the chain LNS from it (``--early`` then ``--late``): the lateness against the bound.
+  when they end on times the money allows, the schedule generator in the order of those times, the held chains
+  pinned at the steady schedule (:func:`~ntm_sched.engine.guided.schedule_from_times`, what the cut table's thorough
+  mode does), and the chain LNS from it (``--early`` then ``--late``): the lateness against the bound.
 
     PYTHONPATH=$PWD .venv/bin/python benchmarks/step2_units.py capture [--levels 1,0.9,0.8,0.7,0.6,0.5]
     PYTHONPATH=$PWD .venv/bin/python benchmarks/step2_units.py bound --levels 0.6,0.5 [--units 17]
@@ -42,12 +42,14 @@ from pathlib import Path
 from typing import Any
 
 from ntm_sched.engine import chain_lns as cl
+from ntm_sched.engine.guided import schedule_from_times
 from ntm_sched.engine.heuristic import lateness_value
 from ntm_sched.engine.joint_bound import joint_lateness_bound
 from ntm_sched.engine.relaxation import Relaxation
 from ntm_sched.scenario import load_scenario, load_scenario_plan
 from ntm_sched.studies import budget
 from ntm_sched.studies.budget import cuts
+from ntm_sched.studies.budget import cuts_work as work
 
 STORE = Path(__file__).resolve().parents[1] / "outputs" / "benchmarks" / "step2_problems.pkl"
 """Where ``capture`` stores the problems by default (the project's output folder)."""
@@ -138,59 +140,12 @@ def lns(problems: dict[float, dict[str, Any]], levels: list[float], early: float
     for level in levels:
         c = problems[level]
         t0 = time.perf_counter()
-        one, log1 = cl.chain_lns(c["problem"], c["start"], c["groups"], early, move_work=cuts.LNS_MOVE_WORK,
-                                 seed=cuts.STEP2_SEED, parallel=cuts.LNS_PARALLEL)
-        _, log2 = cl.chain_lns(c["problem"], one, c["groups"], late, move_work=cuts.LNS_MOVE_WORK,
-                               seed=cuts.STEP2_SEED, parallel=cuts.LNS_PARALLEL)
+        one, log1 = cl.chain_lns(c["problem"], c["start"], c["groups"], early, move_work=work.LNS_MOVE_WORK,
+                                 seed=work.STEP2_SEED, parallel=work.LNS_PARALLEL)
+        _, log2 = cl.chain_lns(c["problem"], one, c["groups"], late, move_work=work.LNS_MOVE_WORK,
+                               seed=work.STEP2_SEED, parallel=work.LNS_PARALLEL)
         print(f"| {level:.2f} | {lateness_value(c['problem'], c['start']):,} | {log1.after:,} ({log1.kinds}) | "
               f"{log2.after:,} ({log2.kinds}) | {time.perf_counter() - t0:.1f} |", flush=True)
-
-
-def _held_chains(c: dict[str, Any]) -> set[str]:
-    """The deadlines' tasks and every task preceding them."""
-    preds: dict[str, list[str]] = {}
-    for p in c["problem"].precedences:
-        preds.setdefault(p.succ, []).append(p.pred)
-    held: set[str] = set()
-    stack = list(c["deadlines"])
-    while stack:
-        t = stack.pop()
-        if t not in held:
-            held.add(t)
-            stack += preds.get(t, [])
-    return held
-
-
-def _generator_start(c: dict[str, Any], times: dict[str, tuple[int, int]]) -> tuple[int, Any] | None:
-    """The schedule generator in the order of ``times`` (ends, starts, midpoints), the held chains pinned at the
-    steady schedule's starts and modes: the best schedule the checker accepts, with its lateness."""
-    import dataclasses
-
-    from ntm_sched.engine.checker import check
-    from ntm_sched.engine.heuristic import money_sgs
-
-    problem, steady = c["problem"], c["start"].tasks
-    held = _held_chains(c)
-    order: dict[str, list[int]] = {}
-    tasks = []
-    for t in problem.tasks:
-        if t.id in held:  # pinned: its steady mode first (the generator takes a fixed task's first mode)
-            m0 = steady[t.id].mode
-            order[t.id] = [m0] + [i for i in range(len(t.modes)) if i != m0]
-            t = dataclasses.replace(t, fixed_start=steady[t.id].start, modes=tuple(t.modes[i] for i in order[t.id]))
-        tasks.append(t)
-    pinned = dataclasses.replace(problem, tasks=tuple(tasks))
-    best = None
-    for key in (lambda s, e: e, lambda s, e: s, lambda s, e: (s + e) // 2):
-        prio = {t: (-10**6 + steady[t].start if t in held else key(s, e)) for t, (s, e) in times.items()}
-        sol = money_sgs(pinned, priority=prio)
-        if sol is None:
-            continue
-        sol = dataclasses.replace(sol, tasks={t: dataclasses.replace(x, mode=order[t][x.mode]) if t in order else x
-                                              for t, x in sol.tasks.items()})
-        if check(problem, sol).ok and (best is None or lateness_value(problem, sol) < best[0]):
-            best = (lateness_value(problem, sol), sol)
-    return best
 
 
 def converge(problems: dict[float, dict[str, Any]], levels: list[float], units: float, early: float,
@@ -205,13 +160,16 @@ def converge(problems: dict[float, dict[str, Any]], levels: list[float], units: 
         t0 = time.perf_counter()
         value = joint_lateness_bound(Relaxation(c["level_problem"]), c["deadlines"], units, 0, deterministic=True,
                                      used=used, times=times)
-        start = _generator_start(c, times) if times else None
+        problem = c["problem"]
+        pinned = {t: c["start"].tasks[t] for t in problem.ancestors(c["deadlines"])}
+        first = schedule_from_times(problem, times, pinned) if times else None
+        start = None if first is None else (lateness_value(problem, first), first)
         after = None
         if start is not None:
-            one, _ = cl.chain_lns(c["problem"], start[1], c["groups"], early, move_work=cuts.LNS_MOVE_WORK,
-                                  seed=cuts.STEP2_SEED, parallel=cuts.LNS_PARALLEL)
-            _, log2 = cl.chain_lns(c["problem"], one, c["groups"], late, move_work=cuts.LNS_MOVE_WORK,
-                                   seed=cuts.STEP2_SEED, parallel=cuts.LNS_PARALLEL)
+            one, _ = cl.chain_lns(c["problem"], start[1], c["groups"], early, move_work=work.LNS_MOVE_WORK,
+                                  seed=work.STEP2_SEED, parallel=work.LNS_PARALLEL)
+            _, log2 = cl.chain_lns(c["problem"], one, c["groups"], late, move_work=work.LNS_MOVE_WORK,
+                                   seed=work.STEP2_SEED, parallel=work.LNS_PARALLEL)
             after = log2.after
         gap = f"{(after - value) / after:.1%}" if after else "-"
         print(f"| {level:.2f} | {value:,} ({used[0]:.0f}, {'yes' if times else 'no'}) | "
@@ -224,9 +182,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("what", choices=["capture", "bound", "lns", "converge"])
     ap.add_argument("--levels", default="1,0.9,0.8,0.7,0.6,0.5")
     ap.add_argument("--store", type=Path, default=STORE)
-    ap.add_argument("--units", type=float, default=cuts.JOINT_BOUND_TIME + cuts.GUIDED_TIME)
-    ap.add_argument("--early", type=float, default=cuts.JOINT_BOUND_TIME + cuts.GUIDED_TIME)
-    ap.add_argument("--late", type=float, default=cuts.LNS_WORK)
+    ap.add_argument("--units", type=float, default=work.JOINT_BOUND_TIME + work.GUIDED_TIME)
+    ap.add_argument("--early", type=float, default=work.JOINT_BOUND_TIME + work.GUIDED_TIME)
+    ap.add_argument("--late", type=float, default=work.LNS_WORK)
     args = ap.parse_args(argv)
     levels = sorted((float(x) for x in args.levels.split(",")), reverse=True)
     print("load average", " ".join(f"{x:.2f}" for x in os.getloadavg()))

@@ -525,6 +525,7 @@ VI.update({
     "b_evaluate": "Đánh giá một phương án phân bổ vốn", "b_file": "Tệp phân bổ (CSV)",
     "b_evaluate_button": "Đánh giá", "b_minimum": "Ngân sách tối thiểu để đạt mọi hạn có thể đạt",
     "b_minimum_button": "Tính", "b_cuts": "Nếu cắt giảm ngân sách", "b_levels": "Các mức (% ngân sách)",
+    "b_thorough": "Tính kỹ (chứng minh hoặc sai số vài %, mất nhiều phút mỗi mức thay vì vài giây)",
     "b_cuts_button": "Tính", "b_marginal": "Thêm vốn cho từng xã thì sớm được bao nhiêu ngày",
     "b_amount": "Số tiền thêm mỗi xã (triệu đồng)", "b_marginal_button": "Tính",
     "b_working": "Đang tính…", "b_answer": "Trả lời",
@@ -553,6 +554,8 @@ VI.update({
     "b_cuts_method": ("Ở mỗi mức: tìm chính xác tập xã (và huyện) lớn nhất có thể đạt mọi mốc có hạn; giữ tập đó, "
                       "tìm độ trễ nhỏ nhất của các xã còn lại; rồi đến chi phí và ngày. Khi nhiều tập cùng cỡ, "
                       "tập hiển thị là tập đầu tiên theo thứ tự mã xã của kế hoạch."),
+    "b_cuts_thorough_note": ("Đã tính kỹ: cận dưới của độ trễ được tính đến khi hội tụ, rồi lập lịch theo thứ tự "
+                             "của nó (sai số ghi ở cột độ trễ của các xã còn lại)."),
     "b_cuts_progress": "Mức {k}/{n} ({level} %): {phase}, {questions} câu hỏi khả thi, {elapsed} giây",
     "b_phase_search": "đang tìm tập xã lớn nhất", "b_phase_solve": "đang tính độ trễ, tiền và ngày",
     "b_phase_done": "xong", "b_cancel": "Dừng", "b_cancelled": "Đã dừng theo yêu cầu: {what}",
@@ -615,6 +618,7 @@ EN.update({
     "b_evaluate": "Evaluate an allocation of money", "b_file": "Allocation file (CSV)",
     "b_evaluate_button": "Evaluate", "b_minimum": "Smallest budget meeting every reachable deadline",
     "b_minimum_button": "Compute", "b_cuts": "If the budget is cut", "b_levels": "Levels (% of the budget)",
+    "b_thorough": "Thorough (proven or within a few per cent, minutes per level instead of seconds)",
     "b_cuts_button": "Compute", "b_marginal": "Days gained with more money per commune",
     "b_amount": "Extra money per commune (million VND)", "b_marginal_button": "Compute",
     "b_working": "Computing…", "b_answer": "Answer",
@@ -645,6 +649,8 @@ EN.update({
                       "milestone, searched exactly; with that set held, the least lateness of the others; then cost "
                       "and dates. Where several sets share the largest size, the one shown is the first in the "
                       "plan's order of commune codes."),
+    "b_cuts_thorough_note": ("Computed thoroughly: the lateness bound's rounds ran until they converged, then a "
+                             "schedule in their order (the gap is in the others' lateness column)."),
     "b_cuts_progress": "Level {k}/{n} ({level} %): {phase}, {questions} feasibility questions, {elapsed} s",
     "b_phase_search": "searching the largest set of communes", "b_phase_solve": "lateness, money and dates",
     "b_phase_done": "done", "b_cancel": "Cancel", "b_cancelled": "Stopped as asked: {what}",

@@ -229,7 +229,9 @@ def cuts_html(df: pd.DataFrame, plan: Any) -> str:
         if isinstance(r.unsettled_sets, str) and r.unsettled_sets:
             notes.append(paragraph(L("b_unsettled_sets", level=lvl, sets=r.unsettled_sets), "ntm-msg-bad"))
     bad = [f"{round(100 * float(v))} %" for v in budget.invalid_rows(df, "level")]
+    thorough = "method" in df and bool((df["method"] == "thorough").any())
     return (invalid_banner(bad) + paragraph(L("b_cuts_answer")) + paragraph(L("b_cuts_method"), "ntm-note")
+            + (paragraph(L("b_cuts_thorough_note"), "ntm-note") if thorough else "")
             + view.table_html(t, "ntm-budget-cuts") + "".join(notes))
 
 

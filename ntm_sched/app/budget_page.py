@@ -80,6 +80,10 @@ class BudgetPage:
         self.upload.observe(lambda ch: self.receive_upload(), names="value")
         self.levels = w.Text(value="100, 90, 80, 70", description=L("b_levels"),
                              style={"description_width": "initial"}, layout=w.Layout(width="420px"))
+        # step 2 searched until its bound converges: proven or within a few per cent, minutes per level
+        self.thorough = w.Checkbox(value=False, description=L("b_thorough"), indent=False,
+                                   layout=w.Layout(width="720px"))
+        self.thorough.add_class("ntm-cuts-thorough")
         self.amount = w.BoundedFloatText(value=500, min=1, max=100000, step=100, description=L("b_amount"),
                                          style={"description_width": "initial"}, layout=w.Layout(width="420px"))
         self.answers: dict[str, Any] = {}
@@ -101,7 +105,7 @@ class BudgetPage:
         for key, title, inputs, run in (
             ("evaluate", L("b_evaluate"), [self.alloc_file, w.HBox([self.upload]), self.upload_msg], self.evaluate),
             ("minimum", L("b_minimum"), [], self.minimum),
-            ("cuts", L("b_cuts"), [self.levels], self.cuts),
+            ("cuts", L("b_cuts"), [self.levels, self.thorough], self.cuts),
             ("marginal", L("b_marginal"), [self.amount], self.marginal),
         ):
             b = w.Button(description=L(f"b_{key}_button"), button_style="primary")
@@ -206,8 +210,9 @@ class BudgetPage:
 
     def show_progress(self, p: Any) -> None:
         """A :class:`~ntm_sched.studies.budget.cuts.CutsProgress` on the page: bar, level k of n, phase, time."""
-        # every level's set search first, then every level's solve: n + n steps
-        step = {"search": p.level_index - 1, "solve": p.levels + p.level_index - 1, "done": p.levels + p.level_index}
+        # every level's set search first, then every level's solve: n + n steps (the levels solved so far: in the
+        # thorough mode two at a time, the poorest first)
+        step = {"search": p.level_index - 1, "solve": p.levels + p.solved, "done": p.levels + p.solved}
         self.cuts_bar.value = min(self.cuts_bar.max, step[p.phase])
         self.cuts_status.value = '<p class="ntm-note">' + view.esc(label(
             "b_cuts_progress", self.lang, k=p.level_index, n=p.levels, level=round(100 * p.level),
@@ -247,7 +252,8 @@ class BudgetPage:
     def cuts(self, levels: list[float] | None = None, stop: StopFlag | None = None) -> str:
         """The cut table as HTML (progress shown on the page; ``stop`` cancels between questions and solves)."""
         levels = self.cut_levels() if levels is None else levels
-        df = budget.budget_cuts(self.plan, levels, self.options, progress=self.show_progress, stop=stop)
+        df = budget.budget_cuts(self.plan, levels, self.options, progress=self.show_progress, stop=stop,
+                                thorough=bool(self.thorough.value))
         self.tables["cuts"] = {"cuts": df}
         return cuts_html(df, self.plan)
 

@@ -153,9 +153,12 @@ def test_cuts_say_what_they_do_can_be_cancelled_and_download_as_xlsx(plan, tmp_p
     table = pd.DataFrame({"level": [1.0], "budget_mvnd": [1.0], "status": ["OPTIMAL"], "gap": [0.0],
                           "set_status": ["proven"], "set_size": [1], "on_time_set": ["07303"],
                           "other_largest": [None], "unsettled_sets": [None], "late_detail_codes": [None],
-                          "district_recognition_date": [None], "missing_by_month": [None]})
+                          "district_recognition_date": [None], "missing_by_month": [None],
+                          "method": ["thorough"]})
+    asked: list[bool] = []
 
-    def fake_cuts(plan_, levels, options, progress, stop):
+    def fake_cuts(plan_, levels, options, progress, stop, thorough):
+        asked.append(thorough)
         progress(CutsProgress(1, len(levels), levels[0], "search", 3, 12.0))
         started.set()
         release.wait(10)
@@ -181,11 +184,13 @@ def test_cuts_say_what_they_do_can_be_cancelled_and_download_as_xlsx(plan, tmp_p
     assert page.downloads["cuts"].value == ""
     started.clear()
     release.clear()
+    page.thorough.value = True  # the second run thorough: the page passes it and says so with the answer
     button.click()
     assert started.wait(10)
     release.set()
     page.cuts_thread.join(10)
-    assert "Lan Giới" in page.answers["cuts"].value
+    assert asked == [False, True]
+    assert "Lan Giới" in page.answers["cuts"].value and "Đã tính kỹ" in page.answers["cuts"].value
     link = page.downloads["cuts"].value
     assert 'download="cuts.xlsx"' in link
     data = base64.b64decode(re.search(r"base64,([^\"]+)", link).group(1))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextvars
 import dataclasses
 import datetime as dt
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +29,6 @@ from ntm_sched.engine import SolveOptions
 from ntm_sched.engine.groups import FEASIBLE, GroupSearch, LevelAnswer, Question
 from ntm_sched.engine.heuristic import lateness_value
 from ntm_sched.engine.lateness_search import lateness_search
-from ntm_sched.engine.options import Slice
 from ntm_sched.engine.result import Solution
 from ntm_sched.engine.stop import StopFlag, stopping
 from ntm_sched.errors import Cancelled
@@ -40,6 +41,21 @@ from ntm_sched.studies.budget.common import (
     recognition_dates,
 )
 from ntm_sched.studies.budget.cuts_table import CUTS_COLUMNS
+from ntm_sched.studies.budget.cuts_work import (
+    CANONICAL_WALL,
+    GUIDED_TIME,
+    JOINT_BOUND_TIME,
+    LNS_MOVE_WORK,
+    LNS_PARALLEL,
+    LNS_WORK,
+    METHODS,
+    NO_WARM_SEARCH,
+    STEADY_WORK,
+    STEP2_SEED,
+    THOROUGH_BOUND_TIME,
+    THOROUGH_SIDE_BY_SIDE,
+    THOROUGH_TIMES_WORK,
+)
 
 DEFAULT_LEVELS = (1.0, 0.9, 0.8, 0.7, 0.6, 0.5)
 
@@ -55,54 +71,6 @@ SET_CHOICE = ("of several largest sets the one shown is the first in the plan's 
 """How the set shown is chosen when several sets of communes share the largest size."""
 
 PROVEN, UNSETTLED_SETS = "proven", "unsettled"
-
-JOINT_BOUND_TIME = 9.0
-"""CP-SAT's deterministic time (one worker; about seconds on an idle machine) on the relaxation that bounds the
-others' lateness (:func:`~ntm_sched.engine.joint_bound.joint_lateness_bound`, its money cuts included): enough for
-the rounds that gave 3,565,000 at 70 %, 4,802,000 at 60 % and 6,998,000 at 50 % on the shipped plan (before the long
-calendar breaks entered the relaxation, :data:`~ntm_sched.engine.joint_bound.PAUSE_MIN`)."""
-
-GUIDED_TIME = 8.0
-"""Deterministic time of the schedule guided by that relaxation (:func:`~ntm_sched.engine.guided.guided_schedule`,
-one worker), after the bound on the same thread; when the bound's rounds have not ended on times the money allows
-(70-50 % on the shipped plan, where the guided schedule found nothing better than its start), the rounds go on for
-these units instead (:func:`~ntm_sched.engine.lateness_search.lateness_search`): 3,597,000 at 70 %, 4,934,000 at
-60 %, 7,128,000 at 50 % (3,580,000, 4,879,000 and 6,998,000 without the long breaks). The chain LNS beside them
-gets as much work: at 80 % it reaches 2,504,000 in 17 units (9 + 8), 2,787,000 in 12 (9 + 3)."""
-
-LNS_WORK = 4.0
-"""Deterministic time (per worker) of the chain LNS (:func:`~ntm_sched.engine.chain_lns.chain_lns`) from the better
-of the guided schedule and the LNS that ran beside the bound (for ``bound_time + guided_time`` units per worker from
-the steady schedule), the communes' chains as its groups (:func:`~ntm_sched.engine.lateness_search.lateness_search`)."""
-
-LNS_MOVE_WORK = 1.0
-"""Deterministic time of one move of the chain LNS: at 70 % on the shipped plan 3,801,000 after 9 units with 1 per
-move, 4,036,000 after 11.5 with 2 (the moves that find something mostly do so within a unit)."""
-
-STEADY_WORK = 3.0
-"""Deterministic time of CP-SAT for a schedule of the set that does not depend on the seed
-(:meth:`~ntm_sched.engine.groups.GroupSearch.steady_schedule`): the guided schedule's second pattern and the chain
-LNS start from it."""
-
-LNS_PARALLEL = 2
-"""Moves of the chain LNS solved side by side (one worker each; the answer does not depend on their timing, and
-:data:`LNS_WORK` counts per worker), beside the bound too."""
-
-STEP2_SEED = 0
-"""CP-SAT's seed of step 2 (the bound, the guided schedule, the chain LNS and the lexicographic solve): it runs on one
-worker on deterministic time, so its answer is a function of the level's problem and the set's schedule alone, the
-same for every ``seed`` of :func:`budget_cuts`, at any load (``seed`` and ``workers`` are the set search's)."""
-
-NO_WARM_SEARCH = Slice(0.0)
-"""The share of the final solve's time given to its warm start's deadline-pattern search and deadline LNS
-(:attr:`SolveOptions.pattern_search <ntm_sched.engine.options.SolveOptions>`, ``deadline_lns``): none. The solve is
-hinted with step 2's checked schedule, which those searches (made for a solve without such a hint) did not improve
-on the shipped plan; their units go to the solve's tiers (``benchmarks/README.md``)."""
-
-CANONICAL_WALL = 15.0
-"""Wall-clock cap (s) of the canonical search of each level's schedule: the level's time goal is 60 s; the
-canonical search stops on its deterministic work limit well before on an idle machine, and a cut says so
-(the summary's ``repeatable``)."""
 
 
 @dataclass
@@ -123,6 +91,9 @@ class CutsProgress:
         Feasibility questions answered so far at this level.
     elapsed_s
         Seconds since :func:`budget_cuts` began.
+    solved
+        Levels whose steps 2 and 3 are done (in the thorough mode two levels are solved side by side, the poorest
+        first, so the levels do not finish in their order).
     """
 
     level_index: int
@@ -131,6 +102,7 @@ class CutsProgress:
     phase: str
     questions: int
     elapsed_s: float
+    solved: int = 0
 
 
 def cut_groups(model: NtmModel, plan: Plan) -> dict[str, tuple[str, ...]]:
@@ -152,7 +124,7 @@ def cut_groups(model: NtmModel, plan: Plan) -> dict[str, tuple[str, ...]]:
 def budget_cuts(plan: Plan, levels: Sequence[float] = DEFAULT_LEVELS, options: SolveOptions | None = None, *,
                 time_limit: float | None = None, workers: int | None = None, seed: int | None = None,
                 search_time: float = 30.0, question_time: float = 6.0, bound_time: float = JOINT_BOUND_TIME,
-                guided_time: float = GUIDED_TIME, lns_work: float = LNS_WORK,
+                guided_time: float = GUIDED_TIME, lns_work: float = LNS_WORK, thorough: bool = False,
                 horizon_extension_days: int = 365, max_extensions: int = 2,
                 progress: Callable[[CutsProgress], None] | None = None, stop: StopFlag | None = None,
                 search: list[GroupSearch] | None = None) -> pd.DataFrame:
@@ -190,6 +162,13 @@ def budget_cuts(plan: Plan, levels: Sequence[float] = DEFAULT_LEVELS, options: S
        ``workers`` or the machine's load (only on the level's problem; on the set search's schedule only when no
        steady schedule was found, or when that one is better).
     3. **Money, cost and dates** as in every solve (the engine's later tiers, canonical schedule).
+
+    ``thorough`` (``method`` ``thorough``): step 2's bound gets :data:`THOROUGH_BOUND_TIME` units instead of
+    ``bound_time``, its rounds going on until they end on times the money allows, and a schedule generated in the
+    order of those times, after its own chain LNS (:data:`THOROUGH_TIMES_WORK`), is one more start of the last
+    chain LNS: proven or within a few per cent where the standard table leaves gaps of 10-25 %, in minutes per level
+    instead of seconds. The chain LNS beside the bound keeps its ``bound_time + guided_time`` units; step 1 and 3 are
+    the same.
 
     Time per level: ``search_time`` seconds for step 1 (each question at most ``question_time``, the unsettled ones
     retried with twice the time while it lasts), plus what the richer levels left (at most ``search_time`` more); once
@@ -233,9 +212,12 @@ def budget_cuts(plan: Plan, levels: Sequence[float] = DEFAULT_LEVELS, options: S
         return (own_money_edit(plan).scale_funding(level)
                 .set_settings({"hard_deadlines": False, "horizon_end": end.isoformat()}, "budget lab").done())
 
+    solved: list[int] = []
+
     def tell(k: int, phase: str, questions: int) -> None:
         if progress is not None:
-            progress(CutsProgress(k + 1, len(lv), lv[k], phase, questions, time.perf_counter() - t_start))
+            progress(CutsProgress(k + 1, len(lv), lv[k], phase, questions, time.perf_counter() - t_start,
+                                  len(solved)))
 
     counter = {"n": 0, "k": 0}
 
@@ -286,15 +268,24 @@ def budget_cuts(plan: Plan, levels: Sequence[float] = DEFAULT_LEVELS, options: S
             spent[k] += took
             again.questions = answers[k].questions + again.questions
             answers[k] = again
-        rows: list[dict[str, Any]] = []
-        for k, level in enumerate(lv):
+
+        def row_of(k: int) -> dict[str, Any]:
             if _stopped(stop):
-                raise Cancelled(f"budget cuts cancelled at level {level:g} ({k + 1} of {len(lv)})")
-            counter["k"], counter["n"] = k, len(answers[k].questions)
-            tell(k, "solve", counter["n"])
-            rows.append(_level_row(plans[k], models[k], gs, answers[k], level, horizon, names, opts, spent[k],
-                                   bound_time, guided_time, lns_work))
-            tell(k, "done", counter["n"])
+                raise Cancelled(f"budget cuts cancelled at level {lv[k]:g} ({k + 1} of {len(lv)})")
+            tell(k, "solve", len(answers[k].questions))
+            row = _level_row(plans[k], models[k], gs, answers[k], lv[k], horizon, names, opts, spent[k],
+                             bound_time, guided_time, lns_work, thorough)
+            solved.append(k)
+            tell(k, "done", len(answers[k].questions))
+            return row
+
+        if not thorough:
+            rows = [row_of(k) for k in range(len(lv))]
+        else:  # the poorest levels first, side by side (THOROUGH_SIDE_BY_SIDE); the rows in the levels' order
+            with ThreadPoolExecutor(THOROUGH_SIDE_BY_SIDE) as levels_pool:
+                jobs = {k: levels_pool.submit(contextvars.copy_context().run, row_of, k)
+                        for k in reversed(range(len(lv)))}
+                rows = [jobs[k].result() for k in range(len(lv))]
     return pd.DataFrame(rows, columns=CUTS_COLUMNS).reset_index(drop=True)
 
 
@@ -310,7 +301,7 @@ def _names_of(codes: Sequence[str] | frozenset[str], names: dict[str, str], orde
 def _level_row(level_plan: Plan, model: NtmModel, gs: GroupSearch, ans: LevelAnswer, level: float,
                horizon: dt.date, names: dict[str, str], opts: SolveOptions, search_s: float,
                bound_time: float = JOINT_BOUND_TIME, guided_time: float = GUIDED_TIME,
-               lns_work: float = LNS_WORK) -> dict[str, Any]:
+               lns_work: float = LNS_WORK, thorough: bool = False) -> dict[str, Any]:
     """Steps 2 and 3 at one level (the set shown held hard) and the level's row."""
     order = list(gs.groups)
     pos = {c: k for k, c in enumerate(order)}
@@ -318,7 +309,7 @@ def _level_row(level_plan: Plan, model: NtmModel, gs: GroupSearch, ans: LevelAns
     chosen = largest[0] if largest else None
     row: dict[str, Any] = {c: None for c in CUTS_COLUMNS}
     row.update(level=level, horizon_end=horizon.isoformat(), question=CUTS_QUESTION, questions=len(ans.questions),
-               search_s=round(search_s, 1), source="own solve",
+               search_s=round(search_s, 1), source="own solve", method=METHODS[thorough],
                budget_mvnd=float(sum(x.total for x in model.problem.sources if not x.unlimited)),
                set_status=PROVEN if ans.proven else UNSETTLED_SETS, set_size=ans.size,
                unsettled_sets=" | ".join(_names_of(c, names, order) for c in ans.unsettled) or None)
@@ -355,9 +346,10 @@ def _level_row(level_plan: Plan, model: NtmModel, gs: GroupSearch, ans: LevelAns
     # then the chain LNS from the better of the two (all on one worker each, seed STEP2_SEED, deterministic time),
     # the final solve beside it (started on its start, again on its schedule if it improves)
     found = lateness_search(problem, gs.relaxation(ans.level), gs.deadlines(chosen), gs.groups, steady, fixed,
-                            bound_work=bound_time, guided_work=guided_time, early_work=bound_time + guided_time,
-                            lns_work=lns_work, seed=STEP2_SEED, move_work=LNS_MOVE_WORK, parallel=LNS_PARALLEL,
-                            early_parallel=LNS_PARALLEL, then=final_solve)
+                            bound_work=THOROUGH_BOUND_TIME if thorough else bound_time, guided_work=guided_time,
+                            early_work=bound_time + guided_time, lns_work=lns_work, seed=STEP2_SEED,
+                            move_work=LNS_MOVE_WORK, parallel=LNS_PARALLEL, early_parallel=LNS_PARALLEL,
+                            times_work=THOROUGH_TIMES_WORK if thorough else 0.0, then=final_solve)
     own = found.bound
     hint, pr = found.then
     if not pr.has_schedule or (pr.result.solution is not None and lateness_value(problem, hint)

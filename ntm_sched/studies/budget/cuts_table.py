@@ -12,7 +12,7 @@ CUTS_COLUMNS = [
     "unsettled_sets", "status", "lateness", "bound", "gap", "communes_on_time", "communes_late", "late_communes",
     "late_detail", "late_detail_codes", "late_recognition", "late_causes", "district_on_time",
     "district_recognition_date", "extra_needed_mvnd", "missing_from", "missing_by_month", "horizon_end",
-    "questions", "search_s", "solve_s", "source", "verified", "verifier_findings", "question",
+    "questions", "search_s", "solve_s", "method", "source", "verified", "verifier_findings", "question",
 ]
 """Columns of the :func:`~ntm_sched.studies.budget.cuts.budget_cuts` table.
 
@@ -25,7 +25,8 @@ proved every tier); ``late_detail`` each late commune with its days
 late and first missed milestone (``late_detail_codes``: ``code:days:milestone;...``);
 ``missing_by_month`` money the plan lacks by month (``2021-01: 1234; ...``); ``late_causes``
 ``code:cause;...`` per late commune, ``out_of_reach`` when no money could make it on time under the
-assumed durations, else ``resources_or_money`` (issue 22)."""
+assumed durations, else ``resources_or_money`` (issue 22); ``method`` ``standard`` or ``thorough`` (step 2's
+search, :data:`~ntm_sched.studies.budget.cuts.THOROUGH_BOUND_TIME`)."""
 
 
 def cuts_are_monotone(df: pd.DataFrame) -> bool:
