@@ -276,9 +276,10 @@ def budget_lab(lab_plan, tmp_path_factory) -> dict[str, Any]:
         files[key] = str(tmp / f"{name}.csv")
     # 2 s per solve (each question runs several): the lab's own-money questions are not proven even here;
     # a coarse scale tolerance (few bisection probes): the bisection's precision is
-    # tests/studies/budget/test_minimum.py's, this test is about what the page shows
+    # tests/studies/budget/test_minimum.py's, this test is about what the page shows; cut levels where the set is the
+    # same and proven at once (at 80 % the others' lateness search takes twice as long)
     return _execute("budget_lab", tmp, scenario=str(small.path), lang="vi", time_limit=2.0, workers=1, seed=0,
-                    cut_levels=[1.0, 0.8], marginal_communes=["07357"], tolerance=0.3, **files)
+                    cut_levels=[1.0, 0.9], marginal_communes=["07357"], tolerance=0.3, **files)
 
 
 def test_budget_lab_answers_are_shown_verified(budget_lab) -> None:
@@ -294,7 +295,7 @@ def test_budget_lab_answers_are_shown_verified(budget_lab) -> None:
     # the cut table says of each level whether its set of communes is proven (issue 23)
     assert label("b_set_proven", "vi") in text or label("b_set_unsettled", "vi") in text
     cuts = next(t for h in shown for t in _tables(h) if label("b_level", "vi") in t.columns)
-    assert cuts[label("b_level", "vi")].tolist() == ["100 %", "80 %"]
+    assert cuts[label("b_level", "vi")].tolist() == ["100 %", "90 %"]
     assert cuts[label("h_verified", "vi")].tolist() == [label("yes", "vi")] * 2
     marginal = next(t for h in shown for t in _tables(h) if label("b_days_gained", "vi") in t.columns)
     row = marginal.iloc[0]

@@ -61,15 +61,10 @@ def test_batch_with_a_broken_scenario(tmp_path, capsys):
     assert (run / "figures" / "comparison.png").exists() and (run / "batch.log").exists()
 
 
-def test_run_batch_returns_frame_for_single_scenario(tmp_path):
-    df = run_batch(["programme_cut_20"], run="one", jobs=1, time_limit=2, workers=1, outputs_dir=tmp_path,
-                   progress=False)
-    assert bool(df["ok"].iloc[0])
-
-
 def test_batch_over_both_plans_names_each_scenarios_unit(tmp_path):
     """One scenario of each shipped plan in one batch: two 'base' files, two report folders, and the
-    summary and index say whose plan each scenario is."""
+    summary and index say whose plan each scenario is (``run_batch`` returns the summary's frame; one job at a
+    time is tests/studies/progress/test_giao_ban.py's nightly batch)."""
     df = run_batch(["base", "example_2021_2025.base"], run="both", jobs=2, time_limit=3, workers=1,
                    outputs_dir=tmp_path, progress=False)
     assert list(df["scenario"]) == ["base", "example_2021_2025.base"] and df["ok"].all(), df.to_dict("records")
