@@ -275,6 +275,8 @@ def budget_cuts(plan: Plan, levels: Sequence[float] = DEFAULT_LEVELS, options: S
             tell(k, "solve", len(answers[k].questions))
             row = _level_row(plans[k], models[k], gs, answers[k], lv[k], horizon, names, opts, spent[k],
                              bound_time, guided_time, lns_work, thorough)
+            if _stopped(stop):  # stopped while this level was solved: its answer is cut short, not given
+                raise Cancelled(f"budget cuts cancelled at level {lv[k]:g} ({k + 1} of {len(lv)})")
             solved.append(k)
             tell(k, "done", len(answers[k].questions))
             return row

@@ -175,6 +175,27 @@ def test_a_stopped_run_says_cancelled(plan):
     assert seen[0].levels == 2 and all(p.level_index == 1 and p.phase == "search" for p in seen)
 
 
+@pytest.mark.parametrize("thorough", [False, True])
+def test_a_run_stopped_while_its_last_level_is_solved_says_cancelled(plan, thorough):
+    # stopped once the last level's steps 2 and 3 begin (in the thorough mode both levels are then being solved):
+    # the level's searches stop at once, and what they cut short is not given as an answer
+    from ntm_sched.engine.stop import StopFlag
+    from ntm_sched.errors import Cancelled
+
+    flag = StopFlag()
+    solving = []
+
+    def progress(p):
+        if p.phase == "solve":
+            solving.append(p.level)
+            if len(solving) == 2:
+                flag.set()
+
+    with pytest.raises(Cancelled, match=r"cancelled at level"):
+        B.budget_cuts(plan, (1.0, 0.9), **CUTS_KW, thorough=thorough, progress=progress, stop=flag)
+    assert sorted(solving) == [0.9, 1.0]
+
+
 def test_own_money_bound_is_valid_on_a_restricted_plan(full_plan):
     """An Dương alone at 80 % of its money: the tranche formulation proves the lateness optimum;
     the cash-flow formulation (with its warm start, LNS and payment-free bound) never reports a
