@@ -54,10 +54,16 @@ def prepare_notebook(folder: Path, scenario: str = "base", lang: str = "vi", tim
 
 
 def voila_command(notebook: Path, port: int) -> list[str]:
-    """The Voilà command serving ``notebook`` on 127.0.0.1:``port`` without code."""
+    """The Voilà command serving ``notebook`` on 127.0.0.1:``port`` without code.
+
+    Voilà runs the notebook's cells through a kernel client that waits for the kernel's messages in slices
+    (:class:`~ntm_sched.report.kernel.IpcKernelClient`, the reports' client): with jupyter_client's own, a reply
+    whose wake-up pyzmq missed holds the cell until the client's timeout, and the page stays on "Executing 3 of 4"
+    (the browser test's 400-s failures of 29/11 and 07/12/2026, the same stall the reports' notebooks had)."""
     return [sys.executable, "-m", "ntm_sched.app.voila_main", str(notebook), f"--port={port}", "--no-browser",
             "--Voila.ip=127.0.0.1", "--strip_sources=True", "--theme=light", "--show_tracebacks=False",
-            f"--Voila.root_dir={notebook.parent}"]
+            f"--Voila.root_dir={notebook.parent}",
+            "--AsyncKernelManager.client_factory=ntm_sched.report.kernel.IpcKernelClient"]
 
 
 def serve(notebook: Path, port: int = DEFAULT_PORT) -> int:
