@@ -34,7 +34,7 @@ from collections.abc import Mapping
 from ortools.graph.python import max_flow
 
 from ntm_sched.engine.families.sessions import session_of, session_push
-from ntm_sched.engine.problem import Problem
+from ntm_sched.engine.problem import Problem, Task
 from ntm_sched.engine.result import Payment, Solution, TaskSchedule
 from ntm_sched.engine.sgs import first_fit
 
@@ -256,8 +256,13 @@ def money_sgs(problem: Problem, seed: int | None = None, noise: int = 0,
     tranche_times = sorted({tr.time for s in problem.sources for tr in s.tranches}
                            | {s.available_from for s in problem.sources if s.unlimited})
     taken: dict[str, int] = defaultdict(int)  # tasks each session has taken
+
+    def order(t: Task) -> tuple[int, int, int]:
+        """Pinned tasks first, by start; the others by priority; ties in the problem's order."""
+        return (0, pin[t.id][0], order_idx[t.id]) if t.id in pin else (1, prio[t.id], order_idx[t.id])
+
     while ready:
-        ready.sort(key=lambda t: ((0, pin[t.id][0]) if t.id in pin else (1, prio[t.id]), order_idx[t.id]))
+        ready.sort(key=order)
         t = ready.pop(0)
         fixed = pin[t.id][0] if t.id in pin else t.fixed_start
         est = t.release if fixed is None else fixed

@@ -26,7 +26,7 @@ late and first missed milestone (``late_detail_codes``: ``code:days:milestone;..
 ``missing_by_month`` money the plan lacks by month (``2021-01: 1234; ...``); ``late_causes``
 ``code:cause;...`` per late commune, ``out_of_reach`` when no money could make it on time under the
 assumed durations, else ``resources_or_money`` (issue 22); ``method`` ``standard`` or ``thorough`` (step 2's
-search, :data:`~ntm_sched.studies.budget.cuts.THOROUGH_BOUND_TIME`)."""
+search, :data:`~ntm_sched.studies.budget.cuts_work.THOROUGH_BOUND_TIME`)."""
 
 
 def cuts_are_monotone(df: pd.DataFrame) -> bool:
