@@ -205,7 +205,7 @@ def cuts_html(df: pd.DataFrame, plan: Any) -> str:
         return "; ".join(out)
 
     def others(st: Any, gap: Any) -> str:
-        if str(st) == "OPTIMAL":
+        if budget.others_proven(st, gap):
             return L("b_others_proven")
         txt = status_label(str(st), lang)
         return txt + (", " + L("b_others_gap", gap=format_number(100 * float(gap), lang, 1)) if pd.notna(gap) else "")

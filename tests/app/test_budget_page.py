@@ -205,3 +205,24 @@ def _buttons(widget):
         yield widget
     for child in getattr(widget, "children", ()):
         yield from _buttons(child)
+
+
+def test_the_others_lateness_at_its_bound_reads_proven_on_the_page_and_the_plot(plan):
+    # a FEASIBLE solve whose schedule reaches the lateness bound (gap 0: the later tiers are the ones not proven) has
+    # its others' lateness proven; "not proven, gap 0.0 %" would contradict itself. Any other status stays loud.
+    from ntm_sched.i18n import label
+    from ntm_sched.studies import budget as B
+
+    assert B.others_proven("OPTIMAL", None) and B.others_proven("FEASIBLE", 0.0)
+    assert not B.others_proven("FEASIBLE", 0.016) and not B.others_proven("FEASIBLE", None)
+    assert not B.others_proven("INVALID", 0.0) and not B.others_proven("FEASIBLE", float("nan"))
+    cuts = pd.DataFrame({"level": [0.8, 0.6], "budget_mvnd": [64000.0, 48000.0], "status": ["FEASIBLE", "FEASIBLE"],
+                         "gap": [0.0, 0.016], "set_status": ["proven", "proven"], "set_size": [2, 2],
+                         "on_time_set": ["07303;07321", "07303;07321"], "other_largest": [None, None],
+                         "unsettled_sets": [None, None], "late_detail_codes": [None, None],
+                         "district_recognition_date": ["2020-09-24", "2021-07-02"], "missing_by_month": [None, None],
+                         "communes_on_time": [2, 2], "extra_needed_mvnd": [0, 0]})
+    html = ba.cuts_html(cuts, plan)
+    assert html.count("tối ưu (đã chứng minh)") == 1 and "sai số 1,6 %" in html and "sai số 0,0 %" not in html
+    texts = [t.get_text() for t in in_lang("vi", B.plot_cuts, cuts).texts]
+    assert sum(label("cuts_optimal", "vi") in t for t in texts) == 1

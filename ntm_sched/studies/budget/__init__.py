@@ -45,7 +45,7 @@ from ntm_sched.studies.budget.common import (
 )
 from ntm_sched.studies.budget.cuts import CUTS_QUESTION, budget_cuts
 from ntm_sched.studies.budget.cuts_plot import plot_cuts
-from ntm_sched.studies.budget.cuts_table import cuts_are_monotone
+from ntm_sched.studies.budget.cuts_table import cuts_are_monotone, others_proven
 from ntm_sched.studies.budget.evaluate import AllocationReport, evaluate_allocation
 from ntm_sched.studies.budget.marginal import MARGINAL_QUESTION, marginal_value
 from ntm_sched.studies.budget.minimum import (
@@ -75,7 +75,7 @@ __all__ = [
     "OK_STATUSES", "OWN_MONEY_SETTING", "Achievable", "AllocationError", "AllocationReport",
     "MinimumBudget", "ScaleAnswer", "achievable_deadlines", "allocation_funding", "allocation_tranches",
     "base_solve", "budget_cuts", "cuts_are_monotone", "earliest_recognition_dates", "evaluate_allocation",
-    "marginal_value", "minimum_budget",
+    "marginal_value", "minimum_budget", "others_proven",
     "minimum_uniform_scale", "own_money", "plot_cuts", "quarter_of", "quarter_start", "read_allocation",
     "recognition_dates", "recognition_late_cause", "restrict_plan", "scale_funding", "set_settings",
     "with_tranches", "write_budget_tables",

@@ -10,6 +10,7 @@ import pandas as pd
 
 from ntm_sched.i18n import current_lang, label, status_label
 from ntm_sched.studies.budget.cuts import PROVEN
+from ntm_sched.studies.budget.cuts_table import others_proven
 
 __all__ = ["plot_cuts"]
 
@@ -29,8 +30,8 @@ def plot_cuts(df: pd.DataFrame, ax: Any = None) -> Any:
     status = list(d["status"]) if "status" in d.columns else ["" for _ in y]
     gaps = list(d["gap"]) if "gap" in d.columns else [None for _ in y]
     sets = list(d["set_status"]) if "set_status" in d.columns else [None for _ in y]
-    bars = ax.bar(x, y, color=["#4c78a8" if st == "OPTIMAL" and ss in (PROVEN, None) else "#9ecae9"
-                               for st, ss in zip(status, sets)])
+    bars = ax.bar(x, y, color=["#4c78a8" if others_proven(st, gp) and ss in (PROVEN, None) else "#9ecae9"
+                               for st, gp, ss in zip(status, gaps, sets)])
     for b, date, extra, st, gp, ss in zip(bars, d["district_recognition_date"], d["extra_needed_mvnd"], status,
                                           gaps, sets):
         txt = dt.date.fromisoformat(str(date)).strftime("%d/%m/%Y") if date and not pd.isna(date) else "-"
@@ -39,7 +40,7 @@ def plot_cuts(df: pd.DataFrame, ax: Any = None) -> Any:
         if extra and not pd.isna(extra) and extra > 0:
             txt += "\n" + label("cuts_extra", lang, amount=int(extra))
         has_gap = gp is not None and not pd.isna(gp)
-        if st == "OPTIMAL":
+        if others_proven(st, gp):
             txt += "\n" + label("cuts_optimal", lang)
         elif st == "FEASIBLE" and has_gap:  # the pale bar says "not proven", the gap how far
             txt += "\n" + label("cuts_gap", lang, gap=float(gp))

@@ -3,9 +3,11 @@ read by the CLI, the app and the report as well as made by the study)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
-__all__ = ["CUTS_COLUMNS", "cuts_are_monotone"]
+__all__ = ["CUTS_COLUMNS", "cuts_are_monotone", "others_proven"]
 
 CUTS_COLUMNS = [
     "level", "budget_mvnd", "set_status", "set_size", "on_time_set", "on_time_names", "other_largest",
@@ -34,3 +36,12 @@ def cuts_are_monotone(df: pd.DataFrame) -> bool:
     d = df.sort_values("level")
     v = [x for x in d["communes_on_time"] if x is not None and not pd.isna(x)]
     return all(a <= b for a, b in zip(v, v[1:]))
+
+
+def others_proven(status: Any, gap: Any) -> bool:
+    """Whether a row's others' lateness (step 2) is proven: the solve proved every tier (``OPTIMAL``), or its schedule
+    reaches the lateness bound (``FEASIBLE`` with a gap of 0: the later tiers, cost and dates, are then the ones not
+    proven). The one rule the table's page, the CLI's plot and the report read."""
+    if str(status) == "OPTIMAL":
+        return True
+    return str(status) == "FEASIBLE" and gap is not None and not pd.isna(gap) and float(gap) == 0.0
