@@ -226,14 +226,11 @@ def money_sgs(problem: Problem, seed: int | None = None, noise: int = 0,
         Probability of also trying the other modes of a task whose first mode ends after its
         deadline-driven latest end (the mode ending first is kept). Faster modes cost more
         money, so accelerating everything that is late can exhaust the sources.
-    priority
-        Task id -> priority (smaller first; default :func:`deadline_priority`).
-    fast
-        Tasks whose faster modes are always tried (the one ending first kept).
+    priority, fast
+        Task id -> priority (smaller first; default :func:`deadline_priority`); tasks whose faster modes are all tried.
     pinned
-        Task id -> (start, mode index): the task starts exactly there in that mode (no session push; it counts
-        in its session). Pinned tasks are placed before the others, by start, as soon as their predecessors are
-        placed; the generator fails (``None``) when one of them does not fit there.
+        Task id -> (start, mode index): placed first (by start, once its predecessors are), exactly there in that mode,
+        counted in its session (no session push); ``None`` when one does not fit there. Ties in the problem's order.
     """
     rnd = random.Random(seed)
     pin = dict(pinned or {})
@@ -258,7 +255,6 @@ def money_sgs(problem: Problem, seed: int | None = None, noise: int = 0,
     taken: dict[str, int] = defaultdict(int)  # tasks each session has taken
 
     def order(t: Task) -> tuple[int, int, int]:
-        """Pinned tasks first, by start; the others by priority; ties in the problem's order."""
         return (0, pin[t.id][0], order_idx[t.id]) if t.id in pin else (1, prio[t.id], order_idx[t.id])
 
     while ready:
