@@ -38,14 +38,16 @@ from ntm_sched.engine.builder import BuiltModel, build_model
 from ntm_sched.engine.clock import limit_work
 from ntm_sched.engine.problem import Problem
 from ntm_sched.engine.result import Canonical, Solution, Status, TierResult
-from ntm_sched.engine.stop import attach
+from ntm_sched.engine.stop import attach, past_start
 
 CANONICAL_SEED = 0
 """The one seed of the canonical search (never the user's: the answer must not depend on it)."""
 
 
-def _solver(work: float, wall: float) -> cp_model.CpSolver:
-    """One worker, seed 0, stopped by proof or by ``work`` units of deterministic time."""
+def _solver(work: float, wall: float, *, repair_hint: bool = False) -> cp_model.CpSolver:
+    """One worker, seed 0, stopped by proof or by ``work`` units of deterministic time; with ``repair_hint``, the
+    search repairs the model's hint (set before the solver is attached: a stop flag stops such a search only from
+    its first solution on, :func:`~ntm_sched.engine.stop.past_start`)."""
     s = cp_model.CpSolver()
     p = s.parameters
     p.num_workers = 1
@@ -54,6 +56,8 @@ def _solver(work: float, wall: float) -> cp_model.CpSolver:
     # measured on the base plan (benchmarks/canonical.py): the sum of starts is proven in about
     # a third of the time with the full LP relaxation
     p.linearization_level = 2
+    if repair_hint:
+        p.repair_hint = True
     return attach(s)
 
 
@@ -167,9 +171,8 @@ def canonicalize(
     # answer a function of the problem (0.79 -> 0.61 units of work on the base plan)
     for t in problem.tasks:
         m.add_hint(bm.start[t.id], bm.earliest_start[t.id])
-    s1 = _solver(work, wall)
-    s1.parameters.repair_hint = True
-    st1 = s1.solve(m)
+    s1 = _solver(work, wall, repair_hint=True)
+    st1 = s1.solve(m, past_start(s1))
     if st1 not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         # UNKNOWN (work limit) or INFEASIBLE (cannot happen: the schedule found reaches the values)
         why = ("no_schedule",) if tiers_proven else ("tier_not_proven", "no_schedule")

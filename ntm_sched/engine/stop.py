@@ -14,6 +14,15 @@ it has (usually ``UNKNOWN`` or ``FEASIBLE``), and the callers that loop over que
 A stopped search is never mistaken for an answer: CP-SAT reports what it proved before the
 stop, and the callers report an unfinished question as unsettled.
 
+A search with CP-SAT's ``repair_hint`` (the canonical search's first step,
+:mod:`~ntm_sched.engine.canonical`) is stopped only once it has found its first solution: OR-Tools 9.15
+aborts the whole process ("Check failed: heuristics.fixed_search != nullptr") when such a search is
+stopped at one moment of its start. Stopped at random moments, one search in about forty did so
+(``benchmarks/stop_abort.py``), and the test suite lost a worker to it once. Such a search passes
+:func:`past_start` as its solution callback; until its first solution (or its own limit) the stop
+waits. One attached when the flag is already set drops ``repair_hint`` before it is cut to a
+millisecond.
+
 :func:`stopping_here` attaches the searches of one context (a thread started with
 ``contextvars.copy_context().run``) to a second flag as well, beside the current one: a search started
 ahead of its turn (:func:`ntm_sched.engine.lateness_search.lateness_search`'s ``then``) is stopped
@@ -62,7 +71,8 @@ class StopFlag:
         with self._lock:
             solvers = list(self._solvers)
         for s in solvers:
-            s.stop_search()
+            if stoppable(s):
+                s.stop_search()
 
     def _watch(self) -> None:
         """Repeat the stop on every attached solver until the flag's block ends (a stop before a search began is
@@ -79,7 +89,9 @@ class StopFlag:
         with self._lock:
             self._solvers.append(solver)
         if self._event.is_set():
-            # a stop asked before the solve begins is lost by CP-SAT: make the search end at once instead
+            # a stop asked before the solve begins is lost by CP-SAT: make the search end at once instead (without
+            # repair_hint, which a search cut at its start may abort the process with: module docstring)
+            solver.parameters.repair_hint = False
             solver.parameters.max_time_in_seconds = 0.001
             solver.stop_search()
 
@@ -88,6 +100,25 @@ class StopFlag:
         with self._lock:
             self._solvers.clear()
         self._done.set()
+
+
+def stoppable(solver: Any) -> bool:
+    """Whether a running search of ``solver`` may be stopped: not with ``repair_hint`` before its first solution
+    (module docstring)."""
+    return not solver.parameters.repair_hint or getattr(solver, "_ntm_past_start", False)
+
+
+def past_start(solver: Any) -> Any:
+    """The solution callback of a search of ``solver`` with ``repair_hint``: at its first solution the search is past
+    the start that a stop may abort, and :meth:`StopFlag.set` stops it from then on (module docstring)."""
+    from ortools.sat.python import cp_model
+
+    class PastStart(cp_model.CpSolverSolutionCallback):
+        def on_solution_callback(self) -> None:
+            solver._ntm_past_start = True
+
+    solver._ntm_past_start = False
+    return PastStart()
 
 
 _current: StopFlag | None = None

@@ -118,3 +118,60 @@ def test_once_a_contexts_flag_is_set_its_next_search_is_abandoned_not_started():
     with stopping(cancel):
         solver = make_solver(5, 1, 0, False)  # a Cancel button's flag: stopped at once, not raised
     assert solver.parameters.max_time_in_seconds == pytest.approx(0.001)
+
+
+def test_a_search_repairing_its_hint_is_stopped_only_from_its_first_solution():
+    """OR-Tools 9.15 aborts the process ("Check failed: heuristics.fixed_search != nullptr") when a search with
+    ``repair_hint`` is stopped at one moment of its start (``benchmarks/stop_abort.py``: within 10-150 random stops):
+    a flag stops such a search only once its solution callback :func:`past_start` has seen a solution, and one
+    attached after the flag is set drops ``repair_hint`` before it is cut to a millisecond. The canonical search's
+    first step is one such search."""
+    import contextvars
+
+    from ortools.sat.python import cp_model
+
+    from ntm_sched.engine import canonical
+    from ntm_sched.engine.stop import attach, past_start, stopping_here
+
+    def solver(repair: bool) -> cp_model.CpSolver:
+        s = cp_model.CpSolver()
+        s.parameters.repair_hint = repair
+        stops: list[int] = []
+        s.stop_search = lambda: stops.append(1)  # type: ignore[method-assign]
+        s.stops = stops  # type: ignore[attr-defined]
+        return s
+
+    flag = StopFlag()
+    with stopping(flag):
+        repairing, plain = attach(solver(True)), attach(solver(False))
+        callback = past_start(repairing)
+        flag.set()
+        time.sleep(0.12)  # the watcher repeats the stop every 50 ms
+        assert repairing.stops == [] and len(plain.stops) >= 2  # type: ignore[attr-defined]
+        callback.on_solution_callback()  # its first solution: stopped from now on
+        time.sleep(0.12)
+        assert len(repairing.stops) >= 1  # type: ignore[attr-defined]
+        late = attach(solver(True))  # attached once the flag is set: cut to a millisecond, without repair_hint
+        assert not late.parameters.repair_hint and late.parameters.max_time_in_seconds == 0.001
+
+    # the canonical search's first step asks for repair_hint before its solver is attached (so that attach sees it)
+    made: list[cp_model.CpSolver] = []
+    real = canonical.attach
+
+    def recording(s: cp_model.CpSolver) -> cp_model.CpSolver:
+        made.append(s)
+        assert s.parameters.repair_hint == (len(made) == 1)
+        return real(s)
+
+    canonical.attach = recording
+    try:
+        mine = StopFlag()
+
+        def run() -> None:
+            with stopping_here(mine):
+                canonical.canonicalize(hard_rcpsp(), {}, tiers_proven=True, work=0.05, wall=60.0)
+
+        contextvars.copy_context().run(run)
+    finally:
+        canonical.attach = real
+    assert len(made) >= 1 and made[0]._ntm_past_start  # type: ignore[attr-defined]
