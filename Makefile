@@ -41,13 +41,15 @@ browser:
 ## The test suite: lint and import order (ruff), types (mypy), then the tests in two processes
 ## (pytest-xdist, one module at a time per process, the slow modules first: tests/conftest.py).
 ## Chromium first (target browser), so a machine without it stops before anything is installed.
+## A test process that dies (a native abort, say) fails the run at once (--max-worker-restart=0): with
+## pytest-xdist's default of restarting it, --dist loadfile waited for ever (tests/test_packaging.py).
 ## The install check (a plain `pip install .` into a new venv, then a report) is not part of it:
 ## it installs every dependency again (about a minute); CI runs it before the suite (test-install).
 TEST_PROCESSES ?= 2
 test: browser $(STAMP)
 	$(BIN)/ruff check ntm_sched tests benchmarks
 	$(BIN)/mypy
-	$(BIN)/python -m pytest -q -n $(TEST_PROCESSES) --dist loadfile --no-loadscope-reorder -m "not install"
+	$(BIN)/python -m pytest -q -n $(TEST_PROCESSES) --dist loadfile --no-loadscope-reorder --max-worker-restart=0 -m "not install"
 
 ## A plain `pip install .` in a fresh venv (no make setup, no kernel registered) gives the base
 ## report from any folder (tests/test_plain_install.py).

@@ -84,3 +84,24 @@ def test_every_data_file_travels_with_a_plain_install_to_the_same_place() -> Non
             missing.append(str(rel))
     assert not missing, missing
     assert "share/ntm-sched/data/example_2021_2025/scenarios" in data_files
+
+
+def test_a_test_process_that_dies_fails_make_test_at_once(tmp_path) -> None:
+    """A worker killed by a native abort (OR-Tools did it once: benchmarks/stop_abort.py) must fail the suite with
+    its name, not hang it: with pytest-xdist's default (restart the worker), ``--dist loadfile`` waited for ever."""
+    import re
+    import shlex
+    import subprocess
+    import sys
+
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    line = next(ln for ln in makefile.splitlines() if "-m pytest" in ln and "not install" in ln)
+    args = shlex.split(line.split("-m pytest", 1)[1].replace("$(TEST_PROCESSES)", "2"))
+    args = [a for a in args if a not in ("-m", "not install")]
+    for k in range(4):
+        (tmp_path / f"test_fine_{k}.py").write_text("import time\n\ndef test_a():\n    time.sleep(0.3)\n")
+    (tmp_path / "test_dies.py").write_text("import os\n\ndef test_dies():\n    os.abort()\n")
+    out = subprocess.run([sys.executable, "-m", "pytest", *args, "-p", "no:cacheprovider", "-p", "no:faulthandler",
+                          str(tmp_path)], capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert out.returncode == 1, out.stdout[-2000:]
+    assert re.search(r"crashed while running '[^']*test_dies\.py::test_dies'", out.stdout), out.stdout[-2000:]
