@@ -272,15 +272,16 @@ def test_each_level_says_why_its_late_communes_are_late(plan, cuts):
 def test_the_thorough_mode_closes_the_gap_the_standard_table_leaves(short_plan, cuts):
     # at 60 % the standard table's others' lateness is 1,064,000 against a bound of 854,000 (a gap of 20 %); the
     # thorough mode runs the bound's rounds until they converge and starts the LNS from a schedule in their order:
-    # 860,000, proven by the bound; at 80 % (proven by both) the same lateness; the levels run side by side
+    # 860,000, proven by the bound; at 100 % (proven by both) the same lateness; the levels run side by side (100 %
+    # beside 60 % costs no processor time: its bound is reached at once; 80 % took half as much again)
     df, _ = cuts
     standard = df.set_index("level")
     # the final solve with two units (the fixture's one is enough for its tests) proves what the LNS left at 60 %
-    thorough = B.budget_cuts(short_plan, (0.8, 0.6), thorough=True, **{**CUTS_KW, "time_limit": 2.0}).set_index("level")
-    assert list(thorough.index) == [0.8, 0.6] and set(thorough["method"]) == {"thorough"}
+    thorough = B.budget_cuts(short_plan, (1.0, 0.6), thorough=True, **{**CUTS_KW, "time_limit": 2.0}).set_index("level")
+    assert list(thorough.index) == [1.0, 0.6] and set(thorough["method"]) == {"thorough"}
     assert set(standard["method"]) == {"standard"}
-    assert list(thorough["on_time_set"]) == list(standard.loc[[0.8, 0.6], "on_time_set"])
+    assert list(thorough["on_time_set"]) == list(standard.loc[[1.0, 0.6], "on_time_set"])
     assert standard.loc[0.6, "gap"] > 0.15 and thorough.loc[0.6, "gap"] == 0.0
     assert thorough.loc[0.6, "lateness"] == thorough.loc[0.6, "bound"] < standard.loc[0.6, "lateness"]
-    assert thorough.loc[0.8, "lateness"] == standard.loc[0.8, "lateness"] == standard.loc[0.8, "bound"]
+    assert thorough.loc[1.0, "lateness"] == standard.loc[1.0, "lateness"] == standard.loc[1.0, "bound"] > 0
     assert thorough["verified"].all()
