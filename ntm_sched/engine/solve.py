@@ -125,10 +125,16 @@ def solve(
     if opts.lexicographic is not None and opts.lexicographic != problem.objective.lexicographic:
         problem = dataclasses.replace(
             problem, objective=dataclasses.replace(problem.objective, lexicographic=opts.lexicographic))
+    t0 = time.perf_counter()
     with counting_work(opts.deterministic, opts.deterministic_safety.of(opts.time_limit)) as clock:
+        kept = solve_cache.load(problem, opts, hint)
+        if kept is not None:  # proven and canonical, or searched on deterministic time: the same answer, checked again
+            kept.runtime_s = time.perf_counter() - t0
+            return kept
         res = _solve(problem, opts, hint)
     if clock is not None and clock.wall_cut:
         res.notes.append(WALL_CUT_NOTE)
+    solve_cache.store(problem, opts, res, hint)  # only an answer any new search would repeat (its notes say how)
     return res
 
 
@@ -136,10 +142,6 @@ def _solve(problem: Problem, opts: SolveOptions, hint: Solution | None) -> Resul
     """:func:`solve` on the clock the options ask for (the caller's ``counting_work`` block)."""
     t0 = time.perf_counter()
     w0 = now()
-    kept = solve_cache.load(problem, opts)
-    if kept is not None:  # proven and canonical before: the same answer, checked again
-        kept.runtime_s = time.perf_counter() - t0
-        return kept
     proof = infeasible_without_search(problem)
     if proof is not None:  # proven without search: the same answer on any machine, at any load
         res = Result(status=Status.INFEASIBLE, notes=[f"infeasible without search: {proof}"])
@@ -191,7 +193,6 @@ def _solve(problem: Problem, opts: SolveOptions, hint: Solution | None) -> Resul
     res.runtime_s = time.perf_counter() - t0
     if st == Status.INFEASIBLE and opts.explain:
         res.explanation = explain_infeasibility(problem, opts)
-    solve_cache.store(problem, opts, res)
     return res
 
 

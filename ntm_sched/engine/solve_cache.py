@@ -7,7 +7,15 @@ and handed back for the same problem instead of searching again: the nightly bat
 rebuilds every report from mostly unchanged inputs, the app solving the same scenario twice,
 the test suite solving the base plan in many places.
 
-Only such answers are kept. The key is a SHA-256 of
+Answers of a search on deterministic time (``SolveOptions.deterministic``: one worker, every limit a
+count of CP-SAT's work) are functions too, of the problem, *all* the options that steer the search
+and the warm start: such an answer, proven or not, is kept under a key that holds them all (not
+``log``, ``check`` and ``cache_dir``), unless a wall-clock safety limit cut a search
+(:data:`~ntm_sched.engine.clock.WALL_CUT_NOTE`) or a stop flag was set (:mod:`~ntm_sched.engine.stop`):
+then it is not the search's own answer. The province's district reports, solved on deterministic
+time by the batch, its Dask run and the app alike, are the case.
+
+Otherwise only proven, canonical answers are kept. The key is a SHA-256 of
 
 * the problem, encoded canonically (dataclasses field by field, mappings and sets sorted: the
   same problem gives the same key in every process, whatever ``PYTHONHASHSEED``);
@@ -41,7 +49,7 @@ from typing import Any
 
 from ntm_sched.engine.options import SolveOptions
 from ntm_sched.engine.problem import Problem
-from ntm_sched.engine.result import Result, Status
+from ntm_sched.engine.result import Result, Solution, Status
 
 ENV = "NTM_SCHED_SOLVE_CACHE"
 """The environment variable naming the cache folder when ``SolveOptions.cache_dir`` is ``None``."""
@@ -52,6 +60,9 @@ FORMAT = 1
 _ANSWER_OPTIONS = ("lexicographic", "money_formulation", "canonical_work")
 """The options that choose among proven answers; the others (time, workers, seed, the steps' time
 slices) only change how fast a proven answer is found."""
+
+_NOT_SEARCH_OPTIONS = ("log", "check", "cache_dir")
+"""The options that never change what a search on deterministic time returns."""
 
 
 def cache_folder(options: SolveOptions) -> Path | None:
@@ -101,10 +112,17 @@ def engine_fingerprint() -> str:
     return h.hexdigest()
 
 
-def cache_key(problem: Problem, options: SolveOptions) -> str:
-    """The key of ``problem`` solved with ``options`` (64 hex digits)."""
-    data = {"problem": _canon(problem), "options": {k: _canon(getattr(options, k)) for k in _ANSWER_OPTIONS},
-            "engine": engine_fingerprint()}
+def cache_key(problem: Problem, options: SolveOptions, *, searched: Solution | None | bool = False) -> str:
+    """The key of ``problem`` solved with ``options`` (64 hex digits): of its proven answer; with ``searched`` (the
+    warm start, ``None`` for none) of its answer on deterministic time from that start."""
+    if searched is False:
+        fields = {k: _canon(getattr(options, k)) for k in _ANSWER_OPTIONS}
+        data = {"problem": _canon(problem), "options": fields, "engine": engine_fingerprint()}
+    else:
+        fields = {f.name: _canon(getattr(options, f.name)) for f in dataclasses.fields(options)
+                  if f.name not in _NOT_SEARCH_OPTIONS}
+        data = {"problem": _canon(problem), "options": fields, "hint": _canon(searched), "engine": engine_fingerprint(),
+                "kind": "deterministic"}
     return hashlib.sha256(json.dumps(data, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
 
 
@@ -116,15 +134,34 @@ def keepable(result: Result) -> bool:
             and all(tr.status == Status.OPTIMAL for tr in result.tiers))
 
 
-def load(problem: Problem, options: SolveOptions) -> Result | None:
-    """The kept answer of ``problem`` (checked again), or ``None`` (no cache, no entry, or an entry
-    that cannot be read or that the checker rejects)."""
-    from ntm_sched.engine.checker import check
+def searched_keepable(result: Result, options: SolveOptions) -> bool:
+    """Whether ``result`` is the answer of a search on deterministic time that any run with the same options and
+    start repeats: a checked schedule, no wall-clock cut, no stop asked (module docstring)."""
+    from ntm_sched.engine.clock import WALL_CUT_NOTE
+    from ntm_sched.engine.stop import stopped_here
 
+    return (options.deterministic and result.solution is not None and result.check is not None and result.check.ok
+            and result.status in (Status.OPTIMAL, Status.FEASIBLE) and WALL_CUT_NOTE not in result.notes
+            and not stopped_here())
+
+
+def load(problem: Problem, options: SolveOptions, hint: Solution | None = None) -> Result | None:
+    """The kept answer of ``problem`` (checked again), or ``None`` (no cache, no entry, or an entry
+    that cannot be read or that the checker rejects): its proven answer, else, on deterministic time,
+    the answer of the same search from ``hint``."""
     folder = cache_folder(options)
     if folder is None:
         return None
-    key = cache_key(problem, options)
+    res = _load(problem, folder, cache_key(problem, options), "proven and canonical")
+    if res is None and options.deterministic:
+        res = _load(problem, folder, cache_key(problem, options, searched=hint),
+                    "searched on deterministic time with the same options and start")
+    return res
+
+
+def _load(problem: Problem, folder: Path, key: str, why: str) -> Result | None:
+    from ntm_sched.engine.checker import check
+
     path = folder / f"{key}.pickle"
     try:
         stored = pickle.loads(path.read_bytes())
@@ -139,18 +176,24 @@ def load(problem: Problem, options: SolveOptions) -> Result | None:
     res.check = check(problem, res.solution)
     if not res.check.ok:
         return None
-    res.notes = [*res.notes, f"answer reused from the solve cache ({folder}, entry {key[:12]}): proven and "
-                             "canonical, so a new search gives the same"]
+    res.notes = [*res.notes, f"answer reused from the solve cache ({folder}, entry {key[:12]}): {why}, so a new "
+                             "search gives the same"]
     return res
 
 
-def store(problem: Problem, options: SolveOptions, result: Result) -> bool:
-    """Keep ``result`` when :func:`keepable`; returns whether it was written. Never raises for a
-    folder that cannot be written (the answer is returned either way)."""
+def store(problem: Problem, options: SolveOptions, result: Result, hint: Solution | None = None) -> bool:
+    """Keep ``result`` when :func:`keepable` (under the key of its problem), else when :func:`searched_keepable`
+    (under the key of its options and ``hint`` too); returns whether it was written. Never raises for a folder that
+    cannot be written (the answer is returned either way)."""
     folder = cache_folder(options)
-    if folder is None or not keepable(result):
+    if folder is None:
         return False
-    key = cache_key(problem, options)
+    if keepable(result):
+        key = cache_key(problem, options)
+    elif searched_keepable(result, options):
+        key = cache_key(problem, options, searched=hint)
+    else:
+        return False
     data = pickle.dumps({"key": key, "result": result}, protocol=pickle.HIGHEST_PROTOCOL)
     tmp: str | None = None
     try:

@@ -190,3 +190,9 @@ def check_abandoned() -> None:
 def stop_requested() -> bool:
     """Whether the current flag is set."""
     return _current is not None and _current.is_set()
+
+
+def stopped_here() -> bool:
+    """Whether the current flag or this context's flag of :func:`stopping_here` is set: a search may have been cut."""
+    local = _local.get()
+    return stop_requested() or (local is not None and local.is_set())

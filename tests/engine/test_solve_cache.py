@@ -85,3 +85,34 @@ def test_empty_folder_name_turns_the_cache_off_whatever_the_environment(tmp_path
     assert not (tmp_path / "env").exists()
     solve(tied_problem(), SolveOptions(time_limit=20, workers=1))  # None: the environment's folder
     assert len(_entries(tmp_path / "env")) == 1
+
+
+def test_an_answer_on_deterministic_time_is_kept_for_the_same_options_and_start(tmp_path) -> None:
+    """Not proven (a work limit too short for the canonical search), but a function of the problem, every search
+    option and the warm start: reused for exactly those, searched afresh for another limit, seed or start, never kept
+    from a wall-clock search or one that a stop flag cut."""
+    from ntm_sched.engine.heuristic import money_sgs
+    from ntm_sched.engine.problem import Objective
+    from ntm_sched.engine.stop import StopFlag, stopping
+    from tests.engine.test_stop import hard_rcpsp
+
+    p = dataclasses.replace(hard_rcpsp(), objective=Objective(makespan=1))  # 245 against a bound of 244 after 0.3 units
+    det = _opts(tmp_path, time_limit=0.3, canonical_work=0.05).counting_work()
+    first = solve(p, det)
+    assert first.status == Status.FEASIBLE and not keepable(first) and len(_entries(tmp_path)) == 1
+    again = solve(p, det)
+    assert "solve cache" in again.notes[-1] and "deterministic" in again.notes[-1]
+    assert again.solution == first.solution and again.check.ok
+    start = money_sgs(p, seed=0)
+    assert cache_key(p, det, searched=None) != cache_key(p, det, searched=start)
+    for other in (det.with_(time_limit=0.35), det.with_(seed=1)):
+        assert "solve cache" not in " ".join(solve(p, other).notes)
+    assert "solve cache" not in " ".join(solve(p, det, hint=start).notes)
+    assert len(_entries(tmp_path)) == 4
+    # the same search on the wall clock, or cut by a stop: not kept
+    solve(p, det.with_(deterministic=False, time_limit=0.5))
+    flag = StopFlag()
+    with stopping(flag):
+        flag.set()
+        solve(p, det.with_(time_limit=0.45))
+    assert len(_entries(tmp_path)) == 4

@@ -143,6 +143,7 @@ def test_money_cut_is_paid_late_from_extra_funding_and_named(small_solved, threa
     assert ((crit["kind"] == "source") & (crit["id"] == "DAN")).any()
 
 
+@pytest.mark.fresh_solves  # the same answer from another search, not from the solve cache
 def test_replan_re_solves_each_sample(small_solved, thread_client):
     plan, res = small_solved
     setup = make_setup(res, load_uncertainty(DATA / "risk"), seed=2, policy="replan", replan_time=1.0)
