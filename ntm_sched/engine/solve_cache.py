@@ -136,13 +136,14 @@ def keepable(result: Result) -> bool:
 
 def searched_keepable(result: Result, options: SolveOptions) -> bool:
     """Whether ``result`` is the answer of a search on deterministic time that any run with the same options and
-    start repeats: a checked schedule, no wall-clock cut, no stop asked (module docstring)."""
+    start repeats: a checked schedule, no wall-clock cut (of the solve's clock or of the canonical search's own safety
+    limit, which the solve's clock does not see), no stop asked (module docstring)."""
     from ntm_sched.engine.clock import WALL_CUT_NOTE
     from ntm_sched.engine.stop import stopped_here
 
     return (options.deterministic and result.solution is not None and result.check is not None and result.check.ok
             and result.status in (Status.OPTIMAL, Status.FEASIBLE) and WALL_CUT_NOTE not in result.notes
-            and not stopped_here())
+            and (result.canonical is None or "wall_cut" not in result.canonical.reasons) and not stopped_here())
 
 
 def load(problem: Problem, options: SolveOptions, hint: Solution | None = None) -> Result | None:

@@ -116,3 +116,8 @@ def test_an_answer_on_deterministic_time_is_kept_for_the_same_options_and_start(
         flag.set()
         solve(p, det.with_(time_limit=0.45))
     assert len(_entries(tmp_path)) == 4
+    # nor one whose canonical search was cut by its own wall-clock safety limit (not the solve's clock)
+    from ntm_sched.engine.solve_cache import searched_keepable
+
+    cut = dataclasses.replace(first, notes=[], canonical=dataclasses.replace(first.canonical, reasons=("wall_cut",)))
+    assert searched_keepable(dataclasses.replace(first, notes=[]), det) and not searched_keepable(cut, det)
