@@ -112,17 +112,21 @@ def engine_fingerprint() -> str:
     return h.hexdigest()
 
 
-def cache_key(problem: Problem, options: SolveOptions, *, searched: Solution | None | bool = False) -> str:
-    """The key of ``problem`` solved with ``options`` (64 hex digits): of its proven answer; with ``searched`` (the
-    warm start, ``None`` for none) of its answer on deterministic time from that start."""
-    if searched is False:
-        fields = {k: _canon(getattr(options, k)) for k in _ANSWER_OPTIONS}
-        data = {"problem": _canon(problem), "options": fields, "engine": engine_fingerprint()}
-    else:
-        fields = {f.name: _canon(getattr(options, f.name)) for f in dataclasses.fields(options)
-                  if f.name not in _NOT_SEARCH_OPTIONS}
-        data = {"problem": _canon(problem), "options": fields, "hint": _canon(searched), "engine": engine_fingerprint(),
-                "kind": "deterministic"}
+def cache_key(problem: Problem, options: SolveOptions) -> str:
+    """The key of ``problem``'s proven answer with ``options`` (64 hex digits)."""
+    return _digest({"problem": _canon(problem), "options": {k: _canon(getattr(options, k)) for k in _ANSWER_OPTIONS},
+                    "engine": engine_fingerprint()})
+
+
+def search_key(problem: Problem, options: SolveOptions, hint: Solution | None) -> str:
+    """The key of ``problem``'s answer on deterministic time with ``options`` from the warm start ``hint``."""
+    fields = {f.name: _canon(getattr(options, f.name)) for f in dataclasses.fields(options)
+              if f.name not in _NOT_SEARCH_OPTIONS}
+    return _digest({"problem": _canon(problem), "options": fields, "hint": _canon(hint), "engine": engine_fingerprint(),
+                    "kind": "deterministic"})
+
+
+def _digest(data: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
 
 
@@ -155,7 +159,7 @@ def load(problem: Problem, options: SolveOptions, hint: Solution | None = None) 
         return None
     res = _load(problem, folder, cache_key(problem, options), "proven and canonical")
     if res is None and options.deterministic:
-        res = _load(problem, folder, cache_key(problem, options, searched=hint),
+        res = _load(problem, folder, search_key(problem, options, hint),
                     "searched on deterministic time with the same options and start")
     return res
 
@@ -192,7 +196,7 @@ def store(problem: Problem, options: SolveOptions, result: Result, hint: Solutio
     if keepable(result):
         key = cache_key(problem, options)
     elif searched_keepable(result, options):
-        key = cache_key(problem, options, searched=hint)
+        key = search_key(problem, options, hint)
     else:
         return False
     data = pickle.dumps({"key": key, "result": result}, protocol=pickle.HIGHEST_PROTOCOL)

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from ntm_sched.engine import SolveOptions, Status, solve
-from ntm_sched.engine.solve_cache import ENV, cache_key, keepable
+from ntm_sched.engine.solve_cache import ENV, cache_key, keepable, search_key
 from tests.engine.test_canonical import tied_problem
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -104,7 +104,7 @@ def test_an_answer_on_deterministic_time_is_kept_for_the_same_options_and_start(
     assert "solve cache" in again.notes[-1] and "deterministic" in again.notes[-1]
     assert again.solution == first.solution and again.check.ok
     start = money_sgs(p, seed=0)
-    assert cache_key(p, det, searched=None) != cache_key(p, det, searched=start)
+    assert search_key(p, det, None) != search_key(p, det, start) != cache_key(p, det)
     for other in (det.with_(time_limit=0.35), det.with_(seed=1)):
         assert "solve cache" not in " ".join(solve(p, other).notes)
     assert "solve cache" not in " ".join(solve(p, det, hint=start).notes)
