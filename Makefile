@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 KERNEL := ntm-sched
 
-.PHONY: setup report browser test test-install lint bench clean
+.PHONY: setup report browser test test-long test-install lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,11 +45,19 @@ browser:
 ## pytest-xdist's default of restarting it, --dist loadfile waited for ever (tests/test_packaging.py).
 ## The install check (a plain `pip install .` into a new venv, then a report) is not part of it:
 ## it installs every dependency again (about a minute); CI runs it before the suite (test-install).
+## Nor are the `long` tests (pyproject.toml's markers: a whole computation done again from scratch only to
+## compare the two answers across processes, workers, seeds or schedulers, and the opt-in slow modes):
+## target test-long, which CI runs too (.ci/run), so that make test stays within five minutes on 2 cores.
 TEST_PROCESSES ?= 2
+PYTEST := $(BIN)/python -m pytest -q -n $(TEST_PROCESSES) --dist loadfile --no-loadscope-reorder --max-worker-restart=0
 test: browser $(STAMP)
 	$(BIN)/ruff check ntm_sched tests benchmarks
 	$(BIN)/mypy
-	$(BIN)/python -m pytest -q -n $(TEST_PROCESSES) --dist loadfile --no-loadscope-reorder --max-worker-restart=0 -m "not install"
+	$(PYTEST) -m "not install and not long"
+
+## The long tests only (about a minute on 2 cores).
+test-long: $(STAMP)
+	$(PYTEST) -m long
 
 ## A plain `pip install .` in a fresh venv (no make setup, no kernel registered) gives the base
 ## report from any folder (tests/test_plain_install.py).

@@ -53,7 +53,11 @@ def test_readme_opens_with_the_two_commands_and_ci_runs_the_test_one() -> None:
     commands = [ln for ln in lines if ln.startswith("make ")]
     assert commands[:2] == ["make report", "make test"]
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
-    assert "make test" in ci and "make test-install" in ci  # the suite, then the plain-install check
+    # the plain-install check, the long tests (not in make test), then the suite
+    assert "make test" in ci and "make test-install" in ci and "make test-long" in ci
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert '$(PYTEST) -m "not install and not long"' in makefile.split("\ntest:", 1)[1].split("\n\n", 1)[0]
+    assert "$(PYTEST) -m long" in makefile.split("\ntest-long:", 1)[1].split("\n\n", 1)[0]
 
 
 def test_nothing_reads_the_shared_folder_at_run_or_test_time() -> None:
@@ -95,9 +99,8 @@ def test_a_test_process_that_dies_fails_make_test_at_once(tmp_path) -> None:
     import sys
 
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    line = next(ln for ln in makefile.splitlines() if "-m pytest" in ln and "not install" in ln)
+    line = next(ln for ln in makefile.splitlines() if ln.startswith("PYTEST :=") and "-m pytest" in ln)
     args = shlex.split(line.split("-m pytest", 1)[1].replace("$(TEST_PROCESSES)", "2"))
-    args = [a for a in args if a not in ("-m", "not install")]
     for k in range(4):
         (tmp_path / f"test_fine_{k}.py").write_text("import time\n\ndef test_a():\n    time.sleep(0.3)\n")
     (tmp_path / "test_dies.py").write_text("import os\n\ndef test_dies():\n    os.abort()\n")

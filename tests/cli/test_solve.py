@@ -65,6 +65,7 @@ def test_solve_refuses_a_plan_with_an_empty_task_table(tmp_path, capsys) -> None
     assert not (tmp_path / "o").exists()
 
 
+@pytest.mark.long  # make test-long: three whole solves of the base plan, compared
 @pytest.mark.fresh_solves  # the search itself must give one answer
 def test_the_base_scenario_gives_one_answer_on_every_run(tmp_path) -> None:
     """Issue 25: two solves with 2 workers (the second in another process, with another hash seed and another

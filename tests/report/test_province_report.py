@@ -176,6 +176,7 @@ def _report_files(folder: Path) -> dict[str, bytes]:
     return out
 
 
+@pytest.mark.long  # make test-long: the whole batch again on a Dask cluster, compared
 @pytest.mark.fresh_solves  # the same answer from another search, not from the solve cache
 def test_district_reports_on_dask_are_the_local_ones(batch, plan_dir, tmp_path) -> None:
     # the same batch with its district reports as Dask tasks on a LocalCluster of two workers: the same files
@@ -190,6 +191,7 @@ def test_district_reports_on_dask_are_the_local_ones(batch, plan_dir, tmp_path) 
         {c: f"../district_{c}/report.html" for c in ("980", "981")}
 
 
+@pytest.mark.long  # make test-long: a district solved twice, the second time beside a busy thread
 @pytest.mark.fresh_solves  # the same answer from another search, not from the solve cache
 def test_a_deterministic_district_report_is_the_same_at_any_load(plan_dir, tmp_path) -> None:
     import threading

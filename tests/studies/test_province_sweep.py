@@ -31,6 +31,7 @@ def local(plan_dir, tmp_path_factory):
     return run_sweep(plan_dir, VARY, run="local", jobs=1, work=WORK, outputs_dir=out)
 
 
+@pytest.mark.long  # make test-long: the sweep again on a Dask cluster, compared
 @pytest.mark.fresh_solves  # the same answer from another search, not from the solve cache
 def test_local_and_dask_write_the_same_sweep(local, plan_dir, tmp_path) -> None:
     from distributed import Client, LocalCluster

@@ -269,6 +269,7 @@ def test_each_level_says_why_its_late_communes_are_late(plan, cuts):
         assert all(causes[c] == "resources_or_money" for c in on_time_at_full), (level, causes)
 
 
+@pytest.mark.long  # make test-long: the opt-in thorough mode beside the standard table
 def test_the_thorough_mode_closes_the_gap_the_standard_table_leaves(short_plan, cuts):
     # at 60 % the standard table's others' lateness is 1,064,000 against a bound of 854,000 (a gap of 20 %); the
     # thorough mode runs the bound's rounds until they converge and starts the LNS from a schedule in their order:

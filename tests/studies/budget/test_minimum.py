@@ -86,8 +86,14 @@ def test_minimum_uniform_scale_bisection(plan):
     # the answer's schedule within the plan's tranches x scale (the engine once rounded scaled tranches
     # half up: this schedule spent up to 1.5 million more than that plan released)
     assert ans.verified is True, ans.verifier_findings
-    # the schedule shown is the canonical one for the target, not the last probe's (issue 25)
+
+
+@pytest.mark.long  # make test-long: the whole bisection twice, compared
+def test_the_bisections_schedule_does_not_depend_on_workers_or_seed(plan):
+    """The schedule shown is the canonical one for the target, not the last probe's (issue 25)."""
+    ans = B.minimum_uniform_scale(plan, tolerance=0.05, time_limit=4.0, workers=1, seed=0)
     other = B.minimum_uniform_scale(plan, tolerance=0.05, time_limit=4.0, workers=2, seed=5)
+    assert ans.solution is not None and other.solution is not None
     if other.scale == ans.scale and other.lower_proven and ans.lower_proven:
         assert other.solution == ans.solution
 
