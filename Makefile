@@ -55,7 +55,7 @@ test: browser $(STAMP)
 	$(BIN)/mypy
 	$(PYTEST) -m "not install and not long"
 
-## The long tests only (about a minute on 2 cores).
+## The long tests only (about 90 s on 2 cores).
 test-long: $(STAMP)
 	$(PYTEST) -m long
 
