@@ -40,6 +40,7 @@ def test_solve_after_a_change_shows_what_changed(page):
     assert "Tiền chuyển giữa các nguồn vốn" in page.changes.value or "Không có thay đổi" in page.changes.value
 
 
+@pytest.mark.long  # make test-long: the base plan searched again afresh from the first answer, compared
 def test_solving_twice_changes_nothing(tmp_path, monkeypatch):
     """Issue 25: the same controls solved again (2 workers, warm-started from the first answer)
     give the same schedule and allocation, so "what changed" is empty."""

@@ -61,6 +61,7 @@ def test_minimum_budget_is_tight(minimum):
         assert res2.status == Status.INFEASIBLE
 
 
+@pytest.mark.long  # make test-long: the whole question again with another seed, compared
 @pytest.mark.fresh_solves  # the search itself must give one answer
 def test_minimum_budget_does_not_depend_on_the_seed(plan):
     """The question is a number of the problem: two seeds that both prove it give the same total."""
