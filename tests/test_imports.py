@@ -11,6 +11,7 @@ below the CLI uses argparse. Every import counts, including those inside functio
 from __future__ import annotations
 
 import ast
+import functools
 import graphlib
 from pathlib import Path
 
@@ -45,9 +46,10 @@ def _module_name(path: Path) -> str:
     return ".".join(parts)
 
 
-def _imports(path: Path, me: str | None = None) -> list[tuple[str, int]]:
+@functools.lru_cache(maxsize=None)
+def _imports(path: Path, me: str | None = None) -> tuple[tuple[str, int], ...]:
     """Every module ``path`` (module ``me``) imports (absolute names), with the line, wherever
-    the import is."""
+    the import is (each module read once per test process: several tests ask)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     me = me or _module_name(path)
     package = me if path.name == "__init__.py" else me.rpartition(".")[0]
@@ -65,7 +67,7 @@ def _imports(path: Path, me: str | None = None) -> list[tuple[str, int]]:
             out.append((mod, node.lineno))
             # "from ntm_sched.engine import solve" may name a submodule: count it too
             out += [(f"{mod}.{a.name}", node.lineno) for a in node.names]
-    return out
+    return tuple(out)
 
 
 MODULES = {_module_name(p): p for p in sorted(PKG.rglob("*.py"))}
