@@ -46,7 +46,7 @@ def _module_name(path: Path) -> str:
     return ".".join(parts)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _imports(path: Path, me: str | None = None) -> tuple[tuple[str, int], ...]:
     """Every module ``path`` (module ``me``) imports (absolute names), with the line, wherever
     the import is (each module read once per test process: several tests ask)."""
