@@ -126,15 +126,16 @@ def solve(
         problem = dataclasses.replace(
             problem, objective=dataclasses.replace(problem.objective, lexicographic=opts.lexicographic))
     t0 = time.perf_counter()
-    with counting_work(opts.deterministic, opts.deterministic_safety.of(opts.time_limit)) as clock:
-        kept = solve_cache.load(problem, opts, hint)
+    # one search per problem at a time: another run searching it now is waited for (solve_cache.turn)
+    with solve_cache.turn(problem, opts, hint) as kept:
         if kept is not None:  # proven and canonical, or searched on deterministic time: the same answer, checked again
             kept.runtime_s = time.perf_counter() - t0
             return kept
-        res = _solve(problem, opts, hint)
-    if clock is not None and clock.wall_cut:
-        res.notes.append(WALL_CUT_NOTE)
-    solve_cache.store(problem, opts, res, hint)  # only an answer any new search would repeat (its notes say how)
+        with counting_work(opts.deterministic, opts.deterministic_safety.of(opts.time_limit)) as clock:
+            res = _solve(problem, opts, hint)
+        if clock is not None and clock.wall_cut:
+            res.notes.append(WALL_CUT_NOTE)
+        solve_cache.store(problem, opts, res, hint)  # only an answer any new search would repeat (its notes say how)
     return res
 
 

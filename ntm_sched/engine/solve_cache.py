@@ -25,7 +25,17 @@ Otherwise only proven, canonical answers are kept. The key is a SHA-256 of
   an answer of the old one.
 
 An answer read back is checked again by the independent checker before it is returned (an entry
-that fails is ignored and solved afresh), and says where it came from in its notes. The folder is
+that fails is ignored and solved afresh), and says where it came from in its notes.
+
+One search per problem at a time (:func:`turn`): a process (or thread) that finds no entry takes the
+problem's lock file, ``<key>.lock`` beside the entries (``fcntl.flock``), for as long as it searches and
+stores; another one asking for the same problem meanwhile waits for its turn, then reads the answer kept
+in between instead of searching again (the batch's scenarios, the app and the nightly batch, the test
+suite's processes, solving one problem at the same moment). It waits at most as long as a search with its
+options may take (``time_limit`` seconds, or on deterministic time the wall-clock safety limit), and not
+at all once a stop is asked; when the other search leaves nothing to reuse (not proven, cut), it searches
+itself. The lock only saves work: at worst (a file system without locks, a wait that ran out) two
+processes search the same problem, as they did without it. Not on Windows, which has no ``fcntl``. The folder is
 the caller's: ``SolveOptions.cache_dir``, else the ``NTM_SCHED_SOLVE_CACHE`` environment
 variable; neither set (the default), nothing is read or written. Entries are pickles written by
 this engine: point the folder only at a place no one else writes to.
@@ -43,7 +53,8 @@ import json
 import os
 import pickle
 import tempfile
-from collections.abc import Mapping
+import time
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -114,16 +125,37 @@ def engine_fingerprint() -> str:
 
 def cache_key(problem: Problem, options: SolveOptions) -> str:
     """The key of ``problem``'s proven answer with ``options`` (64 hex digits)."""
-    return _digest({"problem": _canon(problem), "options": {k: _canon(getattr(options, k)) for k in _ANSWER_OPTIONS},
-                    "engine": engine_fingerprint()})
+    return _cache_key(_canon(problem), options)
 
 
 def search_key(problem: Problem, options: SolveOptions, hint: Solution | None) -> str:
     """The key of ``problem``'s answer on deterministic time with ``options`` from the warm start ``hint``."""
+    return _search_key(_canon(problem), options, hint)
+
+
+def _cache_key(canon: Any, options: SolveOptions) -> str:
+    return _digest({"problem": canon, "options": {k: _canon(getattr(options, k)) for k in _ANSWER_OPTIONS},
+                    "engine": engine_fingerprint()})
+
+
+def _search_key(canon: Any, options: SolveOptions, hint: Solution | None) -> str:
     fields = {f.name: _canon(getattr(options, f.name)) for f in dataclasses.fields(options)
               if f.name not in _NOT_SEARCH_OPTIONS}
-    return _digest({"problem": _canon(problem), "options": fields, "hint": _canon(hint), "engine": engine_fingerprint(),
+    return _digest({"problem": canon, "options": fields, "hint": _canon(hint), "engine": engine_fingerprint(),
                     "kind": "deterministic"})
+
+
+_PROVEN = "proven and canonical"
+_SEARCHED = "searched on deterministic time with the same options and start"
+
+
+def _keys(problem: Problem, options: SolveOptions, hint: Solution | None) -> list[tuple[str, str]]:
+    """The keys :func:`load` reads, in order, each with the words its note says of an answer found there."""
+    canon = _canon(problem)  # once: the problem's encoding is most of a key's cost
+    keys = [(_cache_key(canon, options), _PROVEN)]
+    if options.deterministic:
+        keys.append((_search_key(canon, options, hint), _SEARCHED))
+    return keys
 
 
 def _digest(data: dict[str, Any]) -> str:
@@ -155,13 +187,93 @@ def load(problem: Problem, options: SolveOptions, hint: Solution | None = None) 
     that cannot be read or that the checker rejects): its proven answer, else, on deterministic time,
     the answer of the same search from ``hint``."""
     folder = cache_folder(options)
+    return None if folder is None else _load_any(problem, folder, _keys(problem, options, hint))
+
+
+def _load_any(problem: Problem, folder: Path, keys: list[tuple[str, str]], waited: bool = False) -> Result | None:
+    for key, why in keys:
+        res = _load(problem, folder, key, why + (" (searched by another run while this one waited for its turn)"
+                                                 if waited else ""))
+        if res is not None:
+            return res
+    return None
+
+
+@contextlib.contextmanager
+def turn(problem: Problem, options: SolveOptions, hint: Solution | None = None) -> Iterator[Result | None]:
+    """The kept answer of ``problem`` (as :func:`load`), else this run's turn to search it (module docstring).
+
+    Yields the kept answer, or ``None``: then the block searches and stores (:func:`store`) while it holds the
+    problem's lock, and another run asking for the same problem waits for it (at most as long as a search with
+    its options may take, and not once a stop is asked), then reads what it kept. No cache folder: ``None`` at once.
+    """
+    folder = cache_folder(options)
     if folder is None:
+        yield None
+        return
+    keys = _keys(problem, options, hint)
+    kept = _load_any(problem, folder, keys)
+    if kept is not None:
+        yield kept
+        return
+    patience = options.deterministic_safety.of(options.time_limit) if options.deterministic else options.time_limit
+    path = folder / f"{keys[-1][0]}.lock"
+    held = _take(path, patience)
+    try:
+        if held is not None:  # another search may have kept its answer since (while this one waited, or just before)
+            kept = _load_any(problem, folder, keys, waited=held[1])
+        yield kept
+    finally:
+        if held is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(path)  # no lock files left behind; one who waits on the unlinked file only searches
+            os.close(held[0])  # releases the lock
+
+
+POLL = 0.05
+"""Seconds between two tries of a lock another run holds."""
+
+
+def _pause() -> None:
+    """Wait :data:`POLL` seconds before trying the lock again."""
+    time.sleep(POLL)
+
+
+def _take(path: Path, patience: float) -> tuple[int, bool] | None:
+    """``(descriptor, waited)`` with ``path`` locked, or ``None``: no locks here, ``patience`` seconds ran out, or
+    a stop was asked (the search that follows stops at once)."""
+    from ntm_sched.engine.stop import check_abandoned, stop_requested
+
+    try:
+        import fcntl
+    except ImportError:  # not POSIX
         return None
-    res = _load(problem, folder, cache_key(problem, options), "proven and canonical")
-    if res is None and options.deterministic:
-        res = _load(problem, folder, search_key(problem, options, hint),
-                    "searched on deterministic time with the same options and start")
-    return res
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError:
+        return None
+    end = time.monotonic() + patience
+    waited = False
+    try:
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return fd, waited
+            except BlockingIOError:
+                pass
+            check_abandoned()  # this context's answer is no longer wanted: Abandoned, as a search would raise
+            if stop_requested() or time.monotonic() >= end:
+                break
+            waited = True
+            _pause()
+    except OSError:  # a file system without locks
+        pass
+    except BaseException:
+        os.close(fd)
+        raise
+    os.close(fd)
+    return None
 
 
 def _load(problem: Problem, folder: Path, key: str, why: str) -> Result | None:

@@ -7,6 +7,7 @@ import dataclasses
 import pickle
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 from ntm_sched.engine import SolveOptions, Status, solve
@@ -121,3 +122,93 @@ def test_an_answer_on_deterministic_time_is_kept_for_the_same_options_and_start(
 
     cut = dataclasses.replace(first, notes=[], canonical=dataclasses.replace(first.canonical, reasons=("wall_cut",)))
     assert searched_keepable(dataclasses.replace(first, notes=[]), det) and not searched_keepable(cut, det)
+
+
+# ---------------------------------------------------------------------------
+# one search per problem at a time (solve_cache.turn)
+# ---------------------------------------------------------------------------
+class _Held:
+    """The engine's first search held until ``go_on`` is set, every search counted, a wait for a turn seen."""
+
+    def __init__(self, monkeypatch) -> None:
+        import importlib
+
+        import ntm_sched.engine.solve_cache as cache
+
+        engine_solve = importlib.import_module("ntm_sched.engine.solve")  # the package's name "solve" is the function
+
+        self.searches = 0
+        self.inside, self.go_on, self.waiting = threading.Event(), threading.Event(), threading.Event()
+        real_search, real_pause = engine_solve._solve, cache._pause
+
+        def search(*args):
+            self.searches += 1
+            if self.searches == 1:  # the first search only
+                self.inside.set()
+                assert self.go_on.wait(60)
+            return real_search(*args)
+
+        def pause():
+            self.waiting.set()
+            real_pause()
+
+        monkeypatch.setattr(engine_solve, "_solve", search)
+        monkeypatch.setattr(cache, "_pause", pause)
+        self.results: dict[str, object] = {}
+
+    def start(self, name: str, **kw) -> threading.Thread:
+        t = threading.Thread(target=lambda: self.results.__setitem__(name, kw.pop("run", solve)(
+            tied_problem(), _opts(kw.pop("folder"), **kw))))
+        t.start()
+        return t
+
+
+def test_a_run_asking_for_a_problem_being_searched_waits_and_reuses_its_answer(tmp_path, monkeypatch) -> None:
+    held = _Held(monkeypatch)
+    first = held.start("first", folder=tmp_path)
+    assert held.inside.wait(60)  # the first run searches, holding the problem's turn
+    second = held.start("second", folder=tmp_path, seed=3, workers=2)
+    assert held.waiting.wait(60)  # the second waits for its turn instead of searching too
+    assert held.searches == 1
+    held.go_on.set()
+    first.join(60), second.join(60)
+    a, b = held.results["first"], held.results["second"]
+    assert held.searches == 1 and a.status == Status.OPTIMAL and b.solution == a.solution and b.tiers == a.tiers
+    assert "solve cache" in b.notes[-1] and "waited for its turn" in b.notes[-1]
+    assert b.check is not None and b.check.ok
+    assert not list(tmp_path.glob("*.lock")) and len(_entries(tmp_path)) == 1  # no lock file left behind
+
+
+def test_a_run_that_waited_as_long_as_its_search_may_take_searches_itself(tmp_path, monkeypatch) -> None:
+    held = _Held(monkeypatch)
+    first = held.start("first", folder=tmp_path)
+    assert held.inside.wait(60)
+    second = held.start("second", folder=tmp_path, time_limit=0.3)  # waits 0.3 s at most
+    second.join(60)  # returns while the first is still held
+    assert not second.is_alive() and held.searches == 2 and not held.go_on.is_set()
+    assert "solve cache" not in " ".join(held.results["second"].notes)
+    held.go_on.set()
+    first.join(60)
+    assert held.results["first"].status == Status.OPTIMAL
+
+
+def test_a_stop_ends_the_wait_for_a_turn(tmp_path, monkeypatch) -> None:
+    from ntm_sched.engine.stop import StopFlag, stopping
+
+    held = _Held(monkeypatch)
+    first = held.start("first", folder=tmp_path)
+    assert held.inside.wait(60)
+    flag = StopFlag()
+
+    def stopped_run(problem, opts):
+        with stopping(flag):
+            return solve(problem, opts)
+
+    second = held.start("second", folder=tmp_path, run=stopped_run)
+    assert held.waiting.wait(60)
+    flag.set()
+    second.join(60)  # the wait ends with the stop, although the first still searches
+    assert not second.is_alive() and not held.go_on.is_set()
+    assert held.results["second"].status != Status.OPTIMAL
+    held.go_on.set()
+    first.join(60)
