@@ -150,7 +150,7 @@ _SEARCHED = "searched on deterministic time with the same options and start"
 
 
 def _keys(problem: Problem, options: SolveOptions, hint: Solution | None) -> list[tuple[str, str]]:
-    """The keys :func:`load` reads, in order, each with the words its note says of an answer found there."""
+    """The keys :func:`turn` reads, in order, each with the words its note says of an answer found there."""
     canon = _canon(problem)  # once: the problem's encoding is most of a key's cost
     keys = [(_cache_key(canon, options), _PROVEN)]
     if options.deterministic:
@@ -182,15 +182,9 @@ def searched_keepable(result: Result, options: SolveOptions) -> bool:
             and (result.canonical is None or "wall_cut" not in result.canonical.reasons) and not stopped_here())
 
 
-def load(problem: Problem, options: SolveOptions, hint: Solution | None = None) -> Result | None:
-    """The kept answer of ``problem`` (checked again), or ``None`` (no cache, no entry, or an entry
-    that cannot be read or that the checker rejects): its proven answer, else, on deterministic time,
-    the answer of the same search from ``hint``."""
-    folder = cache_folder(options)
-    return None if folder is None else _load_any(problem, folder, _keys(problem, options, hint))
-
-
 def _load_any(problem: Problem, folder: Path, keys: list[tuple[str, str]], waited: bool = False) -> Result | None:
+    """The kept answer of ``problem`` under the first of ``keys`` that holds one (checked again), or ``None`` (no
+    entry, or one that cannot be read or that the checker rejects)."""
     for key, why in keys:
         res = _load(problem, folder, key, why + (" (searched by another run while this one waited for its turn)"
                                                  if waited else ""))
@@ -201,7 +195,8 @@ def _load_any(problem: Problem, folder: Path, keys: list[tuple[str, str]], waite
 
 @contextlib.contextmanager
 def turn(problem: Problem, options: SolveOptions, hint: Solution | None = None) -> Iterator[Result | None]:
-    """The kept answer of ``problem`` (as :func:`load`), else this run's turn to search it (module docstring).
+    """The kept answer of ``problem`` (checked again: its proven answer, else, on deterministic time, the answer of
+    the same search from ``hint``), else this run's turn to search it (module docstring).
 
     Yields the kept answer, or ``None``: then the block searches and stores (:func:`store`) while it holds the
     problem's lock, and another run asking for the same problem waits for it (at most as long as a search with
